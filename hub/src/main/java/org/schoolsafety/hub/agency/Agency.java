@@ -1,0 +1,197 @@
+package org.schoolsafety.hub.agency;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.pekko.Done;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
+import org.apache.pekko.cluster.sharding.typed.javadsl.Entity;
+import org.apache.pekko.cluster.sharding.typed.javadsl.EntityTypeKey;
+import org.apache.pekko.pattern.StatusReply;
+import org.apache.pekko.persistence.typed.PersistenceId;
+import org.apache.pekko.persistence.typed.javadsl.CommandHandlerWithReply;
+import org.apache.pekko.persistence.typed.javadsl.EventHandler;
+import org.apache.pekko.persistence.typed.javadsl.EventSourcedBehaviorWithEnforcedReplies;
+import org.apache.pekko.persistence.typed.javadsl.ReplyEffect;
+import org.apache.pekko.persistence.typed.javadsl.RetentionCriteria;
+import org.schoolsafety.hub.CborSerializable;
+import org.schoolsafety.hub.Rejection;
+
+/**
+ * A police, fire, health or education agency at one tier, and its dispatch inbox. Incidents
+ * keep the inbox current by sending {@link TrackDispatch} on every change; the agency keeps
+ * every dispatch of an incident in progress and the most recent finished ones.
+ */
+public final class Agency
+    extends EventSourcedBehaviorWithEnforcedReplies<Agency.Command, Agency.Event, Agency.State> {
+
+  public static final EntityTypeKey<Command> ENTITY_TYPE_KEY =
+      EntityTypeKey.create(Command.class, "Agency");
+
+  /** Finished dispatches kept in the inbox; the full history is in the incidents' journals. */
+  public static final int FINISHED_KEPT = 200;
+
+  // --- commands -------------------------------------------------------------------------
+
+  public sealed interface Command extends CborSerializable {}
+
+  /** Register the agency; repeating it with the same profile is a no-op. */
+  public record Register(AgencyProfile profile, String by, ActorRef<StatusReply<State>> replyTo)
+      implements Command {}
+
+  public record Get(ActorRef<StatusReply<State>> replyTo) implements Command {}
+
+  /** Sent by an incident on every change of this agency's dispatch; idempotent. */
+  public record TrackDispatch(DispatchNotice notice, ActorRef<Done> replyTo) implements Command {}
+
+  // --- events ---------------------------------------------------------------------------
+
+  public sealed interface Event extends CborSerializable {}
+
+  public record Registered(AgencyProfile profile, Instant at, String by) implements Event {}
+
+  public record DispatchTracked(DispatchNotice notice) implements Event {}
+
+  // --- state ----------------------------------------------------------------------------
+
+  /** {@code profile} is null until registered; {@code dispatches} by incident id. */
+  public record State(AgencyProfile profile, Map<String, DispatchNotice> dispatches)
+      implements CborSerializable {
+
+    static State empty() {
+      return new State(null, Map.of());
+    }
+
+    public boolean isRegistered() {
+      return profile != null;
+    }
+
+    /** Newest first; only incidents in progress unless {@code all}. */
+    public List<DispatchNotice> inbox(boolean all) {
+      return dispatches.values().stream()
+          .filter(d -> all || d.isOpen())
+          .sorted(
+              Comparator.comparing(DispatchNotice::notifiedAt)
+                  .reversed()
+                  .thenComparing(DispatchNotice::incidentId))
+          .toList();
+    }
+
+    State track(DispatchNotice notice) {
+      var next = new LinkedHashMap<>(dispatches);
+      next.put(notice.incidentId(), notice);
+      evictFinished(next);
+      return new State(profile, Map.copyOf(next));
+    }
+
+    private static void evictFinished(Map<String, DispatchNotice> dispatches) {
+      var finished = new ArrayList<DispatchNotice>();
+      for (DispatchNotice d : dispatches.values()) {
+        if (!d.isOpen()) {
+          finished.add(d);
+        }
+      }
+      if (finished.size() > FINISHED_KEPT) {
+        finished.sort(Comparator.comparing(DispatchNotice::notifiedAt));
+        for (DispatchNotice d : finished.subList(0, finished.size() - FINISHED_KEPT)) {
+          dispatches.remove(d.incidentId());
+        }
+      }
+    }
+  }
+
+  // --- wiring ---------------------------------------------------------------------------
+
+  public static void init(ActorSystem<?> system, Clock clock) {
+    ClusterSharding.get(system)
+        .init(Entity.of(ENTITY_TYPE_KEY, ctx -> create(ctx.getEntityId(), clock)));
+  }
+
+  public static Behavior<Command> create(String agencyId, Clock clock) {
+    return new Agency(agencyId, clock);
+  }
+
+  private final String agencyId;
+  private final Clock clock;
+
+  private Agency(String agencyId, Clock clock) {
+    super(PersistenceId.of(ENTITY_TYPE_KEY.name(), agencyId));
+    this.agencyId = agencyId;
+    this.clock = clock;
+  }
+
+  @Override
+  public State emptyState() {
+    return State.empty();
+  }
+
+  @Override
+  public RetentionCriteria retentionCriteria() {
+    return RetentionCriteria.snapshotEvery(100, 2);
+  }
+
+  @Override
+  public CommandHandlerWithReply<Command, Event, State> commandHandler() {
+    return newCommandHandlerWithReplyBuilder()
+        .forAnyState()
+        .onCommand(Register.class, this::onRegister)
+        .onCommand(Get.class, this::onGet)
+        .onCommand(TrackDispatch.class, this::onTrackDispatch)
+        .build();
+  }
+
+  private ReplyEffect<Event, State> onRegister(State state, Register cmd) {
+    if (!cmd.profile().agencyId().equals(agencyId)) {
+      throw new IllegalArgumentException("profile of " + cmd.profile().agencyId() + " sent to " + agencyId);
+    }
+    if (state.isRegistered()) {
+      if (state.profile().equals(cmd.profile())) {
+        return Effect().reply(cmd.replyTo(), StatusReply.success(state));
+      }
+      return Effect()
+          .reply(
+              cmd.replyTo(),
+              StatusReply.error(
+                  new Rejection.Conflict(
+                      "agency '" + agencyId + "' is already registered with a different profile")));
+    }
+    return Effect()
+        .persist(new Registered(cmd.profile(), clock.instant(), cmd.by()))
+        .thenReply(cmd.replyTo(), StatusReply::success);
+  }
+
+  private ReplyEffect<Event, State> onGet(State state, Get cmd) {
+    if (!state.isRegistered()) {
+      return Effect()
+          .reply(
+              cmd.replyTo(),
+              StatusReply.error(new Rejection.NotFound("no agency with id '" + agencyId + "'")));
+    }
+    return Effect().reply(cmd.replyTo(), StatusReply.success(state));
+  }
+
+  private ReplyEffect<Event, State> onTrackDispatch(State state, TrackDispatch cmd) {
+    if (cmd.notice().equals(state.dispatches().get(cmd.notice().incidentId()))) {
+      return Effect().reply(cmd.replyTo(), Done.getInstance());
+    }
+    return Effect()
+        .persist(new DispatchTracked(cmd.notice()))
+        .thenReply(cmd.replyTo(), s -> Done.getInstance());
+  }
+
+  @Override
+  public EventHandler<State, Event> eventHandler() {
+    return newEventHandlerBuilder()
+        .forAnyState()
+        .onEvent(Registered.class, (state, evt) -> new State(evt.profile(), state.dispatches()))
+        .onEvent(DispatchTracked.class, (state, evt) -> state.track(evt.notice()))
+        .build();
+  }
+}

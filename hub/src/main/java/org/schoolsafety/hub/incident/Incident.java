@@ -1,0 +1,441 @@
+package org.schoolsafety.hub.incident;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.SupervisorStrategy;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
+import org.apache.pekko.cluster.sharding.typed.ClusterShardingSettings;
+import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
+import org.apache.pekko.cluster.sharding.typed.javadsl.Entity;
+import org.apache.pekko.cluster.sharding.typed.javadsl.EntityTypeKey;
+import org.apache.pekko.pattern.StatusReply;
+import org.apache.pekko.persistence.typed.PersistenceId;
+import org.apache.pekko.persistence.typed.RecoveryCompleted;
+import org.apache.pekko.persistence.typed.javadsl.CommandHandlerWithReply;
+import org.apache.pekko.persistence.typed.javadsl.EventHandler;
+import org.apache.pekko.persistence.typed.javadsl.EventSourcedBehaviorWithEnforcedReplies;
+import org.apache.pekko.persistence.typed.javadsl.ReplyEffect;
+import org.apache.pekko.persistence.typed.javadsl.RetentionCriteria;
+import org.apache.pekko.persistence.typed.javadsl.SignalHandler;
+import org.schoolsafety.hub.Entities;
+import org.schoolsafety.hub.Rejection;
+import org.schoolsafety.hub.agency.AgencyKind;
+import org.schoolsafety.hub.agency.AgencyProfile;
+import org.schoolsafety.hub.directory.AgencyDirectory;
+import org.schoolsafety.hub.incident.IncidentCommand.*;
+import org.schoolsafety.hub.incident.IncidentEvent.*;
+
+/**
+ * One safety incident at one school, from report to close.
+ *
+ * <p>Dispatch and escalation live here: after the report the incident asks its province's
+ * {@link AgencyDirectory} for the agencies of each kind the response plan calls for, notifies
+ * the most specific one and keeps the higher tiers on standby. Deadlines are part of the
+ * persisted state; the timer is re-armed from them after every event and after recovery, so an
+ * escalation whose deadline fell while the node was down fires as soon as the incident is back.
+ * Open incidents are remembered by sharding and so come back by themselves after a restart.
+ */
+public final class Incident
+    extends EventSourcedBehaviorWithEnforcedReplies<IncidentCommand, IncidentEvent, IncidentState> {
+
+  public static final EntityTypeKey<IncidentCommand> ENTITY_TYPE_KEY =
+      EntityTypeKey.create(IncidentCommand.class, "Incident");
+
+  /** Events are tagged by slice so that read-side projections can split the work. */
+  public static final List<String> TAGS =
+      List.of("incident-0", "incident-1", "incident-2", "incident-3");
+
+  private static final String SYSTEM = "hub";
+  private static final String DEADLINE = "deadline";
+  private static final String RETRY_DISPATCH = "retry-dispatch";
+  private static final String PASSIVATE = "passivate";
+
+  public static void init(
+      ActorSystem<?> system, Entities entities, IncidentSettings settings, Clock clock) {
+    ClusterSharding.get(system)
+        .init(
+            Entity.of(
+                    ENTITY_TYPE_KEY,
+                    ctx -> create(ctx.getEntityId(), entities, settings, clock, ctx.getShard()))
+                .withSettings(ClusterShardingSettings.create(system).withRememberEntities(true)));
+  }
+
+  /** {@code shard} may be null outside sharding (tests): then the entity never passivates. */
+  public static Behavior<IncidentCommand> create(
+      String incidentId,
+      Entities entities,
+      IncidentSettings settings,
+      Clock clock,
+      ActorRef<ClusterSharding.ShardCommand> shard) {
+    return Behaviors.setup(
+        context ->
+            Behaviors.withTimers(
+                timers -> new Incident(incidentId, entities, settings, clock, shard, context, timers)));
+  }
+
+  private final String incidentId;
+  private final Entities entities;
+  private final IncidentSettings settings;
+  private final Clock clock;
+  private final ActorRef<ClusterSharding.ShardCommand> shard;
+  private final ActorContext<IncidentCommand> context;
+  private final TimerScheduler<IncidentCommand> timers;
+  private final Courier courier;
+  private boolean lookingUpAgencies;
+
+  private Incident(
+      String incidentId,
+      Entities entities,
+      IncidentSettings settings,
+      Clock clock,
+      ActorRef<ClusterSharding.ShardCommand> shard,
+      ActorContext<IncidentCommand> context,
+      TimerScheduler<IncidentCommand> timers) {
+    super(
+        PersistenceId.of(ENTITY_TYPE_KEY.name(), incidentId),
+        SupervisorStrategy.restartWithBackoff(Duration.ofMillis(200), Duration.ofSeconds(5), 0.2));
+    this.incidentId = incidentId;
+    this.entities = entities;
+    this.settings = settings;
+    this.clock = clock;
+    this.shard = shard;
+    this.context = context;
+    this.timers = timers;
+    this.courier = new Courier(context, timers, entities, settings);
+  }
+
+  @Override
+  public IncidentState emptyState() {
+    return IncidentState.empty(incidentId);
+  }
+
+  @Override
+  public RetentionCriteria retentionCriteria() {
+    return RetentionCriteria.snapshotEvery(50, 2);
+  }
+
+  @Override
+  public Set<String> tagsFor(IncidentEvent event) {
+    return Set.of(TAGS.get(Math.floorMod(incidentId.hashCode(), TAGS.size())));
+  }
+
+  // --- commands -------------------------------------------------------------------------
+
+  @Override
+  public CommandHandlerWithReply<IncidentCommand, IncidentEvent, IncidentState> commandHandler() {
+    return newCommandHandlerWithReplyBuilder()
+        .forAnyState()
+        .onCommand(Report.class, this::onReport)
+        .onCommand(AddReport.class, this::onAddReport)
+        .onCommand(Acknowledge.class, this::onAcknowledge)
+        .onCommand(Close.class, this::onClose)
+        .onCommand(Cancel.class, this::onCancel)
+        .onCommand(Get.class, this::onGet)
+        .onCommand(ChainsFound.class, this::onChainsFound)
+        .onCommand(ChainsUnavailable.class, this::onChainsUnavailable)
+        .onCommand(RetryDispatch.class, (state, cmd) -> afterwards(state))
+        .onCommand(CheckDeadlines.class, this::onCheckDeadlines)
+        .onCommand(NoticeSettled.class, this::onNoticeSettled)
+        .onCommand(Redeliver.class, (state, cmd) -> { courier.redeliver(); return Effect().noReply(); })
+        .onCommand(IncidentCommand.Passivate.class, this::onPassivate)
+        .build();
+  }
+
+  private ReplyEffect<IncidentEvent, IncidentState> onReport(IncidentState state, Report cmd) {
+    if (state.isReported()) {
+      if (state.fingerprint().equals(cmd.incident().fingerprint())) {
+        return Effect().reply(cmd.replyTo(), StatusReply.success(new Accepted(state, true)));
+      }
+      return reject(cmd.replyTo(), new Rejection.Conflict(
+          "clientRef '" + cmd.incident().clientRef() + "' was already used for a different report"
+              + " (incident " + incidentId + "); use a new clientRef for a new incident"));
+    }
+    var event = new Reported(incidentId, cmd.incident(), cmd.incident().fingerprint(), now(), cmd.by());
+    return persistThenReply(state, List.of(event), cmd.replyTo(), s -> new Accepted(s, false));
+  }
+
+  private ReplyEffect<IncidentEvent, IncidentState> onAddReport(IncidentState state, AddReport cmd) {
+    IncidentReport report = cmd.report();
+    Rejection problem = checkActive(state, "add a report to");
+    if (problem == null && report.kind() == ReportKind.INITIAL) {
+      problem = new Rejection.Invalid("kind must be CONTINUATION or FINAL: the initial report is the incident itself");
+    }
+    if (problem == null && report.kind() == ReportKind.FINAL && (blank(report.cause()) || blank(report.outcome()))) {
+      problem = new Rejection.Invalid("a FINAL report needs both 'cause' and 'outcome'");
+    }
+    if (problem != null) {
+      return reject(cmd.replyTo(), problem);
+    }
+    IncidentEvent event = report.kind() == ReportKind.FINAL
+        ? new Resolved(incidentId, report, now(), cmd.by())
+        : new ReportAdded(incidentId, report, now(), cmd.by());
+    return persistThenReply(state, List.of(event), cmd.replyTo(), s -> s);
+  }
+
+  private ReplyEffect<IncidentEvent, IncidentState> onAcknowledge(IncidentState state, Acknowledge cmd) {
+    if (!state.isReported()) {
+      return reject(cmd.replyTo(), notFound());
+    }
+    var dispatch = state.dispatchOf(cmd.agencyId());
+    if (dispatch.isEmpty()) {
+      return reject(cmd.replyTo(), new Rejection.Conflict(
+          "agency '" + cmd.agencyId() + "' was not dispatched to incident " + incidentId));
+    }
+    if (dispatch.get().state() == DispatchState.ACKNOWLEDGED) {
+      return Effect().reply(cmd.replyTo(), StatusReply.success(state));
+    }
+    Rejection problem = checkActive(state, "acknowledge");
+    if (problem != null) {
+      return reject(cmd.replyTo(), problem);
+    }
+    var event = new Acknowledged(incidentId, cmd.agencyId(), cmd.note(), now(), cmd.by());
+    return persistThenReply(state, List.of(event), cmd.replyTo(), s -> s);
+  }
+
+  private ReplyEffect<IncidentEvent, IncidentState> onClose(IncidentState state, Close cmd) {
+    if (!state.isReported()) {
+      return reject(cmd.replyTo(), notFound());
+    }
+    if (state.status() == Status.CLOSED) {
+      return Effect().reply(cmd.replyTo(), StatusReply.success(state));
+    }
+    if (state.status() != Status.RESOLVED) {
+      return reject(cmd.replyTo(), new Rejection.Conflict(
+          "incident " + incidentId + " is " + state.status()
+              + ": it can be closed once its FINAL report is in (or cancelled if it was a false alarm)"));
+    }
+    var event = new Closed(incidentId, cmd.note(), now(), cmd.by());
+    return persistThenReply(state, List.of(event), cmd.replyTo(), s -> s);
+  }
+
+  private ReplyEffect<IncidentEvent, IncidentState> onCancel(IncidentState state, Cancel cmd) {
+    if (state.isReported() && state.status() == Status.CANCELLED) {
+      return Effect().reply(cmd.replyTo(), StatusReply.success(state));
+    }
+    Rejection problem = checkActive(state, "cancel");
+    if (problem != null) {
+      return reject(cmd.replyTo(), problem);
+    }
+    var event = new Cancelled(incidentId, cmd.reason(), now(), cmd.by());
+    return persistThenReply(state, List.of(event), cmd.replyTo(), s -> s);
+  }
+
+  private ReplyEffect<IncidentEvent, IncidentState> onGet(IncidentState state, Get cmd) {
+    if (!state.isReported()) {
+      schedulePassivation(state);
+      return reject(cmd.replyTo(), notFound());
+    }
+    return Effect().reply(cmd.replyTo(), StatusReply.success(state));
+  }
+
+  // --- dispatch -------------------------------------------------------------------------
+
+  private void lookUpAgencies(IncidentState state) {
+    Set<AgencyKind> kinds = state.kindsToDispatch(settings.plan());
+    if (kinds.isEmpty() || lookingUpAgencies) {
+      return;
+    }
+    lookingUpAgencies = true;
+    var region = state.incident().school().region();
+    context.askWithStatus(
+        AgencyDirectory.Chains.class,
+        entities.directory(region.province()),
+        settings.askTimeout(),
+        replyTo -> new AgencyDirectory.FindChains(region, kinds, replyTo),
+        (chains, failure) -> failure == null
+            ? new ChainsFound(chains)
+            : new ChainsUnavailable(String.valueOf(failure.getMessage())));
+  }
+
+  private ReplyEffect<IncidentEvent, IncidentState> onChainsFound(IncidentState state, ChainsFound cmd) {
+    lookingUpAgencies = false;
+    Set<AgencyKind> kinds = state.kindsToDispatch(settings.plan());
+    if (kinds.isEmpty()) {
+      return Effect().noReply();
+    }
+    Instant now = now();
+    Instant deadline = now.plus(settings.deadlines().forLevel(state.level()));
+    var dispatches = new ArrayList<Dispatch>();
+    var standby = new EnumMap<AgencyKind, List<AgencyProfile>>(AgencyKind.class);
+    var uncovered = EnumSet.noneOf(AgencyKind.class);
+    for (AgencyKind kind : kinds) {
+      List<AgencyProfile> chain = cmd.chains().of(kind);
+      if (chain.isEmpty()) {
+        uncovered.add(kind);
+      } else {
+        dispatches.add(Dispatch.notify(chain.get(0), now, deadline));
+        standby.put(kind, List.copyOf(chain.subList(1, chain.size())));
+      }
+    }
+    if (!uncovered.isEmpty()) {
+      context.getLog().warn("incident {}: no agency covers {} for region {}",
+          incidentId, uncovered, state.incident().school().region());
+    }
+    var event = new Dispatched(incidentId, List.copyOf(dispatches), Map.copyOf(standby),
+        Set.copyOf(uncovered), now, SYSTEM);
+    return persistThenNoReply(state, List.of(event));
+  }
+
+  private ReplyEffect<IncidentEvent, IncidentState> onChainsUnavailable(IncidentState state, ChainsUnavailable cmd) {
+    lookingUpAgencies = false;
+    context.getLog().warn("incident {}: agency directory unavailable ({}); retrying in {}",
+        incidentId, cmd.reason(), settings.redeliveryInterval());
+    timers.startSingleTimer(RETRY_DISPATCH, RetryDispatch.INSTANCE, settings.redeliveryInterval());
+    return Effect().noReply();
+  }
+
+  // --- escalation -----------------------------------------------------------------------
+
+  private ReplyEffect<IncidentEvent, IncidentState> onCheckDeadlines(IncidentState state, CheckDeadlines cmd) {
+    Instant now = now();
+    var events = new ArrayList<IncidentEvent>();
+    for (Dispatch overdue : state.overdue(now)) {
+      var next = state.nextTierFor(overdue.agency().kind());
+      if (next.isPresent()) {
+        Dispatch to = Dispatch.notify(next.get(), now, now.plus(settings.deadlines().forLevel(state.level())));
+        events.add(new Escalated(incidentId, overdue.agencyId(), to, now, SYSTEM));
+      } else {
+        events.add(new WentUnanswered(incidentId, overdue.agencyId(), now, SYSTEM));
+      }
+    }
+    if (events.isEmpty()) {
+      return afterwards(state);
+    }
+    return persistThenNoReply(state, events);
+  }
+
+  private void rearmDeadline(IncidentState state) {
+    var next = state.nextDeadline();
+    if (next.isEmpty()) {
+      timers.cancel(DEADLINE);
+      return;
+    }
+    Duration delay = Duration.between(now(), next.get());
+    timers.startSingleTimer(DEADLINE, CheckDeadlines.INSTANCE, delay.isNegative() ? Duration.ZERO : delay);
+  }
+
+  // --- notices and passivation ----------------------------------------------------------
+
+  private ReplyEffect<IncidentEvent, IncidentState> onNoticeSettled(IncidentState state, NoticeSettled cmd) {
+    courier.settled(cmd);
+    return Effect().noReply();
+  }
+
+  /** Closed, cancelled and never-reported incidents need not stay in memory. */
+  private static boolean mayPassivate(IncidentState state) {
+    return !state.isReported() || state.status().isTerminal();
+  }
+
+  private void schedulePassivation(IncidentState state) {
+    if (shard != null && mayPassivate(state)) {
+      timers.startSingleTimer(PASSIVATE, IncidentCommand.Passivate.INSTANCE, settings.idlePassivation());
+    } else {
+      timers.cancel(PASSIVATE);
+    }
+  }
+
+  private ReplyEffect<IncidentEvent, IncidentState> onPassivate(IncidentState state, IncidentCommand.Passivate cmd) {
+    if (!mayPassivate(state)) {
+      return Effect().noReply();
+    }
+    if (courier.isIdle()) {
+      // Passivate (not a plain stop) so that remember-entities forgets the incident.
+      shard.tell(new ClusterSharding.Passivate<>(context.getSelf()));
+    } else {
+      schedulePassivation(state);
+    }
+    return Effect().noReply();
+  }
+
+  // --- helpers --------------------------------------------------------------------------
+
+  /** Everything that follows from a state: deadline timer, dispatch lookups, passivation. */
+  private ReplyEffect<IncidentEvent, IncidentState> afterwards(IncidentState state) {
+    settle(state);
+    return Effect().noReply();
+  }
+
+  private void settle(IncidentState state) {
+    rearmDeadline(state);
+    lookUpAgencies(state);
+    schedulePassivation(state);
+  }
+
+  private <R> ReplyEffect<IncidentEvent, IncidentState> persistThenReply(
+      IncidentState before,
+      List<IncidentEvent> events,
+      ActorRef<StatusReply<R>> replyTo,
+      java.util.function.Function<IncidentState, R> reply) {
+    return Effect()
+        .persist(events)
+        .thenRun(after -> changed(before, after))
+        .thenReply(replyTo, after -> StatusReply.success(reply.apply(after)));
+  }
+
+  private ReplyEffect<IncidentEvent, IncidentState> persistThenNoReply(
+      IncidentState before, List<IncidentEvent> events) {
+    return Effect().persist(events).thenRun(after -> changed(before, after)).thenNoReply();
+  }
+
+  private void changed(IncidentState before, IncidentState after) {
+    courier.sendChanges(before, after);
+    settle(after);
+  }
+
+  private Rejection checkActive(IncidentState state, String action) {
+    if (!state.isReported()) {
+      return notFound();
+    }
+    if (!state.status().isActive()) {
+      return new Rejection.Conflict(
+          "cannot " + action + " incident " + incidentId + ": it is " + state.status());
+    }
+    return null;
+  }
+
+  private Rejection notFound() {
+    return new Rejection.NotFound("no incident with id '" + incidentId + "'");
+  }
+
+  private <R> ReplyEffect<IncidentEvent, IncidentState> reject(
+      ActorRef<StatusReply<R>> replyTo, Rejection rejection) {
+    return Effect().reply(replyTo, StatusReply.error(rejection));
+  }
+
+  private static boolean blank(String s) {
+    return s == null || s.isBlank();
+  }
+
+  private Instant now() {
+    return clock.instant();
+  }
+
+  // --- events and recovery --------------------------------------------------------------
+
+  @Override
+  public EventHandler<IncidentState, IncidentEvent> eventHandler() {
+    return newEventHandlerBuilder().forAnyState().onAnyEvent(IncidentState::apply);
+  }
+
+  @Override
+  public SignalHandler<IncidentState> signalHandler() {
+    return newSignalHandlerBuilder()
+        .onSignal(RecoveryCompleted.instance(), state -> {
+          courier.sendAll(state);
+          settle(state);
+        })
+        .build();
+  }
+}

@@ -1,0 +1,64 @@
+package org.schoolsafety.hub.incident;
+
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.pattern.StatusReply;
+import org.schoolsafety.hub.CborSerializable;
+import org.schoolsafety.hub.directory.AgencyDirectory;
+
+/** What can be asked of an incident. {@code by} names who asks, for the timeline and audit. */
+public sealed interface IncidentCommand extends CborSerializable {
+
+  /** Raise the incident. A retry with the same content answers with the incident as it is. */
+  record Report(NewIncident incident, String by, ActorRef<StatusReply<Accepted>> replyTo)
+      implements IncidentCommand {}
+
+  /** Answer to {@link Report}: {@code replayed} when the report was a retry. */
+  record Accepted(IncidentState incident, boolean replayed) implements CborSerializable {}
+
+  /** A continuation report, or the final report that resolves the incident. */
+  record AddReport(IncidentReport report, String by, ActorRef<StatusReply<IncidentState>> replyTo)
+      implements IncidentCommand {}
+
+  record Acknowledge(
+      String agencyId, String note, String by, ActorRef<StatusReply<IncidentState>> replyTo)
+      implements IncidentCommand {}
+
+  record Close(String note, String by, ActorRef<StatusReply<IncidentState>> replyTo)
+      implements IncidentCommand {}
+
+  /** A false alarm: the incident ends and nothing further is dispatched. */
+  record Cancel(String reason, String by, ActorRef<StatusReply<IncidentState>> replyTo)
+      implements IncidentCommand {}
+
+  record Get(ActorRef<StatusReply<IncidentState>> replyTo) implements IncidentCommand {}
+
+  // --- sent by the incident to itself ---------------------------------------------------
+
+  /** The directory answered which agencies cover the kinds still to dispatch. */
+  record ChainsFound(AgencyDirectory.Chains chains) implements IncidentCommand {}
+
+  /** The directory could not be asked; try again later. */
+  record ChainsUnavailable(String reason) implements IncidentCommand {}
+
+  /** Retry finding agencies after {@link ChainsUnavailable}. */
+  enum RetryDispatch implements IncidentCommand {
+    INSTANCE
+  }
+
+  /** A deadline timer fired: escalate whatever is overdue. */
+  enum CheckDeadlines implements IncidentCommand {
+    INSTANCE
+  }
+
+  /** A notice to an agency or the school was delivered, or failed and is due again. */
+  record NoticeSettled(String target, boolean delivered) implements IncidentCommand {}
+
+  enum Redeliver implements IncidentCommand {
+    INSTANCE
+  }
+
+  /** Idle too long in a terminal state: hand the entity back to sharding. */
+  enum Passivate implements IncidentCommand {
+    INSTANCE
+  }
+}

@@ -1,0 +1,65 @@
+package org.schoolsafety.hub.incident;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.schoolsafety.hub.CborSerializable;
+import org.schoolsafety.hub.agency.AgencyKind;
+import org.schoolsafety.hub.agency.AgencyProfile;
+
+/** Everything that happens to an incident. Every event says when and by whom. */
+public sealed interface IncidentEvent extends CborSerializable {
+
+  String incidentId();
+
+  Instant at();
+
+  String by();
+
+  /** The incident was raised with its initial report. */
+  record Reported(
+      String incidentId,
+      NewIncident incident,
+      String fingerprint,
+      Instant at,
+      String by)
+      implements IncidentEvent {}
+
+  /**
+   * Agencies were notified. {@code standby} keeps, per kind, the agencies of higher tiers to
+   * escalate to; {@code uncovered} the kinds for which no agency covers the school's region.
+   */
+  record Dispatched(
+      String incidentId,
+      List<Dispatch> dispatches,
+      Map<AgencyKind, List<AgencyProfile>> standby,
+      Set<AgencyKind> uncovered,
+      Instant at,
+      String by)
+      implements IncidentEvent {}
+
+  record Acknowledged(String incidentId, String agencyId, String note, Instant at, String by)
+      implements IncidentEvent {}
+
+  /** {@code fromAgencyId} missed its deadline; {@code to} is notified instead. */
+  record Escalated(
+      String incidentId, String fromAgencyId, Dispatch to, Instant at, String by)
+      implements IncidentEvent {}
+
+  /** {@code agencyId} missed its deadline and no tier above is left. */
+  record WentUnanswered(String incidentId, String agencyId, Instant at, String by)
+      implements IncidentEvent {}
+
+  record ReportAdded(String incidentId, IncidentReport report, Instant at, String by)
+      implements IncidentEvent {}
+
+  /** The final report is in. */
+  record Resolved(String incidentId, IncidentReport report, Instant at, String by)
+      implements IncidentEvent {}
+
+  record Closed(String incidentId, String note, Instant at, String by) implements IncidentEvent {}
+
+  record Cancelled(String incidentId, String reason, Instant at, String by)
+      implements IncidentEvent {}
+}

@@ -1,0 +1,283 @@
+package org.schoolsafety.hub.incident;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.EnumMap;
+import java.util.EnumSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.schoolsafety.hub.CborSerializable;
+import org.schoolsafety.hub.agency.AgencyKind;
+import org.schoolsafety.hub.agency.AgencyProfile;
+import org.schoolsafety.hub.incident.IncidentEvent.Acknowledged;
+import org.schoolsafety.hub.incident.IncidentEvent.Cancelled;
+import org.schoolsafety.hub.incident.IncidentEvent.Closed;
+import org.schoolsafety.hub.incident.IncidentEvent.Dispatched;
+import org.schoolsafety.hub.incident.IncidentEvent.Escalated;
+import org.schoolsafety.hub.incident.IncidentEvent.ReportAdded;
+import org.schoolsafety.hub.incident.IncidentEvent.Reported;
+import org.schoolsafety.hub.incident.IncidentEvent.Resolved;
+import org.schoolsafety.hub.incident.IncidentEvent.WentUnanswered;
+import org.schoolsafety.hub.plan.ResponsePlan;
+
+/**
+ * An incident as its events made it. {@code incident} is null until reported. The status is
+ * derived, never stored, so it cannot disagree with the reports and dispatches.
+ */
+public record IncidentState(
+    String incidentId,
+    NewIncident incident,
+    String fingerprint,
+    Level level,
+    List<IncidentReport> reports,
+    List<Dispatch> dispatches,
+    Map<AgencyKind, List<AgencyProfile>> standby,
+    Set<AgencyKind> uncovered,
+    Ending ending,
+    List<TimelineEntry> timeline)
+    implements CborSerializable {
+
+  /** How an incident ended: closed by the command center or cancelled as a false alarm. */
+  public record Ending(Status status, Instant at, String by, String text)
+      implements CborSerializable {}
+
+  public static IncidentState empty(String incidentId) {
+    return new IncidentState(
+        incidentId, null, null, null, List.of(), List.of(), Map.of(), Set.of(), null, List.of());
+  }
+
+  public boolean isReported() {
+    return incident != null;
+  }
+
+  public Status status() {
+    if (ending != null) {
+      return ending.status();
+    }
+    if (finalReport().isPresent()) {
+      return Status.RESOLVED;
+    }
+    if (dispatches.isEmpty()) {
+      return Status.REPORTED;
+    }
+    return acknowledgedKinds().containsAll(dispatchedKinds())
+        ? Status.ACKNOWLEDGED
+        : Status.DISPATCHED;
+  }
+
+  public Instant reportedAt() {
+    return reports.get(0).at();
+  }
+
+  public Optional<IncidentReport> finalReport() {
+    return reports.stream().filter(r -> r.kind() == ReportKind.FINAL).findFirst();
+  }
+
+  /** Casualty figures of the latest report that gave any. */
+  public Casualties casualties() {
+    for (int i = reports.size() - 1; i >= 0; i--) {
+      if (reports.get(i).casualties() != null) {
+        return reports.get(i).casualties();
+      }
+    }
+    return Casualties.NONE;
+  }
+
+  public Optional<Dispatch> dispatchOf(String agencyId) {
+    return dispatches.stream().filter(d -> d.agencyId().equals(agencyId)).findFirst();
+  }
+
+  public Set<AgencyKind> dispatchedKinds() {
+    return kindsOf(dispatches);
+  }
+
+  Set<AgencyKind> acknowledgedKinds() {
+    return kindsOf(
+        dispatches.stream().filter(d -> d.state() == DispatchState.ACKNOWLEDGED).toList());
+  }
+
+  private static Set<AgencyKind> kindsOf(Collection<Dispatch> dispatches) {
+    return dispatches.stream()
+        .map(d -> d.agency().kind())
+        .collect(Collectors.toCollection(() -> EnumSet.noneOf(AgencyKind.class)));
+  }
+
+  /** Kinds the plan calls for at the current level that were neither dispatched nor found missing. */
+  Set<AgencyKind> kindsToDispatch(ResponsePlan plan) {
+    if (!isReported() || !status().isActive()) {
+      return Set.of();
+    }
+    var kinds = new LinkedHashSet<>(plan.kindsFor(incident.type(), level));
+    kinds.removeAll(dispatchedKinds());
+    kinds.removeAll(uncovered);
+    return kinds;
+  }
+
+  /** Dispatches whose deadline still matters: unanswered so far, and no other tier of their kind answered. */
+  List<Dispatch> awaitingAcknowledgement() {
+    if (!isReported() || !status().isActive()) {
+      return List.of();
+    }
+    Set<AgencyKind> answered = acknowledgedKinds();
+    return dispatches.stream()
+        .filter(d -> d.state() == DispatchState.NOTIFIED)
+        .filter(d -> !answered.contains(d.agency().kind()))
+        .toList();
+  }
+
+  Optional<Instant> nextDeadline() {
+    return awaitingAcknowledgement().stream().map(Dispatch::deadline).min(Instant::compareTo);
+  }
+
+  List<Dispatch> overdue(Instant now) {
+    return awaitingAcknowledgement().stream().filter(d -> !d.deadline().isAfter(now)).toList();
+  }
+
+  /** The next agency of the same kind, one tier up, if any is left. */
+  Optional<AgencyProfile> nextTierFor(AgencyKind kind) {
+    return standby.getOrDefault(kind, List.of()).stream().findFirst();
+  }
+
+  // --- applying events ------------------------------------------------------------------
+
+  IncidentState apply(IncidentEvent event) {
+    // Java 17: no pattern matching for switch yet.
+    if (event instanceof Reported e) {
+      return reported(e);
+    } else if (event instanceof Dispatched e) {
+      return dispatched(e);
+    } else if (event instanceof Acknowledged e) {
+      return acknowledged(e);
+    } else if (event instanceof Escalated e) {
+      return escalated(e);
+    } else if (event instanceof WentUnanswered e) {
+      return unanswered(e);
+    } else if (event instanceof ReportAdded e) {
+      return reportAdded(e);
+    } else if (event instanceof Resolved e) {
+      return resolved(e);
+    } else if (event instanceof Closed e) {
+      return ended(new Ending(Status.CLOSED, e.at(), e.by(), e.note()), e, "closed");
+    } else if (event instanceof Cancelled e) {
+      return ended(new Ending(Status.CANCELLED, e.at(), e.by(), e.reason()), e, "cancelled");
+    }
+    throw new IllegalArgumentException("unknown incident event " + event.getClass());
+  }
+
+  private IncidentState reported(Reported e) {
+    NewIncident n = e.incident();
+    IncidentReport initial = n.initial().filed(e.at(), e.by());
+    String detail = n.type() + " level " + n.level() + " (" + n.mode() + ") at " + n.school().name();
+    return new IncidentState(
+            incidentId, n, e.fingerprint(), n.level(), List.of(initial), dispatches, standby,
+            uncovered, ending, timeline)
+        .logged(e, "reported", detail);
+  }
+
+  private IncidentState dispatched(Dispatched e) {
+    var nextStandby = new EnumMap<AgencyKind, List<AgencyProfile>>(AgencyKind.class);
+    nextStandby.putAll(standby);
+    nextStandby.putAll(e.standby());
+    var nextUncovered = EnumSet.noneOf(AgencyKind.class);
+    nextUncovered.addAll(uncovered);
+    nextUncovered.addAll(e.uncovered());
+    String detail =
+        e.dispatches().stream()
+            .map(d -> d.agency().kind() + " -> " + d.agencyId() + " (" + d.agency().tier() + ")")
+            .collect(Collectors.joining(", "));
+    if (!e.uncovered().isEmpty()) {
+      detail += (detail.isEmpty() ? "" : "; ") + "no agency covers " + e.uncovered();
+    }
+    return new IncidentState(
+            incidentId, incident, fingerprint, level, reports, concat(dispatches, e.dispatches()),
+            Map.copyOf(nextStandby), Set.copyOf(nextUncovered), ending, timeline)
+        .logged(e, "dispatched", detail);
+  }
+
+  private IncidentState acknowledged(Acknowledged e) {
+    String detail = e.agencyId() + (e.note() == null || e.note().isEmpty() ? "" : ": " + e.note());
+    return withDispatches(
+            replace(dispatches, e.agencyId(), d -> d.acknowledged(e.at(), e.note())))
+        .logged(e, "acknowledged", detail);
+  }
+
+  private IncidentState escalated(Escalated e) {
+    AgencyKind kind = e.to().agency().kind();
+    var nextStandby = new EnumMap<AgencyKind, List<AgencyProfile>>(AgencyKind.class);
+    nextStandby.putAll(standby);
+    List<AgencyProfile> chain = standby.getOrDefault(kind, List.of());
+    nextStandby.put(kind, chain.isEmpty() ? List.of() : chain.subList(1, chain.size()));
+    List<Dispatch> next =
+        concat(replace(dispatches, e.fromAgencyId(), d -> d.withState(DispatchState.ESCALATED)),
+            List.of(e.to()));
+    String detail =
+        kind + ": " + e.fromAgencyId() + " did not acknowledge in time; notified "
+            + e.to().agencyId() + " (" + e.to().agency().tier() + ")";
+    return new IncidentState(
+            incidentId, incident, fingerprint, level, reports, next, Map.copyOf(nextStandby),
+            uncovered, ending, timeline)
+        .logged(e, "escalated", detail);
+  }
+
+  private IncidentState unanswered(WentUnanswered e) {
+    return withDispatches(
+            replace(dispatches, e.agencyId(), d -> d.withState(DispatchState.UNANSWERED)))
+        .logged(e, "unanswered", e.agencyId() + " did not acknowledge and no tier is left above it");
+  }
+
+  private IncidentState reportAdded(ReportAdded e) {
+    IncidentReport report = e.report().filed(e.at(), e.by());
+    Level nextLevel = report.level() == null ? level : report.level();
+    String detail =
+        report.summary() + (nextLevel != level ? " (level " + level + " -> " + nextLevel + ")" : "");
+    return new IncidentState(
+            incidentId, incident, fingerprint, nextLevel, concat(reports, List.of(report)),
+            dispatches, standby, uncovered, ending, timeline)
+        .logged(e, "report-added", detail);
+  }
+
+  private IncidentState resolved(Resolved e) {
+    IncidentReport report = e.report().filed(e.at(), e.by());
+    Level nextLevel = report.level() == null ? level : report.level();
+    return new IncidentState(
+            incidentId, incident, fingerprint, nextLevel, concat(reports, List.of(report)),
+            dispatches, standby, uncovered, ending, timeline)
+        .logged(e, "resolved", "final report: " + report.outcome());
+  }
+
+  private IncidentState ended(Ending end, IncidentEvent e, String what) {
+    return new IncidentState(
+            incidentId, incident, fingerprint, level, reports, dispatches, standby, uncovered,
+            end, timeline)
+        .logged(e, what, end.text());
+  }
+
+  private IncidentState withDispatches(List<Dispatch> next) {
+    return new IncidentState(
+        incidentId, incident, fingerprint, level, reports, next, standby, uncovered, ending,
+        timeline);
+  }
+
+  private IncidentState logged(IncidentEvent e, String what, String detail) {
+    return new IncidentState(
+        incidentId, incident, fingerprint, level, reports, dispatches, standby, uncovered, ending,
+        concat(timeline, List.of(new TimelineEntry(e.at(), what, e.by(), detail))));
+  }
+
+  private static <T> List<T> concat(List<T> a, List<T> b) {
+    var all = new ArrayList<T>(a.size() + b.size());
+    all.addAll(a);
+    all.addAll(b);
+    return List.copyOf(all);
+  }
+
+  private static List<Dispatch> replace(
+      List<Dispatch> dispatches, String agencyId, java.util.function.UnaryOperator<Dispatch> f) {
+    return dispatches.stream().map(d -> d.agencyId().equals(agencyId) ? f.apply(d) : d).toList();
+  }
+}

@@ -1,0 +1,180 @@
+package org.schoolsafety.hub.school;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.pekko.Done;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
+import org.apache.pekko.cluster.sharding.typed.javadsl.Entity;
+import org.apache.pekko.cluster.sharding.typed.javadsl.EntityTypeKey;
+import org.apache.pekko.pattern.StatusReply;
+import org.apache.pekko.persistence.typed.PersistenceId;
+import org.apache.pekko.persistence.typed.javadsl.CommandHandlerWithReply;
+import org.apache.pekko.persistence.typed.javadsl.EventHandler;
+import org.apache.pekko.persistence.typed.javadsl.EventSourcedBehaviorWithEnforcedReplies;
+import org.apache.pekko.persistence.typed.javadsl.ReplyEffect;
+import org.apache.pekko.persistence.typed.javadsl.RetentionCriteria;
+import org.schoolsafety.hub.CborSerializable;
+import org.schoolsafety.hub.Rejection;
+
+/** A school: its profile, its response posture and the incidents it has open. */
+public final class School
+    extends EventSourcedBehaviorWithEnforcedReplies<School.Command, School.Event, School.State> {
+
+  public static final EntityTypeKey<Command> ENTITY_TYPE_KEY =
+      EntityTypeKey.create(Command.class, "School");
+
+  // --- commands -------------------------------------------------------------------------
+
+  public sealed interface Command extends CborSerializable {}
+
+  /** Register the school; repeating it with the same profile is a no-op. */
+  public record Register(SchoolProfile profile, String by, ActorRef<StatusReply<State>> replyTo)
+      implements Command {}
+
+  public record Get(ActorRef<StatusReply<State>> replyTo) implements Command {}
+
+  /** Sent by an incident whenever its summary changes; idempotent. */
+  public record TrackIncident(IncidentNotice notice, ActorRef<Done> replyTo) implements Command {}
+
+  // --- events ---------------------------------------------------------------------------
+
+  public sealed interface Event extends CborSerializable {}
+
+  public record Registered(SchoolProfile profile, Instant at, String by) implements Event {}
+
+  public record IncidentTracked(IncidentNotice notice) implements Event {}
+
+  // --- state ----------------------------------------------------------------------------
+
+  /** {@code profile} is null until the school is registered. */
+  public record State(
+      SchoolProfile profile, Posture posture, Map<String, IncidentNotice> openIncidents)
+      implements CborSerializable {
+
+    static State empty() {
+      return new State(null, Posture.NORMAL, Map.of());
+    }
+
+    public boolean isRegistered() {
+      return profile != null;
+    }
+
+    /** Open incidents, oldest first. */
+    public List<IncidentNotice> openIncidentList() {
+      return openIncidents.values().stream()
+          .sorted(
+              java.util.Comparator.comparing(IncidentNotice::reportedAt)
+                  .thenComparing(IncidentNotice::incidentId))
+          .toList();
+    }
+
+    State track(IncidentNotice notice) {
+      var next = new LinkedHashMap<>(openIncidents);
+      if (notice.status().isTerminal()) {
+        next.remove(notice.incidentId());
+      } else {
+        next.put(notice.incidentId(), notice);
+      }
+      return new State(profile, posture, Map.copyOf(next));
+    }
+  }
+
+  // --- wiring ---------------------------------------------------------------------------
+
+  public static void init(ActorSystem<?> system, Clock clock) {
+    ClusterSharding.get(system)
+        .init(Entity.of(ENTITY_TYPE_KEY, ctx -> create(ctx.getEntityId(), clock)));
+  }
+
+  public static Behavior<Command> create(String schoolId, Clock clock) {
+    return new School(schoolId, clock);
+  }
+
+  private final String schoolId;
+  private final Clock clock;
+
+  private School(String schoolId, Clock clock) {
+    super(PersistenceId.of(ENTITY_TYPE_KEY.name(), schoolId));
+    this.schoolId = schoolId;
+    this.clock = clock;
+  }
+
+  @Override
+  public State emptyState() {
+    return State.empty();
+  }
+
+  @Override
+  public RetentionCriteria retentionCriteria() {
+    return RetentionCriteria.snapshotEvery(100, 2);
+  }
+
+  @Override
+  public CommandHandlerWithReply<Command, Event, State> commandHandler() {
+    return newCommandHandlerWithReplyBuilder()
+        .forAnyState()
+        .onCommand(Register.class, this::onRegister)
+        .onCommand(Get.class, this::onGet)
+        .onCommand(TrackIncident.class, this::onTrackIncident)
+        .build();
+  }
+
+  private ReplyEffect<Event, State> onRegister(State state, Register cmd) {
+    if (!cmd.profile().schoolId().equals(schoolId)) {
+      throw new IllegalArgumentException("profile of " + cmd.profile().schoolId() + " sent to " + schoolId);
+    }
+    if (state.isRegistered()) {
+      if (state.profile().equals(cmd.profile())) {
+        return Effect().reply(cmd.replyTo(), StatusReply.success(state));
+      }
+      return Effect()
+          .reply(
+              cmd.replyTo(),
+              StatusReply.error(
+                  new Rejection.Conflict(
+                      "school '" + schoolId + "' is already registered with a different profile")));
+    }
+    return Effect()
+        .persist(new Registered(cmd.profile(), clock.instant(), cmd.by()))
+        .thenReply(cmd.replyTo(), StatusReply::success);
+  }
+
+  private ReplyEffect<Event, State> onGet(State state, Get cmd) {
+    if (!state.isRegistered()) {
+      return Effect()
+          .reply(
+              cmd.replyTo(),
+              StatusReply.error(new Rejection.NotFound("no school with id '" + schoolId + "'")));
+    }
+    return Effect().reply(cmd.replyTo(), StatusReply.success(state));
+  }
+
+  private ReplyEffect<Event, State> onTrackIncident(State state, TrackIncident cmd) {
+    IncidentNotice known = state.openIncidents().get(cmd.notice().incidentId());
+    boolean unchanged =
+        cmd.notice().equals(known) || (known == null && cmd.notice().status().isTerminal());
+    if (unchanged) {
+      return Effect().reply(cmd.replyTo(), Done.getInstance());
+    }
+    return Effect()
+        .persist(new IncidentTracked(cmd.notice()))
+        .thenReply(cmd.replyTo(), s -> Done.getInstance());
+  }
+
+  @Override
+  public EventHandler<State, Event> eventHandler() {
+    return newEventHandlerBuilder()
+        .forAnyState()
+        .onEvent(
+            Registered.class,
+            (state, evt) -> new State(evt.profile(), state.posture(), state.openIncidents()))
+        .onEvent(IncidentTracked.class, (state, evt) -> state.track(evt.notice()))
+        .build();
+  }
+}

@@ -1,0 +1,105 @@
+package org.schoolsafety.hub.agency;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.UUID;
+import org.apache.pekko.Done;
+import org.apache.pekko.actor.testkit.typed.annotations.JUnit5TestKit;
+import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
+import org.apache.pekko.actor.testkit.typed.javadsl.JUnit5TestKitBuilder;
+import org.apache.pekko.actor.testkit.typed.javadsl.TestKitJUnit5Extension;
+import org.apache.pekko.pattern.StatusReply;
+import org.apache.pekko.persistence.testkit.javadsl.EventSourcedBehaviorTestKit;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.schoolsafety.hub.HubTestConfig;
+import org.schoolsafety.hub.MutableClock;
+import org.schoolsafety.hub.Rejection;
+import org.schoolsafety.hub.incident.DispatchState;
+import org.schoolsafety.hub.incident.IncidentType;
+import org.schoolsafety.hub.incident.Level;
+import org.schoolsafety.hub.incident.Mode;
+import org.schoolsafety.hub.incident.Status;
+
+@ExtendWith(TestKitJUnit5Extension.class)
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class AgencyTest {
+
+  @JUnit5TestKit
+  ActorTestKit testKit = new JUnit5TestKitBuilder().withCustomConfig(HubTestConfig.realTime()).build();
+
+  private final MutableClock clock = new MutableClock(Instant.parse("2026-11-29T00:00:00Z"));
+  private String agencyId;
+  private EventSourcedBehaviorTestKit<Agency.Command, Agency.Event, Agency.State> agency;
+
+  @BeforeEach
+  void setUp() {
+    agencyId = "fire-" + UUID.randomUUID();
+    agency = EventSourcedBehaviorTestKit.create(testKit.system(), Agency.create(agencyId, clock),
+        EventSourcedBehaviorTestKit.enabledSerializationSettings());
+  }
+
+  private AgencyProfile profile() {
+    return new AgencyProfile(agencyId, "Tianshan Fire", AgencyKind.FIRE, Tier.COUNTY, "650102");
+  }
+
+  private DispatchNotice notice(String incidentId, Status status, DispatchState state, Instant at) {
+    return new DispatchNotice(incidentId, "sch-1", "No. 1 Primary", "650102", IncidentType.FIRE,
+        Level.III, Mode.ACTUAL, status, state, at, at.plus(Duration.ofMinutes(10)), null);
+  }
+
+  @Test
+  void registersIdempotentlyAndRefusesChanges() {
+    var result = agency.<StatusReply<Agency.State>>runCommand(r -> new Agency.Register(profile(), "operator:test", r));
+    assertThat(result.event()).isEqualTo(new Agency.Registered(profile(), clock.instant(), "operator:test"));
+    assertThat(agency.<StatusReply<Agency.State>>runCommand(r -> new Agency.Register(profile(), "operator:test", r)).hasNoEvents()).isTrue();
+
+    var changed = new AgencyProfile(agencyId, "Tianshan Fire", AgencyKind.POLICE, Tier.COUNTY, "650102");
+    var refused = agency.<StatusReply<Agency.State>>runCommand(r -> new Agency.Register(changed, "operator:test", r));
+    assertThat(refused.reply().getError()).isInstanceOf(Rejection.Conflict.class);
+    assertThat(refused.hasNoEvents()).isTrue();
+  }
+
+  @Test
+  void unknownAgencyIsNotFound() {
+    var result = agency.<StatusReply<Agency.State>>runCommand(Agency.Get::new);
+    assertThat(result.reply().getError()).isInstanceOf(Rejection.NotFound.class);
+  }
+
+  @Test
+  void inboxKeepsOpenDispatchesAndHidesFinishedOnesUnlessAskedForAll() {
+    agency.<StatusReply<Agency.State>>runCommand(r -> new Agency.Register(profile(), "operator:test", r));
+    Instant t0 = clock.instant();
+    var first = notice("inc-1", Status.DISPATCHED, DispatchState.NOTIFIED, t0);
+    var second = notice("inc-2", Status.DISPATCHED, DispatchState.NOTIFIED, t0.plusSeconds(5));
+    assertThat(agency.<Done>runCommand(r -> new Agency.TrackDispatch(first, r)).event()).isEqualTo(new Agency.DispatchTracked(first));
+    agency.<Done>runCommand(r -> new Agency.TrackDispatch(second, r));
+    assertThat(agency.<Done>runCommand(r -> new Agency.TrackDispatch(second, r)).hasNoEvents()).isTrue();
+    assertThat(agency.getState().inbox(false)).containsExactly(second, first);
+
+    var closed = notice("inc-1", Status.CLOSED, DispatchState.ACKNOWLEDGED, t0);
+    agency.<Done>runCommand(r -> new Agency.TrackDispatch(closed, r));
+    assertThat(agency.getState().inbox(false)).containsExactly(second);
+    assertThat(agency.getState().inbox(true)).containsExactly(second, closed);
+
+    agency.restart();
+    assertThat(agency.getState().inbox(true)).containsExactly(second, closed);
+  }
+
+  @Test
+  void keepsOnlyTheMostRecentFinishedDispatches() {
+    agency.<StatusReply<Agency.State>>runCommand(r -> new Agency.Register(profile(), "operator:test", r));
+    Instant t0 = clock.instant();
+    for (int i = 0; i < Agency.FINISHED_KEPT + 5; i++) {
+      var n = notice("inc-" + i, Status.CLOSED, DispatchState.ACKNOWLEDGED, t0.plusSeconds(i));
+      agency.<Done>runCommand(r -> new Agency.TrackDispatch(n, r));
+    }
+    var all = agency.getState().inbox(true);
+    assertThat(all).hasSize(Agency.FINISHED_KEPT);
+    assertThat(all.get(all.size() - 1).incidentId()).isEqualTo("inc-5");
+  }
+}
