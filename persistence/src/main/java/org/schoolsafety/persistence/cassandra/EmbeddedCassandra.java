@@ -260,6 +260,7 @@ public final class EmbeddedCassandra implements AutoCloseable {
   private volatile boolean stopRequested;
   private OutputStream childStdin;
   private Thread shutdownHook;
+  private volatile java.util.concurrent.CompletableFuture<?> stopAfter;
 
   public EmbeddedCassandra(Settings settings) {
     this.settings = settings;
@@ -411,8 +412,25 @@ public final class EmbeddedCassandra implements AutoCloseable {
     stop();
   }
 
+  /**
+   * At JVM exit, wait (up to a minute) for {@code dependent} before stopping Cassandra: the hub
+   * node must finish its shutdown while its storage is still there. JVM shutdown hooks run
+   * concurrently, so without this Cassandra could vanish under a node that is still writing.
+   */
+  public void stopOnlyAfter(java.util.concurrent.CompletionStage<?> dependent) {
+    this.stopAfter = dependent.toCompletableFuture();
+  }
+
   /** Runs without the lock: {@link #start()} holds it while it waits for CQL, and Ctrl-C may come then. */
   private void stopFromShutdownHook() {
+    var first = stopAfter;
+    if (first != null) {
+      try {
+        first.get(60, java.util.concurrent.TimeUnit.SECONDS);
+      } catch (Exception e) {
+        log.warn("stopping Cassandra without waiting any longer for its dependent: {}", e.toString());
+      }
+    }
     stopRequested = true;
     Process p = process;
     if (p != null) {

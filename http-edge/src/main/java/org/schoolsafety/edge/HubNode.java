@@ -1,0 +1,150 @@
+package org.schoolsafety.edge;
+
+import com.typesafe.config.Config;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeUnit;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.cluster.MemberStatus;
+import org.apache.pekko.cluster.typed.Cluster;
+import org.apache.pekko.cluster.typed.Join;
+import org.apache.pekko.http.javadsl.Http;
+import org.apache.pekko.http.javadsl.ServerBinding;
+import org.schoolsafety.edge.api.AgencyRoutes;
+import org.schoolsafety.edge.api.HealthRoutes;
+import org.schoolsafety.edge.api.HubRoutes;
+import org.schoolsafety.edge.api.IncidentRoutes;
+import org.schoolsafety.edge.api.SchoolRoutes;
+import org.schoolsafety.hub.Entities;
+import org.schoolsafety.hub.agency.Agency;
+import org.schoolsafety.hub.agency.AgencyRegistration;
+import org.schoolsafety.hub.directory.AgencyDirectory;
+import org.schoolsafety.hub.incident.Incident;
+import org.schoolsafety.hub.incident.IncidentSettings;
+import org.schoolsafety.hub.school.School;
+import org.schoolsafety.persistence.StorageHealth;
+import org.schoolsafety.persistence.StorageSchema;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One hub node: joins the cluster, starts the sharded entities and serves the HTTP API.
+ * {@link Main} runs one per process; integration tests start and stop several in one JVM.
+ */
+public final class HubNode implements AutoCloseable {
+
+  private static final Logger log = LoggerFactory.getLogger(HubNode.class);
+
+  private final ActorSystem<Void> system;
+  private final ServerBinding binding;
+  private final HubContext context;
+
+  private HubNode(ActorSystem<Void> system, ServerBinding binding, HubContext context) {
+    this.system = system;
+    this.binding = binding;
+    this.context = context;
+  }
+
+  /** What the parts of a node share: the actor system, entity refs, settings and the clock. */
+  public record HubContext(
+      ActorSystem<?> system, Entities entities, AgencyRegistration agencyRegistration,
+      Duration askTimeout, Clock clock) {}
+
+  public static HubNode start(Config config) {
+    ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), "hub", config);
+    try {
+      if (config.getBoolean("hub.cassandra.autocreate")) {
+        StorageSchema.initialize(system, Duration.ofSeconds(90));
+      }
+      joinCluster(system, config);
+      Clock clock = Clock.systemUTC();
+      Duration askTimeout = config.getDuration("hub.ask-timeout");
+      Entities entities = Entities.sharded(system);
+      School.init(system, clock);
+      Agency.init(system, clock);
+      AgencyDirectory.init(system);
+      Incident.init(system, entities, IncidentSettings.fromConfig(config), clock);
+      var context = new HubContext(system, entities,
+          new AgencyRegistration(entities, askTimeout, system.scheduler()), askTimeout, clock);
+      ServerBinding binding = bind(system, config, context);
+      return new HubNode(system, binding, context);
+    } catch (RuntimeException e) {
+      system.terminate();
+      throw e;
+    }
+  }
+
+  private static void joinCluster(ActorSystem<?> system, Config config) {
+    if (config.getStringList("pekko.cluster.seed-nodes").isEmpty()) {
+      Cluster cluster = Cluster.get(system);
+      cluster.manager().tell(Join.create(cluster.selfMember().address()));
+    }
+  }
+
+  private static ServerBinding bind(ActorSystem<?> system, Config config, HubContext context) {
+    var sharding = org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding.get(system);
+    var storage = new StorageHealth(system, Duration.ofSeconds(2));
+    var routes = new HubRoutes(
+        List.of(
+            new SchoolRoutes(sharding, context.askTimeout()),
+            new AgencyRoutes(sharding, context.agencyRegistration(), context.askTimeout()),
+            new IncidentRoutes(sharding, context.clock(), context.askTimeout())),
+        new HealthRoutes(() -> readiness(system, storage)));
+    String host = config.getString("hub.http.host");
+    int port = config.getInt("hub.http.port");
+    try {
+      ServerBinding binding = Http.get(system).newServerAt(host, port).bind(routes.route())
+          .toCompletableFuture().get(30, TimeUnit.SECONDS);
+      log.info("HTTP API listening on http://{}:{}", host, binding.localAddress().getPort());
+      return binding;
+    } catch (Exception e) {
+      throw new IllegalStateException("cannot serve HTTP on " + host + ":" + port
+          + " (is the port taken? choose another with --port)", e);
+    }
+  }
+
+  private static CompletionStage<List<HealthRoutes.Check>> readiness(ActorSystem<?> system, StorageHealth storage) {
+    MemberStatus status = Cluster.get(system).selfMember().status();
+    var member = new HealthRoutes.Check("cluster-member", status == MemberStatus.up(),
+        "member status " + status);
+    return storage.check().thenApply(ok -> List.of(member,
+        new HealthRoutes.Check("cassandra", ok, ok ? "answers" : "does not answer")));
+  }
+
+  public ActorSystem<Void> system() {
+    return system;
+  }
+
+  public HubContext context() {
+    return context;
+  }
+
+  public int httpPort() {
+    return binding.localAddress().getPort();
+  }
+
+  /** Stops serving, leaves the cluster and terminates; returns when the system is gone. */
+  @Override
+  public void close() {
+    try {
+      binding.unbind().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      log.warn("unbinding HTTP failed", e);
+    }
+    system.terminate();
+    try {
+      system.getWhenTerminated().toCompletableFuture().get(60, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      log.warn("actor system did not terminate in time", e);
+    }
+  }
+
+  /** Completes when the node's actor system has terminated (e.g. after SIGTERM). */
+  public CompletableFuture<?> whenTerminated() {
+    return system.getWhenTerminated().toCompletableFuture();
+  }
+}

@@ -1,0 +1,139 @@
+package org.schoolsafety.edge;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import java.io.File;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.schoolsafety.edge.demo.DemoData;
+import org.schoolsafety.persistence.cassandra.EmbeddedCassandra;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Starts a hub node. {@code dev}: embedded Cassandra, one node, demo data. {@code node}: one node
+ * of a production cluster, configured by a file. See {@code bin/hub --help}.
+ */
+public final class Main {
+
+  private static final Logger log = LoggerFactory.getLogger(Main.class);
+
+  public static void main(String[] args) {
+    CommandLine cli;
+    try {
+      cli = CommandLine.parse(args);
+    } catch (IllegalArgumentException e) {
+      System.err.println("hub: " + e.getMessage());
+      System.err.println(CommandLine.USAGE);
+      System.exit(2);
+      return;
+    }
+    try {
+      switch (cli.command()) {
+        case "dev" -> dev(cli);
+        case "node" -> node(cli);
+        default -> throw new IllegalStateException("unreachable");
+      }
+    } catch (Exception e) {
+      log.error("hub failed to start: {}", e.getMessage(), e);
+      System.err.println("hub: " + e.getMessage());
+      System.exit(1);
+    }
+  }
+
+  private static void dev(CommandLine cli) throws Exception {
+    Path dataDir = Path.of(cli.option("--data", "./data")).toAbsolutePath().normalize();
+    Config base = ConfigFactory.load();
+    var cassandraSettings = EmbeddedCassandra.Settings.fromConfig(base)
+        .withDataDir(dataDir.resolve("cassandra"))
+        .withPort(cli.intOption("--cassandra-port", base.getInt("hub.cassandra.port")));
+    System.out.println("Starting Cassandra " + "(data in " + cassandraSettings.dataDir() + ", log "
+        + cassandraSettings.dataDir().resolve("cassandra.log") + ") ...");
+    EmbeddedCassandra cassandra = EmbeddedCassandra.start(cassandraSettings);
+
+    Map<String, Object> overrides = new HashMap<>();
+    overrides.put("hub.http.port", cli.intOption("--port", base.getInt("hub.http.port")));
+    overrides.put("datastax-java-driver.basic.contact-points", List.of(cassandra.contactPoint()));
+    Config config = ConfigFactory.parseMap(overrides).withFallback(base).resolve();
+
+    HubNode node;
+    try {
+      node = HubNode.start(config);
+    } catch (RuntimeException e) {
+      cassandra.stop();
+      throw e;
+    }
+    // On Ctrl-C, Pekko's shutdown hook leaves the cluster and stops the node; Cassandra after it.
+    cassandra.stopOnlyAfter(node.whenTerminated());
+
+    String demo = "skipped (--no-demo)";
+    if (!cli.flag("--no-demo")) {
+      var loaded = DemoData.load(node.context()).toCompletableFuture().get(5, TimeUnit.MINUTES);
+      demo = loaded.schools() + " schools and " + loaded.agencies() + " agencies registered";
+    }
+    Banner.print(node.httpPort(), cassandra.contactPoint(), dataDir, demo);
+    node.whenTerminated().join();
+  }
+
+  private static void node(CommandLine cli) {
+    String file = cli.option("--config", null);
+    if (file == null) {
+      throw new IllegalArgumentException("node needs --config FILE");
+    }
+    Config config = ConfigFactory.parseFile(new File(file)).withFallback(ConfigFactory.load()).resolve();
+    HubNode node = HubNode.start(config);
+    node.whenTerminated().join();
+  }
+
+  /** The few options the launcher understands. */
+  record CommandLine(String command, Map<String, String> options) {
+
+    static final String USAGE = """
+        usage: hub dev [--port N] [--data DIR] [--cassandra-port N] [--no-demo]
+               hub node --config FILE""";
+
+    private static final List<String> VALUED = List.of("--port", "--data", "--cassandra-port", "--config");
+    private static final List<String> FLAGS = List.of("--no-demo");
+
+    static CommandLine parse(String[] args) {
+      if (args.length == 0 || !List.of("dev", "node").contains(args[0])) {
+        throw new IllegalArgumentException("expected a command: dev or node");
+      }
+      Map<String, String> options = new HashMap<>();
+      for (int i = 1; i < args.length; i++) {
+        String arg = args[i];
+        if (FLAGS.contains(arg)) {
+          options.put(arg, "true");
+        } else if (VALUED.contains(arg) && i + 1 < args.length) {
+          options.put(arg, args[++i]);
+        } else {
+          throw new IllegalArgumentException("unknown or incomplete option: " + arg);
+        }
+      }
+      return new CommandLine(args[0], options);
+    }
+
+    String option(String name, String fallback) {
+      return options.getOrDefault(name, fallback);
+    }
+
+    int intOption(String name, int fallback) {
+      String value = options.get(name);
+      if (value == null) {
+        return fallback;
+      }
+      try {
+        return Integer.parseInt(value);
+      } catch (NumberFormatException e) {
+        throw new IllegalArgumentException(name + " needs a number, not '" + value + "'");
+      }
+    }
+
+    boolean flag(String name) {
+      return options.containsKey(name);
+    }
+  }
+}

@@ -1,0 +1,78 @@
+package org.schoolsafety.edge.api.dto;
+
+import java.time.Instant;
+import java.util.List;
+import org.schoolsafety.hub.incident.Casualties;
+import org.schoolsafety.hub.incident.Dispatch;
+import org.schoolsafety.hub.incident.IncidentReport;
+import org.schoolsafety.hub.incident.IncidentState;
+import org.schoolsafety.hub.incident.NewIncident;
+import org.schoolsafety.hub.incident.Reporter;
+import org.schoolsafety.hub.incident.TimelineEntry;
+
+/** The incident read model of {@code GET /api/v1/incidents/{id}}. */
+public record IncidentView(
+    String incidentId,
+    String schoolId,
+    String schoolName,
+    String regionCode,
+    String type,
+    String level,
+    String mode,
+    String status,
+    String clientRef,
+    Instant reportedAt,
+    Instant occurredAt,
+    Casualties casualties,
+    List<ReportView> reports,
+    List<DispatchView> dispatches,
+    List<String> uncoveredKinds,
+    List<TimelineEntry> timeline) {
+
+  public record ReportView(
+      String kind,
+      Instant at,
+      String by,
+      String summary,
+      Casualties casualties,
+      String measures,
+      String level,
+      Reporter reporter,
+      String cause,
+      String outcome) {
+    static ReportView of(IncidentReport r) {
+      return new ReportView(r.kind().name(), r.at(), r.by(), r.summary(), r.casualties(),
+          r.measures(), r.level() == null ? null : r.level().name(), r.reporter(), r.cause(),
+          r.outcome());
+    }
+  }
+
+  public record DispatchView(
+      String agencyId,
+      String agencyName,
+      String kind,
+      String tier,
+      String state,
+      Instant notifiedAt,
+      Instant ackAt,
+      Instant deadline,
+      String ackNote) {
+    static DispatchView of(Dispatch d) {
+      return new DispatchView(d.agencyId(), d.agency().name(), d.agency().kind().name(),
+          d.agency().tier().name(), d.state().name(), d.notifiedAt(), d.ackAt(), d.deadline(),
+          d.ackNote());
+    }
+  }
+
+  public static IncidentView of(IncidentState s) {
+    NewIncident n = s.incident();
+    return new IncidentView(
+        s.incidentId(), n.school().schoolId(), n.school().name(), n.school().region().value(),
+        n.type().name(), s.level().name(), n.mode().name(), s.status().name(), n.clientRef(),
+        s.reportedAt(), n.initial().occurredAt(), s.casualties(),
+        s.reports().stream().map(ReportView::of).toList(),
+        s.dispatches().stream().map(DispatchView::of).toList(),
+        s.uncovered().stream().map(Enum::name).sorted().toList(),
+        s.timeline());
+  }
+}
