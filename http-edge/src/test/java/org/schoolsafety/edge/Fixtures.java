@@ -1,0 +1,62 @@
+package org.schoolsafety.edge;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** Request bodies in the documented contract's shape, and a small registry to report against. */
+final class Fixtures {
+
+  private Fixtures() {}
+
+  static Map<String, Object> school(String schoolId, String regionCode) {
+    return Map.of("schoolId", schoolId, "name", "School " + schoolId, "regionCode", regionCode,
+        "type", "PRIMARY", "students", 1200, "staff", 80, "floors", 4,
+        "location", Map.of("lat", 43.80, "lon", 87.60));
+  }
+
+  static Map<String, Object> agency(String agencyId, String kind, String tier, String jurisdiction) {
+    return Map.of("agencyId", agencyId, "name", "Agency " + agencyId, "kind", kind, "tier", tier,
+        "jurisdiction", jurisdiction);
+  }
+
+  static Map<String, Object> incident(String schoolId, String type, String level, String clientRef) {
+    var body = new LinkedHashMap<String, Object>();
+    body.put("schoolId", schoolId);
+    body.put("type", type);
+    body.put("level", level);
+    body.put("mode", "ACTUAL");
+    body.put("occurredAt", Instant.now().minus(2, ChronoUnit.MINUTES).toString());
+    body.put("summary", "smoke from the chemistry lab");
+    body.put("casualties", Map.of("dead", 0, "injured", 2, "missing", 0));
+    body.put("measures", "building B evacuated");
+    body.put("reporter", Map.of("name", "Wang Fang", "role", "principal", "phone", "+86 138 0000 0000"));
+    if (clientRef != null) {
+      body.put("clientRef", clientRef);
+    }
+    return body;
+  }
+
+  /** Registers every kind at county, city and province level for one county (the city lacks HEALTH). */
+  static void registerRegion(HubClient hub, String county) {
+    String city = county.substring(0, 4);
+    String province = county.substring(0, 2);
+    for (String kind : List.of("POLICE", "FIRE", "HEALTH", "EDUCATION")) {
+      String prefix = kind.toLowerCase();
+      created(hub.post("/api/v1/agencies", agency(prefix + "-" + county, kind, "COUNTY", county)));
+      if (!kind.equals("HEALTH")) {
+        created(hub.post("/api/v1/agencies", agency(prefix + "-" + city, kind, "CITY", city)));
+      }
+      created(hub.post("/api/v1/agencies", agency(prefix + "-" + province, kind, "PROVINCE", province)));
+    }
+  }
+
+  static HubClient.Response created(HubClient.Response response) {
+    assertThat(response.status()).as(String.valueOf(response.body())).isEqualTo(201);
+    return response;
+  }
+}

@@ -1,0 +1,72 @@
+package org.schoolsafety.edge;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.Map;
+
+/** A plain JDK HTTP client talking to a running node, as an agency system or a school would. */
+final class HubClient {
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  private final String base;
+
+  HubClient(int port) {
+    this.base = "http://127.0.0.1:" + port;
+  }
+
+  record Response(int status, String contentType, JsonNode body, HttpResponse<String> raw) {
+    String header(String name) {
+      return raw.headers().firstValue(name).orElse(null);
+    }
+  }
+
+  Response get(String path) {
+    return send(HttpRequest.newBuilder(URI.create(base + path)).GET());
+  }
+
+  Response post(String path, Object body) {
+    return postRaw(path, body instanceof String s ? s : write(body), "application/json", Map.of());
+  }
+
+  Response post(String path, Object body, Map<String, String> headers) {
+    return postRaw(path, write(body), "application/json", headers);
+  }
+
+  Response postRaw(String path, String body, String contentType, Map<String, String> headers) {
+    var builder = HttpRequest.newBuilder(URI.create(base + path))
+        .header("Content-Type", contentType)
+        .POST(HttpRequest.BodyPublishers.ofString(body));
+    headers.forEach(builder::header);
+    return send(builder);
+  }
+
+  private Response send(HttpRequest.Builder builder) {
+    try {
+      HttpResponse<String> response = http.send(builder.timeout(Duration.ofSeconds(30)).build(),
+          HttpResponse.BodyHandlers.ofString());
+      JsonNode body = response.body().isEmpty() ? null : JSON.readTree(response.body());
+      return new Response(response.statusCode(),
+          response.headers().firstValue("Content-Type").orElse(""), body, response);
+    } catch (IOException e) {
+      throw new RuntimeException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new RuntimeException(e);
+    }
+  }
+
+  static String write(Object body) {
+    try {
+      return JSON.writeValueAsString(body);
+    } catch (IOException e) {
+      throw new RuntimeException(e);
+    }
+  }
+}

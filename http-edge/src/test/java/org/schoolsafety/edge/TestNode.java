@@ -1,0 +1,35 @@
+package org.schoolsafety.edge;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.schoolsafety.persistence.testing.SharedCassandra;
+
+/**
+ * Starts real hub nodes on the shared embedded Cassandra for integration tests: free HTTP and
+ * remoting ports, no JVM exit on shutdown, and a keyspace of the test class's own so that
+ * classes never see each other's journals or remembered entities.
+ */
+final class TestNode {
+
+  private TestNode() {}
+
+  static Config config(String keyspace, Map<String, Object> extra) {
+    Map<String, Object> overrides = new HashMap<>(extra);
+    overrides.put("hub.http.port", 0);
+    overrides.put("pekko.remote.artery.canonical.port", 0);
+    overrides.put("pekko.coordinated-shutdown.exit-jvm", "off");
+    overrides.put("pekko.cluster.jmx.multi-mbeans-in-same-jvm", "on");
+    overrides.put("datastax-java-driver.basic.contact-points", List.of(SharedCassandra.contactPoint()));
+    overrides.put("hub.cassandra.journal-keyspace", keyspace);
+    overrides.put("hub.cassandra.snapshot-keyspace", keyspace + "_snapshot");
+    ConfigFactory.invalidateCaches();
+    return ConfigFactory.parseMap(overrides).withFallback(ConfigFactory.load()).resolve();
+  }
+
+  static HubNode start(String keyspace, Map<String, Object> extra) {
+    return HubNode.start(config(keyspace, extra));
+  }
+}
