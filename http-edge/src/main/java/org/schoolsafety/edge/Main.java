@@ -46,36 +46,22 @@ public final class Main {
 
   private static void dev(CommandLine cli) throws Exception {
     Path dataDir = Path.of(cli.option("--data", "./data")).toAbsolutePath().normalize();
-    Config base = ConfigFactory.load();
-    var cassandraSettings = EmbeddedCassandra.Settings.fromConfig(base)
-        .withDataDir(dataDir.resolve("cassandra"))
-        .withPort(cli.intOption("--cassandra-port", base.getInt("hub.cassandra.port")));
-    System.out.println("Starting Cassandra " + "(data in " + cassandraSettings.dataDir() + ", log "
-        + cassandraSettings.dataDir().resolve("cassandra.log") + ") ...");
-    EmbeddedCassandra cassandra = EmbeddedCassandra.start(cassandraSettings);
-
     Map<String, Object> overrides = new HashMap<>();
-    overrides.put("hub.http.port", cli.intOption("--port", base.getInt("hub.http.port")));
-    overrides.put("datastax-java-driver.basic.contact-points", List.of(cassandra.contactPoint()));
-    Config config = ConfigFactory.parseMap(overrides).withFallback(base).resolve();
+    overrides.put("hub.cassandra.data-dir", dataDir.resolve("cassandra").toString());
+    // The dev node brings its own Cassandra unless told otherwise (-Dhub.cassandra.embedded=off).
+    overrides.put("hub.cassandra.embedded", System.getProperty("hub.cassandra.embedded", "on"));
+    cli.ifPresent("--cassandra-port", port -> overrides.put("hub.cassandra.port", port));
+    cli.ifPresent("--port", port -> overrides.put("hub.http.port", port));
+    Config config = ConfigFactory.parseMap(overrides).withFallback(ConfigFactory.load()).resolve();
 
-    HubNode node;
-    try {
-      node = HubNode.start(config);
-    } catch (RuntimeException e) {
-      cassandra.stop();
-      throw e;
-    }
-    // On Ctrl-C, Pekko's shutdown hook leaves the cluster and stops the node; Cassandra after it.
-    cassandra.stopOnlyAfter(node.whenTerminated());
-
+    Running running = run(config);
     String demo = "skipped (--no-demo)";
     if (!cli.flag("--no-demo")) {
-      var loaded = DemoData.load(node.context()).toCompletableFuture().get(5, TimeUnit.MINUTES);
+      var loaded = DemoData.load(running.node().context()).toCompletableFuture().get(5, TimeUnit.MINUTES);
       demo = loaded.schools() + " schools and " + loaded.agencies() + " agencies registered";
     }
-    Banner.print(node.httpPort(), cassandra.contactPoint(), dataDir, demo);
-    node.whenTerminated().join();
+    Banner.print(running.node().httpPort(), running.cassandraAddress(), dataDir, demo);
+    running.node().whenTerminated().join();
   }
 
   private static void node(CommandLine cli) {
@@ -84,8 +70,33 @@ public final class Main {
       throw new IllegalArgumentException("node needs --config FILE");
     }
     Config config = ConfigFactory.parseFile(new File(file)).withFallback(ConfigFactory.load()).resolve();
-    HubNode node = HubNode.start(config);
-    node.whenTerminated().join();
+    run(config).node().whenTerminated().join();
+  }
+
+  record Running(HubNode node, String cassandraAddress) {}
+
+  /** Starts the embedded Cassandra when configured, then the node on it. */
+  private static Running run(Config config) {
+    if (!config.getBoolean("hub.cassandra.embedded")) {
+      return new Running(HubNode.start(config), String.join(", ",
+          config.getStringList("datastax-java-driver.basic.contact-points")));
+    }
+    var settings = EmbeddedCassandra.Settings.fromConfig(config);
+    System.out.println("Starting Cassandra (data in " + settings.dataDir() + ", log "
+        + settings.dataDir().resolve("cassandra.log") + ") ...");
+    EmbeddedCassandra cassandra = EmbeddedCassandra.start(settings);
+    Config withCassandra = ConfigFactory.parseMap(Map.of(
+            "datastax-java-driver.basic.contact-points", List.of(cassandra.contactPoint())))
+        .withFallback(config);
+    try {
+      HubNode node = HubNode.start(withCassandra);
+      // On Ctrl-C, Pekko's shutdown hook leaves the cluster and stops the node; Cassandra after it.
+      cassandra.stopOnlyAfter(node.whenTerminated());
+      return new Running(node, cassandra.contactPoint());
+    } catch (RuntimeException e) {
+      cassandra.stop();
+      throw e;
+    }
   }
 
   /** The few options the launcher understands. */
@@ -129,6 +140,12 @@ public final class Main {
         return Integer.parseInt(value);
       } catch (NumberFormatException e) {
         throw new IllegalArgumentException(name + " needs a number, not '" + value + "'");
+      }
+    }
+
+    void ifPresent(String name, java.util.function.Consumer<Integer> action) {
+      if (options.containsKey(name)) {
+        action.accept(intOption(name, 0));
       }
     }
 
