@@ -7,7 +7,7 @@ final class Banner {
 
   private Banner() {}
 
-  static void print(int httpPort, String cassandra, Path dataDir, String demo) {
+  static void print(int httpPort, String cassandra, Path dataDir, String demo, Path tokens) {
     String base = "http://127.0.0.1:" + httpPort;
     System.out.println("""
 
@@ -16,15 +16,22 @@ final class Banner {
           Cassandra  %2$s   (data: %3$s)
           Demo data  %4$s
 
+        Every API call needs a bearer token. Dev tokens for the demo (12h) are in
+          %5$s
+        Load them with `source %5$s`, or make one with
+          bin/hub token --role AGENCY --subject fire-650102 --data %3$s
+
         Try:
-          curl -s %1$s/api/v1/schools/sch-650102-001
-          curl -s -X POST %1$s/api/v1/incidents -H 'Content-Type: application/json' \\
-            -d '{"schoolId":"sch-650102-001","type":"FIRE","level":"III","occurredAt":"<ISO time>",
+          source %5$s
+          curl -s -H "Authorization: Bearer $HUB_SCHOOL_TOKEN" %1$s/api/v1/schools/sch-650102-001
+          curl -s -X POST %1$s/api/v1/incidents -H "Authorization: Bearer $HUB_SCHOOL_TOKEN" \\
+            -H 'Content-Type: application/json' \\
+            -d '{"schoolId":"sch-650102-001","type":"FIRE","level":"III","occurredAt":"'$(date -u +%%FT%%TZ)'",
                  "summary":"smoke in the chemistry lab","reporter":{"name":"Wang Fang","role":"principal"},
                  "clientRef":"first-try"}'
-          curl -s %1$s/api/v1/agencies/fire-650102/dispatches
+          curl -s -H "Authorization: Bearer $HUB_FIRE_TOKEN" %1$s/api/v1/agencies/fire-650102/dispatches
 
         Ctrl-C stops the node and Cassandra; run again with the same --data to find everything.
-        """.formatted(base, cassandra, dataDir, demo));
+        """.formatted(base, cassandra, dataDir, demo, tokens));
   }
 }

@@ -15,6 +15,14 @@ import org.apache.pekko.cluster.typed.Join;
 import org.apache.pekko.http.javadsl.Http;
 import org.apache.pekko.http.javadsl.ServerBinding;
 import org.schoolsafety.edge.api.AgencyRoutes;
+import org.schoolsafety.edge.api.ApiContext;
+import org.schoolsafety.edge.api.Authentication;
+import org.schoolsafety.edge.api.Cors;
+import org.schoolsafety.edge.auth.AccessPolicy;
+import org.schoolsafety.edge.auth.AuthSettings;
+import org.schoolsafety.edge.auth.RateLimits;
+import org.schoolsafety.edge.auth.TokenVerifier;
+import org.schoolsafety.persistence.AuditTrail;
 import org.schoolsafety.edge.api.HealthRoutes;
 import org.schoolsafety.edge.api.HubRoutes;
 import org.schoolsafety.edge.api.IncidentRoutes;
@@ -88,18 +96,24 @@ public final class HubNode implements AutoCloseable {
   private static ServerBinding bind(ActorSystem<?> system, Config config, HubContext context) {
     var sharding = org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding.get(system);
     var storage = new StorageHealth(system, Duration.ofSeconds(2));
+    var api = new ApiContext(sharding, context.agencyRegistration(), new AccessPolicy(),
+        new AuditTrail(system), context.askTimeout(), context.clock());
     var routes = new HubRoutes(
-        List.of(
-            new SchoolRoutes(sharding, context.askTimeout()),
-            new AgencyRoutes(sharding, context.agencyRegistration(), context.askTimeout()),
-            new IncidentRoutes(sharding, context.clock(), context.askTimeout())),
-        new HealthRoutes(() -> readiness(system, storage)));
+        List.of(new SchoolRoutes(api), new AgencyRoutes(api), new IncidentRoutes(api)),
+        new HealthRoutes(() -> readiness(system, storage)),
+        new Authentication(new TokenVerifier(AuthSettings.fromConfig(config)), RateLimits.fromConfig(config)),
+        new Cors(config.getStringList("hub.http.cors.allowed-origins")));
     String host = config.getString("hub.http.host");
     int port = config.getInt("hub.http.port");
     try {
-      ServerBinding binding = Http.get(system).newServerAt(host, port).bind(routes.route())
-          .toCompletableFuture().get(30, TimeUnit.SECONDS);
-      log.info("HTTP API listening on http://{}:{}", host, binding.localAddress().getPort());
+      var server = Http.get(system).newServerAt(host, port);
+      var tls = Tls.fromConfig(config);
+      if (tls.isPresent()) {
+        server = server.enableHttps(tls.get());
+      }
+      ServerBinding binding = server.bind(routes.route()).toCompletableFuture().get(30, TimeUnit.SECONDS);
+      log.info("HTTP API listening on {}://{}:{}", tls.isPresent() ? "https" : "http", host,
+          binding.localAddress().getPort());
       return binding;
     } catch (Exception e) {
       throw new IllegalStateException("cannot serve HTTP on " + host + ":" + port

@@ -8,6 +8,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import org.schoolsafety.edge.auth.DevSecret;
 import org.schoolsafety.edge.demo.DemoData;
 import org.schoolsafety.persistence.cassandra.EmbeddedCassandra;
 import org.slf4j.Logger;
@@ -48,6 +49,9 @@ public final class Main {
     Path dataDir = Path.of(cli.option("--data", "./data")).toAbsolutePath().normalize();
     Map<String, Object> overrides = new HashMap<>();
     overrides.put("hub.cassandra.data-dir", dataDir.resolve("cassandra").toString());
+    Path secretFile = DevSecret.fileIn(dataDir);
+    byte[] secret = DevSecret.readOrCreate(secretFile);
+    overrides.put("hub.auth.hs256-secret-file", secretFile.toString());
     // The dev node brings its own Cassandra unless told otherwise (-Dhub.cassandra.embedded=off).
     overrides.put("hub.cassandra.embedded", System.getProperty("hub.cassandra.embedded", "on"));
     cli.ifPresent("--cassandra-port", port -> overrides.put("hub.cassandra.port", port));
@@ -60,7 +64,8 @@ public final class Main {
       var loaded = DemoData.load(running.node().context()).toCompletableFuture().get(5, TimeUnit.MINUTES);
       demo = loaded.schools() + " schools and " + loaded.agencies() + " agencies registered";
     }
-    Banner.print(running.node().httpPort(), running.cassandraAddress(), dataDir, demo);
+    Path tokens = DevTokens.write(dataDir.resolve("auth").resolve("dev-tokens.env"), secret, config);
+    Banner.print(running.node().httpPort(), running.cassandraAddress(), dataDir, demo, tokens);
     running.node().whenTerminated().join();
   }
 

@@ -15,6 +15,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.schoolsafety.edge.auth.Role;
 import org.schoolsafety.persistence.testing.SharedCassandra;
 
 /**
@@ -33,14 +34,16 @@ class EscalationAndRestartTest {
       "hub.escalation.ack-deadline.II", "6s");
 
   private HubNode node;
+  private HubClient anonymous;
+  /** The command center of the province the running test is about. */
   private HubClient hub;
 
   @BeforeAll
   void startNode() {
     start();
     for (String county : List.of("650102", "110105", "440305")) {
-      Fixtures.registerRegion(hub, county);
-      created(hub.post("/api/v1/schools", Fixtures.school("sch-" + county, county)));
+      Fixtures.registerRegion(anonymous, county);
+      created(anonymous.as(Role.OPERATOR, "test-operator").post("/api/v1/schools", Fixtures.school("sch-" + county, county)));
     }
   }
 
@@ -53,7 +56,7 @@ class EscalationAndRestartTest {
 
   private void start() {
     node = TestNode.start(KEYSPACE, CONFIG);
-    hub = new HubClient(node.httpPort());
+    anonymous = new HubClient(node.httpPort());
   }
 
   private void restart() {
@@ -63,6 +66,7 @@ class EscalationAndRestartTest {
 
   @Test
   void anUnacknowledgedDispatchEscalatesToTheNextTierOfTheSameKind() {
+    hub = commandCenter("65");
     String id = report("sch-650102", "INJURY", "IV", "esc-1");
     // EDUCATION climbs county -> city; the city has no HEALTH agency, so HEALTH climbs county -> province.
     JsonNode escalated = awaitIncident(id, i -> state(i, "education-6501").equals("NOTIFIED")
@@ -71,7 +75,7 @@ class EscalationAndRestartTest {
     assertThat(state(escalated, "health-650102")).isEqualTo("ESCALATED");
     assertThat(escalated.get("timeline").findValuesAsText("event")).contains("escalated");
 
-    var ack = hub.post("/api/v1/incidents/" + id + "/acks", Map.of("agencyId", "education-6501"));
+    var ack = agency("education-6501").post("/api/v1/incidents/" + id + "/acks", Map.of("agencyId", "education-6501"));
     assertThat(ack.status()).isEqualTo(200);
     // HEALTH was not acknowledged anywhere: past the province it goes unanswered.
     JsonNode unanswered = awaitIncident(id, i -> state(i, "health-65").equals("UNANSWERED"));
@@ -83,6 +87,7 @@ class EscalationAndRestartTest {
 
   @Test
   void everySchoolAgencyAndIncidentReadsBackIdenticalAfterARestart() {
+    hub = commandCenter("11");
     String open = report("sch-110105", "FIRE", "III", "restart-open");
     String acknowledged = report("sch-110105", "INJURY", "III", "restart-acked");
     String resolved = report("sch-110105", "VIOLENCE", "III", "restart-resolved");
@@ -91,8 +96,8 @@ class EscalationAndRestartTest {
     for (String id : List.of(open, acknowledged, resolved, closed, cancelled)) {
       awaitIncident(id, i -> i.get("status").asText().equals("DISPATCHED"));
     }
-    ok(hub.post("/api/v1/incidents/" + acknowledged + "/acks", Map.of("agencyId", "health-110105")));
-    ok(hub.post("/api/v1/incidents/" + acknowledged + "/acks", Map.of("agencyId", "education-110105")));
+    ok(agency("health-110105").post("/api/v1/incidents/" + acknowledged + "/acks", Map.of("agencyId", "health-110105")));
+    ok(agency("education-110105").post("/api/v1/incidents/" + acknowledged + "/acks", Map.of("agencyId", "education-110105")));
     for (String id : List.of(resolved, closed)) {
       assertThat(hub.post("/api/v1/incidents/" + id + "/reports", Map.of("kind", "FINAL", "summary", "over",
           "cause", "a fight after class", "outcome", "handled")).status()).isEqualTo(201);
@@ -118,17 +123,19 @@ class EscalationAndRestartTest {
     Map<String, JsonNode> before = readAll(paths);
 
     restart();
+    hub = commandCenter("11");
 
     assertThat(readAll(paths)).isEqualTo(before);
     assertThat(before.get("/api/v1/incidents/" + open).get("status").asText()).isEqualTo("DISPATCHED");
     assertThat(before.get("/api/v1/incidents/" + acknowledged).get("status").asText()).isEqualTo("ACKNOWLEDGED");
     assertThat(before.get("/api/v1/incidents/" + closed).get("status").asText()).isEqualTo("CLOSED");
     // And the restarted node keeps working on the same incidents.
-    ok(hub.post("/api/v1/incidents/" + open + "/acks", Map.of("agencyId", "fire-110105")));
+    ok(agency("fire-110105").post("/api/v1/incidents/" + open + "/acks", Map.of("agencyId", "fire-110105")));
   }
 
   @Test
   void anEscalationWhoseDeadlineFallsWhileTheNodeIsDownFiresAfterItComesBack() {
+    hub = commandCenter("44");
     String id = report("sch-440305", "MISSING_STUDENT", "II", "downtime-1");
     JsonNode dispatched = awaitIncident(id, i -> i.get("status").asText().equals("DISPATCHED"));
     Instant deadline = Instant.parse(dispatch(dispatched, "police-440305").get("deadline").asText());
@@ -137,6 +144,7 @@ class EscalationAndRestartTest {
     await().atMost(Duration.ofSeconds(30)).until(() -> Instant.now().isAfter(deadline.plusSeconds(1)));
     Instant restartedAt = Instant.now();
     start();
+    hub = commandCenter("44");
 
     // Only the city police's inbox is read: nothing asks the incident itself, so it must have
     // come back by itself (remembered entity) and re-armed its overdue deadline.
@@ -152,8 +160,16 @@ class EscalationAndRestartTest {
 
   // --- helpers --------------------------------------------------------------------------
 
+  private HubClient commandCenter(String province) {
+    return anonymous.as(Role.COMMAND_CENTER, province);
+  }
+
+  private HubClient agency(String agencyId) {
+    return anonymous.as(Role.AGENCY, agencyId);
+  }
+
   private String report(String school, String type, String level, String clientRef) {
-    return created(hub.post("/api/v1/incidents", Fixtures.incident(school, type, level, clientRef)))
+    return created(anonymous.as(Role.SCHOOL_STAFF, school).post("/api/v1/incidents", Fixtures.incident(school, type, level, clientRef)))
         .body().get("incidentId").asText();
   }
 

@@ -14,11 +14,29 @@ import java.util.Map;
 final class HubClient {
 
   private static final ObjectMapper JSON = new ObjectMapper();
-  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  private final HttpClient http;
   private final String base;
+  private final String token;
 
   HubClient(int port) {
-    this.base = "http://127.0.0.1:" + port;
+    this(HTTP, "http://127.0.0.1:" + port, null);
+  }
+
+  HubClient(HttpClient http, String base, String token) {
+    this.http = http;
+    this.base = base;
+    this.token = token;
+  }
+
+  /** The same client, sending this bearer token. */
+  HubClient withToken(String bearer) {
+    return new HubClient(http, base, bearer);
+  }
+
+  /** The same client, acting as this principal (a token signed with the test secret). */
+  HubClient as(org.schoolsafety.edge.auth.Role role, String subject) {
+    return withToken(TestNode.token(role, subject));
   }
 
   record Response(int status, String contentType, JsonNode body, HttpResponse<String> raw) {
@@ -48,6 +66,9 @@ final class HubClient {
   }
 
   private Response send(HttpRequest.Builder builder) {
+    if (token != null) {
+      builder.header("Authorization", "Bearer " + token);
+    }
     try {
       HttpResponse<String> response = http.send(builder.timeout(Duration.ofSeconds(30)).build(),
           HttpResponse.BodyHandlers.ofString());

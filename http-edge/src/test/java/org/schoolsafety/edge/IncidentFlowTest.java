@@ -14,6 +14,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.schoolsafety.edge.auth.Role;
 import org.schoolsafety.persistence.testing.SharedCassandra;
 
 /** The life of an incident through the real HTTP API, on a real node and real Cassandra. */
@@ -25,14 +26,25 @@ class IncidentFlowTest {
   static final String SCHOOL = "sch-650102-001";
 
   private HubNode node;
+  private HubClient anonymous;
+  /** The command center of province 65: sees every incident there. */
   private HubClient hub;
+  private HubClient school;
+  private HubClient operator;
 
   @BeforeAll
   void startNode() {
     node = TestNode.start("it_incident_flow", Map.of());
-    hub = new HubClient(node.httpPort());
-    Fixtures.registerRegion(hub, COUNTY);
-    created(hub.post("/api/v1/schools", Fixtures.school(SCHOOL, COUNTY)));
+    anonymous = new HubClient(node.httpPort());
+    hub = anonymous.as(Role.COMMAND_CENTER, "65");
+    school = anonymous.as(Role.SCHOOL_STAFF, SCHOOL);
+    operator = anonymous.as(Role.OPERATOR, "test-operator");
+    Fixtures.registerRegion(anonymous, COUNTY);
+    created(operator.post("/api/v1/schools", Fixtures.school(SCHOOL, COUNTY)));
+  }
+
+  private HubClient agency(String agencyId) {
+    return anonymous.as(Role.AGENCY, agencyId);
   }
 
   @AfterAll
@@ -44,7 +56,7 @@ class IncidentFlowTest {
 
   @Test
   void anIncidentGoesFromReportThroughDispatchAcknowledgementAndReportsToClose() {
-    var reported = created(hub.post("/api/v1/incidents", Fixtures.incident(SCHOOL, "FIRE", "III", "flow-1")));
+    var reported = created(school.post("/api/v1/incidents", Fixtures.incident(SCHOOL, "FIRE", "III", "flow-1")));
     String id = reported.body().get("incidentId").asText();
     assertThat(reported.header("Location")).isEqualTo("/api/v1/incidents/" + id);
     assertThat(reported.body().get("status").asText()).isEqualTo("REPORTED");
@@ -58,14 +70,14 @@ class IncidentFlowTest {
       assertThat(d.get("deadline").asText()).isNotEmpty();
     }
     await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(
-        hub.get("/api/v1/agencies/fire-650102/dispatches").body().get("dispatches").findValuesAsText("incidentId"))
+        agency("fire-650102").get("/api/v1/agencies/fire-650102/dispatches").body().get("dispatches").findValuesAsText("incidentId"))
         .contains(id));
     await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(
-        hub.get("/api/v1/schools/" + SCHOOL).body().get("openIncidents").findValuesAsText("incidentId"))
+        school.get("/api/v1/schools/" + SCHOOL).body().get("openIncidents").findValuesAsText("incidentId"))
         .contains(id));
 
     for (String agency : List.of("fire-650102", "health-650102", "education-650102")) {
-      var ack = hub.post("/api/v1/incidents/" + id + "/acks", Map.of("agencyId", agency, "note", "on our way"));
+      var ack = agency(agency).post("/api/v1/incidents/" + id + "/acks", Map.of("agencyId", agency, "note", "on our way"));
       assertThat(ack.status()).isEqualTo(200);
     }
     var acked = hub.get("/api/v1/incidents/" + id).body();
@@ -73,7 +85,7 @@ class IncidentFlowTest {
     assertThat(acked.get("dispatches").findValuesAsText("state")).containsOnly("ACKNOWLEDGED");
     assertThat(acked.get("dispatches").get(0).get("ackAt").isNull()).isFalse();
 
-    var continuation = hub.post("/api/v1/incidents/" + id + "/reports", Map.of("kind", "CONTINUATION",
+    var continuation = school.post("/api/v1/incidents/" + id + "/reports", Map.of("kind", "CONTINUATION",
         "summary", "fire contained to the lab", "casualties", Map.of("dead", 0, "injured", 3, "missing", 0),
         "measures", "students at the assembly point", "level", "III"));
     assertThat(continuation.status()).isEqualTo(201);
@@ -82,7 +94,7 @@ class IncidentFlowTest {
     var closeTooEarly = hub.post("/api/v1/incidents/" + id + "/close", Map.of("note", "done"));
     assertProblem(closeTooEarly, 409, "FINAL");
 
-    var fin = hub.post("/api/v1/incidents/" + id + "/reports", Map.of("kind", "FINAL",
+    var fin = school.post("/api/v1/incidents/" + id + "/reports", Map.of("kind", "FINAL",
         "summary", "fire out", "cause", "faulty wiring", "outcome", "3 minor injuries, lab closed"));
     assertThat(fin.status()).isEqualTo(201);
     assertThat(fin.body().get("status").asText()).isEqualTo("RESOLVED");
@@ -94,66 +106,66 @@ class IncidentFlowTest {
         "reported", "dispatched", "acknowledged", "acknowledged", "acknowledged", "report-added", "resolved", "closed");
     assertThat(closed.body().get("reports").findValuesAsText("kind")).containsExactly("INITIAL", "CONTINUATION", "FINAL");
 
-    assertProblem(hub.post("/api/v1/incidents/" + id + "/acks", Map.of("agencyId", "fire-650102")), 200, null);
-    assertProblem(hub.post("/api/v1/incidents/" + id + "/reports", Map.of("kind", "CONTINUATION", "summary", "late")), 409, "CLOSED");
+    assertProblem(agency("fire-650102").post("/api/v1/incidents/" + id + "/acks", Map.of("agencyId", "fire-650102")), 200, null);
+    assertProblem(school.post("/api/v1/incidents/" + id + "/reports", Map.of("kind", "CONTINUATION", "summary", "late")), 409, "CLOSED");
     await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(
-        hub.get("/api/v1/schools/" + SCHOOL).body().get("openIncidents").findValuesAsText("incidentId"))
+        school.get("/api/v1/schools/" + SCHOOL).body().get("openIncidents").findValuesAsText("incidentId"))
         .doesNotContain(id));
-    var all = hub.get("/api/v1/agencies/fire-650102/dispatches?state=all").body().get("dispatches");
+    var all = agency("fire-650102").get("/api/v1/agencies/fire-650102/dispatches?state=all").body().get("dispatches");
     assertThat(all.findValuesAsText("incidentId")).contains(id);
   }
 
   @Test
   void aRetriedReportReturnsTheSameIncidentAndCreatesNothingNew() {
     var report = Fixtures.incident(SCHOOL, "INJURY", "IV", "retry-1");
-    var first = created(hub.post("/api/v1/incidents", report));
+    var first = created(school.post("/api/v1/incidents", report));
     String id = first.body().get("incidentId").asText();
-    var retry = hub.post("/api/v1/incidents", report);
+    var retry = school.post("/api/v1/incidents", report);
     assertThat(retry.status()).isEqualTo(200);
     assertThat(retry.header("Idempotent-Replayed")).isEqualTo("true");
     assertThat(retry.body().get("incidentId").asText()).isEqualTo(id);
 
     var body = Fixtures.incident(SCHOOL, "INJURY", "IV", null);
-    var viaHeader = created(hub.post("/api/v1/incidents", body, Map.of("Idempotency-Key", "retry-2")));
-    var headerRetry = hub.post("/api/v1/incidents", body, Map.of("Idempotency-Key", "retry-2"));
+    var viaHeader = created(school.post("/api/v1/incidents", body, Map.of("Idempotency-Key", "retry-2")));
+    var headerRetry = school.post("/api/v1/incidents", body, Map.of("Idempotency-Key", "retry-2"));
     assertThat(headerRetry.status()).isEqualTo(200);
     assertThat(headerRetry.body().get("incidentId")).isEqualTo(viaHeader.body().get("incidentId"));
 
-    var reused = hub.post("/api/v1/incidents", Fixtures.incident(SCHOOL, "FIRE", "I", "retry-1"));
+    var reused = school.post("/api/v1/incidents", Fixtures.incident(SCHOOL, "FIRE", "I", "retry-1"));
     assertProblem(reused, 409, "retry-1");
     assertThat(hub.get("/api/v1/incidents/" + id).body().get("type").asText()).isEqualTo("INJURY");
     await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
-      var open = hub.get("/api/v1/schools/" + SCHOOL).body().get("openIncidents").findValuesAsText("incidentId");
+      var open = school.get("/api/v1/schools/" + SCHOOL).body().get("openIncidents").findValuesAsText("incidentId");
       assertThat(open.stream().filter(id::equals)).hasSize(1);
     });
   }
 
   @Test
   void badInputIsAProblemNamingTheFieldAndChangesNothing() {
-    var before = hub.get("/api/v1/schools/" + SCHOOL).body().get("openIncidents").size();
+    var before = school.get("/api/v1/schools/" + SCHOOL).body().get("openIncidents").size();
 
     var bad = new java.util.HashMap<>(Fixtures.incident(SCHOOL, "FIRE", "V", "bad-1"));
     bad.put("casualties", Map.of("dead", -1, "injured", 0, "missing", 0));
-    assertProblem(hub.post("/api/v1/incidents", bad), 400, "level");
-    assertThat(fields(hub.post("/api/v1/incidents", bad))).containsExactlyInAnyOrder("level", "casualties.dead");
+    assertProblem(school.post("/api/v1/incidents", bad), 400, "level");
+    assertThat(fields(school.post("/api/v1/incidents", bad))).containsExactlyInAnyOrder("level", "casualties.dead");
 
     var wrongType = new java.util.HashMap<>(Fixtures.incident(SCHOOL, "FIRE", "III", "bad-2"));
     wrongType.put("casualties", Map.of("dead", "none", "injured", 0, "missing", 0));
-    assertThat(fields(hub.post("/api/v1/incidents", wrongType))).containsExactly("casualties.dead");
+    assertThat(fields(school.post("/api/v1/incidents", wrongType))).containsExactly("casualties.dead");
 
     var future = new java.util.HashMap<>(Fixtures.incident(SCHOOL, "FIRE", "III", "bad-3"));
     future.put("occurredAt", "2099-01-01T00:00:00Z");
-    assertThat(fields(hub.post("/api/v1/incidents", future))).containsExactly("occurredAt");
+    assertThat(fields(school.post("/api/v1/incidents", future))).containsExactly("occurredAt");
 
     var unknown = new java.util.HashMap<>(Fixtures.incident(SCHOOL, "FIRE", "III", "bad-4"));
     unknown.put("severity", "high");
-    assertThat(fields(hub.post("/api/v1/incidents", unknown))).containsExactly("severity");
+    assertThat(fields(school.post("/api/v1/incidents", unknown))).containsExactly("severity");
 
-    assertProblem(hub.post("/api/v1/incidents", "{\"schoolId\": "), 400, "malformed JSON");
-    assertProblem(hub.postRaw("/api/v1/incidents", "hello", "text/plain", Map.of()), 415, "application/json");
-    assertProblem(hub.post("/api/v1/incidents", Fixtures.incident("sch-nowhere", "FIRE", "III", "bad-5")), 404, "schoolId");
+    assertProblem(school.post("/api/v1/incidents", "{\"schoolId\": "), 400, "malformed JSON");
+    assertProblem(school.postRaw("/api/v1/incidents", "hello", "text/plain", Map.of()), 415, "application/json");
+    assertProblem(school.post("/api/v1/incidents", Fixtures.incident("sch-nowhere", "FIRE", "III", "bad-5")), 404, "schoolId");
 
-    assertThat(hub.get("/api/v1/schools/" + SCHOOL).body().get("openIncidents").size()).isEqualTo(before);
+    assertThat(school.get("/api/v1/schools/" + SCHOOL).body().get("openIncidents").size()).isEqualTo(before);
     for (String ref : List.of("bad-1", "bad-2", "bad-3", "bad-4")) {
       String wouldBe = org.schoolsafety.hub.incident.IncidentIds.forReport(SCHOOL, ref);
       assertThat(hub.get("/api/v1/incidents/" + wouldBe).status()).isEqualTo(404);
@@ -164,41 +176,44 @@ class IncidentFlowTest {
   void unknownIdsAreNotFoundAndCommandsThatDoNotFitTheStateConflict() {
     assertProblem(hub.get("/api/v1/incidents/inc-00000000-0000-0000-0000-000000000000"), 404, "no incident");
     assertProblem(hub.get("/api/v1/incidents/not-an-id"), 404, "no incident");
-    assertProblem(hub.get("/api/v1/schools/sch-unknown"), 404, "no school");
-    assertProblem(hub.get("/api/v1/agencies/agency-unknown"), 404, "no agency");
-    assertProblem(hub.get("/api/v1/agencies/fire-650102/dispatches?state=some"), 400, "state");
+    assertProblem(operator.get("/api/v1/schools/sch-unknown"), 404, "no school");
+    assertProblem(operator.get("/api/v1/agencies/agency-unknown"), 404, "no agency");
+    assertProblem(agency("fire-650102").get("/api/v1/agencies/fire-650102/dispatches?state=some"), 400, "state");
     assertProblem(hub.get("/api/v1/nothing-here"), 404, "no such endpoint");
 
-    var reported = created(hub.post("/api/v1/incidents", Fixtures.incident(SCHOOL, "BULLYING", "III", "conflict-1")));
+    var reported = created(school.post("/api/v1/incidents", Fixtures.incident(SCHOOL, "BULLYING", "III", "conflict-1")));
     String id = reported.body().get("incidentId").asText();
     awaitIncident(id, i -> i.get("status").asText().equals("DISPATCHED"));
-    assertProblem(hub.post("/api/v1/incidents/" + id + "/acks", Map.of("agencyId", "police-650102")), 409, "not dispatched");
+    // An agency that was not dispatched cannot even see the incident; a dispatched one cannot
+    // acknowledge for another agency.
+    assertProblem(agency("police-650102").post("/api/v1/incidents/" + id + "/acks", Map.of("agencyId", "police-650102")), 404, "no incident");
+    assertProblem(agency("education-650102").post("/api/v1/incidents/" + id + "/acks", Map.of("agencyId", "police-650102")), 403, "may not");
     var cancelled = hub.post("/api/v1/incidents/" + id + "/cancel", Map.of("reason", "a misunderstanding"));
     assertThat(cancelled.status()).isEqualTo(200);
     assertThat(cancelled.body().get("status").asText()).isEqualTo("CANCELLED");
-    assertProblem(hub.post("/api/v1/incidents/" + id + "/acks", Map.of("agencyId", "education-650102")), 409, "CANCELLED");
+    assertProblem(agency("education-650102").post("/api/v1/incidents/" + id + "/acks", Map.of("agencyId", "education-650102")), 409, "CANCELLED");
     assertProblem(hub.post("/api/v1/incidents/" + id + "/cancel", Map.of()), 400, "reason");
   }
 
   @Test
   void theRegistryRefusesConflictingAndInconsistentAgencies() {
-    assertProblem(hub.post("/api/v1/agencies", Fixtures.agency("fire-650102-b", "FIRE", "COUNTY", COUNTY)), 409, "fire-650102");
-    assertProblem(hub.post("/api/v1/agencies", Fixtures.agency("fire-x", "FIRE", "CITY", COUNTY)), 400, "jurisdiction");
-    assertProblem(hub.post("/api/v1/agencies", Fixtures.agency("fire-650102", "POLICE", "COUNTY", COUNTY)), 409, "different profile");
-    var again = hub.post("/api/v1/agencies", Fixtures.agency("fire-650102", "FIRE", "COUNTY", COUNTY));
+    assertProblem(operator.post("/api/v1/agencies", Fixtures.agency("fire-650102-b", "FIRE", "COUNTY", COUNTY)), 409, "fire-650102");
+    assertProblem(operator.post("/api/v1/agencies", Fixtures.agency("fire-x", "FIRE", "CITY", COUNTY)), 400, "jurisdiction");
+    assertProblem(operator.post("/api/v1/agencies", Fixtures.agency("fire-650102", "POLICE", "COUNTY", COUNTY)), 409, "different profile");
+    var again = operator.post("/api/v1/agencies", Fixtures.agency("fire-650102", "FIRE", "COUNTY", COUNTY));
     assertThat(again.status()).isEqualTo(201);
-    assertThat(hub.get("/api/v1/agencies/fire-650102").body().get("kind").asText()).isEqualTo("FIRE");
-    assertThat(hub.get("/api/v1/agencies/fire-650102-b").status()).isEqualTo(404);
+    assertThat(operator.get("/api/v1/agencies/fire-650102").body().get("kind").asText()).isEqualTo("FIRE");
+    assertThat(operator.get("/api/v1/agencies/fire-650102-b").status()).isEqualTo(404);
 
-    var school = new java.util.HashMap<>(Fixtures.school("sch-bad", "65010"));
-    school.put("floors", 0);
-    assertThat(fields(hub.post("/api/v1/schools", school))).containsExactlyInAnyOrder("regionCode", "floors");
+    var badSchool = new java.util.HashMap<>(Fixtures.school("sch-bad", "65010"));
+    badSchool.put("floors", 0);
+    assertThat(fields(operator.post("/api/v1/schools", badSchool))).containsExactlyInAnyOrder("regionCode", "floors");
   }
 
   @Test
   void healthAnswers() {
-    assertThat(hub.get("/health/alive").status()).isEqualTo(200);
-    var ready = hub.get("/health/ready");
+    assertThat(anonymous.get("/health/alive").status()).isEqualTo(200);
+    var ready = anonymous.get("/health/ready");
     assertThat(ready.status()).isEqualTo(200);
     assertThat(ready.body().get("checks").findValuesAsText("name")).containsExactly("cluster-member", "cassandra");
   }

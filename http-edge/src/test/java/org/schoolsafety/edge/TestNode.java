@@ -5,6 +5,9 @@ import com.typesafe.config.ConfigFactory;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.schoolsafety.edge.auth.Principal;
+import org.schoolsafety.edge.auth.Role;
+import org.schoolsafety.edge.auth.TokenIssuer;
 import org.schoolsafety.persistence.testing.SharedCassandra;
 
 /**
@@ -14,7 +17,17 @@ import org.schoolsafety.persistence.testing.SharedCassandra;
  */
 final class TestNode {
 
+  /** The HS256 secret test nodes accept (base64 of 32 bytes). */
+  static final String SECRET = java.util.Base64.getEncoder()
+      .encodeToString("integration-test-secret-32-bytes".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+  static final TokenIssuer ISSUER =
+      new TokenIssuer(java.util.Base64.getDecoder().decode(SECRET), "school-safety-hub", "school-safety-hub-api");
+
   private TestNode() {}
+
+  static String token(Role role, String subject) {
+    return ISSUER.issue(new Principal(role, subject), java.time.Duration.ofHours(1));
+  }
 
   static Config config(String keyspace, Map<String, Object> extra) {
     Map<String, Object> overrides = new HashMap<>(extra);
@@ -25,6 +38,7 @@ final class TestNode {
     overrides.put("datastax-java-driver.basic.contact-points", List.of(SharedCassandra.contactPoint()));
     overrides.put("hub.cassandra.journal-keyspace", keyspace);
     overrides.put("hub.cassandra.snapshot-keyspace", keyspace + "_snapshot");
+    overrides.put("hub.auth.hs256-secret", SECRET);
     ConfigFactory.invalidateCaches();
     return ConfigFactory.parseMap(overrides).withFallback(ConfigFactory.load()).resolve();
   }

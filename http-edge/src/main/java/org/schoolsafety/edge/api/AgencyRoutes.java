@@ -1,75 +1,68 @@
 package org.schoolsafety.edge.api;
 
-import java.time.Duration;
+import static org.apache.pekko.http.javadsl.server.PathMatchers.segment;
+
+import java.util.List;
 import java.util.Map;
-import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
+import java.util.function.Function;
 import org.apache.pekko.cluster.sharding.typed.javadsl.EntityRef;
 import org.apache.pekko.http.javadsl.model.StatusCodes;
 import org.apache.pekko.http.javadsl.model.headers.Location;
-import static org.apache.pekko.http.javadsl.server.PathMatchers.segment;
-
 import org.apache.pekko.http.javadsl.server.Route;
 import org.schoolsafety.edge.api.dto.AgencyRequest;
 import org.schoolsafety.edge.api.dto.AgencyView;
 import org.schoolsafety.edge.api.dto.DispatchNoticeView;
+import org.schoolsafety.edge.auth.Principal;
 import org.schoolsafety.hub.agency.Agency;
 import org.schoolsafety.hub.agency.AgencyProfile;
-import org.schoolsafety.hub.agency.AgencyRegistration;
 
 /** {@code /api/v1/agencies}: the registry of agencies and their dispatch inboxes. */
 public final class AgencyRoutes extends RouteSupport {
 
-  private final ClusterSharding sharding;
-  private final AgencyRegistration registration;
-
-  public AgencyRoutes(ClusterSharding sharding, AgencyRegistration registration, Duration askTimeout) {
-    super(askTimeout);
-    this.sharding = sharding;
-    this.registration = registration;
+  public AgencyRoutes(ApiContext api) {
+    super(api);
   }
 
   @Override
-  public Route route() {
+  public Route route(Principal principal) {
     return pathPrefix("agencies", () -> concat(
-        pathEndOrSingleSlash(() -> post(() -> jsonBody(AgencyRequest.class, this::register))),
+        pathEndOrSingleSlash(() -> post(() -> authorize(api.policy().registerAgency(principal), principal,
+            "register agencies", "", () -> jsonBody(AgencyRequest.class, body -> register(principal, body))))),
         pathPrefix(segment(), agencyId -> concat(
-            pathEnd(() -> get(() -> fetch(agencyId))),
-            path("dispatches", () -> get(() -> parameterOptional("state", state -> dispatches(agencyId, state.orElse("open")))))))));
+            pathEnd(() -> get(() -> readable(principal, agencyId, state -> complete(ok(AgencyView.of(state)))))),
+            path("dispatches", () -> get(() -> parameterOptional("state", state ->
+                dispatches(principal, agencyId, state.orElse("open")))))))));
   }
 
-  private Route register(AgencyRequest request) {
+  private Route register(Principal principal, AgencyRequest request) {
     AgencyProfile profile = request.toProfile();
-    return respond(registration.register(profile, Principals.OPERATOR_UNAUTHENTICATED),
+    return respond(api.agencyRegistration().register(profile, principal.id()),
         state -> json(StatusCodes.CREATED, AgencyView.of(state))
             .addHeader(Location.create("/api/v1/agencies/" + profile.agencyId())));
   }
 
-  private Route fetch(String agencyId) {
-    if (!Fields.ID.matcher(agencyId).matches()) {
-      return complete(unknown(agencyId));
-    }
-    return respond(agency(agencyId).askWithStatus(Agency.Get::new, askTimeout), s -> ok(AgencyView.of(s)));
-  }
-
-  private Route dispatches(String agencyId, String state) {
+  private Route dispatches(Principal principal, String agencyId, String state) {
     if (!state.equals("open") && !state.equals("all")) {
-      return complete(Problems.from(ApiException.invalid(java.util.List.of(
+      return complete(Problems.from(ApiException.invalid(List.of(
           new Problem.FieldError("state", "must be 'open' or 'all'")))));
     }
-    if (!Fields.ID.matcher(agencyId).matches()) {
-      return complete(unknown(agencyId));
-    }
-    return respond(agency(agencyId).askWithStatus(Agency.Get::new, askTimeout), s -> ok(Map.of(
+    return readable(principal, agencyId, agency -> complete(ok(Map.of(
         "agencyId", agencyId,
         "state", state,
-        "dispatches", s.inbox(state.equals("all")).stream().map(DispatchNoticeView::of).toList())));
+        "dispatches", agency.inbox(state.equals("all")).stream().map(DispatchNoticeView::of).toList()))));
   }
 
-  private static org.apache.pekko.http.javadsl.model.HttpResponse unknown(String agencyId) {
-    return Problems.of(StatusCodes.NOT_FOUND, "no agency with id '" + Ids.printable(agencyId) + "'");
+  private Route readable(Principal principal, String agencyId, Function<Agency.State, Route> inner) {
+    String notFound = "no agency with id '" + Ids.printable(agencyId) + "'";
+    if (!Fields.ID.matcher(agencyId).matches()) {
+      return complete(Problems.of(StatusCodes.NOT_FOUND, notFound));
+    }
+    return onReply(agency(agencyId).askWithStatus(Agency.Get::new, api.askTimeout()),
+        state -> authorize(api.policy().readAgency(principal, state.profile()), principal,
+            "read agency " + agencyId, notFound, () -> inner.apply(state)));
   }
 
   private EntityRef<Agency.Command> agency(String agencyId) {
-    return sharding.entityRefFor(Agency.ENTITY_TYPE_KEY, agencyId);
+    return api.sharding().entityRefFor(Agency.ENTITY_TYPE_KEY, agencyId);
   }
 }

@@ -1,30 +1,53 @@
 package org.schoolsafety.edge.api;
 
+import java.util.Arrays;
 import java.util.List;
+import org.apache.pekko.http.javadsl.model.HttpHeader;
 import org.apache.pekko.http.javadsl.model.StatusCodes;
+import org.apache.pekko.http.javadsl.model.headers.RawHeader;
 import org.apache.pekko.http.javadsl.server.AllDirectives;
 import org.apache.pekko.http.javadsl.server.ExceptionHandler;
 import org.apache.pekko.http.javadsl.server.MethodRejection;
 import org.apache.pekko.http.javadsl.server.RejectionHandler;
 import org.apache.pekko.http.javadsl.server.Route;
 
-/** Every route of the node under one roof, with failures and rejections as problem+json. */
+/**
+ * Every route of the node under one roof: security headers on every answer, CORS closed unless
+ * origins are configured, bearer authentication in front of the API, and failures and
+ * rejections as problem+json.
+ */
 public final class HubRoutes extends AllDirectives {
+
+  /** Sent with every response: nothing may sniff, frame, cache or leak referrers. */
+  static final List<HttpHeader> SECURITY_HEADERS = List.of(
+      RawHeader.create("X-Content-Type-Options", "nosniff"),
+      RawHeader.create("X-Frame-Options", "DENY"),
+      RawHeader.create("Content-Security-Policy",
+          "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
+              + "connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'"),
+      RawHeader.create("Referrer-Policy", "no-referrer"),
+      RawHeader.create("Cache-Control", "no-store"));
 
   private final List<RouteSupport> api;
   private final HealthRoutes health;
+  private final Authentication authentication;
+  private final Cors cors;
 
-  public HubRoutes(List<RouteSupport> api, HealthRoutes health) {
+  public HubRoutes(List<RouteSupport> api, HealthRoutes health, Authentication authentication, Cors cors) {
     this.api = api;
     this.health = health;
+    this.authentication = authentication;
+    this.cors = cors;
   }
 
   public Route route() {
-    Route[] routes = api.stream().map(RouteSupport::route).toArray(Route[]::new);
-    Route apiRoutes = pathPrefix("api", () -> pathPrefix("v1",
-        () -> concat(routes[0], java.util.Arrays.copyOfRange(routes, 1, routes.length))));
-    return handleExceptions(exceptions(), () ->
-        handleRejections(rejections(), () -> concat(health.route(), apiRoutes)));
+    Route apiRoutes = pathPrefix("api", () -> pathPrefix("v1", () -> authentication.authenticated(principal -> {
+      Route[] routes = api.stream().map(r -> r.route(principal)).toArray(Route[]::new);
+      return concat(routes[0], Arrays.copyOfRange(routes, 1, routes.length));
+    })));
+    return respondWithHeaders(SECURITY_HEADERS, () ->
+        handleExceptions(exceptions(), () ->
+            handleRejections(rejections(), () -> cors.wrap(() -> concat(health.route(), apiRoutes)))));
   }
 
   private ExceptionHandler exceptions() {

@@ -1,19 +1,18 @@
 package org.schoolsafety.edge.api;
 
-import java.time.Clock;
-import java.time.Duration;
+import static org.apache.pekko.http.javadsl.server.PathMatchers.segment;
+
+import java.util.Map;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Function;
 import org.apache.pekko.actor.typed.ActorRef;
-import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import org.apache.pekko.cluster.sharding.typed.javadsl.EntityRef;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
+import org.apache.pekko.http.javadsl.model.StatusCode;
 import org.apache.pekko.http.javadsl.model.StatusCodes;
 import org.apache.pekko.http.javadsl.model.headers.Location;
 import org.apache.pekko.http.javadsl.model.headers.RawHeader;
-import static org.apache.pekko.http.javadsl.server.PathMatchers.segment;
-
 import org.apache.pekko.http.javadsl.server.Route;
 import org.apache.pekko.pattern.StatusReply;
 import org.schoolsafety.edge.api.dto.AckRequest;
@@ -22,115 +21,140 @@ import org.schoolsafety.edge.api.dto.CloseRequest;
 import org.schoolsafety.edge.api.dto.IncidentRequest;
 import org.schoolsafety.edge.api.dto.IncidentView;
 import org.schoolsafety.edge.api.dto.ReportRequest;
+import org.schoolsafety.edge.auth.AccessPolicy.Decision;
+import org.schoolsafety.edge.auth.Principal;
 import org.schoolsafety.hub.Rejection;
 import org.schoolsafety.hub.incident.Incident;
 import org.schoolsafety.hub.incident.IncidentCommand;
 import org.schoolsafety.hub.incident.IncidentIds;
+import org.schoolsafety.hub.incident.IncidentReport;
 import org.schoolsafety.hub.incident.IncidentState;
 import org.schoolsafety.hub.incident.SchoolRef;
 import org.schoolsafety.hub.school.School;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** {@code /api/v1/incidents}: reporting, following up, acknowledging and ending incidents. */
 public final class IncidentRoutes extends RouteSupport {
 
-  private final ClusterSharding sharding;
-  private final Clock clock;
+  /** Reads of personal data by agencies go to this logger (see logback.xml). */
+  private static final Logger audit = LoggerFactory.getLogger("org.schoolsafety.audit");
 
-  public IncidentRoutes(ClusterSharding sharding, Clock clock, Duration askTimeout) {
-    super(askTimeout);
-    this.sharding = sharding;
-    this.clock = clock;
+  public IncidentRoutes(ApiContext api) {
+    super(api);
   }
 
   @Override
-  public Route route() {
+  public Route route(Principal p) {
     return pathPrefix("incidents", () -> concat(
         pathEndOrSingleSlash(() -> post(() -> optionalHeaderValueByName("Idempotency-Key",
-            key -> jsonBody(IncidentRequest.class, body -> report(body, key.orElse(null)))))),
-        pathPrefix(segment(), incidentId -> concat(
-            pathEnd(() -> get(() -> known(incidentId, () -> fetch(incidentId)))),
-            path("reports", () -> post(() -> known(incidentId, () -> jsonBody(ReportRequest.class, body -> addReport(incidentId, body))))),
-            path("acks", () -> post(() -> known(incidentId, () -> jsonBody(AckRequest.class, body -> acknowledge(incidentId, body))))),
-            path("close", () -> post(() -> known(incidentId, () -> jsonBody(CloseRequest.class, body -> close(incidentId, body))))),
-            path("cancel", () -> post(() -> known(incidentId, () -> jsonBody(CancelRequest.class, body -> cancel(incidentId, body)))))))));
+            key -> jsonBody(IncidentRequest.class, body -> report(p, body, key.orElse(null)))))),
+        pathPrefix(segment(), id -> concat(
+            pathEnd(() -> get(() -> visible(p, id, state -> api.policy().readIncident(p, state), "read",
+                state -> complete(present(p, state, StatusCodes.OK))))),
+            path("audit", () -> get(() -> visible(p, id, state -> api.policy().readAudit(p, state), "read the audit trail of",
+                state -> respond(api.auditTrail().ofIncident(id), entries -> ok(Map.of("incidentId", id, "entries", entries)))))),
+            path("reports", () -> post(() -> jsonBody(ReportRequest.class, body -> addReport(p, id, body)))),
+            path("acks", () -> post(() -> jsonBody(AckRequest.class, body -> acknowledge(p, id, body)))),
+            path("close", () -> post(() -> jsonBody(CloseRequest.class, body -> close(p, id, body)))),
+            path("cancel", () -> post(() -> jsonBody(CancelRequest.class, body -> cancel(p, id, body))))))));
   }
 
-  private Route report(IncidentRequest body, String idempotencyKey) {
-    IncidentRequest.Checked checked = body.check(idempotencyKey, clock);
-    String incidentId = IncidentIds.forReport(checked.schoolId(), checked.clientRef());
-    String by = Principals.reporter(checked.schoolId(), checked.initial().reporter().name(),
-        checked.initial().reporter().role());
-    CompletionStage<IncidentCommand.Accepted> accepted = schoolOf(checked.schoolId())
-        .thenCompose(school -> incident(incidentId).askWithStatus(
-            (ActorRef<StatusReply<IncidentCommand.Accepted>> r) ->
-                new IncidentCommand.Report(checked.at(school), by, r),
-            askTimeout));
-    return respond(accepted, a -> {
-      HttpResponse response = json(a.replayed() ? StatusCodes.OK : StatusCodes.CREATED, IncidentView.of(a.incident()))
-          .addHeader(Location.create("/api/v1/incidents/" + incidentId));
-      return a.replayed() ? response.addHeader(RawHeader.create("Idempotent-Replayed", "true")) : response;
+  // --- reporting ------------------------------------------------------------------------
+
+  private Route report(Principal p, IncidentRequest body, String idempotencyKey) {
+    IncidentRequest.Checked checked = body.check(idempotencyKey, api.clock());
+    return onReply(school(checked.schoolId()), school -> authorize(
+        api.policy().report(p, school.profile(), checked.mode()), p,
+        "report incidents for school " + checked.schoolId(), "", () -> {
+          var ref = new SchoolRef(checked.schoolId(), school.profile().name(), school.profile().region());
+          String incidentId = IncidentIds.forReport(checked.schoolId(), checked.clientRef());
+          CompletionStage<IncidentCommand.Accepted> accepted = incident(incidentId).askWithStatus(
+              (ActorRef<StatusReply<IncidentCommand.Accepted>> r) ->
+                  new IncidentCommand.Report(checked.at(ref), p.id(), r),
+              api.askTimeout());
+          return onReply(accepted, a -> {
+            HttpResponse response = present(p, a.incident(), a.replayed() ? StatusCodes.OK : StatusCodes.CREATED)
+                .addHeader(Location.create("/api/v1/incidents/" + incidentId));
+            return complete(a.replayed() ? response.addHeader(RawHeader.create("Idempotent-Replayed", "true")) : response);
+          });
+        }));
+  }
+
+  /** The school a report names; an unknown one is a 404 naming the field. */
+  private CompletionStage<School.State> school(String schoolId) {
+    CompletionStage<School.State> school = api.sharding().entityRefFor(School.ENTITY_TYPE_KEY, schoolId)
+        .askWithStatus(School.Get::new, api.askTimeout());
+    return school.exceptionally(failure -> {
+      Throwable cause = failure instanceof CompletionException ? failure.getCause() : failure;
+      throw new CompletionException(cause instanceof Rejection.NotFound
+          ? ApiException.notFound("schoolId: no school with id '" + schoolId + "' is registered")
+          : cause);
     });
   }
 
-  /** The school as the incident will remember it; an unknown school is a 404 naming the field. */
-  private CompletionStage<SchoolRef> schoolOf(String schoolId) {
-    CompletionStage<School.State> school = sharding.entityRefFor(School.ENTITY_TYPE_KEY, schoolId)
-        .askWithStatus(School.Get::new, askTimeout);
-    return school.handle((state, failure) -> {
-      if (failure != null) {
-        Throwable cause = failure instanceof CompletionException ? failure.getCause() : failure;
-        throw new CompletionException(cause instanceof Rejection.NotFound
-            ? ApiException.notFound("schoolId: no school with id '" + schoolId + "' is registered")
-            : cause);
-      }
-      return new SchoolRef(schoolId, state.profile().name(), state.profile().region());
-    });
+  // --- commands on an incident ----------------------------------------------------------
+
+  private Route addReport(Principal p, String id, ReportRequest body) {
+    IncidentReport report = body.check();
+    return visible(p, id, state -> api.policy().addReport(p, state, report.kind()), "add reports to",
+        state -> command(p, id, StatusCodes.CREATED, r -> new IncidentCommand.AddReport(report, p.id(), r)));
   }
 
-  private Route fetch(String incidentId) {
-    return respond(incident(incidentId).askWithStatus(IncidentCommand.Get::new, askTimeout),
-        s -> ok(IncidentView.of(s)));
-  }
-
-  private Route addReport(String incidentId, ReportRequest body) {
-    var report = body.check();
-    return command(incidentId, StatusCodes.CREATED,
-        r -> new IncidentCommand.AddReport(report, Principals.OPERATOR_UNAUTHENTICATED, r));
-  }
-
-  private Route acknowledge(String incidentId, AckRequest body) {
+  private Route acknowledge(Principal p, String id, AckRequest body) {
     AckRequest ack = body.check();
-    return command(incidentId, StatusCodes.OK,
-        r -> new IncidentCommand.Acknowledge(ack.agencyId(), ack.note(), Principals.agency(ack.agencyId()), r));
+    return visible(p, id, state -> api.policy().acknowledge(p, state, ack.agencyId()),
+        "acknowledge for agency " + ack.agencyId() + " on",
+        state -> command(p, id, StatusCodes.OK,
+            r -> new IncidentCommand.Acknowledge(ack.agencyId(), ack.note(), p.id(), r)));
   }
 
-  private Route close(String incidentId, CloseRequest body) {
+  private Route close(Principal p, String id, CloseRequest body) {
     String note = body.checkedNote();
-    return command(incidentId, StatusCodes.OK,
-        r -> new IncidentCommand.Close(note, Principals.commandCenter(), r));
+    return visible(p, id, state -> api.policy().close(p, state), "close",
+        state -> command(p, id, StatusCodes.OK, r -> new IncidentCommand.Close(note, p.id(), r)));
   }
 
-  private Route cancel(String incidentId, CancelRequest body) {
+  private Route cancel(Principal p, String id, CancelRequest body) {
     String reason = body.checkedReason();
-    return command(incidentId, StatusCodes.OK,
-        r -> new IncidentCommand.Cancel(reason, Principals.OPERATOR_UNAUTHENTICATED, r));
+    return visible(p, id, state -> api.policy().cancel(p, state), "cancel",
+        state -> command(p, id, StatusCodes.OK, r -> new IncidentCommand.Cancel(reason, p.id(), r)));
   }
 
-  private Route command(String incidentId, org.apache.pekko.http.javadsl.model.StatusCode status,
+  private Route command(Principal p, String id, StatusCode status,
       Function<ActorRef<StatusReply<IncidentState>>, IncidentCommand> command) {
-    return respond(incident(incidentId).askWithStatus(command::apply, askTimeout),
-        s -> json(status, IncidentView.of(s)));
+    return onReply(incident(id).askWithStatus(command::apply, api.askTimeout()),
+        state -> complete(present(p, state, status)));
   }
 
-  /** Ids that cannot be incident ids are answered here, without waking an entity. */
-  private Route known(String incidentId, java.util.function.Supplier<Route> inner) {
-    if (!IncidentIds.isValid(incidentId)) {
-      return complete(Problems.of(StatusCodes.NOT_FOUND, "no incident with id '" + Ids.printable(incidentId) + "'"));
+  // --- access ---------------------------------------------------------------------------
+
+  /**
+   * Fetches the incident and lets the access policy decide. An incident the principal may not
+   * see answers exactly like one that does not exist.
+   */
+  private Route visible(Principal p, String id, Function<IncidentState, Decision> decide, String action,
+      Function<IncidentState, Route> inner) {
+    String notFound = "no incident with id '" + Ids.printable(id) + "'";
+    if (!IncidentIds.isValid(id)) {
+      return complete(Problems.of(StatusCodes.NOT_FOUND, notFound));
     }
-    return inner.get();
+    return onReply(incident(id).askWithStatus(IncidentCommand.Get::new, api.askTimeout()),
+        state -> authorize(decide.apply(state), p, action + " incident " + id, notFound,
+            () -> inner.apply(state)));
+  }
+
+  /** The incident as this principal may see it; agencies' reads of personal data are logged. */
+  private HttpResponse present(Principal p, IncidentState state, StatusCode status) {
+    boolean contacts = api.policy().mayReadContactDetails(p, state);
+    if (contacts && api.policy().isDispatchedAgency(p, state)) {
+      audit.info("personal-data-read principal={} incident={} data=reporter-contact,casualties",
+          p.id(), state.incidentId());
+    }
+    return json(status, IncidentView.of(state, contacts));
   }
 
   private EntityRef<IncidentCommand> incident(String incidentId) {
-    return sharding.entityRefFor(Incident.ENTITY_TYPE_KEY, incidentId);
+    return api.sharding().entityRefFor(Incident.ENTITY_TYPE_KEY, incidentId);
   }
 }

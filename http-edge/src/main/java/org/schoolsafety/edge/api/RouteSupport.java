@@ -2,13 +2,12 @@ package org.schoolsafety.edge.api;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonMappingException;
-import com.fasterxml.jackson.databind.exc.InvalidFormatException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
-import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import org.apache.pekko.http.javadsl.model.ContentTypes;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
@@ -18,17 +17,31 @@ import org.apache.pekko.http.javadsl.model.StatusCodes;
 import org.apache.pekko.http.javadsl.server.AllDirectives;
 import org.apache.pekko.http.javadsl.server.Route;
 import org.apache.pekko.http.javadsl.unmarshalling.Unmarshaller;
+import org.schoolsafety.edge.auth.AccessPolicy.Decision;
+import org.schoolsafety.edge.auth.Principal;
 
 /** What every route class needs: strict JSON bodies, JSON answers, failures as problems. */
 public abstract class RouteSupport extends AllDirectives {
 
-  protected final Duration askTimeout;
+  protected final ApiContext api;
 
-  protected RouteSupport(Duration askTimeout) {
-    this.askTimeout = askTimeout;
+  protected RouteSupport(ApiContext api) {
+    this.api = api;
   }
 
-  public abstract Route route();
+  /** The routes of this resource, for an authenticated principal. */
+  public abstract Route route(Principal principal);
+
+  /** Carries out the access policy's decision: 403, or 404 with {@code notFound} as detail. */
+  protected Route authorize(Decision decision, Principal principal, String action, String notFound,
+      Supplier<Route> inner) {
+    return switch (decision) {
+      case ALLOW -> inner.get();
+      case HIDDEN -> complete(Problems.of(StatusCodes.NOT_FOUND, notFound));
+      case FORBIDDEN -> complete(Problems.of(StatusCodes.FORBIDDEN,
+          principal.id() + " may not " + action));
+    };
+  }
 
   /** Reads a JSON body into {@code type}; any problem becomes a 400/415 naming what is wrong. */
   protected <T> Route jsonBody(Class<T> type, Function<T, Route> inner) {
@@ -60,15 +73,12 @@ public abstract class RouteSupport extends AllDirectives {
   /** Translates Jackson's complaint into one that names the field and leaks nothing. */
   private static ApiException describe(JsonProcessingException e) {
     if (e instanceof UnrecognizedPropertyException u) {
-      String field = path(u);
-      return ApiException.invalid(List.of(new Problem.FieldError(field,
+      return ApiException.invalid(List.of(new Problem.FieldError(path(u),
           "is not a known field; known fields: " + u.getKnownPropertyIds())));
     }
-    if (e instanceof InvalidFormatException || e instanceof MismatchedInputException) {
-      JsonMappingException m = (JsonMappingException) e;
+    if (e instanceof MismatchedInputException m) {
       if (!m.getPath().isEmpty()) {
-        String expected = m instanceof MismatchedInputException mi && mi.getTargetType() != null
-            ? mi.getTargetType().getSimpleName() : "another type";
+        String expected = m.getTargetType() != null ? m.getTargetType().getSimpleName() : "another type";
         return ApiException.invalid(List.of(new Problem.FieldError(path(m),
             "has the wrong type; expected " + jsonKind(expected))));
       }
@@ -94,11 +104,16 @@ public abstract class RouteSupport extends AllDirectives {
     };
   }
 
+  /** Continues with the value, or completes with the problem the failure deserves. */
+  protected <T> Route onReply(CompletionStage<T> result, Function<T, Route> inner) {
+    return onComplete(result, attempt -> attempt.isSuccess()
+        ? inner.apply(attempt.get())
+        : complete(Problems.from(attempt.failed().get())));
+  }
+
   /** Completes with {@code success(value)} or the problem the failure deserves. */
   protected <T> Route respond(CompletionStage<T> result, Function<T, HttpResponse> success) {
-    return onComplete(result, attempt -> attempt.isSuccess()
-        ? complete(success.apply(attempt.get()))
-        : complete(Problems.from(attempt.failed().get())));
+    return onReply(result, value -> complete(success.apply(value)));
   }
 
   protected static HttpResponse json(StatusCode status, Object body) {
@@ -107,7 +122,7 @@ public abstract class RouteSupport extends AllDirectives {
         .withEntity(ContentTypes.APPLICATION_JSON, JsonSupport.write(body));
   }
 
-  protected static HttpResponse ok(Object body) {
+  public static HttpResponse ok(Object body) {
     return json(StatusCodes.OK, body);
   }
 }

@@ -1,53 +1,70 @@
 package org.schoolsafety.edge.api;
 
-import java.time.Duration;
-import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
+import static org.apache.pekko.http.javadsl.server.PathMatchers.segment;
+
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.cluster.sharding.typed.javadsl.EntityRef;
 import org.apache.pekko.http.javadsl.model.StatusCodes;
 import org.apache.pekko.http.javadsl.model.headers.Location;
-import static org.apache.pekko.http.javadsl.server.PathMatchers.segment;
-
 import org.apache.pekko.http.javadsl.server.Route;
+import org.apache.pekko.pattern.StatusReply;
 import org.schoolsafety.edge.api.dto.SchoolRequest;
 import org.schoolsafety.edge.api.dto.SchoolView;
+import org.schoolsafety.edge.auth.Principal;
+import org.schoolsafety.edge.auth.Role;
+import org.schoolsafety.hub.agency.Agency;
+import org.schoolsafety.hub.agency.AgencyProfile;
 import org.schoolsafety.hub.school.School;
 import org.schoolsafety.hub.school.SchoolProfile;
 
 /** {@code /api/v1/schools}: the registry of schools. */
 public final class SchoolRoutes extends RouteSupport {
 
-  private final ClusterSharding sharding;
-
-  public SchoolRoutes(ClusterSharding sharding, Duration askTimeout) {
-    super(askTimeout);
-    this.sharding = sharding;
+  public SchoolRoutes(ApiContext api) {
+    super(api);
   }
 
   @Override
-  public Route route() {
+  public Route route(Principal principal) {
     return pathPrefix("schools", () -> concat(
-        pathEndOrSingleSlash(() -> post(() -> jsonBody(SchoolRequest.class, this::register))),
-        path(segment(), schoolId -> get(() -> fetch(schoolId)))));
+        pathEndOrSingleSlash(() -> post(() -> authorize(api.policy().registerSchool(principal), principal,
+            "register schools", "", () -> jsonBody(SchoolRequest.class, body -> register(principal, body))))),
+        path(segment(), schoolId -> get(() -> fetch(principal, schoolId)))));
   }
 
-  private Route register(SchoolRequest request) {
+  private Route register(Principal principal, SchoolRequest request) {
     SchoolProfile profile = request.toProfile();
     var reply = school(profile.schoolId()).askWithStatus(
-        (org.apache.pekko.actor.typed.ActorRef<org.apache.pekko.pattern.StatusReply<School.State>> r) ->
-            new School.Register(profile, Principals.OPERATOR_UNAUTHENTICATED, r),
-        askTimeout);
+        (ActorRef<StatusReply<School.State>> r) -> new School.Register(profile, principal.id(), r),
+        api.askTimeout());
     return respond(reply, state -> json(StatusCodes.CREATED, SchoolView.of(state))
         .addHeader(Location.create("/api/v1/schools/" + profile.schoolId())));
   }
 
-  private Route fetch(String schoolId) {
+  private Route fetch(Principal principal, String schoolId) {
+    String notFound = "no school with id '" + Ids.printable(schoolId) + "'";
     if (!Fields.ID.matcher(schoolId).matches()) {
-      return complete(Problems.of(StatusCodes.NOT_FOUND, "no school with id '" + Ids.printable(schoolId) + "'"));
+      return complete(Problems.of(StatusCodes.NOT_FOUND, notFound));
     }
-    return respond(school(schoolId).askWithStatus(School.Get::new, askTimeout), s -> ok(SchoolView.of(s)));
+    return onReply(school(schoolId).askWithStatus(School.Get::new, api.askTimeout()),
+        state -> onReply(callerAgency(principal), agency -> authorize(
+            api.policy().readSchool(principal, state.profile(), agency), principal,
+            "read school " + schoolId, notFound, () -> complete(ok(SchoolView.of(state))))));
+  }
+
+  /** An agency's own profile tells which schools are in its jurisdiction. */
+  private CompletionStage<AgencyProfile> callerAgency(Principal principal) {
+    if (!principal.is(Role.AGENCY)) {
+      return CompletableFuture.completedFuture(null);
+    }
+    return api.sharding().entityRefFor(Agency.ENTITY_TYPE_KEY, principal.subject())
+        .askWithStatus(Agency.Get::new, api.askTimeout())
+        .handle((state, failure) -> failure == null ? state.profile() : null);
   }
 
   private EntityRef<School.Command> school(String schoolId) {
-    return sharding.entityRefFor(School.ENTITY_TYPE_KEY, schoolId);
+    return api.sharding().entityRefFor(School.ENTITY_TYPE_KEY, schoolId);
   }
 }

@@ -17,6 +17,30 @@ public sealed interface IncidentEvent extends CborSerializable {
 
   String by();
 
+  /** The event's name in timelines, audit trails and streams, e.g. {@code report-added}. */
+  static String nameOf(IncidentEvent event) {
+    if (event instanceof Reported) {
+      return "reported";
+    } else if (event instanceof Dispatched) {
+      return "dispatched";
+    } else if (event instanceof Acknowledged) {
+      return "acknowledged";
+    } else if (event instanceof Escalated) {
+      return "escalated";
+    } else if (event instanceof WentUnanswered) {
+      return "unanswered";
+    } else if (event instanceof ReportAdded) {
+      return "report-added";
+    } else if (event instanceof Resolved) {
+      return "resolved";
+    } else if (event instanceof Closed) {
+      return "closed";
+    } else if (event instanceof Cancelled) {
+      return "cancelled";
+    }
+    throw new IllegalArgumentException("unknown incident event " + event.getClass());
+  }
+
   /** The incident was raised with its initial report. */
   record Reported(
       String incidentId,

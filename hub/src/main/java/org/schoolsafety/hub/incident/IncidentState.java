@@ -162,9 +162,9 @@ public record IncidentState(
     } else if (event instanceof Resolved e) {
       return resolved(e);
     } else if (event instanceof Closed e) {
-      return ended(new Ending(Status.CLOSED, e.at(), e.by(), e.note()), e, "closed");
+      return ended(new Ending(Status.CLOSED, e.at(), e.by(), e.note()), e);
     } else if (event instanceof Cancelled e) {
-      return ended(new Ending(Status.CANCELLED, e.at(), e.by(), e.reason()), e, "cancelled");
+      return ended(new Ending(Status.CANCELLED, e.at(), e.by(), e.reason()), e);
     }
     throw new IllegalArgumentException("unknown incident event " + event.getClass());
   }
@@ -176,7 +176,7 @@ public record IncidentState(
     return new IncidentState(
             incidentId, n, e.fingerprint(), n.level(), List.of(initial), dispatches, standby,
             uncovered, ending, timeline)
-        .logged(e, "reported", detail);
+        .logged(e, detail);
   }
 
   private IncidentState dispatched(Dispatched e) {
@@ -196,14 +196,14 @@ public record IncidentState(
     return new IncidentState(
             incidentId, incident, fingerprint, level, reports, concat(dispatches, e.dispatches()),
             Map.copyOf(nextStandby), Set.copyOf(nextUncovered), ending, timeline)
-        .logged(e, "dispatched", detail);
+        .logged(e, detail);
   }
 
   private IncidentState acknowledged(Acknowledged e) {
     String detail = e.agencyId() + (e.note() == null || e.note().isEmpty() ? "" : ": " + e.note());
     return withDispatches(
             replace(dispatches, e.agencyId(), d -> d.acknowledged(e.at(), e.note())))
-        .logged(e, "acknowledged", detail);
+        .logged(e, detail);
   }
 
   private IncidentState escalated(Escalated e) {
@@ -221,13 +221,13 @@ public record IncidentState(
     return new IncidentState(
             incidentId, incident, fingerprint, level, reports, next, Map.copyOf(nextStandby),
             uncovered, ending, timeline)
-        .logged(e, "escalated", detail);
+        .logged(e, detail);
   }
 
   private IncidentState unanswered(WentUnanswered e) {
     return withDispatches(
             replace(dispatches, e.agencyId(), d -> d.withState(DispatchState.UNANSWERED)))
-        .logged(e, "unanswered", e.agencyId() + " did not acknowledge and no tier is left above it");
+        .logged(e, e.agencyId() + " did not acknowledge and no tier is left above it");
   }
 
   private IncidentState reportAdded(ReportAdded e) {
@@ -238,7 +238,7 @@ public record IncidentState(
     return new IncidentState(
             incidentId, incident, fingerprint, nextLevel, concat(reports, List.of(report)),
             dispatches, standby, uncovered, ending, timeline)
-        .logged(e, "report-added", detail);
+        .logged(e, detail);
   }
 
   private IncidentState resolved(Resolved e) {
@@ -247,14 +247,14 @@ public record IncidentState(
     return new IncidentState(
             incidentId, incident, fingerprint, nextLevel, concat(reports, List.of(report)),
             dispatches, standby, uncovered, ending, timeline)
-        .logged(e, "resolved", "final report: " + report.outcome());
+        .logged(e, "final report: " + report.outcome());
   }
 
-  private IncidentState ended(Ending end, IncidentEvent e, String what) {
+  private IncidentState ended(Ending end, IncidentEvent e) {
     return new IncidentState(
             incidentId, incident, fingerprint, level, reports, dispatches, standby, uncovered,
             end, timeline)
-        .logged(e, what, end.text());
+        .logged(e, end.text());
   }
 
   private IncidentState withDispatches(List<Dispatch> next) {
@@ -263,10 +263,10 @@ public record IncidentState(
         timeline);
   }
 
-  private IncidentState logged(IncidentEvent e, String what, String detail) {
+  private IncidentState logged(IncidentEvent e, String detail) {
     return new IncidentState(
         incidentId, incident, fingerprint, level, reports, dispatches, standby, uncovered, ending,
-        concat(timeline, List.of(new TimelineEntry(e.at(), what, e.by(), detail))));
+        concat(timeline, List.of(new TimelineEntry(e.at(), IncidentEvent.nameOf(e), e.by(), detail))));
   }
 
   private static <T> List<T> concat(List<T> a, List<T> b) {

@@ -40,10 +40,21 @@ public record IncidentView(
       Reporter reporter,
       String cause,
       String outcome) {
-    static ReportView of(IncidentReport r) {
+    static ReportView of(IncidentReport r, boolean contacts) {
+      Reporter reporter = r.reporter() == null || contacts ? r.reporter()
+          : new Reporter(r.reporter().name(), r.reporter().role(), mask(r.reporter().phone()));
       return new ReportView(r.kind().name(), r.at(), r.by(), r.summary(), r.casualties(),
-          r.measures(), r.level() == null ? null : r.level().name(), r.reporter(), r.cause(),
+          r.measures(), r.level() == null ? null : r.level().name(), reporter, r.cause(),
           r.outcome());
+    }
+
+    /** Keeps the last two digits, so a caller can tell numbers apart without being able to dial. */
+    static String mask(String phone) {
+      if (phone == null) {
+        return null;
+      }
+      String digits = phone.replaceAll("\\D", "");
+      return "****" + (digits.length() >= 2 ? digits.substring(digits.length() - 2) : "");
     }
   }
 
@@ -64,13 +75,14 @@ public record IncidentView(
     }
   }
 
-  public static IncidentView of(IncidentState s) {
+  /** {@code contacts}: whether reporter phone numbers are shown or masked. */
+  public static IncidentView of(IncidentState s, boolean contacts) {
     NewIncident n = s.incident();
     return new IncidentView(
         s.incidentId(), n.school().schoolId(), n.school().name(), n.school().region().value(),
         n.type().name(), s.level().name(), n.mode().name(), s.status().name(), n.clientRef(),
         s.reportedAt(), n.initial().occurredAt(), s.casualties(),
-        s.reports().stream().map(ReportView::of).toList(),
+        s.reports().stream().map(r -> ReportView.of(r, contacts)).toList(),
         s.dispatches().stream().map(DispatchView::of).toList(),
         s.uncovered().stream().map(Enum::name).sorted().toList(),
         s.timeline());

@@ -1,0 +1,64 @@
+package org.schoolsafety.edge.api;
+
+import java.util.Optional;
+import java.util.function.Function;
+import org.apache.pekko.http.javadsl.model.HttpResponse;
+import org.apache.pekko.http.javadsl.model.StatusCodes;
+import org.apache.pekko.http.javadsl.model.headers.RawHeader;
+import org.apache.pekko.http.javadsl.model.headers.RetryAfter;
+import org.apache.pekko.http.javadsl.server.AllDirectives;
+import org.apache.pekko.http.javadsl.server.Route;
+import org.schoolsafety.edge.auth.AuthenticationFailed;
+import org.schoolsafety.edge.auth.Principal;
+import org.schoolsafety.edge.auth.RateLimits;
+import org.schoolsafety.edge.auth.TokenVerifier;
+
+/** The bearer-token gate in front of every API route, with the per-principal rate limit. */
+public final class Authentication extends AllDirectives {
+
+  private final TokenVerifier verifier;
+  private final RateLimits rateLimits;
+
+  public Authentication(TokenVerifier verifier, RateLimits rateLimits) {
+    this.verifier = verifier;
+    this.rateLimits = rateLimits;
+  }
+
+  public Route authenticated(Function<Principal, Route> inner) {
+    return optionalHeaderValueByName("Authorization", header -> {
+      Principal principal;
+      try {
+        principal = verifier.verify(bearerToken(header));
+      } catch (AuthenticationFailed e) {
+        return complete(unauthorized(e.getMessage()));
+      }
+      var wait = rateLimits.tryAcquire(principal);
+      if (wait.isPresent()) {
+        return complete(Problems.of(StatusCodes.TOO_MANY_REQUESTS,
+                "rate limit for " + principal.id() + " exceeded; retry in " + wait.getAsLong() + " s")
+            .addHeader(RetryAfter.create(wait.getAsLong())));
+      }
+      return inner.apply(principal);
+    });
+  }
+
+  private static String bearerToken(Optional<String> header) {
+    if (header.isEmpty()) {
+      throw new AuthenticationFailed("an Authorization: Bearer <token> header is required");
+    }
+    String value = header.get().strip();
+    if (!value.regionMatches(true, 0, "Bearer ", 0, 7) || value.length() <= 7) {
+      throw new AuthenticationFailed("the Authorization header must be 'Bearer <token>'");
+    }
+    String token = value.substring(7).strip();
+    if (token.length() > 8192) {
+      throw new AuthenticationFailed("token is too long");
+    }
+    return token;
+  }
+
+  private static HttpResponse unauthorized(String detail) {
+    return Problems.of(StatusCodes.UNAUTHORIZED, detail)
+        .addHeader(RawHeader.create("WWW-Authenticate", "Bearer realm=\"school-safety-hub\", error=\"invalid_token\""));
+  }
+}

@@ -1,0 +1,141 @@
+package org.schoolsafety.edge.auth;
+
+import org.schoolsafety.hub.agency.AgencyProfile;
+import org.schoolsafety.hub.incident.IncidentState;
+import org.schoolsafety.hub.incident.Mode;
+import org.schoolsafety.hub.incident.ReportKind;
+import org.schoolsafety.hub.school.SchoolProfile;
+
+/**
+ * Who may do what: every authorization decision of the API, in one place (docs/SECURITY.md
+ * has the role × endpoint table). Routes ask before they act; a decision is ALLOW, FORBIDDEN
+ * (403) or HIDDEN (404: the caller must not learn that the thing exists).
+ *
+ * <ul>
+ *   <li>School staff and sensor gateways report and read only their own school's incidents.
+ *   <li>An agency reads only incidents dispatched to it and acknowledges only its own dispatches.
+ *   <li>A command center reads, closes and cancels only incidents within its region prefix.
+ *   <li>Operators manage the registry and run drills: they touch EXERCISE incidents only.
+ * </ul>
+ */
+public final class AccessPolicy {
+
+  public enum Decision {
+    ALLOW,
+    FORBIDDEN,
+    HIDDEN
+  }
+
+  private static Decision allowIf(boolean allowed) {
+    return allowed ? Decision.ALLOW : Decision.FORBIDDEN;
+  }
+
+  // --- registry -------------------------------------------------------------------------
+
+  public Decision registerSchool(Principal p) {
+    return allowIf(p.is(Role.OPERATOR));
+  }
+
+  public Decision registerAgency(Principal p) {
+    return allowIf(p.is(Role.OPERATOR));
+  }
+
+  /**
+   * Schools: operators, the school itself, its command centers, and agencies whose
+   * jurisdiction covers it ({@code callerAgency}: the caller's own profile when it is an agency).
+   */
+  public Decision readSchool(Principal p, SchoolProfile school, AgencyProfile callerAgency) {
+    boolean agencyCovers = p.is(Role.AGENCY) && callerAgency != null
+        && callerAgency.agencyId().equals(p.subject())
+        && school.region().within(callerAgency.jurisdiction());
+    return allowIf(p.is(Role.OPERATOR)
+        || p.speaksForSchool(school.schoolId())
+        || p.watches(school.region().value())
+        || agencyCovers);
+  }
+
+  public Decision readAgency(Principal p, AgencyProfile agency) {
+    return allowIf(p.is(Role.OPERATOR)
+        || (p.is(Role.AGENCY) && p.subject().equals(agency.agencyId()))
+        || (p.is(Role.COMMAND_CENTER) && overlaps(p.subject(), agency.jurisdiction())));
+  }
+
+  // --- incidents ------------------------------------------------------------------------
+
+  public Decision report(Principal p, SchoolProfile school, Mode mode) {
+    return allowIf(p.speaksForSchool(school.schoolId())
+        || p.watches(school.region().value())
+        || (p.is(Role.OPERATOR) && mode == Mode.EXERCISE));
+  }
+
+  public Decision readIncident(Principal p, IncidentState incident) {
+    return canSee(p, incident) ? Decision.ALLOW : Decision.HIDDEN;
+  }
+
+  public Decision addReport(Principal p, IncidentState incident, ReportKind kind) {
+    if (!canSee(p, incident)) {
+      return Decision.HIDDEN;
+    }
+    // A sensor can tell how things develop; the final word comes from people.
+    return allowIf(!(p.is(Role.SENSOR_GATEWAY) && kind == ReportKind.FINAL));
+  }
+
+  public Decision acknowledge(Principal p, IncidentState incident, String agencyId) {
+    if (!canSee(p, incident)) {
+      return Decision.HIDDEN;
+    }
+    return allowIf(p.is(Role.AGENCY) && p.subject().equals(agencyId));
+  }
+
+  public Decision close(Principal p, IncidentState incident) {
+    if (!canSee(p, incident)) {
+      return Decision.HIDDEN;
+    }
+    return allowIf(p.watches(regionOf(incident)) || isDrillOperator(p, incident));
+  }
+
+  public Decision cancel(Principal p, IncidentState incident) {
+    if (!canSee(p, incident)) {
+      return Decision.HIDDEN;
+    }
+    return allowIf(p.is(Role.SCHOOL_STAFF) || p.watches(regionOf(incident)) || isDrillOperator(p, incident));
+  }
+
+  public Decision readAudit(Principal p, IncidentState incident) {
+    if (!canSee(p, incident)) {
+      return Decision.HIDDEN;
+    }
+    return allowIf(p.watches(regionOf(incident)) || isDrillOperator(p, incident));
+  }
+
+  /** Reporter phone numbers: for the school itself, dispatched agencies and the command center. */
+  public boolean mayReadContactDetails(Principal p, IncidentState incident) {
+    return p.is(Role.SCHOOL_STAFF) && p.speaksForSchool(incident.incident().school().schoolId())
+        || isDispatchedAgency(p, incident)
+        || p.watches(regionOf(incident));
+  }
+
+  public boolean isDispatchedAgency(Principal p, IncidentState incident) {
+    return p.is(Role.AGENCY) && incident.dispatchOf(p.subject()).isPresent();
+  }
+
+  private boolean canSee(Principal p, IncidentState incident) {
+    return p.speaksForSchool(incident.incident().school().schoolId())
+        || isDispatchedAgency(p, incident)
+        || p.watches(regionOf(incident))
+        || isDrillOperator(p, incident);
+  }
+
+  private static boolean isDrillOperator(Principal p, IncidentState incident) {
+    return p.is(Role.OPERATOR) && incident.incident().mode() == Mode.EXERCISE;
+  }
+
+  private static String regionOf(IncidentState incident) {
+    return incident.incident().school().region().value();
+  }
+
+  /** Region prefixes overlap when one contains the other (a city and its province, say). */
+  private static boolean overlaps(String a, String b) {
+    return a.startsWith(b) || b.startsWith(a);
+  }
+}

@@ -1,0 +1,47 @@
+package org.schoolsafety.edge.auth;
+
+import java.util.regex.Pattern;
+
+/** An authenticated caller: a role and the subject it acts for. */
+public record Principal(Role role, String subject) {
+
+  private static final Pattern ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
+  private static final Pattern REGION_PREFIX = Pattern.compile("\\d{2}|\\d{4}|\\d{6}");
+
+  public Principal {
+    if (role == null || subject == null || !validSubject(role, subject)) {
+      throw new IllegalArgumentException("a " + role + " token needs "
+          + (role == Role.COMMAND_CENTER ? "a region prefix (2, 4 or 6 digits)" : "an id") + " as subject");
+    }
+  }
+
+  static boolean validSubject(Role role, String subject) {
+    return role == Role.COMMAND_CENTER
+        ? REGION_PREFIX.matcher(subject).matches()
+        : ID.matcher(subject).matches();
+  }
+
+  /** How the principal is recorded in events ("by"), audit trails and logs. */
+  public String id() {
+    return role.label() + ":" + subject;
+  }
+
+  public boolean is(Role r) {
+    return role == r;
+  }
+
+  /** A school's own staff or sensor gateway. */
+  public boolean speaksForSchool(String schoolId) {
+    return (role == Role.SCHOOL_STAFF || role == Role.SENSOR_GATEWAY) && subject.equals(schoolId);
+  }
+
+  /** A command center whose region contains this region code. */
+  public boolean watches(String regionCode) {
+    return role == Role.COMMAND_CENTER && regionCode.startsWith(subject);
+  }
+
+  @Override
+  public String toString() {
+    return id();
+  }
+}

@@ -1,0 +1,19 @@
+package org.schoolsafety.edge.auth;
+
+/**
+ * Who a token speaks for. The token's subject says which one: a school id for school staff and
+ * sensor gateways, an agency id for agencies, a region-code prefix for command centers, a name
+ * for operators.
+ */
+public enum Role {
+  SCHOOL_STAFF,
+  SENSOR_GATEWAY,
+  AGENCY,
+  COMMAND_CENTER,
+  OPERATOR;
+
+  /** The prefix of principal ids in events and logs, e.g. {@code school-staff:sch-650102-001}. */
+  public String label() {
+    return name().toLowerCase().replace('_', '-');
+  }
+}

@@ -1,0 +1,62 @@
+package org.schoolsafety.edge.auth;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * {@code bin/hub token --role ROLE --subject ID [--data DIR] [--ttl 1h]}: prints, alone on
+ * stdout, a token that the dev node started on the same data directory accepts.
+ */
+public final class TokenCli {
+
+  private static final String USAGE =
+      "usage: hub token --role SCHOOL_STAFF|SENSOR_GATEWAY|AGENCY|COMMAND_CENTER|OPERATOR"
+          + " --subject ID [--data DIR] [--ttl 1h]";
+
+  public static void main(String[] args) {
+    try {
+      Map<String, String> options = parse(args);
+      Role role = Role.valueOf(required(options, "--role"));
+      Principal principal = new Principal(role, required(options, "--subject"));
+      Duration ttl = ConfigFactory.parseString("ttl = " + options.getOrDefault("--ttl", "1h")).getDuration("ttl");
+      Config config = ConfigFactory.load();
+      if (ttl.isNegative() || ttl.isZero() || ttl.compareTo(config.getDuration("hub.auth.max-ttl")) > 0) {
+        throw new IllegalArgumentException("--ttl must be positive and at most hub.auth.max-ttl ("
+            + config.getDuration("hub.auth.max-ttl").toHours() + "h)");
+      }
+      Path data = Path.of(options.getOrDefault("--data", "./data")).toAbsolutePath().normalize();
+      byte[] secret = DevSecret.readOrCreate(DevSecret.fileIn(data));
+      var issuer = new TokenIssuer(secret, config.getString("hub.auth.issuer"), config.getString("hub.auth.audience"));
+      System.out.println(issuer.issue(principal, ttl));
+    } catch (RuntimeException e) {
+      System.err.println("hub token: " + e.getMessage());
+      System.err.println(USAGE);
+      System.exit(2);
+    }
+  }
+
+  private static Map<String, String> parse(String[] args) {
+    Map<String, String> options = new HashMap<>();
+    for (int i = 0; i < args.length; i++) {
+      if (!args[i].startsWith("--") || i + 1 >= args.length) {
+        throw new IllegalArgumentException("unexpected argument: " + args[i]);
+      }
+      options.put(args[i], args[++i]);
+    }
+    return options;
+  }
+
+  private static String required(Map<String, String> options, String name) {
+    String value = options.get(name);
+    if (value == null) {
+      throw new IllegalArgumentException(name + " is required");
+    }
+    return value;
+  }
+
+  private TokenCli() {}
+}

@@ -1,0 +1,95 @@
+package org.schoolsafety.edge.auth;
+
+import com.nimbusds.jose.JOSEException;
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.jwk.source.ImmutableJWKSet;
+import com.nimbusds.jose.jwk.source.ImmutableSecret;
+import com.nimbusds.jose.proc.BadJOSEException;
+import com.nimbusds.jose.proc.JWSVerificationKeySelector;
+import com.nimbusds.jose.proc.SecurityContext;
+import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jwt.proc.BadJWTException;
+import com.nimbusds.jwt.proc.DefaultJWTClaimsVerifier;
+import com.nimbusds.jwt.proc.DefaultJWTProcessor;
+import java.text.ParseException;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.Set;
+
+/**
+ * Verifies bearer tokens with Nimbus JOSE + JWT: signature by a configured key (HS256 secret,
+ * or RS256/ES256 keys from a JWKS file), issuer, audience, expiry within the clock skew, a
+ * lifetime no longer than {@code max-ttl}, and a role with a subject that fits it.
+ */
+public final class TokenVerifier {
+
+  private final DefaultJWTProcessor<SecurityContext> hmac;
+  private final DefaultJWTProcessor<SecurityContext> publicKey;
+  private final Duration maxTtl;
+
+  public TokenVerifier(AuthSettings settings) {
+    var claims = new DefaultJWTClaimsVerifier<SecurityContext>(
+        settings.audience(),
+        new JWTClaimsSet.Builder().issuer(settings.issuer()).build(),
+        new HashSet<>(Set.of("sub", "exp", "iat", "role")));
+    claims.setMaxClockSkew((int) settings.clockSkew().toSeconds());
+    this.maxTtl = settings.maxTtl();
+    this.hmac = settings.hs256Secret() == null ? null : processor(claims,
+        new JWSVerificationKeySelector<>(JWSAlgorithm.HS256, new ImmutableSecret<>(settings.hs256Secret())));
+    this.publicKey = settings.jwks() == null ? null : processor(claims,
+        new JWSVerificationKeySelector<>(Set.of(JWSAlgorithm.RS256, JWSAlgorithm.ES256),
+            new ImmutableJWKSet<>(settings.jwks())));
+  }
+
+  private static DefaultJWTProcessor<SecurityContext> processor(
+      DefaultJWTClaimsVerifier<SecurityContext> claims, JWSVerificationKeySelector<SecurityContext> keys) {
+    var processor = new DefaultJWTProcessor<>();
+    processor.setJWSKeySelector(keys);
+    processor.setJWTClaimsSetVerifier(claims);
+    return processor;
+  }
+
+  public Principal verify(String token) {
+    JWTClaimsSet claims = claims(token);
+    if (claims.getIssueTime() != null && claims.getExpirationTime() != null
+        && Duration.between(claims.getIssueTime().toInstant(), claims.getExpirationTime().toInstant())
+            .compareTo(maxTtl) > 0) {
+      throw new AuthenticationFailed("token lifetime exceeds the allowed maximum of " + maxTtl.toHours() + "h");
+    }
+    Role role;
+    try {
+      role = Role.valueOf(String.valueOf(claims.getClaim("role")));
+    } catch (IllegalArgumentException e) {
+      throw new AuthenticationFailed("token has an unknown role");
+    }
+    if (!Principal.validSubject(role, claims.getSubject())) {
+      throw new AuthenticationFailed("token subject does not fit its role " + role);
+    }
+    return new Principal(role, claims.getSubject());
+  }
+
+  private JWTClaimsSet claims(String token) {
+    String alg = algorithmOf(token);
+    DefaultJWTProcessor<SecurityContext> processor = "HS256".equals(alg) ? hmac : publicKey;
+    if (processor == null) {
+      throw new AuthenticationFailed("token algorithm " + alg + " is not accepted here");
+    }
+    try {
+      return processor.process(token, null);
+    } catch (BadJWTException e) {
+      throw new AuthenticationFailed("token rejected: " + e.getMessage());
+    } catch (BadJOSEException e) {
+      throw new AuthenticationFailed("token signature is not valid for any configured key");
+    } catch (ParseException | JOSEException e) {
+      throw new AuthenticationFailed("token is malformed");
+    }
+  }
+
+  private static String algorithmOf(String token) {
+    try {
+      return com.nimbusds.jwt.SignedJWT.parse(token).getHeader().getAlgorithm().getName();
+    } catch (ParseException | RuntimeException e) {
+      throw new AuthenticationFailed("token is not a signed JWT");
+    }
+  }
+}
