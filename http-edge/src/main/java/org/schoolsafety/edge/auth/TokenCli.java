@@ -20,7 +20,7 @@ public final class TokenCli {
   public static void main(String[] args) {
     try {
       Map<String, String> options = parse(args);
-      Role role = Role.valueOf(required(options, "--role"));
+      Role role = role(required(options, "--role"));
       Principal principal = new Principal(role, required(options, "--subject"));
       Duration ttl = ConfigFactory.parseString("ttl = " + options.getOrDefault("--ttl", "1h")).getDuration("ttl");
       Config config = ConfigFactory.load();
@@ -48,6 +48,14 @@ public final class TokenCli {
       options.put(args[i], args[++i]);
     }
     return options;
+  }
+
+  private static Role role(String name) {
+    try {
+      return Role.valueOf(name);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("unknown role '" + name + "'");
+    }
   }
 
   private static String required(Map<String, String> options, String name) {
