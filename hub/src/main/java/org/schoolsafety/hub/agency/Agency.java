@@ -51,6 +51,9 @@ public final class Agency
 
   public record Get(ActorRef<StatusReply<State>> replyTo) implements Command {}
 
+  /** The journal position of the newest inbox change: where a new live subscriber starts. */
+  public record GetPosition(ActorRef<Long> replyTo) implements Command {}
+
   /** Sent by an incident on every change of this agency's dispatch; idempotent. */
   public record TrackDispatch(DispatchNotice notice, ActorRef<Done> replyTo) implements Command {}
 
@@ -161,6 +164,7 @@ public final class Agency
         .onCommand(Register.class, this::onRegister)
         .onCommand(Get.class, this::onGet)
         .onCommand(TrackDispatch.class, this::onTrackDispatch)
+        .onCommand(GetPosition.class, (state, cmd) -> Effect().reply(cmd.replyTo(), lastSequenceNumber(context)))
         .build();
   }
 
@@ -200,7 +204,7 @@ public final class Agency
     }
     return Effect()
         .persist(new DispatchTracked(cmd.notice()))
-        .thenRun(s -> publish.accept(new DispatchEntry(lastSequenceNumber(context), cmd.notice())))
+        .thenRun(s -> publish.accept(new DispatchEntry(agencyId, lastSequenceNumber(context), cmd.notice())))
         .thenReply(cmd.replyTo(), s -> Done.getInstance());
   }
 
