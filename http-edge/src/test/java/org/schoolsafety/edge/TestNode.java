@@ -38,11 +38,9 @@ final class TestNode {
     overrides.put("datastax-java-driver.basic.contact-points", List.of(SharedCassandra.contactPoint()));
     overrides.put("hub.cassandra.journal-keyspace", keyspace);
     overrides.put("hub.cassandra.snapshot-keyspace", keyspace + "_snapshot");
-    // ConfigFactory.load() below is already resolved: the plugin's ${hub.cassandra.*-keyspace}
-    // substitutions hold the defaults by then, so the plugin keys themselves must be overridden.
-    overrides.put("pekko.persistence.cassandra.journal.keyspace", keyspace);
-    overrides.put("pekko.persistence.cassandra.snapshot.keyspace", keyspace + "_snapshot");
     overrides.put("hub.auth.hs256-secret", SECRET);
+    // HubNode.config resolves after applying the overrides, so the plugins' keyspaces (and the
+    // read side's, derived from the journal's) follow them.
     return HubNode.config(overrides);
   }
 
