@@ -123,30 +123,34 @@ class StreamTest {
 
   @Test
   void aClientThatStopsReadingIsDisconnectedWithoutHoldingUpOthers() throws Exception {
-    int before = node.streams().total();
-    try (Socket slow = new Socket(); SseClient healthy = watch("11", "11", null)) {
+    // Drill streams of two operators of their own, so that other tests' streams do not count.
+    String slowReader = "operator:slow-reader";
+    try (Socket slow = new Socket();
+        SseClient healthy = new SseClient(node.httpPort(), "/api/v1/stream/incidents?region=11&mode=EXERCISE",
+            TestNode.token(Role.OPERATOR, "healthy-reader"), null)) {
       assertThat(healthy.status()).isEqualTo(200);
       slow.setReceiveBufferSize(1024);
       slow.connect(new InetSocketAddress("127.0.0.1", node.httpPort()));
       OutputStream out = slow.getOutputStream();
-      out.write(("GET /api/v1/stream/incidents?region=11 HTTP/1.1\r\nHost: 127.0.0.1\r\n"
-          + "Authorization: Bearer " + TestNode.token(Role.COMMAND_CENTER, "11") + "\r\n"
+      out.write(("GET /api/v1/stream/incidents?region=11&mode=EXERCISE HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+          + "Authorization: Bearer " + TestNode.token(Role.OPERATOR, "slow-reader") + "\r\n"
           + "Accept: text/event-stream\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
       out.flush();
-      await().atMost(WAIT).until(() -> node.streams().total() == before + 2);
+      await().atMost(WAIT).until(() -> node.streams().openBy(slowReader) == 1);
 
-      // Events until the socket buffers and the slow client's live buffer are full and the hub
-      // lets it go (bounded: a hub that never did would fail the assertion below).
+      // Drill events until the socket buffers and the slow client's live buffer are full and
+      // the hub lets it go (bounded: a hub that never did would fail the assertion below).
       var reported = new ArrayList<String>();
-      while (node.streams().total() > before + 1 && reported.size() < 1000) {
-        reported.add(report("110105"));
+      while (node.streams().openBy(slowReader) == 1 && reported.size() < 1000) {
+        reported.add(exercise("110105"));
       }
+      assertThat(node.streams().openBy(slowReader)).isZero();
       String last = reported.get(reported.size() - 1);
       var events = healthy.until(e -> e.data().get("incidentId").asText().equals(last)
           && e.data().get("event").asText().equals("dispatched"), Duration.ofSeconds(60));
       assertThat(events.stream().map(e -> e.data().get("incidentId").asText()).collect(Collectors.toSet()))
           .containsAll(reported);
-      await().atMost(WAIT).until(() -> node.streams().total() == before + 1);
+      assertThat(node.streams().openBy("operator:healthy-reader")).isEqualTo(1);
       // The slow client's connection was closed by the hub: reading it ends (EOF or reset),
       // where a live connection would block until the read timeout.
       InputStream in = slow.getInputStream();
@@ -159,23 +163,30 @@ class StreamTest {
         assertThat(reset.getMessage()).containsIgnoringCase("reset");
       }
     }
-    await().atMost(WAIT).until(() -> node.streams().total() == before);
+  }
+
+  private String exercise(String county) {
+    var body = new java.util.LinkedHashMap<>(Fixtures.incident("sch-" + county, "BULLYING", "III", "drill-" + (++refs)));
+    body.put("mode", "EXERCISE");
+    return created(anonymous.as(Role.SCHOOL_STAFF, "sch-" + county).post("/api/v1/incidents", body))
+        .body().get("incidentId").asText();
   }
 
   @Test
   void disconnectedClientsReleaseTheirStreams() throws Exception {
-    int before = node.streams().total();
+    String principal = "operator:leaver";
     var clients = new ArrayList<SseClient>();
     for (int i = 0; i < 3; i++) {
-      SseClient c = watch("11", "11", null);
+      SseClient c = new SseClient(node.httpPort(), "/api/v1/stream/incidents?region=11&mode=EXERCISE",
+          TestNode.token(Role.OPERATOR, "leaver"), null);
       assertThat(c.status()).isEqualTo(200);
       clients.add(c);
     }
-    await().atMost(WAIT).until(() -> node.streams().total() == before + 3);
+    await().atMost(WAIT).until(() -> node.streams().openBy(principal) == 3);
     clients.forEach(SseClient::close);
     // The hub notices on its next write: an event or a heartbeat.
-    report("110105");
-    await().atMost(WAIT).until(() -> node.streams().total() == before);
+    exercise("110105");
+    await().atMost(WAIT).until(() -> node.streams().openBy(principal) == 0);
   }
 
   @Test

@@ -34,6 +34,12 @@ public final class StreamLimits {
     }
   }
 
+  /** Streams the principal has open now. */
+  public int openBy(String principal) {
+    AtomicInteger count = open.get(principal);
+    return count == null ? 0 : count.get();
+  }
+
   /** Streams open now, all principals together (a gauge for operations). */
   public int total() {
     return total.get();
