@@ -21,12 +21,14 @@ public final class ReadSideSchema {
             + "region_prefix text, day date, reported_at timestamp, incident_id text, "
             + "school_id text, school_name text, region_code text, type text, level text, mode text, "
             + "status text, updated_at timestamp, notified int, acknowledged int, escalated int, unanswered int, "
+            + "drill_id text, "
             + "PRIMARY KEY ((region_prefix, day), reported_at, incident_id)) "
             + "WITH CLUSTERING ORDER BY (reported_at DESC, incident_id ASC)",
         "CREATE TABLE IF NOT EXISTS " + ks + ".open_incidents_by_region ("
             + "region_prefix text, reported_at timestamp, incident_id text, "
             + "school_id text, school_name text, region_code text, type text, level text, mode text, "
             + "status text, updated_at timestamp, notified int, acknowledged int, escalated int, unanswered int, "
+            + "drill_id text, "
             + "PRIMARY KEY ((region_prefix), reported_at, incident_id)) "
             + "WITH CLUSTERING ORDER BY (reported_at DESC, incident_id ASC)",
         "CREATE TABLE IF NOT EXISTS " + ks + ".dispatches_by_agency ("
@@ -37,8 +39,16 @@ public final class ReadSideSchema {
             + "WITH CLUSTERING ORDER BY (notified_at DESC, incident_id ASC)",
         "CREATE TABLE IF NOT EXISTS " + ks + ".schools_by_province ("
             + "province text, school_id text, name text, region_code text, type text, "
-            + "lat double, lon double, posture text, open_incidents int, "
+            + "lat double, lon double, posture text, open_incidents int, evacuation_months set<text>, "
             + "PRIMARY KEY ((province), school_id))");
+  }
+
+  /** Columns added after the first release: tables created before them get them added. */
+  static List<String> additions(String ks) {
+    return List.of(
+        "ALTER TABLE " + ks + ".incidents_by_region_day ADD drill_id text",
+        "ALTER TABLE " + ks + ".open_incidents_by_region ADD drill_id text",
+        "ALTER TABLE " + ks + ".schools_by_province ADD evacuation_months set<text>");
   }
 
   /** Dev and tests: keyspace, query tables and the projections' offset tables. */
@@ -49,6 +59,13 @@ public final class ReadSideSchema {
           .toCompletableFuture().get(60, TimeUnit.SECONDS);
       for (String ddl : statements(keyspace)) {
         session.executeDDL(ddl).toCompletableFuture().get(60, TimeUnit.SECONDS);
+      }
+      for (String ddl : additions(keyspace)) {
+        try {
+          session.executeDDL(ddl).toCompletableFuture().get(60, TimeUnit.SECONDS);
+        } catch (java.util.concurrent.ExecutionException alreadyThere) {
+          // the column exists (the table was created with it)
+        }
       }
       CassandraProjection.createTablesIfNotExists(system).toCompletableFuture().get(60, TimeUnit.SECONDS);
     } catch (Exception e) {
