@@ -255,8 +255,11 @@ public final class FailoverHarness {
   record Check(long lost, long acksLost, long duplicates, Map<String, Object> lateness) {}
 
   private Check verify(LocalCluster cluster, Instant windowStart, Instant windowEnd) {
-    var readers = new LoadClient(cluster.nodes().stream().filter(LocalCluster.Node::isAlive)
-        .map(LocalCluster.Node::httpPort).toList(), Duration.ofSeconds(10));
+    var alive = cluster.nodes().stream().filter(LocalCluster.Node::isAlive).map(LocalCluster.Node::httpPort).toList();
+    if (alive.isEmpty()) {
+      throw new IllegalStateException("no node is left to verify through; see the node logs in " + cluster.dataDir());
+    }
+    var readers = new LoadClient(alive, Duration.ofSeconds(10));
     String cc = token(Role.COMMAND_CENTER, COUNTY.substring(0, 2));
     long lost = 0;
     long acksLost = 0;
