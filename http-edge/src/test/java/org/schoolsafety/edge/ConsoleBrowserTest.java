@@ -311,6 +311,70 @@ class ConsoleBrowserTest {
     });
   }
 
+  @Test
+  @Order(5)
+  void theStreamReaderParsesServerSentEventsAndResumesWithLastEventId() throws IOException {
+    guarded(() -> {
+      // On the sign-in page (no app running), the console's own modules, in this browser.
+      ((JavascriptExecutor) driver).executeScript("sessionStorage.clear()");
+      driver.get(base + "/console/");
+      waitUntil("the sign-in form", ExpectedConditions.visibilityOfElementLocated(By.id("login-form")));
+      JavascriptExecutor js = (JavascriptExecutor) driver;
+
+      Object parsed = js.executeAsyncScript("""
+          const done = arguments[arguments.length - 1];
+          import('/console/sse.js').then(({ SseParser }) => {
+            const events = [], comments = [], retries = [];
+            const parser = new SseParser({ onEvent: e => events.push(e), onComment: c => comments.push(c),
+                                           onRetry: r => retries.push(r) });
+            for (const chunk of ['\\uFEFFid: 7\\r', '\\nevent: incident\\r\\ndata: {"a":\\r\\ndata:1}\\r\\n\\r',
+                                 '\\n: heartbeat\\n\\nid: 8\\n\\n', 'data: plain\\rdata:  two spaces\\r\\r',
+                                 'retry: 1500\\nevent: x\\ndata\\n\\n', 'data: unfinished']) {
+              parser.push(chunk);
+            }
+            done(JSON.stringify({ events, comments, retries }));
+          }).catch(e => done('failed: ' + e));""");
+      assertThat(String.valueOf(parsed)).isEqualTo("{\"events\":["
+          + "{\"id\":\"7\",\"event\":\"incident\",\"data\":\"{\\\"a\\\":\\n1}\"},"
+          + "{\"id\":\"8\",\"event\":\"message\",\"data\":\"plain\\n two spaces\"},"
+          + "{\"id\":\"8\",\"event\":\"x\",\"data\":\"\"}],"
+          + "\"comments\":[\"heartbeat\"],\"retries\":[1500]}");
+
+      // A stream that ends is reopened with the last id it delivered, and the bearer token.
+      Object resumed = js.executeAsyncScript("""
+          const done = arguments[arguments.length - 1];
+          import('/console/sse.js').then(({ LiveStream }) => {
+            const realFetch = window.fetch, calls = [], events = [], encoder = new TextEncoder();
+            window.fetch = async (url, init) => {
+              calls.push({ url, headers: init.headers });
+              const first = calls.length === 1;
+              const body = new ReadableStream({ start(c) {
+                c.enqueue(encoder.encode(first ? 'retry: 10\\nid: 41\\nevent: incident\\ndata: {"n":1}\\n\\n'
+                                               : ': hi\\n\\nid: 42\\nevent: incident\\ndata: {"n":2}\\n\\n'));
+                if (first) c.close();
+              } });
+              return new Response(body, { status: 200, headers: { 'Content-Type': 'text/event-stream' } });
+            };
+            const stream = new LiveStream({ url: '/api/v1/stream/incidents?region=65', token: 'tok', onState: () => {},
+              onEvent: e => {
+                events.push(e);
+                if (events.length === 2) {
+                  stream.stop();
+                  window.fetch = realFetch;
+                  done(JSON.stringify({ calls, events }));
+                }
+              } });
+            stream.start();
+          }).catch(e => done('failed: ' + e));""");
+      assertThat(String.valueOf(resumed)).isEqualTo("{\"calls\":["
+          + "{\"url\":\"/api/v1/stream/incidents?region=65\",\"headers\":{\"Authorization\":\"Bearer tok\",\"Accept\":\"text/event-stream\"}},"
+          + "{\"url\":\"/api/v1/stream/incidents?region=65\",\"headers\":{\"Authorization\":\"Bearer tok\",\"Accept\":\"text/event-stream\",\"Last-Event-ID\":\"41\"}}],"
+          + "\"events\":[{\"id\":\"41\",\"event\":\"incident\",\"data\":\"{\\\"n\\\":1}\"},"
+          + "{\"id\":\"42\",\"event\":\"incident\",\"data\":\"{\\\"n\\\":2}\"}]}");
+      assertNoCspViolations();
+    });
+  }
+
   // --- helpers ----------------------------------------------------------------------------
 
   private static Map<String, Object> drill(String schoolId, String type, String level, String clientRef) {
