@@ -22,6 +22,7 @@ const REGION_PATTERN = /^\d{2}(\d{2}){0,2}$/;
 const MODES = ['ACTUAL', 'EXERCISE', 'ALL'];
 const FEED_SIZE = 40;
 const REFRESH_MS = 60000;
+const LIST_LAG_MS = 30000;
 
 const state = {
   token: null,
@@ -40,6 +41,7 @@ const state = {
   errors: new Map(), // source → message
   seen: new Set(),
   flash: new Map(), // incidentId → flash-until (ms)
+  ended: new Map(), // incidentId → when the stream said it was resolved, closed or cancelled
 };
 
 const api = createApi(() => state.token);
@@ -181,6 +183,7 @@ function resetView() {
   state.errors = new Map();
   state.seen = new Set();
   state.flash = new Map();
+  state.ended = new Map();
   state.connection = { state: 'idle' };
   cardElements.clear();
   $('#board').replaceChildren();
@@ -218,18 +221,22 @@ async function loadIncidents() {
     const list = await api.getAll('/api/v1/incidents?' + query() + '&status=open&limit=100', 'incidents');
     if (gen !== generation) return;
     clearError('incidents');
+    // The list comes from a read model that may trail the stream by a moment: whichever of the
+    // two saw an incident's later change wins, and an incident the stream brought just now stays
+    // even if the list does not have it yet.
     const merged = new Map();
     for (const item of list) {
       const current = state.incidents.get(item.incidentId);
-      // An event that arrived while the list was on its way is newer than the list.
-      if (current && current.streamedAt >= requestedAt && !(Date.parse(item.updatedAt) > Date.parse(current.updatedAt))) {
+      const ended = state.ended.get(item.incidentId);
+      if (ended && Date.parse(ended) >= Date.parse(item.updatedAt)) continue; // closed since
+      if (current && Date.parse(current.updatedAt) > Date.parse(item.updatedAt)) {
         merged.set(item.incidentId, { ...current, reportedAt: current.reportedAt || item.reportedAt });
       } else {
-        merged.set(item.incidentId, { ...item, streamedAt: 0 });
+        merged.set(item.incidentId, { ...item, streamedAt: current ? current.streamedAt : 0 });
       }
     }
     for (const [id, current] of state.incidents) {
-      if (!merged.has(id) && current.streamedAt >= requestedAt && OPEN_STATUSES.includes(current.status)) {
+      if (!merged.has(id) && current.streamedAt >= requestedAt - LIST_LAG_MS && OPEN_STATUSES.includes(current.status)) {
         merged.set(id, current);
       }
     }
@@ -374,6 +381,7 @@ function applyEvent(id, e) {
     if (!entry.reportedAt) loadReportedAt(e.incidentId);
   } else {
     state.incidents.delete(e.incidentId);
+    state.ended.set(e.incidentId, e.at);
   }
 
   state.feed.unshift({ ...e, seq });

@@ -150,7 +150,9 @@ export class LiveStream {
       if (!response.ok) {
         const detail = await problemDetail(response);
         const fatal = response.status === 400 || response.status === 401 || response.status === 403;
-        this.fail(response.status, detail, fatal);
+        // 429 (too many streams open) and 503 say when to come back.
+        const retryAfter = parseInt(response.headers.get('Retry-After') || '', 10);
+        this.fail(response.status, detail, fatal, Number.isFinite(retryAfter) ? retryAfter * 1000 : 0);
         return;
       }
       const type = response.headers.get('Content-Type') || '';
@@ -191,19 +193,20 @@ export class LiveStream {
     }
   }
 
-  fail(status, detail, fatal) {
+  fail(status, detail, fatal, retryAfterMs) {
     if (fatal) {
       this.onState({ state: 'failed', status, detail });
       return;
     }
-    this.retryLater(false, 'HTTP ' + status + ': ' + detail, status);
+    this.retryLater(false, 'HTTP ' + status + ': ' + detail, status, retryAfterMs);
   }
 
-  retryLater(wasHealthy, reason, status) {
+  retryLater(wasHealthy, reason, status, atLeastMs = 0) {
     if (this.stopped) return;
     if (wasHealthy) this.attempt = 0;
     // 1 s, 2 s, 4 s … 30 s, with ±20 % jitter so a wall of consoles does not reconnect in step.
-    const delay = Math.min(LiveStream.MAX_DELAY_MS, this.retryBase * 2 ** this.attempt * (0.8 + Math.random() * 0.4));
+    const backoff = Math.min(LiveStream.MAX_DELAY_MS, this.retryBase * 2 ** this.attempt * (0.8 + Math.random() * 0.4));
+    const delay = Math.max(backoff, Math.min(atLeastMs, 5 * 60000));
     this.attempt = Math.min(this.attempt + 1, 10);
     this.onState({ state: 'reconnecting', delay, reason, status, retryAt: Date.now() + delay });
     clearTimeout(this.timer);
