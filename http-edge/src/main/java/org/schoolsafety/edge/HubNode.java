@@ -14,7 +14,14 @@ import org.apache.pekko.cluster.typed.Cluster;
 import org.apache.pekko.cluster.typed.Join;
 import org.apache.pekko.http.javadsl.Http;
 import org.apache.pekko.http.javadsl.ServerBinding;
+import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import org.schoolsafety.edge.api.AgencyRoutes;
+import org.schoolsafety.edge.api.StreamRoutes;
+import org.schoolsafety.edge.stream.LiveLog;
+import org.schoolsafety.edge.stream.StreamLimits;
+import org.schoolsafety.hub.feed.IncidentFeed;
+import org.schoolsafety.hub.incident.IncidentCommand;
+import org.schoolsafety.persistence.readside.ReadSide;
 import org.schoolsafety.edge.api.ApiContext;
 import org.schoolsafety.edge.api.Authentication;
 import org.schoolsafety.edge.api.Cors;
@@ -51,16 +58,38 @@ public final class HubNode implements AutoCloseable {
   private final ServerBinding binding;
   private final HubContext context;
 
-  private HubNode(ActorSystem<Void> system, ServerBinding binding, HubContext context) {
+  private final StreamLimits streams;
+
+  private HubNode(ActorSystem<Void> system, ServerBinding binding, HubContext context, StreamLimits streams) {
     this.system = system;
     this.binding = binding;
     this.context = context;
+    this.streams = streams;
+  }
+
+  /** Live streams open on this node. */
+  public StreamLimits streams() {
+    return streams;
   }
 
   /** What the parts of a node share: the actor system, entity refs, settings and the clock. */
   public record HubContext(
       ActorSystem<?> system, Entities entities, AgencyRegistration agencyRegistration,
       Duration askTimeout, Clock clock) {}
+
+  /**
+   * The node's configuration with {@code overrides} on top of application.conf, resolved only
+   * afterwards so that keys derived from others (keyspaces, contact points) follow the overrides.
+   * System properties (JAVA_OPTS -D...) still win over everything.
+   */
+  public static Config config(java.util.Map<String, ?> overrides, Config base) {
+    return com.typesafe.config.ConfigFactory.load(
+        com.typesafe.config.ConfigFactory.parseMap(overrides).withFallback(base));
+  }
+
+  public static Config config(java.util.Map<String, ?> overrides) {
+    return config(overrides, com.typesafe.config.ConfigFactory.defaultApplication());
+  }
 
   public static HubNode start(Config config) {
     ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), "hub", config);
@@ -73,13 +102,20 @@ public final class HubNode implements AutoCloseable {
       Duration askTimeout = config.getDuration("hub.ask-timeout");
       Entities entities = Entities.sharded(system);
       School.init(system, clock);
-      Agency.init(system, clock);
+      Agency.init(system, clock, entry -> LiveLog.publish(system, Agency.topic(entry.agencyId()), entry));
       AgencyDirectory.init(system);
+      IncidentFeed.init(system, clock, entry ->
+          LiveLog.publish(system, IncidentFeed.topic(entry.item().regionCode().substring(0, 2)), entry));
       Incident.init(system, entities, IncidentSettings.fromConfig(config), clock);
       var context = new HubContext(system, entities,
           new AgencyRegistration(entities, askTimeout, system.scheduler()), askTimeout, clock);
-      ServerBinding binding = bind(system, config, context);
-      return new HubNode(system, binding, context);
+      var sharding = ClusterSharding.get(system);
+      ReadSide readSide = ReadSide.start(system,
+          id -> sharding.entityRefFor(Incident.ENTITY_TYPE_KEY, id).askWithStatus(IncidentCommand.Get::new, askTimeout),
+          id -> sharding.entityRefFor(School.ENTITY_TYPE_KEY, id).askWithStatus(School.Get::new, askTimeout));
+      var streams = new StreamLimits(config.getInt("hub.http.streams.max-per-principal"));
+      ServerBinding binding = bind(system, config, context, readSide, streams);
+      return new HubNode(system, binding, context, streams);
     } catch (RuntimeException e) {
       system.terminate();
       throw e;
@@ -93,13 +129,16 @@ public final class HubNode implements AutoCloseable {
     }
   }
 
-  private static ServerBinding bind(ActorSystem<?> system, Config config, HubContext context) {
-    var sharding = org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding.get(system);
+  private static ServerBinding bind(ActorSystem<?> system, Config config, HubContext context, ReadSide readSide,
+      StreamLimits streams) {
+    var sharding = ClusterSharding.get(system);
     var storage = new StorageHealth(system, Duration.ofSeconds(2));
     var api = new ApiContext(sharding, context.agencyRegistration(), new AccessPolicy(),
-        new AuditTrail(system), context.askTimeout(), context.clock());
+        new AuditTrail(system), readSide.queries(),
+        new LiveLog(system, config.getInt("hub.http.streams.buffer")), streams,
+        config.getDuration("hub.http.streams.heartbeat"), context.askTimeout(), context.clock());
     var routes = new HubRoutes(
-        List.of(new SchoolRoutes(api), new AgencyRoutes(api), new IncidentRoutes(api)),
+        List.of(new SchoolRoutes(api), new AgencyRoutes(api), new IncidentRoutes(api), new StreamRoutes(api)),
         new HealthRoutes(() -> readiness(system, storage)),
         new Authentication(new TokenVerifier(AuthSettings.fromConfig(config)), RateLimits.fromConfig(config)),
         new Cors(config.getStringList("hub.http.cors.allowed-origins")));

@@ -56,7 +56,7 @@ public final class Main {
     overrides.put("hub.cassandra.embedded", System.getProperty("hub.cassandra.embedded", "on"));
     cli.ifPresent("--cassandra-port", port -> overrides.put("hub.cassandra.port", port));
     cli.ifPresent("--port", port -> overrides.put("hub.http.port", port));
-    Config config = ConfigFactory.parseMap(overrides).withFallback(ConfigFactory.load()).resolve();
+    Config config = HubNode.config(overrides);
 
     Running running = run(config);
     String demo = "skipped (--no-demo)";
@@ -75,7 +75,8 @@ public final class Main {
     if (file == null) {
       throw new IllegalArgumentException("node needs --config FILE");
     }
-    Config config = ConfigFactory.parseFile(new File(file)).withFallback(ConfigFactory.load()).resolve();
+    Config config = HubNode.config(java.util.Map.of(),
+        ConfigFactory.parseFile(new File(file)).withFallback(ConfigFactory.defaultApplication()));
     run(config).node().whenTerminated().join();
   }
 
@@ -93,7 +94,7 @@ public final class Main {
     EmbeddedCassandra cassandra = EmbeddedCassandra.start(settings);
     Config withCassandra = ConfigFactory.parseMap(Map.of(
             "datastax-java-driver.basic.contact-points", List.of(cassandra.contactPoint())))
-        .withFallback(config);
+        .withFallback(config);  // contact-points is read as is: nothing derives from it
     try {
       HubNode node = HubNode.start(withCassandra);
       // On Ctrl-C, Pekko's shutdown hook leaves the cluster and stops the node; Cassandra after it.

@@ -39,8 +39,9 @@ final class TestNode {
     overrides.put("hub.cassandra.journal-keyspace", keyspace);
     overrides.put("hub.cassandra.snapshot-keyspace", keyspace + "_snapshot");
     overrides.put("hub.auth.hs256-secret", SECRET);
-    ConfigFactory.invalidateCaches();
-    return ConfigFactory.parseMap(overrides).withFallback(ConfigFactory.load()).resolve();
+    // HubNode.config resolves after applying the overrides, so the plugins' keyspaces (and the
+    // read side's, derived from the journal's) follow them.
+    return HubNode.config(overrides);
   }
 
   static HubNode start(String keyspace, Map<String, Object> extra) {

@@ -6,6 +6,7 @@ import org.apache.pekko.actor.typed.RecipientRef;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import org.schoolsafety.hub.agency.Agency;
 import org.schoolsafety.hub.directory.AgencyDirectory;
+import org.schoolsafety.hub.feed.IncidentFeed;
 import org.schoolsafety.hub.school.School;
 
 /**
@@ -15,14 +16,16 @@ import org.schoolsafety.hub.school.School;
 public record Entities(
     Function<String, RecipientRef<School.Command>> schools,
     Function<String, RecipientRef<Agency.Command>> agencies,
-    Function<String, RecipientRef<AgencyDirectory.Command>> directories) {
+    Function<String, RecipientRef<AgencyDirectory.Command>> directories,
+    Function<String, RecipientRef<IncidentFeed.Command>> feeds) {
 
   public static Entities sharded(ActorSystem<?> system) {
     ClusterSharding sharding = ClusterSharding.get(system);
     return new Entities(
         id -> sharding.entityRefFor(School.ENTITY_TYPE_KEY, id),
         id -> sharding.entityRefFor(Agency.ENTITY_TYPE_KEY, id),
-        province -> sharding.entityRefFor(AgencyDirectory.ENTITY_TYPE_KEY, province));
+        province -> sharding.entityRefFor(AgencyDirectory.ENTITY_TYPE_KEY, province),
+        province -> sharding.entityRefFor(IncidentFeed.ENTITY_TYPE_KEY, province));
   }
 
   public RecipientRef<School.Command> school(String schoolId) {
@@ -31,6 +34,11 @@ public record Entities(
 
   public RecipientRef<Agency.Command> agency(String agencyId) {
     return agencies.apply(agencyId);
+  }
+
+  /** The incident feed of the province (first two digits of any region code). */
+  public RecipientRef<IncidentFeed.Command> feed(String province) {
+    return feeds.apply(province);
   }
 
   /** The directory of the province (first two digits of any region code or jurisdiction). */

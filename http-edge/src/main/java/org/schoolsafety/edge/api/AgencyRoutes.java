@@ -31,7 +31,13 @@ public final class AgencyRoutes extends RouteSupport {
         pathPrefix(segment(), agencyId -> concat(
             pathEnd(() -> get(() -> readable(principal, agencyId, state -> complete(ok(AgencyView.of(state)))))),
             path("dispatches", () -> get(() -> parameterOptional("state", state ->
-                dispatches(principal, agencyId, state.orElse("open")))))))));
+                dispatches(principal, agencyId, state.orElse("open"))))),
+            path("dispatch-history", () -> get(() -> parameterMap(params ->
+                readable(principal, agencyId, agency -> respond(
+                    api.queries().dispatches(agencyId, Params.limit(java.util.Optional.ofNullable(params.get("limit")), 50, 200),
+                        params.get("cursor")),
+                    page -> ok(Map.of("agencyId", agencyId, "dispatches", page.items(),
+                        "next", page.next() == null ? IncidentRoutes.NO_NEXT : page.next())))))))))));
   }
 
   private Route register(Principal principal, AgencyRequest request) {

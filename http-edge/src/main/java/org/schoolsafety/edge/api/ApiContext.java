@@ -5,7 +5,10 @@ import java.time.Duration;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import org.schoolsafety.edge.auth.AccessPolicy;
 import org.schoolsafety.hub.agency.AgencyRegistration;
+import org.schoolsafety.edge.stream.LiveLog;
+import org.schoolsafety.edge.stream.StreamLimits;
 import org.schoolsafety.persistence.AuditTrail;
+import org.schoolsafety.persistence.readside.IncidentQueries;
 
 /** What the route classes share: entity access, the access policy, timeouts and the clock. */
 public record ApiContext(
@@ -13,5 +16,9 @@ public record ApiContext(
     AgencyRegistration agencyRegistration,
     AccessPolicy policy,
     AuditTrail auditTrail,
+    IncidentQueries queries,
+    LiveLog liveLog,
+    StreamLimits streamLimits,
+    Duration heartbeat,
     Duration askTimeout,
     Clock clock) {}

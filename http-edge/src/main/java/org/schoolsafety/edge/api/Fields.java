@@ -66,7 +66,24 @@ public final class Fields {
       error(field, "must not contain control characters");
       return null;
     }
+    if (hasUnpairedSurrogate(trimmed)) {
+      // "\ud800" is valid JSON but no Unicode text: it could be neither stored nor sent back.
+      error(field, "must be valid Unicode text (it has an unpaired surrogate)");
+      return null;
+    }
     return trimmed;
+  }
+
+  private static boolean hasUnpairedSurrogate(String s) {
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) {
+        i++;
+      } else if (Character.isSurrogate(c)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   public <E extends Enum<E>> E oneOf(String field, String value, Class<E> type, E fallback) {

@@ -2,7 +2,11 @@ package org.schoolsafety.edge.api;
 
 import static org.apache.pekko.http.javadsl.server.PathMatchers.segment;
 
+import java.time.LocalDate;
+import java.time.ZoneOffset;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Function;
@@ -23,6 +27,12 @@ import org.schoolsafety.edge.api.dto.IncidentView;
 import org.schoolsafety.edge.api.dto.ReportRequest;
 import org.schoolsafety.edge.auth.AccessPolicy.Decision;
 import org.schoolsafety.edge.auth.Principal;
+import org.schoolsafety.edge.auth.Role;
+import org.schoolsafety.hub.incident.Level;
+import org.schoolsafety.hub.incident.Mode;
+import org.schoolsafety.hub.incident.Status;
+import org.schoolsafety.persistence.readside.IncidentQueries;
+import org.schoolsafety.persistence.readside.IncidentSummary;
 import org.schoolsafety.hub.Rejection;
 import org.schoolsafety.hub.incident.Incident;
 import org.schoolsafety.hub.incident.IncidentCommand;
@@ -47,8 +57,10 @@ public final class IncidentRoutes extends RouteSupport {
   @Override
   public Route route(Principal p) {
     return pathPrefix("incidents", () -> concat(
-        pathEndOrSingleSlash(() -> post(() -> optionalHeaderValueByName("Idempotency-Key",
-            key -> jsonBody(IncidentRequest.class, body -> report(p, body, key.orElse(null)))))),
+        pathEndOrSingleSlash(() -> concat(
+            post(() -> optionalHeaderValueByName("Idempotency-Key",
+                key -> jsonBody(IncidentRequest.class, body -> report(p, body, key.orElse(null))))),
+            get(() -> parameterMap(params -> list(p, params))))),
         pathPrefix(segment(), id -> concat(
             pathEnd(() -> get(() -> visible(p, id, state -> api.policy().readIncident(p, state), "read",
                 state -> complete(present(p, state, StatusCodes.OK))))),
@@ -59,6 +71,42 @@ public final class IncidentRoutes extends RouteSupport {
             path("close", () -> post(() -> jsonBody(CloseRequest.class, body -> close(p, id, body)))),
             path("cancel", () -> post(() -> jsonBody(CancelRequest.class, body -> cancel(p, id, body))))))));
   }
+
+  // --- listing --------------------------------------------------------------------------
+
+  /** The longest span of days one list request may cover. */
+  private static final int MAX_DAYS = 92;
+
+  private Route list(Principal p, Map<String, String> params) {
+    String region = Params.region(Optional.ofNullable(params.get("region")),
+        p.is(Role.COMMAND_CENTER) ? p.subject() : null);
+    Set<Mode> modes = Params.modes(Optional.ofNullable(params.get("mode")));
+    return authorize(api.policy().watchRegion(p, region, modes), p, "list incidents of region " + region, "", () -> {
+      String status = params.get("status");
+      boolean openOnly = "open".equals(status);
+      Set<String> statuses = status == null || openOnly ? null : Set.of(Params.oneOf("status", Optional.of(status), Status.class).name());
+      Level level = Params.oneOf("level", Optional.ofNullable(params.get("level")), Level.class);
+      LocalDate to = Params.date("to", Optional.ofNullable(params.get("to")), LocalDate.now(api.clock().withZone(ZoneOffset.UTC)));
+      LocalDate from = Params.date("from", Optional.ofNullable(params.get("from")), to.minusDays(6));
+      if (from.isAfter(to) || from.plusDays(MAX_DAYS).isBefore(to)) {
+        throw Params.invalid("from", "must be on or before 'to' and at most " + MAX_DAYS + " days before it");
+      }
+      int limit = Params.limit(Optional.ofNullable(params.get("limit")), 50, 200);
+      var filter = new IncidentQueries.IncidentFilter(region, statuses, openOnly, level == null ? null : level.name(),
+          modes.stream().map(Enum::name).collect(java.util.stream.Collectors.toSet()), from, to, limit, params.get("cursor"));
+      CompletionStage<IncidentQueries.Page<IncidentSummary>> page;
+      try {
+        page = api.queries().incidents(filter);
+      } catch (IllegalArgumentException badCursor) {
+        throw Params.invalid("cursor", badCursor.getMessage());
+      }
+      return respond(page, result -> ok(Map.of("incidents", result.items(),
+          "next", Optional.ofNullable(result.next()).map(Object.class::cast).orElse(NO_NEXT))));
+    });
+  }
+
+  /** JSON null for "no further page". */
+  static final Object NO_NEXT = com.fasterxml.jackson.databind.node.NullNode.getInstance();
 
   // --- reporting ------------------------------------------------------------------------
 

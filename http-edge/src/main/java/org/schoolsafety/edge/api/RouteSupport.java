@@ -1,9 +1,13 @@
 package org.schoolsafety.edge.api;
 
+import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Function;
@@ -17,6 +21,7 @@ import org.apache.pekko.http.javadsl.model.StatusCodes;
 import org.apache.pekko.http.javadsl.server.AllDirectives;
 import org.apache.pekko.http.javadsl.server.Route;
 import org.apache.pekko.http.javadsl.unmarshalling.Unmarshaller;
+import org.apache.pekko.util.ByteString;
 import org.schoolsafety.edge.auth.AccessPolicy.Decision;
 import org.schoolsafety.edge.auth.Principal;
 
@@ -50,9 +55,10 @@ public abstract class RouteSupport extends AllDirectives {
         return complete(Problems.of(StatusCodes.UNSUPPORTED_MEDIA_TYPE,
             "the body must be application/json, not " + entity.getContentType().mediaType()));
       }
-      return entity(Unmarshaller.entityToString(), body -> {
+      return entity(Unmarshaller.entityToByteString(), bytes -> {
         T value;
         try {
+          String body = utf8(bytes);
           if (body.isBlank()) {
             throw ApiException.badRequest("a JSON body is required");
           }
@@ -70,6 +76,22 @@ public abstract class RouteSupport extends AllDirectives {
     });
   }
 
+  /**
+   * JSON is UTF-8 (RFC 8259). Bytes that are not (a lone surrogate, 0xFF, an overlong form)
+   * are refused rather than silently replaced by U+FFFD and stored.
+   */
+  private static String utf8(ByteString bytes) {
+    try {
+      return StandardCharsets.UTF_8.newDecoder()
+          .onMalformedInput(CodingErrorAction.REPORT)
+          .onUnmappableCharacter(CodingErrorAction.REPORT)
+          .decode(bytes.asByteBuffer())
+          .toString();
+    } catch (CharacterCodingException e) {
+      throw ApiException.badRequest("the body is not valid UTF-8");
+    }
+  }
+
   /** Translates Jackson's complaint into one that names the field and leaks nothing. */
   private static ApiException describe(JsonProcessingException e) {
     if (e instanceof UnrecognizedPropertyException u) {
@@ -84,9 +106,16 @@ public abstract class RouteSupport extends AllDirectives {
       }
       return ApiException.badRequest("the body must be a JSON object");
     }
+    if (e instanceof JsonMappingException m && !m.getPath().isEmpty()) {
+      // e.g. a number beyond the range of its field's type
+      return ApiException.invalid(List.of(new Problem.FieldError(path(m), "has a value out of range")));
+    }
     var location = e.getLocation();
-    return ApiException.badRequest("malformed JSON"
-        + (location == null ? "" : " at line " + location.getLineNr() + ", column " + location.getColumnNr()));
+    String where = location == null ? "" : " at line " + location.getLineNr() + ", column " + location.getColumnNr();
+    if (e instanceof JsonParseException p && p.getOriginalMessage().startsWith("Duplicate field")) {
+      return ApiException.badRequest("malformed JSON: a field appears more than once" + where);
+    }
+    return ApiException.badRequest("malformed JSON" + where);
   }
 
   private static String path(JsonMappingException e) {

@@ -29,8 +29,10 @@ public final class SchoolRoutes extends RouteSupport {
   @Override
   public Route route(Principal principal) {
     return pathPrefix("schools", () -> concat(
-        pathEndOrSingleSlash(() -> post(() -> authorize(api.policy().registerSchool(principal), principal,
-            "register schools", "", () -> jsonBody(SchoolRequest.class, body -> register(principal, body))))),
+        pathEndOrSingleSlash(() -> concat(
+            post(() -> authorize(api.policy().registerSchool(principal), principal,
+                "register schools", "", () -> jsonBody(SchoolRequest.class, body -> register(principal, body)))),
+            get(() -> parameterMap(params -> list(principal, params))))),
         path(segment(), schoolId -> get(() -> fetch(principal, schoolId)))));
   }
 
@@ -41,6 +43,19 @@ public final class SchoolRoutes extends RouteSupport {
         api.askTimeout());
     return respond(reply, state -> json(StatusCodes.CREATED, SchoolView.of(state))
         .addHeader(Location.create("/api/v1/schools/" + profile.schoolId())));
+  }
+
+  private Route list(Principal principal, java.util.Map<String, String> params) {
+    String region = Params.region(java.util.Optional.ofNullable(params.get("region")),
+        principal.is(Role.COMMAND_CENTER) ? principal.subject() : null);
+    int limit = Params.limit(java.util.Optional.ofNullable(params.get("limit")), 200, 1000);
+    return authorize(api.policy().listSchools(principal, region), principal, "list schools of region " + region, "",
+        () -> respond(api.queries().schools(region, limit, params.get("cursor")), page -> ok(java.util.Map.of(
+            "schools", page.items().stream().map(s -> java.util.Map.of(
+                "schoolId", s.schoolId(), "name", s.name(), "regionCode", s.regionCode(), "type", s.type(),
+                "location", java.util.Map.of("lat", s.lat(), "lon", s.lon()), "posture", s.posture(),
+                "openIncidents", s.openIncidents())).toList(),
+            "next", page.next() == null ? IncidentRoutes.NO_NEXT : page.next()))));
   }
 
   private Route fetch(Principal principal, String schoolId) {

@@ -60,6 +60,18 @@ public final class AccessPolicy {
         || (p.is(Role.COMMAND_CENTER) && overlaps(p.subject(), agency.jurisdiction())));
   }
 
+  /** Lists and live streams of a region's incidents: its command centers; operators for drills. */
+  public Decision watchRegion(Principal p, String regionPrefix, java.util.Set<Mode> modes) {
+    boolean commandCenter = p.is(Role.COMMAND_CENTER) && regionPrefix.startsWith(p.subject());
+    boolean drillOperator = p.is(Role.OPERATOR) && modes.equals(java.util.Set.of(Mode.EXERCISE));
+    return allowIf(commandCenter || drillOperator);
+  }
+
+  /** The registry of a region's schools: operators and the region's command centers. */
+  public Decision listSchools(Principal p, String regionPrefix) {
+    return allowIf(p.is(Role.OPERATOR) || (p.is(Role.COMMAND_CENTER) && regionPrefix.startsWith(p.subject())));
+  }
+
   // --- incidents ------------------------------------------------------------------------
 
   public Decision report(Principal p, SchoolProfile school, Mode mode) {

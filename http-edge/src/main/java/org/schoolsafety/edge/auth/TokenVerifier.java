@@ -13,6 +13,7 @@ import com.nimbusds.jwt.proc.DefaultJWTClaimsVerifier;
 import com.nimbusds.jwt.proc.DefaultJWTProcessor;
 import java.text.ParseException;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.HashSet;
 import java.util.Set;
 
@@ -26,6 +27,7 @@ public final class TokenVerifier {
   private final DefaultJWTProcessor<SecurityContext> hmac;
   private final DefaultJWTProcessor<SecurityContext> publicKey;
   private final Duration maxTtl;
+  private final Duration clockSkew;
 
   public TokenVerifier(AuthSettings settings) {
     var claims = new DefaultJWTClaimsVerifier<SecurityContext>(
@@ -34,6 +36,7 @@ public final class TokenVerifier {
         new HashSet<>(Set.of("sub", "exp", "iat", "role")));
     claims.setMaxClockSkew((int) settings.clockSkew().toSeconds());
     this.maxTtl = settings.maxTtl();
+    this.clockSkew = settings.clockSkew();
     this.hmac = settings.hs256Secret() == null ? null : processor(claims,
         new JWSVerificationKeySelector<>(JWSAlgorithm.HS256, new ImmutableSecret<>(settings.hs256Secret())));
     this.publicKey = settings.jwks() == null ? null : processor(claims,
@@ -51,6 +54,12 @@ public final class TokenVerifier {
 
   public Principal verify(String token) {
     JWTClaimsSet claims = claims(token);
+    // Nimbus checks exp and nbf, not iat. A token "issued" in the future would pass the lifetime
+    // check below while staying valid from now until long after max-ttl: refuse it.
+    if (claims.getIssueTime() != null
+        && claims.getIssueTime().toInstant().isAfter(Instant.now().plus(clockSkew))) {
+      throw new AuthenticationFailed("token is issued in the future");
+    }
     if (claims.getIssueTime() != null && claims.getExpirationTime() != null
         && Duration.between(claims.getIssueTime().toInstant(), claims.getExpirationTime().toInstant())
             .compareTo(maxTtl) > 0) {

@@ -7,10 +7,13 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 import org.apache.pekko.Done;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import org.apache.pekko.cluster.sharding.typed.javadsl.Entity;
 import org.apache.pekko.cluster.sharding.typed.javadsl.EntityTypeKey;
@@ -47,6 +50,9 @@ public final class Agency
       implements Command {}
 
   public record Get(ActorRef<StatusReply<State>> replyTo) implements Command {}
+
+  /** The journal position of the newest inbox change: where a new live subscriber starts. */
+  public record GetPosition(ActorRef<Long> replyTo) implements Command {}
 
   /** Sent by an incident on every change of this agency's dispatch; idempotent. */
   public record TrackDispatch(DispatchNotice notice, ActorRef<Done> replyTo) implements Command {}
@@ -109,22 +115,36 @@ public final class Agency
 
   // --- wiring ---------------------------------------------------------------------------
 
-  public static void init(ActorSystem<?> system, Clock clock) {
+  /** The pub-sub topic an agency's live dispatch stream listens to. */
+  public static String topic(String agencyId) {
+    return "agency-" + agencyId;
+  }
+
+  /** {@code publish} receives every inbox change once it is durable (cluster pub-sub in the node). */
+  public static void init(ActorSystem<?> system, Clock clock, Consumer<DispatchEntry> publish) {
     ClusterSharding.get(system)
-        .init(Entity.of(ENTITY_TYPE_KEY, ctx -> create(ctx.getEntityId(), clock)));
+        .init(Entity.of(ENTITY_TYPE_KEY, ctx -> create(ctx.getEntityId(), clock, publish)));
+  }
+
+  public static Behavior<Command> create(String agencyId, Clock clock, Consumer<DispatchEntry> publish) {
+    return Behaviors.setup(ctx -> new Agency(agencyId, clock, publish, ctx));
   }
 
   public static Behavior<Command> create(String agencyId, Clock clock) {
-    return new Agency(agencyId, clock);
+    return create(agencyId, clock, entry -> {});
   }
 
   private final String agencyId;
   private final Clock clock;
+  private final Consumer<DispatchEntry> publish;
+  private final ActorContext<Command> context;
 
-  private Agency(String agencyId, Clock clock) {
+  private Agency(String agencyId, Clock clock, Consumer<DispatchEntry> publish, ActorContext<Command> context) {
     super(PersistenceId.of(ENTITY_TYPE_KEY.name(), agencyId));
     this.agencyId = agencyId;
     this.clock = clock;
+    this.publish = publish;
+    this.context = context;
   }
 
   @Override
@@ -144,6 +164,7 @@ public final class Agency
         .onCommand(Register.class, this::onRegister)
         .onCommand(Get.class, this::onGet)
         .onCommand(TrackDispatch.class, this::onTrackDispatch)
+        .onCommand(GetPosition.class, (state, cmd) -> Effect().reply(cmd.replyTo(), lastSequenceNumber(context)))
         .build();
   }
 
@@ -183,6 +204,7 @@ public final class Agency
     }
     return Effect()
         .persist(new DispatchTracked(cmd.notice()))
+        .thenRun(s -> publish.accept(new DispatchEntry(agencyId, lastSequenceNumber(context), cmd.notice())))
         .thenReply(cmd.replyTo(), s -> Done.getInstance());
   }
 

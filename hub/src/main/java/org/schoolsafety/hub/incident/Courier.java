@@ -1,6 +1,7 @@
 package org.schoolsafety.hub.incident;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -11,6 +12,8 @@ import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
 import org.schoolsafety.hub.Entities;
 import org.schoolsafety.hub.agency.Agency;
 import org.schoolsafety.hub.agency.DispatchNotice;
+import org.schoolsafety.hub.feed.FeedItem;
+import org.schoolsafety.hub.feed.IncidentFeed;
 import org.schoolsafety.hub.school.IncidentNotice;
 import org.schoolsafety.hub.school.School;
 
@@ -19,6 +22,9 @@ import org.schoolsafety.hub.school.School;
  * At least once: a notice is retried until its receiver confirms it, and after recovery the
  * incident sends them all again (receivers ignore what they already have). One notice per
  * receiver is in flight at a time, so a receiver never sees an older notice after a newer one.
+ *
+ * <p>The province's {@link IncidentFeed} gets every event, not just the latest state: its items
+ * queue up in order and go out in batches, one batch in flight at a time.
  */
 final class Courier {
 
@@ -31,6 +37,9 @@ final class Courier {
   private final Duration redeliveryInterval;
   private final Map<String, Object> waiting = new LinkedHashMap<>();
   private final Map<String, Object> inFlight = new HashMap<>();
+  private final List<FeedItem> feedQueue = new ArrayList<>();
+  private List<FeedItem> feedInFlight;
+  private static final int FEED_BATCH = 100;
 
   Courier(
       ActorContext<IncidentCommand> context,
@@ -67,8 +76,30 @@ final class Courier {
     return notices;
   }
 
+  /** The feed items for timeline entries {@code from} (inclusive) onwards, with the state's summary. */
+  static List<FeedItem> feedItems(IncidentState state, int from) {
+    NewIncident n = state.incident();
+    var dispatches = state.dispatches().stream()
+        .map(d -> new FeedItem.DispatchSummary(d.agencyId(), d.agency().name(), d.agency().kind(),
+            d.agency().tier(), d.state(), d.deadline(), d.ackAt()))
+        .toList();
+    var items = new ArrayList<FeedItem>();
+    for (int i = from; i < state.timeline().size(); i++) {
+      TimelineEntry entry = state.timeline().get(i);
+      // Every event adds exactly one timeline entry: entry i is journal sequence number i + 1.
+      items.add(new FeedItem(state.incidentId(), i + 1, entry.event(), entry.at(), entry.by(), entry.detail(),
+          n.school().schoolId(), n.school().name(), n.school().region().value(), n.type(), state.level(),
+          n.mode(), state.status(), dispatches));
+    }
+    return items;
+  }
+
   /** Sends what changed between two states. */
   void sendChanges(IncidentState before, IncidentState after) {
+    if (after.isReported()) {
+      feedQueue.addAll(feedItems(after, before.timeline().size()));
+      flushFeed();
+    }
     Map<String, Object> old = noticesOf(before);
     noticesOf(after).forEach(
         (target, notice) -> {
@@ -79,18 +110,59 @@ final class Courier {
     flush();
   }
 
-  void sendAll(IncidentState state) {
+  /**
+   * After recovery: everything again. Incidents that ended longer ago than the feed remembers
+   * skip the feed, which had their items long before it forgot them.
+   */
+  void sendAll(IncidentState state, java.time.Instant now) {
     waiting.putAll(noticesOf(state));
     flush();
+    boolean endedLongAgo = state.ending() != null
+        && state.ending().at().plus(IncidentFeed.REMEMBER_ENDED.minusDays(1)).isBefore(now);
+    if (state.isReported() && !endedLongAgo) {
+      feedQueue.clear();
+      feedQueue.addAll(feedItems(state, 0));
+      flushFeed();
+    }
+  }
+
+  void feedSettled(boolean delivered) {
+    if (!delivered && feedInFlight != null) {
+      feedQueue.addAll(0, feedInFlight);
+      scheduleRedelivery();
+      context.getLog().warn("feed items not confirmed; retrying in {}", redeliveryInterval);
+    }
+    feedInFlight = null;
+    flushFeed();
+  }
+
+  private void flushFeed() {
+    if (feedInFlight != null || feedQueue.isEmpty()) {
+      return;
+    }
+    feedInFlight = List.copyOf(feedQueue.subList(0, Math.min(FEED_BATCH, feedQueue.size())));
+    feedQueue.subList(0, feedInFlight.size()).clear();
+    String province = feedInFlight.get(0).regionCode().substring(0, 2);
+    List<FeedItem> batch = feedInFlight;
+    context.ask(
+        Done.class,
+        entities.feed(province),
+        askTimeout,
+        replyTo -> new IncidentFeed.Append(batch, replyTo),
+        (done, failure) -> new IncidentCommand.FeedSettled(failure == null));
+  }
+
+  private void scheduleRedelivery() {
+    if (!timers.isTimerActive(REDELIVER)) {
+      timers.startSingleTimer(REDELIVER, IncidentCommand.Redeliver.INSTANCE, redeliveryInterval);
+    }
   }
 
   void settled(IncidentCommand.NoticeSettled result) {
     Object sent = inFlight.remove(result.target());
     if (!result.delivered() && sent != null) {
       waiting.putIfAbsent(result.target(), sent);
-      if (!timers.isTimerActive(REDELIVER)) {
-        timers.startSingleTimer(REDELIVER, IncidentCommand.Redeliver.INSTANCE, redeliveryInterval);
-      }
+      scheduleRedelivery();
       context.getLog().warn("notice to {} not confirmed; retrying in {}", result.target(), redeliveryInterval);
       return;
     }
@@ -99,10 +171,11 @@ final class Courier {
 
   void redeliver() {
     flush();
+    flushFeed();
   }
 
   boolean isIdle() {
-    return waiting.isEmpty() && inFlight.isEmpty();
+    return waiting.isEmpty() && inFlight.isEmpty() && feedQueue.isEmpty() && feedInFlight == null;
   }
 
   private void flush() {

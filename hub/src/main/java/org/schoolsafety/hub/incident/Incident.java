@@ -148,6 +148,7 @@ public final class Incident
         .onCommand(RetryDispatch.class, (state, cmd) -> afterwards(state))
         .onCommand(CheckDeadlines.class, this::onCheckDeadlines)
         .onCommand(NoticeSettled.class, this::onNoticeSettled)
+        .onCommand(FeedSettled.class, (state, cmd) -> { courier.feedSettled(cmd.delivered()); return Effect().noReply(); })
         .onCommand(Redeliver.class, (state, cmd) -> { courier.redeliver(); return Effect().noReply(); })
         .onCommand(IncidentCommand.Passivate.class, this::onPassivate)
         .build();
@@ -433,7 +434,7 @@ public final class Incident
   public SignalHandler<IncidentState> signalHandler() {
     return newSignalHandlerBuilder()
         .onSignal(RecoveryCompleted.instance(), state -> {
-          courier.sendAll(state);
+          courier.sendAll(state, now());
           settle(state);
         })
         .build();

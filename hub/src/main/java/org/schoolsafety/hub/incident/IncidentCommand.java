@@ -53,6 +53,9 @@ public sealed interface IncidentCommand extends CborSerializable {
   /** A notice to an agency or the school was delivered, or failed and is due again. */
   record NoticeSettled(String target, boolean delivered) implements IncidentCommand {}
 
+  /** The province feed confirmed the batch in flight, or did not. */
+  record FeedSettled(boolean delivered) implements IncidentCommand {}
+
   enum Redeliver implements IncidentCommand {
     INSTANCE
   }

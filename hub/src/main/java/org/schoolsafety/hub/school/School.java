@@ -115,6 +115,14 @@ public final class School
     return RetentionCriteria.snapshotEvery(100, 2);
   }
 
+  /** For the read side: the registry of schools by region (a projection). */
+  public static final String TAG = "school";
+
+  @Override
+  public java.util.Set<String> tagsFor(Event event) {
+    return java.util.Set.of(TAG);
+  }
+
   @Override
   public CommandHandlerWithReply<Command, Event, State> commandHandler() {
     return newCommandHandlerWithReplyBuilder()

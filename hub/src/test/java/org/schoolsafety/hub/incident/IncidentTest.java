@@ -35,6 +35,8 @@ import org.schoolsafety.hub.agency.AgencyKind;
 import org.schoolsafety.hub.agency.AgencyProfile;
 import org.schoolsafety.hub.agency.Tier;
 import org.schoolsafety.hub.directory.AgencyDirectory;
+import org.schoolsafety.hub.feed.FeedEntry;
+import org.schoolsafety.hub.feed.IncidentFeed;
 import org.schoolsafety.hub.incident.IncidentCommand.*;
 import org.schoolsafety.hub.incident.IncidentEvent.*;
 import org.schoolsafety.hub.region.RegionCode;
@@ -59,6 +61,8 @@ class IncidentTest {
   private final Map<String, ActorRef<Agency.Command>> agencies = new HashMap<>();
   private final Map<String, ActorRef<AgencyDirectory.Command>> directories = new HashMap<>();
   private final Map<String, ActorRef<School.Command>> schools = new HashMap<>();
+  private final Map<String, ActorRef<IncidentFeed.Command>> feeds = new HashMap<>();
+  private final java.util.concurrent.ConcurrentLinkedQueue<FeedEntry> published = new java.util.concurrent.ConcurrentLinkedQueue<>();
   private ManualTime manualTime;
   private Entities entities;
 
@@ -94,7 +98,10 @@ class IncidentTest {
       this.<School.Command, School.State>askOk(school, r -> new School.Register(new SchoolProfile(ref.schoolId(), ref.name(), ref.region(),
           SchoolType.PRIMARY, 800, 60, 3, new Location(43.8, 87.6)), "operator:test", r));
     }
-    entities = new Entities(schools::get, agencies::get, directories::get);
+    for (String province : List.of("65", "11")) {
+      feeds.put(province, testKit.spawn(IncidentFeed.create(province, clock, published::add)));
+    }
+    entities = new Entities(schools::get, agencies::get, directories::get, feeds::get);
   }
 
   @BeforeEach
@@ -318,6 +325,29 @@ class IncidentTest {
     assertThat(close().reply().getError()).isInstanceOf(Rejection.NotFound.class);
     assertThat(cancel().reply().getError()).isInstanceOf(Rejection.NotFound.class);
     assertThat(incident.getState().isReported()).isFalse();
+  }
+
+  @Test
+  void everyEventReachesTheProvinceFeedOnceAndInOrderEvenAfterARestart() {
+    report(URUMQI_SCHOOL, IncidentType.FIRE, Level.III, "ref-feed");
+    awaitStatus(Status.DISPATCHED);
+    acknowledge("fire-650102");
+    incident.restart(); // recovery sends everything again; the feed must drop what it has
+    acknowledge("health-650102");
+    eventually(() -> assertThat(itemsOf(incidentId)).extracting(org.schoolsafety.hub.feed.FeedItem::event)
+        .containsExactly("reported", "dispatched", "acknowledged", "acknowledged"));
+    var entries = published.stream().filter(e -> e.item().incidentId().equals(incidentId)).toList();
+    assertThat(entries).extracting(e -> e.item().incidentSeqNr()).containsExactly(1L, 2L, 3L, 4L);
+    assertThat(entries.get(3).item().status()).isEqualTo(Status.DISPATCHED);
+    assertThat(entries.get(0).item().regionCode()).isEqualTo("650102");
+    // Entry sequence numbers increase with the feed's journal.
+    for (int i = 1; i < entries.size(); i++) {
+      assertThat(entries.get(i).seq()).isGreaterThan(entries.get(i - 1).seq());
+    }
+  }
+
+  private List<org.schoolsafety.hub.feed.FeedItem> itemsOf(String id) {
+    return published.stream().map(FeedEntry::item).filter(i -> i.incidentId().equals(id)).toList();
   }
 
   @Test

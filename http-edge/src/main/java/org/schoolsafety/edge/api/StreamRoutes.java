@@ -1,0 +1,137 @@
+package org.schoolsafety.edge.api;
+
+import static org.apache.pekko.http.javadsl.server.PathMatchers.segment;
+
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletionStage;
+import org.apache.pekko.NotUsed;
+import org.apache.pekko.http.javadsl.marshalling.sse.EventStreamMarshalling;
+import org.apache.pekko.http.javadsl.model.StatusCodes;
+import org.apache.pekko.http.javadsl.model.headers.RetryAfter;
+import org.apache.pekko.http.javadsl.model.sse.ServerSentEvent;
+import org.apache.pekko.http.javadsl.server.Route;
+import org.apache.pekko.persistence.typed.PersistenceId;
+import org.apache.pekko.stream.javadsl.Source;
+import org.schoolsafety.edge.auth.Principal;
+import org.schoolsafety.edge.auth.Role;
+import org.schoolsafety.edge.stream.LiveLog.Sequenced;
+import org.schoolsafety.hub.agency.Agency;
+import org.schoolsafety.hub.agency.DispatchEntry;
+import org.schoolsafety.hub.feed.FeedEntry;
+import org.schoolsafety.hub.feed.IncidentFeed;
+import org.schoolsafety.hub.incident.Mode;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Live streams as Server-Sent Events, each resumable with {@code Last-Event-ID}:
+ * {@code /api/v1/stream/incidents?region=&mode=} — a region's incident events, from its
+ * province's {@link IncidentFeed}; {@code /api/v1/agencies/{id}/stream} — an agency's dispatch
+ * changes, from the agency's journal. The SSE id is the position in that journal.
+ */
+public final class StreamRoutes extends RouteSupport {
+
+  private static final Logger log = LoggerFactory.getLogger(StreamRoutes.class);
+
+  public StreamRoutes(ApiContext api) {
+    super(api);
+  }
+
+  @Override
+  public Route route(Principal p) {
+    return concat(
+        path(segment("stream").slash("incidents"), () -> get(() -> parameterMap(params ->
+            optionalHeaderValueByName("Last-Event-ID", lastId -> incidents(p, params, lastId))))),
+        path(segment("agencies").slash(segment()).slash("stream"), agencyId -> get(() ->
+            optionalHeaderValueByName("Last-Event-ID", lastId -> agency(p, agencyId, lastId)))));
+  }
+
+  private Route incidents(Principal p, Map<String, String> params, Optional<String> lastId) {
+    String region = Params.region(Optional.ofNullable(params.get("region")),
+        p.is(Role.COMMAND_CENTER) ? p.subject() : null);
+    Set<Mode> modes = Params.modes(Optional.ofNullable(params.get("mode")));
+    long after = lastEventId(lastId);
+    String province = region.substring(0, 2);
+    return authorize(api.policy().watchRegion(p, region, modes), p, "watch region " + region, "", () -> {
+      CompletionStage<Long> start = after >= 0 ? java.util.concurrent.CompletableFuture.completedFuture(after)
+          : api.sharding().entityRefFor(IncidentFeed.ENTITY_TYPE_KEY, province)
+              .ask(IncidentFeed.GetPosition::new, api.askTimeout());
+      return onReply(start, from -> stream(p, api.liveLog().<FeedEntry>follow(
+              PersistenceId.of(IncidentFeed.ENTITY_TYPE_KEY.name(), province).id(),
+              IncidentFeed.topic(province),
+              from,
+              envelope -> new Sequenced<>(envelope.sequenceNr(),
+                  Optional.of(new FeedEntry(envelope.sequenceNr(), ((IncidentFeed.ItemAppended) envelope.event()).item()))),
+              message -> message instanceof FeedEntry e
+                  ? Optional.of(new Sequenced<>(e.seq(), Optional.of(e))) : Optional.empty())
+          .filter(e -> e.item().regionCode().startsWith(region) && modes.contains(e.item().mode()))
+          .map(e -> ServerSentEvent.create(new String(JsonSupport.write(StreamViews.of(e)), java.nio.charset.StandardCharsets.UTF_8),
+              "incident", String.valueOf(e.seq())))));
+    });
+  }
+
+  private Route agency(Principal p, String agencyId, Optional<String> lastId) {
+    if (!Fields.ID.matcher(agencyId).matches()) {
+      return complete(Problems.of(StatusCodes.NOT_FOUND, "no agency with id '" + Ids.printable(agencyId) + "'"));
+    }
+    long after = lastEventId(lastId);
+    var ref = api.sharding().entityRefFor(Agency.ENTITY_TYPE_KEY, agencyId);
+    return onReply(ref.askWithStatus(Agency.Get::new, api.askTimeout()), state -> authorize(
+        api.policy().readAgency(p, state.profile()), p, "watch agency " + agencyId,
+        "no agency with id '" + agencyId + "'", () -> {
+          CompletionStage<Long> start = after >= 0 ? java.util.concurrent.CompletableFuture.completedFuture(after)
+              : ref.ask(Agency.GetPosition::new, api.askTimeout());
+          return onReply(start, from -> stream(p, api.liveLog().<DispatchEntry>follow(
+                  PersistenceId.of(Agency.ENTITY_TYPE_KEY.name(), agencyId).id(),
+                  Agency.topic(agencyId),
+                  from,
+                  envelope -> new Sequenced<>(envelope.sequenceNr(), envelope.event() instanceof Agency.DispatchTracked t
+                      ? Optional.of(new DispatchEntry(agencyId, envelope.sequenceNr(), t.notice())) : Optional.empty()),
+                  message -> message instanceof DispatchEntry e
+                      ? Optional.of(new Sequenced<>(e.seq(), Optional.of(e))) : Optional.empty())
+              .map(e -> ServerSentEvent.create(new String(JsonSupport.write(StreamViews.of(e)), java.nio.charset.StandardCharsets.UTF_8),
+                  "dispatch", String.valueOf(e.seq())))));
+        }));
+  }
+
+  /** Sends the events with heartbeats, within the principal's share of streams. */
+  private Route stream(Principal p, Source<ServerSentEvent, NotUsed> events) {
+    if (!api.streamLimits().tryOpen(p.id())) {
+      return complete(Problems.of(StatusCodes.TOO_MANY_REQUESTS, p.id() + " already has "
+              + api.streamLimits().maxPerPrincipal() + " streams open; close one first")
+          .addHeader(RetryAfter.create(5L)));
+    }
+    Source<ServerSentEvent, NotUsed> watched = events
+        .keepAlive(api.heartbeat(), ServerSentEvent::heartbeat)
+        .watchTermination((mat, done) -> {
+          done.whenComplete((ok, failure) -> {
+            api.streamLimits().closed(p.id());
+            if (failure instanceof org.apache.pekko.stream.BufferOverflowException) {
+              log.warn("stream of {} disconnected: the client did not keep up and its buffer is full;"
+                  + " it can resume with Last-Event-ID", p.id());
+            } else if (failure != null) {
+              log.info("stream of {} ended: {}", p.id(), failure.toString());
+            }
+          });
+          return mat;
+        });
+    return completeOK(watched, EventStreamMarshalling.toEventStream());
+  }
+
+  private static long lastEventId(Optional<String> header) {
+    if (header.isEmpty() || header.get().isBlank()) {
+      return -1;
+    }
+    try {
+      long id = Long.parseLong(header.get().strip());
+      if (id < 0) {
+        throw new NumberFormatException();
+      }
+      return id;
+    } catch (NumberFormatException e) {
+      throw Params.invalid("Last-Event-ID", "must be an id this stream sent (a non-negative number)");
+    }
+  }
+}

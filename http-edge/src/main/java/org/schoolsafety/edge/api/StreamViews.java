@@ -1,0 +1,36 @@
+package org.schoolsafety.edge.api;
+
+import java.time.Instant;
+import java.util.List;
+import org.schoolsafety.edge.api.dto.DispatchNoticeView;
+import org.schoolsafety.hub.agency.DispatchEntry;
+import org.schoolsafety.hub.feed.FeedEntry;
+import org.schoolsafety.hub.feed.FeedItem;
+
+/** The JSON of stream events (docs/API.md, "Live streams"). */
+final class StreamViews {
+
+  private StreamViews() {}
+
+  record IncidentEventView(
+      long seq, String incidentId, String event, Instant at, String by, String detail, String schoolId,
+      String schoolName, String regionCode, String type, String level, String mode, String status,
+      List<DispatchView> dispatches) {}
+
+  record DispatchView(
+      String agencyId, String agencyName, String kind, String tier, String state, Instant deadline, Instant ackAt) {}
+
+  record DispatchEventView(long seq, DispatchNoticeView dispatch) {}
+
+  static IncidentEventView of(FeedEntry e) {
+    FeedItem i = e.item();
+    return new IncidentEventView(e.seq(), i.incidentId(), i.event(), i.at(), i.by(), i.detail(), i.schoolId(),
+        i.schoolName(), i.regionCode(), i.type().name(), i.level().name(), i.mode().name(), i.status().name(),
+        i.dispatches().stream().map(d -> new DispatchView(d.agencyId(), d.agencyName(), d.kind().name(),
+            d.tier().name(), d.state().name(), d.deadline(), d.ackAt())).toList());
+  }
+
+  static DispatchEventView of(DispatchEntry e) {
+    return new DispatchEventView(e.seq(), DispatchNoticeView.of(e.notice()));
+  }
+}

@@ -1,0 +1,1367 @@
+package org.schoolsafety.edge;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.DynamicTest.dynamicTest;
+import static org.schoolsafety.edge.Fixtures.created;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.BigIntegerNode;
+import com.fasterxml.jackson.databind.node.BooleanNode;
+import com.fasterxml.jackson.databind.node.IntNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.MissingNode;
+import com.fasterxml.jackson.databind.node.NullNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.node.POJONode;
+import com.fasterxml.jackson.databind.node.TextNode;
+import com.fasterxml.jackson.databind.util.RawValue;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.math.BigInteger;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestFactory;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.schoolsafety.edge.auth.Role;
+import org.schoolsafety.hub.agency.AgencyKind;
+import org.schoolsafety.hub.agency.Tier;
+import org.schoolsafety.hub.incident.IncidentIds;
+import org.schoolsafety.hub.incident.IncidentType;
+import org.schoolsafety.hub.incident.Level;
+import org.schoolsafety.hub.incident.Mode;
+import org.schoolsafety.hub.school.SchoolType;
+import org.schoolsafety.persistence.testing.SharedCassandra;
+
+/**
+ * A generated corpus of hostile requests against every write endpoint, through real HTTP on a
+ * real node. Every case must be refused with a 4xx {@code application/problem+json} whose
+ * {@code status} matches, with a detail and without internals, and must change nothing: each
+ * endpoint group snapshots the registry, both target incidents (read model and journal audit
+ * trail) and every agency inbox before its cases and compares after them, and every case
+ * spot-checks the entity it aimed at.
+ *
+ * <p>The corpus is built from field descriptions (kind, limits, required or not) and a test-side
+ * oracle of the documented contract ({@code docs/API.md}): a generated value the contract
+ * accepts is not used as a hostile case. The random parts (truncation points, garbage bodies,
+ * unknown ids) come from {@link #SEED}; {@code -Dhostile.seed=N} varies them reproducibly.
+ *
+ * <p>After the corpus, {@link #everyBaseBodyIsValid()} sends each endpoint's unmutated base body
+ * and expects a 2xx: every refusal above was caused by the mutation, not by the base. Finally
+ * {@link #injectionLookingFreeTextIsStoredAndReturnedVerbatim()} shows that legitimate free text
+ * that merely looks like an attack is accepted and returned unmangled.
+ */
+@ExtendWith(SharedCassandra.class)
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class HostileInputTest {
+
+  static final String KEYSPACE = "it_hostile_input";
+  static final long SEED = Long.getLong("hostile.seed", 20261129L);
+
+  static final String COUNTY = "650102";
+  static final String SCHOOL = "sch-650102-001";
+  /** The school the POST /schools base body registers; only the control test may create it. */
+  static final String NEW_SCHOOL = "sch-650102-900";
+  /** The agency the POST /agencies base body registers (no police agency covers 650103 yet). */
+  static final String NEW_AGENCY = "police-650103";
+  /** The clientRef of the POST /incidents base body. */
+  static final String BASE_REF = "hostile-base-1";
+  static final String FIRE = "fire-650102";
+  static final List<String> AGENCIES = registeredAgencies(COUNTY);
+
+  static final ObjectMapper JSON = new ObjectMapper();
+  static final JsonNodeFactory NODES = JsonNodeFactory.instance;
+  static final HttpClient HTTP = HttpClient.newBuilder()
+      .version(HttpClient.Version.HTTP_1_1)
+      .connectTimeout(Duration.ofSeconds(5))
+      .build();
+  static final String PROBLEM_JSON = "application/problem+json";
+  /** What an error body must never contain: stack traces, Java/Jackson/Pekko internals. */
+  static final List<String> LEAKS = List.of("Exception", "at org.", "at java.", "java.", "javax.",
+      "com.fasterxml", "jackson", "Jackson", "org.apache", "pekko", "scala.", "org.schoolsafety",
+      "Caused by", "\tat ", "StatusReply", "Rejection");
+
+  /** Injection-looking strings; used as hostile input only where the contract refuses them. */
+  static final List<String> INJECTIONS = List.of(
+      "'; DROP TABLE messages; --",
+      "<script>alert(1)</script>",
+      "${jndi:ldap://x/a}",
+      "../../etc/passwd",
+      "%00",
+      "a\r\nX-Injected: 1",
+      "' OR '1'='1",
+      "{{7*7}}",
+      "$(reboot)",
+      "\"; rm -rf / #");
+
+  /** Placeholder inside a string value, replaced by raw bytes after serialization. */
+  static final String RAW = "@@RAW@@";
+  static final byte[] LONE_SURROGATE_BYTES = {(byte) 0xED, (byte) 0xA0, (byte) 0x80};
+  static final byte[] INVALID_UTF8 = {(byte) 0xFF, (byte) 0xFE};
+  static final byte[] OVERLONG_SLASH = {(byte) 0xC0, (byte) 0xAF};
+
+  private HubNode node;
+  private String base;
+  private HubClient operatorClient;
+  private HubClient commandCenterClient;
+  private String operator;
+  private String staff;
+  private String fireAgency;
+  private String commandCenter;
+  /** A DISPATCHED incident: target of reports, acks and cancel. */
+  private String openIncident;
+  /** A RESOLVED incident: target of close. */
+  private String resolvedIncident;
+
+  private final Random random = new Random(SEED);
+  private final AtomicInteger executed = new AtomicInteger();
+  private final Map<String, Integer> generated = new LinkedHashMap<>();
+  /** When this class's own work began (after the shared Cassandra is up). */
+  private long classStartNanos;
+  private long corpusStartNanos;
+  private long corpusEndNanos;
+
+  // --- the node and the world the corpus aims at -----------------------------------------
+
+  @BeforeAll
+  void startNode() {
+    classStartNanos = System.nanoTime();
+    node = TestNode.start(KEYSPACE, Map.of(
+        // Hundreds of requests per principal in seconds: the rate limit is not under test here.
+        "hub.http.rate-limit.burst", 1_000_000,
+        "hub.http.rate-limit.per-second", 1_000_000));
+    base = "http://127.0.0.1:" + node.httpPort();
+    var anonymous = new HubClient(node.httpPort());
+    operator = TestNode.token(Role.OPERATOR, "test-operator");
+    staff = TestNode.token(Role.SCHOOL_STAFF, SCHOOL);
+    fireAgency = TestNode.token(Role.AGENCY, FIRE);
+    commandCenter = TestNode.token(Role.COMMAND_CENTER, "65");
+    operatorClient = anonymous.withToken(operator);
+    commandCenterClient = anonymous.withToken(commandCenter);
+    HubClient school = anonymous.withToken(staff);
+
+    Fixtures.registerRegion(anonymous, COUNTY);
+    created(operatorClient.post("/api/v1/schools", Fixtures.school(SCHOOL, COUNTY)));
+
+    openIncident = created(school.post("/api/v1/incidents", Fixtures.incident(SCHOOL, "FIRE", "III", "hostile-open")))
+        .body().get("incidentId").asText();
+    resolvedIncident = created(school.post("/api/v1/incidents", Fixtures.incident(SCHOOL, "FIRE", "III", "hostile-resolved")))
+        .body().get("incidentId").asText();
+    JsonNode dispatched = awaitIncident(resolvedIncident, "DISPATCHED");
+    for (JsonNode d : dispatched.get("dispatches")) {
+      String agency = d.get("agencyId").asText();
+      var ack = anonymous.as(Role.AGENCY, agency).post("/api/v1/incidents/" + resolvedIncident + "/acks",
+          Map.of("agencyId", agency, "note", "on our way"));
+      assertThat(ack.status()).isEqualTo(200);
+    }
+    var fin = school.post("/api/v1/incidents/" + resolvedIncident + "/reports", finalReport());
+    assertThat(fin.status()).as(String.valueOf(fin.body())).isEqualTo(201);
+    awaitIncident(openIncident, "DISPATCHED");
+    awaitIncident(resolvedIncident, "RESOLVED");
+    awaitSettled();
+  }
+
+  @AfterAll
+  void stopNode() {
+    int total = generated.values().stream().mapToInt(Integer::intValue).sum();
+    System.out.printf("HostileInputTest: %d hostile cases generated, %d executed (seed %d); node and fixtures %.1f s,"
+            + " corpus %.1f s, class in all %.1f s; per endpoint: %s%n",
+        total, executed.get(), SEED, (corpusStartNanos - classStartNanos) / 1e9,
+        (corpusEndNanos - corpusStartNanos) / 1e9, (System.nanoTime() - classStartNanos) / 1e9, generated);
+    if (node != null) {
+      node.close();
+    }
+  }
+
+  private JsonNode awaitIncident(String id, String status) {
+    long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+    JsonNode last = null;
+    while (System.nanoTime() < deadline) {
+      last = commandCenterClient.get("/api/v1/incidents/" + id).body();
+      if (last != null && status.equals(last.path("status").asText())) {
+        return last;
+      }
+      sleep(100);
+    }
+    throw new AssertionError("incident " + id + " did not reach " + status + ": " + last);
+  }
+
+  /**
+   * Waits until the world is quiet: the school lists both incidents with their final statuses
+   * and nothing changes for several redelivery intervals (notices are at-least-once).
+   */
+  private void awaitSettled() {
+    long deadline = System.nanoTime() + Duration.ofSeconds(40).toNanos();
+    Map<String, JsonNode> previous = null;
+    int stable = 0;
+    while (System.nanoTime() < deadline) {
+      Map<String, JsonNode> now = snapshot();
+      JsonNode open = now.get("GET /api/v1/schools/" + SCHOOL).get("body").get("openIncidents");
+      boolean listed = open.toString().contains(openIncident) && open.toString().contains(resolvedIncident)
+          && open.findValuesAsText("status").containsAll(List.of("DISPATCHED", "RESOLVED"));
+      stable = listed && now.equals(previous) ? stable + 1 : 0;
+      if (stable >= 6) {
+        return;
+      }
+      previous = now;
+      sleep(500);
+    }
+    throw new AssertionError("the test world did not settle: " + previous);
+  }
+
+  /**
+   * Everything a hostile request could change, read through the API: the registry (both
+   * schools and every agency, including ids only a wrongly accepted request would create),
+   * both target incidents with their audit trails (straight from the journal), the incident the
+   * POST /incidents base body would create, and every agency's inbox.
+   */
+  private Map<String, JsonNode> snapshot() {
+    Map<String, JsonNode> state = new LinkedHashMap<>();
+    Consumer<String[]> read = tokenAndPath -> {
+      Reply r = send("GET", tokenAndPath[1], tokenAndPath[0], null, null, Map.of());
+      ObjectNode entry = NODES.objectNode();
+      entry.put("status", r.status());
+      entry.set("body", r.json());
+      state.put("GET " + tokenAndPath[1], entry);
+    };
+    read.accept(new String[] {operator, "/api/v1/schools/" + SCHOOL});
+    read.accept(new String[] {operator, "/api/v1/schools/" + NEW_SCHOOL});
+    read.accept(new String[] {operator, "/api/v1/agencies/" + NEW_AGENCY});
+    for (String agency : AGENCIES) {
+      read.accept(new String[] {operator, "/api/v1/agencies/" + agency});
+      read.accept(new String[] {operator, "/api/v1/agencies/" + agency + "/dispatches?state=all"});
+    }
+    for (String incident : List.of(openIncident, resolvedIncident, IncidentIds.forReport(SCHOOL, BASE_REF))) {
+      read.accept(new String[] {commandCenter, "/api/v1/incidents/" + incident});
+      read.accept(new String[] {commandCenter, "/api/v1/incidents/" + incident + "/audit"});
+    }
+    return state;
+  }
+
+  private static List<String> registeredAgencies(String county) {
+    List<String> ids = new ArrayList<>();
+    for (String kind : List.of("police", "fire", "health", "education")) {
+      ids.add(kind + "-" + county);
+      if (!kind.equals("health")) {
+        ids.add(kind + "-" + county.substring(0, 4));
+      }
+      ids.add(kind + "-" + county.substring(0, 2));
+    }
+    return ids;
+  }
+
+  // --- the endpoint groups ---------------------------------------------------------------
+
+  @TestFactory
+  @Order(1)
+  Stream<DynamicTest> postSchools() {
+    corpusStartNanos = System.nanoTime();
+    var endpoint = new Endpoint("POST /api/v1/schools", "/api/v1/schools", operator, schoolBody(), List.of(
+        Field.id("schoolId"),
+        Field.text("name", 200, true),
+        Field.region("regionCode"),
+        Field.oneOf("type", true, names(SchoolType.values())),
+        Field.count("students", 0, 100_000),
+        Field.count("staff", 0, 20_000),
+        Field.count("floors", 1, 200),
+        Field.object("location", true),
+        Field.coord("location.lat", -90, 90),
+        Field.coord("location.lon", -180, 180)));
+    return group(endpoint, corpus(endpoint, List.of()), (before, c) ->
+        assertThat(read(operator, "/api/v1/schools/" + NEW_SCHOOL).status()).as("school created by " + c).isEqualTo(404));
+  }
+
+  @TestFactory
+  @Order(2)
+  Stream<DynamicTest> postAgencies() {
+    var endpoint = new Endpoint("POST /api/v1/agencies", "/api/v1/agencies", operator, agencyBody(), List.of(
+        Field.id("agencyId"),
+        Field.text("name", 200, true),
+        Field.oneOf("kind", true, names(AgencyKind.values())),
+        Field.oneOf("tier", true, names(Tier.values())),
+        Field.digits("jurisdiction", 6)));
+    return group(endpoint, corpus(endpoint, List.of()), (before, c) ->
+        assertThat(read(operator, "/api/v1/agencies/" + NEW_AGENCY).status()).as("agency created by " + c).isEqualTo(404));
+  }
+
+  @TestFactory
+  @Order(3)
+  Stream<DynamicTest> postIncidents() {
+    var endpoint = new Endpoint("POST /api/v1/incidents", "/api/v1/incidents", staff, incidentBody(), List.of(
+        Field.id("schoolId"),
+        Field.oneOf("type", true, names(IncidentType.values())),
+        Field.oneOf("level", false, names(Level.values())),
+        Field.oneOf("mode", false, names(Mode.values())),
+        Field.timestamp("occurredAt"),
+        Field.text("summary", 2000, true),
+        Field.object("casualties", false),
+        Field.count("casualties.dead", 0, 100_000),
+        Field.count("casualties.injured", 0, 100_000),
+        Field.count("casualties.missing", 0, 100_000),
+        Field.text("measures", 2000, false),
+        Field.object("reporter", true),
+        Field.text("reporter.name", 100, true),
+        Field.text("reporter.role", 50, true),
+        Field.phone("reporter.phone"),
+        Field.clientRef("clientRef")));
+    List<Case> extra = new ArrayList<>();
+    ObjectNode noRef = incidentBody();
+    noRef.remove("clientRef");
+    for (String key : List.of("has space", "k".repeat(129), "'; DROP TABLE messages; --", "", "tab\tinside")) {
+      extra.add(endpoint.caseOf("Idempotency-Key header " + printable(key), bytes(noRef), "application/json",
+          Map.of("Idempotency-Key", key), Set.of(400)));
+    }
+    extra.add(endpoint.caseOf("Idempotency-Key differs from clientRef", bytes(incidentBody()), "application/json",
+        Map.of("Idempotency-Key", "another-ref"), Set.of(400)));
+    // The incident the base body would create is in the snapshot; per case, the school's list.
+    return group(endpoint, corpus(endpoint, extra), (before, c) ->
+        assertThat(read(operator, "/api/v1/schools/" + SCHOOL).json().get("openIncidents"))
+            .as("open incidents after " + c)
+            .isEqualTo(before.get("GET /api/v1/schools/" + SCHOOL).get("body").get("openIncidents")));
+  }
+
+  @TestFactory
+  @Order(4)
+  Stream<DynamicTest> postReports() {
+    List<Field> fields = List.of(
+        Field.oneOf("kind", true, List.of("CONTINUATION", "FINAL")),
+        Field.text("summary", 2000, true),
+        Field.object("casualties", false),
+        Field.count("casualties.dead", 0, 100_000),
+        Field.count("casualties.injured", 0, 100_000),
+        Field.count("casualties.missing", 0, 100_000),
+        Field.text("measures", 2000, false),
+        Field.oneOf("level", false, names(Level.values())),
+        Field.text("cause", 2000, false),
+        Field.text("outcome", 2000, false));
+    var endpoint = new Endpoint("POST /api/v1/incidents/{id}/reports",
+        "/api/v1/incidents/" + openIncident + "/reports", staff, continuation(), fields);
+    // A final report needs a cause and an outcome: the same endpoint with FINAL as base.
+    var finalEndpoint = new Endpoint(endpoint.name(), endpoint.path(), staff, finalReport(), List.of(
+        Field.text("cause", 2000, true), Field.text("outcome", 2000, true)));
+    List<Case> extra = new ArrayList<>();
+    extra.add(endpoint.with(endpoint.mutate("kind", TextNode.valueOf("INITIAL")), "kind INITIAL (only POST /incidents files it)")
+        .blaming("kind"));
+    for (Field field : finalEndpoint.fields()) {
+      // The other hostile values of cause and outcome are covered with the CONTINUATION base.
+      for (Bad bad : List.of(Bad.of("missing", MissingNode.getInstance()), Bad.of("null", NullNode.getInstance()),
+          Bad.of("empty", TextNode.valueOf("")), Bad.of("blank", TextNode.valueOf(" \n\t ")))) {
+        extra.add(finalEndpoint.with(finalEndpoint.mutate(field.path(), bad), "FINAL, " + field.path() + " " + bad.label())
+            .blaming(field.path()));
+      }
+    }
+    extra.addAll(pathCases(endpoint, "reports"));
+    return group(endpoint, corpus(endpoint, extra),
+        (before, c) -> assertUnchanged(before, commandCenter, "/api/v1/incidents/" + openIncident, c));
+  }
+
+  @TestFactory
+  @Order(5)
+  Stream<DynamicTest> postAcks() {
+    var endpoint = new Endpoint("POST /api/v1/incidents/{id}/acks",
+        "/api/v1/incidents/" + openIncident + "/acks", fireAgency, ack(), List.of(
+        Field.id("agencyId"),
+        Field.text("note", 1000, false)));
+    return group(endpoint, corpus(endpoint, pathCases(endpoint, "acks")),
+        (before, c) -> assertUnchanged(before, commandCenter, "/api/v1/incidents/" + openIncident, c));
+  }
+
+  @TestFactory
+  @Order(6)
+  Stream<DynamicTest> postClose() {
+    var endpoint = new Endpoint("POST /api/v1/incidents/{id}/close",
+        "/api/v1/incidents/" + resolvedIncident + "/close", commandCenter, object("note", "all clear"), List.of(
+        Field.text("note", 2000, false)));
+    return group(endpoint, corpus(endpoint, pathCases(endpoint, "close")),
+        (before, c) -> assertUnchanged(before, commandCenter, "/api/v1/incidents/" + resolvedIncident, c));
+  }
+
+  @TestFactory
+  @Order(7)
+  Stream<DynamicTest> postCancel() {
+    var endpoint = new Endpoint("POST /api/v1/incidents/{id}/cancel",
+        "/api/v1/incidents/" + openIncident + "/cancel", commandCenter, object("reason", "a false alarm"), List.of(
+        Field.text("reason", 2000, true)));
+    return group(endpoint, corpus(endpoint, pathCases(endpoint, "cancel")),
+        (before, c) -> assertUnchanged(before, commandCenter, "/api/v1/incidents/" + openIncident, c));
+  }
+
+  /**
+   * The control: each endpoint's unmutated base body is accepted, so every refusal of the
+   * corpus came from what the case changed.
+   */
+  @Test
+  @Order(50)
+  void everyBaseBodyIsValid() {
+    corpusEndNanos = System.nanoTime();
+    assertThat(send("POST", "/api/v1/schools", operator, bytes(schoolBody()), "application/json", Map.of()).status()).isEqualTo(201);
+    assertThat(send("POST", "/api/v1/agencies", operator, bytes(agencyBody()), "application/json", Map.of()).status()).isEqualTo(201);
+    Reply reported = send("POST", "/api/v1/incidents", staff, bytes(incidentBody()), "application/json", Map.of());
+    assertThat(reported.status()).as(reported.body()).isEqualTo(201);
+    String incidents = "/api/v1/incidents/";
+    assertThat(send("POST", incidents + openIncident + "/acks", fireAgency, bytes(ack()), "application/json", Map.of()).status()).isEqualTo(200);
+    assertThat(send("POST", incidents + openIncident + "/reports", staff, bytes(continuation()), "application/json", Map.of()).status()).isEqualTo(201);
+    assertThat(send("POST", incidents + openIncident + "/cancel", commandCenter, bytes(object("reason", "a false alarm")), "application/json", Map.of()).status()).isEqualTo(200);
+    assertThat(send("POST", incidents + resolvedIncident + "/close", commandCenter, bytes(object("note", "all clear")), "application/json", Map.of()).status()).isEqualTo(200);
+    String created = reported.json().get("incidentId").asText();
+    assertThat(send("POST", incidents + created + "/reports", staff, bytes(finalReport()), "application/json", Map.of()).status()).isEqualTo(201);
+  }
+
+  // --- legitimate text that looks like an attack ------------------------------------------
+
+  /** Free text that merely looks like an attack; every entry is valid free text. */
+  static final List<String> LOOKS_HOSTILE = List.of(
+      "'; DROP TABLE messages; --",
+      "<script>alert(1)</script>",
+      "${jndi:ldap://x/a}",
+      "../../etc/passwd",
+      "%00 and %0D%0AX-Injected: 1",
+      "Robert'); DROP TABLE students;--",
+      "\" OR \"1\"=\"1",
+      "{{7*7}} #{7*7} <%= 7*7 %>",
+      "$(reboot) `id` && rm -rf / ; | cat /etc/shadow",
+      "</script><img src=x onerror=alert(1)>",
+      "C:\\Windows\\System32 \\u0000 \\n \\\" (backslashes, literally)",
+      "line one\nline two\twith a tab",
+      "{\"json\":[1,2,{\"nested\":true}],\"x\":null}",
+      "中文 😀🚒 émigré Ωμέγα");
+
+  @Test
+  @Order(60)
+  void injectionLookingFreeTextIsStoredAndReturnedVerbatim() {
+    String schoolId = "sch-650102-777";
+    String schoolName = "O'Brien <b>\"Academy\"</b> ${jndi:ldap://x/a}; DROP TABLE schools; --";
+    ObjectNode school = schoolBody();
+    school.put("schoolId", schoolId).put("name", schoolName);
+    Reply registered = send("POST", "/api/v1/schools", operator, bytes(school), "application/json", Map.of());
+    assertThat(registered.status()).as(registered.body()).isEqualTo(201);
+    assertVerbatim(registered, "name", schoolName);
+    assertVerbatim(read(operator, "/api/v1/schools/" + schoolId), "name", schoolName);
+
+    String agencyName = "<script>alert(1)</script> Police'; DROP TABLE agencies; --";
+    ObjectNode agency = agencyBody();
+    agency.put("agencyId", "police-650104").put("name", agencyName).put("jurisdiction", "650104");
+    Reply agencyRegistered = send("POST", "/api/v1/agencies", operator, bytes(agency), "application/json", Map.of());
+    assertThat(agencyRegistered.status()).as(agencyRegistered.body()).isEqualTo(201);
+    assertVerbatim(read(operator, "/api/v1/agencies/police-650104"), "name", agencyName);
+
+    // clientRef: printable ASCII without spaces is valid, however it looks.
+    String clientRef = "${jndi:ldap://x/a}<script>'--%00../../etc/passwd";
+    String summary = String.join("\n", LOOKS_HOSTILE);
+    ObjectNode report = incidentBody();
+    report.put("schoolId", schoolId).put("summary", summary).put("measures", LOOKS_HOSTILE.get(1))
+        .put("clientRef", clientRef);
+    ((ObjectNode) report.get("reporter")).put("name", LOOKS_HOSTILE.get(5)).put("role", LOOKS_HOSTILE.get(2));
+    String schoolStaff = TestNode.token(Role.SCHOOL_STAFF, schoolId);
+    Reply reported = send("POST", "/api/v1/incidents", schoolStaff, bytes(report), "application/json", Map.of());
+    assertThat(reported.status()).as(reported.body()).isEqualTo(201);
+    String id = reported.json().get("incidentId").asText();
+    assertThat(id).isEqualTo(IncidentIds.forReport(schoolId, clientRef));
+    for (Reply r : List.of(reported, read(commandCenter, "/api/v1/incidents/" + id))) {
+      assertVerbatim(r, "clientRef", clientRef);
+      assertVerbatim(r, "schoolName", schoolName);
+      assertVerbatim(r, "reports/0/summary", summary);
+      assertVerbatim(r, "reports/0/measures", LOOKS_HOSTILE.get(1));
+      assertVerbatim(r, "reports/0/reporter/name", LOOKS_HOSTILE.get(5));
+      assertVerbatim(r, "reports/0/reporter/role", LOOKS_HOSTILE.get(2));
+    }
+    awaitIncident(id, "DISPATCHED");
+
+    String incident = "/api/v1/incidents/" + id;
+    for (int i = 0; i < LOOKS_HOSTILE.size(); i++) {
+      String text = LOOKS_HOSTILE.get(i);
+      String measures = LOOKS_HOSTILE.get((i + 3) % LOOKS_HOSTILE.size());
+      Reply added = send("POST", incident + "/reports", schoolStaff,
+          bytes(object("kind", "CONTINUATION").put("summary", text).put("measures", measures)), "application/json", Map.of());
+      assertThat(added.status()).as(added.body()).isEqualTo(201);
+      assertVerbatim(added, "reports/" + (i + 1) + "/summary", text);
+      assertVerbatim(added, "reports/" + (i + 1) + "/measures", measures);
+    }
+
+    String note = LOOKS_HOSTILE.get(9);
+    Reply acked = send("POST", incident + "/acks", fireAgency, bytes(object("agencyId", FIRE).put("note", note)),
+        "application/json", Map.of());
+    assertThat(acked.status()).as(acked.body()).isEqualTo(200);
+    JsonNode fireDispatch = null;
+    for (JsonNode d : acked.json().get("dispatches")) {
+      if (d.get("agencyId").asText().equals(FIRE)) {
+        fireDispatch = d;
+      }
+    }
+    assertThat(fireDispatch).isNotNull();
+    assertThat(fireDispatch.get("ackNote").asText()).isEqualTo(note);
+    assertThat(lastTimelineDetail(acked)).isEqualTo(FIRE + ": " + note);
+
+    String cause = LOOKS_HOSTILE.get(6);
+    String outcome = LOOKS_HOSTILE.get(10);
+    Reply resolved = send("POST", incident + "/reports", schoolStaff,
+        bytes(object("kind", "FINAL").put("summary", LOOKS_HOSTILE.get(13)).put("cause", cause).put("outcome", outcome)),
+        "application/json", Map.of());
+    assertThat(resolved.status()).as(resolved.body()).isEqualTo(201);
+    int last = LOOKS_HOSTILE.size() + 1;
+    assertVerbatim(resolved, "reports/" + last + "/cause", cause);
+    assertVerbatim(resolved, "reports/" + last + "/outcome", outcome);
+    assertVerbatim(resolved, "reports/" + last + "/summary", LOOKS_HOSTILE.get(13));
+
+    String closeNote = LOOKS_HOSTILE.get(0) + " " + LOOKS_HOSTILE.get(11);
+    Reply closed = send("POST", incident + "/close", commandCenter, bytes(object("note", closeNote)), "application/json", Map.of());
+    assertThat(closed.status()).as(closed.body()).isEqualTo(200);
+    assertThat(lastTimelineDetail(closed)).isEqualTo(closeNote);
+
+    ObjectNode second = incidentBody();
+    second.put("schoolId", schoolId).put("clientRef", "looks-hostile-2");
+    Reply secondReported = send("POST", "/api/v1/incidents", schoolStaff, bytes(second), "application/json", Map.of());
+    assertThat(secondReported.status()).as(secondReported.body()).isEqualTo(201);
+    String reason = LOOKS_HOSTILE.get(12) + " " + LOOKS_HOSTILE.get(3);
+    Reply cancelled = send("POST", "/api/v1/incidents/" + secondReported.json().get("incidentId").asText() + "/cancel",
+        commandCenter, bytes(object("reason", reason)), "application/json", Map.of());
+    assertThat(cancelled.status()).as(cancelled.body()).isEqualTo(200);
+    assertThat(lastTimelineDetail(cancelled)).isEqualTo(reason);
+    assertThat(read(commandCenter, "/api/v1/incidents/" + id).json().get("status").asText()).isEqualTo("CLOSED");
+  }
+
+  private static String lastTimelineDetail(Reply r) {
+    JsonNode timeline = r.json().get("timeline");
+    return timeline.get(timeline.size() - 1).get("detail").asText();
+  }
+
+  /** The field parses back to exactly {@code expected}, and the raw body has its JSON escaping. */
+  private static void assertVerbatim(Reply r, String pointer, String expected) {
+    assertThat(r.status()).as(r.body()).isBetween(200, 299);
+    assertThat(r.contentType()).isEqualTo("application/json");
+    JsonNode value = r.json().at("/" + pointer);
+    assertThat(value.isTextual()).as(pointer + " in " + r.body()).isTrue();
+    assertThat(value.textValue()).as(pointer).isEqualTo(expected);
+    assertThat(r.body().chars().noneMatch(c -> c < 0x20)).as("every control character is escaped: " + r.body()).isTrue();
+  }
+
+  private static String jsonString(String text) {
+    try {
+      return JSON.writeValueAsString(text);
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  // --- base bodies ------------------------------------------------------------------------
+
+  static ObjectNode schoolBody() {
+    ObjectNode body = JSON.valueToTree(Fixtures.school(NEW_SCHOOL, COUNTY));
+    ObjectNode ordered = NODES.objectNode();
+    for (String name : List.of("schoolId", "name", "regionCode", "type", "students", "staff", "floors", "location")) {
+      ordered.set(name, body.get(name));
+    }
+    return ordered;
+  }
+
+  static ObjectNode agencyBody() {
+    return object("agencyId", NEW_AGENCY).put("name", "Tianshan Police Station").put("kind", "POLICE")
+        .put("tier", "COUNTY").put("jurisdiction", "650103");
+  }
+
+  static ObjectNode incidentBody() {
+    ObjectNode body = JSON.valueToTree(Fixtures.incident(SCHOOL, "FIRE", "III", BASE_REF));
+    body.put("occurredAt", Instant.now().minus(2, ChronoUnit.MINUTES).truncatedTo(ChronoUnit.SECONDS).toString());
+    return body;
+  }
+
+  static ObjectNode continuation() {
+    ObjectNode body = object("kind", "CONTINUATION").put("summary", "fire contained to the lab");
+    body.set("casualties", object("dead", 0).put("injured", 3).put("missing", 0));
+    return body.put("measures", "students at the assembly point").put("level", "III");
+  }
+
+  static ObjectNode finalReport() {
+    return object("kind", "FINAL").put("summary", "fire out").put("cause", "faulty wiring")
+        .put("outcome", "3 minor injuries, lab closed");
+  }
+
+  static ObjectNode ack() {
+    return object("agencyId", FIRE).put("note", "on our way");
+  }
+
+  static ObjectNode object(String name, String value) {
+    return NODES.objectNode().put(name, value);
+  }
+
+  static ObjectNode object(String name, int value) {
+    return NODES.objectNode().put(name, value);
+  }
+
+  static List<String> names(Enum<?>[] values) {
+    return Arrays.stream(values).map(Enum::name).toList();
+  }
+
+  // --- the corpus -------------------------------------------------------------------------
+
+  enum Kind { ID, TEXT, ENUM, REGION, DIGITS, TIMESTAMP, CLIENT_REF, PHONE, COUNT, COORD, OBJECT }
+
+  /** One field of a request body: where it is, what it holds, and what the contract allows. */
+  record Field(String path, Kind kind, boolean required, int max, double lo, double hi, List<String> constants) {
+    static Field id(String path) {
+      return new Field(path, Kind.ID, true, 64, 0, 0, List.of());
+    }
+
+    static Field text(String path, int max, boolean required) {
+      return new Field(path, Kind.TEXT, required, max, 0, 0, List.of());
+    }
+
+    static Field oneOf(String path, boolean required, List<String> constants) {
+      return new Field(path, Kind.ENUM, required, 0, 0, 0, constants);
+    }
+
+    static Field region(String path) {
+      return new Field(path, Kind.REGION, true, 6, 0, 0, List.of());
+    }
+
+    /** A region-code prefix that, with the base's tier, must have exactly this many digits. */
+    static Field digits(String path, int digits) {
+      return new Field(path, Kind.DIGITS, true, digits, 0, 0, List.of());
+    }
+
+    static Field timestamp(String path) {
+      return new Field(path, Kind.TIMESTAMP, true, 0, 0, 0, List.of());
+    }
+
+    static Field clientRef(String path) {
+      return new Field(path, Kind.CLIENT_REF, false, 128, 0, 0, List.of());
+    }
+
+    static Field phone(String path) {
+      return new Field(path, Kind.PHONE, false, 32, 0, 0, List.of());
+    }
+
+    static Field count(String path, int lo, int hi) {
+      return new Field(path, Kind.COUNT, true, 0, lo, hi, List.of());
+    }
+
+    static Field coord(String path, double lo, double hi) {
+      return new Field(path, Kind.COORD, true, 0, lo, hi, List.of());
+    }
+
+    static Field object(String path, boolean required) {
+      return new Field(path, Kind.OBJECT, required, 0, 0, 0, List.of());
+    }
+
+    boolean isString() {
+      return kind != Kind.COUNT && kind != Kind.COORD && kind != Kind.OBJECT;
+    }
+  }
+
+  /**
+   * A hostile value for a field: a JSON value ({@link MissingNode} removes the field), or raw
+   * bytes spliced into a string value where JSON text cannot carry them.
+   */
+  record Bad(String label, JsonNode value, byte[] raw, Set<Integer> expected) {
+    static Bad of(String label, JsonNode value) {
+      return new Bad(label, value, null, Set.of(400));
+    }
+
+    static Bad raw(String label, byte[] raw) {
+      return new Bad(label, TextNode.valueOf(RAW), raw, Set.of(400));
+    }
+  }
+
+  /**
+   * One hostile request and the statuses it may get (all 4xx); {@code field}: the field whose
+   * value is at fault, which a 400's {@code errors[]} must then name (null: not a field case).
+   */
+  record Case(String endpoint, String name, String method, String path, String token, byte[] body,
+      String contentType, Map<String, String> headers, Set<Integer> expected, String field) {
+
+    Case(String endpoint, String name, String method, String path, String token, byte[] body,
+        String contentType, Map<String, String> headers, Set<Integer> expected) {
+      this(endpoint, name, method, path, token, body, contentType, headers, expected, null);
+    }
+
+    Case blaming(String faulty) {
+      return new Case(endpoint, name, method, path, token, body, contentType, headers, expected, faulty);
+    }
+  }
+
+  /** A write endpoint: where, as whom, its valid base body and its fields. */
+  record Endpoint(String name, String path, String token, ObjectNode base, List<Field> fields) {
+
+    Case caseOf(String label, byte[] body, String contentType, Map<String, String> headers, Set<Integer> expected) {
+      return new Case(name, label, "POST", path, token, body, contentType, headers, expected);
+    }
+
+    Case with(byte[] body, String label) {
+      return caseOf(label, body, "application/json", Map.of(), Set.of(400));
+    }
+
+    Case with(Mutated m, String label) {
+      return caseOf(label, m.body(), "application/json", Map.of(), m.expected());
+    }
+
+    Mutated mutate(String path, JsonNode value) {
+      return mutate(path, Bad.of("", value));
+    }
+
+    /** The base body with the field at {@code path} replaced by (or set to, or without) the bad value. */
+    Mutated mutate(String path, Bad bad) {
+      ObjectNode body = base.deepCopy();
+      String[] parts = path.split("\\.");
+      ObjectNode parent = body;
+      for (int i = 0; i < parts.length - 1; i++) {
+        parent = (ObjectNode) parent.get(parts[i]);
+      }
+      String last = parts[parts.length - 1];
+      if (bad.value().isMissingNode()) {
+        parent.remove(last);
+      } else {
+        parent.set(last, bad.value());
+      }
+      byte[] serialized = bytes(body);
+      return new Mutated(bad.raw() == null ? serialized : splice(serialized, bad.raw()), bad.expected());
+    }
+  }
+
+  record Mutated(byte[] body, Set<Integer> expected) {}
+
+  /** Every hostile case of one endpoint, plus the endpoint-specific {@code extra} ones. */
+  private List<Case> corpus(Endpoint e, List<Case> extra) {
+    List<Case> cases = new ArrayList<>();
+    for (Field field : e.fields()) {
+      for (Bad bad : fieldCases(field)) {
+        Case c = e.with(e.mutate(field.path(), bad), field.path() + ": " + bad.label());
+        cases.add(bad.raw() == null ? c.blaming(field.path()) : c);
+      }
+    }
+    cases.addAll(unknownFields(e));
+    cases.addAll(malformed(e));
+    cases.addAll(contentTypes(e));
+    cases.addAll(methods(e));
+    cases.addAll(extra);
+    generated.merge(e.name(), cases.size(), Integer::sum);
+    return cases;
+  }
+
+  /** The hostile values of one field, each refused by the contract (checked by {@link #valid}). */
+  private List<Bad> fieldCases(Field f) {
+    List<Bad> out = new ArrayList<>();
+    if (f.required()) {
+      out.add(Bad.of("missing", MissingNode.getInstance()));
+      out.add(Bad.of("null", NullNode.getInstance()));
+    }
+    switch (f.kind()) {
+      case OBJECT -> {
+        out.add(Bad.of("string instead of object", TextNode.valueOf("x")));
+        out.add(Bad.of("empty string instead of object", TextNode.valueOf("")));
+        out.add(Bad.of("number instead of object", IntNode.valueOf(42)));
+        out.add(Bad.of("boolean instead of object", BooleanNode.TRUE));
+        out.add(Bad.of("empty array instead of object", NODES.arrayNode()));
+        out.add(Bad.of("array of an object", NODES.arrayNode().add(NODES.objectNode())));
+        out.add(Bad.of("empty object (its fields are required)", NODES.objectNode()));
+        out.add(Bad.of("nested unknown field", NODES.objectNode().put("extra", 1)));
+      }
+      case COUNT -> {
+        out.add(Bad.of("below minimum " + ((int) f.lo() - 1), IntNode.valueOf((int) f.lo() - 1)));
+        out.add(Bad.of("above maximum " + ((int) f.hi() + 1), IntNode.valueOf((int) f.hi() + 1)));
+        out.add(Bad.of("Integer.MIN_VALUE", IntNode.valueOf(Integer.MIN_VALUE)));
+        out.add(Bad.of("2^31", number("2147483648")));
+        out.add(Bad.of("2^63", BigIntegerNode.valueOf(BigInteger.TWO.pow(63))));
+        out.add(Bad.of("20-digit number", number("123456789012345678901234567890")));
+        out.add(Bad.of("1e308", number("1e308")));
+        out.add(Bad.of("1e400 (overflows double)", number("1e400")));
+        out.add(Bad.of("float for int 1.5", number("1.5")));
+        out.add(Bad.of("float for int 1.0", number("1.0")));
+        out.add(Bad.of("string for number", TextNode.valueOf("12")));
+        out.add(Bad.of("empty string", TextNode.valueOf("")));
+        out.add(Bad.of("NaN string", TextNode.valueOf("NaN")));
+        out.add(Bad.of("Infinity string", TextNode.valueOf("Infinity")));
+        out.add(Bad.of("full-width digits", TextNode.valueOf("１２")));
+        out.add(Bad.of("boolean", BooleanNode.TRUE));
+        out.add(Bad.of("object", NODES.objectNode()));
+        out.add(Bad.of("array of a number", NODES.arrayNode().add(1)));
+      }
+      case COORD -> {
+        out.add(Bad.of("above maximum " + (f.hi() + 1), number(String.valueOf(f.hi() + 1))));
+        out.add(Bad.of("below minimum " + (f.lo() - 1), number(String.valueOf(f.lo() - 1))));
+        out.add(Bad.of("just above maximum", number((long) f.hi() + ".000000001")));
+        out.add(Bad.of("2^31", number("2147483648")));
+        out.add(Bad.of("1e308", number("1e308")));
+        out.add(Bad.of("-1e308", number("-1e308")));
+        out.add(Bad.of("1e400 (overflows to infinity)", number("1e400")));
+        out.add(Bad.of("NaN string", TextNode.valueOf("NaN")));
+        out.add(Bad.of("Infinity string", TextNode.valueOf("Infinity")));
+        out.add(Bad.of("-Infinity string", TextNode.valueOf("-Infinity")));
+        out.add(Bad.of("string for number", TextNode.valueOf("43.8")));
+        out.add(Bad.of("empty string", TextNode.valueOf("")));
+        out.add(Bad.of("boolean", BooleanNode.FALSE));
+        out.add(Bad.of("object", NODES.objectNode()));
+        out.add(Bad.of("array", NODES.arrayNode().add(43.8)));
+      }
+      default -> {
+        out.addAll(typeErrors());
+        if (f.kind() == Kind.TIMESTAMP) {
+          out.add(Bad.of("epoch seconds as a number", number("1764400000")));
+          out.add(Bad.of("epoch millis as a number", number("1764400000000")));
+        }
+        for (var candidate : stringCandidates(f)) {
+          if (!valid(f, candidate.getValue())) {
+            out.add(Bad.of(candidate.getKey() + " " + printable(candidate.getValue()), TextNode.valueOf(candidate.getValue())));
+          }
+        }
+        String prefix = sample(f);
+        out.add(Bad.raw("lone surrogate as raw bytes", concat(prefix.getBytes(UTF_8), LONE_SURROGATE_BYTES)));
+        if (f.kind() == Kind.TEXT) {
+          out.add(Bad.raw("invalid UTF-8 byte 0xFF", concat(prefix.getBytes(UTF_8), INVALID_UTF8)));
+          out.add(Bad.raw("overlong UTF-8 '/'", concat(prefix.getBytes(UTF_8), OVERLONG_SLASH)));
+        }
+      }
+    }
+    return out;
+  }
+
+  private static JsonNode number(String literal) {
+    return new POJONode(new RawValue(literal));
+  }
+
+  /** JSON values of the wrong type for a string field. */
+  private static List<Bad> typeErrors() {
+    return List.of(
+        Bad.of("number for string", IntNode.valueOf(12345)),
+        Bad.of("float for string", number("1.5")),
+        Bad.of("boolean for string", BooleanNode.TRUE),
+        Bad.of("object for string", NODES.objectNode()),
+        Bad.of("empty array for string", NODES.arrayNode()),
+        Bad.of("array of a string", NODES.arrayNode().add("x")),
+        Bad.of("nested arrays", NODES.arrayNode().add(NODES.arrayNode().add(NODES.arrayNode().add("x")))));
+  }
+
+  /** A plausible valid value of the field, to build near-misses from. */
+  private static String sample(Field f) {
+    return switch (f.kind()) {
+      case ID -> f.path().startsWith("agency") ? FIRE : SCHOOL;
+      case ENUM -> f.constants().get(0);
+      case REGION, DIGITS -> "650102";
+      case TIMESTAMP -> "2026-01-15T08:15:00+08:00";
+      case CLIENT_REF -> "ref-1";
+      case PHONE -> "+86 138 0000 0000";
+      default -> "ordinary text";
+    };
+  }
+
+  /** Candidate strings for a string field; those the contract accepts are dropped by the caller. */
+  private List<Map.Entry<String, String>> stringCandidates(Field f) {
+    String s = sample(f);
+    List<Map.Entry<String, String>> c = new ArrayList<>();
+    Consumer<String[]> add = labelAndValue -> c.add(Map.entry(labelAndValue[0], labelAndValue[1]));
+    add.accept(new String[] {"empty", ""});
+    add.accept(new String[] {"blank", "   "});
+    add.accept(new String[] {"tab and newline only", "\t\n"});
+    // control characters
+    for (String ctl : List.of("\u0000", "\u0007", "\u001b[2J", "\u007f")) {
+      add.accept(new String[] {"control char", s + ctl + s});
+    }
+    add.accept(new String[] {"only NUL", "\u0000"});
+    add.accept(new String[] {"CRLF header injection", s + "\r\nX-Injected: 1"});
+    // unusual Unicode
+    add.accept(new String[] {"RTL override", "\u202e" + s});
+    add.accept(new String[] {"zero-width space", s.substring(0, s.length() / 2) + "\u200b" + s.substring(s.length() / 2)});
+    add.accept(new String[] {"full-width", fullWidth(s)});
+    add.accept(new String[] {"full-width digits", "６５０１０２"});
+    add.accept(new String[] {"Arabic-Indic digits", arabicDigits("650102")});
+    add.accept(new String[] {"homoglyph", homoglyph(s)});
+    add.accept(new String[] {"lone high surrogate (escaped)", s + "\ud800"});
+    add.accept(new String[] {"lone low surrogate (escaped)", "\udc00" + s});
+    // injection-looking
+    for (String injection : INJECTIONS) {
+      add.accept(new String[] {"injection", injection});
+    }
+    add.accept(new String[] {"appended injection", s + INJECTIONS.get(0)});
+    // sizes: just over the field's limit, and far over it
+    switch (f.kind()) {
+      case ID -> {
+        add.accept(new String[] {"65 chars", "a".repeat(65)});
+        add.accept(new String[] {"300 chars", "a".repeat(300)});
+        add.accept(new String[] {"leading dash", "-" + s});
+        add.accept(new String[] {"leading dot", "." + s});
+        add.accept(new String[] {"slash", s + "/x"});
+        add.accept(new String[] {"space", s + " x"});
+        add.accept(new String[] {"accented", s + "é"});
+      }
+      case TEXT -> {
+        add.accept(new String[] {(f.max() + 1) + " chars", "x".repeat(f.max() + 1)});
+        add.accept(new String[] {(f.max() + 1) + " CJK chars", "界".repeat(f.max() + 1)});
+        add.accept(new String[] {(f.max() + 1) + " emoji (surrogate pairs)", "🚒".repeat(f.max() + 1)});
+        add.accept(new String[] {"padded to over the limit", " " + "y".repeat(f.max()) + "z "});
+        add.accept(new String[] {"unpaired surrogate inside", "ab\ud83dcd"});
+      }
+      case CLIENT_REF -> {
+        add.accept(new String[] {"129 chars", "r".repeat(129)});
+        add.accept(new String[] {"space", "ref 1"});
+        add.accept(new String[] {"tab", "ref\t1"});
+        add.accept(new String[] {"accented", "réf-1"});
+        add.accept(new String[] {"emoji", "ref-🚒"});
+      }
+      case PHONE -> {
+        add.accept(new String[] {"33 chars", "1".repeat(33)});
+        add.accept(new String[] {"too short", "12"});
+        add.accept(new String[] {"letters", "call me"});
+        add.accept(new String[] {"starts with dash", "-86 138"});
+        add.accept(new String[] {"appended command", s + "; ATH0"});
+        add.accept(new String[] {"Arabic-Indic digits", arabicDigits("13800000000")});
+      }
+      case ENUM -> {
+        for (String constant : f.constants().subList(0, Math.min(3, f.constants().size()))) {
+          add.accept(new String[] {"lower case", constant.toLowerCase(Locale.ROOT)});
+        }
+        String first = f.constants().get(0);
+        add.accept(new String[] {"capitalized", first.charAt(0) + first.substring(1).toLowerCase(Locale.ROOT)});
+        add.accept(new String[] {"leading space", " " + first});
+        add.accept(new String[] {"trailing space", first + " "});
+        add.accept(new String[] {"trailing newline", first + "\n"});
+        add.accept(new String[] {"two values", first + "," + f.constants().get(f.constants().size() - 1)});
+        add.accept(new String[] {"bracketed", "[" + first + "]"});
+        add.accept(new String[] {"ordinal", "0"});
+        add.accept(new String[] {"wildcard", "*"});
+        add.accept(new String[] {"null as text", "null"});
+        add.accept(new String[] {"10k chars", first + "X".repeat(10_000)});
+        if (f.path().equals("level")) {
+          add.accept(new String[] {"level V", "V"});
+          add.accept(new String[] {"level 3", "3"});
+          add.accept(new String[] {"Roman numeral U+2162", "\u2162"});
+        }
+      }
+      case REGION, DIGITS -> {
+        add.accept(new String[] {"5 digits", "65010"});
+        add.accept(new String[] {"7 digits", "6501020"});
+        add.accept(new String[] {"3 digits", "650"});
+        add.accept(new String[] {"province prefix", "65"});
+        add.accept(new String[] {"city prefix", "6501"});
+        add.accept(new String[] {"letters", "abcdef"});
+        add.accept(new String[] {"mixed full-width digit", "65010２"});
+        add.accept(new String[] {"separators", "65-01-02"});
+        add.accept(new String[] {"inner space", "65 0102"});
+        add.accept(new String[] {"leading space", " 650102"});
+        add.accept(new String[] {"trailing newline", "650102\n"});
+        add.accept(new String[] {"signed", "+65010"});
+        add.accept(new String[] {"negative", "-65010"});
+        add.accept(new String[] {"scientific", "6.5e5"});
+        add.accept(new String[] {"RTL-reversed", "\u202e201056"});
+        add.accept(new String[] {"superscript digits", "⁶⁵⁰¹⁰²"});
+        add.accept(new String[] {"10k digits", "6".repeat(10_000)});
+      }
+      case TIMESTAMP -> {
+        add.accept(new String[] {"year 9999", "9999-12-31T23:59:59Z"});
+        add.accept(new String[] {"year +10000", "+10000-01-01T00:00:00Z"});
+        add.accept(new String[] {"month 13 day 45 hour 99", "2026-13-45T99:00:00Z"});
+        add.accept(new String[] {"February 30", "2026-02-30T08:00:00Z"});
+        add.accept(new String[] {"hour 24", "2026-01-15T24:00:00Z"});
+        add.accept(new String[] {"leap second", "2016-12-31T23:59:60Z"});
+        add.accept(new String[] {"no offset", "2026-01-15T08:15:00"});
+        add.accept(new String[] {"date only", "2026-01-15"});
+        add.accept(new String[] {"time only", "08:15:00Z"});
+        add.accept(new String[] {"space separator", "2026-01-15 08:15:00Z"});
+        add.accept(new String[] {"offset +25:00", "2026-01-15T08:15:00+25:00"});
+        add.accept(new String[] {"offset +19:00", "2026-01-15T08:15:00+19:00"});
+        add.accept(new String[] {"zone id", "2026-01-15T08:15:00+08:00[Asia/Urumqi]"});
+        add.accept(new String[] {"lower-case t and z", "2026-01-15t08:15:00z"});
+        add.accept(new String[] {"before 2000", "1999-12-31T23:59:59Z"});
+        add.accept(new String[] {"epoch zero", "1970-01-01T00:00:00Z"});
+        add.accept(new String[] {"year 0", "0000-01-01T00:00:00Z"});
+        add.accept(new String[] {"minimum year", "-999999999-01-01T00:00:00Z"});
+        add.accept(new String[] {"tomorrow", Instant.now().plus(1, ChronoUnit.DAYS).toString()});
+        add.accept(new String[] {"in 10 minutes", Instant.now().plus(10, ChronoUnit.MINUTES).toString()});
+        add.accept(new String[] {"epoch seconds as text", "1764400000"});
+        add.accept(new String[] {"epoch millis as text", "1764400000000"});
+        add.accept(new String[] {"now", "now"});
+        add.accept(new String[] {"RFC 1123", "Thu, 15 Jan 2026 08:15:00 GMT"});
+        add.accept(new String[] {"full-width digits", fullWidth("2026-01-15T08:15:00Z")});
+        add.accept(new String[] {"10k chars", "2026-01-15T08:15:00Z" + "0".repeat(10_000)});
+      }
+      default -> { }
+    }
+    return c;
+  }
+
+  /** The contract, as docs/API.md states it: would the hub have to accept this string here? */
+  static boolean valid(Field f, String s) {
+    return switch (f.kind()) {
+      case ID -> Pattern.matches("[A-Za-z0-9][A-Za-z0-9._-]{0,63}", s);
+      case ENUM -> f.constants().contains(s);
+      case REGION -> Pattern.matches("[0-9]{6}", s);
+      case DIGITS -> Pattern.matches("[0-9]{" + f.max() + "}", s);
+      case CLIENT_REF -> Pattern.matches("[\\x21-\\x7E]{1,128}", s);
+      case PHONE -> Pattern.matches("[+0-9][0-9 ()-]{2,31}", s);
+      case TIMESTAMP -> {
+        try {
+          Instant at = OffsetDateTime.parse(s).toInstant();
+          yield !at.isBefore(Instant.parse("2000-01-01T00:00:00Z"))
+              && !at.isAfter(Instant.now().plus(5, ChronoUnit.MINUTES));
+        } catch (DateTimeParseException e) {
+          yield false;
+        }
+      }
+      case TEXT -> {
+        String t = s.strip();
+        yield !(f.required() && t.isEmpty())
+            && t.codePointCount(0, t.length()) <= f.max()
+            && t.codePoints().noneMatch(c -> Character.isISOControl(c) && c != '\n' && c != '\t')
+            && !hasUnpairedSurrogate(t);
+      }
+      default -> throw new IllegalArgumentException(f.kind() + " is not a string kind");
+    };
+  }
+
+  static boolean hasUnpairedSurrogate(String s) {
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) {
+        i++;
+      } else if (Character.isSurrogate(c)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** Fields nobody asked for: mass assignment, prototype pollution, near-miss names. */
+  private List<Case> unknownFields(Endpoint e) {
+    String first = e.base().fieldNames().next();
+    Map<String, JsonNode> extras = new LinkedHashMap<>();
+    extras.put("extra", TextNode.valueOf("x"));
+    extras.put("__proto__", NODES.objectNode().put("admin", true));
+    extras.put("constructor", NODES.objectNode().set("prototype", NODES.objectNode().put("admin", true)));
+    extras.put("@class", TextNode.valueOf("x"));
+    extras.put("$where", TextNode.valueOf("1 == 1"));
+    extras.put("by", TextNode.valueOf("operator:root"));
+    extras.put("status", TextNode.valueOf("CLOSED"));
+    extras.put("role", TextNode.valueOf("OPERATOR"));
+    extras.put("incidentId", TextNode.valueOf("inc-00000000-0000-0000-0000-000000000000"));
+    extras.put("", TextNode.valueOf("empty name"));
+    extras.put(Character.toUpperCase(first.charAt(0)) + first.substring(1), e.base().get(first));
+    extras.put(first + " ", e.base().get(first));
+    extras.put(first + "\u200b", e.base().get(first));
+    List<Case> cases = new ArrayList<>();
+    extras.forEach((name, value) -> {
+      ObjectNode body = e.base().deepCopy();
+      body.set(name, value);
+      cases.add(e.with(bytes(body), "unknown field '" + printable(name) + "'"));
+    });
+    // The same name twice: which one would count?
+    String serialized = new String(bytes(e.base()), UTF_8);
+    String duplicate = "{\"" + first + "\":" + jsonString("duplicate-" + first) + "," + serialized.substring(1);
+    cases.add(e.with(duplicate.getBytes(UTF_8), "duplicate field '" + first + "'"));
+    return cases;
+  }
+
+  /** Bodies that are not one well-formed JSON object, or are too large to read. */
+  private List<Case> malformed(Endpoint e) {
+    String json = new String(bytes(e.base()), UTF_8);
+    String first = e.base().fieldNames().next();
+    Map<String, byte[]> bodies = new LinkedHashMap<>();
+    Consumer<String[]> add = labelAndBody -> bodies.put(labelAndBody[0], labelAndBody[1].getBytes(UTF_8));
+    add.accept(new String[] {"empty body", ""});
+    add.accept(new String[] {"whitespace body", " \n\t "});
+    add.accept(new String[] {"null", "null"});
+    add.accept(new String[] {"true", "true"});
+    add.accept(new String[] {"number", "42"});
+    add.accept(new String[] {"huge number", "-1.5e308"});
+    add.accept(new String[] {"bare string", "\"hello\""});
+    add.accept(new String[] {"empty array", "[]"});
+    add.accept(new String[] {"array of the body", "[" + json + "]"});
+    add.accept(new String[] {"truncated after {", json.substring(0, 1)});
+    add.accept(new String[] {"truncated before last }", json.substring(0, json.length() - 1)});
+    add.accept(new String[] {"truncated in an escape", "{\"" + first + "\":\"\\u00"});
+    add.accept(new String[] {"unterminated string", "{\"" + first + "\":\"abc"});
+    for (int i = 0; i < 2; i++) {
+      int cut = 2 + random.nextInt(json.length() - 3);
+      add.accept(new String[] {"truncated at " + cut, json.substring(0, cut)});
+    }
+    add.accept(new String[] {"trailing garbage", json + "x"});
+    add.accept(new String[] {"trailing }", json + "}"});
+    add.accept(new String[] {"trailing comma", json + ","});
+    add.accept(new String[] {"two objects", json + json});
+    add.accept(new String[] {"trailing object", json + "{}"});
+    add.accept(new String[] {"trailing NUL", json + "\u0000"});
+    add.accept(new String[] {"trailing line comment", json + " // done"});
+    add.accept(new String[] {"block comment", "{/* hi */" + json.substring(1)});
+    add.accept(new String[] {"comma before }", json.substring(0, json.length() - 1) + ",}"});
+    add.accept(new String[] {"single quotes", json.replace('"', '\'')});
+    add.accept(new String[] {"unquoted name", "{" + first + json.substring(first.length() + 3)});
+    add.accept(new String[] {"NaN literal", "{\"" + first + "\":NaN}"});
+    add.accept(new String[] {"Infinity literal", "{\"" + first + "\":-Infinity}"});
+    add.accept(new String[] {"leading zeros", "{\"" + first + "\":007}"});
+    add.accept(new String[] {"raw newline in string", "{\"" + first + "\":\"a\nb\"}"});
+    add.accept(new String[] {"invalid escape", "{\"" + first + "\":\"\\x41\"}"});
+    add.accept(new String[] {"10k nested arrays", "[".repeat(10_000) + "]".repeat(10_000)});
+    add.accept(new String[] {"10k nested arrays as a field", "{\"" + first + "\":" + "[".repeat(10_000) + "]".repeat(10_000) + "}"});
+    add.accept(new String[] {"5k nested objects", "{\"a\":".repeat(5_000) + "1" + "}".repeat(5_000)});
+    add.accept(new String[] {"10k unclosed arrays", "[".repeat(10_000)});
+    add.accept(new String[] {"form encoded", first + "=x&name=y"});
+    add.accept(new String[] {"XML", "<?xml version=\"1.0\"?><" + first + ">x</" + first + ">"});
+    bodies.put("UTF-16 encoded body", json.getBytes(java.nio.charset.StandardCharsets.UTF_16LE));
+    bodies.put("invalid UTF-8 before the body", concat(INVALID_UTF8, json.getBytes(UTF_8)));
+    for (int i = 0; i < 3; i++) {
+      byte[] garbage = new byte[1 + random.nextInt(512)];
+      random.nextBytes(garbage);
+      bodies.put("random bytes #" + i + " (" + garbage.length + ")", garbage);
+    }
+    List<Case> cases = new ArrayList<>();
+    bodies.forEach((label, body) -> cases.add(e.with(body, "malformed: " + label)));
+    // Too large: the 64 KiB limit answers 413 before the body is read.
+    String firstString = e.fields().stream().filter(Field::isString).findFirst().orElseThrow().path();
+    cases.add(e.with(e.mutate(firstString, new Bad("", TextNode.valueOf("x".repeat(64 * 1024 + 1)), null, Set.of(413))),
+        firstString + ": just over the 64 KiB body limit"));
+    cases.add(e.with(e.mutate(firstString, new Bad("", TextNode.valueOf("x".repeat(1 << 20)), null, Set.of(413))),
+        firstString + ": 1 MB string"));
+    return cases;
+  }
+
+  /** The valid base body, labelled as something other than application/json. */
+  private List<Case> contentTypes(Endpoint e) {
+    byte[] body = bytes(e.base());
+    List<Case> cases = new ArrayList<>();
+    for (String type : List.of("text/plain; charset=utf-8", "application/x-www-form-urlencoded",
+        "multipart/form-data; boundary=xyz", "application/xml", "application/problem+json",
+        "application/octet-stream", "json")) {
+      cases.add(e.caseOf("content type " + type, body, type, Map.of(), Set.of(415)));
+    }
+    cases.add(e.caseOf("no content type", body, null, Map.of(), Set.of(415)));
+    return cases;
+  }
+
+  /** The valid base body with the wrong method. */
+  private static List<Case> methods(Endpoint e) {
+    List<Case> cases = new ArrayList<>();
+    for (String method : List.of("PUT", "PATCH", "DELETE")) {
+      cases.add(new Case(e.name(), "method " + method, method, e.path(), e.token(), bytes(e.base()),
+          "application/json", Map.of(), Set.of(405)));
+    }
+    return cases;
+  }
+
+  /** The valid base body sent to an incident id that is not one. */
+  private List<Case> pathCases(Endpoint e, String command) {
+    String id = e.path().split("/")[4];
+    var rng = new Random(random.nextLong());
+    List<String> ids = List.of(
+        "a%2Fb", "..%2F..%2Fetc%2Fpasswd", "%2E%2E", id + "%2F..", "%252F", "x".repeat(300),
+        id.toUpperCase(Locale.ROOT), id + "%20", id + "%00", id + "%0D%0AX-Injected:%201",
+        "%E2%80%AE" + id, id.substring(0, 10) + "%E2%80%8B" + id.substring(10),
+        "%EF%BD%89%EF%BD%8E%EF%BD%83" + id.substring(3), "%ED%A0%80", id + "%FF",
+        "%24%7Bjndi%3Aldap%3A%2F%2Fx%2Fa%7D", "%3Cscript%3Ealert(1)%3C%2Fscript%3E", "'%3B%20DROP%20TABLE%20messages%3B%20--",
+        "inc-00000000-0000-0000-0000-000000000000", "inc-" + new UUID(rng.nextLong(), rng.nextLong()),
+        id.substring(0, id.length() - 1), id + ";jsessionid=1");
+    List<Case> cases = new ArrayList<>();
+    for (String bad : ids) {
+      cases.add(new Case(e.name(), "path id " + printable(bad), "POST", "/api/v1/incidents/" + bad + "/" + command,
+          e.token(), bytes(e.base()), "application/json", Map.of(), Set.of(400, 404)));
+    }
+    return cases;
+  }
+
+  // --- running cases ----------------------------------------------------------------------
+
+  /** What a case's spot check gets: the group's snapshot from before its first case. */
+  interface SpotCheck {
+    void check(Map<String, JsonNode> before, String caseName);
+  }
+
+  /**
+   * The cases of one endpoint as dynamic tests, between a snapshot of everything and the
+   * comparison with it; each case also spot-checks its own target.
+   */
+  private Stream<DynamicTest> group(Endpoint e, List<Case> cases, SpotCheck spot) {
+    List<Map<String, JsonNode>> before = new ArrayList<>();
+    Stream<DynamicTest> first = Stream.of(dynamicTest(e.name() + ": snapshot before " + cases.size() + " cases",
+        () -> before.add(snapshot())));
+    Stream<DynamicTest> each = cases.stream().map(c -> dynamicTest(c.name(), () -> {
+      assertRefused(c);
+      spot.check(before.get(0), c.endpoint() + " / " + c.name());
+    }));
+    Stream<DynamicTest> last = Stream.of(dynamicTest(e.name() + ": nothing changed after " + cases.size() + " cases", () -> {
+      sleep(300);
+      Map<String, JsonNode> after = snapshot();
+      for (var entry : before.get(0).entrySet()) {
+        assertThat(after.get(entry.getKey())).as(entry.getKey()).isEqualTo(entry.getValue());
+      }
+      assertThat(after).isEqualTo(before.get(0));
+    }));
+    return Stream.of(first, each, last).flatMap(s -> s);
+  }
+
+  private void assertRefused(Case c) {
+    Reply r = send(c.method(), c.path(), c.token(), c.body(), c.contentType(), c.headers());
+    executed.incrementAndGet();
+    String what = c.endpoint() + " / " + c.name() + " -> " + r.status() + " " + abbreviate(r.body());
+    assertThat(r.status()).as(what).isBetween(400, 499);
+    assertThat(c.expected()).as(what).contains(r.status());
+    assertThat(r.contentType()).as(what).isEqualTo(PROBLEM_JSON);
+    JsonNode problem;
+    try {
+      problem = JSON.readTree(r.body());
+    } catch (IOException ex) {
+      throw new AssertionError(what + ": body is not JSON", ex);
+    }
+    assertThat(problem != null && problem.isObject()).as(what + ": body is a JSON object").isTrue();
+    assertThat(problem.path("status").isInt()).as(what + ": status is a number").isTrue();
+    assertThat(problem.get("status").intValue()).as(what).isEqualTo(r.status());
+    assertThat(problem.path("detail").isTextual()).as(what + ": detail is text").isTrue();
+    assertThat(problem.get("detail").textValue()).as(what).isNotBlank();
+    for (String leak : LEAKS) {
+      assertThat(r.body()).as(what + ": leaks internals").doesNotContain(leak);
+    }
+    if (c.field() != null && r.status() == 400) {
+      List<String> named = new ArrayList<>();
+      problem.path("errors").forEach(error -> named.add(error.path("field").asText()));
+      assertThat(named).as(what + ": errors[] names the field").anyMatch(
+          name -> name.equals(c.field()) || name.startsWith(c.field() + ".") || name.startsWith(c.field() + "["));
+    }
+  }
+
+  private void assertUnchanged(Map<String, JsonNode> before, String token, String path, String caseName) {
+    Reply now = read(token, path);
+    assertThat(now.json()).as(path + " after " + caseName).isEqualTo(before.get("GET " + path).get("body"));
+  }
+
+  // --- HTTP -------------------------------------------------------------------------------
+
+  record Reply(int status, String contentType, String body) {
+    JsonNode json() {
+      if (body.isEmpty()) {
+        return NullNode.getInstance();
+      }
+      try {
+        return JSON.readTree(body);
+      } catch (IOException e) {
+        throw new AssertionError("not JSON: " + abbreviate(body), e);
+      }
+    }
+  }
+
+  private Reply read(String token, String path) {
+    return send("GET", path, token, null, null, Map.of());
+  }
+
+  private Reply send(String method, String path, String token, byte[] body, String contentType, Map<String, String> headers) {
+    var builder = HttpRequest.newBuilder(URI.create(base + path))
+        .timeout(Duration.ofSeconds(30))
+        .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(body));
+    if (contentType != null) {
+      builder.header("Content-Type", contentType);
+    }
+    if (token != null) {
+      builder.header("Authorization", "Bearer " + token);
+    }
+    headers.forEach(builder::header);
+    try {
+      HttpResponse<byte[]> response = HTTP.send(builder.build(), HttpResponse.BodyHandlers.ofByteArray());
+      return new Reply(response.statusCode(), response.headers().firstValue("Content-Type").orElse(""),
+          new String(response.body(), UTF_8));
+    } catch (IOException e) {
+      throw new AssertionError(method + " " + abbreviate(path) + ": no HTTP answer: " + e, e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new AssertionError(e);
+    }
+  }
+
+  // --- small helpers ----------------------------------------------------------------------
+
+  static byte[] bytes(JsonNode body) {
+    try {
+      return JSON.writeValueAsBytes(body);
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** Replaces the {@link #RAW} placeholder in serialized JSON by raw bytes. */
+  static byte[] splice(byte[] serialized, byte[] raw) {
+    String text = new String(serialized, UTF_8);
+    int at = text.indexOf(RAW);
+    var out = new ByteArrayOutputStream();
+    out.writeBytes(text.substring(0, at).getBytes(UTF_8));
+    out.writeBytes(raw);
+    out.writeBytes(text.substring(at + RAW.length()).getBytes(UTF_8));
+    return out.toByteArray();
+  }
+
+  static byte[] concat(byte[] a, byte[] b) {
+    byte[] out = Arrays.copyOf(a, a.length + b.length);
+    System.arraycopy(b, 0, out, a.length, b.length);
+    return out;
+  }
+
+  static String fullWidth(String s) {
+    StringBuilder out = new StringBuilder();
+    s.chars().forEach(c -> out.append((char) (c >= 0x21 && c <= 0x7E ? c + 0xFEE0 : c)));
+    return out.toString();
+  }
+
+  static String arabicDigits(String s) {
+    StringBuilder out = new StringBuilder();
+    s.chars().forEach(c -> out.append((char) (c >= '0' && c <= '9' ? 0x0660 + (c - '0') : c)));
+    return out.toString();
+  }
+
+  /** Swaps the first Latin letter that has a Cyrillic twin for the twin. */
+  static String homoglyph(String s) {
+    String latin = "aceopxyAEIOPCX";
+    String cyrillic = "асеорхуАЕІОРСХ";
+    for (int i = 0; i < s.length(); i++) {
+      int k = latin.indexOf(s.charAt(i));
+      if (k >= 0) {
+        return s.substring(0, i) + cyrillic.charAt(k) + s.substring(i + 1);
+      }
+    }
+    return "\u0430" + s;
+  }
+
+  /** A short, printable rendering for test names and messages. */
+  static String printable(String s) {
+    StringBuilder out = new StringBuilder();
+    for (int i = 0; i < s.length() && out.length() < 60; i++) {
+      char c = s.charAt(i);
+      out.append(c >= 0x20 && c < 0x7F ? String.valueOf(c) : String.format("\\u%04x", (int) c));
+    }
+    return s.length() > 60 ? out + "...(" + s.length() + " chars)" : out.toString();
+  }
+
+  static String abbreviate(String s) {
+    return s.length() > 300 ? s.substring(0, 300) + "..." : s;
+  }
+
+  static void sleep(long millis) {
+    try {
+      Thread.sleep(millis);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new AssertionError(e);
+    }
+  }
+}

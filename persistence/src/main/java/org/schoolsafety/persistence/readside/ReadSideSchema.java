@@ -1,0 +1,58 @@
+package org.schoolsafety.persistence.readside;
+
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.projection.cassandra.javadsl.CassandraProjection;
+import org.apache.pekko.stream.connectors.cassandra.javadsl.CassandraSession;
+
+/**
+ * The read side's query tables (CQL also in {@code schema/read-side.cql} for production).
+ * Rows are keyed so that every write is an idempotent upsert: replays after a projection
+ * restart cannot duplicate anything.
+ */
+public final class ReadSideSchema {
+
+  private ReadSideSchema() {}
+
+  static List<String> statements(String ks) {
+    return List.of(
+        "CREATE TABLE IF NOT EXISTS " + ks + ".incidents_by_region_day ("
+            + "region_prefix text, day date, reported_at timestamp, incident_id text, "
+            + "school_id text, school_name text, region_code text, type text, level text, mode text, "
+            + "status text, updated_at timestamp, notified int, acknowledged int, escalated int, unanswered int, "
+            + "PRIMARY KEY ((region_prefix, day), reported_at, incident_id)) "
+            + "WITH CLUSTERING ORDER BY (reported_at DESC, incident_id ASC)",
+        "CREATE TABLE IF NOT EXISTS " + ks + ".open_incidents_by_region ("
+            + "region_prefix text, reported_at timestamp, incident_id text, "
+            + "school_id text, school_name text, region_code text, type text, level text, mode text, "
+            + "status text, updated_at timestamp, notified int, acknowledged int, escalated int, unanswered int, "
+            + "PRIMARY KEY ((region_prefix), reported_at, incident_id)) "
+            + "WITH CLUSTERING ORDER BY (reported_at DESC, incident_id ASC)",
+        "CREATE TABLE IF NOT EXISTS " + ks + ".dispatches_by_agency ("
+            + "agency_id text, notified_at timestamp, incident_id text, school_id text, school_name text, "
+            + "region_code text, type text, level text, mode text, incident_status text, state text, "
+            + "deadline timestamp, ack_at timestamp, "
+            + "PRIMARY KEY ((agency_id), notified_at, incident_id)) "
+            + "WITH CLUSTERING ORDER BY (notified_at DESC, incident_id ASC)",
+        "CREATE TABLE IF NOT EXISTS " + ks + ".schools_by_province ("
+            + "province text, school_id text, name text, region_code text, type text, "
+            + "lat double, lon double, posture text, open_incidents int, "
+            + "PRIMARY KEY ((province), school_id))");
+  }
+
+  /** Dev and tests: keyspace, query tables and the projections' offset tables. */
+  public static void create(ActorSystem<?> system, CassandraSession session, String keyspace) {
+    try {
+      session.executeDDL("CREATE KEYSPACE IF NOT EXISTS " + keyspace
+              + " WITH replication = {'class': 'SimpleStrategy', 'replication_factor': 1}")
+          .toCompletableFuture().get(60, TimeUnit.SECONDS);
+      for (String ddl : statements(keyspace)) {
+        session.executeDDL(ddl).toCompletableFuture().get(60, TimeUnit.SECONDS);
+      }
+      CassandraProjection.createTablesIfNotExists(system).toCompletableFuture().get(60, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      throw new IllegalStateException("cannot create the read-side tables in " + keyspace + ": " + e, e);
+    }
+  }
+}
