@@ -7,7 +7,7 @@
 
 import { createApi, ApiError } from './api.js';
 import {
-  takeTokenFromFragment, storedToken, storeToken, forgetToken, decodeClaims, secondsLeft,
+  takeTokenFromFragment, storedToken, storeToken, forgetToken, forgetSession, decodeClaims, secondsLeft,
   homeRegion, describeRole,
 } from './auth.js';
 import { h, $ } from './dom.js';
@@ -23,6 +23,15 @@ const MODES = ['ACTUAL', 'EXERCISE', 'ALL'];
 const FEED_SIZE = 40;
 const REFRESH_MS = 60000;
 const LIST_LAG_MS = 30000;
+/** After a (re)start the list is read again this much later, once the read model caught up. */
+const SETTLE_MS = 10000;
+/**
+ * A new stream starts this many events before the last one this tab saw in the province: the
+ * list comes from a read model that may trail the live feed by a few seconds, and the replay
+ * closes that gap (events carry the incident's whole state, so replaying is harmless).
+ */
+const REPLAY_EVENTS = 200;
+const SEQ_KEY = 'schoolSafetyHub.lastSeq.';
 
 const state = {
   token: null,
@@ -35,6 +44,7 @@ const state = {
   selectedId: null,
   detail: null,
   lastSeq: 0,
+  replayUpTo: 0,
   feed: [],
   connection: { state: 'idle' },
   lastTraffic: 0,
@@ -113,7 +123,7 @@ function signOut(message = 'Signed out.') {
   stream = null;
   clearTimeout(expiryTimer);
   clearInterval(refreshTimer);
-  forgetToken();
+  forgetSession();
   state.token = null;
   state.claims = null;
   resetView();
@@ -179,6 +189,7 @@ function resetView() {
   state.selectedId = null;
   state.detail = null;
   state.lastSeq = 0;
+  state.replayUpTo = 0;
   state.feed = [];
   state.errors = new Map();
   state.seen = new Set();
@@ -208,6 +219,8 @@ function restart() {
   loadSchools();
   openStream();
   refreshTimer = setInterval(() => { loadIncidents(); loadSchools(); }, REFRESH_MS);
+  const gen = generation;
+  setTimeout(() => { if (gen === generation) loadIncidents(); }, SETTLE_MS);
 }
 
 function query() {
@@ -291,9 +304,12 @@ async function loadReportedAt(id) {
 
 function openStream() {
   const gen = generation;
+  const seen = Number(sessionStorage.getItem(SEQ_KEY + state.region.slice(0, 2))) || 0;
+  state.replayUpTo = seen;
   stream = new LiveStream({
     url: '/api/v1/stream/incidents?' + query(),
     token: state.token,
+    lastEventId: seen > 0 ? String(Math.max(0, seen - REPLAY_EVENTS)) : '',
     onState: s => {
       if (gen !== generation) return;
       state.connection = s;
@@ -314,8 +330,11 @@ function openStream() {
     onConnected: ({ resumedFrom }) => {
       if (gen !== generation) return;
       state.lastTraffic = Date.now();
-      // After a gap the list is the truth; Last-Event-ID replays what the hub still has.
-      if (resumedFrom) loadIncidents();
+      // After a gap, Last-Event-ID replays what was missed; the list is read again to be sure.
+      if (resumedFrom && state.lastSeq > 0) {
+        loadIncidents();
+        setTimeout(() => { if (gen === generation) loadIncidents(); }, SETTLE_MS);
+      }
     },
     onHeartbeat: () => {
       state.lastTraffic = Date.now();
@@ -351,12 +370,25 @@ function applyEvent(id, e) {
   if (Number.isFinite(seq) && seq > 0) {
     if (seq <= state.lastSeq) return; // already applied (a replay after reconnecting)
     state.lastSeq = seq;
+    const key = SEQ_KEY + state.region.slice(0, 2);
+    if (seq > (Number(sessionStorage.getItem(key)) || 0)) sessionStorage.setItem(key, String(seq));
   }
   if (!e.incidentId) return;
   if (state.mode !== 'ALL' && e.mode && e.mode !== state.mode) return;
   if (e.regionCode && !e.regionCode.startsWith(state.region)) return;
+  // Replayed events (seen before, in this tab) update the board but are not news.
+  const recent = !(seq <= state.replayUpTo);
+  if (recent) {
+    state.feed.unshift({ ...e, seq });
+    state.feed.length = Math.min(state.feed.length, FEED_SIZE);
+  }
 
   const previous = state.incidents.get(e.incidentId);
+  // A replayed event older than what the board shows changes nothing.
+  if (previous && Date.parse(previous.updatedAt) > Date.parse(e.at)) {
+    render();
+    return;
+  }
   const counts = Array.isArray(e.dispatches) ? countDispatches(e.dispatches)
     : previous ? { notified: previous.notified, acknowledged: previous.acknowledged, escalated: previous.escalated, unanswered: previous.unanswered }
       : countDispatches([]);
@@ -377,15 +409,12 @@ function applyEvent(id, e) {
   };
   if (OPEN_STATUSES.includes(entry.status)) {
     state.incidents.set(e.incidentId, entry);
-    state.flash.set(e.incidentId, Date.now() + 2500);
+    if (recent) state.flash.set(e.incidentId, Date.now() + 2500);
     if (!entry.reportedAt) loadReportedAt(e.incidentId);
   } else {
     state.incidents.delete(e.incidentId);
     state.ended.set(e.incidentId, e.at);
   }
-
-  state.feed.unshift({ ...e, seq });
-  state.feed.length = Math.min(state.feed.length, FEED_SIZE);
 
   if (e.incidentId === state.selectedId) {
     patchDetail(e);
@@ -543,12 +572,18 @@ function fillCard(el, i, now) {
     h('div', { class: 'meta' },
       h('span', { class: ['status', 'st-' + String(i.status || '').toLowerCase()] }, i.status || '–'),
       h('span', { class: 'region' }, i.regionCode || ''),
-      h('span', { class: 'incident-id' }, i.incidentId)),
+      h('span', { class: 'incident-id', title: i.incidentId }, shortId(i.incidentId))),
     h('div', { class: 'chips' },
       chip('notified', 'awaiting', i.notified),
       chip('acknowledged', 'ack', i.acknowledged),
       chip('escalated', 'escalated', i.escalated),
       chip('unanswered', 'unanswered', i.unanswered)));
+}
+
+/** inc-853242c9-4b9e-… → inc-853242c9: enough to tell cards apart and to read out loud. */
+function shortId(id) {
+  const m = /^(inc-[0-9a-f]{8})-[0-9a-f-]{27}$/i.exec(id || '');
+  return m ? m[1] : id;
 }
 
 function renderBoard(incidents) {

@@ -1,7 +1,8 @@
 // The duty officer's bearer token: taken from the URL fragment (#token=…, which never reaches
 // the server) or pasted into the sign-in form, kept in this tab's sessionStorage only.
 
-const KEY = 'schoolSafetyHub.token';
+const PREFIX = 'schoolSafetyHub.';
+const KEY = PREFIX + 'token';
 
 /** Moves a token from the URL fragment into sessionStorage and clears it from the address bar. */
 export function takeTokenFromFragment() {
@@ -28,6 +29,13 @@ export function storeToken(token) {
 
 export function forgetToken() {
   sessionStorage.removeItem(KEY);
+}
+
+/** Signing out: the token and everything else the console kept in this tab. */
+export function forgetSession() {
+  for (const key of Object.keys(sessionStorage)) {
+    if (key.startsWith(PREFIX)) sessionStorage.removeItem(key);
+  }
 }
 
 function base64UrlDecode(part) {

@@ -292,7 +292,7 @@ class ConsoleBrowserTest {
       driver.findElement(By.id("sign-out")).click();
       waitUntil("the sign-in form", ExpectedConditions.visibilityOfElementLocated(By.id("login-form")));
       assertThat(((JavascriptExecutor) driver).executeScript("return sessionStorage.length")).isEqualTo(0L);
-      driver.navigate().refresh();
+      driver.get(base + "/console/");
       waitUntil("the sign-in form after a reload", ExpectedConditions.visibilityOfElementLocated(By.id("login-form")));
 
       driver.findElement(By.id("login-token")).sendKeys("not-a-token");
@@ -399,8 +399,12 @@ class ConsoleBrowserTest {
     try {
       String banners = driver.findElements(By.cssSelector("#banners .banner")).stream()
           .map(WebElement::getText).collect(Collectors.joining(" | "));
+      var list = anonymous.as(Role.COMMAND_CENTER, "65").get("/api/v1/incidents?region=65&mode=ALL&status=open&limit=100");
+      String listed = list.status() != 200 ? "HTTP " + list.status() : list.body().get("incidents").findValuesAsText("incidentId")
+          + " " + list.body().get("incidents").findValuesAsText("mode");
       return "connection=" + driver.findElement(By.id("connection")).getText()
-          + ", banners=[" + banners + "], cards=" + driver.findElements(By.cssSelector("#board .card")).size();
+          + ", banners=[" + banners + "], cards=" + driver.findElements(By.cssSelector("#board .card")).size()
+          + ", url=" + driver.getCurrentUrl() + "; the hub lists for region 65: " + listed;
     } catch (RuntimeException e) {
       return "(unreadable: " + e + ")";
     }
