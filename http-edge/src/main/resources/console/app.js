@@ -673,6 +673,13 @@ function dispatchRow(d, now) {
     timing);
 }
 
+/** What needs attention first: unanswered, then waiting (soonest deadline first), then done. */
+function sortDispatches(dispatches) {
+  const rank = { UNANSWERED: 0, NOTIFIED: 1, ACKNOWLEDGED: 2, ESCALATED: 3 };
+  return [...dispatches].sort((a, b) => (rank[a.state] ?? 4) - (rank[b.state] ?? 4)
+    || (Date.parse(a.deadline) || 0) - (Date.parse(b.deadline) || 0));
+}
+
 function countdownText(deadline, now) {
   const left = Date.parse(deadline) - now;
   return left >= 0 ? 'escalates in ' + duration(left) : 'overdue ' + duration(-left);
@@ -724,7 +731,7 @@ function renderDetail() {
       'No agency covers: ' + d.uncoveredKinds.map(humanize).join(', ')) : null,
     h('h3', {}, 'Dispatches'),
     h('ul', { class: 'dispatches' }, (d.dispatches || []).length
-      ? d.dispatches.map(x => dispatchRow(x, now)) : h('li', { class: 'muted' }, 'No agency notified yet')),
+      ? sortDispatches(d.dispatches).map(x => dispatchRow(x, now)) : h('li', { class: 'muted' }, 'No agency notified yet')),
     h('h3', {}, 'Timeline'),
     h('ol', { class: 'timeline' }, [...(d.timeline || [])].reverse().map(t =>
       h('li', { class: 'tl-' + t.event },
