@@ -17,6 +17,7 @@ import org.apache.pekko.http.javadsl.ServerBinding;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import org.schoolsafety.edge.api.AgencyRoutes;
 import org.schoolsafety.edge.api.StreamRoutes;
+import org.schoolsafety.edge.api.DrillRoutes;
 import org.schoolsafety.edge.stream.LiveLog;
 import org.schoolsafety.edge.stream.StreamLimits;
 import org.schoolsafety.hub.feed.IncidentFeed;
@@ -138,7 +139,8 @@ public final class HubNode implements AutoCloseable {
         new LiveLog(system, config.getInt("hub.http.streams.buffer")), streams,
         config.getDuration("hub.http.streams.heartbeat"), context.askTimeout(), context.clock());
     var routes = new HubRoutes(
-        List.of(new SchoolRoutes(api), new AgencyRoutes(api), new IncidentRoutes(api), new StreamRoutes(api)),
+        List.of(new SchoolRoutes(api), new AgencyRoutes(api), new IncidentRoutes(api), new StreamRoutes(api),
+            new DrillRoutes(api)),
         new HealthRoutes(() -> readiness(system, storage)),
         new Authentication(new TokenVerifier(AuthSettings.fromConfig(config)), RateLimits.fromConfig(config)),
         new Cors(config.getStringList("hub.http.cors.allowed-origins")));

@@ -19,7 +19,8 @@ import java.util.stream.Stream;
 /** A real Server-Sent Events client over java.net.http, as a command center would run one. */
 final class SseClient implements AutoCloseable {
 
-  record Event(long id, String type, JsonNode data) {}
+  /** {@code receivedNanos}: System.nanoTime() when the event had arrived whole. */
+  record Event(long id, String type, JsonNode data, long receivedNanos) {}
 
   private static final ObjectMapper JSON = new ObjectMapper();
   private final BlockingQueue<Event> events = new LinkedBlockingQueue<>();
@@ -52,7 +53,7 @@ final class SseClient implements AutoCloseable {
       for (String line : (Iterable<String>) body::iterator) {
         if (line.isEmpty()) {
           if (data.length() > 0) {
-            events.add(new Event(id, type, JSON.readTree(data.toString())));
+            events.add(new Event(id, type, JSON.readTree(data.toString()), System.nanoTime()));
           }
           type = "message";
           data.setLength(0);

@@ -92,8 +92,13 @@ public final class IncidentRoutes extends RouteSupport {
         throw Params.invalid("from", "must be on or before 'to' and at most " + MAX_DAYS + " days before it");
       }
       int limit = Params.limit(Optional.ofNullable(params.get("limit")), 50, 200);
+      String drillId = params.get("drillId");
+      if (drillId != null && !Fields.ID.matcher(drillId).matches()) {
+        throw Params.invalid("drillId", "must be a drill id");
+      }
       var filter = new IncidentQueries.IncidentFilter(region, statuses, openOnly, level == null ? null : level.name(),
-          modes.stream().map(Enum::name).collect(java.util.stream.Collectors.toSet()), from, to, limit, params.get("cursor"));
+          modes.stream().map(Enum::name).collect(java.util.stream.Collectors.toSet()), drillId, from, to, limit,
+          params.get("cursor"));
       CompletionStage<IncidentQueries.Page<IncidentSummary>> page;
       try {
         page = api.queries().incidents(filter);

@@ -10,6 +10,7 @@ import org.apache.pekko.http.javadsl.model.StatusCodes;
 import org.apache.pekko.http.javadsl.model.headers.Location;
 import org.apache.pekko.http.javadsl.server.Route;
 import org.apache.pekko.pattern.StatusReply;
+import org.schoolsafety.edge.api.dto.DrillRequest;
 import org.schoolsafety.edge.api.dto.SchoolRequest;
 import org.schoolsafety.edge.api.dto.SchoolView;
 import org.schoolsafety.edge.auth.Principal;
@@ -33,7 +34,11 @@ public final class SchoolRoutes extends RouteSupport {
             post(() -> authorize(api.policy().registerSchool(principal), principal,
                 "register schools", "", () -> jsonBody(SchoolRequest.class, body -> register(principal, body)))),
             get(() -> parameterMap(params -> list(principal, params))))),
-        path(segment(), schoolId -> get(() -> fetch(principal, schoolId)))));
+        pathPrefix(segment(), schoolId -> concat(
+            pathEnd(() -> get(() -> fetch(principal, schoolId))),
+            path("drills", () -> concat(
+                get(() -> drills(principal, schoolId)),
+                post(() -> jsonBody(DrillRequest.class, body -> recordDrill(principal, schoolId, body)))))))));
   }
 
   private Route register(Principal principal, SchoolRequest request) {
@@ -67,6 +72,29 @@ public final class SchoolRoutes extends RouteSupport {
         state -> onReply(callerAgency(principal), agency -> authorize(
             api.policy().readSchool(principal, state.profile(), agency), principal,
             "read school " + schoolId, notFound, () -> complete(ok(SchoolView.of(state))))));
+  }
+
+  private Route drills(Principal principal, String schoolId) {
+    return registered(schoolId, state -> authorize(api.policy().readDrills(principal, state.profile()), principal,
+        "read the drills of school " + schoolId, "", () -> complete(ok(java.util.Map.of(
+            "schoolId", schoolId, "drills", state.drills(), "evacuationMonths", state.evacuationMonths())))));
+  }
+
+  private Route recordDrill(Principal principal, String schoolId, DrillRequest body) {
+    var drill = body.check(api.clock());
+    return registered(schoolId, state -> authorize(api.policy().recordDrill(principal, state.profile()), principal,
+        "record drills for school " + schoolId, "", () -> respond(
+            school(schoolId).askWithStatus(
+                (ActorRef<StatusReply<School.State>> r) -> new School.RecordDrill(drill, principal.id(), r),
+                api.askTimeout()),
+            after -> json(StatusCodes.CREATED, java.util.Map.of("schoolId", schoolId, "drill", drill)))));
+  }
+
+  private Route registered(String schoolId, java.util.function.Function<School.State, Route> inner) {
+    if (!Fields.ID.matcher(schoolId).matches()) {
+      return complete(Problems.of(StatusCodes.NOT_FOUND, "no school with id '" + Ids.printable(schoolId) + "'"));
+    }
+    return onReply(school(schoolId).askWithStatus(School.Get::new, api.askTimeout()), inner);
   }
 
   /** An agency's own profile tells which schools are in its jurisdiction. */

@@ -14,7 +14,7 @@ final class StreamViews {
 
   record IncidentEventView(
       long seq, String incidentId, String event, Instant at, String by, String detail, String schoolId,
-      String schoolName, String regionCode, String type, String level, String mode, String status,
+      String schoolName, String regionCode, String type, String level, String mode, String drillId, String status,
       List<DispatchView> dispatches) {}
 
   record DispatchView(
@@ -25,7 +25,7 @@ final class StreamViews {
   static IncidentEventView of(FeedEntry e) {
     FeedItem i = e.item();
     return new IncidentEventView(e.seq(), i.incidentId(), i.event(), i.at(), i.by(), i.detail(), i.schoolId(),
-        i.schoolName(), i.regionCode(), i.type().name(), i.level().name(), i.mode().name(), i.status().name(),
+        i.schoolName(), i.regionCode(), i.type().name(), i.level().name(), i.mode().name(), i.drillId(), i.status().name(),
         i.dispatches().stream().map(d -> new DispatchView(d.agencyId(), d.agencyName(), d.kind().name(),
             d.tier().name(), d.state().name(), d.deadline(), d.ackAt())).toList());
   }

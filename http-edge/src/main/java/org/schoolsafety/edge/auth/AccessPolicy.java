@@ -72,6 +72,15 @@ public final class AccessPolicy {
     return allowIf(p.is(Role.OPERATOR) || (p.is(Role.COMMAND_CENTER) && regionPrefix.startsWith(p.subject())));
   }
 
+  /** A school's drill log: operators (they run drills) and the school's own staff record. */
+  public Decision recordDrill(Principal p, SchoolProfile school) {
+    return allowIf(p.is(Role.OPERATOR) || (p.is(Role.SCHOOL_STAFF) && p.speaksForSchool(school.schoolId())));
+  }
+
+  public Decision readDrills(Principal p, SchoolProfile school) {
+    return allowIf(p.is(Role.OPERATOR) || p.speaksForSchool(school.schoolId()) || p.watches(school.region().value()));
+  }
+
   // --- incidents ------------------------------------------------------------------------
 
   public Decision report(Principal p, SchoolProfile school, Mode mode) {

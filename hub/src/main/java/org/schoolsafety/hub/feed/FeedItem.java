@@ -30,7 +30,8 @@ public record FeedItem(
     Level level,
     Mode mode,
     Status status,
-    List<DispatchSummary> dispatches)
+    List<DispatchSummary> dispatches,
+    String drillId)
     implements CborSerializable {
 
   public record DispatchSummary(

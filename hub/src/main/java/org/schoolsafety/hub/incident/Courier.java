@@ -89,7 +89,7 @@ final class Courier {
       // Every event adds exactly one timeline entry: entry i is journal sequence number i + 1.
       items.add(new FeedItem(state.incidentId(), i + 1, entry.event(), entry.at(), entry.by(), entry.detail(),
           n.school().schoolId(), n.school().name(), n.school().region().value(), n.type(), state.level(),
-          n.mode(), state.status(), dispatches));
+          n.mode(), state.status(), dispatches, n.drillId()));
     }
     return items;
   }

@@ -267,7 +267,7 @@ public final class Incident
       return Effect().noReply();
     }
     Instant now = now();
-    Instant deadline = now.plus(settings.deadlines().forLevel(state.level()));
+    Instant deadline = now.plus(ackDeadline(state));
     var dispatches = new ArrayList<Dispatch>();
     var standby = new EnumMap<AgencyKind, List<AgencyProfile>>(AgencyKind.class);
     var uncovered = EnumSet.noneOf(AgencyKind.class);
@@ -305,7 +305,7 @@ public final class Incident
     for (Dispatch overdue : state.overdue(now)) {
       var next = state.nextTierFor(overdue.agency().kind());
       if (next.isPresent()) {
-        Dispatch to = Dispatch.notify(next.get(), now, now.plus(settings.deadlines().forLevel(state.level())));
+        Dispatch to = Dispatch.notify(next.get(), now, now.plus(ackDeadline(state)));
         events.add(new Escalated(incidentId, overdue.agencyId(), to, now, SYSTEM));
       } else {
         events.add(new WentUnanswered(incidentId, overdue.agencyId(), now, SYSTEM));
@@ -315,6 +315,12 @@ public final class Incident
       return afterwards(state);
     }
     return persistThenNoReply(state, events);
+  }
+
+  /** The acknowledgement deadline for the incident's level, scaled for drills run fast. */
+  private Duration ackDeadline(IncidentState state) {
+    Duration real = settings.deadlines().forLevel(state.level());
+    return Duration.ofNanos(Math.max(1, (long) (real.toNanos() / state.incident().scale())));
   }
 
   private void rearmDeadline(IncidentState state) {

@@ -6,15 +6,31 @@ import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import org.schoolsafety.hub.CborSerializable;
 
-/** What a school, parent or sensor reports to raise an incident. */
+/**
+ * What a school, parent or sensor reports to raise an incident. Drills (mode EXERCISE) carry
+ * their {@code drillId} and may run faster than real time: {@code timeScale} divides the
+ * incident's acknowledgement deadlines (null: real time).
+ */
 public record NewIncident(
     SchoolRef school,
     IncidentType type,
     Level level,
     Mode mode,
     IncidentReport initial,
-    String clientRef)
+    String clientRef,
+    String drillId,
+    Double timeScale)
     implements CborSerializable {
+
+  public NewIncident(
+      SchoolRef school, IncidentType type, Level level, Mode mode, IncidentReport initial, String clientRef) {
+    this(school, type, level, mode, initial, clientRef, null, null);
+  }
+
+  /** How many times faster than real time this incident's deadlines run. */
+  public double scale() {
+    return timeScale == null ? 1.0 : timeScale;
+  }
 
   /**
    * Identifies the content of the report so that a retry (same clientRef, same content) can be
@@ -29,7 +45,8 @@ public record NewIncident(
             level.name(),
             mode.name(),
             String.valueOf(initial.occurredAt()),
-            String.valueOf(initial.summary()));
+            String.valueOf(initial.summary()),
+            String.valueOf(drillId));
     try {
       byte[] digest =
           MessageDigest.getInstance("SHA-256").digest(content.getBytes(StandardCharsets.UTF_8));

@@ -39,6 +39,10 @@ public final class School
 
   public record Get(ActorRef<StatusReply<State>> replyTo) implements Command {}
 
+  /** Record a drill the school held; repeating the same drill id with the same record is a no-op. */
+  public record RecordDrill(DrillRecord drill, String by, ActorRef<StatusReply<State>> replyTo)
+      implements Command {}
+
   /** Sent by an incident whenever its summary changes; idempotent. */
   public record TrackIncident(IncidentNotice notice, ActorRef<Done> replyTo) implements Command {}
 
@@ -50,15 +54,39 @@ public final class School
 
   public record IncidentTracked(IncidentNotice notice) implements Event {}
 
+  public record DrillRecorded(DrillRecord drill, java.time.Instant at, String by) implements Event {}
+
   // --- state ----------------------------------------------------------------------------
 
-  /** {@code profile} is null until the school is registered. */
+  /** {@code profile} is null until the school is registered; {@code drills} oldest first. */
   public record State(
-      SchoolProfile profile, Posture posture, Map<String, IncidentNotice> openIncidents)
+      SchoolProfile profile, Posture posture, Map<String, IncidentNotice> openIncidents,
+      List<DrillRecord> drills)
       implements CborSerializable {
 
+    public State {
+      drills = drills == null ? List.of() : drills;
+    }
+
     static State empty() {
-      return new State(null, Posture.NORMAL, Map.of());
+      return new State(null, Posture.NORMAL, Map.of(), List.of());
+    }
+
+    public java.util.Optional<DrillRecord> drill(String drillId) {
+      return drills.stream().filter(d -> d.drillId().equals(drillId)).findFirst();
+    }
+
+    /** Months ("2026-11") in which the school held an evacuation drill. */
+    public java.util.Set<String> evacuationMonths() {
+      return drills.stream().filter(d -> d.type() == DrillType.EVACUATION)
+          .map(d -> d.date().toString().substring(0, 7))
+          .collect(java.util.stream.Collectors.toCollection(java.util.TreeSet::new));
+    }
+
+    State withDrill(DrillRecord drill) {
+      var next = new java.util.ArrayList<>(drills);
+      next.add(drill);
+      return new State(profile, posture, openIncidents, List.copyOf(next));
     }
 
     public boolean isRegistered() {
@@ -81,7 +109,7 @@ public final class School
       } else {
         next.put(notice.incidentId(), notice);
       }
-      return new State(profile, posture, Map.copyOf(next));
+      return new State(profile, posture, Map.copyOf(next), drills);
     }
   }
 
@@ -130,6 +158,7 @@ public final class School
         .onCommand(Register.class, this::onRegister)
         .onCommand(Get.class, this::onGet)
         .onCommand(TrackIncident.class, this::onTrackIncident)
+        .onCommand(RecordDrill.class, this::onRecordDrill)
         .build();
   }
 
@@ -163,6 +192,23 @@ public final class School
     return Effect().reply(cmd.replyTo(), StatusReply.success(state));
   }
 
+  private ReplyEffect<Event, State> onRecordDrill(State state, RecordDrill cmd) {
+    if (!state.isRegistered()) {
+      return Effect().reply(cmd.replyTo(),
+          StatusReply.error(new Rejection.NotFound("no school with id '" + schoolId + "'")));
+    }
+    var known = state.drill(cmd.drill().drillId());
+    if (known.isPresent()) {
+      return known.get().equals(cmd.drill())
+          ? Effect().reply(cmd.replyTo(), StatusReply.success(state))
+          : Effect().reply(cmd.replyTo(), StatusReply.error(new Rejection.Conflict(
+              "drill '" + cmd.drill().drillId() + "' is already recorded for school '" + schoolId + "' differently")));
+    }
+    return Effect()
+        .persist(new DrillRecorded(cmd.drill(), clock.instant(), cmd.by()))
+        .thenReply(cmd.replyTo(), StatusReply::success);
+  }
+
   private ReplyEffect<Event, State> onTrackIncident(State state, TrackIncident cmd) {
     IncidentNotice known = state.openIncidents().get(cmd.notice().incidentId());
     boolean unchanged =
@@ -181,8 +227,9 @@ public final class School
         .forAnyState()
         .onEvent(
             Registered.class,
-            (state, evt) -> new State(evt.profile(), state.posture(), state.openIncidents()))
+            (state, evt) -> new State(evt.profile(), state.posture(), state.openIncidents(), state.drills()))
         .onEvent(IncidentTracked.class, (state, evt) -> state.track(evt.notice()))
+        .onEvent(DrillRecorded.class, (state, evt) -> state.withDrill(evt.drill()))
         .build();
   }
 }

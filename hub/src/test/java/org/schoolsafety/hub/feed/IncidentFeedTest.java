@@ -45,7 +45,7 @@ class IncidentFeedTest {
 
   private FeedItem item(String incident, long seq, Status status) {
     return new FeedItem(incident, seq, "reported", clock.instant(), "school-staff:s", "detail", "s", "School",
-        "650102", IncidentType.FIRE, Level.III, Mode.ACTUAL, status, List.of());
+        "650102", IncidentType.FIRE, Level.III, Mode.ACTUAL, status, List.of(), null);
   }
 
   @Test

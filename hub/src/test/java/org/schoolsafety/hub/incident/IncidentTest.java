@@ -223,6 +223,20 @@ class IncidentTest {
   }
 
   @Test
+  void aDrillRunFasterThanRealTimeScalesItsDeadlines() {
+    var initial = new IncidentReport(ReportKind.INITIAL, null, null, clock.instant(), "drill: fire in lab", Casualties.NONE,
+        null, null, new Reporter("Drill Runner", "operator", null), null, null);
+    var drill = new NewIncident(URUMQI_SCHOOL, IncidentType.FIRE, Level.I, Mode.EXERCISE, initial, "drill-ref", "drill-7", 60.0);
+    incident.<StatusReply<Accepted>>runCommand(r -> new Report(drill, "operator:drills", r));
+    awaitStatus(Status.DISPATCHED);
+    // Level I allows 2 minutes; sixty times faster that is 2 seconds.
+    assertThat(dispatch("fire-650102").deadline()).isEqualTo(clock.instant().plusSeconds(2));
+    passTime(Duration.ofSeconds(2));
+    eventually(() -> assertThat(dispatch("fire-650102").state()).isEqualTo(DispatchState.ESCALATED));
+    assertThat(incident.getState().incident().drillId()).isEqualTo("drill-7");
+  }
+
+  @Test
   void deadlinesAreReArmedAfterRestart() {
     report(URUMQI_SCHOOL, IncidentType.FIRE, Level.I, "ref-7");
     awaitStatus(Status.DISPATCHED);

@@ -68,6 +68,25 @@ class SchoolTest {
   }
 
   @Test
+  void recordsDrillsOnceAndKnowsTheMonthsWithAnEvacuationDrill() {
+    register(profile("No. 1 Primary"));
+    var evacuation = new DrillRecord("drill-1", DrillType.EVACUATION, java.time.LocalDate.parse("2026-11-03"), 12, 850, 190);
+    var result = school.<StatusReply<School.State>>runCommand(r -> new School.RecordDrill(evacuation, "operator:test", r));
+    assertThat(result.event()).isEqualTo(new School.DrillRecorded(evacuation, clock.instant(), "operator:test"));
+    var lockdown = new DrillRecord("drill-2", DrillType.LOCKDOWN, java.time.LocalDate.parse("2026-10-20"), 8, 800, null);
+    school.<StatusReply<School.State>>runCommand(r -> new School.RecordDrill(lockdown, "operator:test", r));
+    assertThat(school.getState().evacuationMonths()).containsExactly("2026-11");
+
+    var again = school.<StatusReply<School.State>>runCommand(r -> new School.RecordDrill(evacuation, "operator:test", r));
+    assertThat(again.hasNoEvents()).isTrue();
+    var changed = new DrillRecord("drill-1", DrillType.EVACUATION, java.time.LocalDate.parse("2026-11-03"), 20, 850, 190);
+    var conflict = school.<StatusReply<School.State>>runCommand(r -> new School.RecordDrill(changed, "operator:test", r));
+    assertThat(conflict.reply().getError()).isInstanceOf(Rejection.Conflict.class);
+    school.restart();
+    assertThat(school.getState().drills()).containsExactly(evacuation, lockdown);
+  }
+
+  @Test
   void unknownSchoolIsNotFound() {
     var result = school.<StatusReply<School.State>>runCommand(School.Get::new);
     assertThat(result.reply().getError()).isInstanceOf(Rejection.NotFound.class).hasMessageContaining(schoolId);

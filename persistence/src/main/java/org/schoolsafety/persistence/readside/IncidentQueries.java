@@ -35,7 +35,7 @@ public final class IncidentQueries {
   /** What to list: region prefix, optional filters (null = any), days, page size and cursor. */
   public record IncidentFilter(
       String regionPrefix, Set<String> statuses, boolean openOnly, String level, Set<String> modes,
-      LocalDate from, LocalDate to, int limit, String cursor) {}
+      String drillId, LocalDate from, LocalDate to, int limit, String cursor) {}
 
   public record Page<T>(List<T> items, String next) {}
 
@@ -71,7 +71,8 @@ public final class IncidentQueries {
     Predicate<IncidentSummary> wanted = s ->
         (filter.statuses() == null || filter.statuses().contains(s.status()))
             && (filter.level() == null || filter.level().equals(s.level()))
-            && (filter.modes() == null || filter.modes().contains(s.mode()));
+            && (filter.modes() == null || filter.modes().contains(s.mode()))
+            && (filter.drillId() == null || filter.drillId().equals(s.drillId()));
     int scanBudget = filter.limit() * SCAN_FACTOR;
     var found = new ArrayList<IncidentSummary>();
     if (filter.openOnly()) {
@@ -140,7 +141,7 @@ public final class IncidentQueries {
     return new IncidentSummary(r.getString("incident_id"), r.getString("school_id"), r.getString("school_name"),
         r.getString("region_code"), r.getString("type"), r.getString("level"), r.getString("mode"),
         r.getString("status"), r.getInstant("reported_at"), r.getInstant("updated_at"), r.getInt("notified"),
-        r.getInt("acknowledged"), r.getInt("escalated"), r.getInt("unanswered"));
+        r.getInt("acknowledged"), r.getInt("escalated"), r.getInt("unanswered"), r.getString("drill_id"));
   }
 
   /** Schools of a region (any prefix), by id, from the province's partition. */
@@ -157,7 +158,7 @@ public final class IncidentQueries {
         if (r.getString("region_code").startsWith(regionPrefix)) {
           schools.add(new SchoolSummary(r.getString("school_id"), r.getString("name"), r.getString("region_code"),
               r.getString("type"), r.getDouble("lat"), r.getDouble("lon"), r.getString("posture"),
-              r.getInt("open_incidents")));
+              r.getInt("open_incidents"), r.getSet("evacuation_months", String.class)));
           if (schools.size() == limit) {
             return new Page<>(schools, r.getString("school_id"));
           }

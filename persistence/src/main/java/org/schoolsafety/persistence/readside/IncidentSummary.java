@@ -19,7 +19,8 @@ public record IncidentSummary(
     int notified,
     int acknowledged,
     int escalated,
-    int unanswered) {
+    int unanswered,
+    String drillId) {
 
   static IncidentSummary of(IncidentState s) {
     var n = s.incident();
@@ -28,7 +29,7 @@ public record IncidentSummary(
         n.school().region().value(), n.type().name(), s.level().name(), n.mode().name(),
         s.status().name(), s.reportedAt(), updated,
         count(s, DispatchState.NOTIFIED), count(s, DispatchState.ACKNOWLEDGED),
-        count(s, DispatchState.ESCALATED), count(s, DispatchState.UNANSWERED));
+        count(s, DispatchState.ESCALATED), count(s, DispatchState.UNANSWERED), n.drillId());
   }
 
   private static int count(IncidentState s, DispatchState state) {

@@ -23,7 +23,7 @@ import org.schoolsafety.hub.incident.IncidentState;
 final class IncidentSummaryWriter extends Handler<EventEnvelope<IncidentEvent>> {
 
   private static final String COLUMNS = "school_id, school_name, region_code, type, level, mode, status, "
-      + "updated_at, notified, acknowledged, escalated, unanswered";
+      + "updated_at, notified, acknowledged, escalated, unanswered, drill_id";
 
   private final CassandraSession session;
   private final String ks;
@@ -47,16 +47,16 @@ final class IncidentSummaryWriter extends Handler<EventEnvelope<IncidentEvent>> 
     var writes = new ArrayList<CompletionStage<Done>>();
     for (String prefix : List.of(region.substring(0, 2), region.substring(0, 4), region)) {
       writes.add(upsert("INSERT INTO " + ks + ".incidents_by_region_day (region_prefix, day, reported_at, incident_id, "
-          + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+          + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
           prefix, s.reportedAt().atZone(ZoneOffset.UTC).toLocalDate(), s.reportedAt(), s.incidentId(),
           s.schoolId(), s.schoolName(), s.regionCode(), s.type(), s.level(), s.mode(), s.status(), s.updatedAt(),
-          s.notified(), s.acknowledged(), s.escalated(), s.unanswered()));
+          s.notified(), s.acknowledged(), s.escalated(), s.unanswered(), s.drillId()));
       if (state.status().isActive()) {
         writes.add(upsert("INSERT INTO " + ks + ".open_incidents_by_region (region_prefix, reported_at, incident_id, "
-            + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             prefix, s.reportedAt(), s.incidentId(),
             s.schoolId(), s.schoolName(), s.regionCode(), s.type(), s.level(), s.mode(), s.status(), s.updatedAt(),
-            s.notified(), s.acknowledged(), s.escalated(), s.unanswered()));
+            s.notified(), s.acknowledged(), s.escalated(), s.unanswered(), s.drillId()));
       } else {
         writes.add(upsert("DELETE FROM " + ks + ".open_incidents_by_region WHERE region_prefix = ? "
             + "AND reported_at = ? AND incident_id = ?", prefix, s.reportedAt(), s.incidentId()));

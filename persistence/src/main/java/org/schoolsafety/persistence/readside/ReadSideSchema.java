@@ -28,12 +28,14 @@ public final class ReadSideSchema {
             + "region_prefix text, day date, reported_at timestamp, incident_id text, "
             + "school_id text, school_name text, region_code text, type text, level text, mode text, "
             + "status text, updated_at timestamp, notified int, acknowledged int, escalated int, unanswered int, "
+            + "drill_id text, "
             + "PRIMARY KEY ((region_prefix, day), reported_at, incident_id)) "
             + "WITH CLUSTERING ORDER BY (reported_at DESC, incident_id ASC)",
         "CREATE TABLE IF NOT EXISTS " + ks + ".open_incidents_by_region ("
             + "region_prefix text, reported_at timestamp, incident_id text, "
             + "school_id text, school_name text, region_code text, type text, level text, mode text, "
             + "status text, updated_at timestamp, notified int, acknowledged int, escalated int, unanswered int, "
+            + "drill_id text, "
             + "PRIMARY KEY ((region_prefix), reported_at, incident_id)) "
             + "WITH CLUSTERING ORDER BY (reported_at DESC, incident_id ASC)",
         "CREATE TABLE IF NOT EXISTS " + ks + ".dispatches_by_agency ("
@@ -44,20 +46,36 @@ public final class ReadSideSchema {
             + "WITH CLUSTERING ORDER BY (notified_at DESC, incident_id ASC)",
         "CREATE TABLE IF NOT EXISTS " + ks + ".schools_by_province ("
             + "province text, school_id text, name text, region_code text, type text, "
-            + "lat double, lon double, posture text, open_incidents int, "
+            + "lat double, lon double, posture text, open_incidents int, evacuation_months set<text>, "
             + "PRIMARY KEY ((province), school_id))");
+  }
+
+  /** Columns added after the first release: tables created before them get them added. */
+  static List<String> additions(String ks) {
+    return List.of(
+        "ALTER TABLE " + ks + ".incidents_by_region_day ADD drill_id text",
+        "ALTER TABLE " + ks + ".open_incidents_by_region ADD drill_id text",
+        "ALTER TABLE " + ks + ".schools_by_province ADD evacuation_months set<text>");
   }
 
   /** Dev and tests: keyspace, query tables and the projections' offset tables. */
   public static void create(ActorSystem<?> system, CassandraSession session, String keyspace) {
     // Schema changes can outlast the driver's request timeout on a busy or freshly started node;
-    // every statement is idempotent (IF NOT EXISTS), so a timed-out one is simply sent again.
+    // a timed-out statement is simply sent again (CREATE … IF NOT EXISTS is idempotent, and an
+    // ALTER that did go through answers "already exists", which is what the additions expect).
     Instant deadline = Instant.now().plus(Duration.ofSeconds(90));
     try {
       retrying(deadline, () -> session.executeDDL("CREATE KEYSPACE IF NOT EXISTS " + keyspace
           + " WITH replication = {'class': 'SimpleStrategy', 'replication_factor': 1}"));
       for (String ddl : statements(keyspace)) {
         retrying(deadline, () -> session.executeDDL(ddl));
+      }
+      for (String ddl : additions(keyspace)) {
+        try {
+          retrying(deadline, () -> session.executeDDL(ddl));
+        } catch (ExecutionException alreadyThere) {
+          // the column exists (the table was created with it, or a timed-out ALTER did go through)
+        }
       }
       retrying(deadline, () -> CassandraProjection.createTablesIfNotExists(system));
     } catch (Exception e) {

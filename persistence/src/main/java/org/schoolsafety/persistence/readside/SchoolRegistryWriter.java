@@ -30,10 +30,10 @@ final class SchoolRegistryWriter extends Handler<EventEnvelope<School.Event>> {
     return schools.apply(schoolId).thenCompose(state -> {
       SchoolProfile p = state.profile();
       return session.prepare("INSERT INTO " + ks + ".schools_by_province (province, school_id, name, region_code, "
-              + "type, lat, lon, posture, open_incidents) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")
+              + "type, lat, lon, posture, open_incidents, evacuation_months) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
           .thenCompose(stmt -> session.executeWrite(stmt.bind(p.region().province(), p.schoolId(), p.name(),
               p.region().value(), p.type().name(), p.location().lat(), p.location().lon(),
-              state.posture().name(), state.openIncidents().size())));
+              state.posture().name(), state.openIncidents().size(), state.evacuationMonths())));
     });
   }
 }

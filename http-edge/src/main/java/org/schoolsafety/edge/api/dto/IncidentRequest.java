@@ -25,7 +25,9 @@ public record IncidentRequest(
     CasualtiesDto casualties,
     String measures,
     ReporterDto reporter,
-    String clientRef) {
+    String clientRef,
+    String drillId,
+    Double timeScale) {
 
   public record ReporterDto(String name, String role, String phone) {}
 
@@ -34,12 +36,16 @@ public record IncidentRequest(
 
   /** A checked report, waiting only for the school it names. */
   public record Checked(
-      String schoolId, IncidentType type, Level level, Mode mode, IncidentReport initial, String clientRef) {
+      String schoolId, IncidentType type, Level level, Mode mode, IncidentReport initial, String clientRef,
+      String drillId, Double timeScale) {
 
     public NewIncident at(SchoolRef school) {
-      return new NewIncident(school, type, level, mode, initial, clientRef);
+      return new NewIncident(school, type, level, mode, initial, clientRef, drillId, timeScale);
     }
   }
+
+  /** Drills may run up to this many times faster than real time. */
+  static final double MAX_TIME_SCALE = 3600;
 
   /** {@code idempotencyKey} is the header of the same name, an alternative to clientRef. */
   public Checked check(String idempotencyKey, Clock clock) {
@@ -61,10 +67,17 @@ public record IncidentRequest(
               : f.matching("reporter.phone", reporter.phone(), PHONE, "a phone number of digits, spaces, '+', '(', ')' or '-'"));
     }
     String ref = clientRef(f, idempotencyKey);
+    String drill = drillId == null ? null : f.id("drillId", drillId);
+    if (timeScale != null && (timeScale.isNaN() || timeScale < 1 || timeScale > MAX_TIME_SCALE)) {
+      f.error("timeScale", "must be between 1 and " + (int) MAX_TIME_SCALE);
+    }
+    if ((drillId != null || timeScale != null) && incidentMode != Mode.EXERCISE) {
+      f.error(drillId != null ? "drillId" : "timeScale", "is only for drills: mode must be EXERCISE");
+    }
     f.throwIfInvalid();
     var initial = new IncidentReport(ReportKind.INITIAL, null, null, occurred, what,
         figures == null ? Casualties.NONE : figures, taken, incidentLevel, who, null, null);
-    return new Checked(school, incidentType, incidentLevel, incidentMode, initial, ref);
+    return new Checked(school, incidentType, incidentLevel, incidentMode, initial, ref, drill, timeScale);
   }
 
   private String clientRef(Fields f, String idempotencyKey) {

@@ -19,6 +19,8 @@ public record IncidentView(
     String type,
     String level,
     String mode,
+    String drillId,
+    Double timeScale,
     String status,
     String clientRef,
     Instant reportedAt,
@@ -80,7 +82,7 @@ public record IncidentView(
     NewIncident n = s.incident();
     return new IncidentView(
         s.incidentId(), n.school().schoolId(), n.school().name(), n.school().region().value(),
-        n.type().name(), s.level().name(), n.mode().name(), s.status().name(), n.clientRef(),
+        n.type().name(), s.level().name(), n.mode().name(), n.drillId(), n.timeScale(), s.status().name(), n.clientRef(),
         s.reportedAt(), n.initial().occurredAt(), s.casualties(),
         s.reports().stream().map(r -> ReportView.of(r, contacts)).toList(),
         s.dispatches().stream().map(DispatchView::of).toList(),
