@@ -108,7 +108,8 @@ function signIn(token) {
   const home = homeRegion(claims);
   // A region in the URL (a bookmarked wall screen) wins if this token may watch it.
   state.region = region && REGION_PATTERN.test(region) && region.startsWith(home) ? region : home;
-  state.mode = MODES.includes(mode) ? mode : 'ALL';
+  // Operators see drills only (docs/SECURITY.md); everyone else starts with everything.
+  state.mode = MODES.includes(mode) ? mode : claims.role === 'OPERATOR' ? 'EXERCISE' : 'ALL';
   $('#login').hidden = true;
   $('#app').hidden = false;
   syncFilterInputs();
