@@ -60,9 +60,9 @@ public final class ReadSideSchema {
 
   /** Dev and tests: keyspace, query tables and the projections' offset tables. */
   public static void create(ActorSystem<?> system, CassandraSession session, String keyspace) {
-    // Schema changes can outlast the driver's request timeout on a busy or freshly started node;
-    // a timed-out statement is simply sent again (CREATE … IF NOT EXISTS is idempotent, and an
-    // ALTER that did go through answers "already exists", which is what the additions expect).
+    // Schema changes can outlast the driver's request timeout on a busy or freshly started node
+    // (several nodes starting at once): a timed-out statement is simply sent again (CREATE ... IF
+    // NOT EXISTS is idempotent, and an ALTER that did go through answers "already exists").
     Instant deadline = Instant.now().plus(Duration.ofSeconds(90));
     try {
       retrying(deadline, () -> session.executeDDL("CREATE KEYSPACE IF NOT EXISTS " + keyspace
