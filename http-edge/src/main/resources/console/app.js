@@ -686,9 +686,15 @@ function countdownText(deadline, now) {
   return left >= 0 ? 'escalates in ' + duration(left) : 'overdue ' + duration(-left);
 }
 
+let detailSignature = '';
+
 function renderDetail() {
   const panel = $('#detail');
   const id = state.selectedId;
+  // Rebuilt only when it changed (clocks tick by themselves): keeps the officer's scroll position.
+  const signature = JSON.stringify([id, state.detail, state.incidents.get(id)?.schoolName, state.errors.has('detail')]);
+  if (signature === detailSignature) return;
+  detailSignature = signature;
   $('#feed-wrap').hidden = Boolean(id);
   panel.hidden = !id;
   $('.side').classList.toggle('has-detail', Boolean(id));

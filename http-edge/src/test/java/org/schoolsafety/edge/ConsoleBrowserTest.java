@@ -31,6 +31,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.OutputType;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
@@ -216,9 +217,12 @@ class ConsoleBrowserTest {
       By fireDispatch = By.cssSelector("#detail li[data-agency-id='fire-650102']");
       waitUntil("the detail panel to list the fire brigade's dispatch",
           ExpectedConditions.attributeToBe(fireDispatch, "data-state", "NOTIFIED"));
-      assertThat(driver.findElement(fireDispatch).getText()).contains("escalates in");
-      assertThat(driver.findElements(By.cssSelector("#detail li.dispatch"))).hasSize(4);
-      assertThat(driver.findElement(By.cssSelector("#detail .timeline")).getText()).contains("Reported");
+      waitUntil("a countdown to its escalation deadline",
+          ExpectedConditions.textToBePresentInElementLocated(fireDispatch, "escalates in"));
+      waitUntil("all four dispatches of a level II fire",
+          ExpectedConditions.numberOfElementsToBe(By.cssSelector("#detail li.dispatch"), 4));
+      waitUntil("the report in the timeline",
+          ExpectedConditions.textToBePresentInElementLocated(By.cssSelector("#detail .timeline"), "Reported"));
 
       // The fire brigade acknowledges over HTTP: card and open detail change without a reload.
       var ack = anonymous.as(Role.AGENCY, "fire-650102").post("/api/v1/incidents/" + fireIncident + "/acks",
@@ -230,7 +234,8 @@ class ConsoleBrowserTest {
           ExpectedConditions.attributeToBe(card, "data-acknowledged", "1"));
       waitUntil("the timeline to show the acknowledgement",
           ExpectedConditions.presenceOfElementLocated(By.cssSelector("#detail .timeline li.tl-acknowledged")));
-      assertThat(driver.findElement(card).findElement(By.cssSelector(".chip-acknowledged")).getText()).contains("1");
+      waitUntil("the card's acknowledged chip", ExpectedConditions.attributeToBe(
+          By.cssSelector("#board .card[data-incident-id='" + fireIncident + "'] .chip-acknowledged"), "data-value", "1"));
     });
   }
 
@@ -250,13 +255,15 @@ class ConsoleBrowserTest {
       WebElement drill = driver.findElement(drillCard);
       assertThat(drill.getAttribute("data-mode")).isEqualTo("EXERCISE");
       assertThat(drill.getAttribute("class")).contains("drill", "lvl-iii");
-      assertThat(drill.findElement(By.cssSelector(".drill-badge")).getText()).isEqualTo("DRILL");
-      assertThat(drill.findElement(By.cssSelector(".drill-badge")).isDisplayed()).isTrue();
-      assertThat(driver.findElement(card(fireIncident)).findElements(By.cssSelector(".drill-badge"))).isEmpty();
+      By badge = By.cssSelector("#board .card[data-incident-id='" + drillIncident + "'] .drill-badge");
+      waitUntil("a visible DRILL badge on the drill's card", ExpectedConditions.and(
+          ExpectedConditions.visibilityOfElementLocated(badge), ExpectedConditions.textToBe(badge, "DRILL")));
+      assertThat(driver.findElements(By.cssSelector("#board .card[data-incident-id='" + fireIncident + "'] .drill-badge")))
+          .isEmpty();
       waitUntil("the map to highlight the three schools",
           ExpectedConditions.numberOfElementsToBe(By.cssSelector("#map g.school-hot"), 3));
-      assertThat(driver.findElement(By.cssSelector("#map g.school-hot[data-school-id='" + KARAMAY + "']"))
-          .getAttribute("class")).contains("drill");
+      waitUntil("the drill's school marked as a drill on the map", ExpectedConditions.attributeContains(
+          By.cssSelector("#map g.school-hot[data-school-id='" + KARAMAY + "']"), "class", "drill"));
       waitUntil("the unacknowledged counter to add the new dispatches up",
           d -> Integer.parseInt(d.findElement(By.cssSelector("[data-counter='unacknowledged']")).getAttribute("data-value")) >= 7);
 
@@ -390,6 +397,8 @@ class ConsoleBrowserTest {
 
   private <T> T waitUntil(String what, Function<WebDriver, T> condition) {
     return new WebDriverWait(driver, WAIT)
+        // The console re-renders as events arrive: an element found a moment ago may be replaced.
+        .ignoring(StaleElementReferenceException.class)
         .withMessage(() -> "waiting for " + what + "; the console says: " + consoleState())
         .until(condition);
   }
