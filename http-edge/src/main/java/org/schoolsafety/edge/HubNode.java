@@ -15,6 +15,7 @@ import org.apache.pekko.http.javadsl.Http;
 import org.apache.pekko.http.javadsl.ServerBinding;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import org.schoolsafety.edge.api.AgencyRoutes;
+import org.schoolsafety.edge.ops.Metrics;
 import org.schoolsafety.edge.api.StreamRoutes;
 import org.schoolsafety.edge.api.DrillRoutes;
 import org.schoolsafety.edge.stream.LiveLog;
@@ -104,7 +105,8 @@ public final class HubNode implements AutoCloseable {
       AgencyDirectory.init(system);
       IncidentFeed.init(system, clock, entry ->
           LiveLog.publish(system, IncidentFeed.topic(entry.item().regionCode().substring(0, 2)), entry));
-      Incident.init(system, entities, IncidentSettings.fromConfig(config), clock);
+      var metrics = new Metrics();
+      Incident.init(system, entities, IncidentSettings.fromConfig(config), clock, metrics);
       var context = new HubContext(system, entities,
           new AgencyRegistration(entities, askTimeout, system.scheduler()), askTimeout, clock);
       var sharding = ClusterSharding.get(system);
@@ -112,7 +114,10 @@ public final class HubNode implements AutoCloseable {
           id -> sharding.entityRefFor(Incident.ENTITY_TYPE_KEY, id).askWithStatus(IncidentCommand.Get::new, askTimeout),
           id -> sharding.entityRefFor(School.ENTITY_TYPE_KEY, id).askWithStatus(School.Get::new, askTimeout));
       var streams = new StreamLimits(config.getInt("hub.http.streams.max-per-principal"));
-      ServerBinding binding = bind(system, config, context, readSide, streams);
+      metrics.gauge("hub_stream_subscribers", "live streams open on this node", streams::total);
+      metrics.watchEntities(system, List.of(Incident.ENTITY_TYPE_KEY, School.ENTITY_TYPE_KEY,
+          Agency.ENTITY_TYPE_KEY, AgencyDirectory.ENTITY_TYPE_KEY, IncidentFeed.ENTITY_TYPE_KEY));
+      ServerBinding binding = bind(system, config, context, readSide, streams, metrics);
       return new HubNode(system, binding, context, streams);
     } catch (RuntimeException e) {
       system.terminate();
@@ -125,7 +130,7 @@ public final class HubNode implements AutoCloseable {
   }
 
   private static ServerBinding bind(ActorSystem<?> system, Config config, HubContext context, ReadSide readSide,
-      StreamLimits streams) {
+      StreamLimits streams, Metrics metrics) {
     var sharding = ClusterSharding.get(system);
     var storage = new StorageHealth(system, Duration.ofSeconds(2));
     var api = new ApiContext(sharding, context.agencyRegistration(), new AccessPolicy(),
@@ -137,7 +142,8 @@ public final class HubNode implements AutoCloseable {
             new DrillRoutes(api)),
         new HealthRoutes(() -> readiness(system, storage)),
         new Authentication(new TokenVerifier(AuthSettings.fromConfig(config)), RateLimits.fromConfig(config)),
-        new Cors(config.getStringList("hub.http.cors.allowed-origins")));
+        new Cors(config.getStringList("hub.http.cors.allowed-origins")),
+        storageGuard(system, storage, config, metrics)::isDown, metrics);
     String host = config.getString("hub.http.host");
     int port = config.getInt("hub.http.port");
     try {
@@ -154,6 +160,13 @@ public final class HubNode implements AutoCloseable {
       throw new IllegalStateException("cannot serve HTTP on " + host + ":" + port
           + " (is the port taken? choose another with --port)", e);
     }
+  }
+
+  private static StorageGuard storageGuard(ActorSystem<?> system, StorageHealth storage, Config config, Metrics metrics) {
+    var guard = new StorageGuard(system, storage, config.getDuration("hub.cassandra.check-interval"));
+    metrics.gauge("hub_storage_down", "1 while Cassandra does not answer and writes are refused",
+        () -> guard.isDown() ? 1 : 0);
+    return guard;
   }
 
   private static CompletionStage<List<HealthRoutes.Check>> readiness(ActorSystem<?> system, StorageHealth storage) {

@@ -76,10 +76,39 @@ public final class Main {
     }
     Config config = HubNode.config(java.util.Map.of(),
         ConfigFactory.parseFile(new File(file)).withFallback(ConfigFactory.defaultApplication()));
-    run(config).node().whenTerminated().join();
+    exitWhenParentGoes();
+    Running running = run(config);
+    if (cli.flag("--demo")) {
+      var loaded = DemoData.load(running.node().context()).toCompletableFuture().join();
+      log.info("demo data: {} schools and {} agencies registered", loaded.schools(), loaded.agencies());
+    }
+    running.node().whenTerminated().join();
   }
 
   record Running(HubNode node, String cassandraAddress) {}
+
+  /**
+   * A node started by a launcher ({@code -Dhub.exit-when-stdin-closes=on}) exits when the
+   * launcher's end of its stdin closes, even if the launcher was killed: no orphan nodes.
+   */
+  private static void exitWhenParentGoes() {
+    if (!Boolean.getBoolean("hub.exit-when-stdin-closes")) {
+      return;
+    }
+    Thread watcher = new Thread(() -> {
+      try {
+        while (System.in.read() >= 0) {
+          // nothing is sent; EOF means the launcher is gone
+        }
+      } catch (java.io.IOException ignored) {
+        // closed
+      }
+      log.info("the launcher is gone: shutting down");
+      System.exit(0);
+    }, "parent-watcher");
+    watcher.setDaemon(true);
+    watcher.start();
+  }
 
   /** Starts the embedded Cassandra when configured, then the node on it. */
   private static Running run(Config config) {
@@ -110,10 +139,10 @@ public final class Main {
 
     static final String USAGE = """
         usage: hub dev [--port N] [--data DIR] [--cassandra-port N] [--no-demo]
-               hub node --config FILE""";
+               hub node --config FILE [--demo]""";
 
     private static final List<String> VALUED = List.of("--port", "--data", "--cassandra-port", "--config");
-    private static final List<String> FLAGS = List.of("--no-demo");
+    private static final List<String> FLAGS = List.of("--no-demo", "--demo");
 
     static CommandLine parse(String[] args) {
       if (args.length == 0 || !List.of("dev", "node").contains(args[0])) {

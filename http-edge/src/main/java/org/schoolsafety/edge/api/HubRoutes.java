@@ -32,22 +32,54 @@ public final class HubRoutes extends AllDirectives {
   private final HealthRoutes health;
   private final Authentication authentication;
   private final Cors cors;
+  private final java.util.function.BooleanSupplier storageDown;
+  private final org.schoolsafety.edge.ops.Metrics metrics;
 
-  public HubRoutes(List<RouteSupport> api, HealthRoutes health, Authentication authentication, Cors cors) {
+  public HubRoutes(List<RouteSupport> api, HealthRoutes health, Authentication authentication, Cors cors,
+      java.util.function.BooleanSupplier storageDown, org.schoolsafety.edge.ops.Metrics metrics) {
+    this.metrics = metrics;
     this.api = api;
     this.health = health;
     this.authentication = authentication;
     this.cors = cors;
+    this.storageDown = storageDown;
   }
 
   public Route route() {
-    Route apiRoutes = pathPrefix("api", () -> pathPrefix("v1", () -> authentication.authenticated(principal -> {
-      Route[] routes = api.stream().map(r -> r.route(principal)).toArray(Route[]::new);
-      return concat(routes[0], Arrays.copyOfRange(routes, 1, routes.length));
-    })));
-    return respondWithHeaders(SECURITY_HEADERS, () ->
+    Route apiRoutes = pathPrefix("api", () -> pathPrefix("v1", () -> authentication.authenticated(principal ->
+        extractMethod(method -> {
+          if (method.equals(org.apache.pekko.http.javadsl.model.HttpMethods.POST) && storageDown.getAsBoolean()) {
+            // Nothing can be made durable now: say so at once rather than after a timeout.
+            return complete(Problems.unavailable("storage (Cassandra) is unavailable; nothing was changed;"
+                + " retry later, with the same clientRef for reports"));
+          }
+          Route[] routes = api.stream().map(r -> r.route(principal)).toArray(Route[]::new);
+          return concat(routes[0], Arrays.copyOfRange(routes, 1, routes.length));
+        }))));
+    Route all = respondWithHeaders(SECURITY_HEADERS, () ->
         handleExceptions(exceptions(), () ->
-            handleRejections(rejections(), () -> cors.wrap(() -> concat(health.route(), apiRoutes)))));
+            handleRejections(rejections(), () -> cors.wrap(() -> concat(health.route(), metricsRoute(), apiRoutes)))));
+    return measured(all);
+  }
+
+  /** Times every request and counts it by route and status. */
+  private Route measured(Route inner) {
+    return extractRequest(request -> {
+      long started = System.nanoTime();
+      return mapResponse(response -> {
+        metrics.request(request.method().name(), request.getUri().path(), response.status().intValue(),
+            java.time.Duration.ofNanos(System.nanoTime() - started));
+        return response;
+      }, () -> inner);
+    });
+  }
+
+  /** Prometheus text format; no personal data, so no token (restrict it at the network). */
+  private Route metricsRoute() {
+    return path("metrics", () -> get(() -> complete(org.apache.pekko.http.javadsl.model.HttpResponse.create()
+        .withEntity(org.apache.pekko.http.javadsl.model.ContentTypes.create(
+                org.apache.pekko.http.javadsl.model.MediaTypes.TEXT_PLAIN, org.apache.pekko.http.javadsl.model.HttpCharsets.UTF_8),
+            metrics.scrape()))));
   }
 
   private ExceptionHandler exceptions() {

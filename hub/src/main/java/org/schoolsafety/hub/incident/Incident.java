@@ -30,6 +30,7 @@ import org.apache.pekko.persistence.typed.javadsl.ReplyEffect;
 import org.apache.pekko.persistence.typed.javadsl.RetentionCriteria;
 import org.apache.pekko.persistence.typed.javadsl.SignalHandler;
 import org.schoolsafety.hub.Entities;
+import org.schoolsafety.hub.HubMetrics;
 import org.schoolsafety.hub.Rejection;
 import org.schoolsafety.hub.agency.AgencyKind;
 import org.schoolsafety.hub.agency.AgencyProfile;
@@ -63,12 +64,12 @@ public final class Incident
   private static final String PASSIVATE = "passivate";
 
   public static void init(
-      ActorSystem<?> system, Entities entities, IncidentSettings settings, Clock clock) {
+      ActorSystem<?> system, Entities entities, IncidentSettings settings, Clock clock, HubMetrics metrics) {
     ClusterSharding.get(system)
         .init(
             Entity.of(
                     ENTITY_TYPE_KEY,
-                    ctx -> create(ctx.getEntityId(), entities, settings, clock, ctx.getShard()))
+                    ctx -> create(ctx.getEntityId(), entities, settings, clock, ctx.getShard(), metrics))
                 .withSettings(ClusterShardingSettings.create(system).withRememberEntities(true)));
   }
 
@@ -79,10 +80,20 @@ public final class Incident
       IncidentSettings settings,
       Clock clock,
       ActorRef<ClusterSharding.ShardCommand> shard) {
+    return create(incidentId, entities, settings, clock, shard, HubMetrics.NONE);
+  }
+
+  public static Behavior<IncidentCommand> create(
+      String incidentId,
+      Entities entities,
+      IncidentSettings settings,
+      Clock clock,
+      ActorRef<ClusterSharding.ShardCommand> shard,
+      HubMetrics metrics) {
     return Behaviors.setup(
         context ->
             Behaviors.withTimers(
-                timers -> new Incident(incidentId, entities, settings, clock, shard, context, timers)));
+                timers -> new Incident(incidentId, entities, settings, clock, shard, context, timers, metrics)));
   }
 
   private final String incidentId;
@@ -93,6 +104,7 @@ public final class Incident
   private final ActorContext<IncidentCommand> context;
   private final TimerScheduler<IncidentCommand> timers;
   private final Courier courier;
+  private final HubMetrics metrics;
   private boolean lookingUpAgencies;
 
   private Incident(
@@ -102,7 +114,8 @@ public final class Incident
       Clock clock,
       ActorRef<ClusterSharding.ShardCommand> shard,
       ActorContext<IncidentCommand> context,
-      TimerScheduler<IncidentCommand> timers) {
+      TimerScheduler<IncidentCommand> timers,
+      HubMetrics metrics) {
     super(
         PersistenceId.of(ENTITY_TYPE_KEY.name(), incidentId),
         SupervisorStrategy.restartWithBackoff(Duration.ofMillis(200), Duration.ofSeconds(5), 0.2));
@@ -114,6 +127,7 @@ public final class Incident
     this.context = context;
     this.timers = timers;
     this.courier = new Courier(context, timers, entities, settings);
+    this.metrics = metrics;
   }
 
   @Override
@@ -385,15 +399,29 @@ public final class Incident
       List<IncidentEvent> events,
       ActorRef<StatusReply<R>> replyTo,
       java.util.function.Function<IncidentState, R> reply) {
+    long started = System.nanoTime();
     return Effect()
         .persist(events)
-        .thenRun(after -> changed(before, after))
+        .thenRun(after -> changed(before, after, events, started))
         .thenReply(replyTo, after -> StatusReply.success(reply.apply(after)));
   }
 
   private ReplyEffect<IncidentEvent, IncidentState> persistThenNoReply(
       IncidentState before, List<IncidentEvent> events) {
-    return Effect().persist(events).thenRun(after -> changed(before, after)).thenNoReply();
+    long started = System.nanoTime();
+    return Effect().persist(events).thenRun(after -> changed(before, after, events, started)).thenNoReply();
+  }
+
+  private void changed(IncidentState before, IncidentState after, List<IncidentEvent> events, long started) {
+    metrics.persisted(ENTITY_TYPE_KEY.name(), Duration.ofNanos(System.nanoTime() - started));
+    for (IncidentEvent e : events) {
+      if (e instanceof Escalated) {
+        metrics.escalated();
+      } else if (e instanceof WentUnanswered) {
+        metrics.unanswered();
+      }
+    }
+    changed(before, after);
   }
 
   private void changed(IncidentState before, IncidentState after) {

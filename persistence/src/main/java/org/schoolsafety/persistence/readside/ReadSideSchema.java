@@ -1,7 +1,14 @@
 package org.schoolsafety.persistence.readside;
 
+import com.datastax.oss.driver.api.core.DriverTimeoutException;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+import org.apache.pekko.Done;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.projection.cassandra.javadsl.CassandraProjection;
 import org.apache.pekko.stream.connectors.cassandra.javadsl.CassandraSession;
@@ -66,23 +73,39 @@ public final class ReadSideSchema {
 
   /** Dev and tests: keyspace, query tables and the projections' offset tables. */
   public static void create(ActorSystem<?> system, CassandraSession session, String keyspace) {
+    // Schema changes can outlast the driver's request timeout on a busy or freshly started node
+    // (several nodes starting at once): a timed-out statement is simply sent again (CREATE ... IF
+    // NOT EXISTS is idempotent, and an ALTER that did go through answers "already exists").
+    Instant deadline = Instant.now().plus(Duration.ofSeconds(90));
     try {
-      session.executeDDL("CREATE KEYSPACE IF NOT EXISTS " + keyspace
-              + " WITH replication = {'class': 'SimpleStrategy', 'replication_factor': 1}")
-          .toCompletableFuture().get(60, TimeUnit.SECONDS);
+      retrying(deadline, () -> session.executeDDL("CREATE KEYSPACE IF NOT EXISTS " + keyspace
+          + " WITH replication = {'class': 'SimpleStrategy', 'replication_factor': 1}"));
       for (String ddl : statements(keyspace)) {
-        session.executeDDL(ddl).toCompletableFuture().get(60, TimeUnit.SECONDS);
+        retrying(deadline, () -> session.executeDDL(ddl));
       }
       for (String ddl : additions(keyspace)) {
         try {
-          session.executeDDL(ddl).toCompletableFuture().get(60, TimeUnit.SECONDS);
-        } catch (java.util.concurrent.ExecutionException alreadyThere) {
-          // the column exists (the table was created with it)
+          retrying(deadline, () -> session.executeDDL(ddl));
+        } catch (ExecutionException alreadyThere) {
+          // the column exists (the table was created with it, or a timed-out ALTER did go through)
         }
       }
-      CassandraProjection.createTablesIfNotExists(system).toCompletableFuture().get(60, TimeUnit.SECONDS);
+      retrying(deadline, () -> CassandraProjection.createTablesIfNotExists(system));
     } catch (Exception e) {
       throw new IllegalStateException("cannot create the read-side tables in " + keyspace + ": " + e, e);
+    }
+  }
+
+  private static void retrying(Instant deadline, Supplier<CompletionStage<Done>> ddl) throws Exception {
+    while (true) {
+      try {
+        ddl.get().toCompletableFuture().get(60, TimeUnit.SECONDS);
+        return;
+      } catch (ExecutionException e) {
+        if (!(e.getCause() instanceof DriverTimeoutException) || Instant.now().isAfter(deadline)) {
+          throw e;
+        }
+      }
     }
   }
 }

@@ -1,0 +1,435 @@
+package org.schoolsafety.edge.cluster;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import org.schoolsafety.edge.auth.DevSecret;
+import org.schoolsafety.edge.auth.Principal;
+import org.schoolsafety.edge.auth.Role;
+import org.schoolsafety.edge.auth.TokenIssuer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Proves the promise with the real thing: Cassandra and three node processes, continuous
+ * reports and acknowledgements through all three HTTP ports with retries carrying idempotency
+ * keys, and then a failure — a node killed with SIGKILL, a rolling restart, or Cassandra gone for
+ * 20 s. Afterwards it checks that every report that got a 2xx is readable with every
+ * acknowledgement that got a 2xx, that no clientRef made two incidents, and measures failover
+ * time and escalation lateness. See docs/RELIABILITY.md.
+ */
+public final class FailoverHarness {
+
+  private static final Logger log = LoggerFactory.getLogger(FailoverHarness.class);
+
+  static final String COUNTY = "450102";
+  static final int SCHOOLS = 10;
+  /** Level IV deadlines this short make escalations fall inside the failure window. */
+  static final Duration LEVEL_IV_DEADLINE = Duration.ofSeconds(20);
+
+  public enum Scenario { KILL, ROLLING, STORAGE }
+
+  public record Options(Scenario scenario, Duration duration, int reportsPerSecond, Path dataDir) {}
+
+  /** The figures; serialized as the harness's JSON output. */
+  public record Result(
+      String scenario, double durationSeconds, long reportsSent, long accepted, long lost, long duplicates,
+      long acksAccepted, long acksLost, Double failoverSeconds, Map<String, Object> escalationLatenessSeconds,
+      Map<String, Long> errorsByKind, long hangs, long serverErrors, Double slowest503Millis,
+      double harnessSeconds, List<String> notes) {}
+
+  private final Options options;
+  private final Map<String, String> accepted = new ConcurrentHashMap<>();
+  private final Map<String, String> acked = new ConcurrentHashMap<>();
+  private final AtomicLong sent = new AtomicLong();
+  private final List<String> notes = Collections.synchronizedList(new ArrayList<>());
+  private TokenIssuer tokens;
+  private LoadClient client;
+
+  private FailoverHarness(Options options) {
+    this.options = options;
+  }
+
+  public static Result run(Options options) throws Exception {
+    return new FailoverHarness(options).execute();
+  }
+
+  private Result execute() throws Exception {
+    Instant began = Instant.now();
+    var ports = freePorts(8);
+    var layout = new LocalCluster.Layout(3, options.dataDir(), ports.get(0), ports.get(3), ports.get(6), ports.get(7),
+        "512m", Map.of("hub.escalation.ack-deadline.IV", LEVEL_IV_DEADLINE.toSeconds() + "s"), false);
+    try (LocalCluster cluster = LocalCluster.start(layout)) {
+      tokens = new TokenIssuer(DevSecret.read(DevSecret.fileIn(cluster.dataDir())), "school-safety-hub", "school-safety-hub-api");
+      client = new LoadClient(cluster.nodes().stream().map(LocalCluster.Node::httpPort).toList(), Duration.ofSeconds(10));
+      register();
+      ScheduledExecutorService clock = Executors.newSingleThreadScheduledExecutor();
+      ExecutorService workers = Executors.newFixedThreadPool(48);
+      AtomicInteger n = new AtomicInteger();
+      long periodMicros = 1_000_000L / options.reportsPerSecond();
+      // Open loop: a report is due every period whatever the earlier ones are doing.
+      var ticker = clock.scheduleAtFixedRate(() -> workers.submit(() -> report(n.getAndIncrement(), workers)),
+          0, periodMicros, TimeUnit.MICROSECONDS);
+
+      Instant failureAt = Instant.now().plus(options.duration().dividedBy(3));
+      pauseUntil(failureAt);
+      Double failover = switch (options.scenario()) {
+        case KILL -> kill(cluster);
+        case ROLLING -> rolling(cluster);
+        case STORAGE -> storageOutage(cluster);
+      };
+      pauseUntil(began.plus(options.duration()).plus(Duration.ofSeconds(20)));
+      ticker.cancel(false);
+      clock.shutdown();
+      workers.shutdown();
+      workers.awaitTermination(3, TimeUnit.MINUTES);
+      Instant windowEnd = failover == null ? failureAt.plusSeconds(20) : failureAt.plusMillis((long) (failover * 1000));
+
+      var check = verify(cluster, failureAt, windowEnd);
+      long serverErrors = client.outcomes.entrySet().stream().filter(e -> e.getKey().startsWith("5") && !e.getKey().equals("503"))
+          .mapToLong(e -> e.getValue().get()).sum();
+      Map<String, Long> errors = new LinkedHashMap<>();
+      client.outcomes.forEach((k, v) -> {
+        if (!k.equals("2xx")) {
+          errors.put(k, v.get());
+        }
+      });
+      long slowest = client.slowest503Nanos.get();
+      return new Result(options.scenario().name().toLowerCase(), options.duration().toSeconds(), sent.get(),
+          accepted.size(), check.lost, check.duplicates, acked.size(), check.acksLost, failover, check.lateness,
+          errors, client.hangs.get(), serverErrors, slowest == 0 ? null : slowest / 1e6,
+          Duration.between(began, Instant.now()).toMillis() / 1000.0, List.copyOf(notes));
+    }
+  }
+
+  // --- the registry and the load ------------------------------------------------------------
+
+  private String token(Role role, String subject) {
+    return tokens.issue(new Principal(role, subject), Duration.ofHours(2));
+  }
+
+  private void register() {
+    String operator = token(Role.OPERATOR, "failover-harness");
+    String city = COUNTY.substring(0, 4);
+    String province = COUNTY.substring(0, 2);
+    for (String kind : List.of("POLICE", "FIRE", "HEALTH", "EDUCATION")) {
+      for (String jurisdiction : List.of(COUNTY, city, province)) {
+        String tier = jurisdiction.length() == 6 ? "COUNTY" : jurisdiction.length() == 4 ? "CITY" : "PROVINCE";
+        expect2xx(client.post(operator, "/api/v1/agencies", Map.of("agencyId", kind.toLowerCase() + "-" + jurisdiction,
+            "name", kind + " " + jurisdiction, "kind", kind, "tier", tier, "jurisdiction", jurisdiction), 10), "agency");
+      }
+    }
+    for (int i = 0; i < SCHOOLS; i++) {
+      expect2xx(client.post(operator, "/api/v1/schools", Map.of("schoolId", school(i), "name", "Failover School " + i,
+          "regionCode", COUNTY, "type", "PRIMARY", "students", 500, "staff", 40, "floors", 3,
+          "location", Map.of("lat", 22.8, "lon", 108.3)), 10), "school");
+    }
+  }
+
+  private static String school(int i) {
+    return "sch-" + COUNTY + "-" + String.format("%03d", i);
+  }
+
+  private static void expect2xx(LoadClient.Answer answer, String what) {
+    if (!answer.ok()) {
+      throw new IllegalStateException("cannot register a " + what + ": " + answer.status() + " " + answer.body());
+    }
+  }
+
+  /** One report (INJURY IV: health and education are dispatched), retried with its clientRef. */
+  private void report(int n, ExecutorService workers) {
+    String school = school(n % SCHOOLS);
+    String clientRef = "failover-" + n;
+    var body = new LinkedHashMap<String, Object>();
+    body.put("schoolId", school);
+    body.put("type", "INJURY");
+    body.put("level", "IV");
+    body.put("occurredAt", Instant.now().toString());
+    body.put("summary", "failover harness report " + n);
+    body.put("reporter", Map.of("name", "Harness", "role", "teacher"));
+    body.put("clientRef", clientRef);
+    sent.incrementAndGet();
+    var answer = client.post(token(Role.SCHOOL_STAFF, school), "/api/v1/incidents", body, 15);
+    if (answer.ok()) {
+      String id = answer.body().get("incidentId").asText();
+      accepted.put(clientRef, id);
+      workers.submit(() -> acknowledge(id));
+    }
+  }
+
+  /** The county health agency acknowledges; education is left to escalate. */
+  private void acknowledge(String incidentId) {
+    String cc = token(Role.COMMAND_CENTER, COUNTY.substring(0, 2));
+    for (int i = 0; i < 30; i++) {
+      var incident = client.get(cc, "/api/v1/incidents/" + incidentId, 5);
+      if (incident.ok() && incident.body().get("dispatches").findValuesAsText("agencyId").contains("health-" + COUNTY)) {
+        String agency = "health-" + COUNTY;
+        var ack = client.post(token(Role.AGENCY, agency), "/api/v1/incidents/" + incidentId + "/acks",
+            Map.of("agencyId", agency), 15);
+        if (ack.ok()) {
+          acked.put(incidentId, agency);
+        }
+        return;
+      }
+      pause(Duration.ofMillis(500));
+    }
+  }
+
+  // --- failures -----------------------------------------------------------------------------
+
+  /** Kills node 2 and measures until every incident created before answers again. */
+  private Double kill(LocalCluster cluster) throws InterruptedException {
+    var probes = new ArrayList<>(accepted.values());
+    Collections.shuffle(probes);
+    var sample = probes.subList(0, Math.min(90, probes.size()));
+    LocalCluster.Node victim = cluster.node(2);
+    var survivors = new LoadClient(cluster.nodes().stream().filter(nd -> nd != victim)
+        .map(LocalCluster.Node::httpPort).toList(), Duration.ofSeconds(3));
+    Instant killedAt = Instant.now();
+    cluster.kill(victim);
+    notes.add("node 2 killed with SIGKILL at " + killedAt);
+    String cc = token(Role.COMMAND_CENTER, COUNTY.substring(0, 2));
+    long slowest = 0;
+    for (String id : sample) {
+      while (!survivors.get(cc, "/api/v1/incidents/" + id, 1).ok()) {
+        if (Duration.between(killedAt, Instant.now()).toSeconds() > 120) {
+          notes.add("incident " + id + " did not answer within 120 s of the kill");
+          break;
+        }
+      }
+      slowest = Math.max(slowest, Duration.between(killedAt, Instant.now()).toMillis());
+    }
+    notes.add(sample.size() + " incidents created before the kill were probed through the surviving nodes");
+    return slowest / 1000.0;
+  }
+
+  /** SIGTERM, wait, start — one node at a time. */
+  private Double rolling(LocalCluster cluster) {
+    for (LocalCluster.Node node : cluster.nodes()) {
+      Instant t = Instant.now();
+      cluster.stop(node);
+      cluster.restart(node);
+      cluster.awaitReady(node, Duration.ofMinutes(3));
+      notes.add("node " + node.index() + " restarted in " + Duration.between(t, Instant.now()).toSeconds() + " s");
+    }
+    return null;
+  }
+
+  /** Cassandra stops for 20 s and comes back; measures until a report succeeds again. */
+  private Double storageOutage(LocalCluster cluster) {
+    Instant stopped = Instant.now();
+    cluster.cassandra().stop();
+    pause(Duration.ofSeconds(20));
+    cluster.cassandra().start();
+    Instant started = Instant.now();
+    notes.add("Cassandra stopped for " + Duration.between(stopped, started).toSeconds() + " s");
+    long base = accepted.size();
+    while (accepted.size() == base && Duration.between(started, Instant.now()).toSeconds() < 120) {
+      pause(Duration.ofMillis(200));
+    }
+    double recovery = Duration.between(started, Instant.now()).toMillis() / 1000.0;
+    notes.add("first report accepted " + recovery + " s after Cassandra answered again");
+    return recovery;
+  }
+
+  // --- verification -------------------------------------------------------------------------
+
+  record Check(long lost, long acksLost, long duplicates, Map<String, Object> lateness) {}
+
+  private Check verify(LocalCluster cluster, Instant windowStart, Instant windowEnd) {
+    var readers = new LoadClient(cluster.nodes().stream().filter(LocalCluster.Node::isAlive)
+        .map(LocalCluster.Node::httpPort).toList(), Duration.ofSeconds(10));
+    String cc = token(Role.COMMAND_CENTER, COUNTY.substring(0, 2));
+    long lost = 0;
+    long acksLost = 0;
+    var lateness = new ArrayList<Double>();
+    var latenessInWindow = new ArrayList<Double>();
+    for (var entry : accepted.entrySet()) {
+      var incident = readers.get(cc, "/api/v1/incidents/" + entry.getValue(), 10);
+      if (!incident.ok() || !entry.getKey().equals(incident.body().get("clientRef").asText())) {
+        lost++;
+        notes.add("accepted report " + entry.getKey() + " not readable: " + incident.status());
+        continue;
+      }
+      String ackedBy = acked.get(entry.getValue());
+      if (ackedBy != null && !state(incident.body(), ackedBy).equals("ACKNOWLEDGED")) {
+        acksLost++;
+        notes.add("accepted acknowledgement of " + entry.getValue() + " by " + ackedBy + " is missing");
+      }
+      collectLateness(incident.body(), windowStart, windowEnd, lateness, latenessInWindow);
+    }
+    return new Check(lost, acksLost, duplicates(readers, cc), latenessFigures(lateness, latenessInWindow));
+  }
+
+  private static String state(JsonNode incident, String agencyId) {
+    for (JsonNode d : incident.get("dispatches")) {
+      if (d.get("agencyId").asText().equals(agencyId)) {
+        return d.get("state").asText();
+      }
+    }
+    return "";
+  }
+
+  /** How long after a missed deadline the next tier was notified (or the dispatch went unanswered). */
+  private static void collectLateness(JsonNode incident, Instant windowStart, Instant windowEnd,
+      List<Double> all, List<Double> inWindow) {
+    var dispatches = new ArrayList<JsonNode>();
+    incident.get("dispatches").forEach(dispatches::add);
+    var unansweredAt = new HashMap<String, Instant>();
+    for (JsonNode t : incident.get("timeline")) {
+      if (t.get("event").asText().equals("unanswered")) {
+        unansweredAt.put(t.get("detail").asText().split(" ")[0], Instant.parse(t.get("at").asText()));
+      }
+    }
+    for (JsonNode d : dispatches) {
+      String state = d.get("state").asText();
+      Instant deadline = Instant.parse(d.get("deadline").asText());
+      Instant fired = null;
+      if (state.equals("ESCALATED")) {
+        for (JsonNode next : dispatches) {
+          Instant notified = Instant.parse(next.get("notifiedAt").asText());
+          if (next.get("kind").asText().equals(d.get("kind").asText()) && !notified.isBefore(deadline)
+              && (fired == null || notified.isBefore(fired))) {
+            fired = notified;
+          }
+        }
+      } else if (state.equals("UNANSWERED")) {
+        fired = unansweredAt.get(d.get("agencyId").asText());
+      }
+      if (fired != null) {
+        double late = Duration.between(deadline, fired).toMillis() / 1000.0;
+        all.add(late);
+        if (!deadline.isBefore(windowStart) && deadline.isBefore(windowEnd)) {
+          inWindow.add(late);
+        }
+      }
+    }
+  }
+
+  private static Map<String, Object> latenessFigures(List<Double> all, List<Double> inWindow) {
+    Collections.sort(all);
+    var figures = new LinkedHashMap<String, Object>();
+    figures.put("escalations", all.size());
+    figures.put("p50", all.isEmpty() ? null : all.get(all.size() / 2));
+    figures.put("max", all.isEmpty() ? null : all.get(all.size() - 1));
+    figures.put("deadlinesInFailureWindow", inWindow.size());
+    figures.put("maxInFailureWindow", inWindow.stream().max(Double::compare).orElse(null));
+    return figures;
+  }
+
+  /** Lists the county's incidents and counts clientRefs that made more than one. */
+  private long duplicates(LoadClient readers, String cc) {
+    // The list is a projection: wait (bounded) until it has caught up with the accepted reports.
+    List<String> listed = new ArrayList<>();
+    for (int attempt = 0; attempt < 60; attempt++) {
+      listed = listAll(readers, cc);
+      if (listed.size() >= accepted.size()) {
+        break;
+      }
+      pause(Duration.ofSeconds(2));
+    }
+    if (listed.size() < accepted.size()) {
+      notes.add("the incident list shows " + listed.size() + " of " + accepted.size() + " accepted reports");
+    }
+    var byRef = new HashMap<String, Integer>();
+    for (String id : listed) {
+      var incident = readers.get(cc, "/api/v1/incidents/" + id, 10);
+      if (incident.ok()) {
+        byRef.merge(incident.body().get("clientRef").asText(), 1, Integer::sum);
+      }
+    }
+    return byRef.values().stream().mapToLong(c -> c - 1).sum();
+  }
+
+  private static List<String> listAll(LoadClient readers, String cc) {
+    var ids = new ArrayList<String>();
+    String cursor = null;
+    do {
+      var page = readers.get(cc, "/api/v1/incidents?region=" + COUNTY + "&limit=200"
+          + (cursor == null ? "" : "&cursor=" + cursor), 10);
+      if (!page.ok()) {
+        return ids;
+      }
+      page.body().get("incidents").forEach(r -> ids.add(r.get("incidentId").asText()));
+      cursor = page.body().get("next").isNull() ? null : page.body().get("next").asText();
+    } while (cursor != null);
+    return ids;
+  }
+
+  // --- plumbing -----------------------------------------------------------------------------
+
+  static List<Integer> freePorts(int count) throws IOException {
+    var sockets = new ArrayList<ServerSocket>();
+    try {
+      for (int i = 0; i < count; i++) {
+        sockets.add(new ServerSocket(0));
+      }
+      return sockets.stream().map(ServerSocket::getLocalPort).toList();
+    } finally {
+      for (ServerSocket s : sockets) {
+        s.close();
+      }
+    }
+  }
+
+  private static void pause(Duration d) {
+    try {
+      Thread.sleep(d.toMillis());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private static void pauseUntil(Instant t) {
+    long ms = Duration.between(Instant.now(), t).toMillis();
+    if (ms > 0) {
+      pause(Duration.ofMillis(ms));
+    }
+  }
+
+  /** {@code bin/hub failover-test [--scenario kill|rolling|storage|all] [--duration 60s] [--rate 10] [--out FILE]}. */
+  public static void main(String[] args) throws Exception {
+    Map<String, String> o = new HashMap<>();
+    for (int i = 0; i + 1 < args.length; i += 2) {
+      o.put(args[i], args[i + 1]);
+    }
+    Duration duration = com.typesafe.config.ConfigFactory.parseString("d = " + o.getOrDefault("--duration", "60s")).getDuration("d");
+    int rate = Integer.parseInt(o.getOrDefault("--rate", "10"));
+    String which = o.getOrDefault("--scenario", "kill").toUpperCase();
+    var scenarios = which.equals("ALL") ? List.of(Scenario.values()) : List.of(Scenario.valueOf(which));
+    Path data = Path.of(o.getOrDefault("--data", "./data/failover"));
+    var results = new ArrayList<Result>();
+    for (Scenario scenario : scenarios) {
+      Path dir = data.resolve(scenario.name().toLowerCase() + "-" + System.currentTimeMillis());
+      log.info("failover harness: {} for {} at {} reports/s (data {})", scenario, duration, rate, dir);
+      results.add(run(new Options(scenario, duration, rate, dir)));
+    }
+    var mapper = LoadClient.JSON.copy().enable(SerializationFeature.INDENT_OUTPUT);
+    String json = mapper.writeValueAsString(results.size() == 1 ? results.get(0) : results);
+    if (o.containsKey("--out")) {
+      Files.writeString(Path.of(o.get("--out")), json + "\n");
+    }
+    System.out.println(json);
+    boolean ok = results.stream().allMatch(r -> r.lost() == 0 && r.duplicates() == 0 && r.acksLost() == 0
+        && r.serverErrors() == 0 && r.hangs() == 0);
+    System.exit(ok ? 0 : 1);
+  }
+}

@@ -1,0 +1,264 @@
+package org.schoolsafety.edge.cluster;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import org.schoolsafety.edge.auth.DevSecret;
+import org.schoolsafety.persistence.cassandra.EmbeddedCassandra;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A real cluster on one machine: embedded Cassandra and N hub node processes on 127.0.0.1,
+ * each a separate JVM with its own HTTP and remoting ports and log file, joined into one Pekko
+ * cluster through the same seed nodes. Nodes can be killed (SIGKILL), stopped gracefully
+ * (SIGTERM: they leave the cluster and hand off their shards) and started again; Cassandra can
+ * be stopped and started under them.
+ */
+public final class LocalCluster implements AutoCloseable {
+
+  private static final Logger log = LoggerFactory.getLogger(LocalCluster.class);
+
+  /** How to lay the cluster out. {@code systemProperties} go to every node JVM. */
+  public record Layout(
+      int nodes, Path dataDir, int firstHttpPort, int firstRemotingPort, int cassandraPort, int cassandraStoragePort,
+      String nodeHeap, Map<String, String> systemProperties, boolean demo) {}
+
+  /** One node process and where it listens. */
+  public static final class Node {
+    final int index;
+    final int httpPort;
+    final int remotingPort;
+    final Path config;
+    final Path log;
+    volatile Process process;
+
+    Node(int index, int httpPort, int remotingPort, Path config, Path log) {
+      this.index = index;
+      this.httpPort = httpPort;
+      this.remotingPort = remotingPort;
+      this.config = config;
+      this.log = log;
+    }
+
+    public int index() {
+      return index;
+    }
+
+    public int httpPort() {
+      return httpPort;
+    }
+
+    public int remotingPort() {
+      return remotingPort;
+    }
+
+    public Path logFile() {
+      return log;
+    }
+
+    public long pid() {
+      return process == null ? -1 : process.pid();
+    }
+
+    public boolean isAlive() {
+      return process != null && process.isAlive();
+    }
+  }
+
+  private final Layout layout;
+  private final EmbeddedCassandra cassandra;
+  private final List<Node> nodes = new ArrayList<>();
+  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+
+  private LocalCluster(Layout layout, EmbeddedCassandra cassandra) {
+    this.layout = layout;
+    this.cassandra = cassandra;
+  }
+
+  /** Starts Cassandra and every node, and returns once all nodes answer ready. */
+  public static LocalCluster start(Layout layout) {
+    Path data = layout.dataDir().toAbsolutePath().normalize();
+    var settings = EmbeddedCassandra.Settings.load()
+        .withDataDir(data.resolve("cassandra"))
+        .withPort(layout.cassandraPort())
+        .withStoragePort(layout.cassandraStoragePort());
+    EmbeddedCassandra cassandra = EmbeddedCassandra.start(settings);
+    var cluster = new LocalCluster(layout, cassandra);
+    try {
+      DevSecret.readOrCreate(DevSecret.fileIn(data));
+      cluster.writeConfigs(data);
+      for (Node node : cluster.nodes) {
+        cluster.launch(node, layout.demo() && node.index == 1);
+      }
+      for (Node node : cluster.nodes) {
+        cluster.awaitReady(node, Duration.ofMinutes(5));
+      }
+      return cluster;
+    } catch (RuntimeException e) {
+      cluster.close();
+      throw e;
+    }
+  }
+
+  private void writeConfigs(Path data) {
+    try {
+      Path dir = Files.createDirectories(data.resolve("nodes"));
+      String seeds = java.util.stream.IntStream.range(0, layout.nodes())
+          .mapToObj(i -> "\"pekko://hub@127.0.0.1:" + (layout.firstRemotingPort() + i) + "\"")
+          .collect(Collectors.joining(", "));
+      for (int i = 0; i < layout.nodes(); i++) {
+        int httpPort = layout.firstHttpPort() + i;
+        int remotingPort = layout.firstRemotingPort() + i;
+        Path conf = dir.resolve("node-" + (i + 1) + ".conf");
+        Files.writeString(conf, String.join("\n",
+            "# Node " + (i + 1) + " of a local cluster (written by bin/hub cluster).",
+            "hub.http.port = " + httpPort,
+            "pekko.remote.artery.canonical.port = " + remotingPort,
+            "pekko.cluster.seed-nodes = [" + seeds + "]",
+            "hub.cassandra.embedded = off",
+            "datastax-java-driver.basic.contact-points = [\"" + cassandra.contactPoint() + "\"]",
+            "hub.auth.hs256-secret-file = \"" + DevSecret.fileIn(data) + "\"",
+            ""));
+        nodes.add(new Node(i + 1, httpPort, remotingPort, conf, data.resolve("nodes").resolve("node-" + (i + 1) + ".log")));
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write the node configurations", e);
+    }
+  }
+
+  private void launch(Node node, boolean demo) {
+    var command = new ArrayList<String>();
+    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    command.add("-Xmx" + layout.nodeHeap());
+    command.add("-Dhub.exit-when-stdin-closes=true");
+    command.add("-Dhub.cassandra.classpath-file=" + cassandra.settings().classpathFile());
+    layout.systemProperties().forEach((k, v) -> command.add("-D" + k + "=" + v));
+    command.add("-cp");
+    command.add(System.getProperty("java.class.path"));
+    command.add("org.schoolsafety.edge.Main");
+    command.add("node");
+    command.add("--config");
+    command.add(node.config.toString());
+    if (demo) {
+      command.add("--demo");
+    }
+    try {
+      node.process = new ProcessBuilder(command)
+          .redirectErrorStream(true)
+          .redirectOutput(ProcessBuilder.Redirect.appendTo(node.log.toFile()))
+          .start();
+      log.info("node {} started: pid {}, http {}, remoting {}, log {}", node.index, node.process.pid(),
+          node.httpPort, node.remotingPort, node.log);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot start node " + node.index, e);
+    }
+  }
+
+  /** Waits until the node's /health/ready answers 200. */
+  public void awaitReady(Node node, Duration within) {
+    Instant deadline = Instant.now().plus(within);
+    while (Instant.now().isBefore(deadline)) {
+      if (!node.isAlive()) {
+        throw new IllegalStateException("node " + node.index + " exited; see " + node.log);
+      }
+      if (ready(node)) {
+        return;
+      }
+      pause(Duration.ofMillis(300));
+    }
+    throw new IllegalStateException("node " + node.index + " not ready within " + within + "; see " + node.log);
+  }
+
+  public boolean ready(Node node) {
+    try {
+      var response = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + node.httpPort + "/health/ready"))
+          .timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.discarding());
+      return response.statusCode() == 200;
+    } catch (IOException e) {
+      return false;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    }
+  }
+
+  public List<Node> nodes() {
+    return List.copyOf(nodes);
+  }
+
+  public Node node(int index) {
+    return nodes.get(index - 1);
+  }
+
+  public EmbeddedCassandra cassandra() {
+    return cassandra;
+  }
+
+  public Path dataDir() {
+    return layout.dataDir().toAbsolutePath().normalize();
+  }
+
+  /** SIGKILL: the node vanishes without leaving the cluster, as when a machine dies. */
+  public void kill(Node node) {
+    Process p = node.process;
+    p.destroyForcibly();
+    waitFor(p, Duration.ofSeconds(30));
+    log.warn("node {} killed (pid {})", node.index, p.pid());
+  }
+
+  /** SIGTERM: the node leaves the cluster and hands its shards off before it exits. */
+  public void stop(Node node) {
+    Process p = node.process;
+    if (p == null || !p.isAlive()) {
+      return;
+    }
+    p.destroy();
+    if (!waitFor(p, Duration.ofSeconds(60))) {
+      log.warn("node {} did not stop within 60 s of SIGTERM: killing it", node.index);
+      p.destroyForcibly();
+      waitFor(p, Duration.ofSeconds(10));
+    }
+  }
+
+  /** Starts a stopped or killed node again with the same configuration. */
+  public void restart(Node node) {
+    launch(node, false);
+  }
+
+  private static boolean waitFor(Process p, Duration timeout) {
+    try {
+      return p.waitFor(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    }
+  }
+
+  private static void pause(Duration d) {
+    try {
+      Thread.sleep(d.toMillis());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted", e);
+    }
+  }
+
+  /** Stops every node gracefully, then Cassandra. */
+  @Override
+  public void close() {
+    nodes.parallelStream().forEach(this::stop);
+    cassandra.stop();
+  }
+}
