@@ -1,6 +1,7 @@
 package org.schoolsafety.persistence;
 
 import com.datastax.oss.driver.api.core.cql.Row;
+import com.datastax.oss.driver.api.core.cql.SimpleStatement;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import java.time.Duration;
@@ -57,6 +58,7 @@ public final class StorageSchema {
     Instant began = Instant.now();
     Instant deadline = began.plus(within);
     boolean answered = false;
+    boolean fellBack = false;
     Map<String, Set<String>> missing = expected;
     while (true) {
       answered = answered || health.check().toCompletableFuture().join();
@@ -67,9 +69,57 @@ public final class StorageSchema {
       if (Instant.now().isAfter(deadline)) {
         throw new IllegalStateException(failure(config, answered, autocreate, missing, within));
       }
+      if (autocreate && answered && !fellBack && Instant.now().isAfter(began.plus(FALL_BACK_AFTER))) {
+        fellBack = true;
+        createFromFiles(config, health, missing, deadline);
+        continue;
+      }
       pause();
     }
     log.info("Cassandra schema ready ({} ms)", Duration.between(began, Instant.now()).toMillis());
+  }
+
+  /**
+   * The plugins create their keyspaces and tables once, when their session opens, and only log a
+   * failure — typically a statement that outlasted the driver's 2 s request timeout on a busy or
+   * freshly started Cassandra. When the tables are still missing after this long, the same tables
+   * are created from the schema files (identical, as SchemaFilesTest checks), with a longer timeout.
+   */
+  static final Duration FALL_BACK_AFTER = Duration.ofSeconds(15);
+
+  private static void createFromFiles(Config config, StorageHealth health, Map<String, Set<String>> missing,
+      Instant deadline) {
+    log.warn("Cassandra tables still missing {} s after start {}: creating them from the schema files",
+        FALL_BACK_AFTER.toSeconds(), missing);
+    var keyspaces = SchemaFiles.Keyspaces.fromConfig(config);
+    Map<String, String> replicationOf = Map.of(
+        SchemaFiles.JOURNAL, "pekko.persistence.cassandra.journal.replication-factor",
+        SchemaFiles.SNAPSHOT, "pekko.persistence.cassandra.snapshot.replication-factor");
+    for (String file : List.of(SchemaFiles.JOURNAL, SchemaFiles.SNAPSHOT)) {
+      String replication = "{'class': 'SimpleStrategy', 'replication_factor': "
+          + config.getInt(replicationOf.get(file)) + "}";
+      for (String ddl : SchemaFiles.statements(file, keyspaces, replication)) {
+        execute(health, ddl, deadline);
+      }
+    }
+  }
+
+  /** One idempotent DDL statement, sent again after a failure until the deadline. */
+  private static void execute(StorageHealth health, String ddl, Instant deadline) {
+    while (true) {
+      try {
+        health.session().executeWrite(SimpleStatement.newInstance(ddl).setTimeout(Duration.ofSeconds(30)))
+            .toCompletableFuture().get(40, TimeUnit.SECONDS);
+        return;
+      } catch (Exception e) {
+        if (Instant.now().isAfter(deadline)) {
+          log.warn("schema statement failed: {}", e.toString());
+          return;
+        }
+        log.debug("schema statement failed, sending it again: {}", e.toString());
+        pause();
+      }
+    }
   }
 
   /** Keyspace → tables that must exist; the read side's only when nobody creates them here. */

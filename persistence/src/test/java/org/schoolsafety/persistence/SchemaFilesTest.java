@@ -10,19 +10,13 @@ import com.datastax.oss.driver.api.core.config.TypedDriverOption;
 import com.datastax.oss.driver.api.core.cql.Row;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
-import java.io.IOException;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.TreeMap;
 import java.util.TreeSet;
-import java.util.regex.Pattern;
-import java.util.stream.Collectors;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.stream.connectors.cassandra.CassandraSessionSettings;
@@ -44,7 +38,7 @@ import org.schoolsafety.persistence.testing.SharedCassandra;
 @ExtendWith(SharedCassandra.class)
 class SchemaFilesTest {
 
-  static final List<String> FILES = List.of("schema/journal.cql", "schema/snapshot.cql", "schema/read-side.cql");
+  static final List<String> FILES = SchemaFiles.ALL;
   static final String AUTO = "drift_auto";
   static final String FROM_FILES = "drift_files";
 
@@ -107,12 +101,35 @@ class SchemaFilesTest {
   }
 
   @Test
-  void filesHaveNoLeftoverKeyspaceNamesOrPlaceholders() throws IOException {
+  void filesHaveNoLeftoverKeyspaceNamesOrPlaceholders() {
     for (String file : FILES) {
       for (String statement : statements(file, FROM_FILES, "datacenter1")) {
         assertThat(statement).doesNotContain("school_safety").doesNotContain("DATACENTER_NAME");
       }
       assertThat(read(file)).contains("'DATACENTER_NAME': 3").doesNotContain("SimpleStrategy");
+    }
+  }
+
+  @Test
+  void autocreateFallsBackToTheFilesWhenThePluginsCreatedNothing() throws Exception {
+    // the plugins' own creation "failed" (here: is off); StorageSchema creates the tables from the files
+    Config config = ConfigFactory.parseMap(Map.of(
+            "pekko.persistence.cassandra.journal.keyspace-autocreate", false,
+            "pekko.persistence.cassandra.journal.tables-autocreate", false,
+            "pekko.persistence.cassandra.snapshot.keyspace-autocreate", false,
+            "pekko.persistence.cassandra.snapshot.tables-autocreate", false))
+        .withFallback(config("drift_fallback", true, SharedCassandra.contactPoint()));
+    withSystem(config, system -> StorageSchema.initialize(system, Duration.ofSeconds(90)));
+    try (CqlSession cql = session()) {
+      for (String suffix : List.of("", "_snapshot")) {
+        assertThat(columns(cql, "drift_fallback" + suffix)).isEqualTo(columns(cql, AUTO + suffix));
+        assertThat(tableOptions(cql, "drift_fallback" + suffix)).isEqualTo(tableOptions(cql, AUTO + suffix));
+        Row row = cql.execute("SELECT replication FROM system_schema.keyspaces WHERE keyspace_name = ?",
+            "drift_fallback" + suffix).one();
+        assertThat(row.getMap("replication", String.class, String.class))
+            .containsEntry("class", "org.apache.cassandra.locator.SimpleStrategy")
+            .containsEntry("replication_factor", "1");
+      }
     }
   }
 
@@ -147,26 +164,15 @@ class SchemaFilesTest {
 
   // --- the files as a platform team runs them ---
 
-  /** The file's statements with keyspaces renamed to {@code prefix...} and the datacenter filled in. */
-  static List<String> statements(String file, String prefix, String datacenter) throws IOException {
-    String cql = read(file).lines().filter(line -> !line.strip().startsWith("--"))
-        .collect(Collectors.joining("\n"));
-    cql = Pattern.compile("\\bschool_safety(_snapshot|_read)?\\b").matcher(cql).replaceAll(prefix + "$1")
-        .replace("DATACENTER_NAME", datacenter);
-    List<String> statements = new ArrayList<>();
-    for (String part : cql.split(";")) {
-      if (!part.isBlank()) {
-        statements.add(part.strip());
-      }
-    }
-    return statements;
+  /** The file's statements with keyspaces {@code prefix...} and RF 3 in the datacenter given. */
+  static List<String> statements(String file, String prefix, String datacenter) {
+    return SchemaFiles.statements(file,
+        new SchemaFiles.Keyspaces(prefix, prefix + "_snapshot", prefix + "_read"),
+        "{'class': 'NetworkTopologyStrategy', '" + datacenter + "': 3}");
   }
 
-  static String read(String resource) throws IOException {
-    try (InputStream in = SchemaFilesTest.class.getClassLoader().getResourceAsStream(resource)) {
-      Objects.requireNonNull(in, resource);
-      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-    }
+  static String read(String resource) {
+    return SchemaFiles.read(resource);
   }
 
   // --- system_schema ---
