@@ -69,6 +69,8 @@ class ProductionConfigTest {
     assertThat(config.getInt("pekko.management.http.port")).isEqualTo(8558);
     assertThat(config.getString("pekko.cluster.split-brain-resolver.active-strategy")).isEqualTo("keep-majority");
     assertThat(config.getString("pekko.cluster.downing-provider-class")).contains("SplitBrainResolverProvider");
+    assertThat(config.getDuration("pekko.cluster.split-brain-resolver.stable-after")).hasSeconds(10);
+    assertThat(config.getString("pekko.cluster.split-brain-resolver.down-all-when-unstable")).isEqualTo("20s");
 
     assertThat(config.getString("hub.auth.jwks-file")).isNotBlank();
     assertThat(config.getString("hub.auth.hs256-secret")).isEmpty();
