@@ -7,11 +7,13 @@ final class Banner {
 
   private Banner() {}
 
-  static void print(int httpPort, String cassandra, Path dataDir, String demo, Path tokens) {
+  static void print(int httpPort, String cassandra, Path dataDir, String demo, Path tokens, String consoleToken) {
     String base = "http://127.0.0.1:" + httpPort;
     System.out.println("""
 
         School Safety Hub is ready.
+          Console    %1$s/console/#token=%6$s
+                     (the command center of province 65; the token stays in the browser tab)
           API        %1$s/api/v1   (health: %1$s/health/ready)
           Cassandra  %2$s   (data: %3$s)
           Demo data  %4$s
@@ -32,6 +34,6 @@ final class Banner {
           curl -s -H "Authorization: Bearer $HUB_FIRE_TOKEN" %1$s/api/v1/agencies/fire-650102/dispatches
 
         Ctrl-C stops the node and Cassandra; run again with the same --data to find everything.
-        """.formatted(base, cassandra, dataDir, demo, tokens));
+        """.formatted(base, cassandra, dataDir, demo, tokens, consoleToken));
   }
 }

@@ -32,14 +32,24 @@ final class DevTokens {
     return principals;
   }
 
+  /** The token the banner puts in the console's URL: the command center of province 65. */
+  static final String CONSOLE = "HUB_COMMAND_65_TOKEN";
+
   private DevTokens() {}
 
-  /** Writes {@code export NAME=token} lines to {@code file} (owner-only) and returns the file. */
-  static Path write(Path file, byte[] secret, Config config) throws IOException {
+  /** The file written and the tokens in it (environment variable name → token). */
+  record Written(Path file, Map<String, String> tokens) {}
+
+  /** Writes {@code export NAME=token} lines to {@code file} (owner-only). */
+  static Written write(Path file, byte[] secret, Config config) throws IOException {
     var issuer = new TokenIssuer(secret, config.getString("hub.auth.issuer"), config.getString("hub.auth.audience"));
+    var tokens = new LinkedHashMap<String, String>();
     var lines = new StringBuilder("# Dev tokens for the demo data, valid " + TTL.toHours() + "h. Load with: source " + file + "\n");
-    DEMO.forEach((name, principal) -> lines.append("export ").append(name).append('=')
-        .append(issuer.issue(principal, TTL)).append("   # ").append(principal.id()).append('\n'));
+    DEMO.forEach((name, principal) -> {
+      tokens.put(name, issuer.issue(principal, TTL));
+      lines.append("export ").append(name).append('=').append(tokens.get(name))
+          .append("   # ").append(principal.id()).append('\n');
+    });
     Files.createDirectories(file.getParent());
     Files.writeString(file, lines.toString());
     try {
@@ -47,6 +57,6 @@ final class DevTokens {
     } catch (UnsupportedOperationException ignored) {
       // not a POSIX file system
     }
-    return file;
+    return new Written(file, Map.copyOf(tokens));
   }
 }

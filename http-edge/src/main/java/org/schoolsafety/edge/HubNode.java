@@ -11,7 +11,6 @@ import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.cluster.MemberStatus;
 import org.apache.pekko.cluster.typed.Cluster;
-import org.apache.pekko.cluster.typed.Join;
 import org.apache.pekko.http.javadsl.Http;
 import org.apache.pekko.http.javadsl.ServerBinding;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
@@ -96,9 +95,7 @@ public final class HubNode implements AutoCloseable {
   public static HubNode start(Config config) {
     ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), "hub", config);
     try {
-      if (config.getBoolean("hub.cassandra.autocreate")) {
-        StorageSchema.initialize(system, Duration.ofSeconds(90));
-      }
+      StorageSchema.initialize(system, config.getDuration("hub.cassandra.schema-timeout"));
       joinCluster(system, config);
       Clock clock = Clock.systemUTC();
       Duration askTimeout = config.getDuration("hub.ask-timeout");
@@ -129,10 +126,7 @@ public final class HubNode implements AutoCloseable {
   }
 
   private static void joinCluster(ActorSystem<?> system, Config config) {
-    if (config.getStringList("pekko.cluster.seed-nodes").isEmpty()) {
-      Cluster cluster = Cluster.get(system);
-      cluster.manager().tell(Join.create(cluster.selfMember().address()));
-    }
+    ClusterFormation.join(system, config);
   }
 
   private static ServerBinding bind(ActorSystem<?> system, Config config, HubContext context, ReadSide readSide,

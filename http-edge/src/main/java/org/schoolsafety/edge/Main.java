@@ -64,8 +64,9 @@ public final class Main {
       var loaded = DemoData.load(running.node().context()).toCompletableFuture().get(5, TimeUnit.MINUTES);
       demo = loaded.schools() + " schools and " + loaded.agencies() + " agencies registered";
     }
-    Path tokens = DevTokens.write(dataDir.resolve("auth").resolve("dev-tokens.env"), secret, config);
-    Banner.print(running.node().httpPort(), running.cassandraAddress(), dataDir, demo, tokens);
+    var tokens = DevTokens.write(dataDir.resolve("auth").resolve("dev-tokens.env"), secret, config);
+    Banner.print(running.node().httpPort(), running.cassandraAddress(), dataDir, demo, tokens.file(),
+        tokens.tokens().get(DevTokens.CONSOLE));
     running.node().whenTerminated().join();
   }
 

@@ -1,25 +1,36 @@
 package org.schoolsafety.persistence;
 
 import com.datastax.oss.driver.api.core.cql.Row;
+import com.datastax.oss.driver.api.core.cql.SimpleStatement;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.javadsl.Adapter;
 import org.apache.pekko.persistence.Persistence;
+import org.schoolsafety.persistence.readside.ReadSideSchema;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Makes sure the journal's and snapshot store's keyspaces and tables exist before any entity
- * reads them (dev and tests: {@code hub.cassandra.autocreate = on}). The plugins create them
- * lazily when their session opens; the first recoveries would otherwise race that and fail with
- * "keyspace does not exist". Production creates the schema from CQL files and skips this.
+ * Makes sure the schema is there before any entity reads it.
+ *
+ * <p>{@code hub.cassandra.autocreate = on} (dev and tests): starts the journal and snapshot store
+ * and waits until they have created their keyspaces and tables. The plugins create them lazily
+ * when their session opens; the first recoveries would otherwise race that and fail with
+ * "keyspace does not exist". (The read side creates its own tables when it starts.)
+ *
+ * <p>{@code autocreate = off} (production): creates nothing. Waits until Cassandra answers and the
+ * journal, snapshot and read-side tables exist, as created by the CQL files in {@code schema/};
+ * fails with a message that says which of the two is missing otherwise.
  */
 public final class StorageSchema {
 
@@ -32,39 +43,141 @@ public final class StorageSchema {
 
   private StorageSchema() {}
 
-  /** Starts both plugins and blocks until their tables exist, for at most {@code within}. */
+  /** Creates (autocreate on) or checks (off) the schema; blocks for at most {@code within}. */
   public static void initialize(ActorSystem<?> system, Duration within) {
-    Persistence persistence = Persistence.get(Adapter.toClassic(system));
-    persistence.journalFor("", ConfigFactory.empty());
-    persistence.snapshotStoreFor("", ConfigFactory.empty());
     Config config = system.settings().config();
-    String journalKeyspace = config.getString("pekko.persistence.cassandra.journal.keyspace");
-    String snapshotKeyspace = config.getString("pekko.persistence.cassandra.snapshot.keyspace");
-    var health = new StorageHealth(system, Duration.ofSeconds(5));
+    boolean autocreate = config.getBoolean("hub.cassandra.autocreate");
+    if (autocreate) {
+      Persistence persistence = Persistence.get(Adapter.toClassic(system));
+      persistence.journalFor("", ConfigFactory.empty());
+      persistence.snapshotStoreFor("", ConfigFactory.empty());
+    }
+    Map<String, Set<String>> expected = expectedTables(config, !autocreate);
+    Duration perCheck = within.compareTo(Duration.ofSeconds(5)) < 0 ? within : Duration.ofSeconds(5);
+    var health = new StorageHealth(system, perCheck);
     Instant began = Instant.now();
     Instant deadline = began.plus(within);
-    while (!(hasTables(health, journalKeyspace, JOURNAL_TABLES)
-        && hasTables(health, snapshotKeyspace, SNAPSHOT_TABLES))) {
+    boolean answered = false;
+    boolean fellBack = false;
+    Map<String, Set<String>> missing = expected;
+    while (true) {
+      answered = answered || health.check().toCompletableFuture().join();
+      missing = answered ? missingTables(health, expected) : expected;
+      if (missing.isEmpty()) {
+        break;
+      }
       if (Instant.now().isAfter(deadline)) {
-        throw new IllegalStateException("the Cassandra schema (keyspaces " + journalKeyspace + ", "
-            + snapshotKeyspace + ") was not created within " + within.toSeconds() + " s; is Cassandra reachable?");
+        throw new IllegalStateException(failure(config, answered, autocreate, missing, within));
+      }
+      if (autocreate && answered && !fellBack && Instant.now().isAfter(began.plus(FALL_BACK_AFTER))) {
+        fellBack = true;
+        createFromFiles(config, health, missing, deadline);
+        continue;
       }
       pause();
     }
     log.info("Cassandra schema ready ({} ms)", Duration.between(began, Instant.now()).toMillis());
   }
 
-  private static boolean hasTables(StorageHealth health, String keyspace, Set<String> expected) {
+  /**
+   * The plugins create their keyspaces and tables once, when their session opens, and only log a
+   * failure — typically a statement that outlasted the driver's 2 s request timeout on a busy or
+   * freshly started Cassandra. When the tables are still missing after this long, the same tables
+   * are created from the schema files (identical, as SchemaFilesTest checks), with a longer timeout.
+   */
+  static final Duration FALL_BACK_AFTER = Duration.ofSeconds(15);
+
+  private static void createFromFiles(Config config, StorageHealth health, Map<String, Set<String>> missing,
+      Instant deadline) {
+    log.warn("Cassandra tables still missing {} s after start {}: creating them from the schema files",
+        FALL_BACK_AFTER.toSeconds(), missing);
+    var keyspaces = SchemaFiles.Keyspaces.fromConfig(config);
+    Map<String, String> replicationOf = Map.of(
+        SchemaFiles.JOURNAL, "pekko.persistence.cassandra.journal.replication-factor",
+        SchemaFiles.SNAPSHOT, "pekko.persistence.cassandra.snapshot.replication-factor");
+    for (String file : List.of(SchemaFiles.JOURNAL, SchemaFiles.SNAPSHOT)) {
+      String replication = "{'class': 'SimpleStrategy', 'replication_factor': "
+          + config.getInt(replicationOf.get(file)) + "}";
+      for (String ddl : SchemaFiles.statements(file, keyspaces, replication)) {
+        execute(health, ddl, deadline);
+      }
+    }
+  }
+
+  /** One idempotent DDL statement, sent again after a failure until the deadline. */
+  private static void execute(StorageHealth health, String ddl, Instant deadline) {
+    while (true) {
+      try {
+        health.session().executeWrite(SimpleStatement.newInstance(ddl).setTimeout(Duration.ofSeconds(30)))
+            .toCompletableFuture().get(40, TimeUnit.SECONDS);
+        return;
+      } catch (Exception e) {
+        if (Instant.now().isAfter(deadline)) {
+          log.warn("schema statement failed: {}", e.toString());
+          return;
+        }
+        log.debug("schema statement failed, sending it again: {}", e.toString());
+        pause();
+      }
+    }
+  }
+
+  /** Keyspace → tables that must exist; the read side's only when nobody creates them here. */
+  static Map<String, Set<String>> expectedTables(Config config, boolean withReadSide) {
+    Map<String, Set<String>> expected = new TreeMap<>();
+    expected.computeIfAbsent(config.getString("pekko.persistence.cassandra.journal.keyspace"), k -> new TreeSet<>())
+        .addAll(JOURNAL_TABLES);
+    expected.computeIfAbsent(config.getString("pekko.persistence.cassandra.snapshot.keyspace"), k -> new TreeSet<>())
+        .addAll(SNAPSHOT_TABLES);
+    if (withReadSide) {
+      expected.computeIfAbsent(config.getString("hub.cassandra.read-keyspace"), k -> new TreeSet<>())
+          .addAll(ReadSideSchema.tableNames());
+      Config offsets = config.getConfig("pekko.projection.cassandra.offset-store");
+      expected.computeIfAbsent(offsets.getString("keyspace"), k -> new TreeSet<>())
+          .addAll(List.of(offsets.getString("table"), offsets.getString("management-table")));
+    }
+    return expected;
+  }
+
+  private static Map<String, Set<String>> missingTables(StorageHealth health, Map<String, Set<String>> expected) {
+    Map<String, Set<String>> missing = new TreeMap<>();
+    expected.forEach((keyspace, tables) -> {
+      Set<String> absent = new TreeSet<>(tables);
+      absent.removeAll(tablesIn(health, keyspace));
+      if (!absent.isEmpty()) {
+        missing.put(keyspace, absent);
+      }
+    });
+    return missing;
+  }
+
+  private static Set<String> tablesIn(StorageHealth health, String keyspace) {
     try {
       List<Row> rows = health.session()
           .selectAll("SELECT table_name FROM system_schema.tables WHERE keyspace_name = ?", keyspace)
           .toCompletableFuture().get(10, TimeUnit.SECONDS);
-      Set<String> present = rows.stream().map(r -> r.getString("table_name")).collect(Collectors.toSet());
-      return present.containsAll(expected);
+      return rows.stream().map(r -> r.getString("table_name")).collect(Collectors.toSet());
     } catch (Exception e) {
       log.debug("schema check failed: {}", e.toString());
-      return false;
+      return Set.of();
     }
+  }
+
+  private static String failure(Config config, boolean answered, boolean autocreate,
+      Map<String, Set<String>> missing, Duration within) {
+    String seconds = within.toSeconds() + " s";
+    if (!answered) {
+      return "Cassandra did not answer within " + seconds + " (contact points "
+          + config.getStringList("datastax-java-driver.basic.contact-points") + ", local datacenter '"
+          + config.getString("datastax-java-driver.basic.load-balancing-policy.local-datacenter")
+          + "'): is it up and reachable, and are hub.cassandra.contact-points and local-datacenter right?";
+    }
+    if (autocreate) {
+      return "the Cassandra schema was not created within " + seconds + "; still missing: " + missing;
+    }
+    return "Cassandra answers, but its schema is incomplete; missing (keyspace=[tables]): " + missing
+        + ". hub.cassandra.autocreate is off: create the keyspaces and tables from the CQL files in"
+        + " persistence/src/main/resources/schema/ first (docs/DEPLOY.md)";
   }
 
   private static void pause() {

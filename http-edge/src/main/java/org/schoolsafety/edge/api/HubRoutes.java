@@ -13,8 +13,8 @@ import org.apache.pekko.http.javadsl.server.Route;
 
 /**
  * Every route of the node under one roof: security headers on every answer, CORS closed unless
- * origins are configured, bearer authentication in front of the API, and failures and
- * rejections as problem+json.
+ * origins are configured, bearer authentication in front of the API (the health checks and the
+ * console's static files are open), and failures and rejections as problem+json.
  */
 public final class HubRoutes extends AllDirectives {
 
@@ -30,6 +30,7 @@ public final class HubRoutes extends AllDirectives {
 
   private final List<RouteSupport> api;
   private final HealthRoutes health;
+  private final ConsoleRoutes console = new ConsoleRoutes();
   private final Authentication authentication;
   private final Cors cors;
   private final java.util.function.BooleanSupplier storageDown;
@@ -58,7 +59,7 @@ public final class HubRoutes extends AllDirectives {
         }))));
     Route all = respondWithHeaders(SECURITY_HEADERS, () ->
         handleExceptions(exceptions(), () ->
-            handleRejections(rejections(), () -> cors.wrap(() -> concat(health.route(), metricsRoute(), apiRoutes)))));
+            handleRejections(rejections(), () -> cors.wrap(() -> concat(health.route(), metricsRoute(), console.route(), apiRoutes)))));
     return measured(all);
   }
 

@@ -178,7 +178,7 @@ public final class FailoverHarness {
   /** The county health agency acknowledges; education is left to escalate. */
   private void acknowledge(String incidentId) {
     String cc = token(Role.COMMAND_CENTER, COUNTY.substring(0, 2));
-    for (int i = 0; i < 30; i++) {
+    for (int i = 0; i < 120; i++) {
       var incident = client.get(cc, "/api/v1/incidents/" + incidentId, 5);
       if (incident.ok() && incident.body().get("dispatches").findValuesAsText("agencyId").contains("health-" + COUNTY)) {
         String agency = "health-" + COUNTY;
@@ -255,8 +255,11 @@ public final class FailoverHarness {
   record Check(long lost, long acksLost, long duplicates, Map<String, Object> lateness) {}
 
   private Check verify(LocalCluster cluster, Instant windowStart, Instant windowEnd) {
-    var readers = new LoadClient(cluster.nodes().stream().filter(LocalCluster.Node::isAlive)
-        .map(LocalCluster.Node::httpPort).toList(), Duration.ofSeconds(10));
+    var alive = cluster.nodes().stream().filter(LocalCluster.Node::isAlive).map(LocalCluster.Node::httpPort).toList();
+    if (alive.isEmpty()) {
+      throw new IllegalStateException("no node is left to verify through; see the node logs in " + cluster.dataDir());
+    }
+    var readers = new LoadClient(alive, Duration.ofSeconds(10));
     String cc = token(Role.COMMAND_CENTER, COUNTY.substring(0, 2));
     long lost = 0;
     long acksLost = 0;
@@ -359,13 +362,14 @@ public final class FailoverHarness {
     return byRef.values().stream().mapToLong(c -> c - 1).sum();
   }
 
-  private static List<String> listAll(LoadClient readers, String cc) {
+  private List<String> listAll(LoadClient readers, String cc) {
     var ids = new ArrayList<String>();
     String cursor = null;
     do {
       var page = readers.get(cc, "/api/v1/incidents?region=" + COUNTY + "&limit=200"
           + (cursor == null ? "" : "&cursor=" + cursor), 10);
       if (!page.ok()) {
+        notes.add("listing incidents failed: " + page.status() + " " + page.body());
         return ids;
       }
       page.body().get("incidents").forEach(r -> ids.add(r.get("incidentId").asText()));

@@ -103,7 +103,7 @@ public final class LocalCluster implements AutoCloseable {
         cluster.launch(node, layout.demo() && node.index == 1);
       }
       for (Node node : cluster.nodes) {
-        cluster.awaitReady(node, Duration.ofMinutes(3));
+        cluster.awaitReady(node, Duration.ofMinutes(5));
       }
       return cluster;
     } catch (RuntimeException e) {

@@ -25,7 +25,7 @@ import org.apache.pekko.persistence.typed.javadsl.EventSourcedBehaviorWithEnforc
 import org.apache.pekko.persistence.typed.javadsl.ReplyEffect;
 import org.apache.pekko.persistence.typed.javadsl.RetentionCriteria;
 import org.schoolsafety.hub.CborSerializable;
-import org.schoolsafety.hub.Rejection;
+import org.schoolsafety.hub.Registrations;
 
 /**
  * A police, fire, health or education agency at one tier, and its dispatch inbox. Incidents
@@ -172,30 +172,12 @@ public final class Agency
     if (!cmd.profile().agencyId().equals(agencyId)) {
       throw new IllegalArgumentException("profile of " + cmd.profile().agencyId() + " sent to " + agencyId);
     }
-    if (state.isRegistered()) {
-      if (state.profile().equals(cmd.profile())) {
-        return Effect().reply(cmd.replyTo(), StatusReply.success(state));
-      }
-      return Effect()
-          .reply(
-              cmd.replyTo(),
-              StatusReply.error(
-                  new Rejection.Conflict(
-                      "agency '" + agencyId + "' is already registered with a different profile")));
-    }
-    return Effect()
-        .persist(new Registered(cmd.profile(), clock.instant(), cmd.by()))
-        .thenReply(cmd.replyTo(), StatusReply::success);
+    return Registrations.register(Effect(), state, state.profile(), cmd.profile(),
+        new Registered(cmd.profile(), clock.instant(), cmd.by()), "agency '" + agencyId + "'", cmd.replyTo());
   }
 
   private ReplyEffect<Event, State> onGet(State state, Get cmd) {
-    if (!state.isRegistered()) {
-      return Effect()
-          .reply(
-              cmd.replyTo(),
-              StatusReply.error(new Rejection.NotFound("no agency with id '" + agencyId + "'")));
-    }
-    return Effect().reply(cmd.replyTo(), StatusReply.success(state));
+    return Registrations.get(Effect(), state, state.isRegistered(), "agency with id '" + agencyId + "'", cmd.replyTo());
   }
 
   private ReplyEffect<Event, State> onTrackDispatch(State state, TrackDispatch cmd) {

@@ -20,6 +20,7 @@ import org.apache.pekko.persistence.typed.javadsl.EventSourcedBehaviorWithEnforc
 import org.apache.pekko.persistence.typed.javadsl.ReplyEffect;
 import org.apache.pekko.persistence.typed.javadsl.RetentionCriteria;
 import org.schoolsafety.hub.CborSerializable;
+import org.schoolsafety.hub.Registrations;
 import org.schoolsafety.hub.Rejection;
 
 /** A school: its profile, its response posture and the incidents it has open. */
@@ -166,30 +167,12 @@ public final class School
     if (!cmd.profile().schoolId().equals(schoolId)) {
       throw new IllegalArgumentException("profile of " + cmd.profile().schoolId() + " sent to " + schoolId);
     }
-    if (state.isRegistered()) {
-      if (state.profile().equals(cmd.profile())) {
-        return Effect().reply(cmd.replyTo(), StatusReply.success(state));
-      }
-      return Effect()
-          .reply(
-              cmd.replyTo(),
-              StatusReply.error(
-                  new Rejection.Conflict(
-                      "school '" + schoolId + "' is already registered with a different profile")));
-    }
-    return Effect()
-        .persist(new Registered(cmd.profile(), clock.instant(), cmd.by()))
-        .thenReply(cmd.replyTo(), StatusReply::success);
+    return Registrations.register(Effect(), state, state.profile(), cmd.profile(),
+        new Registered(cmd.profile(), clock.instant(), cmd.by()), "school '" + schoolId + "'", cmd.replyTo());
   }
 
   private ReplyEffect<Event, State> onGet(State state, Get cmd) {
-    if (!state.isRegistered()) {
-      return Effect()
-          .reply(
-              cmd.replyTo(),
-              StatusReply.error(new Rejection.NotFound("no school with id '" + schoolId + "'")));
-    }
-    return Effect().reply(cmd.replyTo(), StatusReply.success(state));
+    return Registrations.get(Effect(), state, state.isRegistered(), "school with id '" + schoolId + "'", cmd.replyTo());
   }
 
   private ReplyEffect<Event, State> onRecordDrill(State state, RecordDrill cmd) {

@@ -14,7 +14,8 @@ import org.apache.pekko.projection.cassandra.javadsl.CassandraProjection;
 import org.apache.pekko.stream.connectors.cassandra.javadsl.CassandraSession;
 
 /**
- * The read side's query tables (CQL also in {@code schema/read-side.cql} for production).
+ * The read side's query tables (CQL also in {@code schema/read-side.cql} for production, where
+ * {@code SchemaFilesTest} keeps the two alike).
  * Rows are keyed so that every write is an idempotent upsert: replays after a projection
  * restart cannot duplicate anything.
  */
@@ -48,6 +49,18 @@ public final class ReadSideSchema {
             + "province text, school_id text, name text, region_code text, type text, "
             + "lat double, lon double, posture text, open_incidents int, evacuation_months set<text>, "
             + "PRIMARY KEY ((province), school_id))");
+  }
+
+  /** The query tables' names, as {@link #statements} creates them. */
+  public static List<String> tableNames() {
+    var name = java.util.regex.Pattern.compile("^CREATE TABLE IF NOT EXISTS ks\\.(\\w+) ");
+    return statements("ks").stream().map(ddl -> {
+      var m = name.matcher(ddl);
+      if (!m.find()) {
+        throw new IllegalStateException("not a CREATE TABLE: " + ddl);
+      }
+      return m.group(1);
+    }).toList();
   }
 
   /** Columns added after the first release: tables created before them get them added. */

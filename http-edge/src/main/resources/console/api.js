@@ -1,0 +1,62 @@
+// Calls to the hub's API with the bearer token; failures become ApiError with the problem's detail.
+
+export class ApiError extends Error {
+  constructor(status, detail, path) {
+    super(detail);
+    this.status = status;
+    this.path = path;
+  }
+  get authentication() {
+    return this.status === 401;
+  }
+}
+
+export function createApi(getToken) {
+  async function get(path, { signal } = {}) {
+    let response;
+    try {
+      response = await fetch(path, {
+        headers: { Authorization: 'Bearer ' + getToken(), Accept: 'application/json' },
+        cache: 'no-store',
+        credentials: 'omit',
+        signal,
+      });
+    } catch (e) {
+      if (e.name === 'AbortError') throw e;
+      throw new ApiError(0, 'the hub cannot be reached (' + e.message + ')', path);
+    }
+    if (!response.ok) {
+      throw new ApiError(response.status, await problemDetail(response), path);
+    }
+    return response.json();
+  }
+
+  /** Follows `next` cursors; stops after maxPages pages. */
+  async function getAll(path, key, { signal, maxPages = 20 } = {}) {
+    const items = [];
+    let cursor = null;
+    for (let page = 0; page < maxPages; page++) {
+      const url = cursor ? path + (path.includes('?') ? '&' : '?') + 'cursor=' + encodeURIComponent(cursor) : path;
+      const body = await get(url, { signal });
+      items.push(...(Array.isArray(body[key]) ? body[key] : []));
+      cursor = body.next;
+      if (!cursor) break;
+    }
+    return items;
+  }
+
+  return { get, getAll };
+}
+
+export async function problemDetail(response) {
+  try {
+    const type = response.headers.get('Content-Type') || '';
+    if (type.includes('json')) {
+      const body = await response.json();
+      if (body && body.detail) return body.detail;
+    }
+  } catch (e) {
+    // fall through to the status line
+  }
+  return response.statusText || ('HTTP ' + response.status);
+}

@@ -1,0 +1,855 @@
+// The command center's wall console: open incidents of a region, live.
+//
+// Data: GET /api/v1/incidents (open incidents, paged), GET /api/v1/schools (the map),
+// GET /api/v1/incidents/{id} (the detail panel) and the live stream
+// GET /api/v1/stream/incidents (text/event-stream, read with fetch() so that it can carry the
+// bearer token; see sse.js). Everything is rendered with DOM calls, never innerHTML.
+
+import { createApi, ApiError } from './api.js';
+import {
+  takeTokenFromFragment, storedToken, storeToken, forgetToken, forgetSession, decodeClaims, secondsLeft,
+  homeRegion, describeRole,
+} from './auth.js';
+import { h, $ } from './dom.js';
+import {
+  duration, clockTime, shortTime, since, LEVELS, LEVEL_NAMES, OPEN_STATUSES, levelRank,
+  levelClass, humanize, EVENT_LABELS,
+} from './format.js';
+import { drawMap } from './map.js';
+import { LiveStream } from './sse.js';
+
+const REGION_PATTERN = /^\d{2}(\d{2}){0,2}$/;
+const MODES = ['ACTUAL', 'EXERCISE', 'ALL'];
+const FEED_SIZE = 40;
+const REFRESH_MS = 60000;
+const LIST_LAG_MS = 30000;
+/** After a (re)start the list is read again this much later, once the read model caught up. */
+const SETTLE_MS = 10000;
+/**
+ * A new stream starts this many events before the last one this tab saw in the province: the
+ * list comes from a read model that may trail the live feed by a few seconds, and the replay
+ * closes that gap (events carry the incident's whole state, so replaying is harmless).
+ */
+const REPLAY_EVENTS = 200;
+const SEQ_KEY = 'schoolSafetyHub.lastSeq.';
+
+const state = {
+  token: null,
+  claims: null,
+  region: '',
+  mode: 'ALL',
+  incidents: new Map(), // incidentId → board summary
+  schools: [],
+  schoolsLoaded: false,
+  selectedId: null,
+  detail: null,
+  lastSeq: 0,
+  replayUpTo: 0,
+  feed: [],
+  connection: { state: 'idle' },
+  lastTraffic: 0,
+  errors: new Map(), // source → message
+  seen: new Set(),
+  flash: new Map(), // incidentId → flash-until (ms)
+  ended: new Map(), // incidentId → when the stream said it was resolved, closed or cancelled
+};
+
+const api = createApi(() => state.token);
+let stream = null;
+let generation = 0; // bumped when the view restarts; results of older requests are dropped
+let expiryTimer = null;
+let refreshTimer = null;
+let detailTimer = null;
+let mapSignature = '';
+const cardElements = new Map();
+const pendingReportedAt = new Set();
+
+// --- sign-in --------------------------------------------------------------------------------
+
+function showLogin(message = '') {
+  $('#app').hidden = true;
+  $('#login').hidden = false;
+  $('#login-message').textContent = message;
+  $('#login-token').value = '';
+  $('#login-token').focus();
+  document.title = 'Sign in · School Safety Hub';
+}
+
+function signIn(token) {
+  let claims;
+  try {
+    claims = decodeClaims(token);
+  } catch (e) {
+    showLogin(e.message);
+    return;
+  }
+  const left = secondsLeft(claims);
+  if (left !== null && left <= 0) {
+    forgetToken();
+    showLogin('This token expired at ' + new Date(claims.exp * 1000).toLocaleString() + '. Please use a new one.');
+    return;
+  }
+  storeToken(token);
+  state.token = token;
+  state.claims = claims;
+  clearTimeout(expiryTimer);
+  if (left !== null) {
+    expiryTimer = setTimeout(() => signOut('Your token has expired. Please sign in with a new one.'),
+      Math.min(left * 1000, 2 ** 31 - 1));
+  }
+  $('#who-role').textContent = describeRole(claims.role);
+  $('#who-sub').textContent = String(claims.sub || '');
+  $('#who-sub').title = 'Signed in as ' + claims.role + ' ' + claims.sub
+    + (claims.exp ? ' until ' + new Date(claims.exp * 1000).toLocaleString() : '');
+
+  const query = new URLSearchParams(window.location.search);
+  const region = query.get('region');
+  const mode = (query.get('mode') || '').toUpperCase();
+  const home = homeRegion(claims);
+  // A region in the URL (a bookmarked wall screen) wins if this token may watch it.
+  state.region = region && REGION_PATTERN.test(region) && region.startsWith(home) ? region : home;
+  // Operators see drills only (docs/SECURITY.md); everyone else starts with everything.
+  state.mode = MODES.includes(mode) ? mode : claims.role === 'OPERATOR' ? 'EXERCISE' : 'ALL';
+  $('#login').hidden = true;
+  $('#app').hidden = false;
+  syncFilterInputs();
+  restart();
+  const pinned = query.get('incident');
+  if (pinned && /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/.test(pinned)) selectIncident(pinned);
+}
+
+function signOut(message = 'Signed out.') {
+  generation++;
+  if (stream) stream.stop();
+  stream = null;
+  clearTimeout(expiryTimer);
+  clearInterval(refreshTimer);
+  forgetSession();
+  state.token = null;
+  state.claims = null;
+  resetView();
+  showLogin(message);
+}
+
+/** A 401 from the hub means the token is not (or no longer) good: back to the sign-in form. */
+function handleFailure(source, error, what) {
+  if (error && error.name === 'AbortError') return;
+  if (error instanceof ApiError && error.authentication) {
+    signOut('The hub refused the token: ' + error.message);
+    return;
+  }
+  const status = error instanceof ApiError && error.status ? ' (HTTP ' + error.status + ')' : '';
+  setError(source, what + status + ': ' + (error ? error.message : 'unknown error'));
+}
+
+// --- filters --------------------------------------------------------------------------------
+
+function syncFilterInputs() {
+  $('#region').value = state.region;
+  $('#region').placeholder = homeRegion(state.claims) || '65';
+  for (const radio of document.querySelectorAll('input[name=mode]')) {
+    radio.checked = radio.value === state.mode;
+  }
+}
+
+function regionProblem(region) {
+  if (!region) return 'Enter a region to watch: 2, 4 or 6 digits (65, 6501, 650102).';
+  if (!REGION_PATTERN.test(region)) return 'A region is 2, 4 or 6 digits (65, 6501, 650102), not "' + region + '".';
+  const home = homeRegion(state.claims);
+  if (home && !region.startsWith(home)) return 'Region ' + region + ' is outside this command center\'s region ' + home + '.';
+  return null;
+}
+
+function applyFilters() {
+  const region = $('#region').value.trim();
+  const checked = document.querySelector('input[name=mode]:checked');
+  const mode = checked ? checked.value : 'ALL';
+  const problem = regionProblem(region);
+  $('#region').classList.toggle('invalid', Boolean(problem));
+  if (problem) {
+    setError('filter', problem);
+    return;
+  }
+  clearError('filter');
+  if (region === state.region && mode === state.mode && stream) return;
+  state.region = region;
+  state.mode = mode;
+  const query = new URLSearchParams(window.location.search);
+  query.set('region', region);
+  query.set('mode', mode);
+  window.history.replaceState(null, '', window.location.pathname + '?' + query.toString());
+  restart();
+}
+
+// --- loading --------------------------------------------------------------------------------
+
+function resetView() {
+  state.incidents = new Map();
+  state.schools = [];
+  state.schoolsLoaded = false;
+  state.selectedId = null;
+  state.detail = null;
+  state.lastSeq = 0;
+  state.replayUpTo = 0;
+  state.feed = [];
+  state.errors = new Map();
+  state.seen = new Set();
+  state.flash = new Map();
+  state.ended = new Map();
+  state.connection = { state: 'idle' };
+  cardElements.clear();
+  $('#board').replaceChildren();
+  mapSignature = '';
+  renderBanners();
+}
+
+function restart() {
+  generation++;
+  if (stream) stream.stop();
+  stream = null;
+  clearInterval(refreshTimer);
+  resetView();
+  const problem = regionProblem(state.region);
+  if (problem) {
+    setError('filter', problem);
+    render();
+    return;
+  }
+  render();
+  loadIncidents();
+  loadSchools();
+  openStream();
+  refreshTimer = setInterval(() => { loadIncidents(); loadSchools(); }, REFRESH_MS);
+  const gen = generation;
+  setTimeout(() => { if (gen === generation) loadIncidents(); }, SETTLE_MS);
+}
+
+function query() {
+  return 'region=' + encodeURIComponent(state.region) + '&mode=' + encodeURIComponent(state.mode);
+}
+
+async function loadIncidents() {
+  const gen = generation;
+  const requestedAt = Date.now();
+  try {
+    const list = await api.getAll('/api/v1/incidents?' + query() + '&status=open&limit=100', 'incidents');
+    if (gen !== generation) return;
+    clearError('incidents');
+    // The list comes from a read model that may trail the stream by a moment: whichever of the
+    // two saw an incident's later change wins, and an incident the stream brought just now stays
+    // even if the list does not have it yet.
+    const merged = new Map();
+    for (const item of list) {
+      const current = state.incidents.get(item.incidentId);
+      const ended = state.ended.get(item.incidentId);
+      if (ended && Date.parse(ended) >= Date.parse(item.updatedAt)) continue; // closed since
+      if (current && Date.parse(current.updatedAt) > Date.parse(item.updatedAt)) {
+        merged.set(item.incidentId, { ...current, reportedAt: current.reportedAt || item.reportedAt });
+      } else {
+        merged.set(item.incidentId, { ...item, streamedAt: current ? current.streamedAt : 0 });
+      }
+    }
+    for (const [id, current] of state.incidents) {
+      if (!merged.has(id) && current.streamedAt >= requestedAt - LIST_LAG_MS && OPEN_STATUSES.includes(current.status)) {
+        merged.set(id, current);
+      }
+    }
+    state.incidents = merged;
+    render();
+  } catch (e) {
+    if (gen === generation) {
+      handleFailure('incidents', e, 'The list of open incidents could not be loaded');
+      render();
+    }
+  }
+}
+
+async function loadSchools() {
+  const gen = generation;
+  try {
+    const schools = await api.getAll('/api/v1/schools?region=' + encodeURIComponent(state.region) + '&limit=500', 'schools', { maxPages: 10 });
+    if (gen !== generation) return;
+    clearError('schools');
+    state.schools = schools;
+    state.schoolsLoaded = true;
+    mapSignature = '';
+    render();
+  } catch (e) {
+    if (gen === generation) {
+      handleFailure('schools', e, 'The map\'s list of schools could not be loaded');
+      render();
+    }
+  }
+}
+
+/** Fills in when an incident was reported, for one that the stream brought before the list. */
+async function loadReportedAt(id) {
+  if (pendingReportedAt.has(id)) return;
+  pendingReportedAt.add(id);
+  const gen = generation;
+  try {
+    const incident = await api.get('/api/v1/incidents/' + encodeURIComponent(id));
+    const current = state.incidents.get(id);
+    if (gen === generation && current) {
+      current.reportedAt = incident.reportedAt;
+      render();
+    }
+  } catch (e) {
+    // the card shows "–" until the next list refresh
+  } finally {
+    pendingReportedAt.delete(id);
+  }
+}
+
+// --- live stream ----------------------------------------------------------------------------
+
+function openStream() {
+  const gen = generation;
+  const seen = Number(sessionStorage.getItem(SEQ_KEY + state.region.slice(0, 2))) || 0;
+  state.replayUpTo = seen;
+  stream = new LiveStream({
+    url: '/api/v1/stream/incidents?' + query(),
+    token: state.token,
+    lastEventId: seen > 0 ? String(Math.max(0, seen - REPLAY_EVENTS)) : '',
+    onState: s => {
+      if (gen !== generation) return;
+      state.connection = s;
+      if (s.state === 'live') {
+        clearError('stream');
+      } else if (s.state === 'failed') {
+        if (s.status === 401) {
+          signOut('The hub refused the token: ' + s.detail);
+          return;
+        }
+        setError('stream', 'The live stream was refused (HTTP ' + s.status + '): ' + s.detail);
+      } else if (s.state === 'reconnecting' && s.status) {
+        setError('stream', 'The live stream is unavailable (HTTP ' + s.status + '): ' + s.reason.replace(/^HTTP \d+: /, '')
+          + '. Retrying; the board may be out of date.');
+      }
+      renderConnection();
+    },
+    onConnected: ({ resumedFrom }) => {
+      if (gen !== generation) return;
+      state.lastTraffic = Date.now();
+      // After a gap, Last-Event-ID replays what was missed; the list is read again to be sure.
+      if (resumedFrom && state.lastSeq > 0) {
+        loadIncidents();
+        setTimeout(() => { if (gen === generation) loadIncidents(); }, SETTLE_MS);
+      }
+    },
+    onHeartbeat: () => {
+      state.lastTraffic = Date.now();
+    },
+    onEvent: e => {
+      if (gen !== generation) return;
+      state.lastTraffic = Date.now();
+      if (e.event !== 'incident') return;
+      let data;
+      try {
+        data = JSON.parse(e.data);
+      } catch (err) {
+        console.warn('stream: an event that is not JSON', e);
+        return;
+      }
+      applyEvent(e.id, data);
+    },
+  });
+  stream.start();
+}
+
+function countDispatches(dispatches) {
+  const counts = { notified: 0, acknowledged: 0, escalated: 0, unanswered: 0 };
+  for (const d of dispatches || []) {
+    const key = String(d.state || '').toLowerCase();
+    if (key in counts) counts[key]++;
+  }
+  return counts;
+}
+
+function applyEvent(id, e) {
+  const seq = Number(id || e.seq);
+  if (Number.isFinite(seq) && seq > 0) {
+    if (seq <= state.lastSeq) return; // already applied (a replay after reconnecting)
+    state.lastSeq = seq;
+    const key = SEQ_KEY + state.region.slice(0, 2);
+    if (seq > (Number(sessionStorage.getItem(key)) || 0)) sessionStorage.setItem(key, String(seq));
+  }
+  if (!e.incidentId) return;
+  if (state.mode !== 'ALL' && e.mode && e.mode !== state.mode) return;
+  if (e.regionCode && !e.regionCode.startsWith(state.region)) return;
+  // Replayed events (seen before, in this tab) update the board but are not news.
+  const recent = !(seq <= state.replayUpTo);
+  if (recent) {
+    state.feed.unshift({ ...e, seq });
+    state.feed.length = Math.min(state.feed.length, FEED_SIZE);
+  }
+
+  const previous = state.incidents.get(e.incidentId);
+  // A replayed event older than what the board shows changes nothing.
+  if (previous && Date.parse(previous.updatedAt) > Date.parse(e.at)) {
+    render();
+    return;
+  }
+  const counts = Array.isArray(e.dispatches) ? countDispatches(e.dispatches)
+    : previous ? { notified: previous.notified, acknowledged: previous.acknowledged, escalated: previous.escalated, unanswered: previous.unanswered }
+      : countDispatches([]);
+  const entry = {
+    ...(previous || {}),
+    incidentId: e.incidentId,
+    schoolId: e.schoolId ?? previous?.schoolId,
+    schoolName: e.schoolName ?? previous?.schoolName,
+    regionCode: e.regionCode ?? previous?.regionCode,
+    type: e.type ?? previous?.type,
+    level: e.level ?? previous?.level,
+    mode: e.mode ?? previous?.mode,
+    status: e.status ?? previous?.status,
+    reportedAt: previous?.reportedAt || (e.event === 'reported' ? e.at : null),
+    updatedAt: e.at || previous?.updatedAt,
+    ...counts,
+    streamedAt: Date.now(),
+  };
+  if (OPEN_STATUSES.includes(entry.status)) {
+    state.incidents.set(e.incidentId, entry);
+    if (recent) state.flash.set(e.incidentId, Date.now() + 2500);
+    if (!entry.reportedAt) loadReportedAt(e.incidentId);
+  } else {
+    state.incidents.delete(e.incidentId);
+    state.ended.set(e.incidentId, e.at);
+  }
+
+  if (e.incidentId === state.selectedId) {
+    patchDetail(e);
+    scheduleDetailRefresh();
+  }
+  render();
+}
+
+// --- detail panel ---------------------------------------------------------------------------
+
+async function selectIncident(id) {
+  if (!id) return;
+  state.selectedId = id;
+  state.detail = null;
+  mapSignature = '';
+  render();
+  await loadDetail(id);
+}
+
+async function loadDetail(id) {
+  const gen = generation;
+  try {
+    const incident = await api.get('/api/v1/incidents/' + encodeURIComponent(id));
+    if (gen !== generation || state.selectedId !== id) return;
+    clearError('detail');
+    state.detail = incident;
+    render();
+  } catch (e) {
+    if (gen === generation && state.selectedId === id) {
+      handleFailure('detail', e, 'Incident ' + id + ' could not be loaded');
+      render();
+    }
+  }
+}
+
+function scheduleDetailRefresh() {
+  clearTimeout(detailTimer);
+  const id = state.selectedId;
+  detailTimer = setTimeout(() => { if (id === state.selectedId) loadDetail(id); }, 250);
+}
+
+/** Applies a stream event to the open detail at once; the refresh that follows brings the timeline. */
+function patchDetail(e) {
+  const d = state.detail;
+  if (!d) return;
+  d.status = e.status || d.status;
+  d.level = e.level || d.level;
+  if (Array.isArray(e.dispatches)) {
+    const byAgency = new Map((d.dispatches || []).map(x => [x.agencyId, x]));
+    d.dispatches = e.dispatches.map(x => ({ ...(byAgency.get(x.agencyId) || {}), ...x }));
+  }
+  if (e.event && e.at && !(d.timeline || []).some(t => t.at === e.at && t.event === e.event)) {
+    d.timeline = [...(d.timeline || []), { at: e.at, event: e.event, by: e.by, detail: e.detail }];
+  }
+}
+
+function closeDetail() {
+  state.selectedId = null;
+  state.detail = null;
+  clearError('detail');
+  mapSignature = '';
+  render();
+}
+
+// --- errors ---------------------------------------------------------------------------------
+
+function setError(source, message) {
+  state.errors.set(source, message);
+  renderBanners();
+}
+
+function clearError(source) {
+  if (state.errors.delete(source)) renderBanners();
+}
+
+function renderBanners() {
+  const banners = [...state.errors].map(([source, message]) =>
+    h('div', { class: 'banner', role: 'alert', dataset: { source } },
+      h('span', { class: 'banner-icon', 'aria-hidden': 'true' }, '!'), h('span', {}, message)));
+  $('#banners').replaceChildren(...banners);
+}
+
+// --- rendering ------------------------------------------------------------------------------
+
+function openIncidents() {
+  return [...state.incidents.values()]
+    .filter(i => OPEN_STATUSES.includes(i.status))
+    .sort((a, b) => levelRank(a.level) - levelRank(b.level)
+      || (Date.parse(a.reportedAt || a.updatedAt) || 0) - (Date.parse(b.reportedAt || b.updatedAt) || 0)
+      || a.incidentId.localeCompare(b.incidentId));
+}
+
+function render() {
+  if (!state.token) return;
+  const incidents = openIncidents();
+  renderCounters(incidents);
+  renderBoard(incidents);
+  renderMap(incidents);
+  renderDetail();
+  renderFeed();
+  renderConnection();
+  const actual = incidents.filter(i => i.mode !== 'EXERCISE').length;
+  document.title = (actual ? '(' + actual + ') ' : '') + 'Command center ' + state.region + ' · School Safety Hub';
+}
+
+function counter(key, value, label, classes, sub, extra) {
+  return h('div', { class: ['counter', ...classes, value === 0 && 'zero'], dataset: { counter: key, value: String(value) } },
+    h('div', { class: 'counter-value' }, String(value)),
+    h('div', { class: 'counter-label' }, label),
+    h('div', { class: 'counter-sub' }, h('span', {}, sub || ''), extra ? h('span', { class: 'counter-drills' }, extra) : null));
+}
+
+function renderCounters(incidents) {
+  const tiles = LEVELS.map(level => {
+    const of = incidents.filter(i => i.level === level);
+    const drills = of.filter(i => i.mode === 'EXERCISE').length;
+    return counter('level-' + level, of.length, LEVEL_NAMES[level], ['level', levelClass(level)],
+      'open', drills ? drills + (drills === 1 ? ' drill' : ' drills') : null);
+  });
+  const sum = key => incidents.reduce((n, i) => n + (Number(i[key]) || 0), 0);
+  const waiting = sum('notified');
+  const escalated = sum('escalated');
+  const unanswered = sum('unanswered');
+  tiles.push(h('div', { class: 'counter-gap', 'aria-hidden': 'true' }));
+  const dispatches = n => (n === 1 ? 'dispatch' : 'dispatches');
+  tiles.push(counter('unacknowledged', waiting, 'Unacknowledged', ['dispatch', waiting && 'warn'], dispatches(waiting)));
+  tiles.push(counter('escalated', escalated, 'Escalated', ['dispatch', escalated && 'warn'], dispatches(escalated)));
+  tiles.push(counter('unanswered', unanswered, 'Unanswered', ['dispatch', unanswered && 'alarm'], dispatches(unanswered)));
+  $('#counters').replaceChildren(...tiles);
+}
+
+function chip(kind, label, value) {
+  return h('span', { class: ['chip', 'chip-' + kind, !value && 'zero'], dataset: { kind, value: String(value || 0) } },
+    h('b', {}, String(value || 0)), ' ', label);
+}
+
+function fillCard(el, i, now) {
+  const drill = i.mode === 'EXERCISE';
+  el.className = ['card', levelClass(i.level), drill && 'drill', i.unanswered > 0 && 'alarm',
+    i.incidentId === state.selectedId && 'selected', !state.seen.has(i.incidentId) && 'fresh',
+    (state.flash.get(i.incidentId) || 0) > now && 'flash'].filter(Boolean).join(' ');
+  el.dataset.incidentId = i.incidentId;
+  el.dataset.status = i.status || '';
+  el.dataset.mode = i.mode || '';
+  el.dataset.level = i.level || '';
+  el.dataset.acknowledged = String(i.acknowledged || 0);
+  el.replaceChildren(
+    h('div', { class: 'card-top' },
+      h('span', { class: 'level-badge' }, i.level === 'UNGRADED' ? 'UNGR.' : i.level || '?'),
+      h('span', { class: 'type' }, humanize(i.type)),
+      drill ? h('span', { class: 'drill-badge', title: 'An exercise, not a real incident' }, 'DRILL') : null,
+      h('span', { class: 'since', title: 'Time since the report' + (i.reportedAt ? ' (' + shortTime(i.reportedAt) + ')' : ''),
+        dataset: { since: i.reportedAt || '' } }, since(i.reportedAt, now))),
+    h('div', { class: 'school-name' }, i.schoolName || i.schoolId || '–'),
+    h('div', { class: 'meta' },
+      h('span', { class: ['status', 'st-' + String(i.status || '').toLowerCase()] }, i.status || '–'),
+      h('span', { class: 'region' }, i.regionCode || ''),
+      h('span', { class: 'incident-id', title: i.incidentId }, shortId(i.incidentId))),
+    h('div', { class: 'chips' },
+      chip('notified', 'awaiting', i.notified),
+      chip('acknowledged', 'ack', i.acknowledged),
+      chip('escalated', 'escalated', i.escalated),
+      chip('unanswered', 'unanswered', i.unanswered)));
+}
+
+/** inc-853242c9-4b9e-… → inc-853242c9: enough to tell cards apart and to read out loud. */
+function shortId(id) {
+  const m = /^(inc-[0-9a-f]{8})-[0-9a-f-]{27}$/i.exec(id || '');
+  return m ? m[1] : id;
+}
+
+function renderBoard(incidents) {
+  const board = $('#board');
+  const now = Date.now();
+  const keep = new Set(incidents.map(i => i.incidentId));
+  for (const [id, el] of cardElements) {
+    if (!keep.has(id)) {
+      el.remove();
+      cardElements.delete(id);
+    }
+  }
+  incidents.forEach((i, index) => {
+    let el = cardElements.get(i.incidentId);
+    if (!el) {
+      el = h('article', { tabindex: 0, role: 'button' });
+      cardElements.set(i.incidentId, el);
+    }
+    fillCard(el, i, now);
+    if (board.children[index] !== el) board.insertBefore(el, board.children[index] || null);
+  });
+  for (const i of incidents) state.seen.add(i.incidentId);
+
+  const empty = incidents.length === 0;
+  // Without the list the board does not know; it must not look like an all-clear.
+  const unknown = state.errors.has('incidents') || state.errors.has('filter');
+  $('#board-empty').hidden = !empty;
+  $('#board-empty').classList.toggle('unknown', unknown);
+  $('#board-empty .empty-text').textContent = unknown ? 'Board unavailable' : 'No open incidents';
+  $('#board-empty-sub').textContent = unknown ? 'See the message above.' : 'Region ' + state.region + ' · ' + modeLabel();
+  const drills = incidents.filter(i => i.mode === 'EXERCISE').length;
+  $('#board-caption').textContent = incidents.length + ' open' + (drills ? ' · ' + drills + ' drill' + (drills === 1 ? '' : 's') : '')
+    + ' · region ' + state.region + ' · ' + modeLabel();
+}
+
+function modeLabel() {
+  return ({ ACTUAL: 'actual incidents', EXERCISE: 'drills only', ALL: 'actual and drills' })[state.mode];
+}
+
+function renderMap(incidents) {
+  const hot = new Map();
+  for (const i of incidents) {
+    const h0 = hot.get(i.schoolId);
+    if (!h0) {
+      hot.set(i.schoolId, { level: i.level, count: 1, drill: i.mode === 'EXERCISE', incidentId: i.incidentId });
+    } else {
+      h0.count++;
+      h0.drill = h0.drill && i.mode === 'EXERCISE';
+      if (levelRank(i.level) < levelRank(h0.level)) { h0.level = i.level; h0.incidentId = i.incidentId; }
+    }
+  }
+  const selectedSchool = state.selectedId ? (state.incidents.get(state.selectedId) || state.detail || {}).schoolId : null;
+  const signature = JSON.stringify([state.schools.length, [...hot], selectedSchool, state.schoolsLoaded,
+    state.errors.has('schools')]);
+  if (signature === mapSignature) return;
+  mapSignature = signature;
+  const container = $('#map');
+  if (!state.schoolsLoaded) {
+    container.replaceChildren(h('div', { class: 'map-empty' },
+      state.errors.has('schools') ? 'Map unavailable' : 'Loading schools…'));
+    $('#map-caption').textContent = '';
+    return;
+  }
+  const drawn = drawMap(container, state.schools, hot, selectedSchool, selectIncident);
+  if (drawn === 0) container.replaceChildren(h('div', { class: 'map-empty' }, 'No schools with a location in region ' + state.region));
+  $('#map-caption').textContent = drawn + ' school' + (drawn === 1 ? '' : 's') + ' · ' + hot.size + ' with open incidents';
+}
+
+function dispatchRow(d, now) {
+  const stateName = String(d.state || '');
+  let timing;
+  if (stateName === 'NOTIFIED' && d.deadline) {
+    timing = h('span', { class: 'countdown', dataset: { deadline: d.deadline } }, countdownText(d.deadline, now));
+  } else if (stateName === 'ACKNOWLEDGED') {
+    timing = h('span', { class: 'timing' }, 'at ' + shortTime(d.ackAt));
+  } else if (stateName === 'ESCALATED') {
+    timing = h('span', { class: 'timing' }, 'passed up a tier');
+  } else if (stateName === 'UNANSWERED') {
+    timing = h('span', { class: 'timing' }, 'no tier answered');
+  } else {
+    timing = h('span', { class: 'timing' }, '');
+  }
+  return h('li', { class: ['dispatch', 'ds-' + stateName.toLowerCase()], dataset: { agencyId: d.agencyId, state: stateName } },
+    h('span', { class: 'agency-name' }, h('span', { class: 'kind' }, humanize(d.kind)), d.agencyName || d.agencyId),
+    h('span', { class: 'dispatch-state' }, stateName),
+    h('span', { class: 'agency-id' }, d.agencyId + (d.tier ? ' · ' + humanize(d.tier) + ' tier' : '')),
+    timing);
+}
+
+/** What needs attention first: unanswered, then waiting (soonest deadline first), then done. */
+function sortDispatches(dispatches) {
+  const rank = { UNANSWERED: 0, NOTIFIED: 1, ACKNOWLEDGED: 2, ESCALATED: 3 };
+  return [...dispatches].sort((a, b) => (rank[a.state] ?? 4) - (rank[b.state] ?? 4)
+    || (Date.parse(a.deadline) || 0) - (Date.parse(b.deadline) || 0));
+}
+
+function countdownText(deadline, now) {
+  const left = Date.parse(deadline) - now;
+  return left >= 0 ? 'escalates in ' + duration(left) : 'overdue ' + duration(-left);
+}
+
+let detailSignature = '';
+
+function renderDetail() {
+  const panel = $('#detail');
+  const id = state.selectedId;
+  // Rebuilt only when it changed (clocks tick by themselves): keeps the officer's scroll position.
+  const signature = JSON.stringify([id, state.detail, state.incidents.get(id)?.schoolName, state.errors.has('detail')]);
+  if (signature === detailSignature) return;
+  detailSignature = signature;
+  $('#feed-wrap').hidden = Boolean(id);
+  panel.hidden = !id;
+  $('.side').classList.toggle('has-detail', Boolean(id));
+  panel.className = 'detail';
+  if (!id) {
+    panel.replaceChildren();
+    return;
+  }
+  const now = Date.now();
+  const d = state.detail;
+  const summary = state.incidents.get(id) || {};
+  const close = h('button', { type: 'button', class: 'ghost close', title: 'Close (Esc)', onclick: closeDetail }, '×');
+  if (!d) {
+    panel.dataset.incidentId = id;
+    panel.replaceChildren(h('div', { class: 'detail-head' }, h('h2', {}, summary.schoolName || id), close),
+      h('p', { class: 'muted' }, state.errors.has('detail') ? 'Could not load this incident.' : 'Loading…'));
+    return;
+  }
+  const drill = d.mode === 'EXERCISE';
+  const latest = (d.reports || [])[Math.max(0, (d.reports || []).length - 1)] || {};
+  const casualties = d.casualties || {};
+  panel.dataset.incidentId = id;
+  panel.className = ['detail', levelClass(d.level), drill && 'drill'].filter(Boolean).join(' ');
+  panel.replaceChildren(...[
+    h('div', { class: 'detail-head' },
+      h('span', { class: 'level-badge' }, d.level === 'UNGRADED' ? 'UNGR.' : d.level),
+      h('div', { class: 'detail-title' },
+        h('h2', {}, humanize(d.type) + ' · ' + (d.schoolName || d.schoolId)),
+        h('div', { class: 'detail-sub' },
+          h('span', { class: ['status', 'st-' + String(d.status).toLowerCase()], id: 'detail-status' }, d.status),
+          drill ? h('span', { class: 'drill-badge' }, 'DRILL') : null,
+          h('span', {}, d.regionCode),
+          h('span', {}, 'reported ' + shortTime(d.reportedAt) + ' · ',
+            h('span', { dataset: { since: d.reportedAt } }, since(d.reportedAt, now)), ' ago'))),
+      close),
+    latest.summary ? h('p', { class: 'detail-summary' }, latest.summary) : null,
+    h('div', { class: 'facts' },
+      fact('Injured', casualties.injured), fact('Dead', casualties.dead), fact('Missing', casualties.missing),
+      h('div', { class: 'fact wide' }, h('span', { class: 'fact-label' }, 'Incident'), h('span', { class: 'fact-value mono' }, d.incidentId))),
+    (d.uncoveredKinds || []).length ? h('div', { class: 'uncovered' },
+      'No agency covers: ' + d.uncoveredKinds.map(humanize).join(', ')) : null,
+    h('h3', {}, 'Dispatches'),
+    h('ul', { class: 'dispatches' }, (d.dispatches || []).length
+      ? sortDispatches(d.dispatches).map(x => dispatchRow(x, now)) : h('li', { class: 'muted' }, 'No agency notified yet')),
+    h('h3', {}, 'Timeline'),
+    h('ol', { class: 'timeline' }, [...(d.timeline || [])].reverse().map(t =>
+      h('li', { class: 'tl-' + t.event },
+        h('span', { class: 'tl-time' }, shortTime(t.at)),
+        h('span', { class: 'tl-event' }, EVENT_LABELS[t.event] || t.event),
+        h('span', { class: 'tl-detail' }, [t.detail, t.by].filter(Boolean).join(' — '))))),
+  ].filter(Boolean));
+}
+
+function fact(label, value) {
+  return h('div', { class: ['fact', Number(value) > 0 && 'nonzero'] },
+    h('span', { class: 'fact-label' }, label), h('span', { class: 'fact-value' }, value === undefined || value === null ? '–' : String(value)));
+}
+
+function renderFeed() {
+  const items = state.feed.map(e => h('li', {
+    class: ['feed-item', levelClass(e.level), e.mode === 'EXERCISE' && 'drill', 'ev-' + e.event],
+    dataset: { incidentId: e.incidentId }, tabindex: 0, role: 'button',
+  },
+  h('span', { class: 'feed-time' }, shortTime(e.at)),
+  h('span', { class: 'level-dot', 'aria-hidden': 'true' }),
+  h('span', { class: 'feed-event' }, EVENT_LABELS[e.event] || e.event),
+  h('span', { class: 'feed-text' }, (e.schoolName || e.schoolId || '') + (e.mode === 'EXERCISE' ? ' (drill)' : '')
+    + (e.detail ? ' — ' + e.detail : ''))));
+  $('#feed').replaceChildren(...(items.length ? items
+    : [h('li', { class: 'feed-empty muted' }, 'Events appear here as they happen.')]));
+  $('#feed-caption').textContent = state.lastSeq ? 'last #' + state.lastSeq : '';
+}
+
+function renderConnection() {
+  const el = $('#connection');
+  const c = state.connection;
+  const now = Date.now();
+  let text;
+  switch (c.state) {
+    case 'live': text = 'Live'; break;
+    case 'connecting': text = c.attempt ? 'Reconnecting…' : 'Connecting…'; break;
+    case 'reconnecting': text = 'Reconnecting in ' + Math.max(1, Math.ceil((c.retryAt - now) / 1000)) + ' s'; break;
+    case 'failed': text = 'Stream refused'; break;
+    default: text = 'Not connected';
+  }
+  el.dataset.state = c.state;
+  $('#connection-text').textContent = text;
+  el.title = c.state === 'live'
+    ? 'Live since ' + clockTime(new Date(c.since)) + (state.lastTraffic ? ', last traffic ' + duration(now - state.lastTraffic) + ' ago' : '')
+    : (c.reason || c.detail || 'Live stream');
+}
+
+/** Once a second: the clock, every "time since" and every countdown, without re-rendering. */
+function tick() {
+  const now = Date.now();
+  $('#clock').textContent = clockTime(new Date(now));
+  if (!state.token) return;
+  for (const el of document.querySelectorAll('[data-since]')) {
+    if (el.dataset.since) el.textContent = since(el.dataset.since, now);
+  }
+  for (const el of document.querySelectorAll('[data-deadline]')) {
+    el.textContent = countdownText(el.dataset.deadline, now);
+    const left = Date.parse(el.dataset.deadline) - now;
+    el.classList.toggle('overdue', left < 0);
+    el.classList.toggle('soon', left >= 0 && left < 60000);
+  }
+  for (const [id, until] of state.flash) {
+    if (until <= now) {
+      state.flash.delete(id);
+      const el = cardElements.get(id);
+      if (el) el.classList.remove('flash');
+    }
+  }
+  if (state.connection.state === 'reconnecting' || state.connection.state === 'live') renderConnection();
+}
+
+// --- wiring ---------------------------------------------------------------------------------
+
+function wire() {
+  $('#login-form').addEventListener('submit', e => {
+    e.preventDefault();
+    const token = $('#login-token').value.trim().replace(/^Bearer\s+/i, '');
+    if (!token) {
+      $('#login-message').textContent = 'Paste a token first.';
+      return;
+    }
+    signIn(token);
+  });
+  $('#sign-out').addEventListener('click', () => signOut());
+  $('#filters').addEventListener('submit', e => { e.preventDefault(); applyFilters(); });
+  $('#region').addEventListener('change', applyFilters);
+  for (const radio of document.querySelectorAll('input[name=mode]')) radio.addEventListener('change', applyFilters);
+  const pick = e => {
+    const target = e.target.closest('[data-incident-id]');
+    if (target && !target.classList.contains('detail')) selectIncident(target.dataset.incidentId);
+  };
+  $('#board').addEventListener('click', pick);
+  $('#feed').addEventListener('click', pick);
+  for (const list of [$('#board'), $('#feed')]) {
+    list.addEventListener('keydown', e => { if (e.key === 'Enter' || e.key === ' ') { e.preventDefault(); pick(e); } });
+  }
+  document.addEventListener('keydown', e => { if (e.key === 'Escape' && state.selectedId) closeDetail(); });
+  window.addEventListener('hashchange', () => {
+    if (takeTokenFromFragment() && storedToken()) signIn(storedToken());
+  });
+}
+
+function boot() {
+  takeTokenFromFragment();
+  wire();
+  tick();
+  setInterval(tick, 1000);
+  const token = storedToken();
+  if (token) signIn(token);
+  else showLogin();
+}
+
+boot();

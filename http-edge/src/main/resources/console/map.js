@@ -1,0 +1,123 @@
+// The region's schools as dots on an SVG plot of latitude/longitude: no tiles, no network.
+// Equirectangular projection into the schools' bounding box (longitude shrunk by cos(latitude)).
+
+import { svg } from './dom.js';
+import { levelClass, levelRank, LEVEL_NAMES } from './format.js';
+
+const W = 640;
+const H = 340;
+const PAD = 28;
+
+function niceStep(span) {
+  const steps = [0.005, 0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1, 2, 5, 10];
+  return steps.find(s => span / s <= 6) || 20;
+}
+
+function fmtDeg(v, step) {
+  const decimals = step >= 1 ? 0 : step >= 0.1 ? 1 : step >= 0.01 ? 2 : 3;
+  return v.toFixed(decimals) + '°';
+}
+
+/**
+ * @param container element to draw into
+ * @param schools   [{schoolId, name, regionCode, location:{lat, lon}}]
+ * @param hot       Map schoolId → {level, count, drill, incidentId}
+ * @param selectedSchoolId school of the incident in the detail panel, or null
+ * @param onSelect  called with an incidentId when a highlighted school is clicked
+ */
+export function drawMap(container, schools, hot, selectedSchoolId, onSelect) {
+  const located = schools.filter(s => s.location && Number.isFinite(s.location.lat) && Number.isFinite(s.location.lon));
+  if (located.length === 0) {
+    container.replaceChildren();
+    return 0;
+  }
+  let minLat = Math.min(...located.map(s => s.location.lat));
+  let maxLat = Math.max(...located.map(s => s.location.lat));
+  let minLon = Math.min(...located.map(s => s.location.lon));
+  let maxLon = Math.max(...located.map(s => s.location.lon));
+  // A single school or a tight cluster still gets a sensible frame (about 2 km).
+  const minSpan = 0.02;
+  if (maxLat - minLat < minSpan) { const c = (maxLat + minLat) / 2; minLat = c - minSpan / 2; maxLat = c + minSpan / 2; }
+  if (maxLon - minLon < minSpan) { const c = (maxLon + minLon) / 2; minLon = c - minSpan / 2; maxLon = c + minSpan / 2; }
+  const k = Math.cos(((minLat + maxLat) / 2) * Math.PI / 180);
+  const spanX = (maxLon - minLon) * k;
+  const spanY = maxLat - minLat;
+  const scale = Math.min((W - 2 * PAD) / spanX, (H - 2 * PAD) / spanY);
+  const offX = (W - spanX * scale) / 2;
+  const offY = (H - spanY * scale) / 2;
+  const x = lon => offX + (lon - minLon) * k * scale;
+  const y = lat => H - offY - (lat - minLat) * scale;
+
+  const grid = svg('g', { class: 'graticule' });
+  // Lines over the whole visible frame, not only the schools' box.
+  const lonLo = minLon - offX / (k * scale), lonHi = minLon + (W - offX) / (k * scale);
+  const latLo = minLat - offY / scale, latHi = minLat + (H - offY) / scale;
+  const lonStep = niceStep(lonHi - lonLo);
+  const latStep = niceStep(latHi - latLo);
+  for (let lon = Math.ceil(lonLo / lonStep) * lonStep; lon <= lonHi; lon += lonStep) {
+    grid.append(svg('line', { x1: x(lon), x2: x(lon), y1: 0, y2: H }),
+      svg('text', { x: x(lon) + 4, y: H - 6, class: 'graticule-label' }, fmtDeg(lon, lonStep) + 'E'));
+  }
+  for (let lat = Math.ceil(latLo / latStep) * latStep; lat <= latHi; lat += latStep) {
+    grid.append(svg('line', { x1: 0, x2: W, y1: y(lat), y2: y(lat) }),
+      svg('text', { x: 6, y: y(lat) - 4, class: 'graticule-label' }, fmtDeg(lat, latStep) + 'N'));
+  }
+
+  const quiet = svg('g', { class: 'schools' });
+  const loud = svg('g', { class: 'schools-hot' });
+  const labels = svg('g', { class: 'labels' });
+  const hotOnes = [];
+  for (const s of located) {
+    const cx = x(s.location.lon).toFixed(1);
+    const cy = y(s.location.lat).toFixed(1);
+    const h = hot.get(s.schoolId);
+    if (!h) {
+      quiet.append(svg('circle', { cx, cy, r: 5, class: 'school', dataset: { schoolId: s.schoolId } },
+        svg('title', {}, s.name + ' (' + s.regionCode + ')')));
+    } else {
+      hotOnes.push({ s, h, cx, cy });
+    }
+  }
+  hotOnes.sort((a, b) => levelRank(b.h.level) - levelRank(a.h.level));
+  for (const { s, h, cx, cy } of hotOnes) {
+    const selected = s.schoolId === selectedSchoolId;
+    const g = svg('g', {
+      class: ['school-hot', levelClass(h.level), h.drill && 'drill', selected && 'selected'],
+      dataset: { schoolId: s.schoolId },
+      tabindex: 0,
+      role: 'button',
+      onclick: () => onSelect(h.incidentId),
+      onkeydown: e => { if (e.key === 'Enter') onSelect(h.incidentId); },
+    },
+    svg('title', {}, s.name + ' — ' + h.count + ' open incident' + (h.count === 1 ? '' : 's') + ', ' + LEVEL_NAMES[h.level]),
+    svg('circle', { cx, cy, r: 16, class: 'pulse' }),
+    svg('circle', { cx, cy, r: 9, class: 'dot' }),
+    selected ? svg('circle', { cx, cy, r: 14, class: 'ring' }) : null);
+    loud.append(g);
+  }
+  // Names next to the highlighted schools, most severe first; a name that would cover another
+  // is tried above/below, else left out (the dot's tooltip still has it).
+  const taken = [];
+  for (const { cx, cy } of hotOnes) taken.push({ x: Number(cx) - 10, y: Number(cy) - 10, w: 20, h: 20 });
+  const overlaps = b => taken.some(t => b.x < t.x + t.w && t.x < b.x + b.w && b.y < t.y + t.h && t.y < b.y + b.h);
+  for (const { s, cx, cy } of [...hotOnes].reverse()) {
+    const px = Number(cx), py = Number(cy);
+    const w = Math.min(s.name.length, 34) * 8.6 + 4;
+    const name = s.name.length > 34 ? s.name.slice(0, 33) + '…' : s.name;
+    const candidates = [];
+    for (const dy of [0, -20, 20, -40, 40]) {
+      candidates.push({ x: px + 15, y: py + dy - 10, w, h: 19, anchor: 'start', tx: px + 15, ty: py + dy + 5 });
+      candidates.push({ x: px - 15 - w, y: py + dy - 10, w, h: 19, anchor: 'end', tx: px - 15, ty: py + dy + 5 });
+    }
+    const fits = b => b.x >= 2 && b.x + b.w <= W - 2 && b.y >= 2 && b.y + b.h <= H - 2;
+    const spot = candidates.find(b => fits(b) && !overlaps(b));
+    if (!spot) continue;
+    taken.push(spot);
+    labels.append(svg('text', { x: spot.tx, y: spot.ty, class: ['label', spot.anchor === 'end' && 'right-anchored'] }, name));
+  }
+  container.replaceChildren(svg('svg', {
+    viewBox: `0 0 ${W} ${H}`, preserveAspectRatio: 'xMidYMid meet', role: 'img',
+    'aria-label': located.length + ' schools, ' + hotOnes.length + ' with open incidents',
+  }, svg('rect', { x: 0, y: 0, width: W, height: H, class: 'map-bg' }), grid, quiet, loud, labels));
+  return located.length;
+}

@@ -1,0 +1,463 @@
+package org.schoolsafety.edge;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.schoolsafety.edge.Fixtures.created;
+
+import java.io.File;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.openqa.selenium.By;
+import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.StaleElementReferenceException;
+import org.openqa.selenium.TakesScreenshot;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.logging.LogEntry;
+import org.openqa.selenium.logging.LogType;
+import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.WebDriverWait;
+import org.schoolsafety.edge.auth.Role;
+import org.schoolsafety.persistence.testing.SharedCassandra;
+
+/**
+ * The command center's console in a real headless Chromium (Debian's {@code chromium} and
+ * {@code chromedriver}, driven by Selenium), against a real node on the shared embedded
+ * Cassandra: incidents reported and acknowledged over HTTP show up on the board and in the
+ * detail panel through the live stream, drills are marked as drills, the filters work, and the
+ * page runs under the node's CSP without a single violation. Leaves a screenshot in
+ * {@code target/console-screenshot.png}.
+ */
+@ExtendWith(SharedCassandra.class)
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class ConsoleBrowserTest {
+
+  static final String CHROMIUM = System.getProperty("hub.test.chromium", "/usr/bin/chromium");
+  static final String CHROMEDRIVER = System.getProperty("hub.test.chromedriver", "/usr/bin/chromedriver");
+  static final Path SCREENSHOT = Path.of("target", "console-screenshot.png");
+  static final Duration WAIT = Duration.ofSeconds(30);
+
+  static final String COUNTY = "650102";
+  static final String TIANSHAN_1 = "sch-650102-001";
+  static final String TIANSHAN_2 = "sch-650102-002";
+  static final String SAYBAGH = "sch-650103-001";
+  static final String KARAMAY = "sch-650203-001";
+
+  private HubNode node;
+  private HubClient anonymous;
+  private ChromeDriver driver;
+  private Path profile;
+  private String base;
+  private String fireIncident;
+  private String drillIncident;
+
+  @BeforeAll
+  void start() throws IOException {
+    // Fail (never skip) when the browser is missing: a console nobody tested is not done.
+    for (String executable : List.of(CHROMIUM, CHROMEDRIVER)) {
+      assertThat(new File(executable).canExecute())
+          .as("%s is not installed. The console's browser test needs Debian's Chromium and its driver: "
+              + "run `apt-get update && apt-get install -y chromium chromium-driver` "
+              + "(or point -Dhub.test.chromium / -Dhub.test.chromedriver at them).", executable)
+          .isTrue();
+    }
+    node = TestNode.start("it_console", Map.of());
+    base = "http://127.0.0.1:" + node.httpPort();
+    anonymous = new HubClient(node.httpPort());
+    Fixtures.registerRegion(anonymous, COUNTY);
+    HubClient operator = anonymous.as(Role.OPERATOR, "test-operator");
+    created(operator.post("/api/v1/schools", school(TIANSHAN_1, "Tianshan No. 1 Primary School", COUNTY, 43.800, 87.600)));
+    created(operator.post("/api/v1/schools", school(TIANSHAN_2, "Urumqi No. 1 Senior High", COUNTY, 43.793, 87.627)));
+    created(operator.post("/api/v1/schools", school(SAYBAGH, "Saybagh Experimental Primary", "650103", 43.785, 87.560)));
+    created(operator.post("/api/v1/schools", school(KARAMAY, "Karamay No. 1 Junior High", "650203", 45.595, 84.870)));
+    created(operator.post("/api/v1/schools", school("sch-110101-001", "Dongcheng Shijia Primary", "110101", 39.927, 116.423)));
+
+    // Selenium must not look for (or download) a browser or driver: both are given.
+    System.setProperty("webdriver.chrome.driver", CHROMEDRIVER);
+    profile = Files.createTempDirectory("console-test-chromium-");
+    ChromeOptions options = new ChromeOptions();
+    options.setBinary(CHROMIUM);
+    options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+        "--disable-background-networking", "--disable-component-update", "--disable-sync",
+        "--no-first-run", "--window-size=1600,1000", "--user-data-dir=" + profile);
+    options.setCapability("goog:loggingPrefs", Map.of(LogType.BROWSER, "ALL"));
+    ChromeDriverService service = new ChromeDriverService.Builder()
+        .usingDriverExecutable(new File(CHROMEDRIVER))
+        .usingAnyFreePort()
+        .build();
+    driver = new ChromeDriver(service, options);
+    driver.manage().timeouts().pageLoadTimeout(WAIT).scriptTimeout(WAIT);
+  }
+
+  private static Map<String, Object> school(String id, String name, String region, double lat, double lon) {
+    var body = new HashMap<>(Fixtures.school(id, region));
+    body.put("name", name);
+    body.put("location", Map.of("lat", lat, "lon", lon));
+    return body;
+  }
+
+  @AfterAll
+  void stop() throws IOException {
+    try {
+      if (driver != null) {
+        driver.quit();
+      }
+    } finally {
+      if (node != null) {
+        node.close();
+      }
+      if (profile != null) {
+        try (Stream<Path> files = Files.walk(profile)) {
+          files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        }
+      }
+    }
+  }
+
+  // --- the console's files ----------------------------------------------------------------
+
+  @Test
+  @Order(1)
+  void theConsoleIsServedWithoutATokenUnderTheNodesSecurityHeaders() throws Exception {
+    HttpClient http = HttpClient.newHttpClient();
+    Function<String, HttpResponse<String>> get = path -> {
+      try {
+        return http.send(HttpRequest.newBuilder(URI.create(base + path)).build(), HttpResponse.BodyHandlers.ofString());
+      } catch (Exception e) {
+        throw new IllegalStateException(e);
+      }
+    };
+    var redirect = get.apply("/console");
+    assertThat(redirect.statusCode()).isEqualTo(301);
+    assertThat(redirect.headers().firstValue("Location")).hasValue("/console/");
+
+    var index = get.apply("/console/");
+    assertThat(index.statusCode()).isEqualTo(200);
+    assertThat(index.headers().firstValue("Content-Type").orElseThrow()).startsWith("text/html");
+    assertThat(index.body()).contains("<script type=\"module\" src=\"app.js\"></script>")
+        .doesNotContain("style=\"").doesNotContain("<style").doesNotContain("onclick=");
+    String csp = index.headers().firstValue("Content-Security-Policy").orElseThrow();
+    assertThat(csp).contains("default-src 'self'", "script-src 'self'", "style-src 'self'", "img-src 'self' data:")
+        .doesNotContain("unsafe-inline").doesNotContain("unsafe-eval");
+    assertThat(index.headers().firstValue("X-Content-Type-Options")).hasValue("nosniff");
+
+    var script = get.apply("/console/app.js");
+    assertThat(script.statusCode()).isEqualTo(200);
+    assertThat(script.headers().firstValue("Content-Type").orElseThrow()).contains("javascript");
+    assertThat(get.apply("/console/style.css").headers().firstValue("Content-Type").orElseThrow()).startsWith("text/css");
+    assertThat(get.apply("/console/no-such-file.js").statusCode()).isEqualTo(404);
+    assertThat(get.apply("/console/../application.conf").statusCode()).isEqualTo(404);
+    // The API behind it still wants a token.
+    assertThat(get.apply("/api/v1/incidents?region=65").statusCode()).isEqualTo(401);
+  }
+
+  // --- the console in the browser ---------------------------------------------------------
+
+  @Test
+  @Order(2)
+  void incidentsAppearLiveAndTheirDispatchesChangeAsAgenciesAcknowledge() throws IOException {
+    String token = TestNode.token(Role.COMMAND_CENTER, "65");
+    driver.get(base + "/console/#token=" + token);
+    guarded(() -> {
+      waitUntil("the console to show who is signed in",
+          ExpectedConditions.textToBe(By.id("who-sub"), "65"));
+      assertThat(driver.findElement(By.id("who-role")).getText()).isEqualToIgnoringCase("Command center");
+      assertThat(driver.getCurrentUrl()).as("the token is cleared from the address bar")
+          .doesNotContain("token").doesNotContain(token);
+      assertThat(driver.findElement(By.id("region")).getAttribute("value")).isEqualTo("65");
+      waitUntil("the live stream to connect",
+          ExpectedConditions.attributeToBe(By.id("connection"), "data-state", "live"));
+      waitUntil("the map to plot the region's schools",
+          ExpectedConditions.numberOfElementsToBe(By.cssSelector("#map circle.school"), 4));
+
+      // A school reports a fire; its card appears by itself, coloured by level.
+      HubClient school = anonymous.as(Role.SCHOOL_STAFF, TIANSHAN_1);
+      fireIncident = created(school.post("/api/v1/incidents", Fixtures.incident(TIANSHAN_1, "FIRE", "II", "console-fire")))
+          .body().get("incidentId").asText();
+      By card = card(fireIncident);
+      waitUntil("the fire's card to show it dispatched",
+          ExpectedConditions.attributeToBe(card, "data-status", "DISPATCHED"));
+      WebElement fire = driver.findElement(card);
+      assertThat(fire.getAttribute("class")).contains("lvl-ii").doesNotContain("drill");
+      assertThat(fire.getText()).contains("Tianshan No. 1 Primary School", "Fire", "650102", "DISPATCHED");
+      assertThat(fire.findElements(By.cssSelector(".drill-badge"))).isEmpty();
+      waitUntil("the stream's event in the live feed",
+          ExpectedConditions.presenceOfElementLocated(By.cssSelector("#feed li[data-incident-id='" + fireIncident + "']")));
+      waitUntil("the level II counter to count it",
+          ExpectedConditions.attributeToBe(By.cssSelector("[data-counter='level-II']"), "data-value", "1"));
+
+      // Its detail: every dispatch waiting, with a countdown to its escalation deadline.
+      fire.click();
+      By fireDispatch = By.cssSelector("#detail li[data-agency-id='fire-650102']");
+      waitUntil("the detail panel to list the fire brigade's dispatch",
+          ExpectedConditions.attributeToBe(fireDispatch, "data-state", "NOTIFIED"));
+      waitUntil("a countdown to its escalation deadline",
+          ExpectedConditions.textToBePresentInElementLocated(fireDispatch, "escalates in"));
+      waitUntil("all four dispatches of a level II fire",
+          ExpectedConditions.numberOfElementsToBe(By.cssSelector("#detail li.dispatch"), 4));
+      waitUntil("the report in the timeline",
+          ExpectedConditions.textToBePresentInElementLocated(By.cssSelector("#detail .timeline"), "Reported"));
+
+      // The fire brigade acknowledges over HTTP: card and open detail change without a reload.
+      var ack = anonymous.as(Role.AGENCY, "fire-650102").post("/api/v1/incidents/" + fireIncident + "/acks",
+          Map.of("agencyId", "fire-650102", "note", "engine 3 on its way"));
+      assertThat(ack.status()).as(String.valueOf(ack.body())).isEqualTo(200);
+      waitUntil("the detail to show the acknowledgement",
+          ExpectedConditions.attributeToBe(fireDispatch, "data-state", "ACKNOWLEDGED"));
+      waitUntil("the card to count the acknowledgement",
+          ExpectedConditions.attributeToBe(card, "data-acknowledged", "1"));
+      waitUntil("the timeline to show the acknowledgement",
+          ExpectedConditions.presenceOfElementLocated(By.cssSelector("#detail .timeline li.tl-acknowledged")));
+      waitUntil("the card's acknowledged chip", ExpectedConditions.attributeToBe(
+          By.cssSelector("#board .card[data-incident-id='" + fireIncident + "'] .chip-acknowledged"), "data-value", "1"));
+    });
+  }
+
+  @Test
+  @Order(3)
+  void aDrillIsMarkedAsADrillAndTheModeFilterSeparatesDrillsFromRealIncidents() throws IOException {
+    guarded(() -> {
+      // An operator runs a drill at a Karamay school; a second real incident for the picture.
+      drillIncident = created(anonymous.as(Role.OPERATOR, "test-operator").post("/api/v1/incidents",
+          drill(KARAMAY, "FIRE", "III", "console-drill"))).body().get("incidentId").asText();
+      String intrusion = created(anonymous.as(Role.SCHOOL_STAFF, SAYBAGH).post("/api/v1/incidents",
+          Fixtures.incident(SAYBAGH, "INTRUSION", "I", "console-intrusion"))).body().get("incidentId").asText();
+
+      By drillCard = card(drillIncident);
+      waitUntil("the drill's card", ExpectedConditions.presenceOfElementLocated(drillCard));
+      waitUntil("the intrusion's card", ExpectedConditions.presenceOfElementLocated(card(intrusion)));
+      WebElement drill = driver.findElement(drillCard);
+      assertThat(drill.getAttribute("data-mode")).isEqualTo("EXERCISE");
+      assertThat(drill.getAttribute("class")).contains("drill", "lvl-iii");
+      By badge = By.cssSelector("#board .card[data-incident-id='" + drillIncident + "'] .drill-badge");
+      waitUntil("a visible DRILL badge on the drill's card", ExpectedConditions.and(
+          ExpectedConditions.visibilityOfElementLocated(badge), ExpectedConditions.textToBe(badge, "DRILL")));
+      assertThat(driver.findElements(By.cssSelector("#board .card[data-incident-id='" + fireIncident + "'] .drill-badge")))
+          .isEmpty();
+      waitUntil("the map to highlight the three schools",
+          ExpectedConditions.numberOfElementsToBe(By.cssSelector("#map g.school-hot"), 3));
+      waitUntil("the drill's school marked as a drill on the map", ExpectedConditions.attributeContains(
+          By.cssSelector("#map g.school-hot[data-school-id='" + KARAMAY + "']"), "class", "drill"));
+      waitUntil("the unacknowledged counter to add the new dispatches up",
+          d -> Integer.parseInt(d.findElement(By.cssSelector("[data-counter='unacknowledged']")).getAttribute("data-value")) >= 7);
+
+      saveScreenshot(SCREENSHOT);
+
+      // Actual incidents only: the drill leaves the board; all again: it is back.
+      driver.findElement(By.cssSelector(".segmented input[value='ACTUAL'] + span")).click();
+      waitUntil("the drill to leave the board", ExpectedConditions.invisibilityOfElementLocated(drillCard));
+      waitUntil("the real fire to stay", ExpectedConditions.presenceOfElementLocated(card(fireIncident)));
+      assertThat(driver.getCurrentUrl()).contains("mode=ACTUAL");
+      driver.findElement(By.cssSelector(".segmented input[value='EXERCISE'] + span")).click();
+      waitUntil("only the drill", ExpectedConditions.presenceOfElementLocated(drillCard));
+      waitUntil("the real fire to leave", ExpectedConditions.invisibilityOfElementLocated(card(fireIncident)));
+
+      // A region filter narrows the board to a city.
+      driver.findElement(By.cssSelector(".segmented input[value='ALL'] + span")).click();
+      WebElement region = driver.findElement(By.id("region"));
+      region.clear();
+      region.sendKeys("6501\n");
+      waitUntil("the Urumqi fire", ExpectedConditions.presenceOfElementLocated(card(fireIncident)));
+      waitUntil("Karamay's drill to leave", ExpectedConditions.invisibilityOfElementLocated(drillCard));
+      waitUntil("the stream to reconnect for the city",
+          ExpectedConditions.attributeToBe(By.id("connection"), "data-state", "live"));
+
+      assertNoCspViolations();
+    });
+  }
+
+  @Test
+  @Order(4)
+  void signingOutForgetsTheTokenAndAPastedTokenSignsIn() throws IOException {
+    guarded(() -> {
+      driver.findElement(By.id("sign-out")).click();
+      waitUntil("the sign-in form", ExpectedConditions.visibilityOfElementLocated(By.id("login-form")));
+      assertThat(((JavascriptExecutor) driver).executeScript("return sessionStorage.length")).isEqualTo(0L);
+      driver.get(base + "/console/");
+      waitUntil("the sign-in form after a reload", ExpectedConditions.visibilityOfElementLocated(By.id("login-form")));
+
+      driver.findElement(By.id("login-token")).sendKeys("not-a-token");
+      driver.findElement(By.cssSelector("#login-form button[type=submit]")).click();
+      waitUntil("the form to say what is wrong",
+          ExpectedConditions.textToBePresentInElementLocated(By.id("login-message"), "not a JWT"));
+
+      WebElement field = driver.findElement(By.id("login-token"));
+      field.clear();
+      field.sendKeys(TestNode.token(Role.COMMAND_CENTER, "6501"));
+      driver.findElement(By.cssSelector("#login-form button[type=submit]")).click();
+      waitUntil("the city's command center to be signed in", ExpectedConditions.textToBe(By.id("who-sub"), "6501"));
+      waitUntil("its board", ExpectedConditions.presenceOfElementLocated(card(fireIncident)));
+      waitUntil("its stream", ExpectedConditions.attributeToBe(By.id("connection"), "data-state", "live"));
+      assertNoCspViolations();
+    });
+  }
+
+  @Test
+  @Order(5)
+  void theStreamReaderParsesServerSentEventsAndResumesWithLastEventId() throws IOException {
+    guarded(() -> {
+      // On the sign-in page (no app running), the console's own modules, in this browser.
+      ((JavascriptExecutor) driver).executeScript("sessionStorage.clear()");
+      driver.get(base + "/console/");
+      waitUntil("the sign-in form", ExpectedConditions.visibilityOfElementLocated(By.id("login-form")));
+      JavascriptExecutor js = (JavascriptExecutor) driver;
+
+      Object parsed = js.executeAsyncScript("""
+          const done = arguments[arguments.length - 1];
+          import('/console/sse.js').then(({ SseParser }) => {
+            const events = [], comments = [], retries = [];
+            const parser = new SseParser({ onEvent: e => events.push(e), onComment: c => comments.push(c),
+                                           onRetry: r => retries.push(r) });
+            for (const chunk of ['\\uFEFFid: 7\\r', '\\nevent: incident\\r\\ndata: {"a":\\r\\ndata:1}\\r\\n\\r',
+                                 '\\n: heartbeat\\n\\nid: 8\\n\\n', 'data: plain\\rdata:  two spaces\\r\\r',
+                                 'retry: 1500\\nevent: x\\ndata\\n\\n', 'data: unfinished']) {
+              parser.push(chunk);
+            }
+            done(JSON.stringify({ events, comments, retries }));
+          }).catch(e => done('failed: ' + e));""");
+      assertThat(String.valueOf(parsed)).isEqualTo("{\"events\":["
+          + "{\"id\":\"7\",\"event\":\"incident\",\"data\":\"{\\\"a\\\":\\n1}\"},"
+          + "{\"id\":\"8\",\"event\":\"message\",\"data\":\"plain\\n two spaces\"},"
+          + "{\"id\":\"8\",\"event\":\"x\",\"data\":\"\"}],"
+          + "\"comments\":[\"heartbeat\"],\"retries\":[1500]}");
+
+      // A stream that ends is reopened with the last id it delivered, and the bearer token.
+      Object resumed = js.executeAsyncScript("""
+          const done = arguments[arguments.length - 1];
+          import('/console/sse.js').then(({ LiveStream }) => {
+            const realFetch = window.fetch, calls = [], events = [], encoder = new TextEncoder();
+            window.fetch = async (url, init) => {
+              calls.push({ url, headers: init.headers });
+              const first = calls.length === 1;
+              const body = new ReadableStream({ start(c) {
+                c.enqueue(encoder.encode(first ? 'retry: 10\\nid: 41\\nevent: incident\\ndata: {"n":1}\\n\\n'
+                                               : ': hi\\n\\nid: 42\\nevent: incident\\ndata: {"n":2}\\n\\n'));
+                if (first) c.close();
+              } });
+              return new Response(body, { status: 200, headers: { 'Content-Type': 'text/event-stream' } });
+            };
+            const stream = new LiveStream({ url: '/api/v1/stream/incidents?region=65', token: 'tok', onState: () => {},
+              onEvent: e => {
+                events.push(e);
+                if (events.length === 2) {
+                  stream.stop();
+                  window.fetch = realFetch;
+                  done(JSON.stringify({ calls, events }));
+                }
+              } });
+            stream.start();
+          }).catch(e => done('failed: ' + e));""");
+      assertThat(String.valueOf(resumed)).isEqualTo("{\"calls\":["
+          + "{\"url\":\"/api/v1/stream/incidents?region=65\",\"headers\":{\"Authorization\":\"Bearer tok\",\"Accept\":\"text/event-stream\"}},"
+          + "{\"url\":\"/api/v1/stream/incidents?region=65\",\"headers\":{\"Authorization\":\"Bearer tok\",\"Accept\":\"text/event-stream\",\"Last-Event-ID\":\"41\"}}],"
+          + "\"events\":[{\"id\":\"41\",\"event\":\"incident\",\"data\":\"{\\\"n\\\":1}\"},"
+          + "{\"id\":\"42\",\"event\":\"incident\",\"data\":\"{\\\"n\\\":2}\"}]}");
+      assertNoCspViolations();
+    });
+  }
+
+  // --- helpers ----------------------------------------------------------------------------
+
+  private static Map<String, Object> drill(String schoolId, String type, String level, String clientRef) {
+    var body = new HashMap<>(Fixtures.incident(schoolId, type, level, clientRef));
+    body.put("mode", "EXERCISE");
+    body.put("summary", "evacuation drill, building A");
+    return body;
+  }
+
+  private static By card(String incidentId) {
+    return By.cssSelector("#board .card[data-incident-id='" + incidentId + "']");
+  }
+
+  private <T> T waitUntil(String what, Function<WebDriver, T> condition) {
+    return new WebDriverWait(driver, WAIT)
+        // The console re-renders as events arrive: an element found a moment ago may be replaced.
+        .ignoring(StaleElementReferenceException.class)
+        .withMessage(() -> "waiting for " + what + "; the console says: " + consoleState())
+        .until(condition);
+  }
+
+  /** Banners and the connection indicator: what a person would look at when something is off. */
+  private String consoleState() {
+    try {
+      String banners = driver.findElements(By.cssSelector("#banners .banner")).stream()
+          .map(WebElement::getText).collect(Collectors.joining(" | "));
+      var list = anonymous.as(Role.COMMAND_CENTER, "65").get("/api/v1/incidents?region=65&mode=ALL&status=open&limit=100");
+      String listed = list.status() != 200 ? "HTTP " + list.status() : list.body().get("incidents").findValuesAsText("incidentId")
+          + " " + list.body().get("incidents").findValuesAsText("mode");
+      return "connection=" + driver.findElement(By.id("connection")).getText()
+          + ", banners=[" + banners + "], cards=" + driver.findElements(By.cssSelector("#board .card")).size()
+          + ", url=" + driver.getCurrentUrl() + "; the hub lists for region 65: " + listed;
+    } catch (RuntimeException e) {
+      return "(unreadable: " + e + ")";
+    }
+  }
+
+  /** The browser reports every blocked inline script or style, font or image on its console. */
+  private void assertNoCspViolations() {
+    List<String> violations = browserLog().stream()
+        .map(LogEntry::getMessage)
+        .filter(m -> m.contains("Content Security Policy") || m.contains("Content-Security-Policy"))
+        .toList();
+    assertThat(violations).as("CSP violations in the browser console").isEmpty();
+  }
+
+  private List<LogEntry> browserLog() {
+    return driver.manage().logs().get(LogType.BROWSER).getAll();
+  }
+
+  interface Step {
+    void run() throws Exception;
+  }
+
+  /** Runs a step; on failure keeps a screenshot and the browser's console next to the report. */
+  private void guarded(Step step) throws IOException {
+    try {
+      step.run();
+    } catch (Throwable failure) {
+      Path shot = Path.of("target", "console-failure.png");
+      saveScreenshot(shot);
+      String log = browserLog().stream().map(LogEntry::toString).collect(Collectors.joining("\n"));
+      failure.addSuppressed(new AssertionError("screenshot: " + shot.toAbsolutePath() + "\nbrowser console:\n" + log));
+      if (failure instanceof RuntimeException r) {
+        throw r;
+      }
+      if (failure instanceof Error e) {
+        throw e;
+      }
+      throw new IllegalStateException(failure);
+    }
+  }
+
+  private void saveScreenshot(Path target) throws IOException {
+    Files.createDirectories(target.getParent());
+    File shot = ((TakesScreenshot) driver).getScreenshotAs(OutputType.FILE);
+    Files.copy(shot.toPath(), target, StandardCopyOption.REPLACE_EXISTING);
+  }
+}

@@ -1,0 +1,34 @@
+package org.schoolsafety.edge;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+import org.schoolsafety.edge.cluster.FailoverHarness;
+import org.schoolsafety.edge.cluster.FailoverHarness.Scenario;
+
+/**
+ * The failover harness in the suite: Cassandra and three node processes, continuous load, one
+ * node killed with SIGKILL. Zero loss and no duplicates are hard assertions; failover time and
+ * escalation lateness are printed, not asserted (they depend on the machine).
+ */
+class FailoverHarnessTest {
+
+  @Test
+  void aKilledNodeLosesNothingAcceptedAndItsIncidentsCarryOn() throws Exception {
+    var result = FailoverHarness.run(new FailoverHarness.Options(Scenario.KILL, Duration.ofSeconds(45), 6,
+        Path.of("target", "failover-" + System.currentTimeMillis())));
+    System.out.println("failover harness (kill): " + result);
+    assertThat(result.accepted()).isPositive();
+    assertThat(result.lost()).as("accepted reports lost").isZero();
+    assertThat(result.acksLost()).as("accepted acknowledgements lost").isZero();
+    assertThat(result.duplicates()).as("incidents created twice for one clientRef").isZero();
+    assertThat(result.serverErrors()).as("500s").isZero();
+    assertThat(result.hangs()).as("requests past the client timeout").isZero();
+    assertThat(result.errorsByKind().keySet())
+        .allSatisfy(kind -> assertThat(kind).isIn("503", "connection-refused", "connection-closed"));
+    assertThat(result.failoverSeconds()).as("every probed incident answered again").isNotNull();
+    assertThat(result.notes()).noneMatch(n -> n.contains("did not answer"));
+  }
+}

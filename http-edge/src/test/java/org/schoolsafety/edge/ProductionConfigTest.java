@@ -1,0 +1,124 @@
+package org.schoolsafety.edge;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import java.io.File;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.schoolsafety.edge.ClusterFormation.Mode;
+import org.schoolsafety.persistence.testing.SharedCassandra;
+
+/**
+ * {@code deploy/production.conf} read the way {@code bin/hub node --config} reads it, with the
+ * environment the Deployment gives the pod: what it configures, and that a node started with it
+ * against a Cassandra that does not answer (a free loopback port) fails with a clear message.
+ */
+class ProductionConfigTest {
+
+  static final Path DEPLOY = Path.of("..", "deploy");
+
+  /** What Main.node does with --config, plus the pod's environment variables. */
+  static Config production(Map<String, Object> more) {
+    Map<String, Object> env = new HashMap<>(Map.of(
+        "POD_IP", "127.0.0.1",
+        "CASSANDRA_USERNAME", "hub",
+        "CASSANDRA_PASSWORD", "secret",
+        "HUB_TLS_KEYSTORE_PASSWORD", "changeit"));
+    env.putAll(more);
+    return HubNode.config(env, ConfigFactory.parseFile(new File(DEPLOY.resolve("production.conf").toString()))
+        .withFallback(ConfigFactory.defaultApplication()));
+  }
+
+  @Test
+  void productionSettings() {
+    Config config = production(Map.of());
+    assertThat(config.getBoolean("hub.cassandra.embedded")).isFalse();
+    assertThat(config.getBoolean("hub.cassandra.autocreate")).isFalse();
+    assertThat(config.getBoolean("pekko.persistence.cassandra.journal.keyspace-autocreate")).isFalse();
+    assertThat(config.getBoolean("pekko.persistence.cassandra.journal.tables-autocreate")).isFalse();
+    assertThat(config.getBoolean("pekko.persistence.cassandra.snapshot.tables-autocreate")).isFalse();
+    assertThat(config.getStringList("datastax-java-driver.basic.contact-points"))
+        .containsExactly("cassandra.cassandra.svc.cluster.local:9042");
+    assertThat(config.getString("pekko.persistence.cassandra.journal.keyspace")).isEqualTo("school_safety");
+    assertThat(config.getString("pekko.persistence.cassandra.snapshot.keyspace")).isEqualTo("school_safety_snapshot");
+    assertThat(config.getString("pekko.projection.cassandra.offset-store.keyspace")).isEqualTo("school_safety_read");
+    // journal at QUORUM: the plugin's profile, and the one the journal uses
+    assertThat(config.getString("pekko.persistence.cassandra.write-profile"))
+        .isEqualTo("pekko-persistence-cassandra-profile");
+    assertThat(config.getString("pekko.persistence.cassandra.read-profile"))
+        .isEqualTo("pekko-persistence-cassandra-profile");
+    assertThat(config.getString(
+        "datastax-java-driver.profiles.pekko-persistence-cassandra-profile.basic.request.consistency"))
+        .isEqualTo("QUORUM");
+    assertThat(config.getString("datastax-java-driver.basic.request.consistency")).isEqualTo("QUORUM");
+
+    assertThat(ClusterFormation.mode(config)).isEqualTo(Mode.BOOTSTRAP);
+    assertThat(config.getString("pekko.management.cluster.bootstrap.contact-point-discovery.discovery-method"))
+        .isEqualTo("kubernetes-api");
+    assertThat(config.getString("pekko.discovery.kubernetes-api.pod-label-selector")).isEqualTo("app=%s");
+    assertThat(config.getString("pekko.management.cluster.bootstrap.contact-point-discovery.service-name"))
+        .isEqualTo("school-safety-hub");
+    assertThat(config.getString("pekko.remote.artery.canonical.hostname")).isEqualTo("127.0.0.1");
+    assertThat(config.getString("pekko.management.http.hostname")).isEqualTo("127.0.0.1");
+    assertThat(config.getInt("pekko.management.http.port")).isEqualTo(8558);
+    assertThat(config.getString("pekko.cluster.split-brain-resolver.active-strategy")).isEqualTo("keep-majority");
+    assertThat(config.getString("pekko.cluster.downing-provider-class")).contains("SplitBrainResolverProvider");
+    assertThat(config.getDuration("pekko.cluster.split-brain-resolver.stable-after")).hasSeconds(10);
+    assertThat(config.getString("pekko.cluster.split-brain-resolver.down-all-when-unstable")).isEqualTo("20s");
+
+    assertThat(config.getString("hub.auth.jwks-file")).isNotBlank();
+    assertThat(config.getString("hub.auth.hs256-secret")).isEmpty();
+    assertThat(config.getString("hub.auth.hs256-secret-file")).isEmpty();
+    assertThat(config.getBoolean("hub.http.tls.enabled")).isTrue();
+    assertThat(config.getString("hub.http.tls.keystore-password")).isEqualTo("changeit");
+    assertThat(config.getString("hub.http.host")).isEqualTo("0.0.0.0");
+  }
+
+  @Test
+  void environmentOverridesContactPointAndDatacenter() {
+    Config config = production(Map.of("CASSANDRA_CONTACT_POINT", "cassandra-dc2.example:9042",
+        "CASSANDRA_LOCAL_DATACENTER", "dc2"));
+    assertThat(config.getStringList("datastax-java-driver.basic.contact-points"))
+        .containsExactly("cassandra-dc2.example:9042");
+    assertThat(config.getString("datastax-java-driver.basic.load-balancing-policy.local-datacenter")).isEqualTo("dc2");
+  }
+
+  @Test
+  void manifestsMountWhatTheConfigReads() throws Exception {
+    Config config = production(Map.of());
+    String manifests = Files.readString(DEPLOY.resolve("kubernetes.yaml"));
+    assertThat(manifests)
+        .contains("app: school-safety-hub")
+        .contains("mountPath: " + Path.of(config.getString("hub.http.tls.keystore")).getParent())
+        .contains("mountPath: " + Path.of(config.getString("hub.auth.jwks-file")).getParent())
+        .contains("containerPort: " + config.getInt("hub.http.port"))
+        .contains("containerPort: " + config.getInt("pekko.remote.artery.canonical.port"))
+        .contains("containerPort: " + config.getInt("pekko.management.http.port"))
+        .contains("path: /health/ready")
+        .contains("path: /health/alive");
+    assertThat(config.getString("pekko.management.cluster.bootstrap.contact-point-discovery.service-name"))
+        .isEqualTo("school-safety-hub");
+  }
+
+  @Test
+  void nodeFailsClearlyWhenCassandraDoesNotAnswer() {
+    String nobody = "127.0.0.1:" + SharedCassandra.freePorts()[0];
+    Config config = production(Map.of(
+        "CASSANDRA_CONTACT_POINT", nobody,
+        "hub.cassandra.schema-timeout", "3s",
+        "pekko.remote.artery.canonical.port", 0,
+        "pekko.coordinated-shutdown.exit-jvm", "off",
+        "pekko.cluster.jmx.multi-mbeans-in-same-jvm", "on"));
+    assertThatThrownBy(() -> HubNode.start(config))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("Cassandra did not answer within 3 s")
+        .hasMessageContaining("[" + nobody + "]")
+        .hasMessageContaining("'DATACENTER_NAME'");
+  }
+}

@@ -1,0 +1,245 @@
+package org.schoolsafety.persistence;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.datastax.oss.driver.api.core.CqlSession;
+import com.datastax.oss.driver.api.core.config.DriverConfigLoader;
+import com.datastax.oss.driver.api.core.config.OptionsMap;
+import com.datastax.oss.driver.api.core.config.TypedDriverOption;
+import com.datastax.oss.driver.api.core.cql.Row;
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.stream.connectors.cassandra.CassandraSessionSettings;
+import org.apache.pekko.stream.connectors.cassandra.javadsl.CassandraSessionRegistry;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.schoolsafety.persistence.readside.ReadSideSchema;
+import org.schoolsafety.persistence.testing.SharedCassandra;
+
+/**
+ * The production schema files ({@code schema/*.cql}) against what {@code hub.cassandra.autocreate = on}
+ * creates, on the real embedded Cassandra: both are created in fresh keyspaces (the files with their
+ * keyspace names and the {@code DATACENTER_NAME} placeholder substituted) and every table's columns
+ * and options in {@code system_schema} must be the same, so the files cannot drift from the plugins'
+ * and the read side's own DDL. Also: a node with autocreate off accepts the files' schema, and says
+ * clearly when Cassandra does not answer or the schema is incomplete.
+ */
+@ExtendWith(SharedCassandra.class)
+class SchemaFilesTest {
+
+  static final List<String> FILES = SchemaFiles.ALL;
+  static final String AUTO = "drift_auto";
+  static final String FROM_FILES = "drift_files";
+
+  @BeforeAll
+  static void createBoth() throws Exception {
+    // 1. autocreate: the plugins' journal and snapshot tables, then the read side's and the offset store's
+    withSystem(config(AUTO, true, SharedCassandra.contactPoint()), system -> {
+      StorageSchema.initialize(system, Duration.ofSeconds(120));
+      var session = CassandraSessionRegistry.get(system).sessionFor(CassandraSessionSettings.create(
+          system.settings().config().getString("pekko.projection.cassandra.session-config-path")));
+      ReadSideSchema.create(system, session, AUTO + "_read");
+    });
+    // 2. the files, as a platform team runs them (placeholders substituted, statement by statement)
+    try (CqlSession cql = session()) {
+      for (String file : FILES) {
+        for (String statement : statements(file, FROM_FILES, "datacenter1")) {
+          cql.execute(statement);
+        }
+      }
+    }
+  }
+
+  @Test
+  void filesCreateTheSameTablesAsAutocreate() {
+    try (CqlSession cql = session()) {
+      for (String suffix : List.of("", "_snapshot", "_read")) {
+        Map<String, List<String>> auto = columns(cql, AUTO + suffix);
+        Map<String, List<String>> files = columns(cql, FROM_FILES + suffix);
+        assertThat(files.keySet()).as("tables of keyspace *%s", suffix).isEqualTo(auto.keySet());
+        Map<String, Map<String, Object>> autoOptions = tableOptions(cql, AUTO + suffix);
+        Map<String, Map<String, Object>> filesOptions = tableOptions(cql, FROM_FILES + suffix);
+        for (String table : auto.keySet()) {
+          assertThat(files.get(table)).as("columns of %s%s.%s", FROM_FILES, suffix, table)
+              .isEqualTo(auto.get(table));
+          assertThat(filesOptions.get(table)).as("options of %s%s.%s", FROM_FILES, suffix, table)
+              .isEqualTo(autoOptions.get(table));
+        }
+      }
+      assertThat(columns(cql, AUTO).keySet()).contains("messages", "tag_views", "tag_write_progress",
+          "tag_scanning", "metadata", "all_persistence_ids");
+      assertThat(columns(cql, AUTO + "_snapshot").keySet()).containsExactly("snapshots");
+      assertThat(columns(cql, AUTO + "_read").keySet()).containsAll(ReadSideSchema.tableNames())
+          .contains("offset_store", "projection_management");
+    }
+  }
+
+  @Test
+  void filesReplicateWithNetworkTopologyStrategyRf3() {
+    try (CqlSession cql = session()) {
+      for (String suffix : List.of("", "_snapshot", "_read")) {
+        Row row = cql.execute("SELECT replication FROM system_schema.keyspaces WHERE keyspace_name = ?",
+            FROM_FILES + suffix).one();
+        assertThat(row).isNotNull();
+        assertThat(row.getMap("replication", String.class, String.class))
+            .containsEntry("class", "org.apache.cassandra.locator.NetworkTopologyStrategy")
+            .containsEntry("datacenter1", "3")
+            .hasSize(2);
+      }
+    }
+  }
+
+  @Test
+  void filesHaveNoLeftoverKeyspaceNamesOrPlaceholders() {
+    for (String file : FILES) {
+      for (String statement : statements(file, FROM_FILES, "datacenter1")) {
+        assertThat(statement).doesNotContain("school_safety").doesNotContain("DATACENTER_NAME");
+      }
+      assertThat(read(file)).contains("'DATACENTER_NAME': 3").doesNotContain("SimpleStrategy");
+    }
+  }
+
+  @Test
+  void autocreateFallsBackToTheFilesWhenThePluginsCreatedNothing() throws Exception {
+    // the plugins' own creation "failed" (here: is off); StorageSchema creates the tables from the files
+    Config config = ConfigFactory.parseMap(Map.of(
+            "pekko.persistence.cassandra.journal.keyspace-autocreate", false,
+            "pekko.persistence.cassandra.journal.tables-autocreate", false,
+            "pekko.persistence.cassandra.snapshot.keyspace-autocreate", false,
+            "pekko.persistence.cassandra.snapshot.tables-autocreate", false))
+        .withFallback(config("drift_fallback", true, SharedCassandra.contactPoint()));
+    withSystem(config, system -> StorageSchema.initialize(system, Duration.ofSeconds(90)));
+    try (CqlSession cql = session()) {
+      for (String suffix : List.of("", "_snapshot")) {
+        assertThat(columns(cql, "drift_fallback" + suffix)).isEqualTo(columns(cql, AUTO + suffix));
+        assertThat(tableOptions(cql, "drift_fallback" + suffix)).isEqualTo(tableOptions(cql, AUTO + suffix));
+        Row row = cql.execute("SELECT replication FROM system_schema.keyspaces WHERE keyspace_name = ?",
+            "drift_fallback" + suffix).one();
+        assertThat(row.getMap("replication", String.class, String.class))
+            .containsEntry("class", "org.apache.cassandra.locator.SimpleStrategy")
+            .containsEntry("replication_factor", "1");
+      }
+    }
+  }
+
+  @Test
+  void nodeWithoutAutocreateAcceptsTheFilesSchema() throws Exception {
+    withSystem(config(FROM_FILES, false, SharedCassandra.contactPoint()),
+        system -> StorageSchema.initialize(system, Duration.ofSeconds(30)));
+  }
+
+  @Test
+  void nodeWithoutAutocreateNamesTheMissingTables() throws Exception {
+    withSystem(config("drift_absent", false, SharedCassandra.contactPoint()), system ->
+        assertThatThrownBy(() -> StorageSchema.initialize(system, Duration.ofSeconds(2)))
+            .isInstanceOf(IllegalStateException.class)
+            .hasMessageContaining("Cassandra answers, but its schema is incomplete")
+            .hasMessageContaining("drift_absent=[all_persistence_ids, messages, metadata,")
+            .hasMessageContaining("drift_absent_read=[dispatches_by_agency,")
+            .hasMessageContaining("drift_absent_snapshot=[snapshots]")
+            .hasMessageContaining("schema/"));
+  }
+
+  @Test
+  void nodeSaysWhenCassandraDoesNotAnswer() throws Exception {
+    String nobody = "127.0.0.1:" + SharedCassandra.freePorts()[0];
+    withSystem(config(FROM_FILES, false, nobody), system ->
+        assertThatThrownBy(() -> StorageSchema.initialize(system, Duration.ofSeconds(2)))
+            .isInstanceOf(IllegalStateException.class)
+            .hasMessageContaining("Cassandra did not answer within 2 s")
+            .hasMessageContaining(nobody)
+            .hasMessageContaining("datacenter1"));
+  }
+
+  // --- the files as a platform team runs them ---
+
+  /** The file's statements with keyspaces {@code prefix...} and RF 3 in the datacenter given. */
+  static List<String> statements(String file, String prefix, String datacenter) {
+    return SchemaFiles.statements(file,
+        new SchemaFiles.Keyspaces(prefix, prefix + "_snapshot", prefix + "_read"),
+        "{'class': 'NetworkTopologyStrategy', '" + datacenter + "': 3}");
+  }
+
+  static String read(String resource) {
+    return SchemaFiles.read(resource);
+  }
+
+  // --- system_schema ---
+
+  /** table → its columns as "name kind position clustering_order type", sorted. */
+  static Map<String, List<String>> columns(CqlSession cql, String keyspace) {
+    Map<String, List<String>> tables = new TreeMap<>();
+    for (Row row : cql.execute("SELECT table_name, column_name, kind, position, clustering_order, type"
+        + " FROM system_schema.columns WHERE keyspace_name = ?", keyspace)) {
+      tables.computeIfAbsent(row.getString("table_name"), t -> new ArrayList<>()).add(
+          row.getString("column_name") + " " + row.getString("kind") + " " + row.getInt("position") + " "
+              + row.getString("clustering_order") + " " + row.getString("type"));
+    }
+    tables.values().forEach(list -> list.sort(null));
+    return tables;
+  }
+
+  /** table → every option in system_schema.tables (gc_grace_seconds, compaction, ...), without names and ids. */
+  static Map<String, Map<String, Object>> tableOptions(CqlSession cql, String keyspace) {
+    Map<String, Map<String, Object>> tables = new TreeMap<>();
+    for (Row row : cql.execute("SELECT * FROM system_schema.tables WHERE keyspace_name = ?", keyspace)) {
+      Map<String, Object> options = new TreeMap<>();
+      for (int i = 0; i < row.getColumnDefinitions().size(); i++) {
+        String name = row.getColumnDefinitions().get(i).getName().asInternal();
+        if (!new TreeSet<>(List.of("keyspace_name", "table_name", "id")).contains(name)) {
+          options.put(name, row.getObject(i));
+        }
+      }
+      tables.put(row.getString("table_name"), options);
+    }
+    return tables;
+  }
+
+  // --- plumbing ---
+
+  static Config config(String journalKeyspace, boolean autocreate, String contactPoint) {
+    Map<String, Object> overrides = new HashMap<>();
+    overrides.put("hub.cassandra.journal-keyspace", journalKeyspace);
+    overrides.put("hub.cassandra.snapshot-keyspace", journalKeyspace + "_snapshot");
+    overrides.put("hub.cassandra.autocreate", autocreate);
+    overrides.put("hub.cassandra.contact-points", List.of(contactPoint));
+    // DDL on a node that has just started can take longer than the driver's default 2 s, and the
+    // plugins do not retry a failed autocreate.
+    overrides.put("datastax-java-driver.basic.request.timeout", "30s");
+    return ConfigFactory.load(ConfigFactory.parseMap(overrides)
+        .withFallback(ConfigFactory.parseResources("persistence.conf")));
+  }
+
+  interface SystemUse {
+    void accept(ActorSystem<Void> system) throws Exception;
+  }
+
+  static void withSystem(Config config, SystemUse use) throws Exception {
+    ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), "schema-test", config);
+    try {
+      use.accept(system);
+    } finally {
+      system.terminate();
+      system.getWhenTerminated().toCompletableFuture().get(30, java.util.concurrent.TimeUnit.SECONDS);
+    }
+  }
+
+  static CqlSession session() {
+    OptionsMap options = OptionsMap.driverDefaults();
+    options.put(TypedDriverOption.CONTACT_POINTS, List.of(SharedCassandra.contactPoint()));
+    options.put(TypedDriverOption.LOAD_BALANCING_LOCAL_DATACENTER, "datacenter1");
+    options.put(TypedDriverOption.REQUEST_TIMEOUT, Duration.ofSeconds(30));
+    return CqlSession.builder().withConfigLoader(DriverConfigLoader.fromMap(options)).build();
+  }
+}
