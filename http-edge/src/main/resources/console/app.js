@@ -25,6 +25,8 @@ const REFRESH_MS = 60000;
 const LIST_LAG_MS = 30000;
 /** After a (re)start the list is read again this much later, once the read model caught up. */
 const SETTLE_MS = 10000;
+// At most this often, the schools are read again for an incident at a school not on the map.
+const SCHOOLS_RELOAD_MS = 5000;
 /**
  * A new stream starts this many events before the last one this tab saw in the province: the
  * list comes from a read model that may trail the live feed by a few seconds, and the replay
@@ -282,6 +284,18 @@ async function loadSchools() {
   }
 }
 
+// A school registered after the map was read (the registry list lags its writes by a few
+// seconds) would stay off the map until the next minute's refresh: read the list again soon.
+let schoolsReloadAt = 0;
+function noticeSchool(schoolId) {
+  if (!schoolId || !state.schoolsLoaded || state.schools.some(s => s.schoolId === schoolId)) return;
+  const now = Date.now();
+  if (now < schoolsReloadAt) return;
+  schoolsReloadAt = now + SCHOOLS_RELOAD_MS;
+  const gen = generation;
+  setTimeout(() => { if (gen === generation) loadSchools(); }, 1000);
+}
+
 /** Fills in when an incident was reported, for one that the stream brought before the list. */
 async function loadReportedAt(id) {
   if (pendingReportedAt.has(id)) return;
@@ -377,6 +391,7 @@ function applyEvent(id, e) {
   if (!e.incidentId) return;
   if (state.mode !== 'ALL' && e.mode && e.mode !== state.mode) return;
   if (e.regionCode && !e.regionCode.startsWith(state.region)) return;
+  noticeSchool(e.schoolId);
   // Replayed events (seen before, in this tab) update the board but are not news.
   const recent = !(seq <= state.replayUpTo);
   if (recent) {

@@ -20,6 +20,7 @@ import java.util.Map;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -97,6 +98,10 @@ class ConsoleBrowserTest {
     created(operator.post("/api/v1/schools", school(SAYBAGH, "Saybagh Experimental Primary", "650103", 43.785, 87.560)));
     created(operator.post("/api/v1/schools", school(KARAMAY, "Karamay No. 1 Junior High", "650203", 45.595, 84.870)));
     created(operator.post("/api/v1/schools", school("sch-110101-001", "Dongcheng Shijia Primary", "110101", 39.927, 116.423)));
+    // The registry list is a projection and lags its writes: the console reads it once on start.
+    HubClient commandCenter = anonymous.as(Role.COMMAND_CENTER, "65");
+    Awaitility.await().atMost(Duration.ofSeconds(90)).untilAsserted(() -> assertThat(commandCenter.get("/api/v1/schools?region=65")
+        .body().get("schools").findValuesAsText("schoolId")).hasSize(4));
 
     // Selenium must not look for (or download) a browser or driver: both are given.
     System.setProperty("webdriver.chrome.driver", CHROMEDRIVER);
@@ -236,6 +241,23 @@ class ConsoleBrowserTest {
           ExpectedConditions.presenceOfElementLocated(By.cssSelector("#detail .timeline li.tl-acknowledged")));
       waitUntil("the card's acknowledged chip", ExpectedConditions.attributeToBe(
           By.cssSelector("#board .card[data-incident-id='" + fireIncident + "'] .chip-acknowledged"), "data-value", "1"));
+
+      // A school registered after the console read the map reports: the console reads the
+      // schools again and plots it. (The false alarm is cancelled so the later tests' counts hold.)
+      String latecomer = "sch-650102-009";
+      created(anonymous.as(Role.OPERATOR, "test-operator").post("/api/v1/schools",
+          school(latecomer, "Shuimogou Primary School", COUNTY, 43.830, 87.650)));
+      String late = created(anonymous.as(Role.SCHOOL_STAFF, latecomer).post("/api/v1/incidents",
+          Fixtures.incident(latecomer, "INJURY", "IV", "console-latecomer"))).body().get("incidentId").asText();
+      waitUntil("the latecomer's card", ExpectedConditions.presenceOfElementLocated(card(late)));
+      waitUntil("the latecomer on the map", ExpectedConditions.presenceOfElementLocated(
+          By.cssSelector("#map g.school-hot[data-school-id='" + latecomer + "']")));
+      var cancel = anonymous.as(Role.COMMAND_CENTER, "65").post("/api/v1/incidents/" + late + "/cancel",
+          Map.of("reason", "false alarm"));
+      assertThat(cancel.status()).as(String.valueOf(cancel.body())).isEqualTo(200);
+      waitUntil("the false alarm to leave the board", ExpectedConditions.invisibilityOfElementLocated(card(late)));
+      waitUntil("the latecomer quiet on the map", ExpectedConditions.presenceOfElementLocated(
+          By.cssSelector("#map circle.school[data-school-id='" + latecomer + "']")));
     });
   }
 
