@@ -25,8 +25,8 @@ const REFRESH_MS = 60000;
 const LIST_LAG_MS = 30000;
 /** After a (re)start the list is read again this much later, once the read model caught up. */
 const SETTLE_MS = 10000;
-// At most this often, the schools are read again for an incident at a school not on the map.
-const SCHOOLS_RELOAD_MS = 5000;
+// The longest pause between readings of the schools for one that is not on the map yet.
+const SCHOOLS_RELOAD_MAX_MS = 30000;
 /**
  * A new stream starts this many events before the last one this tab saw in the province: the
  * list comes from a read model that may trail the live feed by a few seconds, and the replay
@@ -284,16 +284,27 @@ async function loadSchools() {
   }
 }
 
-// A school registered after the map was read (the registry list lags its writes by a few
-// seconds) would stay off the map until the next minute's refresh: read the list again soon.
-let schoolsReloadAt = 0;
+// A school registered after the map was read would stay off the map until the next minute's
+// refresh. The registry list lags its writes by a few seconds, so it is read again with backoff
+// (1 s, 2 s, 4 s … 30 s) until the schools the stream mentioned are in it.
+const missingSchools = new Set();
+let schoolsRetry = null;
 function noticeSchool(schoolId) {
   if (!schoolId || !state.schoolsLoaded || state.schools.some(s => s.schoolId === schoolId)) return;
-  const now = Date.now();
-  if (now < schoolsReloadAt) return;
-  schoolsReloadAt = now + SCHOOLS_RELOAD_MS;
+  missingSchools.add(schoolId);
+  if (!schoolsRetry) scheduleSchoolsReload(1000);
+}
+
+function scheduleSchoolsReload(delay) {
   const gen = generation;
-  setTimeout(() => { if (gen === generation) loadSchools(); }, 1000);
+  schoolsRetry = setTimeout(async () => {
+    if (gen !== generation) { schoolsRetry = null; missingSchools.clear(); return; }
+    await loadSchools();
+    for (const s of state.schools) missingSchools.delete(s.schoolId);
+    schoolsRetry = null;
+    if (missingSchools.size > 0 && delay < SCHOOLS_RELOAD_MAX_MS) scheduleSchoolsReload(Math.min(delay * 2, SCHOOLS_RELOAD_MAX_MS));
+    else missingSchools.clear();
+  }, delay);
 }
 
 /** Fills in when an incident was reported, for one that the stream brought before the list. */

@@ -25,8 +25,6 @@ final class SseClient implements AutoCloseable {
   private static final ObjectMapper JSON = new ObjectMapper();
   private final BlockingQueue<Event> events = new LinkedBlockingQueue<>();
   private final CompletableFuture<HttpResponse<Stream<String>>> response;
-  private volatile Stream<String> lines;
-  private volatile int status;
 
   SseClient(int port, String path, String token, Long lastEventId) {
     var request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
@@ -37,8 +35,6 @@ final class SseClient implements AutoCloseable {
     }
     response = HttpClient.newHttpClient().sendAsync(request.build(), HttpResponse.BodyHandlers.ofLines());
     response.thenAccept(r -> {
-      status = r.statusCode();
-      lines = r.body();
       Thread reader = new Thread(() -> read(r.body()), "sse-reader");
       reader.setDaemon(true);
       reader.start();
@@ -71,8 +67,8 @@ final class SseClient implements AutoCloseable {
   }
 
   int status() throws Exception {
-    response.get(30, TimeUnit.SECONDS);
-    return status;
+    // From the response itself: the callback that records it may not have run yet.
+    return response.get(30, TimeUnit.SECONDS).statusCode();
   }
 
   /** The next {@code count} events, waiting up to {@code timeout} for them. */
@@ -113,10 +109,11 @@ final class SseClient implements AutoCloseable {
 
   @Override
   public void close() {
-    Stream<String> body = lines;
-    if (body != null) {
-      body.close();
+    HttpResponse<Stream<String>> answered = response.getNow(null);
+    if (answered != null) {
+      answered.body().close();
+    } else {
+      response.cancel(true);
     }
-    response.cancel(true);
   }
 }
