@@ -60,6 +60,11 @@ final class LoadClient {
     for (int attempt = 0; attempt < attempts; attempt++) {
       int port = ports.get(Math.floorMod(next.getAndIncrement(), ports.size()));
       last = once(port, token, method, path, body);
+      if (last.status() == 429) {
+        // Over the principal's rate limit (20/s after a burst of 100): it refills within a second.
+        backoff(10);
+        continue;
+      }
       if (last.status() != 0 && last.status() != 503) {
         return last;
       }

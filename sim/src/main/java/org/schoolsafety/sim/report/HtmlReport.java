@@ -335,13 +335,7 @@ final class HtmlReport {
         return step;
       }
     }
-    double pow = Math.pow(10, Math.floor(Math.log10(raw)));
-    for (double m : new double[] {1, 2, 5, 10}) {
-      if (m * pow >= raw) {
-        return m * pow;
-      }
-    }
-    return 10 * pow;
+    return oneTwoFive(raw);
   }
 
   /** Count axes: 1, 2, 5 x 10^n. */
@@ -349,8 +343,13 @@ final class HtmlReport {
     if (raw <= 1) {
       return 1;
     }
+    return oneTwoFive(raw);
+  }
+
+  /** The smallest 1, 2 or 5 x 10^n that is at least {@code raw} (> 0). */
+  private static double oneTwoFive(double raw) {
     double pow = Math.pow(10, Math.floor(Math.log10(raw)));
-    for (double m : new double[] {1, 2, 5, 10}) {
+    for (double m : new double[] {1, 2, 5}) {
       if (m * pow >= raw) {
         return m * pow;
       }
