@@ -115,9 +115,7 @@ public final class LocalCluster implements AutoCloseable {
   private void writeConfigs(Path data) {
     try {
       Path dir = Files.createDirectories(data.resolve("nodes"));
-      String seeds = java.util.stream.IntStream.range(0, layout.nodes())
-          .mapToObj(i -> "\"pekko://hub@127.0.0.1:" + (layout.firstRemotingPort() + i) + "\"")
-          .collect(Collectors.joining(", "));
+      String seeds = seedNodes(layout.nodes(), layout.firstRemotingPort(), 0);
       for (int i = 0; i < layout.nodes(); i++) {
         int httpPort = layout.firstHttpPort() + i;
         int remotingPort = layout.firstRemotingPort() + i;
@@ -232,9 +230,35 @@ public final class LocalCluster implements AutoCloseable {
     }
   }
 
-  /** Starts a stopped or killed node again with the same configuration. */
+  /**
+   * Starts a stopped or killed node again. It rejoins with itself last among the seed nodes:
+   * the first seed node of the list forms a new cluster of its own when no other seed answers
+   * within {@code seed-node-timeout} (5 s) — on a starved machine, a second cluster running the
+   * same incidents.
+   */
   public void restart(Node node) {
+    try {
+      String conf = Files.readString(node.config);
+      Files.writeString(node.config, withSeedNodes(conf, seedNodes(layout.nodes(), layout.firstRemotingPort(), node.index)));
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot rewrite " + node.config, e);
+    }
     launch(node, false);
+  }
+
+  /** A node's configuration with its seed-nodes line replaced. */
+  static String withSeedNodes(String conf, String seeds) {
+    return conf.replaceFirst("(?m)^pekko\\.cluster\\.seed-nodes = \\[.*]$",
+        java.util.regex.Matcher.quoteReplacement("pekko.cluster.seed-nodes = [" + seeds + "]"));
+  }
+
+  /** The seed node addresses, node {@code last} (1-based; 0: none) moved to the end. */
+  static String seedNodes(int nodes, int firstRemotingPort, int last) {
+    return java.util.stream.IntStream.rangeClosed(1, nodes)
+        .boxed()
+        .sorted(java.util.Comparator.comparing(i -> i == last))
+        .map(i -> "\"pekko://hub@127.0.0.1:" + (firstRemotingPort + i - 1) + "\"")
+        .collect(Collectors.joining(", "));
   }
 
   private static boolean waitFor(Process p, Duration timeout) {
