@@ -390,18 +390,31 @@ public final class FailoverHarness {
 
   // --- plumbing -----------------------------------------------------------------------------
 
+  /**
+   * A block of {@code count} consecutive free ports below Linux's ephemeral range (32768+): a
+   * node restarted on a port in that range can find it taken by some outgoing connection's
+   * local port (seen in a rolling restart: "cannot serve HTTP on 127.0.0.1:35040").
+   */
   static List<Integer> freePorts(int count) throws IOException {
-    var sockets = new ArrayList<ServerSocket>();
-    try {
-      for (int i = 0; i < count; i++) {
-        sockets.add(new ServerSocket(0));
-      }
-      return sockets.stream().map(ServerSocket::getLocalPort).toList();
-    } finally {
-      for (ServerSocket s : sockets) {
-        s.close();
+    var random = new java.util.Random();
+    for (int attempt = 0; attempt < 200; attempt++) {
+      int base = 20_000 + random.nextInt(12_000 - count);
+      if (allFree(base, count)) {
+        return java.util.stream.IntStream.range(base, base + count).boxed().toList();
       }
     }
+    throw new IOException("no " + count + " consecutive free ports between 20000 and 32000");
+  }
+
+  private static boolean allFree(int base, int count) {
+    for (int port = base; port < base + count; port++) {
+      try (ServerSocket probe = new ServerSocket(port, 1, java.net.InetAddress.getLoopbackAddress())) {
+        probe.setReuseAddress(true);
+      } catch (IOException taken) {
+        return false;
+      }
+    }
+    return true;
   }
 
   private static void pause(Duration d) {

@@ -22,4 +22,19 @@ class LocalClusterTest {
     assertThat(LocalCluster.withSeedNodes(conf, "\"b\", \"a\""))
         .isEqualTo("hub.http.port = 8081\npekko.cluster.seed-nodes = [\"b\", \"a\"]\nhub.cassandra.embedded = off\n");
   }
+
+  @Test
+  void theHarnessPortsAreConsecutiveFreeAndBelowTheEphemeralRange() throws Exception {
+    var ports = FailoverHarness.freePorts(8);
+    assertThat(ports).hasSize(8);
+    for (int i = 1; i < ports.size(); i++) {
+      assertThat(ports.get(i)).isEqualTo(ports.get(0) + i);
+    }
+    assertThat(ports.get(7)).isLessThan(32768);
+    for (int port : ports) {
+      try (var socket = new java.net.ServerSocket(port, 1, java.net.InetAddress.getLoopbackAddress())) {
+        assertThat(socket.getLocalPort()).isEqualTo(port);
+      }
+    }
+  }
 }
