@@ -28,6 +28,7 @@ class FailoverHarnessTest {
     assertThat(result.hangs()).as("requests past the client timeout").isZero();
     assertThat(result.errorsByKind().keySet())
         .allSatisfy(kind -> assertThat(kind).isIn("503", "connection-refused", "connection-closed"));
+    assertThat(result.clusterRestarts()).as("the survivors kept serving (no down-all)").isZero();
     assertThat(result.failoverSeconds()).as("every probed incident answered again").isNotNull();
     assertThat(result.notes()).noneMatch(n -> n.contains("did not answer"));
   }

@@ -21,4 +21,18 @@ public record ApiContext(
     StreamLimits streamLimits,
     Duration heartbeat,
     Duration askTimeout,
-    Clock clock) {}
+    Clock clock) {
+
+  /** The shortest wait for an entity, however little of the request's budget is left. */
+  static final Duration LAST_ASK_FLOOR = Duration.ofSeconds(1);
+
+  /**
+   * What is left of one request's ask-timeout for its next entity: a request that asks two
+   * entities in turn (the school, then the new incident) answers within about ask-timeout, not
+   * twice that, so it never outlasts a client's timeout while the cluster is busy.
+   */
+  public Duration askTimeoutLeft(long startedNanos) {
+    Duration left = askTimeout.minusNanos(System.nanoTime() - startedNanos);
+    return left.compareTo(LAST_ASK_FLOOR) < 0 ? LAST_ASK_FLOOR : left;
+  }
+}

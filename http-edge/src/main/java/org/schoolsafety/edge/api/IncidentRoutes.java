@@ -117,6 +117,7 @@ public final class IncidentRoutes extends RouteSupport {
 
   private Route report(Principal p, IncidentRequest body, String idempotencyKey) {
     IncidentRequest.Checked checked = body.check(idempotencyKey, api.clock());
+    long started = System.nanoTime();
     return onReply(school(checked.schoolId()), school -> authorize(
         api.policy().report(p, school.profile(), checked.mode()), p,
         "report incidents for school " + checked.schoolId(), "", () -> {
@@ -125,7 +126,7 @@ public final class IncidentRoutes extends RouteSupport {
           CompletionStage<IncidentCommand.Accepted> accepted = incident(incidentId).askWithStatus(
               (ActorRef<StatusReply<IncidentCommand.Accepted>> r) ->
                   new IncidentCommand.Report(checked.at(ref), p.id(), r),
-              api.askTimeout());
+              api.askTimeoutLeft(started));
           return onReply(accepted, a -> {
             HttpResponse response = present(p, a.incident(), a.replayed() ? StatusCodes.OK : StatusCodes.CREATED)
                 .addHeader(Location.create("/api/v1/incidents/" + incidentId));

@@ -68,8 +68,9 @@ public final class SchoolRoutes extends RouteSupport {
     if (!Fields.ID.matcher(schoolId).matches()) {
       return complete(Problems.of(StatusCodes.NOT_FOUND, notFound));
     }
+    long started = System.nanoTime();
     return onReply(school(schoolId).askWithStatus(School.Get::new, api.askTimeout()),
-        state -> onReply(callerAgency(principal), agency -> authorize(
+        state -> onReply(callerAgency(principal, started), agency -> authorize(
             api.policy().readSchool(principal, state.profile(), agency), principal,
             "read school " + schoolId, notFound, () -> complete(ok(SchoolView.of(state))))));
   }
@@ -82,11 +83,12 @@ public final class SchoolRoutes extends RouteSupport {
 
   private Route recordDrill(Principal principal, String schoolId, DrillRequest body) {
     var drill = body.check(api.clock());
+    long started = System.nanoTime();
     return registered(schoolId, state -> authorize(api.policy().recordDrill(principal, state.profile()), principal,
         "record drills for school " + schoolId, "", () -> respond(
             school(schoolId).askWithStatus(
                 (ActorRef<StatusReply<School.State>> r) -> new School.RecordDrill(drill, principal.id(), r),
-                api.askTimeout()),
+                api.askTimeoutLeft(started)),
             after -> json(StatusCodes.CREATED, java.util.Map.of("schoolId", schoolId, "drill", drill)))));
   }
 
@@ -98,12 +100,12 @@ public final class SchoolRoutes extends RouteSupport {
   }
 
   /** An agency's own profile tells which schools are in its jurisdiction. */
-  private CompletionStage<AgencyProfile> callerAgency(Principal principal) {
+  private CompletionStage<AgencyProfile> callerAgency(Principal principal, long started) {
     if (!principal.is(Role.AGENCY)) {
       return CompletableFuture.completedFuture(null);
     }
     return api.sharding().entityRefFor(Agency.ENTITY_TYPE_KEY, principal.subject())
-        .askWithStatus(Agency.Get::new, api.askTimeout())
+        .askWithStatus(Agency.Get::new, api.askTimeoutLeft(started))
         .handle((state, failure) -> failure == null ? state.profile() : null);
   }
 

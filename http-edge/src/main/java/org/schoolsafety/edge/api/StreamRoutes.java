@@ -78,11 +78,12 @@ public final class StreamRoutes extends RouteSupport {
     }
     long after = lastEventId(lastId);
     var ref = api.sharding().entityRefFor(Agency.ENTITY_TYPE_KEY, agencyId);
+    long started = System.nanoTime();
     return onReply(ref.askWithStatus(Agency.Get::new, api.askTimeout()), state -> authorize(
         api.policy().readAgency(p, state.profile()), p, "watch agency " + agencyId,
         "no agency with id '" + agencyId + "'", () -> {
           CompletionStage<Long> start = after >= 0 ? java.util.concurrent.CompletableFuture.completedFuture(after)
-              : ref.ask(Agency.GetPosition::new, api.askTimeout());
+              : ref.ask(Agency.GetPosition::new, api.askTimeoutLeft(started));
           return onReply(start, from -> stream(p, api.liveLog().<DispatchEntry>follow(
                   PersistenceId.of(Agency.ENTITY_TYPE_KEY.name(), agencyId).id(),
                   Agency.topic(agencyId),

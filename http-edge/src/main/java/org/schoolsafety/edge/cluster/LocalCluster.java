@@ -246,6 +246,25 @@ public final class LocalCluster implements AutoCloseable {
     launch(node, false);
   }
 
+  /**
+   * Stops whatever is left and starts every node again with the original seed order (node 1
+   * first, so that it can form the cluster): what an orchestrator does after the cluster downed
+   * itself. Waits until all are ready.
+   */
+  public void restartAll(Duration within) {
+    nodes.parallelStream().forEach(this::stop);
+    try {
+      for (Node node : nodes) {
+        String conf = Files.readString(node.config);
+        Files.writeString(node.config, withSeedNodes(conf, seedNodes(layout.nodes(), layout.firstRemotingPort(), 0)));
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot rewrite the node configurations", e);
+    }
+    nodes.forEach(node -> launch(node, false));
+    nodes.forEach(node -> awaitReady(node, within));
+  }
+
   /** A node's configuration with its seed-nodes line replaced. */
   static String withSeedNodes(String conf, String seeds) {
     return conf.replaceFirst("(?m)^pekko\\.cluster\\.seed-nodes = \\[.*]$",
