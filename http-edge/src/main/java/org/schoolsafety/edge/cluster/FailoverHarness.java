@@ -231,7 +231,7 @@ public final class FailoverHarness {
         throw new IllegalStateException("a probe failed", e.getCause());
       }
       if (probe.seconds() == null) {
-        notes.add("incident " + probe.incidentId() + " did not answer within 120 s of the kill");
+        notes.add("incident " + probe.incidentId() + " never answered within 120 s of the kill");
         continue;
       }
       slowest = Math.max(slowest, probe.seconds());
@@ -241,7 +241,7 @@ public final class FailoverHarness {
     }
     Collections.sort(interrupted);
     notes.add(sample.size() + " incidents created before the kill were probed at once through the surviving nodes; "
-        + interrupted.size() + " did not answer at first (they lived on node 2)"
+        + interrupted.size() + " answered only after a failover (they lived on node 2)"
         + (interrupted.isEmpty() ? "" : ": first of them answered after " + interrupted.get(0) + " s, half after "
         + interrupted.get(interrupted.size() / 2) + " s, the last after " + interrupted.get(interrupted.size() - 1) + " s"));
     return slowest;
