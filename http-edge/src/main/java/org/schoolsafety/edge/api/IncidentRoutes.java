@@ -41,6 +41,7 @@ import org.schoolsafety.hub.incident.IncidentReport;
 import org.schoolsafety.hub.incident.IncidentState;
 import org.schoolsafety.hub.incident.SchoolRef;
 import org.schoolsafety.hub.school.School;
+import org.schoolsafety.hub.school.SchoolProfile;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -50,8 +51,12 @@ public final class IncidentRoutes extends RouteSupport {
   /** Reads of personal data by agencies go to this logger (see logback.xml). */
   private static final Logger audit = LoggerFactory.getLogger("org.schoolsafety.audit");
 
+  private final SchoolProfiles schools;
+
   public IncidentRoutes(ApiContext api) {
     super(api);
+    this.schools = new SchoolProfiles(id -> api.sharding().entityRefFor(School.ENTITY_TYPE_KEY, id)
+        .askWithStatus(School.Get::new, api.askTimeout()).thenApply(School.State::profile), SchoolProfiles.MAX_SCHOOLS);
   }
 
   @Override
@@ -119,9 +124,9 @@ public final class IncidentRoutes extends RouteSupport {
     IncidentRequest.Checked checked = body.check(idempotencyKey, api.clock());
     long started = System.nanoTime();
     return onReply(school(checked.schoolId()), school -> authorize(
-        api.policy().report(p, school.profile(), checked.mode()), p,
+        api.policy().report(p, school, checked.mode()), p,
         "report incidents for school " + checked.schoolId(), "", () -> {
-          var ref = new SchoolRef(checked.schoolId(), school.profile().name(), school.profile().region());
+          var ref = new SchoolRef(checked.schoolId(), school.name(), school.region());
           String incidentId = IncidentIds.forReport(checked.schoolId(), checked.clientRef());
           CompletionStage<IncidentCommand.Accepted> accepted = incident(incidentId).askWithStatus(
               (ActorRef<StatusReply<IncidentCommand.Accepted>> r) ->
@@ -135,11 +140,9 @@ public final class IncidentRoutes extends RouteSupport {
         }));
   }
 
-  /** The school a report names; an unknown one is a 404 naming the field. */
-  private CompletionStage<School.State> school(String schoolId) {
-    CompletionStage<School.State> school = api.sharding().entityRefFor(School.ENTITY_TYPE_KEY, schoolId)
-        .askWithStatus(School.Get::new, api.askTimeout());
-    return school.exceptionally(failure -> {
+  /** The profile of the school a report names; an unknown school is a 404 naming the field. */
+  private CompletionStage<SchoolProfile> school(String schoolId) {
+    return schools.get(schoolId).exceptionally(failure -> {
       Throwable cause = failure instanceof CompletionException ? failure.getCause() : failure;
       throw new CompletionException(cause instanceof Rejection.NotFound
           ? ApiException.notFound("schoolId: no school with id '" + schoolId + "' is registered")
