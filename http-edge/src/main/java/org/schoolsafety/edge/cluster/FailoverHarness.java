@@ -212,7 +212,7 @@ public final class FailoverHarness {
     var survivors = new LoadClient(cluster.nodes().stream().filter(nd -> nd != victim)
         .map(LocalCluster.Node::httpPort).toList(), Duration.ofSeconds(3));
     String cc = token(Role.COMMAND_CENTER, COUNTY.substring(0, 2));
-    ExecutorService probing = Executors.newFixedThreadPool(sample.size());
+    ExecutorService probing = Executors.newFixedThreadPool(Math.max(1, sample.size()));
     Instant killedAt = Instant.now();
     cluster.kill(victim);
     notes.add("node 2 killed with SIGKILL at " + killedAt);
@@ -221,7 +221,7 @@ public final class FailoverHarness {
       answered.add(probing.submit(() -> probe(survivors, cc, id, killedAt)));
     }
     probing.shutdown();
-    var interrupted = new ArrayList<Double>();
+    var moved = new ArrayList<Double>();
     double slowest = 0;
     for (var future : answered) {
       Probe probe;
@@ -236,14 +236,14 @@ public final class FailoverHarness {
       }
       slowest = Math.max(slowest, probe.seconds());
       if (probe.failedFirst()) {
-        interrupted.add(probe.seconds());
+        moved.add(probe.seconds());
       }
     }
-    Collections.sort(interrupted);
+    Collections.sort(moved);
     notes.add(sample.size() + " incidents created before the kill were probed at once through the surviving nodes; "
-        + interrupted.size() + " answered only after a failover (they lived on node 2)"
-        + (interrupted.isEmpty() ? "" : ": first of them answered after " + interrupted.get(0) + " s, half after "
-        + interrupted.get(interrupted.size() / 2) + " s, the last after " + interrupted.get(interrupted.size() - 1) + " s"));
+        + moved.size() + " answered only after a failover (they lived on node 2)"
+        + (moved.isEmpty() ? "" : ": first of them answered after " + moved.get(0) + " s, half after "
+        + moved.get(moved.size() / 2) + " s, the last after " + moved.get(moved.size() - 1) + " s"));
     return slowest;
   }
 
