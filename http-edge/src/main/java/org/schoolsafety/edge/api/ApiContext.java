@@ -32,7 +32,11 @@ public record ApiContext(
    * twice that, so it never outlasts a client's timeout while the cluster is busy.
    */
   public Duration askTimeoutLeft(long startedNanos) {
-    Duration left = askTimeout.minusNanos(System.nanoTime() - startedNanos);
+    return askTimeoutLeftAfter(Duration.ofNanos(System.nanoTime() - startedNanos));
+  }
+
+  Duration askTimeoutLeftAfter(Duration spent) {
+    Duration left = askTimeout.minus(spent);
     return left.compareTo(LAST_ASK_FLOOR) < 0 ? LAST_ASK_FLOOR : left;
   }
 }

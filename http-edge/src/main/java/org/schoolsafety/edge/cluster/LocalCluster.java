@@ -237,12 +237,7 @@ public final class LocalCluster implements AutoCloseable {
    * same incidents.
    */
   public void restart(Node node) {
-    try {
-      String conf = Files.readString(node.config);
-      Files.writeString(node.config, withSeedNodes(conf, seedNodes(layout.nodes(), layout.firstRemotingPort(), node.index)));
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot rewrite " + node.config, e);
-    }
+    rewriteSeedNodes(node, node.index);
     launch(node, false);
   }
 
@@ -253,16 +248,19 @@ public final class LocalCluster implements AutoCloseable {
    */
   public void restartAll(Duration within) {
     nodes.parallelStream().forEach(this::stop);
-    try {
-      for (Node node : nodes) {
-        String conf = Files.readString(node.config);
-        Files.writeString(node.config, withSeedNodes(conf, seedNodes(layout.nodes(), layout.firstRemotingPort(), 0)));
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot rewrite the node configurations", e);
-    }
+    nodes.forEach(node -> rewriteSeedNodes(node, 0));
     nodes.forEach(node -> launch(node, false));
     nodes.forEach(node -> awaitReady(node, within));
+  }
+
+  /** Writes the seed nodes into the node's configuration, node {@code last} (0: none) at the end. */
+  private void rewriteSeedNodes(Node node, int last) {
+    try {
+      String conf = Files.readString(node.config);
+      Files.writeString(node.config, withSeedNodes(conf, seedNodes(layout.nodes(), layout.firstRemotingPort(), last)));
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot rewrite " + node.config, e);
+    }
   }
 
   /** A node's configuration with its seed-nodes line replaced. */
