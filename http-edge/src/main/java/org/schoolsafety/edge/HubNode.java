@@ -29,6 +29,8 @@ import org.schoolsafety.edge.api.Cors;
 import org.schoolsafety.edge.auth.AccessPolicy;
 import org.schoolsafety.edge.auth.AuthSettings;
 import org.schoolsafety.edge.auth.RateLimits;
+import org.schoolsafety.edge.auth.ServerKeys;
+import org.schoolsafety.hub.incident.IncidentIds;
 import org.schoolsafety.edge.auth.TokenVerifier;
 import org.schoolsafety.persistence.AuditTrail;
 import org.schoolsafety.edge.api.HealthRoutes;
@@ -60,12 +62,20 @@ public final class HubNode implements AutoCloseable {
   private final HubContext context;
 
   private final StreamLimits streams;
+  private final ConnectionGuard connections;
 
-  private HubNode(ActorSystem<Void> system, ServerBinding binding, HubContext context, StreamLimits streams) {
+  private HubNode(ActorSystem<Void> system, ServerBinding binding, HubContext context, StreamLimits streams,
+      ConnectionGuard connections) {
     this.system = system;
     this.binding = binding;
     this.context = context;
     this.streams = streams;
+    this.connections = connections;
+  }
+
+  /** The HTTP connections this node holds, by remote address. */
+  public ConnectionGuard connections() {
+    return connections;
   }
 
   /** Live streams open on this node. */
@@ -117,8 +127,9 @@ public final class HubNode implements AutoCloseable {
       metrics.gauge("hub_stream_subscribers", "live streams open on this node", streams::total);
       metrics.watchEntities(system, List.of(Incident.ENTITY_TYPE_KEY, School.ENTITY_TYPE_KEY,
           Agency.ENTITY_TYPE_KEY, AgencyDirectory.ENTITY_TYPE_KEY, IncidentFeed.ENTITY_TYPE_KEY));
-      ServerBinding binding = bind(system, config, context, readSide, streams, metrics);
-      return new HubNode(system, binding, context, streams);
+      var connections = ConnectionGuard.fromConfig(config);
+      ServerBinding binding = bind(system, config, context, readSide, streams, metrics, connections);
+      return new HubNode(system, binding, context, streams, connections);
     } catch (RuntimeException e) {
       system.terminate();
       throw e;
@@ -130,13 +141,15 @@ public final class HubNode implements AutoCloseable {
   }
 
   private static ServerBinding bind(ActorSystem<?> system, Config config, HubContext context, ReadSide readSide,
-      StreamLimits streams, Metrics metrics) {
+      StreamLimits streams, Metrics metrics, ConnectionGuard connections) {
     var sharding = ClusterSharding.get(system);
     var storage = new StorageHealth(system, Duration.ofSeconds(2));
+    var serverKey = ServerKeys.fromConfig(config);
     var api = new ApiContext(sharding, context.agencyRegistration(), new AccessPolicy(),
-        new AuditTrail(system), readSide.queries(),
+        new AuditTrail(system), readSide.queries(serverKey),
         new LiveLog(system, config.getInt("hub.http.streams.buffer")), streams,
-        config.getDuration("hub.http.streams.heartbeat"), context.askTimeout(), context.clock());
+        config.getDuration("hub.http.streams.heartbeat"), context.askTimeout(), context.clock(), system,
+        new IncidentIds(serverKey));
     var routes = new HubRoutes(
         List.of(new SchoolRoutes(api), new AgencyRoutes(api), new IncidentRoutes(api), new StreamRoutes(api),
             new DrillRoutes(api)),
@@ -152,7 +165,8 @@ public final class HubNode implements AutoCloseable {
       if (tls.isPresent()) {
         server = server.enableHttps(tls.get());
       }
-      ServerBinding binding = server.bind(routes.route()).toCompletableFuture().get(30, TimeUnit.SECONDS);
+      ServerBinding binding = connections.bind(server, routes.route().flow(system), org.apache.pekko.stream.Materializer.matFromSystem(system))
+          .toCompletableFuture().get(30, TimeUnit.SECONDS);
       log.info("HTTP API listening on {}://{}:{}", tls.isPresent() ? "https" : "http", host,
           binding.localAddress().getPort());
       return binding;

@@ -55,7 +55,6 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.schoolsafety.edge.auth.Role;
 import org.schoolsafety.hub.agency.AgencyKind;
 import org.schoolsafety.hub.agency.Tier;
-import org.schoolsafety.hub.incident.IncidentIds;
 import org.schoolsafety.hub.incident.IncidentType;
 import org.schoolsafety.hub.incident.Level;
 import org.schoolsafety.hub.incident.Mode;
@@ -261,7 +260,7 @@ class HostileInputTest {
       read.accept(new String[] {operator, "/api/v1/agencies/" + agency});
       read.accept(new String[] {operator, "/api/v1/agencies/" + agency + "/dispatches?state=all"});
     }
-    for (String incident : List.of(openIncident, resolvedIncident, IncidentIds.forReport(SCHOOL, BASE_REF))) {
+    for (String incident : List.of(openIncident, resolvedIncident, TestNode.staffIncidentId(SCHOOL, BASE_REF))) {
       read.accept(new String[] {commandCenter, "/api/v1/incidents/" + incident});
       read.accept(new String[] {commandCenter, "/api/v1/incidents/" + incident + "/audit"});
     }
@@ -486,7 +485,7 @@ class HostileInputTest {
     Reply reported = send("POST", "/api/v1/incidents", schoolStaff, bytes(report), "application/json", Map.of());
     assertThat(reported.status()).as(reported.body()).isEqualTo(201);
     String id = reported.json().get("incidentId").asText();
-    assertThat(id).isEqualTo(IncidentIds.forReport(schoolId, clientRef));
+    assertThat(id).isEqualTo(TestNode.staffIncidentId(schoolId, clientRef));
     for (Reply r : List.of(reported, read(commandCenter, "/api/v1/incidents/" + id))) {
       assertVerbatim(r, "clientRef", clientRef);
       assertVerbatim(r, "schoolName", schoolName);

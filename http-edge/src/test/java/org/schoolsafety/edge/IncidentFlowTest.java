@@ -167,7 +167,7 @@ class IncidentFlowTest {
 
     assertThat(school.get("/api/v1/schools/" + SCHOOL).body().get("openIncidents").size()).isEqualTo(before);
     for (String ref : List.of("bad-1", "bad-2", "bad-3", "bad-4")) {
-      String wouldBe = org.schoolsafety.hub.incident.IncidentIds.forReport(SCHOOL, ref);
+      String wouldBe = TestNode.staffIncidentId(SCHOOL, ref);
       assertThat(hub.get("/api/v1/incidents/" + wouldBe).status()).isEqualTo(404);
     }
   }

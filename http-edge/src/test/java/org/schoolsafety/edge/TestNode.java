@@ -25,6 +25,20 @@ final class TestNode {
 
   private TestNode() {}
 
+  /** The incident id test nodes give a report with this clientRef from this principal. */
+  static String incidentId(String schoolId, org.schoolsafety.hub.incident.Mode mode, Role role, String subject,
+      String clientRef) {
+    var serverKey = org.schoolsafety.edge.auth.ServerKeys.fromConfig(com.typesafe.config.ConfigFactory
+        .parseMap(Map.of("hub.auth.hs256-secret", SECRET)).withFallback(ConfigFactory.load()));
+    return new org.schoolsafety.hub.incident.IncidentIds(serverKey)
+        .forReport(schoolId, mode, new Principal(role, subject).id(), clientRef);
+  }
+
+  /** The id of an ACTUAL report by the school's own staff. */
+  static String staffIncidentId(String schoolId, String clientRef) {
+    return incidentId(schoolId, org.schoolsafety.hub.incident.Mode.ACTUAL, Role.SCHOOL_STAFF, schoolId, clientRef);
+  }
+
   static String token(Role role, String subject) {
     return ISSUER.issue(new Principal(role, subject), java.time.Duration.ofHours(1));
   }

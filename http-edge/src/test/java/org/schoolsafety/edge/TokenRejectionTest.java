@@ -48,7 +48,6 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.schoolsafety.edge.auth.Principal;
 import org.schoolsafety.edge.auth.Role;
 import org.schoolsafety.edge.auth.TokenIssuer;
-import org.schoolsafety.hub.incident.IncidentIds;
 import org.schoolsafety.persistence.testing.SharedCassandra;
 
 /**
@@ -248,7 +247,7 @@ class TokenRejectionTest {
         assertUnauthorized(name, send("POST", "/api/v1/schools", authorization,
             HubClient.write(Fixtures.school("sch-650102-9" + String.format("%02d", n[0] % 100), COUNTY))));
         // Nothing reached an entity: the report would have created this incident.
-        assertThat(commandCenter.get("/api/v1/incidents/" + IncidentIds.forReport(SCHOOL, clientRef)).status())
+        assertThat(commandCenter.get("/api/v1/incidents/" + TestNode.staffIncidentId(SCHOOL, clientRef)).status())
             .as("incident of " + name).isEqualTo(404);
       }));
     });

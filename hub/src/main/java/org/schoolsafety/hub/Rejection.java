@@ -46,6 +46,14 @@ public abstract class Rejection extends RuntimeException implements CborSerializ
     }
   }
 
+  /** The sender lacks the authority for this command on this entity (HTTP 403). */
+  public static final class Forbidden extends Rejection {
+    @JsonCreator
+    public Forbidden(@JsonProperty("message") String message) {
+      super(message);
+    }
+  }
+
   /** The command itself is invalid whatever the state (HTTP 400). */
   public static final class Invalid extends Rejection {
     @JsonCreator

@@ -2,9 +2,12 @@ package org.schoolsafety.edge.api;
 
 import static org.apache.pekko.http.javadsl.server.PathMatchers.segment;
 
-import java.util.List;
 import java.util.Map;
-import java.util.function.Function;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletionStage;
+import java.util.function.BiFunction;
+import java.util.stream.Collectors;
 import org.apache.pekko.cluster.sharding.typed.javadsl.EntityRef;
 import org.apache.pekko.http.javadsl.model.StatusCodes;
 import org.apache.pekko.http.javadsl.model.headers.Location;
@@ -12,11 +15,19 @@ import org.apache.pekko.http.javadsl.server.Route;
 import org.schoolsafety.edge.api.dto.AgencyRequest;
 import org.schoolsafety.edge.api.dto.AgencyView;
 import org.schoolsafety.edge.api.dto.DispatchNoticeView;
+import org.schoolsafety.edge.auth.AccessPolicy.DispatchScope;
 import org.schoolsafety.edge.auth.Principal;
 import org.schoolsafety.hub.agency.Agency;
 import org.schoolsafety.hub.agency.AgencyProfile;
+import org.schoolsafety.hub.incident.Mode;
+import org.schoolsafety.persistence.readside.DispatchRecord;
+import org.schoolsafety.persistence.readside.IncidentQueries;
 
-/** {@code /api/v1/agencies}: the registry of agencies and their dispatch inboxes. */
+/**
+ * {@code /api/v1/agencies}: the registry of agencies and their dispatch inboxes. Inboxes and
+ * histories list real dispatches unless {@code mode=} asks for drills, and only the dispatches
+ * whose incidents the caller could read one by one.
+ */
 public final class AgencyRoutes extends RouteSupport {
 
   public AgencyRoutes(ApiContext api) {
@@ -30,14 +41,8 @@ public final class AgencyRoutes extends RouteSupport {
             "register agencies", "", () -> jsonBody(AgencyRequest.class, body -> register(principal, body))))),
         pathPrefix(segment(), agencyId -> concat(
             pathEnd(() -> get(() -> readable(principal, agencyId, state -> complete(ok(AgencyView.of(state)))))),
-            path("dispatches", () -> get(() -> parameterOptional("state", state ->
-                dispatches(principal, agencyId, state.orElse("open"))))),
-            path("dispatch-history", () -> get(() -> parameterMap(params ->
-                readable(principal, agencyId, agency -> respond(
-                    api.queries().dispatches(agencyId, Params.limit(java.util.Optional.ofNullable(params.get("limit")), 50, 200),
-                        params.get("cursor")),
-                    page -> ok(Map.of("agencyId", agencyId, "dispatches", page.items(),
-                        "next", page.next() == null ? IncidentRoutes.NO_NEXT : page.next())))))))))));
+            path("dispatches", () -> get(() -> parameterMap(params -> dispatches(principal, agencyId, params)))),
+            path("dispatch-history", () -> get(() -> parameterMap(params -> history(principal, agencyId, params))))))));
   }
 
   private Route register(Principal principal, AgencyRequest request) {
@@ -47,18 +52,45 @@ public final class AgencyRoutes extends RouteSupport {
             .addHeader(Location.create("/api/v1/agencies/" + profile.agencyId())));
   }
 
-  private Route dispatches(Principal principal, String agencyId, String state) {
+  private Route dispatches(Principal principal, String agencyId, Map<String, String> params) {
+    String state = params.getOrDefault("state", "open");
     if (!state.equals("open") && !state.equals("all")) {
-      return complete(Problems.from(ApiException.invalid(List.of(
-          new Problem.FieldError("state", "must be 'open' or 'all'")))));
+      throw Params.invalid("state", "must be 'open' or 'all'");
     }
-    return readable(principal, agencyId, agency -> complete(ok(Map.of(
+    Set<Mode> modes = Params.modes(Optional.ofNullable(params.get("mode")));
+    return scoped(principal, agencyId, modes, (agency, scope) -> complete(ok(Map.of(
         "agencyId", agencyId,
         "state", state,
-        "dispatches", agency.inbox(state.equals("all")).stream().map(DispatchNoticeView::of).toList()))));
+        "dispatches", agency.inbox(state.equals("all")).stream()
+            .filter(n -> scope.admits(n.mode(), n.regionCode()))
+            .map(DispatchNoticeView::of).toList()))));
   }
 
-  private Route readable(Principal principal, String agencyId, Function<Agency.State, Route> inner) {
+  private Route history(Principal principal, String agencyId, Map<String, String> params) {
+    int limit = Params.limit(Optional.ofNullable(params.get("limit")), 50, 200);
+    Set<Mode> modes = Params.modes(Optional.ofNullable(params.get("mode")));
+    return scoped(principal, agencyId, modes, (agency, scope) -> {
+      var filter = new IncidentQueries.DispatchFilter(
+          scope.modes().stream().map(Enum::name).collect(Collectors.toSet()), scope.regionPrefix());
+      CompletionStage<IncidentQueries.Page<DispatchRecord>> page;
+      try {
+        page = api.queries().dispatches(agencyId, filter, limit, params.get("cursor"));
+      } catch (IllegalArgumentException badCursor) {
+        throw Params.invalid("cursor", badCursor.getMessage());
+      }
+      return respond(page, result -> ok(Map.of("agencyId", agencyId, "dispatches", result.items(),
+          "next", result.next() == null ? IncidentRoutes.NO_NEXT : result.next())));
+    });
+  }
+
+  /** The agency, if the caller may read it, with the part of its dispatches the caller may see. */
+  private Route scoped(Principal principal, String agencyId, Set<Mode> modes,
+      BiFunction<Agency.State, DispatchScope, Route> inner) {
+    return readable(principal, agencyId, agency ->
+        inner.apply(agency, api.policy().dispatchScope(principal, agency.profile(), modes)));
+  }
+
+  private Route readable(Principal principal, String agencyId, java.util.function.Function<Agency.State, Route> inner) {
     String notFound = "no agency with id '" + Ids.printable(agencyId) + "'";
     if (!Fields.ID.matcher(agencyId).matches()) {
       return complete(Problems.of(StatusCodes.NOT_FOUND, notFound));

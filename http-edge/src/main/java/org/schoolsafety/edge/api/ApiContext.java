@@ -2,7 +2,11 @@ package org.schoolsafety.edge.api;
 
 import java.time.Clock;
 import java.time.Duration;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.Scheduler;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
+import org.schoolsafety.hub.incident.IncidentIds;
+import scala.concurrent.ExecutionContextExecutor;
 import org.schoolsafety.edge.auth.AccessPolicy;
 import org.schoolsafety.hub.agency.AgencyRegistration;
 import org.schoolsafety.edge.stream.LiveLog;
@@ -21,7 +25,18 @@ public record ApiContext(
     StreamLimits streamLimits,
     Duration heartbeat,
     Duration askTimeout,
-    Clock clock) {
+    Clock clock,
+    ActorSystem<?> system,
+    IncidentIds incidentIds) {
+
+  /** For timers of the routes' own (not per entity). */
+  public Scheduler scheduler() {
+    return system.scheduler();
+  }
+
+  public ExecutionContextExecutor executor() {
+    return system.executionContext();
+  }
 
   /** The shortest wait for an entity, however little of the request's budget is left. */
   static final Duration LAST_ASK_FLOOR = Duration.ofSeconds(1);

@@ -60,7 +60,9 @@ public final class HubRoutes extends AllDirectives {
     Route all = respondWithHeaders(SECURITY_HEADERS, () ->
         handleExceptions(exceptions(), () ->
             handleRejections(rejections(), () -> cors.wrap(() -> concat(health.route(), metricsRoute(), console.route(), apiRoutes)))));
-    return measured(all);
+    return measured(withRequestTimeoutResponse(request -> Problems.unavailable(
+            "the hub could not answer in time; nothing may have changed: retry later, with the same clientRef for reports")
+        .addHeaders(SECURITY_HEADERS), () -> all));
   }
 
   /** Times every request and counts it by route and status. */

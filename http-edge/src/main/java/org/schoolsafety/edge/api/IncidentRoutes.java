@@ -127,7 +127,7 @@ public final class IncidentRoutes extends RouteSupport {
         api.policy().report(p, school, checked.mode()), p,
         "report incidents for school " + checked.schoolId(), "", () -> {
           var ref = new SchoolRef(checked.schoolId(), school.name(), school.region());
-          String incidentId = IncidentIds.forReport(checked.schoolId(), checked.clientRef());
+          String incidentId = api.incidentIds().forReport(checked.schoolId(), checked.mode(), p.id(), checked.clientRef());
           CompletionStage<IncidentCommand.Accepted> accepted = incident(incidentId).askWithStatus(
               (ActorRef<StatusReply<IncidentCommand.Accepted>> r) ->
                   new IncidentCommand.Report(checked.at(ref), p.id(), r),
@@ -155,7 +155,8 @@ public final class IncidentRoutes extends RouteSupport {
   private Route addReport(Principal p, String id, ReportRequest body) {
     IncidentReport report = body.check();
     return visible(p, id, state -> api.policy().addReport(p, state, report.kind()), "add reports to",
-        state -> command(p, id, StatusCodes.CREATED, r -> new IncidentCommand.AddReport(report, p.id(), r)));
+        state -> command(p, id, StatusCodes.CREATED, r -> new IncidentCommand.AddReport(report, p.id(),
+            api.policy().mayLowerLevel(p, state), r)));
   }
 
   private Route acknowledge(Principal p, String id, AckRequest body) {

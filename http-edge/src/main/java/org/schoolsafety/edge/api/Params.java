@@ -53,15 +53,24 @@ final class Params {
     }
   }
 
+  /** Dates the hub can hold records for; anything outside is a mistake (or an attack on date arithmetic). */
+  static final LocalDate EARLIEST = LocalDate.of(2000, 1, 1);
+  static final LocalDate LATEST = LocalDate.of(2199, 12, 31);
+
   static LocalDate date(String name, Optional<String> value, LocalDate fallback) {
     if (value.isEmpty()) {
       return fallback;
     }
+    LocalDate date;
     try {
-      return LocalDate.parse(value.get());
+      date = LocalDate.parse(value.get());
     } catch (DateTimeParseException e) {
       throw invalid(name, "must be a date such as 2026-11-29");
     }
+    if (date.isBefore(EARLIEST) || date.isAfter(LATEST)) {
+      throw invalid(name, "must be a date between " + EARLIEST + " and " + LATEST);
+    }
+    return date;
   }
 
   static <E extends Enum<E>> E oneOf(String name, Optional<String> value, Class<E> type) {

@@ -56,6 +56,9 @@ public final class Problems {
     if (cause instanceof Rejection.Conflict) {
       return of(StatusCodes.CONFLICT, cause.getMessage());
     }
+    if (cause instanceof Rejection.Forbidden) {
+      return of(StatusCodes.FORBIDDEN, cause.getMessage());
+    }
     if (cause instanceof Rejection.Invalid) {
       return of(StatusCodes.BAD_REQUEST, cause.getMessage());
     }

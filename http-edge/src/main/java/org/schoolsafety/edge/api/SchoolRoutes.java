@@ -2,6 +2,7 @@ package org.schoolsafety.edge.api;
 
 import static org.apache.pekko.http.javadsl.server.PathMatchers.segment;
 
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import org.apache.pekko.actor.typed.ActorRef;
@@ -16,7 +17,7 @@ import org.schoolsafety.edge.api.dto.SchoolView;
 import org.schoolsafety.edge.auth.Principal;
 import org.schoolsafety.edge.auth.Role;
 import org.schoolsafety.hub.agency.Agency;
-import org.schoolsafety.hub.agency.AgencyProfile;
+import org.schoolsafety.hub.incident.Mode;
 import org.schoolsafety.hub.school.School;
 import org.schoolsafety.hub.school.SchoolProfile;
 
@@ -35,7 +36,7 @@ public final class SchoolRoutes extends RouteSupport {
                 "register schools", "", () -> jsonBody(SchoolRequest.class, body -> register(principal, body)))),
             get(() -> parameterMap(params -> list(principal, params))))),
         pathPrefix(segment(), schoolId -> concat(
-            pathEnd(() -> get(() -> fetch(principal, schoolId))),
+            pathEnd(() -> get(() -> parameterOptional("mode", mode -> fetch(principal, schoolId, Params.modes(mode))))),
             path("drills", () -> concat(
                 get(() -> drills(principal, schoolId)),
                 post(() -> jsonBody(DrillRequest.class, body -> recordDrill(principal, schoolId, body)))))))));
@@ -54,16 +55,20 @@ public final class SchoolRoutes extends RouteSupport {
     String region = Params.region(java.util.Optional.ofNullable(params.get("region")),
         principal.is(Role.COMMAND_CENTER) ? principal.subject() : null);
     int limit = Params.limit(java.util.Optional.ofNullable(params.get("limit")), 200, 1000);
+    Set<Mode> modes = api.policy().visibleModes(principal, Params.modes(java.util.Optional.ofNullable(params.get("mode"))));
     return authorize(api.policy().listSchools(principal, region), principal, "list schools of region " + region, "",
         () -> respond(api.queries().schools(region, limit, params.get("cursor")), page -> ok(java.util.Map.of(
             "schools", page.items().stream().map(s -> java.util.Map.of(
                 "schoolId", s.schoolId(), "name", s.name(), "regionCode", s.regionCode(), "type", s.type(),
                 "location", java.util.Map.of("lat", s.lat(), "lon", s.lon()), "posture", s.posture(),
-                "openIncidents", s.openIncidents())).toList(),
+                // Only the incidents the caller may see, of the modes it asked for (ACTUAL by default).
+                "openIncidents", (modes.contains(Mode.ACTUAL) ? s.openIncidents() : 0)
+                    + (modes.contains(Mode.EXERCISE) ? s.openExercises() : 0))).toList(),
             "next", page.next() == null ? IncidentRoutes.NO_NEXT : page.next()))));
   }
 
-  private Route fetch(Principal principal, String schoolId) {
+  /** The school; its open incidents only as far as the caller could read them one by one. */
+  private Route fetch(Principal principal, String schoolId, Set<Mode> modes) {
     String notFound = "no school with id '" + Ids.printable(schoolId) + "'";
     if (!Fields.ID.matcher(schoolId).matches()) {
       return complete(Problems.of(StatusCodes.NOT_FOUND, notFound));
@@ -71,8 +76,10 @@ public final class SchoolRoutes extends RouteSupport {
     long started = System.nanoTime();
     return onReply(school(schoolId).askWithStatus(School.Get::new, api.askTimeout()),
         state -> onReply(callerAgency(principal, started), agency -> authorize(
-            api.policy().readSchool(principal, state.profile(), agency), principal,
-            "read school " + schoolId, notFound, () -> complete(ok(SchoolView.of(state))))));
+            api.policy().readSchool(principal, state.profile(), agency == null ? null : agency.profile()), principal,
+            "read school " + schoolId, notFound, () -> complete(ok(SchoolView.of(state,
+                notice -> api.policy().seesSchoolIncident(principal, state.profile(), notice.mode(), modes,
+                    agency != null && agency.dispatches().containsKey(notice.incidentId()))))))));
   }
 
   private Route drills(Principal principal, String schoolId) {
@@ -99,14 +106,14 @@ public final class SchoolRoutes extends RouteSupport {
     return onReply(school(schoolId).askWithStatus(School.Get::new, api.askTimeout()), inner);
   }
 
-  /** An agency's own profile tells which schools are in its jurisdiction. */
-  private CompletionStage<AgencyProfile> callerAgency(Principal principal, long started) {
+  /** An agency's own profile tells which schools are in its jurisdiction, its inbox which incidents it sees. */
+  private CompletionStage<Agency.State> callerAgency(Principal principal, long started) {
     if (!principal.is(Role.AGENCY)) {
       return CompletableFuture.completedFuture(null);
     }
     return api.sharding().entityRefFor(Agency.ENTITY_TYPE_KEY, principal.subject())
         .askWithStatus(Agency.Get::new, api.askTimeoutLeft(started))
-        .handle((state, failure) -> failure == null ? state.profile() : null);
+        .handle((state, failure) -> failure == null && state.isRegistered() ? state : null);
   }
 
   private EntityRef<School.Command> school(String schoolId) {

@@ -17,6 +17,7 @@ import org.apache.pekko.stream.javadsl.Source;
 import org.schoolsafety.edge.auth.Principal;
 import org.schoolsafety.edge.auth.Role;
 import org.schoolsafety.edge.stream.LiveLog.Sequenced;
+import org.schoolsafety.edge.stream.StreamLimits;
 import org.schoolsafety.hub.agency.Agency;
 import org.schoolsafety.hub.agency.DispatchEntry;
 import org.schoolsafety.hub.feed.FeedEntry;
@@ -44,8 +45,8 @@ public final class StreamRoutes extends RouteSupport {
     return concat(
         path(segment("stream").slash("incidents"), () -> get(() -> parameterMap(params ->
             optionalHeaderValueByName("Last-Event-ID", lastId -> incidents(p, params, lastId))))),
-        path(segment("agencies").slash(segment()).slash("stream"), agencyId -> get(() ->
-            optionalHeaderValueByName("Last-Event-ID", lastId -> agency(p, agencyId, lastId)))));
+        path(segment("agencies").slash(segment()).slash("stream"), agencyId -> get(() -> parameterOptional("mode", mode ->
+            optionalHeaderValueByName("Last-Event-ID", lastId -> agency(p, agencyId, Params.modes(mode), lastId))))));
   }
 
   private Route incidents(Principal p, Map<String, String> params, Optional<String> lastId) {
@@ -72,7 +73,8 @@ public final class StreamRoutes extends RouteSupport {
     });
   }
 
-  private Route agency(Principal p, String agencyId, Optional<String> lastId) {
+  /** An agency's dispatch changes, as far as the caller may see them (as in its inbox). */
+  private Route agency(Principal p, String agencyId, Set<Mode> modes, Optional<String> lastId) {
     if (!Fields.ID.matcher(agencyId).matches()) {
       return complete(Problems.of(StatusCodes.NOT_FOUND, "no agency with id '" + Ids.printable(agencyId) + "'"));
     }
@@ -81,7 +83,8 @@ public final class StreamRoutes extends RouteSupport {
     long started = System.nanoTime();
     return onReply(ref.askWithStatus(Agency.Get::new, api.askTimeout()), state -> authorize(
         api.policy().readAgency(p, state.profile()), p, "watch agency " + agencyId,
-        "no agency with id '" + agencyId + "'", () -> {
+        "no agency with id '" + Ids.printable(agencyId) + "'", () -> {
+          var scope = api.policy().dispatchScope(p, state.profile(), modes);
           CompletionStage<Long> start = after >= 0 ? java.util.concurrent.CompletableFuture.completedFuture(after)
               : ref.ask(Agency.GetPosition::new, api.askTimeoutLeft(started));
           return onReply(start, from -> stream(p, api.liveLog().<DispatchEntry>follow(
@@ -92,6 +95,7 @@ public final class StreamRoutes extends RouteSupport {
                       ? Optional.of(new DispatchEntry(agencyId, envelope.sequenceNr(), t.notice())) : Optional.empty()),
                   message -> message instanceof DispatchEntry e
                       ? Optional.of(new Sequenced<>(e.seq(), Optional.of(e))) : Optional.empty())
+              .filter(e -> scope.admits(e.notice().mode(), e.notice().regionCode()))
               .map(e -> ServerSentEvent.create(new String(JsonSupport.write(StreamViews.of(e)), java.nio.charset.StandardCharsets.UTF_8),
                   "dispatch", String.valueOf(e.seq())))));
         }));
@@ -99,16 +103,21 @@ public final class StreamRoutes extends RouteSupport {
 
   /** Sends the events with heartbeats, within the principal's share of streams. */
   private Route stream(Principal p, Source<ServerSentEvent, NotUsed> events) {
-    if (!api.streamLimits().tryOpen(p.id())) {
+    Optional<StreamLimits.Slot> taken = api.streamLimits().tryOpen(p.id());
+    if (taken.isEmpty()) {
       return complete(Problems.of(StatusCodes.TOO_MANY_REQUESTS, p.id() + " already has "
               + api.streamLimits().maxPerPrincipal() + " streams open; close one first")
           .addHeader(RetryAfter.create(5L)));
     }
+    StreamLimits.Slot slot = taken.get();
+    // A connection that is gone before the response starts never runs the stream below.
+    api.scheduler().scheduleOnce(StreamLimits.START_WITHIN, slot::releaseIfNotStarted, api.executor());
     Source<ServerSentEvent, NotUsed> watched = events
         .keepAlive(api.heartbeat(), ServerSentEvent::heartbeat)
         .watchTermination((mat, done) -> {
+          slot.started();
           done.whenComplete((ok, failure) -> {
-            api.streamLimits().closed(p.id());
+            slot.release();
             if (failure instanceof org.apache.pekko.stream.BufferOverflowException) {
               log.warn("stream of {} disconnected: the client did not keep up and its buffer is full;"
                   + " it can resume with Last-Event-ID", p.id());

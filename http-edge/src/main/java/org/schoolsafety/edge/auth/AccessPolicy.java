@@ -1,5 +1,7 @@
 package org.schoolsafety.edge.auth;
 
+import java.util.EnumSet;
+import java.util.Set;
 import org.schoolsafety.hub.agency.AgencyProfile;
 import org.schoolsafety.hub.incident.IncidentState;
 import org.schoolsafety.hub.incident.Mode;
@@ -61,9 +63,9 @@ public final class AccessPolicy {
   }
 
   /** Lists and live streams of a region's incidents: its command centers; operators for drills. */
-  public Decision watchRegion(Principal p, String regionPrefix, java.util.Set<Mode> modes) {
+  public Decision watchRegion(Principal p, String regionPrefix, Set<Mode> modes) {
     boolean commandCenter = p.is(Role.COMMAND_CENTER) && regionPrefix.startsWith(p.subject());
-    boolean drillOperator = p.is(Role.OPERATOR) && modes.equals(java.util.Set.of(Mode.EXERCISE));
+    boolean drillOperator = p.is(Role.OPERATOR) && modes.equals(Set.of(Mode.EXERCISE));
     return allowIf(commandCenter || drillOperator);
   }
 
@@ -79,6 +81,55 @@ public final class AccessPolicy {
 
   public Decision readDrills(Principal p, SchoolProfile school) {
     return allowIf(p.is(Role.OPERATOR) || p.speaksForSchool(school.schoolId()) || p.watches(school.region().value()));
+  }
+
+  // --- projections of incidents (inboxes, histories, streams, school details, lists) -----
+
+  /**
+   * Which of an agency's dispatches the caller sees, once {@link #readAgency} allowed the read:
+   * an incident shown in a list is shown only to those who could read it one by one. The agency
+   * sees its own; a command center those of schools in its region; an operator drills only.
+   */
+  public DispatchScope dispatchScope(Principal p, AgencyProfile agency, Set<Mode> requested) {
+    boolean own = p.is(Role.AGENCY) && p.subject().equals(agency.agencyId());
+    return new DispatchScope(visibleModes(p, requested),
+        own || p.is(Role.OPERATOR) ? null : p.is(Role.COMMAND_CENTER) ? p.subject() : NOTHING);
+  }
+
+  /** The modes of the requested ones whose incidents the caller may see at all. */
+  public Set<Mode> visibleModes(Principal p, Set<Mode> requested) {
+    var modes = EnumSet.noneOf(Mode.class);
+    modes.addAll(requested);
+    if (p.is(Role.OPERATOR)) {
+      modes.retainAll(Set.of(Mode.EXERCISE));
+    }
+    return modes;
+  }
+
+  /**
+   * The open incidents of a school that the caller may see in the school's detail: its own
+   * staff, its command centers and operators (drills) by mode; an agency only those dispatched
+   * to it ({@code dispatchedToCaller}: the incident ids in the calling agency's inbox).
+   */
+  public boolean seesSchoolIncident(Principal p, SchoolProfile school, Mode mode, Set<Mode> requested,
+      boolean dispatchedToCaller) {
+    if (!visibleModes(p, requested).contains(mode)) {
+      return false;
+    }
+    return p.speaksForSchool(school.schoolId())
+        || p.watches(school.region().value())
+        || p.is(Role.OPERATOR)
+        || (p.is(Role.AGENCY) && dispatchedToCaller);
+  }
+
+  /** A region prefix no school has: the scope of a caller who may see none of the dispatches. */
+  private static final String NOTHING = "none";
+
+  /** Modes and region prefix (null: any region) of the dispatches a caller sees. */
+  public record DispatchScope(Set<Mode> modes, String regionPrefix) {
+    public boolean admits(Mode mode, String regionCode) {
+      return modes.contains(mode) && (regionPrefix == null || regionCode.startsWith(regionPrefix));
+    }
   }
 
   // --- incidents ------------------------------------------------------------------------
@@ -99,6 +150,15 @@ public final class AccessPolicy {
     }
     // A sensor can tell how things develop; the final word comes from people.
     return allowIf(!(p.is(Role.SENSOR_GATEWAY) && kind == ReportKind.FINAL));
+  }
+
+  /**
+   * Lowering an incident's level lengthens the next tier's deadline: a decision for the command
+   * centers over the school's region, never for reporters, sensors or agencies (who may only
+   * raise it). The entity enforces it with this answer.
+   */
+  public boolean mayLowerLevel(Principal p, IncidentState incident) {
+    return p.watches(regionOf(incident)) || isDrillOperator(p, incident);
   }
 
   public Decision acknowledge(Principal p, IncidentState incident, String agencyId) {

@@ -86,7 +86,9 @@ public final class TokenVerifier {
     try {
       return processor.process(token, null);
     } catch (BadJWTException e) {
-      throw new AuthenticationFailed("token rejected: " + e.getMessage());
+      // Nimbus's own message names the expected issuer or audience: tell the caller less.
+      throw new AuthenticationFailed(String.valueOf(e.getMessage()).contains("xpired")
+          ? "token has expired" : "token claims are not accepted here (issuer, audience, lifetime or required claims)");
     } catch (BadJOSEException e) {
       throw new AuthenticationFailed("token signature is not valid for any configured key");
     } catch (ParseException | JOSEException e) {

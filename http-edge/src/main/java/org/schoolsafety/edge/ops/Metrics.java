@@ -12,6 +12,7 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
@@ -32,8 +33,34 @@ import org.schoolsafety.hub.HubMetrics;
  */
 public final class Metrics implements HubMetrics {
 
-  private static final List<Pattern> IDS = List.of(
-      Pattern.compile("(/api/v1/(?:schools|agencies|incidents))/[^/]+"));
+  /**
+   * Every path the node serves, as the route template its requests are counted under. The set
+   * is closed: a path that matches none (a typo, a scan, an attack with unique paths) is counted
+   * as "other", so no caller can add label values, and so series, to the registry.
+   */
+  private static final List<Map.Entry<Pattern, String>> ROUTES = List.of(
+      template("/api/v1/schools/?", "/api/v1/schools"),
+      template("/api/v1/schools/[^/]+", "/api/v1/schools/{id}"),
+      template("/api/v1/schools/[^/]+/drills", "/api/v1/schools/{id}/drills"),
+      template("/api/v1/agencies/?", "/api/v1/agencies"),
+      template("/api/v1/agencies/[^/]+", "/api/v1/agencies/{id}"),
+      template("/api/v1/agencies/[^/]+/dispatches", "/api/v1/agencies/{id}/dispatches"),
+      template("/api/v1/agencies/[^/]+/dispatch-history", "/api/v1/agencies/{id}/dispatch-history"),
+      template("/api/v1/agencies/[^/]+/stream", "/api/v1/agencies/{id}/stream"),
+      template("/api/v1/incidents/?", "/api/v1/incidents"),
+      template("/api/v1/incidents/[^/]+", "/api/v1/incidents/{id}"),
+      template("/api/v1/incidents/[^/]+/(audit|reports|acks|close|cancel)", "/api/v1/incidents/{id}/$1"),
+      template("/api/v1/stream/incidents", "/api/v1/stream/incidents"),
+      template("/api/v1/drills/compliance", "/api/v1/drills/compliance"),
+      template("/health/(alive|ready)", "/health/$1"),
+      template("/metrics", "/metrics"),
+      template("/console(/.*)?", "/console"));
+
+  private static final Set<String> METHODS = Set.of("GET", "POST", "PUT", "DELETE", "PATCH", "HEAD", "OPTIONS");
+
+  private static Map.Entry<Pattern, String> template(String regex, String name) {
+    return Map.entry(Pattern.compile(regex), name);
+  }
 
   private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
   private final Counter escalations;
@@ -59,19 +86,21 @@ public final class Metrics implements HubMetrics {
   public void request(String method, String path, int status, Duration took) {
     Timer.builder("hub_http_requests")
         .description("HTTP requests by route and status")
-        .tags("method", method, "route", route(path), "status", String.valueOf(status))
+        .tags("method", METHODS.contains(method) ? method : "OTHER", "route", route(path),
+            "status", String.valueOf(status))
         .publishPercentileHistogram()
         .register(registry)
         .record(took);
   }
 
   static String route(String path) {
-    String route = path;
-    for (Pattern p : IDS) {
-      route = p.matcher(route).replaceAll("$1/{id}");
+    for (Map.Entry<Pattern, String> route : ROUTES) {
+      var m = route.getKey().matcher(path);
+      if (m.matches()) {
+        return m.replaceFirst(route.getValue());
+      }
     }
-    return route.startsWith("/api/v1/") || route.startsWith("/health/") || route.equals("/metrics")
-        ? route : "other";
+    return "other";
   }
 
   @Override

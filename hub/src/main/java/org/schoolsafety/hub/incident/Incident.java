@@ -174,8 +174,9 @@ public final class Incident
         return Effect().reply(cmd.replyTo(), StatusReply.success(new Accepted(state, true)));
       }
       return reject(cmd.replyTo(), new Rejection.Conflict(
-          "clientRef '" + cmd.incident().clientRef() + "' was already used for a different report"
-              + " (incident " + incidentId + "); use a new clientRef for a new incident"));
+          "clientRef '" + cmd.incident().clientRef() + "' was already used for a report with other content"
+              + " (incident " + incidentId + "): to correct or update it, send a CONTINUATION report to"
+              + " /api/v1/incidents/" + incidentId + "/reports; for a new incident use a new clientRef"));
     }
     var event = new Reported(incidentId, cmd.incident(), cmd.incident().fingerprint(), now(), cmd.by());
     return persistThenReply(state, List.of(event), cmd.replyTo(), s -> new Accepted(s, false));
@@ -189,6 +190,11 @@ public final class Incident
     }
     if (problem == null && report.kind() == ReportKind.FINAL && (blank(report.cause()) || blank(report.outcome()))) {
       problem = new Rejection.Invalid("a FINAL report needs both 'cause' and 'outcome'");
+    }
+    if (problem == null && lowers(state, report.level()) && !cmd.mayLowerLevel()) {
+      // A lower level slows the next tier's deadline: a command decision, never a reporter's.
+      problem = new Rejection.Forbidden("only the command center leading incident " + incidentId
+          + " may lower its level (" + state.level() + " to " + report.level() + "); others may only raise it");
     }
     if (problem != null) {
       return reject(cmd.replyTo(), problem);
@@ -447,6 +453,11 @@ public final class Incident
   private <R> ReplyEffect<IncidentEvent, IncidentState> reject(
       ActorRef<StatusReply<R>> replyTo, Rejection rejection) {
     return Effect().reply(replyTo, StatusReply.error(rejection));
+  }
+
+  /** Whether {@code next} is less severe than the incident's level (I is the most severe). */
+  private static boolean lowers(IncidentState state, Level next) {
+    return next != null && next.ordinal() > state.level().ordinal();
   }
 
   private static boolean blank(String s) {

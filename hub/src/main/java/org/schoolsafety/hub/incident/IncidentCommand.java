@@ -15,8 +15,12 @@ public sealed interface IncidentCommand extends CborSerializable {
   /** Answer to {@link Report}: {@code replayed} when the report was a retry. */
   record Accepted(IncidentState incident, boolean replayed) implements CborSerializable {}
 
-  /** A continuation report, or the final report that resolves the incident. */
-  record AddReport(IncidentReport report, String by, ActorRef<StatusReply<IncidentState>> replyTo)
+  /**
+   * A continuation report, or the final report that resolves the incident. {@code mayLowerLevel}:
+   * the sender has the authority to make the incident less severe (the leading command center).
+   */
+  record AddReport(
+      IncidentReport report, String by, boolean mayLowerLevel, ActorRef<StatusReply<IncidentState>> replyTo)
       implements IncidentCommand {}
 
   record Acknowledge(

@@ -33,10 +33,13 @@ public record NewIncident(
   }
 
   /**
-   * Identifies the content of the report so that a retry (same clientRef, same content) can be
-   * told apart from a different report that reuses a clientRef by mistake.
+   * Identifies the whole content of the report, so that a retry (same clientRef, same content)
+   * can be told apart from a different report under the same clientRef — a correction sent as
+   * a new initial report must be refused, not answered as if it had been stored.
    */
   public String fingerprint() {
+    Casualties c = initial.casualties();
+    Reporter r = initial.reporter();
     String content =
         String.join(
             "\u001f",
@@ -46,7 +49,11 @@ public record NewIncident(
             mode.name(),
             String.valueOf(initial.occurredAt()),
             String.valueOf(initial.summary()),
-            String.valueOf(drillId));
+            c == null ? "-" : c.dead() + "/" + c.injured() + "/" + c.missing(),
+            String.valueOf(initial.measures()),
+            r == null ? "-" : r.name() + "\u001e" + r.role() + "\u001e" + r.phone(),
+            String.valueOf(drillId),
+            String.valueOf(timeScale));
     try {
       byte[] digest =
           MessageDigest.getInstance("SHA-256").digest(content.getBytes(StandardCharsets.UTF_8));

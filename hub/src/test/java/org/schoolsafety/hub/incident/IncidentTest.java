@@ -156,6 +156,65 @@ class IncidentTest {
   }
 
   @Test
+  void aReportWithTheSameReferenceButOtherFiguresIsRefusedNotSilentlyReplayed() {
+    report(URUMQI_SCHOOL, IncidentType.INJURY, Level.IV, "ref-2b");
+    awaitStatus(Status.DISPATCHED);
+    var initial = new IncidentReport(ReportKind.INITIAL, null, null, clock.instant().minusSeconds(60),
+        "smoke from the chemistry lab", new Casualties(5, 40, 3), "evacuating building B", null,
+        new Reporter("Li Lei", "teacher", "+86 139 0000 0000"), null, null);
+    var correction = incident.runCommand((ActorRef<StatusReply<Accepted>> r) -> new Report(
+        new NewIncident(URUMQI_SCHOOL, IncidentType.INJURY, Level.IV, Mode.ACTUAL, initial, "ref-2b"),
+        "school:" + URUMQI_SCHOOL.schoolId(), r));
+    assertThat(correction.hasNoEvents()).isTrue();
+    assertThat(correction.reply().getError()).isInstanceOf(Rejection.Conflict.class)
+        .hasMessageContaining("CONTINUATION");
+    assertThat(incident.getState().casualties()).isEqualTo(new Casualties(0, 2, 0));
+  }
+
+  @Test
+  void theFingerprintCoversEveryFieldOfTheReport() {
+    var base = new IncidentReport(ReportKind.INITIAL, null, null, clock.instant(), "smoke",
+        new Casualties(0, 2, 0), "evacuated", null, new Reporter("Wang Fang", "principal", "+86 1"), null, null);
+    var reference = new NewIncident(URUMQI_SCHOOL, IncidentType.FIRE, Level.III, Mode.ACTUAL, base, "r").fingerprint();
+    var variants = List.of(
+        new IncidentReport(ReportKind.INITIAL, null, null, clock.instant(), "smoke",
+            new Casualties(0, 3, 0), "evacuated", null, new Reporter("Wang Fang", "principal", "+86 1"), null, null),
+        new IncidentReport(ReportKind.INITIAL, null, null, clock.instant(), "smoke",
+            new Casualties(0, 2, 0), "sheltering", null, new Reporter("Wang Fang", "principal", "+86 1"), null, null),
+        new IncidentReport(ReportKind.INITIAL, null, null, clock.instant(), "smoke",
+            new Casualties(0, 2, 0), "evacuated", null, new Reporter("Li Lei", "principal", "+86 1"), null, null),
+        new IncidentReport(ReportKind.INITIAL, null, null, clock.instant(), "smoke",
+            new Casualties(0, 2, 0), "evacuated", null, new Reporter("Wang Fang", "principal", "+86 2"), null, null));
+    for (IncidentReport variant : variants) {
+      assertThat(new NewIncident(URUMQI_SCHOOL, IncidentType.FIRE, Level.III, Mode.ACTUAL, variant, "r").fingerprint())
+          .as(variant.toString()).isNotEqualTo(reference);
+    }
+    assertThat(new NewIncident(URUMQI_SCHOOL, IncidentType.FIRE, Level.III, Mode.ACTUAL, base, "r").fingerprint())
+        .isEqualTo(reference);
+  }
+
+  @Test
+  void onlyTheLeadingCommandCenterMayLowerTheLevelOthersMayRaiseIt() {
+    report(URUMQI_SCHOOL, IncidentType.FIRE, Level.I, "ref-lower");
+    awaitStatus(Status.DISPATCHED);
+    for (Level lower : List.of(Level.II, Level.IV, Level.UNGRADED)) {
+      var refused = incident.runCommand((ActorRef<StatusReply<IncidentState>> r) -> new AddReport(IncidentReport.followUp(ReportKind.CONTINUATION,
+          "calmer", null, null, lower, null, null), "agency:fire-650102", false, r));
+      assertThat(refused.hasNoEvents()).isTrue();
+      assertThat(refused.reply().getError()).isInstanceOf(Rejection.Forbidden.class).hasMessageContaining("lower");
+    }
+    var same = incident.runCommand((ActorRef<StatusReply<IncidentState>> r) -> new AddReport(IncidentReport.followUp(ReportKind.CONTINUATION,
+        "still burning", null, null, Level.I, null, null), "agency:fire-650102", false, r));
+    assertThat(same.reply().isSuccess()).isTrue();
+    var lowered = incident.runCommand((ActorRef<StatusReply<IncidentState>> r) -> new AddReport(IncidentReport.followUp(ReportKind.CONTINUATION,
+        "contained", null, null, Level.III, null, null), "command-center:65", true, r));
+    assertThat(lowered.state().level()).isEqualTo(Level.III);
+    var raised = incident.runCommand((ActorRef<StatusReply<IncidentState>> r) -> new AddReport(IncidentReport.followUp(ReportKind.CONTINUATION,
+        "flaring up", null, null, Level.II, null, null), "gateway:sch-650102-001", false, r));
+    assertThat(raised.state().level()).isEqualTo(Level.II);
+  }
+
+  @Test
   void kindsWithoutAnyAgencyAreRecordedAsUncovered() {
     report(BEIJING_SCHOOL, IncidentType.MISSING_STUDENT, Level.II, "ref-3");
     eventually(() -> assertThat(incident.getState().uncovered())
@@ -373,6 +432,10 @@ class IncidentTest {
     Object back = serialization.deserialize(bytes, serializer.identifier(),
         org.apache.pekko.serialization.Serializers.manifestFor(serializer, reply)).get();
     assertThat(((StatusReply<?>) back).getError()).isInstanceOf(Rejection.Conflict.class).hasMessage("it is CLOSED");
+    StatusReply<Object> forbidden = StatusReply.error(new Rejection.Forbidden("not yours"));
+    Object forbiddenBack = serialization.deserialize(serialization.serialize(forbidden).get(), serializer.identifier(),
+        org.apache.pekko.serialization.Serializers.manifestFor(serializer, forbidden)).get();
+    assertThat(((StatusReply<?>) forbiddenBack).getError()).isInstanceOf(Rejection.Forbidden.class).hasMessage("not yours");
   }
 
   // --- helpers --------------------------------------------------------------------------
@@ -391,7 +454,7 @@ class IncidentTest {
   }
 
   private EventSourcedBehaviorTestKit.CommandResultWithReply<IncidentCommand, IncidentEvent, IncidentState, StatusReply<IncidentState>> addReport(IncidentReport report) {
-    return incident.runCommand(r -> new AddReport(report, "school:sch-650102-001", r));
+    return incident.runCommand(r -> new AddReport(report, "school:sch-650102-001", true, r));
   }
 
   private EventSourcedBehaviorTestKit.CommandResultWithReply<IncidentCommand, IncidentEvent, IncidentState, StatusReply<IncidentState>> close() {

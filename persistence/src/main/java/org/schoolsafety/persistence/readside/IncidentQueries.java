@@ -1,134 +1,155 @@
 package org.schoolsafety.persistence.readside;
 
 import com.datastax.oss.driver.api.core.cql.Row;
-import java.nio.charset.StandardCharsets;
-import java.time.Instant;
+import java.time.Duration;
 import java.time.LocalDate;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Predicate;
 import org.apache.pekko.stream.connectors.cassandra.javadsl.CassandraSession;
+import org.schoolsafety.hub.secret.ServerKey;
 
 /**
- * Reads the query tables with stable order and opaque cursors. Filters on status, level and
- * mode are applied while scanning; one request scans a bounded number of rows and hands back a
- * cursor to go on from, so no request can be made to scan without limit.
+ * Reads the query tables with stable order and signed cursors. Filters on status, level, mode
+ * and region are applied while scanning; one request scans a bounded number of rows, for a
+ * bounded time, and hands back a cursor to go on from, so no request can be made to scan
+ * without limit or outlive its answer.
  */
 public final class IncidentQueries {
 
   /** Rows one request may scan, at most, per requested result. */
   private static final int SCAN_FACTOR = 20;
 
+  /** A scan stops after this long and answers with what it found and a cursor to go on. */
+  static final Duration SCAN_TIME = Duration.ofSeconds(2);
+
   private final CassandraSession session;
   private final String ks;
+  private final Cursor.Codec cursors;
 
-  IncidentQueries(CassandraSession session, String keyspace) {
+  IncidentQueries(CassandraSession session, String keyspace, ServerKey serverKey) {
     this.session = session;
     this.ks = keyspace;
+    this.cursors = new Cursor.Codec(serverKey);
   }
 
   /** What to list: region prefix, optional filters (null = any), days, page size and cursor. */
   public record IncidentFilter(
       String regionPrefix, Set<String> statuses, boolean openOnly, String level, Set<String> modes,
-      String drillId, LocalDate from, LocalDate to, int limit, String cursor) {}
+      String drillId, LocalDate from, LocalDate to, int limit, String cursor) {
 
-  public record Page<T>(List<T> items, String next) {}
-
-  /** Where a page ended: the partition (a day, or none for the open list) and the last row. */
-  record Cursor(LocalDate day, Instant at, String id) {
-    String encode() {
-      String raw = (day == null ? "open" : day.toString()) + "|" + at.toEpochMilli() + "|" + id;
-      return Base64.getUrlEncoder().withoutPadding().encodeToString(raw.getBytes(StandardCharsets.UTF_8));
-    }
-
-    static Optional<Cursor> decode(String cursor) {
-      if (cursor == null || cursor.isEmpty()) {
-        return Optional.empty();
-      }
-      try {
-        String[] parts = new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.UTF_8).split("\\|", 3);
-        LocalDate day = parts[0].equals("open") ? null : LocalDate.parse(parts[0]);
-        return Optional.of(new Cursor(day, Instant.ofEpochMilli(Long.parseLong(parts[1])), parts[2]));
-      } catch (RuntimeException e) {
-        throw new IllegalArgumentException("cursor is not one this API handed out");
-      }
-    }
-
-    boolean isAfter(Instant rowAt, String rowId) {
-      // Rows come newest first, ties by id ascending: a row is past the cursor when older, or
-      // equally old with a greater id.
-      return rowAt.isBefore(at) || (rowAt.equals(at) && rowId.compareTo(id) > 0);
+    /** The query a cursor belongs to: everything but the page size and the cursor itself. */
+    String query() {
+      return String.join("|", "incidents", regionPrefix, sorted(statuses), String.valueOf(openOnly),
+          String.valueOf(level), sorted(modes), String.valueOf(drillId), String.valueOf(from), String.valueOf(to));
     }
   }
 
+  /** Which of an agency's dispatches a caller may list: modes, and a region prefix (null: all). */
+  public record DispatchFilter(Set<String> modes, String regionPrefix) {
+    boolean admits(DispatchRecord r) {
+      return modes.contains(r.mode()) && (regionPrefix == null || r.regionCode().startsWith(regionPrefix));
+    }
+
+    String query(String agencyId) {
+      return String.join("|", "dispatches", agencyId, sorted(modes), String.valueOf(regionPrefix));
+    }
+  }
+
+  private static String sorted(Set<String> values) {
+    return values == null ? "null" : new TreeSet<>(values).toString();
+  }
+
+  public record Page<T>(List<T> items, String next) {}
+
+  /** @throws IllegalArgumentException when the cursor is not one handed out for this query */
   public CompletionStage<Page<IncidentSummary>> incidents(IncidentFilter filter) {
-    Optional<Cursor> cursor = Cursor.decode(filter.cursor());
+    String query = filter.query();
+    Optional<Cursor> cursor = cursors.decode(filter.cursor(), query);
     Predicate<IncidentSummary> wanted = s ->
         (filter.statuses() == null || filter.statuses().contains(s.status()))
             && (filter.level() == null || filter.level().equals(s.level()))
             && (filter.modes() == null || filter.modes().contains(s.mode()))
             && (filter.drillId() == null || filter.drillId().equals(s.drillId()));
-    int scanBudget = filter.limit() * SCAN_FACTOR;
-    var found = new ArrayList<IncidentSummary>();
+    var scan = new Scan(filter.limit(), filter.limit() * SCAN_FACTOR, System.nanoTime() + SCAN_TIME.toNanos());
     if (filter.openOnly()) {
       return scan("SELECT * FROM " + ks + ".open_incidents_by_region WHERE region_prefix = ?",
-          List.of(filter.regionPrefix()), null, cursor, wanted, filter.limit(), scanBudget, found)
-          .thenApply(last -> new Page<>(found, last == null ? null : last.encode()));
+          List.of(filter.regionPrefix()), null, cursor, wanted, scan)
+          .thenApply(last -> new Page<>(scan.found, last == null ? null : cursors.encode(last, query)));
     }
-    LocalDate firstDay = cursor.map(Cursor::day).orElse(filter.to());
-    return days(filter, firstDay, cursor, wanted, scanBudget, found)
-        .thenApply(last -> new Page<>(found, last == null ? null : last.encode()));
+    LocalDate firstDay = cursor.isPresent() ? cursor.get().day() : filter.to();
+    if (firstDay == null || firstDay.isBefore(filter.from()) || firstDay.isAfter(filter.to())) {
+      throw new IllegalArgumentException("is not a cursor this API handed out for this query");
+    }
+    return days(filter, firstDay, cursor, wanted, scan)
+        .thenApply(last -> new Page<>(scan.found, last == null ? null : cursors.encode(last, query)));
   }
 
-  /** Walks day partitions from newest to oldest until the page is full or the range ends. */
+  /** One request's scan: what it found, and what it may still spend in rows and time. */
+  private static final class Scan {
+    final List<IncidentSummary> found = new ArrayList<>();
+    final int limit;
+    final long deadlineNanos;
+    int budget;
+
+    Scan(int limit, int budget, long deadlineNanos) {
+      this.limit = limit;
+      this.budget = budget;
+      this.deadlineNanos = deadlineNanos;
+    }
+
+    boolean exhausted() {
+      return found.size() >= limit || budget <= 0 || System.nanoTime() > deadlineNanos;
+    }
+  }
+
+  /** Walks day partitions from newest to oldest until the page is full, the scan spent or the range ends. */
   private CompletionStage<Cursor> days(IncidentFilter filter, LocalDate day, Optional<Cursor> cursor,
-      Predicate<IncidentSummary> wanted, int budget, List<IncidentSummary> found) {
+      Predicate<IncidentSummary> wanted, Scan scan) {
     if (day.isBefore(filter.from())) {
       return CompletableFuture.completedFuture(null);
     }
+    if (scan.exhausted()) {
+      return CompletableFuture.completedFuture(Cursor.startOf(day));
+    }
     Optional<Cursor> here = cursor.filter(c -> day.equals(c.day()));
     return scan("SELECT * FROM " + ks + ".incidents_by_region_day WHERE region_prefix = ? AND day = ?",
-            List.of(filter.regionPrefix(), day), day, here, wanted, filter.limit(), budget, found)
-        .thenCompose(last -> {
-          if (last != null) {
-            return CompletableFuture.completedFuture(last);
-          }
-          int used = found.size();
-          return days(filter, day.minusDays(1), Optional.empty(), wanted, Math.max(filter.limit(), budget - used), found);
-        });
+            List.of(filter.regionPrefix(), day), day, here, wanted, scan)
+        .thenCompose(last -> last != null
+            ? CompletableFuture.completedFuture(last)
+            : days(filter, day.minusDays(1), Optional.empty(), wanted, scan));
   }
 
   /**
    * Scans one partition from the cursor on. Returns the cursor to continue from when the page
-   * filled up (or the scan budget ran out) with rows possibly left, or null when the partition
-   * is exhausted.
+   * filled up (or the scan was spent) with rows possibly left, or null when the partition is
+   * exhausted.
    */
   private CompletionStage<Cursor> scan(String baseQuery, List<Object> keys, LocalDate day, Optional<Cursor> cursor,
-      Predicate<IncidentSummary> wanted, int limit, int budget, List<IncidentSummary> found) {
+      Predicate<IncidentSummary> wanted, Scan scan) {
     var values = new ArrayList<Object>(keys);
     String query = baseQuery;
-    if (cursor.isPresent()) {
+    if (cursor.isPresent() && cursor.get().at() != null) {
       query += " AND reported_at <= ?";
       values.add(cursor.get().at());
     }
-    query += " LIMIT " + (budget + 1);
+    query += " LIMIT " + (Math.max(scan.budget, 1) + 1);
     return session.selectAll(query, values.toArray()).thenApply(rows -> {
-      int scanned = 0;
       for (Row row : rows) {
         IncidentSummary s = summary(row);
         if (cursor.isPresent() && !cursor.get().isAfter(s.reportedAt(), s.incidentId())) {
           continue;
         }
-        scanned++;
+        scan.budget--;
         if (wanted.test(s)) {
-          found.add(s);
+          scan.found.add(s);
         }
-        if (found.size() >= limit || scanned >= budget) {
+        if (scan.exhausted()) {
           // There may be more: the next page goes on from here (and may turn out empty).
           return new Cursor(day, s.reportedAt(), s.incidentId());
         }
@@ -158,7 +179,7 @@ public final class IncidentQueries {
         if (r.getString("region_code").startsWith(regionPrefix)) {
           schools.add(new SchoolSummary(r.getString("school_id"), r.getString("name"), r.getString("region_code"),
               r.getString("type"), r.getDouble("lat"), r.getDouble("lon"), r.getString("posture"),
-              r.getInt("open_incidents"), r.getSet("evacuation_months", String.class)));
+              r.getInt("open_incidents"), r.getSet("evacuation_months", String.class), r.getInt("open_exercises")));
           if (schools.size() == limit) {
             return new Page<>(schools, r.getString("school_id"));
           }
@@ -168,17 +189,25 @@ public final class IncidentQueries {
     });
   }
 
-  /** An agency's whole dispatch history, newest first. */
-  public CompletionStage<Page<DispatchRecord>> dispatches(String agencyId, int limit, String cursor) {
-    Optional<Cursor> from = Cursor.decode(cursor);
+  /**
+   * An agency's dispatch history, newest first, as far as {@code filter} admits it.
+   *
+   * @throws IllegalArgumentException when the cursor is not one handed out for this query
+   */
+  public CompletionStage<Page<DispatchRecord>> dispatches(String agencyId, DispatchFilter filter, int limit,
+      String cursor) {
+    String scope = filter.query(agencyId);
+    Optional<Cursor> from = cursors.decode(cursor, scope);
     String query = "SELECT * FROM " + ks + ".dispatches_by_agency WHERE agency_id = ?";
     var values = new ArrayList<Object>(List.of(agencyId));
-    if (from.isPresent()) {
+    if (from.isPresent() && from.get().at() != null) {
       query += " AND notified_at <= ?";
       values.add(from.get().at());
     }
-    return session.selectAll(query + " LIMIT " + (limit + 50), values.toArray()).thenApply(rows -> {
+    int budget = limit * SCAN_FACTOR;
+    return session.selectAll(query + " LIMIT " + (budget + 1), values.toArray()).thenApply(rows -> {
       var records = new ArrayList<DispatchRecord>();
+      int scanned = 0;
       for (Row r : rows) {
         var record = new DispatchRecord(r.getString("agency_id"), r.getString("incident_id"), r.getString("school_id"),
             r.getString("school_name"), r.getString("region_code"), r.getString("type"), r.getString("level"),
@@ -187,9 +216,12 @@ public final class IncidentQueries {
         if (from.isPresent() && !from.get().isAfter(record.notifiedAt(), record.incidentId())) {
           continue;
         }
-        records.add(record);
-        if (records.size() == limit) {
-          return new Page<>(records, new Cursor(null, record.notifiedAt(), record.incidentId()).encode());
+        scanned++;
+        if (filter.admits(record)) {
+          records.add(record);
+        }
+        if (records.size() == limit || scanned >= budget) {
+          return new Page<>(records, cursors.encode(new Cursor(null, record.notifiedAt(), record.incidentId()), scope));
         }
       }
       return new Page<>(records, null);

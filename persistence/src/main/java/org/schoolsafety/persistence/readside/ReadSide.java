@@ -87,7 +87,8 @@ public final class ReadSide {
         .withSaveOffset(100, Duration.ofMillis(500));
   }
 
-  public IncidentQueries queries() {
-    return new IncidentQueries(session, keyspace);
+  /** The queries over the read side's tables; cursors are signed with {@code serverKey}. */
+  public IncidentQueries queries(org.schoolsafety.hub.secret.ServerKey serverKey) {
+    return new IncidentQueries(session, keyspace, serverKey);
   }
 }

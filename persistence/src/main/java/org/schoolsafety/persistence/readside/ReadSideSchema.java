@@ -47,7 +47,7 @@ public final class ReadSideSchema {
             + "WITH CLUSTERING ORDER BY (notified_at DESC, incident_id ASC)",
         "CREATE TABLE IF NOT EXISTS " + ks + ".schools_by_province ("
             + "province text, school_id text, name text, region_code text, type text, "
-            + "lat double, lon double, posture text, open_incidents int, evacuation_months set<text>, "
+            + "lat double, lon double, posture text, open_incidents int, evacuation_months set<text>, open_exercises int, "
             + "PRIMARY KEY ((province), school_id))");
   }
 
@@ -68,7 +68,8 @@ public final class ReadSideSchema {
     return List.of(
         "ALTER TABLE " + ks + ".incidents_by_region_day ADD drill_id text",
         "ALTER TABLE " + ks + ".open_incidents_by_region ADD drill_id text",
-        "ALTER TABLE " + ks + ".schools_by_province ADD evacuation_months set<text>");
+        "ALTER TABLE " + ks + ".schools_by_province ADD evacuation_months set<text>",
+        "ALTER TABLE " + ks + ".schools_by_province ADD open_exercises int");
   }
 
   /** Dev and tests: keyspace, query tables and the projections' offset tables. */

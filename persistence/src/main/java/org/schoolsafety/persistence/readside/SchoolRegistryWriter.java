@@ -6,6 +6,7 @@ import org.apache.pekko.Done;
 import org.apache.pekko.projection.eventsourced.EventEnvelope;
 import org.apache.pekko.projection.javadsl.Handler;
 import org.apache.pekko.stream.connectors.cassandra.javadsl.CassandraSession;
+import org.schoolsafety.hub.incident.Mode;
 import org.schoolsafety.hub.school.School;
 import org.schoolsafety.hub.school.SchoolProfile;
 
@@ -30,10 +31,14 @@ final class SchoolRegistryWriter extends Handler<EventEnvelope<School.Event>> {
     return schools.apply(schoolId).thenCompose(state -> {
       SchoolProfile p = state.profile();
       return session.prepare("INSERT INTO " + ks + ".schools_by_province (province, school_id, name, region_code, "
-              + "type, lat, lon, posture, open_incidents, evacuation_months) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+              + "type, lat, lon, posture, open_incidents, evacuation_months, open_exercises) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
           .thenCompose(stmt -> session.executeWrite(stmt.bind(p.region().province(), p.schoolId(), p.name(),
               p.region().value(), p.type().name(), p.location().lat(), p.location().lon(),
-              state.posture().name(), state.openIncidents().size(), state.evacuationMonths())));
+              state.posture().name(), open(state, Mode.ACTUAL), state.evacuationMonths(), open(state, Mode.EXERCISE))));
     });
+  }
+
+  private static int open(School.State state, Mode mode) {
+    return (int) state.openIncidents().values().stream().filter(n -> n.mode() == mode).count();
   }
 }

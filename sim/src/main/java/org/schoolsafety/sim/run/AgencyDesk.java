@@ -114,7 +114,8 @@ final class AgencyDesk implements AutoCloseable {
   void start(List<Agency> list, Duration timeout) {
     for (Agency agency : list) {
       agencies.put(agency.agencyId(), agency);
-      URI uri = http.base().resolve("/api/v1/agencies/" + HubHttp.encode(agency.agencyId()) + "/stream");
+      // Drills are EXERCISE incidents: an agency stream shows real dispatches only unless asked.
+      URI uri = http.base().resolve("/api/v1/agencies/" + HubHttp.encode(agency.agencyId()) + "/stream?mode=EXERCISE");
       var stream = new SseStream(http.client(), uri, () -> tokens.agency(agency.agencyId()), agency.agencyId(),
           new SseStream.Listener() {
             @Override

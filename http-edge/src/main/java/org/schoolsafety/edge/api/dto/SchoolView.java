@@ -2,6 +2,7 @@ package org.schoolsafety.edge.api.dto;
 
 import java.time.Instant;
 import java.util.List;
+import java.util.function.Predicate;
 import org.schoolsafety.hub.school.IncidentNotice;
 import org.schoolsafety.hub.school.Location;
 import org.schoolsafety.hub.school.School;
@@ -28,10 +29,16 @@ public record SchoolView(
     }
   }
 
-  public static SchoolView of(School.State state) {
+  /** The school with those of its open incidents that {@code visible} admits. */
+  public static SchoolView of(School.State state, Predicate<IncidentNotice> visible) {
     SchoolProfile p = state.profile();
     return new SchoolView(p.schoolId(), p.name(), p.region().value(), p.type().name(), p.students(),
         p.staff(), p.floors(), p.location(), state.posture().name(),
-        state.openIncidentList().stream().map(OpenIncident::of).toList());
+        state.openIncidentList().stream().filter(visible).map(OpenIncident::of).toList());
+  }
+
+  /** A school just registered: it has no incidents yet. */
+  public static SchoolView of(School.State state) {
+    return of(state, notice -> false);
   }
 }
