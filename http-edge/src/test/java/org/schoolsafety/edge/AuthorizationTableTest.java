@@ -75,6 +75,9 @@ class AuthorizationTableTest {
     TABLE.put("POST /incidents/{X}/close",        new int[] {401, 404, 403, 404, 403, 403, 404, 404, 200, 200, 404});
     TABLE.put("POST /incidents/{new}/cancel",     new int[] {401, 404, 200, 404, 403, 403, 404, 404, 200, 200, 404});
     TABLE.put("GET /incidents/{X}/audit",         new int[] {401, 404, 403, 404, 403, 403, 404, 404, 200, 200, 404});
+    TABLE.put("GET /agencies/fire-650102/dispatch-history", new int[] {401, 200, 403, 403, 403, 200, 403, 403, 200, 200, 403});
+    TABLE.put("GET /agencies/fire-650102/stream", new int[] {401, 200, 403, 403, 403, 200, 403, 403, 200, 200, 403});
+    TABLE.put("POST /incidents/{X}/reports lowering the level", new int[] {401, 404, 403, 404, 403, 403, 404, 404, 201, 201, 404});
     TABLE.put("GET /health/ready",                new int[] {200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200});
   }
 
@@ -183,8 +186,17 @@ class AuthorizationTableTest {
     e.put("POST /incidents/{new}/cancel", (t, c) -> c.post("/api/v1/incidents/" + t.fresh() + "/cancel",
         Map.of("reason", "false alarm")));
     e.put("GET /incidents/{X}/audit", (t, c) -> c.get("/api/v1/incidents/" + t.incidentX + "/audit"));
+    e.put("GET /agencies/fire-650102/dispatch-history", (t, c) -> c.get("/api/v1/agencies/fire-650102/dispatch-history"));
+    e.put("GET /agencies/fire-650102/stream", (t, c) -> t.streamStatus(c, "/api/v1/agencies/fire-650102/stream"));
+    e.put("POST /incidents/{X}/reports lowering the level", (t, c) -> c.post("/api/v1/incidents/" + t.fresh() + "/reports",
+        Map.of("kind", "CONTINUATION", "summary", "calmer", "level", "IV")));
     e.put("GET /health/ready", (t, c) -> c.get("/health/ready"));
     return e;
+  }
+
+  /** Opens a stream just long enough for its status (or its refusal, with the problem body). */
+  private HubClient.Response streamStatus(HubClient client, String path) {
+    return client.getHeadersOnly(path);
   }
 
   /** A new dispatched incident at school A, for rows that change an incident's state. */

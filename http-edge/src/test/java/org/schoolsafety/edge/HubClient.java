@@ -49,6 +49,30 @@ final class HubClient {
     return send(HttpRequest.newBuilder(URI.create(base + path)).GET());
   }
 
+  /**
+   * For endpoints that stream: the status and, for a refusal, the problem; a stream that was
+   * granted is closed at once (its body is not read, so {@code raw} is null).
+   */
+  Response getHeadersOnly(String path) {
+    var builder = HttpRequest.newBuilder(URI.create(base + path)).GET();
+    if (token != null) {
+      builder.header("Authorization", "Bearer " + token);
+    }
+    try {
+      HttpResponse<java.io.InputStream> response = http.send(builder.timeout(Duration.ofSeconds(30)).build(),
+          HttpResponse.BodyHandlers.ofInputStream());
+      try (java.io.InputStream in = response.body()) {
+        JsonNode body = response.statusCode() >= 400 ? JSON.readTree(in) : null;
+        return new Response(response.statusCode(), response.headers().firstValue("Content-Type").orElse(""), body, null);
+      }
+    } catch (IOException e) {
+      throw new RuntimeException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new RuntimeException(e);
+    }
+  }
+
   Response post(String path, Object body) {
     return postRaw(path, body instanceof String s ? s : write(body), "application/json", Map.of());
   }
