@@ -253,12 +253,13 @@ class HostileInputTest {
       entry.set("body", r.json());
       state.put("GET " + tokenAndPath[1], entry);
     };
-    read.accept(new String[] {operator, "/api/v1/schools/" + SCHOOL});
+    // The province's command center sees every real incident of the school and its agencies.
+    read.accept(new String[] {commandCenter, "/api/v1/schools/" + SCHOOL});
     read.accept(new String[] {operator, "/api/v1/schools/" + NEW_SCHOOL});
     read.accept(new String[] {operator, "/api/v1/agencies/" + NEW_AGENCY});
     for (String agency : AGENCIES) {
       read.accept(new String[] {operator, "/api/v1/agencies/" + agency});
-      read.accept(new String[] {operator, "/api/v1/agencies/" + agency + "/dispatches?state=all"});
+      read.accept(new String[] {commandCenter, "/api/v1/agencies/" + agency + "/dispatches?state=all"});
     }
     for (String incident : List.of(openIncident, resolvedIncident, TestNode.staffIncidentId(SCHOOL, BASE_REF))) {
       read.accept(new String[] {commandCenter, "/api/v1/incidents/" + incident});
@@ -344,7 +345,7 @@ class HostileInputTest {
         Map.of("Idempotency-Key", "another-ref"), Set.of(400)));
     // The incident the base body would create is in the snapshot; per case, the school's list.
     return group(endpoint, corpus(endpoint, extra), (before, c) ->
-        assertThat(read(operator, "/api/v1/schools/" + SCHOOL).json().get("openIncidents"))
+        assertThat(read(commandCenter, "/api/v1/schools/" + SCHOOL).json().get("openIncidents"))
             .as("open incidents after " + c)
             .isEqualTo(before.get("GET /api/v1/schools/" + SCHOOL).get("body").get("openIncidents")));
   }
@@ -419,6 +420,57 @@ class HostileInputTest {
    * The control: each endpoint's unmutated base body is accepted, so every refusal of the
    * corpus came from what the case changed.
    */
+  /**
+   * Hostile query strings and paths on the read endpoints (issue 11): forged and foreign cursors,
+   * dates at the ends of what java.time accepts, absurd limits and modes, path shapes. Each is a
+   * 4xx problem naming what is wrong, never a 5xx, and reads change nothing.
+   */
+  @TestFactory
+  @Order(8)
+  Stream<DynamicTest> hostileQueriesAndPaths() {
+    String forged2106 = java.util.Base64.getUrlEncoder().withoutPadding()
+        .encodeToString("2106-01-01|4292000000000|inc-x".getBytes(UTF_8));
+    var cases = new LinkedHashMap<String, String>();
+    String incidents = "/api/v1/incidents?region=65";
+    String history = "/api/v1/agencies/fire-650102/dispatch-history";
+    for (String cursor : List.of(forged2106, forged2106 + ".AAAA", "garbage", "a.b.c", "%00", "x".repeat(3000),
+        "LTk5OTk5OTk5OS0wMS0wMXwwfGE", "2026-11-30%7C0%7Cinc-1", ".", "%F0%9F%92%A9")) {
+      cases.put("incidents cursor " + abbreviate(cursor), incidents + "&cursor=" + cursor);
+      cases.put("history cursor " + abbreviate(cursor), history + "?cursor=" + cursor);
+    }
+    for (String date : List.of("%2B999999999-12-31", "-999999999-01-01", "9999-12-31", "1899-12-31", "2026-02-30",
+        "2026-13-01", "20261130", "2026-11-30T00:00:00Z", "")) {
+      cases.put("to=" + date, incidents + "&to=" + date);
+      cases.put("from=" + date, incidents + "&from=" + date);
+    }
+    cases.put("from after to", incidents + "&from=2026-11-30&to=2026-11-01");
+    cases.put("more than 92 days", incidents + "&from=2026-01-01&to=2026-11-30");
+    for (String limit : List.of("0", "-1", "201", "99999999999", "1e3", "NaN", "")) {
+      cases.put("limit=" + limit, incidents + "&limit=" + limit);
+      cases.put("history limit=" + limit, history + "?limit=" + limit);
+    }
+    for (String mode : List.of("actual", "EXERCISE,ACTUAL", "ALL%20", "")) {
+      cases.put("mode=" + mode, incidents + "&mode=" + mode);
+      cases.put("inbox mode=" + mode, "/api/v1/agencies/fire-650102/dispatches?mode=" + mode);
+      cases.put("school mode=" + mode, "/api/v1/schools/" + SCHOOL + "?mode=" + mode);
+    }
+    for (String region : List.of("6", "6501021", "ab", "65%00", "%2B65")) {
+      cases.put("region=" + region, "/api/v1/incidents?region=" + region);
+    }
+    cases.put("inbox state=ALL", "/api/v1/agencies/fire-650102/dispatches?state=ALL");
+    cases.put("level=V", incidents + "&level=V");
+    cases.put("status=gone", incidents + "&status=gone");
+    cases.put("long unknown path", "/api/v1/" + "p".repeat(1500));
+    cases.put("encoded slash", "/api/v1/schools/sch%2F650102");
+    cases.put("long school id", "/api/v1/schools/" + "s".repeat(500));
+    cases.put("trailing segment", "/api/v1/agencies/fire-650102/dispatches/extra");
+    return cases.entrySet().stream().map(c -> dynamicTest("GET " + c.getKey(), () -> {
+      Reply r = read(commandCenter, c.getValue());
+      assertThat(r.status()).as(c.getKey() + ": " + abbreviate(r.body())).isBetween(400, 499);
+      assertThat(r.contentType()).as(c.getKey()).isEqualTo("application/problem+json");
+    }));
+  }
+
   @Test
   @Order(50)
   void everyBaseBodyIsValid() {
