@@ -3,6 +3,7 @@ package org.schoolsafety.edge;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import java.io.File;
+import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
@@ -23,14 +24,28 @@ public final class Main {
   private static final Logger log = LoggerFactory.getLogger(Main.class);
 
   public static void main(String[] args) {
+    int status = run(args, System.out, System.err);
+    if (status != 0) {
+      System.exit(status);
+    }
+  }
+
+  /**
+   * The command without exiting: returns the exit status (0 also after a node has run and
+   * stopped; 1 when it could not start; 2 bad usage).
+   */
+  static int run(String[] args, PrintStream out, PrintStream err) {
     CommandLine cli;
     try {
       cli = CommandLine.parse(args);
     } catch (IllegalArgumentException e) {
-      System.err.println("hub: " + e.getMessage());
-      System.err.println(CommandLine.USAGE);
-      System.exit(2);
-      return;
+      err.println("hub: " + e.getMessage());
+      err.println(CommandLine.USAGE);
+      return 2;
+    }
+    if (cli.flag("--help")) {
+      out.println(CommandLine.USAGE);
+      return 0;
     }
     try {
       switch (cli.command()) {
@@ -38,10 +53,11 @@ public final class Main {
         case "node" -> node(cli);
         default -> throw new IllegalStateException("unreachable");
       }
+      return 0;
     } catch (Exception e) {
       log.error("hub failed to start: {}", e.getMessage(), e);
-      System.err.println("hub: " + e.getMessage());
-      System.exit(1);
+      err.println("hub: " + e.getMessage());
+      return 1;
     }
   }
 
@@ -140,10 +156,18 @@ public final class Main {
 
     static final String USAGE = """
         usage: hub dev [--port N] [--data DIR] [--cassandra-port N] [--no-demo]
-               hub node --config FILE [--demo]""";
+               hub node --config FILE [--demo]
+          dev   one node with its own Cassandra and the demo data; tokens in DIR/auth/dev-tokens.env
+                --port N            the API's port (8080)
+                --data DIR          data directory: Cassandra, the dev secret, the tokens (./data)
+                --cassandra-port N  the embedded Cassandra's CQL port (9042)
+                --no-demo           do not register the demo data
+          node  one node of a production cluster, configured by FILE (external Cassandra)
+                --demo              register the demo data
+          Any config key with JAVA_OPTS="-Dkey=value" (README, Configuration).""";
 
     private static final List<String> VALUED = List.of("--port", "--data", "--cassandra-port", "--config");
-    private static final List<String> FLAGS = List.of("--no-demo", "--demo");
+    private static final List<String> FLAGS = List.of("--no-demo", "--demo", "--help", "-h");
 
     static CommandLine parse(String[] args) {
       if (args.length == 0 || !List.of("dev", "node").contains(args[0])) {
@@ -153,7 +177,7 @@ public final class Main {
       for (int i = 1; i < args.length; i++) {
         String arg = args[i];
         if (FLAGS.contains(arg)) {
-          options.put(arg, "true");
+          options.put(arg.equals("-h") ? "--help" : arg, "true");
         } else if (VALUED.contains(arg) && i + 1 < args.length) {
           options.put(arg, args[++i]);
         } else {
