@@ -61,18 +61,23 @@ public final class Main {
     }
   }
 
+  /**
+   * The dev node's Cassandra listens for other Cassandra nodes (storage port) this far below its
+   * CQL port: 9042 and 7000 as Cassandra's own defaults, 19042 and 17000 for a second dev hub.
+   */
+  static final int STORAGE_PORT_BELOW_CQL = 2042;
+
+  /** The embedded Cassandra's storage port for a CQL port (above it when below would be privileged). */
+  static int storagePortFor(int cqlPort) {
+    int below = cqlPort - STORAGE_PORT_BELOW_CQL;
+    return below >= 1024 ? below : cqlPort + STORAGE_PORT_BELOW_CQL;
+  }
+
   private static void dev(CommandLine cli) throws Exception {
     Path dataDir = Path.of(cli.option("--data", "./data")).toAbsolutePath().normalize();
-    Map<String, Object> overrides = new HashMap<>();
-    overrides.put("hub.cassandra.data-dir", dataDir.resolve("cassandra").toString());
     Path secretFile = DevSecret.fileIn(dataDir);
     byte[] secret = DevSecret.readOrCreate(secretFile);
-    overrides.put("hub.auth.hs256-secret-file", secretFile.toString());
-    // The dev node brings its own Cassandra unless told otherwise (-Dhub.cassandra.embedded=off).
-    overrides.put("hub.cassandra.embedded", System.getProperty("hub.cassandra.embedded", "on"));
-    cli.ifPresent("--cassandra-port", port -> overrides.put("hub.cassandra.port", port));
-    cli.ifPresent("--port", port -> overrides.put("hub.http.port", port));
-    Config config = HubNode.config(overrides);
+    Config config = devConfig(cli, dataDir, secretFile);
 
     Running running = run(config);
     String demo = "skipped (--no-demo)";
@@ -84,6 +89,21 @@ public final class Main {
     Banner.print(running.node().httpPort(), running.cassandraAddress(), dataDir, demo, tokens.file(),
         tokens.tokens().get(DevTokens.CONSOLE));
     running.node().whenTerminated().join();
+  }
+
+  static Config devConfig(CommandLine cli, Path dataDir, Path secretFile) {
+    Map<String, Object> overrides = new HashMap<>();
+    overrides.put("hub.cassandra.data-dir", dataDir.resolve("cassandra").toString());
+    overrides.put("hub.auth.hs256-secret-file", secretFile.toString());
+    // The dev node brings its own Cassandra unless told otherwise (-Dhub.cassandra.embedded=off).
+    overrides.put("hub.cassandra.embedded", System.getProperty("hub.cassandra.embedded", "on"));
+    cli.ifPresent("--cassandra-port", port -> overrides.put("hub.cassandra.port", port));
+    cli.ifPresent("--port", port -> overrides.put("hub.http.port", port));
+    // The storage port follows the CQL port, so that two dev hubs can run side by side; an
+    // explicit -Dhub.cassandra.storage-port still wins (system properties win over overrides).
+    int cqlPort = HubNode.config(overrides).getInt("hub.cassandra.port");
+    overrides.put("hub.cassandra.storage-port", storagePortFor(cqlPort));
+    return HubNode.config(overrides);
   }
 
   private static void node(CommandLine cli) {
@@ -160,7 +180,9 @@ public final class Main {
           dev   one node with its own Cassandra and the demo data; tokens in DIR/auth/dev-tokens.env
                 --port N            the API's port (8080)
                 --data DIR          data directory: Cassandra, the dev secret, the tokens (./data)
-                --cassandra-port N  the embedded Cassandra's CQL port (9042)
+                --cassandra-port N  the embedded Cassandra's CQL port (9042); its storage (internode)
+                                    port is N - 2042 (7000), or N + 2042 below 3066, unless
+                                    -Dhub.cassandra.storage-port says otherwise
                 --no-demo           do not register the demo data
           node  one node of a production cluster, configured by FILE (external Cassandra)
                 --demo              register the demo data
