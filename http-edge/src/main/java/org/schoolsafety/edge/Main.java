@@ -79,13 +79,17 @@ public final class Main {
     byte[] secret = DevSecret.readOrCreate(secretFile);
     Config config = devConfig(cli, dataDir, secretFile);
 
-    Running running = run(config);
+    // Not ready before the demo data is registered and the tokens file is written: a script that
+    // waits for /health/ready may use both at once.
+    var startup = StartupGate.closedUntil(cli.flag("--no-demo") ? "the dev tokens" : "the demo data and the dev tokens");
+    Running running = run(config, startup);
     String demo = "skipped (--no-demo)";
     if (!cli.flag("--no-demo")) {
       var loaded = DemoData.load(running.node().context()).toCompletableFuture().get(5, TimeUnit.MINUTES);
       demo = loaded.schools() + " schools and " + loaded.agencies() + " agencies registered";
     }
     var tokens = DevTokens.write(dataDir.resolve("auth").resolve("dev-tokens.env"), secret, config);
+    startup.open();
     Banner.print(running.node().httpPort(), running.cassandraAddress(), dataDir, demo, tokens.file(),
         tokens.tokens().get(DevTokens.CONSOLE));
     running.node().whenTerminated().join();
@@ -114,10 +118,13 @@ public final class Main {
     Config config = HubNode.config(java.util.Map.of(),
         ConfigFactory.parseFile(new File(file)).withFallback(ConfigFactory.defaultApplication()));
     exitWhenParentGoes();
-    Running running = run(config);
+    // With --demo, not ready before the demo data is registered; otherwise ready as soon as it can serve.
+    var startup = cli.flag("--demo") ? StartupGate.closedUntil("the demo data") : StartupGate.opened();
+    Running running = run(config, startup);
     if (cli.flag("--demo")) {
       var loaded = DemoData.load(running.node().context()).toCompletableFuture().join();
       log.info("demo data: {} schools and {} agencies registered", loaded.schools(), loaded.agencies());
+      startup.open();
     }
     running.node().whenTerminated().join();
   }
@@ -148,9 +155,9 @@ public final class Main {
   }
 
   /** Starts the embedded Cassandra when configured, then the node on it. */
-  private static Running run(Config config) {
+  private static Running run(Config config, StartupGate startup) {
     if (!config.getBoolean("hub.cassandra.embedded")) {
-      return new Running(HubNode.start(config), String.join(", ",
+      return new Running(HubNode.start(config, startup), String.join(", ",
           config.getStringList("datastax-java-driver.basic.contact-points")));
     }
     var settings = EmbeddedCassandra.Settings.fromConfig(config);
@@ -161,7 +168,7 @@ public final class Main {
             "datastax-java-driver.basic.contact-points", List.of(cassandra.contactPoint())))
         .withFallback(config);  // contact-points is read as is: nothing derives from it
     try {
-      HubNode node = HubNode.start(withCassandra);
+      HubNode node = HubNode.start(withCassandra, startup);
       // On Ctrl-C, Pekko's shutdown hook leaves the cluster and stops the node; Cassandra after it.
       cassandra.stopOnlyAfter(node.whenTerminated());
       return new Running(node, cassandra.contactPoint());
