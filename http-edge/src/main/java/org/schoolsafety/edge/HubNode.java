@@ -63,14 +63,21 @@ public final class HubNode implements AutoCloseable {
 
   private final StreamLimits streams;
   private final ConnectionGuard connections;
+  private final StartupGate startup;
 
   private HubNode(ActorSystem<Void> system, ServerBinding binding, HubContext context, StreamLimits streams,
-      ConnectionGuard connections) {
+      ConnectionGuard connections, StartupGate startup) {
     this.system = system;
     this.binding = binding;
     this.context = context;
     this.streams = streams;
     this.connections = connections;
+    this.startup = startup;
+  }
+
+  /** The "startup" readiness check of this node (open unless its starter closed it). */
+  public StartupGate startup() {
+    return startup;
   }
 
   /** The HTTP connections this node holds, by remote address. */
@@ -103,6 +110,14 @@ public final class HubNode implements AutoCloseable {
   }
 
   public static HubNode start(Config config) {
+    return start(config, StartupGate.opened());
+  }
+
+  /**
+   * Starts a node whose /health/ready also waits for {@code startup}: a starter with work to do
+   * after the node is up (the dev node's demo data and tokens) opens it when done.
+   */
+  public static HubNode start(Config config, StartupGate startup) {
     ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), "hub", config);
     try {
       StorageSchema.initialize(system, config.getDuration("hub.cassandra.schema-timeout"));
@@ -128,8 +143,8 @@ public final class HubNode implements AutoCloseable {
       metrics.watchEntities(system, List.of(Incident.ENTITY_TYPE_KEY, School.ENTITY_TYPE_KEY,
           Agency.ENTITY_TYPE_KEY, AgencyDirectory.ENTITY_TYPE_KEY, IncidentFeed.ENTITY_TYPE_KEY));
       var connections = ConnectionGuard.fromConfig(config);
-      ServerBinding binding = bind(system, config, context, readSide, streams, metrics, connections);
-      return new HubNode(system, binding, context, streams, connections);
+      ServerBinding binding = bind(system, config, context, readSide, streams, metrics, connections, startup);
+      return new HubNode(system, binding, context, streams, connections, startup);
     } catch (RuntimeException e) {
       system.terminate();
       throw e;
@@ -141,7 +156,7 @@ public final class HubNode implements AutoCloseable {
   }
 
   private static ServerBinding bind(ActorSystem<?> system, Config config, HubContext context, ReadSide readSide,
-      StreamLimits streams, Metrics metrics, ConnectionGuard connections) {
+      StreamLimits streams, Metrics metrics, ConnectionGuard connections, StartupGate startup) {
     var sharding = ClusterSharding.get(system);
     var storage = new StorageHealth(system, Duration.ofSeconds(2));
     var serverKey = ServerKeys.fromConfig(config);
@@ -153,7 +168,7 @@ public final class HubNode implements AutoCloseable {
     var routes = new HubRoutes(
         List.of(new SchoolRoutes(api), new AgencyRoutes(api), new IncidentRoutes(api), new StreamRoutes(api),
             new DrillRoutes(api)),
-        new HealthRoutes(() -> readiness(system, storage)),
+        new HealthRoutes(() -> readiness(system, storage, startup)),
         new Authentication(new TokenVerifier(AuthSettings.fromConfig(config)), RateLimits.fromConfig(config)),
         new Cors(config.getStringList("hub.http.cors.allowed-origins")),
         storageGuard(system, storage, config, metrics)::isDown, metrics);
@@ -183,12 +198,13 @@ public final class HubNode implements AutoCloseable {
     return guard;
   }
 
-  private static CompletionStage<List<HealthRoutes.Check>> readiness(ActorSystem<?> system, StorageHealth storage) {
+  private static CompletionStage<List<HealthRoutes.Check>> readiness(ActorSystem<?> system, StorageHealth storage,
+      StartupGate startup) {
     MemberStatus status = Cluster.get(system).selfMember().status();
     var member = new HealthRoutes.Check("cluster-member", status == MemberStatus.up(),
         "member status " + status);
     return storage.check().thenApply(ok -> List.of(member,
-        new HealthRoutes.Check("cassandra", ok, ok ? "answers" : "does not answer")));
+        new HealthRoutes.Check("cassandra", ok, ok ? "answers" : "does not answer"), startup.check()));
   }
 
   public ActorSystem<Void> system() {

@@ -3,6 +3,7 @@ package org.schoolsafety.edge;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import java.io.File;
+import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
@@ -23,14 +24,28 @@ public final class Main {
   private static final Logger log = LoggerFactory.getLogger(Main.class);
 
   public static void main(String[] args) {
+    int status = run(args, System.out, System.err);
+    if (status != 0) {
+      System.exit(status);
+    }
+  }
+
+  /**
+   * The command without exiting: returns the exit status (0 also after a node has run and
+   * stopped; 1 when it could not start; 2 bad usage).
+   */
+  static int run(String[] args, PrintStream out, PrintStream err) {
     CommandLine cli;
     try {
       cli = CommandLine.parse(args);
     } catch (IllegalArgumentException e) {
-      System.err.println("hub: " + e.getMessage());
-      System.err.println(CommandLine.USAGE);
-      System.exit(2);
-      return;
+      err.println("hub: " + e.getMessage());
+      err.println(CommandLine.USAGE);
+      return 2;
+    }
+    if (cli.flag("--help")) {
+      out.println(CommandLine.USAGE);
+      return 0;
     }
     try {
       switch (cli.command()) {
@@ -38,36 +53,61 @@ public final class Main {
         case "node" -> node(cli);
         default -> throw new IllegalStateException("unreachable");
       }
+      return 0;
     } catch (Exception e) {
       log.error("hub failed to start: {}", e.getMessage(), e);
-      System.err.println("hub: " + e.getMessage());
-      System.exit(1);
+      err.println("hub: " + e.getMessage());
+      return 1;
     }
+  }
+
+  /**
+   * The dev node's Cassandra listens for other Cassandra nodes (storage port) this far below its
+   * CQL port: 9042 and 7000 as Cassandra's own defaults, 19042 and 17000 for a second dev hub.
+   */
+  static final int STORAGE_PORT_BELOW_CQL = 2042;
+
+  /** The embedded Cassandra's storage port for a CQL port (above it when below would be privileged). */
+  static int storagePortFor(int cqlPort) {
+    int below = cqlPort - STORAGE_PORT_BELOW_CQL;
+    return below >= 1024 ? below : cqlPort + STORAGE_PORT_BELOW_CQL;
   }
 
   private static void dev(CommandLine cli) throws Exception {
     Path dataDir = Path.of(cli.option("--data", "./data")).toAbsolutePath().normalize();
-    Map<String, Object> overrides = new HashMap<>();
-    overrides.put("hub.cassandra.data-dir", dataDir.resolve("cassandra").toString());
     Path secretFile = DevSecret.fileIn(dataDir);
     byte[] secret = DevSecret.readOrCreate(secretFile);
-    overrides.put("hub.auth.hs256-secret-file", secretFile.toString());
-    // The dev node brings its own Cassandra unless told otherwise (-Dhub.cassandra.embedded=off).
-    overrides.put("hub.cassandra.embedded", System.getProperty("hub.cassandra.embedded", "on"));
-    cli.ifPresent("--cassandra-port", port -> overrides.put("hub.cassandra.port", port));
-    cli.ifPresent("--port", port -> overrides.put("hub.http.port", port));
-    Config config = HubNode.config(overrides);
+    Config config = devConfig(cli, dataDir, secretFile);
 
-    Running running = run(config);
+    // Not ready before the demo data is registered and the tokens file is written: a script that
+    // waits for /health/ready may use both at once.
+    var startup = StartupGate.closedUntil(cli.flag("--no-demo") ? "the dev tokens" : "the demo data and the dev tokens");
+    Running running = run(config, startup);
     String demo = "skipped (--no-demo)";
     if (!cli.flag("--no-demo")) {
       var loaded = DemoData.load(running.node().context()).toCompletableFuture().get(5, TimeUnit.MINUTES);
       demo = loaded.schools() + " schools and " + loaded.agencies() + " agencies registered";
     }
     var tokens = DevTokens.write(dataDir.resolve("auth").resolve("dev-tokens.env"), secret, config);
+    startup.open();
     Banner.print(running.node().httpPort(), running.cassandraAddress(), dataDir, demo, tokens.file(),
         tokens.tokens().get(DevTokens.CONSOLE));
     running.node().whenTerminated().join();
+  }
+
+  static Config devConfig(CommandLine cli, Path dataDir, Path secretFile) {
+    Map<String, Object> overrides = new HashMap<>();
+    overrides.put("hub.cassandra.data-dir", dataDir.resolve("cassandra").toString());
+    overrides.put("hub.auth.hs256-secret-file", secretFile.toString());
+    // The dev node brings its own Cassandra unless told otherwise (-Dhub.cassandra.embedded=off).
+    overrides.put("hub.cassandra.embedded", System.getProperty("hub.cassandra.embedded", "on"));
+    cli.ifPresent("--cassandra-port", port -> overrides.put("hub.cassandra.port", port));
+    cli.ifPresent("--port", port -> overrides.put("hub.http.port", port));
+    // The storage port follows the CQL port, so that two dev hubs can run side by side; an
+    // explicit -Dhub.cassandra.storage-port still wins (system properties win over overrides).
+    int cqlPort = HubNode.config(overrides).getInt("hub.cassandra.port");
+    overrides.put("hub.cassandra.storage-port", storagePortFor(cqlPort));
+    return HubNode.config(overrides);
   }
 
   private static void node(CommandLine cli) {
@@ -78,10 +118,13 @@ public final class Main {
     Config config = HubNode.config(java.util.Map.of(),
         ConfigFactory.parseFile(new File(file)).withFallback(ConfigFactory.defaultApplication()));
     exitWhenParentGoes();
-    Running running = run(config);
+    // With --demo, not ready before the demo data is registered; otherwise ready as soon as it can serve.
+    var startup = cli.flag("--demo") ? StartupGate.closedUntil("the demo data") : StartupGate.opened();
+    Running running = run(config, startup);
     if (cli.flag("--demo")) {
       var loaded = DemoData.load(running.node().context()).toCompletableFuture().join();
       log.info("demo data: {} schools and {} agencies registered", loaded.schools(), loaded.agencies());
+      startup.open();
     }
     running.node().whenTerminated().join();
   }
@@ -112,9 +155,9 @@ public final class Main {
   }
 
   /** Starts the embedded Cassandra when configured, then the node on it. */
-  private static Running run(Config config) {
+  private static Running run(Config config, StartupGate startup) {
     if (!config.getBoolean("hub.cassandra.embedded")) {
-      return new Running(HubNode.start(config), String.join(", ",
+      return new Running(HubNode.start(config, startup), String.join(", ",
           config.getStringList("datastax-java-driver.basic.contact-points")));
     }
     var settings = EmbeddedCassandra.Settings.fromConfig(config);
@@ -125,7 +168,7 @@ public final class Main {
             "datastax-java-driver.basic.contact-points", List.of(cassandra.contactPoint())))
         .withFallback(config);  // contact-points is read as is: nothing derives from it
     try {
-      HubNode node = HubNode.start(withCassandra);
+      HubNode node = HubNode.start(withCassandra, startup);
       // On Ctrl-C, Pekko's shutdown hook leaves the cluster and stops the node; Cassandra after it.
       cassandra.stopOnlyAfter(node.whenTerminated());
       return new Running(node, cassandra.contactPoint());
@@ -140,10 +183,20 @@ public final class Main {
 
     static final String USAGE = """
         usage: hub dev [--port N] [--data DIR] [--cassandra-port N] [--no-demo]
-               hub node --config FILE [--demo]""";
+               hub node --config FILE [--demo]
+          dev   one node with its own Cassandra and the demo data; tokens in DIR/auth/dev-tokens.env
+                --port N            the API's port (8080)
+                --data DIR          data directory: Cassandra, the dev secret, the tokens (./data)
+                --cassandra-port N  the embedded Cassandra's CQL port (9042); its storage (internode)
+                                    port is N - 2042 (7000), or N + 2042 below 3066, unless
+                                    -Dhub.cassandra.storage-port says otherwise
+                --no-demo           do not register the demo data
+          node  one node of a production cluster, configured by FILE (external Cassandra)
+                --demo              register the demo data
+          Any config key with JAVA_OPTS="-Dkey=value" (README, Configuration).""";
 
     private static final List<String> VALUED = List.of("--port", "--data", "--cassandra-port", "--config");
-    private static final List<String> FLAGS = List.of("--no-demo", "--demo");
+    private static final List<String> FLAGS = List.of("--no-demo", "--demo", "--help", "-h");
 
     static CommandLine parse(String[] args) {
       if (args.length == 0 || !List.of("dev", "node").contains(args[0])) {
@@ -153,7 +206,7 @@ public final class Main {
       for (int i = 1; i < args.length; i++) {
         String arg = args[i];
         if (FLAGS.contains(arg)) {
-          options.put(arg, "true");
+          options.put(arg.equals("-h") ? "--help" : arg, "true");
         } else if (VALUED.contains(arg) && i + 1 < args.length) {
           options.put(arg, args[++i]);
         } else {

@@ -215,7 +215,7 @@ class IncidentFlowTest {
     assertThat(anonymous.get("/health/alive").status()).isEqualTo(200);
     var ready = anonymous.get("/health/ready");
     assertThat(ready.status()).isEqualTo(200);
-    assertThat(ready.body().get("checks").findValuesAsText("name")).containsExactly("cluster-member", "cassandra");
+    assertThat(ready.body().get("checks").findValuesAsText("name")).containsExactly("cluster-member", "cassandra", "startup");
   }
 
   // --- helpers --------------------------------------------------------------------------

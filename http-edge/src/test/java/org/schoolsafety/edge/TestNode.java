@@ -61,4 +61,9 @@ final class TestNode {
   static HubNode start(String keyspace, Map<String, Object> extra) {
     return HubNode.start(config(keyspace, extra));
   }
+
+  /** A node whose readiness also waits for {@code startup} to be opened. */
+  static HubNode start(String keyspace, Map<String, Object> extra, StartupGate startup) {
+    return HubNode.start(config(keyspace, extra), startup);
+  }
 }

@@ -9,7 +9,8 @@ import org.apache.pekko.http.javadsl.server.Route;
 
 /**
  * {@code /health/alive}: the process answers. {@code /health/ready}: the node has joined the
- * cluster and Cassandra answers a query, so requests can be served.
+ * cluster, Cassandra answers a query and its starter has finished (the dev node: demo data
+ * registered, dev tokens written), so requests can be served.
  */
 public final class HealthRoutes extends AllDirectives {
 

@@ -527,16 +527,59 @@ public final class FailoverHarness {
     }
   }
 
+  static final String USAGE = """
+      usage: hub failover-test [--scenario kill|rolling|storage|all] [--duration 60s] [--rate 10] [--data DIR] [--out FILE]
+        Starts Cassandra and three nodes, sends reports and acknowledgements, then makes the scenario's failure
+        and checks that nothing accepted was lost; prints the figures as JSON (docs/RELIABILITY.md).
+        --scenario S   kill (a node, SIGKILL; the default), rolling (a rolling restart), storage (Cassandra gone 20 s), all
+        --duration D   how long the load runs, the failure a third of the way in (60s)
+        --rate N       reports per second (10)
+        --data DIR     where the clusters live (./data/failover)
+        --out FILE     also write the JSON to FILE
+        Exit status: 0 nothing lost, 1 a check failed or a scenario could not run, 2 bad usage.""";
+
+  private static final List<String> VALUED = List.of("--scenario", "--duration", "--rate", "--data", "--out");
+
   /** {@code bin/hub failover-test [--scenario kill|rolling|storage|all] [--duration 60s] [--rate 10] [--out FILE]}. */
   public static void main(String[] args) throws Exception {
+    System.exit(run(args, System.out, System.err));
+  }
+
+  /** The command without exiting: returns the exit status. */
+  static int run(String[] args, java.io.PrintStream out, java.io.PrintStream err) throws Exception {
     Map<String, String> o = new HashMap<>();
-    for (int i = 0; i + 1 < args.length; i += 2) {
-      o.put(args[i], args[i + 1]);
+    for (int i = 0; i < args.length; i++) {
+      if (args[i].equals("--help") || args[i].equals("-h")) {
+        out.println(USAGE);
+        return 0;
+      } else if (VALUED.contains(args[i]) && i + 1 < args.length) {
+        o.put(args[i], args[++i]);
+      } else {
+        err.println("hub failover-test: " + (VALUED.contains(args[i]) ? args[i] + " needs a value" : "unexpected argument " + args[i]));
+        err.println(USAGE);
+        return 2;
+      }
     }
-    Duration duration = com.typesafe.config.ConfigFactory.parseString("d = " + o.getOrDefault("--duration", "60s")).getDuration("d");
-    int rate = Integer.parseInt(o.getOrDefault("--rate", "10"));
-    String which = o.getOrDefault("--scenario", "kill").toUpperCase();
-    var scenarios = which.equals("ALL") ? List.of(Scenario.values()) : List.of(Scenario.valueOf(which));
+    Duration duration;
+    int rate;
+    List<Scenario> scenarios;
+    try {
+      duration = com.typesafe.config.ConfigFactory.parseString("d = " + o.getOrDefault("--duration", "60s")).getDuration("d");
+      rate = Integer.parseInt(o.getOrDefault("--rate", "10"));
+      String which = o.getOrDefault("--scenario", "kill").toUpperCase();
+      if (!which.equals("ALL") && java.util.Arrays.stream(Scenario.values()).noneMatch(v -> v.name().equals(which))) {
+        throw new IllegalArgumentException("no scenario '" + o.get("--scenario") + "'");
+      }
+      scenarios = which.equals("ALL") ? List.of(Scenario.values()) : List.of(Scenario.valueOf(which));
+      if (duration.isNegative() || duration.isZero() || rate < 1) {
+        throw new IllegalArgumentException("--duration and --rate must be positive");
+      }
+    } catch (IllegalArgumentException | com.typesafe.config.ConfigException e) {
+      err.println("hub failover-test: " + (e instanceof NumberFormatException ? "--rate needs a number, not '"
+          + o.get("--rate") + "'" : e.getMessage()));
+      err.println(USAGE);
+      return 2;
+    }
     Path data = Path.of(o.getOrDefault("--data", "./data/failover"));
     var results = new ArrayList<Result>();
     boolean failed = false;
@@ -556,9 +599,9 @@ public final class FailoverHarness {
     if (o.containsKey("--out")) {
       Files.writeString(Path.of(o.get("--out")), json + "\n");
     }
-    System.out.println(json);
+    out.println(json);
     boolean ok = !failed && results.stream().allMatch(r -> r.lost() == 0 && r.duplicates() == 0 && r.acksLost() == 0
         && r.serverErrors() == 0 && r.hangs() == 0 && r.clusterRestarts() == 0);
-    System.exit(ok ? 0 : 1);
+    return ok ? 0 : 1;
   }
 }
