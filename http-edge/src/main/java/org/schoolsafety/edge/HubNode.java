@@ -135,9 +135,7 @@ public final class HubNode implements AutoCloseable {
       var context = new HubContext(system, entities,
           new AgencyRegistration(entities, askTimeout, system.scheduler()), askTimeout, clock);
       var sharding = ClusterSharding.get(system);
-      ReadSide readSide = ReadSide.start(system,
-          id -> sharding.entityRefFor(Incident.ENTITY_TYPE_KEY, id).askWithStatus(IncidentCommand.Get::new, askTimeout),
-          id -> sharding.entityRefFor(School.ENTITY_TYPE_KEY, id).askWithStatus(School.Get::new, askTimeout));
+      ReadSide readSide = ReadSide.start(system);
       var streams = new StreamLimits(config.getInt("hub.http.streams.max-per-principal"));
       metrics.gauge("hub_stream_subscribers", "live streams open on this node", streams::total);
       metrics.watchEntities(system, List.of(Incident.ENTITY_TYPE_KEY, School.ENTITY_TYPE_KEY,

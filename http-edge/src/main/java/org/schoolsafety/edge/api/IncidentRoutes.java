@@ -154,34 +154,39 @@ public final class IncidentRoutes extends RouteSupport {
 
   private Route addReport(Principal p, String id, ReportRequest body) {
     IncidentReport report = body.check();
+    long started = System.nanoTime();
     return visible(p, id, state -> api.policy().addReport(p, state, report.kind()), "add reports to",
-        state -> command(p, id, StatusCodes.CREATED, r -> new IncidentCommand.AddReport(report, p.id(),
+        state -> command(p, id, started, StatusCodes.CREATED, r -> new IncidentCommand.AddReport(report, p.id(),
             api.policy().mayLowerLevel(p, state), r)));
   }
 
   private Route acknowledge(Principal p, String id, AckRequest body) {
     AckRequest ack = body.check();
+    long started = System.nanoTime();
     return visible(p, id, state -> api.policy().acknowledge(p, state, ack.agencyId()),
         "acknowledge for agency " + ack.agencyId() + " on",
-        state -> command(p, id, StatusCodes.OK,
+        state -> command(p, id, started, StatusCodes.OK,
             r -> new IncidentCommand.Acknowledge(ack.agencyId(), ack.note(), p.id(), r)));
   }
 
   private Route close(Principal p, String id, CloseRequest body) {
     String note = body.checkedNote();
+    long started = System.nanoTime();
     return visible(p, id, state -> api.policy().close(p, state), "close",
-        state -> command(p, id, StatusCodes.OK, r -> new IncidentCommand.Close(note, p.id(), r)));
+        state -> command(p, id, started, StatusCodes.OK, r -> new IncidentCommand.Close(note, p.id(), r)));
   }
 
   private Route cancel(Principal p, String id, CancelRequest body) {
     String reason = body.checkedReason();
+    long started = System.nanoTime();
     return visible(p, id, state -> api.policy().cancel(p, state), "cancel",
-        state -> command(p, id, StatusCodes.OK, r -> new IncidentCommand.Cancel(reason, p.id(), r)));
+        state -> command(p, id, started, StatusCodes.OK, r -> new IncidentCommand.Cancel(reason, p.id(), r)));
   }
 
-  private Route command(Principal p, String id, StatusCode status,
+  /** The command, within what is left of the request's time budget after the visibility check. */
+  private Route command(Principal p, String id, long started, StatusCode status,
       Function<ActorRef<StatusReply<IncidentState>>, IncidentCommand> command) {
-    return onReply(incident(id).askWithStatus(command::apply, api.askTimeout()),
+    return onReply(incident(id).askWithStatus(command::apply, api.askTimeoutLeft(started)),
         state -> complete(present(p, state, status)));
   }
 

@@ -196,7 +196,9 @@ public final class IncidentFeed
   public EventHandler<State, Event> eventHandler() {
     return newEventHandlerBuilder()
         .forAnyState()
-        .onEvent(ItemAppended.class, (state, evt) -> state.with(evt.item()).pruned(clock.instant()))
+        // Pure: pruning is relative to the event's own time, never the clock, so a replay at any
+        // time rebuilds exactly the state the feed had when it wrote the event.
+        .onEvent(ItemAppended.class, (state, evt) -> state.with(evt.item()).pruned(evt.item().at()))
         .build();
   }
 }

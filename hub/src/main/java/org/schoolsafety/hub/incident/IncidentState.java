@@ -145,7 +145,8 @@ public record IncidentState(
 
   // --- applying events ------------------------------------------------------------------
 
-  IncidentState apply(IncidentEvent event) {
+  /** The pure event handler: the state after {@code event}. */
+  public IncidentState apply(IncidentEvent event) {
     // Java 17: no pattern matching for switch yet.
     if (event instanceof Reported e) {
       return reported(e);

@@ -83,6 +83,18 @@ class IncidentFeedTest {
     assertThat(feed.getState().marks()).containsOnlyKeys("new");
   }
 
+  @Test
+  void aReplayRebuildsTheSameStateWhateverTheClockSays() {
+    feed.<Done>runCommand(r -> new IncidentFeed.Append(List.of(item("ended", 1, Status.CLOSED)), r));
+    feed.<Done>runCommand(r -> new IncidentFeed.Append(List.of(item("open", 1, Status.REPORTED)), r));
+    var before = feed.getState().marks();
+    assertThat(before).containsKeys("ended", "open");
+    // Long after: a replay must not forget what the feed remembered when it wrote these events.
+    clock.advance(IncidentFeed.REMEMBER_ENDED.multipliedBy(3));
+    feed.restart();
+    assertThat(feed.getState().marks()).isEqualTo(before);
+  }
+
   private void awaitPublished(int count) {
     testKit.createTestProbe().awaitAssert(Duration.ofSeconds(5), () -> {
       assertThat(published).hasSize(count);

@@ -4,7 +4,9 @@ import com.datastax.oss.driver.api.core.cql.Row;
 import java.time.Duration;
 import java.time.LocalDate;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
@@ -128,7 +130,8 @@ public final class IncidentQueries {
   /**
    * Scans one partition from the cursor on. Returns the cursor to continue from when the page
    * filled up (or the scan was spent) with rows possibly left, or null when the partition is
-   * exhausted.
+   * exhausted. Index rows give the keys; status, level and counts come from the incidents' own
+   * rows, fetched a chunk at a time.
    */
   private CompletionStage<Cursor> scan(String baseQuery, List<Object> keys, LocalDate day, Optional<Cursor> cursor,
       Predicate<IncidentSummary> wanted, Scan scan) {
@@ -139,23 +142,65 @@ public final class IncidentQueries {
       values.add(cursor.get().at());
     }
     query += " LIMIT " + (Math.max(scan.budget, 1) + 1);
-    return session.selectAll(query, values.toArray()).thenApply(rows -> {
+    return session.selectAll(query, values.toArray()).thenCompose(rows -> {
+      var index = new ArrayList<IncidentSummary>();
       for (Row row : rows) {
         IncidentSummary s = summary(row);
-        if (cursor.isPresent() && !cursor.get().isAfter(s.reportedAt(), s.incidentId())) {
-          continue;
+        if (cursor.isEmpty() || cursor.get().isAfter(s.reportedAt(), s.incidentId())) {
+          index.add(s);
         }
+      }
+      return chunk(index, 0, day, wanted, scan);
+    });
+  }
+
+  /** Rows whose incidents are looked up at once. */
+  private static final int CHUNK = 50;
+
+  private CompletionStage<Cursor> chunk(List<IncidentSummary> index, int from, LocalDate day,
+      Predicate<IncidentSummary> wanted, Scan scan) {
+    if (from >= index.size()) {
+      return CompletableFuture.completedFuture(null);
+    }
+    List<IncidentSummary> part = index.subList(from, Math.min(index.size(), from + CHUNK));
+    return current(part).thenCompose(current -> {
+      for (IncidentSummary indexed : part) {
+        IncidentSummary s = current.getOrDefault(indexed.incidentId(), indexed);
         scan.budget--;
         if (wanted.test(s)) {
           scan.found.add(s);
         }
         if (scan.exhausted()) {
           // There may be more: the next page goes on from here (and may turn out empty).
-          return new Cursor(day, s.reportedAt(), s.incidentId());
+          return CompletableFuture.completedFuture(new Cursor(day, s.reportedAt(), s.incidentId()));
         }
       }
-      return null;
+      return chunk(index, from + CHUNK, day, wanted, scan);
     });
+  }
+
+  /** The incidents' rows as the projection last wrote them, by id (rows written before it kept them are missing). */
+  private CompletionStage<Map<String, IncidentSummary>> current(List<IncidentSummary> indexed) {
+    return rows(indexed.stream().map(IncidentSummary::incidentId).distinct().toList())
+        .thenApply(rows -> {
+          var byId = new HashMap<String, IncidentSummary>();
+          rows.forEach((id, row) -> byId.put(id, row.summary()));
+          return byId;
+        });
+  }
+
+  private CompletionStage<Map<String, IncidentRow>> rows(List<String> incidentIds) {
+    if (incidentIds.isEmpty()) {
+      return CompletableFuture.completedFuture(Map.of());
+    }
+    return session.selectAll("SELECT * FROM " + ks + ".incident_summaries WHERE incident_id IN ?", incidentIds)
+        .thenApply(rows -> {
+          var byId = new HashMap<String, IncidentRow>();
+          for (Row r : rows) {
+            byId.put(r.getString("incident_id"), IncidentSummaryWriter.read(r));
+          }
+          return byId;
+        });
   }
 
   private static IncidentSummary summary(Row r) {
@@ -179,7 +224,8 @@ public final class IncidentQueries {
         if (r.getString("region_code").startsWith(regionPrefix)) {
           schools.add(new SchoolSummary(r.getString("school_id"), r.getString("name"), r.getString("region_code"),
               r.getString("type"), r.getDouble("lat"), r.getDouble("lon"), r.getString("posture"),
-              r.getInt("open_incidents"), r.getSet("evacuation_months", String.class), r.getInt("open_exercises")));
+              r.getSet("open_ids", String.class).size(), r.getSet("evacuation_months", String.class),
+              r.getSet("open_exercise_ids", String.class).size()));
           if (schools.size() == limit) {
             return new Page<>(schools, r.getString("school_id"));
           }
@@ -205,26 +251,36 @@ public final class IncidentQueries {
       values.add(from.get().at());
     }
     int budget = limit * SCAN_FACTOR;
-    return session.selectAll(query + " LIMIT " + (budget + 1), values.toArray()).thenApply(rows -> {
-      var records = new ArrayList<DispatchRecord>();
-      int scanned = 0;
+    return session.selectAll(query + " LIMIT " + (budget + 1), values.toArray()).thenCompose(rows -> {
+      var indexed = new ArrayList<DispatchRecord>();
       for (Row r : rows) {
         var record = new DispatchRecord(r.getString("agency_id"), r.getString("incident_id"), r.getString("school_id"),
             r.getString("school_name"), r.getString("region_code"), r.getString("type"), r.getString("level"),
             r.getString("mode"), r.getString("incident_status"), r.getString("state"), r.getInstant("notified_at"),
             r.getInstant("deadline"), r.getInstant("ack_at"));
-        if (from.isPresent() && !from.get().isAfter(record.notifiedAt(), record.incidentId())) {
-          continue;
-        }
-        scanned++;
-        if (filter.admits(record)) {
-          records.add(record);
-        }
-        if (records.size() == limit || scanned >= budget) {
-          return new Page<>(records, cursors.encode(new Cursor(null, record.notifiedAt(), record.incidentId()), scope));
+        if (from.isEmpty() || from.get().isAfter(record.notifiedAt(), record.incidentId())) {
+          indexed.add(record);
         }
       }
-      return new Page<>(records, null);
+      var admitted = indexed.stream().filter(filter::admits).limit(limit).toList();
+      return rows(admitted.stream().map(DispatchRecord::incidentId).distinct().toList()).thenApply(current -> {
+        var records = new ArrayList<DispatchRecord>();
+        int scanned = 0;
+        for (DispatchRecord record : indexed) {
+          scanned++;
+          if (filter.admits(record)) {
+            // The incident's status and level as they are now, from its row.
+            IncidentRow row = current.get(record.incidentId());
+            records.add(row == null ? record : new DispatchRecord(record.agencyId(), record.incidentId(),
+                record.schoolId(), record.schoolName(), record.regionCode(), record.type(), row.level(), record.mode(),
+                row.status().name(), record.state(), record.notifiedAt(), record.deadline(), record.ackAt()));
+          }
+          if (records.size() == limit || scanned >= budget) {
+            return new Page<>(records, cursors.encode(new Cursor(null, record.notifiedAt(), record.incidentId()), scope));
+          }
+        }
+        return new Page<>(records, null);
+      });
     });
   }
 }

@@ -4,8 +4,6 @@ import com.typesafe.config.Config;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.CompletionStage;
-import java.util.function.Function;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.cluster.sharding.typed.ShardedDaemonProcessSettings;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ShardedDaemonProcess;
@@ -16,20 +14,20 @@ import org.apache.pekko.projection.cassandra.javadsl.CassandraProjection;
 import org.apache.pekko.projection.eventsourced.EventEnvelope;
 import org.apache.pekko.projection.eventsourced.javadsl.EventSourcedProvider;
 import org.apache.pekko.projection.javadsl.AtLeastOnceProjection;
+import org.apache.pekko.projection.javadsl.GroupedProjection;
 import org.apache.pekko.projection.javadsl.SourceProvider;
 import org.apache.pekko.stream.connectors.cassandra.CassandraSessionSettings;
 import org.apache.pekko.stream.connectors.cassandra.javadsl.CassandraSession;
 import org.apache.pekko.stream.connectors.cassandra.javadsl.CassandraSessionRegistry;
 import org.schoolsafety.hub.incident.Incident;
 import org.schoolsafety.hub.incident.IncidentEvent;
-import org.schoolsafety.hub.incident.IncidentState;
 import org.schoolsafety.hub.school.School;
 import org.apache.pekko.persistence.query.Offset;
 
 /**
  * Starts the read side: one at-least-once projection per incident tag slice (spread over the
- * cluster as sharded daemon processes) and one for the school registry, each writing its query
- * tables through idempotent upserts.
+ * cluster as sharded daemon processes) and one for the school registry, each building its query
+ * tables from the events alone, through idempotent upserts.
  */
 public final class ReadSide {
 
@@ -47,10 +45,11 @@ public final class ReadSide {
         CassandraSessionSettings.create(system.settings().config().getString("pekko.projection.cassandra.session-config-path")));
   }
 
-  public static ReadSide start(
-      ActorSystem<?> system,
-      Function<String, CompletionStage<IncidentState>> incidents,
-      Function<String, CompletionStage<School.State>> schools) {
+  /** Events of one incident that arrive within this many are folded and written together. */
+  static final int GROUP_SIZE = 200;
+  static final Duration GROUP_WITHIN = Duration.ofMillis(200);
+
+  public static ReadSide start(ActorSystem<?> system) {
     Config config = system.settings().config();
     String keyspace = config.getString("hub.cassandra.read-keyspace");
     CassandraSession session = session(system);
@@ -59,31 +58,30 @@ public final class ReadSide {
     }
     List<String> tags = Incident.TAGS;
     ShardedDaemonProcess.get(system).init(ProjectionBehavior.Command.class, "incident-summaries", tags.size(),
-        i -> ProjectionBehavior.create(incidentProjection(system, session, keyspace, incidents, tags.get(i))),
+        i -> ProjectionBehavior.create(incidentProjection(system, session, keyspace, tags.get(i))),
         ShardedDaemonProcessSettings.create(system), Optional.of(ProjectionBehavior.stopMessage()));
     ShardedDaemonProcess.get(system).init(ProjectionBehavior.Command.class, "school-registry", 1,
-        i -> ProjectionBehavior.create(schoolProjection(system, session, keyspace, schools)),
+        i -> ProjectionBehavior.create(schoolProjection(system, session, keyspace)),
         ShardedDaemonProcessSettings.create(system), Optional.of(ProjectionBehavior.stopMessage()));
     return new ReadSide(session, keyspace);
   }
 
-  private static AtLeastOnceProjection<Offset, EventEnvelope<IncidentEvent>> incidentProjection(
-      ActorSystem<?> system, CassandraSession session, String keyspace,
-      Function<String, CompletionStage<IncidentState>> incidents, String tag) {
+  /** Grouped: a burst of one incident's events becomes one set of upserts; the offset is saved per group. */
+  private static GroupedProjection<Offset, EventEnvelope<IncidentEvent>> incidentProjection(
+      ActorSystem<?> system, CassandraSession session, String keyspace, String tag) {
     SourceProvider<Offset, EventEnvelope<IncidentEvent>> source =
         EventSourcedProvider.eventsByTag(system, CassandraReadJournal.Identifier(), tag);
-    return CassandraProjection.atLeastOnce(ProjectionId.of("incident-summaries", tag), source,
-            () -> new IncidentSummaryWriter(session, keyspace, incidents))
-        .withSaveOffset(100, Duration.ofMillis(500));
+    return CassandraProjection.groupedWithin(ProjectionId.of("incident-summaries", tag), source,
+            () -> new IncidentSummaryWriter(session, keyspace))
+        .withGroup(GROUP_SIZE, GROUP_WITHIN);
   }
 
   private static AtLeastOnceProjection<Offset, EventEnvelope<School.Event>> schoolProjection(
-      ActorSystem<?> system, CassandraSession session, String keyspace,
-      Function<String, CompletionStage<School.State>> schools) {
+      ActorSystem<?> system, CassandraSession session, String keyspace) {
     SourceProvider<Offset, EventEnvelope<School.Event>> source =
         EventSourcedProvider.eventsByTag(system, CassandraReadJournal.Identifier(), School.TAG);
     return CassandraProjection.atLeastOnce(ProjectionId.of("school-registry", School.TAG), source,
-            () -> new SchoolRegistryWriter(session, keyspace, schools))
+            () -> new SchoolRegistryWriter(session, keyspace))
         .withSaveOffset(100, Duration.ofMillis(500));
   }
 

@@ -47,8 +47,14 @@ public final class ReadSideSchema {
             + "WITH CLUSTERING ORDER BY (notified_at DESC, incident_id ASC)",
         "CREATE TABLE IF NOT EXISTS " + ks + ".schools_by_province ("
             + "province text, school_id text, name text, region_code text, type text, "
-            + "lat double, lon double, posture text, open_incidents int, evacuation_months set<text>, open_exercises int, "
-            + "PRIMARY KEY ((province), school_id))");
+            + "lat double, lon double, posture text, open_incidents int, evacuation_months set<text>, "
+            + "open_ids set<text>, open_exercise_ids set<text>, "
+            + "PRIMARY KEY ((province), school_id))",
+        "CREATE TABLE IF NOT EXISTS " + ks + ".school_provinces (school_id text PRIMARY KEY, province text)",
+        "CREATE TABLE IF NOT EXISTS " + ks + ".incident_summaries ("
+            + "incident_id text PRIMARY KEY, school_id text, school_name text, region_code text, type text, "
+            + "level text, mode text, drill_id text, reported_at timestamp, updated_at timestamp, resolved boolean, "
+            + "ending text, dispatches text, last_seq bigint)");
   }
 
   /** The query tables' names, as {@link #statements} creates them. */
@@ -69,7 +75,8 @@ public final class ReadSideSchema {
         "ALTER TABLE " + ks + ".incidents_by_region_day ADD drill_id text",
         "ALTER TABLE " + ks + ".open_incidents_by_region ADD drill_id text",
         "ALTER TABLE " + ks + ".schools_by_province ADD evacuation_months set<text>",
-        "ALTER TABLE " + ks + ".schools_by_province ADD open_exercises int");
+        "ALTER TABLE " + ks + ".schools_by_province ADD open_ids set<text>",
+        "ALTER TABLE " + ks + ".schools_by_province ADD open_exercise_ids set<text>");
   }
 
   /** Dev and tests: keyspace, query tables and the projections' offset tables. */

@@ -1,44 +1,119 @@
 package org.schoolsafety.persistence.readside;
 
+import com.datastax.oss.driver.api.core.cql.PreparedStatement;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.function.Function;
 import org.apache.pekko.Done;
 import org.apache.pekko.projection.eventsourced.EventEnvelope;
 import org.apache.pekko.projection.javadsl.Handler;
 import org.apache.pekko.stream.connectors.cassandra.javadsl.CassandraSession;
 import org.schoolsafety.hub.incident.Mode;
+import org.schoolsafety.hub.school.DrillType;
 import org.schoolsafety.hub.school.School;
 import org.schoolsafety.hub.school.SchoolProfile;
 
-/** Projection handler: the school as it now stands, into the list of schools by province. */
+/**
+ * Projection handler: the list of schools by province, from the schools' events alone. Every
+ * write is idempotent without reading first — the profile is an upsert, open incidents are
+ * set additions and removals by id (their counts are the sets' sizes), evacuation months a set
+ * addition — so replays change nothing and no school entity is ever asked.
+ */
 final class SchoolRegistryWriter extends Handler<EventEnvelope<School.Event>> {
+
+  private static final int REMEMBERED = 100_000;
 
   private final CassandraSession session;
   private final String ks;
-  private final Function<String, CompletionStage<School.State>> schools;
+  /** The province of each school (the partition of its row), learnt from Registered. */
+  private final Map<String, String> provinces = new LinkedHashMap<>(256, 0.75f, true) {
+    @Override
+    protected boolean removeEldestEntry(Map.Entry<String, String> eldest) {
+      return size() > REMEMBERED;
+    }
+  };
+  private PreparedStatement profile;
+  private PreparedStatement province;
+  private PreparedStatement provinceOf;
+  private PreparedStatement opened;
+  private PreparedStatement exerciseOpened;
+  private PreparedStatement ended;
+  private PreparedStatement evacuated;
 
-  SchoolRegistryWriter(CassandraSession session, String keyspace,
-      Function<String, CompletionStage<School.State>> schools) {
+  SchoolRegistryWriter(CassandraSession session, String keyspace) {
     this.session = session;
     this.ks = keyspace;
-    this.schools = schools;
+  }
+
+  @Override
+  public CompletionStage<Done> start() {
+    String row = " WHERE province = ? AND school_id = ?";
+    var statements = List.of(
+        session.prepare("UPDATE " + ks + ".schools_by_province SET name = ?, region_code = ?, type = ?, lat = ?, "
+            + "lon = ?, posture = ?" + row),
+        session.prepare("INSERT INTO " + ks + ".school_provinces (school_id, province) VALUES (?, ?)"),
+        session.prepare("SELECT province FROM " + ks + ".school_provinces WHERE school_id = ?"),
+        session.prepare("UPDATE " + ks + ".schools_by_province SET open_ids = open_ids + ?" + row),
+        session.prepare("UPDATE " + ks + ".schools_by_province SET open_exercise_ids = open_exercise_ids + ?" + row),
+        session.prepare("UPDATE " + ks + ".schools_by_province SET open_ids = open_ids - ?, "
+            + "open_exercise_ids = open_exercise_ids - ?" + row),
+        session.prepare("UPDATE " + ks + ".schools_by_province SET evacuation_months = evacuation_months + ?" + row));
+    return CompletableFuture.allOf(statements.stream().map(CompletionStage::toCompletableFuture)
+        .toArray(CompletableFuture[]::new)).thenApply(all -> {
+          profile = statements.get(0).toCompletableFuture().join();
+          province = statements.get(1).toCompletableFuture().join();
+          provinceOf = statements.get(2).toCompletableFuture().join();
+          opened = statements.get(3).toCompletableFuture().join();
+          exerciseOpened = statements.get(4).toCompletableFuture().join();
+          ended = statements.get(5).toCompletableFuture().join();
+          evacuated = statements.get(6).toCompletableFuture().join();
+          return Done.getInstance();
+        });
   }
 
   @Override
   public CompletionStage<Done> process(EventEnvelope<School.Event> envelope) {
     // The persistence id is "School|<schoolId>".
     String schoolId = envelope.persistenceId().substring(envelope.persistenceId().indexOf('|') + 1);
-    return schools.apply(schoolId).thenCompose(state -> {
-      SchoolProfile p = state.profile();
-      return session.prepare("INSERT INTO " + ks + ".schools_by_province (province, school_id, name, region_code, "
-              + "type, lat, lon, posture, open_incidents, evacuation_months, open_exercises) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
-          .thenCompose(stmt -> session.executeWrite(stmt.bind(p.region().province(), p.schoolId(), p.name(),
-              p.region().value(), p.type().name(), p.location().lat(), p.location().lon(),
-              state.posture().name(), open(state, Mode.ACTUAL), state.evacuationMonths(), open(state, Mode.EXERCISE))));
-    });
+    School.Event event = envelope.event();
+    if (event instanceof School.Registered r) {
+      SchoolProfile p = r.profile();
+      provinces.put(schoolId, p.region().province());
+      return session.executeWrite(province.bind(schoolId, p.region().province()))
+          .thenCompose(done -> session.executeWrite(profile.bind(p.name(), p.region().value(), p.type().name(),
+              p.location().lat(), p.location().lon(), "NORMAL", p.region().province(), schoolId)));
+    }
+    return provinceOf(schoolId).thenCompose(known -> known.map(prov -> write(prov, schoolId, event))
+        .orElseGet(() -> CompletableFuture.completedFuture(Done.getInstance())));
   }
 
-  private static int open(School.State state, Mode mode) {
-    return (int) state.openIncidents().values().stream().filter(n -> n.mode() == mode).count();
+  private CompletionStage<Done> write(String prov, String schoolId, School.Event event) {
+    if (event instanceof School.IncidentTracked t) {
+      Set<String> id = Set.of(t.notice().incidentId());
+      if (t.notice().status().isTerminal()) {
+        return session.executeWrite(ended.bind(id, id, prov, schoolId));
+      }
+      return session.executeWrite((t.notice().mode() == Mode.EXERCISE ? exerciseOpened : opened).bind(id, prov, schoolId));
+    }
+    if (event instanceof School.DrillRecorded d && d.drill().type() == DrillType.EVACUATION) {
+      return session.executeWrite(evacuated.bind(Set.of(d.drill().date().toString().substring(0, 7)), prov, schoolId));
+    }
+    return CompletableFuture.completedFuture(Done.getInstance());
+  }
+
+  /** Empty only for a school never registered (its events cannot exist, but a replay must not fail). */
+  private CompletionStage<Optional<String>> provinceOf(String schoolId) {
+    String known = provinces.get(schoolId);
+    if (known != null) {
+      return CompletableFuture.completedFuture(Optional.of(known));
+    }
+    return session.selectOne(provinceOf.bind(schoolId)).thenApply(row -> {
+      row.ifPresent(r -> provinces.put(schoolId, r.getString("province")));
+      return row.map(r -> r.getString("province"));
+    });
   }
 }
