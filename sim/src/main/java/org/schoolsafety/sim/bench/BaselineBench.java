@@ -13,10 +13,11 @@ final class BaselineBench {
   static BenchResult run(BenchOptions o, java.io.PrintStream err) {
     var machine = Machine.describe();
     Instant started = Instant.now();
-    int payload = o.payloadBytes() != null ? o.payloadBytes() : ReportBody.bytes("bench-reports-20261130T000000-0000");
     try (CassandraNode node = CassandraNode.connect(o.cassandraPort())) {
-      err.println(String.format(Locale.ROOT, "storage baseline: single-row inserts of %d bytes at %s, concurrency %d, %s%s ...",
-          payload, CassandraNode.JOURNAL_CONSISTENCY, o.concurrency(),
+      Payload p = Payload.choose(o.payloadBytes(), node.reportEventBytes(50), ReportBody.bytes("bench-reports-20261130T000000-0000"));
+      int payload = p.bytes();
+      err.println(String.format(Locale.ROOT, "storage baseline: single-row inserts of %d bytes (%s) at %s, concurrency %d, %s%s ...",
+          payload, p.source(), CassandraNode.JOURNAL_CONSISTENCY, o.concurrency(),
           o.rate() == null ? "closed loop" : "open loop at " + BenchResult.fmt(o.rate()) + "/s",
           ", warmup " + ReportsBench.fmt(o.warmup()) + ", " + ReportsBench.fmt(o.duration())));
       StorageBaseline.Result b = StorageBaseline.run(node, payload, o.concurrency(), o.warmup(), o.duration(), o.rate(),
@@ -25,6 +26,7 @@ final class BaselineBench {
           b.offeredRate() == null ? "closed loop" : "open loop at " + BenchResult.fmt(b.offeredRate()) + "/s",
           node.port(), payload, b.consistency(), o.concurrency());
       return BenchResult.of(Workload.BASELINE, title, b.offeredRate(), b.achievedRate(), b.latency(), b.errors())
+          .row("payload", payload + " bytes per row (" + p.source() + ")")
           .row("rows written (measured)", b.rows() + " in " + BenchResult.fmt(BenchResult.round(b.seconds())) + " s")
           .row("latency", b.offeredRate() == null
               ? "per insert, corrected for coordinated omission with the warmup's interval per worker"
@@ -36,6 +38,7 @@ final class BaselineBench {
           .put("warmupSeconds", o.warmup().toNanos() / 1e9)
           .put("baseline", ReportsBench.baselineJson(b))
           .put("payloadBytes", payload)
+          .put("payloadSource", p.source())
           .put("consistency", b.consistency())
           .put("machine", machine);
     }

@@ -19,6 +19,23 @@ public final class BenchMain {
     System.exit(run(args, System.out, System.err));
   }
 
+  static String wrap(String text, int width) {
+    var b = new StringBuilder();
+    int line = 0;
+    for (String word : text.split(" ")) {
+      if (line > 0 && line + 1 + word.length() > width) {
+        b.append("\n  ");
+        line = 2;
+      } else if (line > 0) {
+        b.append(' ');
+        line++;
+      }
+      b.append(word);
+      line += word.length();
+    }
+    return b.toString();
+  }
+
   /** The command without exiting: returns the exit status. */
   public static int run(String[] args, PrintStream out, PrintStream err) {
     BenchOptions options;
@@ -26,7 +43,7 @@ public final class BenchMain {
       options = BenchOptions.parse(args);
     } catch (BenchOptions.HelpRequested help) {
       if (help.workload != null) {
-        out.println("hub bench " + help.workload.label() + ": " + help.workload.what() + "\n");
+        out.println(wrap("hub bench " + help.workload.label() + ": " + help.workload.what(), 100) + "\n");
       }
       out.println(BenchOptions.USAGE);
       return 0;

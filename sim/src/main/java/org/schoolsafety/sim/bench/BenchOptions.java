@@ -76,8 +76,8 @@ public record BenchOptions(
       Start the hub for a benchmark with raised per-principal limits, e.g.
         JAVA_OPTS="-Dhub.http.rate-limit.per-second=100000 -Dhub.http.rate-limit.burst=100000
                    -Dhub.http.streams.max-per-principal=64" bin/hub dev --port 18080 --cassandra-port 19042 --data /tmp/bench
-      (docs/PERFORMANCE.md)""".formatted(Workload.REPORTS.what(), Workload.STREAMS.what(), Workload.SURGE.what(),
-      Workload.BASELINE.what());
+      (docs/PERFORMANCE.md)""".formatted(Workload.REPORTS.brief(), Workload.STREAMS.brief(), Workload.SURGE.brief(),
+      Workload.BASELINE.brief());
 
   private static final java.util.Set<String> FLAGS = java.util.Set.of("--rate", "--concurrency", "--duration",
       "--hub", "--data", "--secret-file", "--cassandra-port", "--out", "--warmup", "--seed", "--step",

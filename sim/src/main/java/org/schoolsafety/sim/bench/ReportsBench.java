@@ -17,10 +17,11 @@ import org.schoolsafety.sim.bench.storage.StorageBaseline;
  * dispatch acknowledged by its agency as soon as it arrives. Without a rate, the highest rate whose
  * p99 stays under {@code --p99-limit} with no error is searched for ({@link RateSearch}).
  *
- * <p>In the same run and against the same Cassandra node: the storage baseline first (so the hub's
- * rate can be put beside what the node takes for bare single-row inserts of a report's size), then
- * the hub's load, with the node's per-table write counters read before and after every measured
- * run, once the hub has finished the run's work, for the writes per accepted report.
+ * <p>In the same run and against the same Cassandra node: after the warmup (whose reports show how
+ * many bytes the hub journals per report) the storage baseline, so that the hub's rate can be put
+ * beside what the node takes for bare single-row inserts of that size; then the hub's measured
+ * load, with the node's per-table write counters read before and after every measured run, once
+ * the hub has finished the run's work, for the writes per accepted report.
  */
 final class ReportsBench {
 
@@ -60,23 +61,27 @@ final class ReportsBench {
 
   private BenchResult run(CassandraNode node) {
     schools = s.setUp(PROVINCES, o.schools(), false);
-    int payload = o.payloadBytes() != null ? o.payloadBytes() : ReportBody.bytes(s.runId);
 
-    s.say(String.format(Locale.ROOT, "storage baseline: single-row inserts of %d bytes at %s, concurrency %d, %s ...",
-        payload, CassandraNode.JOURNAL_CONSISTENCY, o.concurrency(), fmt(o.baselineDuration())));
-    StorageBaseline.Result baseline = StorageBaseline.run(node, payload, o.concurrency(), BASELINE_WARMUP,
+    double warmupRate = o.rate() != null ? o.rate() : SEARCH_START_RATE;
+    Phase warm = null;
+    if (!o.warmup().isZero()) {
+      s.say("warmup: " + fmt(o.warmup()) + " at " + BenchResult.fmt(warmupRate) + "/s (not counted) ...");
+      warm = play("warmup", warmupRate, o.warmup());
+      s.desks.settle(Duration.ofSeconds(60));
+      watch.awaitQuiet(Duration.ofSeconds(20));
+    }
+
+    // the baseline writes what the hub journals per report: the warmup's reports show how much that is
+    Payload payload = Payload.choose(o.payloadBytes(), warm != null && !warm.accepted.isEmpty()
+        ? node.reportEventBytes(warm.accepted.keySet().stream().limit(50).toList()) : node.reportEventBytes(50),
+        ReportBody.bytes(s.runId));
+    s.say(String.format(Locale.ROOT, "storage baseline: single-row inserts of %d bytes (%s) at %s, concurrency %d, %s ...",
+        payload.bytes(), payload.source(), CassandraNode.JOURNAL_CONSISTENCY, o.concurrency(), fmt(o.baselineDuration())));
+    StorageBaseline.Result baseline = StorageBaseline.run(node, payload.bytes(), o.concurrency(), BASELINE_WARMUP,
         o.baselineDuration(), null, o.seed());
     s.say(String.format(Locale.ROOT, "  %.1f rows/s, p99 %.2f ms", baseline.achievedRate(), baseline.latency().p99Ms()));
     watch.awaitQuiet(Duration.ofSeconds(20));
     double idle = watch.measureIdle(Duration.ofSeconds(3));
-
-    double warmupRate = o.rate() != null ? o.rate() : SEARCH_START_RATE;
-    if (!o.warmup().isZero()) {
-      s.say("warmup: " + fmt(o.warmup()) + " at " + BenchResult.fmt(warmupRate) + "/s (not counted) ...");
-      play("warmup", warmupRate, o.warmup());
-      s.desks.settle(Duration.ofSeconds(60));
-      watch.awaitQuiet(Duration.ofSeconds(20));
-    }
 
     var trials = new LinkedHashMap<Double, Trial>();
     RateSearch.Outcome search = null;
@@ -119,8 +124,9 @@ final class ReportsBench {
         .row("baseline latency p50 / p99 / max", baseline.latency().p50Ms() + " / " + baseline.latency().p99Ms() + " / "
             + baseline.latency().maxMs() + " ms" + (baseline.errors().isEmpty() ? "" : ", errors " + baseline.errors()));
     OptionalDouble eventBytes = node.reportEventBytes(p.accepted.keySet().stream().limit(50).toList());
-    result.row("payload", payload + " bytes per baseline row (the report's JSON body); the hub journals the report as "
-        + (eventBytes.isPresent() ? Math.round(eventBytes.getAsDouble()) + " bytes" : "? bytes"));
+    int bodyBytes = ReportBody.bytes(s.runId);
+    result.row("payload", payload.bytes() + " bytes per baseline row (" + payload.source() + "); report body " + bodyBytes
+        + " bytes, journaled as " + (eventBytes.isPresent() ? Math.round(eventBytes.getAsDouble()) + " bytes" : "?"));
 
     result.put("runId", s.runId)
         .put("startedAt", s.startedAt.toString())
@@ -137,7 +143,9 @@ final class ReportsBench {
         .put("acks", Map.of("dispatchesSeen", p.dispatches.get(), "acknowledged", p.acknowledged.get(),
             "p50Ms", acks.p50Ms(), "p95Ms", acks.p95Ms(), "p99Ms", acks.p99Ms(), "maxMs", acks.maxMs()))
         .put("baseline", baselineJson(baseline))
-        .put("payloadBytes", payload)
+        .put("payloadBytes", payload.bytes())
+        .put("payloadSource", payload.source())
+        .put("reportBodyBytes", bodyBytes)
         .put("journalReportEventBytes", eventBytes.isPresent() ? Math.round(eventBytes.getAsDouble()) : null)
         .put("idleWritesPerSecond", BenchResult.round(idle))
         .put("settled", chosen.settled())

@@ -78,12 +78,34 @@ public final class CassandraNode implements AutoCloseable {
 
   /** The mean size of the first journal event (the report) of these incidents, as the hub stored it. */
   public OptionalDouble reportEventBytes(Collection<String> incidentIds) {
+    return firstEventBytes(incidentIds.stream().map(id -> "Incident|" + id).toList());
+  }
+
+  /** The same for up to {@code sample} incidents found in the journal, whichever they are. */
+  public OptionalDouble reportEventBytes(int sample) {
+    var ids = new java.util.ArrayList<String>();
+    for (Row row : session.execute("SELECT DISTINCT persistence_id, partition_nr FROM " + JOURNAL_KEYSPACE + ".messages")) {
+      String id = row.getString("persistence_id");
+      if (row.getLong("partition_nr") == 0 && id != null && id.startsWith("Incident|")) {
+        ids.add(id);
+        if (ids.size() >= sample) {
+          break;
+        }
+      }
+    }
+    return firstEventBytes(ids);
+  }
+
+  private OptionalDouble firstEventBytes(java.util.List<String> persistenceIds) {
+    if (session.getMetadata().getKeyspace(JOURNAL_KEYSPACE).flatMap(k -> k.getTable("messages")).isEmpty()) {
+      return OptionalDouble.empty(); // the hub never ran against this node
+    }
     var select = session.prepare("SELECT event FROM " + JOURNAL_KEYSPACE + ".messages"
         + " WHERE persistence_id = ? AND partition_nr = 0 AND sequence_nr = 1");
     long total = 0;
     int n = 0;
-    for (String id : incidentIds) {
-      Row row = session.execute(select.bind("Incident|" + id)).one();
+    for (String id : persistenceIds) {
+      Row row = session.execute(select.bind(id)).one();
       ByteBuffer event = row == null ? null : row.getByteBuffer("event");
       if (event != null) {
         total += event.remaining();
