@@ -158,6 +158,7 @@ final class ReportsBench {
         var m = new LinkedHashMap<String, Object>();
         m.put("offeredRate", step.trial().offeredRate());
         m.put("achievedRate", BenchResult.round(step.trial().achievedRate()));
+        m.put("sent", t.phase().planned);
         m.put("p50Ms", l.p50Ms());
         m.put("p95Ms", l.p95Ms());
         m.put("p99Ms", l.p99Ms());
@@ -171,11 +172,12 @@ final class ReportsBench {
           "startRate", SEARCH_START_RATE, "found", search.best() != null, "trials", list));
       var b = new StringBuilder("  rate search (each step " + fmt(o.step()) + ", pass: p99 < " + fmt(o.p99Limit())
           + " and no error)\n");
-      b.append(String.format(Locale.ROOT, "    %8s %9s %9s %9s %9s %9s %7s %s%n", "offered", "achieved", "p50 ms",
-          "p95 ms", "p99 ms", "max ms", "errors", "verdict"));
+      b.append(String.format(Locale.ROOT, "    %8s %9s %6s %9s %9s %9s %9s %7s %s%n", "offered", "achieved", "sent",
+          "p50 ms", "p95 ms", "p99 ms", "max ms", "errors", "verdict"));
       for (var m : list) {
-        b.append(String.format(Locale.ROOT, "    %8s %9s %9s %9s %9s %9s %7d %s%n", BenchResult.fmt((Double) m.get("offeredRate")),
-            BenchResult.fmt((Double) m.get("achievedRate")), m.get("p50Ms"), m.get("p95Ms"), m.get("p99Ms"), m.get("maxMs"),
+        b.append(String.format(Locale.ROOT, "    %8s %9s %6d %9s %9s %9s %9s %7d %s%n", BenchResult.fmt((Double) m.get("offeredRate")),
+            BenchResult.fmt((Double) m.get("achievedRate")), (Integer) m.get("sent"), m.get("p50Ms"), m.get("p95Ms"),
+            m.get("p99Ms"), m.get("maxMs"),
             ((Map<?, ?>) m.get("errors")).values().stream().mapToLong(v -> (Long) v).sum(),
             Boolean.TRUE.equals(m.get("pass")) ? "pass" : "fail"));
       }
