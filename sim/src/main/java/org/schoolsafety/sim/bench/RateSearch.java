@@ -7,8 +7,10 @@ import java.util.List;
  * Finds the highest open-loop rate whose p99 latency stays under a limit without errors: double
  * the rate from {@code startRate} while trials pass (halve it while they fail, if even the first
  * one failed), then bisect between the highest pass and the lowest failure until they are within
- * {@code precision} of each other or the step budget is spent. Each trial is one measured run at
- * a fixed rate; the search itself knows nothing of HTTP, so it is tested on synthetic hubs.
+ * {@code precision} of each other or the next trial would overrun the time budget. Each trial is
+ * one measured run at a fixed rate, as long as {@code trialSeconds} says for that rate (long enough
+ * at low rates for the p99 to rest on enough samples). The search itself knows nothing of HTTP,
+ * so it is tested on synthetic hubs.
  */
 public final class RateSearch {
 
@@ -28,22 +30,27 @@ public final class RateSearch {
 
   private final double startRate;
   private final double p99LimitMs;
-  private final int maxSteps;
+  private final double budgetSeconds;
+  private final java.util.function.DoubleUnaryOperator trialSeconds;
   private final double minRate;
   private final double maxRate;
   private final double precision;
 
   /**
+   * @param budgetSeconds the trials' load time together; the first trial runs whatever its length
+   * @param trialSeconds how long a trial at a rate lasts
    * @param precision stop bisecting once (lowest failure − highest pass) ≤ precision × highest pass
    */
-  public RateSearch(double startRate, double p99LimitMs, int maxSteps, double minRate, double maxRate, double precision) {
-    if (!(startRate >= minRate && startRate <= maxRate) || maxSteps < 1 || precision <= 0) {
+  public RateSearch(double startRate, double p99LimitMs, double budgetSeconds,
+      java.util.function.DoubleUnaryOperator trialSeconds, double minRate, double maxRate, double precision) {
+    if (!(startRate >= minRate && startRate <= maxRate) || budgetSeconds <= 0 || precision <= 0) {
       throw new IllegalArgumentException("bad search: start " + startRate + " in [" + minRate + ", " + maxRate + "], "
-          + maxSteps + " steps, precision " + precision);
+          + budgetSeconds + " s, precision " + precision);
     }
     this.startRate = startRate;
     this.p99LimitMs = p99LimitMs;
-    this.maxSteps = maxSteps;
+    this.budgetSeconds = budgetSeconds;
+    this.trialSeconds = trialSeconds;
     this.minRate = minRate;
     this.maxRate = maxRate;
     this.precision = precision;
@@ -58,14 +65,16 @@ public final class RateSearch {
     Step good = null;
     Step bad = null;
     double rate = startRate;
-    while (steps.size() < maxSteps) {
+    double spent = 0;
+    while (true) {
       if (!steps.isEmpty()) {
         Double next = next(good, bad);
-        if (next == null) {
+        if (next == null || spent + trialSeconds.applyAsDouble(next) > budgetSeconds + 1e-9) {
           break;
         }
         rate = next;
       }
+      spent += trialSeconds.applyAsDouble(rate);
       Trial trial = runner.run(rate);
       Step step = new Step(trial, passes(trial));
       steps.add(step);

@@ -29,6 +29,8 @@ final class ReportsBench {
   static final List<String> PROVINCES = List.of("11", "65");
   /** Where the rate search starts; a dev node takes this without trouble. */
   static final double SEARCH_START_RATE = 10;
+  /** Reports a search step sends at least (on average): see {@link #stepSeconds}. */
+  static final int MIN_SAMPLES = 100;
   /** The embedded baseline's calibration warmup (its closed loop's expected interval comes from it). */
   static final Duration BASELINE_WARMUP = Duration.ofSeconds(3);
 
@@ -90,10 +92,10 @@ final class ReportsBench {
       chosen = trial(o.rate(), o.duration());
       trials.put(o.rate(), chosen);
     } else {
-      int steps = (int) Math.max(1, o.duration().toNanos() / o.step().toNanos());
-      var rateSearch = new RateSearch(SEARCH_START_RATE, o.p99Limit().toNanos() / 1e6, steps, 0.5, 100_000, 0.1);
+      var rateSearch = new RateSearch(SEARCH_START_RATE, o.p99Limit().toNanos() / 1e6, o.duration().toNanos() / 1e9,
+          rate -> stepSeconds(rate), 0.5, 100_000, 0.1);
       search = rateSearch.search(rate -> {
-        Trial t = trial(rate, o.step());
+        Trial t = trial(rate, Duration.ofMillis(Math.round(stepSeconds(rate) * 1000)));
         trials.put(rate, t);
         RateSearch.Trial f = t.figures();
         s.say(String.format(Locale.ROOT, "  %s/s: achieved %.1f/s, p99 %.2f ms, %d errors -> %s", BenchResult.fmt(rate),
@@ -107,7 +109,7 @@ final class ReportsBench {
     Phase p = chosen.phase();
     String title = String.format(Locale.ROOT, "bench reports — %s against %s (Cassandra 127.0.0.1:%d), concurrency %d, %s",
         o.rate() != null ? "open loop at " + BenchResult.fmt(o.rate()) + "/s for " + fmt(o.duration())
-            : "rate search, p99 < " + fmt(o.p99Limit()) + ", " + fmt(o.step()) + " steps",
+            : "rate search, p99 < " + fmt(o.p99Limit()) + ", steps of " + fmt(o.step()) + " or " + MIN_SAMPLES + " reports",
         o.hub(), node.port(), o.concurrency(), s.runId);
     var result = BenchResult.of(Workload.REPORTS, title, p.offeredRate, p.achievedRate(), p.reports.summary(), chosen.errors())
         .storage(baseline.achievedRate(), chosen.writes());
@@ -159,6 +161,7 @@ final class ReportsBench {
         m.put("offeredRate", step.trial().offeredRate());
         m.put("achievedRate", BenchResult.round(step.trial().achievedRate()));
         m.put("sent", t.phase().planned);
+        m.put("seconds", Math.round(stepSeconds(step.trial().offeredRate())));
         m.put("p50Ms", l.p50Ms());
         m.put("p95Ms", l.p95Ms());
         m.put("p99Ms", l.p99Ms());
@@ -169,9 +172,10 @@ final class ReportsBench {
         list.add(m);
       }
       result.put("search", Map.of("p99LimitMs", o.p99Limit().toNanos() / 1e6, "stepSeconds", o.step().toNanos() / 1e9,
-          "startRate", SEARCH_START_RATE, "found", search.best() != null, "trials", list));
-      var b = new StringBuilder("  rate search (each step " + fmt(o.step()) + ", pass: p99 < " + fmt(o.p99Limit())
-          + " and no error)\n");
+          "minSamplesPerStep", MIN_SAMPLES, "budgetSeconds", o.duration().toNanos() / 1e9, "startRate", SEARCH_START_RATE,
+          "found", search.best() != null, "trials", list));
+      var b = new StringBuilder("  rate search (each step " + fmt(o.step()) + " or " + MIN_SAMPLES + " reports, whichever"
+          + " is longer; pass: p99 < " + fmt(o.p99Limit()) + " and no error)\n");
       b.append(String.format(Locale.ROOT, "    %8s %9s %6s %9s %9s %9s %9s %7s %s%n", "offered", "achieved", "sent",
           "p50 ms", "p95 ms", "p99 ms", "max ms", "errors", "verdict"));
       for (var m : list) {
@@ -184,6 +188,15 @@ final class ReportsBench {
       result.block(b.toString().stripTrailing());
     }
     return result;
+  }
+
+  /**
+   * A search step lasts {@code --step}, or long enough for {@value #MIN_SAMPLES} reports at a low
+   * rate: the p99 of fewer is little more than the slowest one, and one pause of the machine
+   * would decide the step.
+   */
+  private double stepSeconds(double rate) {
+    return Math.max(o.step().toNanos() / 1e9, Math.ceil(MIN_SAMPLES / rate));
   }
 
   /** One measured run at a rate: counters before, the load, its acknowledgements, the hub's tail of work, counters after. */
