@@ -29,13 +29,16 @@ final class DevNode implements AutoCloseable {
 
   final Path dataDir;
   final int port;
+  /** The embedded Cassandra's CQL port (the benchmark's baseline and write counters use it). */
+  final int cassandraPort;
   final Path log;
   private final Process process;
   private final Thread shutdownHook;
 
-  private DevNode(Path dataDir, int port, Path log, Process process) {
+  private DevNode(Path dataDir, int port, int cassandraPort, Path log, Process process) {
     this.dataDir = dataDir;
     this.port = port;
+    this.cassandraPort = cassandraPort;
     this.log = log;
     this.process = process;
     this.shutdownHook = new Thread(this::stop, "dev-node-stop");
@@ -53,6 +56,7 @@ final class DevNode implements AutoCloseable {
     }
     Files.createDirectories(dataDir);
     int port = freePort();
+    int cassandraPort = freePort();
     Path log = dataDir.resolve("node.log");
     // sh runs the node and exits with it; a watcher holding sh's stdin stops the node when the
     // test closes that stdin or dies (the kernel closes the pipe then)
@@ -72,14 +76,14 @@ final class DevNode implements AutoCloseable {
         "-cp", edgeClasses + ":" + Files.readString(edgeClasspath).trim(),
         "org.schoolsafety.edge.Main", "dev",
         "--port", String.valueOf(port),
-        "--cassandra-port", String.valueOf(freePort()),
+        "--cassandra-port", String.valueOf(cassandraPort),
         "--data", dataDir.toString()));
     Process process = new ProcessBuilder(command)
         .redirectErrorStream(true)
         .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
         .redirectInput(ProcessBuilder.Redirect.PIPE)
         .start();
-    return new DevNode(dataDir, port, log, process);
+    return new DevNode(dataDir, port, cassandraPort, log, process);
   }
 
   URI uri() {

@@ -19,6 +19,7 @@ public final class ClientStats {
     final Histogram latencyMicros = new ConcurrentHistogram(3);
     final Map<Integer, LongAdder> statuses = new ConcurrentHashMap<>();
     final LongAdder retries = new LongAdder();
+    final Map<String, LongAdder> retryReasons = new ConcurrentHashMap<>();
     final LongAdder failures = new LongAdder();
 
     public Histogram latencyMicros() {
@@ -33,6 +34,13 @@ public final class ClientStats {
 
     public long retries() {
       return retries.sum();
+    }
+
+    /** Retries by what caused them: {@code http-429}, {@code http-503}, or the failure's class name. */
+    public Map<String, Long> retryReasons() {
+      var copy = new TreeMap<String, Long>();
+      retryReasons.forEach((reason, n) -> copy.put(reason, n.sum()));
+      return copy;
     }
 
     public long failures() {
@@ -52,8 +60,10 @@ public final class ClientStats {
     k.statuses.computeIfAbsent(status, s -> new LongAdder()).increment();
   }
 
-  void retried(String label) {
-    kind(label).retries.increment();
+  void retried(String label, String reason) {
+    Kind k = kind(label);
+    k.retries.increment();
+    k.retryReasons.computeIfAbsent(reason, r -> new LongAdder()).increment();
   }
 
   void failed(String label) {

@@ -169,7 +169,7 @@ public final class HubHttp implements AutoCloseable {
               boolean retryable = cause instanceof ConnectException
                   || (call.safeToRepeat() && (cause instanceof IOException));
               if (retryable && attempt < MAX_ATTEMPTS) {
-                stats.retried(call.label());
+                stats.retried(call.label(), cause.getClass().getSimpleName());
                 retryLater(call, body, attempt, firstNanos, result, backoff(attempt));
               } else {
                 stats.failed(call.label());
@@ -181,7 +181,7 @@ public final class HubHttp implements AutoCloseable {
             boolean retry = status == 429 ? System.nanoTime() - firstNanos < RATE_LIMITED_BUDGET_NANOS
                 : status == 503 && attempt < MAX_ATTEMPTS;
             if (retry) {
-              stats.retried(call.label());
+              stats.retried(call.label(), "http-" + status);
               retryLater(call, body, attempt, firstNanos, result,
                   retryAfter(response).orElse(backoff(Math.min(attempt, MAX_ATTEMPTS))));
               return null;
