@@ -49,7 +49,8 @@ final class AgencyDesks implements AutoCloseable {
   /** Opens every agency's stream; returns once all are connected. */
   void open(List<BenchHub.Agency> agencies) {
     for (BenchHub.Agency agency : agencies) {
-      URI uri = http.base().resolve("/api/v1/agencies/" + HubHttp.encode(agency.agencyId()) + "/stream");
+      // The benchmark's reports are EXERCISE incidents: agency streams show real ones only unless asked.
+      URI uri = http.base().resolve("/api/v1/agencies/" + HubHttp.encode(agency.agencyId()) + "/stream?mode=EXERCISE");
       streams.add(new SseStream(http.client(), uri, () -> tokens.agency(agency.agencyId()), agency.agencyId(),
           new SseStream.Listener() {
             @Override
