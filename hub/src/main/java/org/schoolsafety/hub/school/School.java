@@ -149,7 +149,9 @@ public final class School
 
   @Override
   public java.util.Set<String> tagsFor(Event event) {
-    return java.util.Set.of(TAG);
+    // Only what the school registry projection reads: a school's open incidents reach the read
+    // side from the incidents' own events, so the notices need no tag (each tag costs writes).
+    return event instanceof IncidentTracked ? java.util.Set.of() : java.util.Set.of(TAG);
   }
 
   @Override

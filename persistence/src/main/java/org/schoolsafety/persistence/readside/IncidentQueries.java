@@ -221,7 +221,8 @@ public final class IncidentQueries {
     return session.selectAll(query + " LIMIT " + (limit * SCAN_FACTOR), values.toArray()).thenApply(rows -> {
       var schools = new ArrayList<SchoolSummary>();
       for (Row r : rows) {
-        if (r.getString("region_code").startsWith(regionPrefix)) {
+        // A row the incident projection started before the registry projection wrote the profile has no region yet.
+        if (r.getString("region_code") != null && r.getString("region_code").startsWith(regionPrefix)) {
           schools.add(new SchoolSummary(r.getString("school_id"), r.getString("name"), r.getString("region_code"),
               r.getString("type"), r.getDouble("lat"), r.getDouble("lon"), r.getString("posture"),
               r.getSet("open_ids", String.class).size(), r.getSet("evacuation_months", String.class),

@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import org.apache.pekko.Done;
@@ -27,8 +28,8 @@ import org.schoolsafety.persistence.readside.IncidentRow.DispatchRow;
  * Projection handler for incident events, in groups: the events of one incident in a group are
  * folded into its {@link IncidentRow} (loaded once, or known from the group before) and written
  * once — the row itself, the index rows when the incident is new (its region prefixes by day
- * and among the open ones) or has ended (out of the open ones), and only the dispatches that
- * changed. Nothing is asked of the live entities: a rebuild wakes no incident. Replays are
+ * and among the open ones, and its school's open incidents) or has ended (out of both), and
+ * only the dispatches that changed. Nothing is asked of the live entities: a rebuild wakes no incident. Replays are
  * harmless: events at or below a row's {@code lastSeq} are skipped and every write is an upsert.
  */
 final class IncidentSummaryWriter extends Handler<List<EventEnvelope<IncidentEvent>>> {
@@ -53,7 +54,8 @@ final class IncidentSummaryWriter extends Handler<List<EventEnvelope<IncidentEve
   private Statements statements;
 
   private record Statements(PreparedStatement selectRow, PreparedStatement upsertRow, PreparedStatement upsertDay,
-      PreparedStatement upsertOpen, PreparedStatement deleteOpen, PreparedStatement upsertDispatch) {}
+      PreparedStatement upsertOpen, PreparedStatement deleteOpen, PreparedStatement upsertDispatch,
+      PreparedStatement schoolOpened, PreparedStatement schoolExerciseOpened, PreparedStatement schoolEnded) {}
 
   IncidentSummaryWriter(CassandraSession session, String keyspace) {
     this.session = session;
@@ -75,12 +77,19 @@ final class IncidentSummaryWriter extends Handler<List<EventEnvelope<IncidentEve
     var dispatch = session.prepare("INSERT INTO " + ks + ".dispatches_by_agency (agency_id, notified_at, incident_id, "
         + "school_id, school_name, region_code, type, level, mode, incident_status, state, deadline, ack_at) "
         + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
-    return CompletableFuture.allOf(select.toCompletableFuture(), row.toCompletableFuture(), day.toCompletableFuture(),
-            open.toCompletableFuture(), closeOpen.toCompletableFuture(), dispatch.toCompletableFuture())
-        .thenApply(all -> {
-          statements = new Statements(select.toCompletableFuture().join(), row.toCompletableFuture().join(),
-              day.toCompletableFuture().join(), open.toCompletableFuture().join(),
-              closeOpen.toCompletableFuture().join(), dispatch.toCompletableFuture().join());
+    String school = " WHERE province = ? AND school_id = ?";
+    var opened = session.prepare("UPDATE " + ks + ".schools_by_province SET open_ids = open_ids + ?" + school);
+    var exercise = session.prepare("UPDATE " + ks + ".schools_by_province SET open_exercise_ids = open_exercise_ids + ?"
+        + school);
+    var ended = session.prepare("UPDATE " + ks + ".schools_by_province SET open_ids = open_ids - ?, "
+        + "open_exercise_ids = open_exercise_ids - ?" + school);
+    var all = List.of(select, row, day, open, closeOpen, dispatch, opened, exercise, ended);
+    return CompletableFuture.allOf(all.stream().map(CompletionStage::toCompletableFuture)
+            .toArray(CompletableFuture[]::new))
+        .thenApply(done -> {
+          var p = all.stream().map(stage -> stage.toCompletableFuture().join()).toList();
+          statements = new Statements(p.get(0), p.get(1), p.get(2), p.get(3), p.get(4), p.get(5), p.get(6), p.get(7),
+              p.get(8));
           return Done.getInstance();
         });
   }
@@ -134,6 +143,7 @@ final class IncidentSummaryWriter extends Handler<List<EventEnvelope<IncidentEve
     boolean isOpen = after.status().isActive();
     if (isNew || wasOpen != isOpen) {
       writes.addAll(index(after, isNew, isOpen));
+      writes.add(schoolList(after, isOpen));
     }
     for (DispatchRow d : after.dispatches()) {
       // Lists read the incident's status and level from its row: a dispatch row changes with its own state only.
@@ -171,6 +181,17 @@ final class IncidentSummaryWriter extends Handler<List<EventEnvelope<IncidentEve
           : session.executeWrite(statements.deleteOpen().bind(prefix, s.reportedAt(), s.incidentId())));
     }
     return writes;
+  }
+
+  /** The school's open incidents in the list of schools: added when it starts, removed when it ends. */
+  private CompletionStage<Done> schoolList(IncidentRow row, boolean isOpen) {
+    Set<String> id = Set.of(row.incidentId());
+    String province = row.regionCode().substring(0, 2);
+    if (!isOpen) {
+      return session.executeWrite(statements.schoolEnded().bind(id, id, province, row.schoolId()));
+    }
+    var add = "EXERCISE".equals(row.mode()) ? statements.schoolExerciseOpened() : statements.schoolOpened();
+    return session.executeWrite(add.bind(id, province, row.schoolId()));
   }
 
   static IncidentRow read(Row r) {

@@ -19,9 +19,11 @@ import org.schoolsafety.hub.school.SchoolProfile;
 
 /**
  * Projection handler: the list of schools by province, from the schools' events alone. Every
- * write is idempotent without reading first — the profile is an upsert, open incidents are
- * set additions and removals by id (their counts are the sets' sizes), evacuation months a set
- * addition — so replays change nothing and no school entity is ever asked.
+ * write is idempotent without reading first — the profile is an upsert, evacuation months a set
+ * addition — so replays change nothing and no school entity is ever asked. A school's open
+ * incidents (sets of ids, counted by their sizes) are added and removed by the incident
+ * projection when incidents start and end; the school's own incident notices are no longer
+ * tagged, and those of older journals, replayed, make the same idempotent changes.
  */
 final class SchoolRegistryWriter extends Handler<EventEnvelope<School.Event>> {
 

@@ -145,6 +145,12 @@ class IncidentSummaryWriterTest {
     assertThat(fire.get("inc-c").state()).isEqualTo("ACKNOWLEDGED");
     assertThat(fire.get("inc-c").incidentStatus()).isEqualTo("DISPATCHED");
     assertThat(history("edu-650102").get("inc-a").state()).isEqualTo("UNANSWERED");
+    // The school's open incidents in the list of schools: the one still open, no drill (cancelled).
+    var school = session.selectOne("SELECT open_ids, open_exercise_ids FROM " + KS + ".schools_by_province "
+        + "WHERE province = ? AND school_id = ?", "65", IncidentEvents.SCHOOL.schoolId()).toCompletableFuture().join();
+    assertThat(school).isPresent();
+    assertThat(school.get().getSet("open_ids", String.class)).containsExactly("inc-c");
+    assertThat(school.get().getSet("open_exercise_ids", String.class)).isEmpty();
     assertThat(history("health-650102").get("inc-a").state()).isEqualTo("ESCALATED");
   }
 
