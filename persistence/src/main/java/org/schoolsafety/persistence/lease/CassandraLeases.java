@@ -1,0 +1,261 @@
+package org.schoolsafety.persistence.lease;
+
+import com.datastax.oss.driver.api.core.ConsistencyLevel;
+import com.datastax.oss.driver.api.core.cql.AsyncResultSet;
+import com.datastax.oss.driver.api.core.cql.BoundStatement;
+import com.datastax.oss.driver.api.core.cql.PreparedStatement;
+import com.datastax.oss.driver.api.core.cql.Row;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import org.apache.pekko.Done;
+import org.apache.pekko.actor.AbstractActor;
+import org.apache.pekko.actor.AbstractExtensionId;
+import org.apache.pekko.actor.ActorIdentity;
+import org.apache.pekko.actor.ActorRef;
+import org.apache.pekko.actor.CoordinatedShutdown;
+import org.apache.pekko.actor.ExtendedActorSystem;
+import org.apache.pekko.actor.Extension;
+import org.apache.pekko.actor.ExtensionIdProvider;
+import org.apache.pekko.actor.Identify;
+import org.apache.pekko.actor.Props;
+import org.apache.pekko.actor.Terminated;
+import org.apache.pekko.cluster.sharding.ClusterSharding;
+import org.apache.pekko.stream.connectors.cassandra.CassandraSessionSettings;
+import org.apache.pekko.stream.connectors.cassandra.javadsl.CassandraSession;
+import org.apache.pekko.stream.connectors.cassandra.javadsl.CassandraSessionRegistry;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * What the {@link CassandraLease}s of one actor system share: their Cassandra sessions and prepared
+ * statements, the actor that watches the shards holding leases, the lease operations still in flight
+ * (a coordinated shutdown waits for them, so that the releases of shards handed off on the way out
+ * reach Cassandra before the session closes).
+ */
+final class CassandraLeases implements Extension {
+
+  private static final Logger log = LoggerFactory.getLogger(CassandraLeases.class);
+
+  static final class Id extends AbstractExtensionId<CassandraLeases> implements ExtensionIdProvider {
+    @Override
+    public CassandraLeases createExtension(ExtendedActorSystem system) {
+      return new CassandraLeases(system);
+    }
+
+    @Override
+    public Id lookup() {
+      return ID;
+    }
+  }
+
+  static final Id ID = new Id();
+
+  static CassandraLeases get(ExtendedActorSystem system) {
+    return ID.get(system);
+  }
+
+  private final ExtendedActorSystem system;
+  private final Map<String, Store> stores = new ConcurrentHashMap<>();
+  private final Set<CompletableFuture<?>> inFlight = ConcurrentHashMap.newKeySet();
+  private volatile ActorRef watcher;
+
+  private CassandraLeases(ExtendedActorSystem system) {
+    this.system = system;
+    CoordinatedShutdown.get(system).addTask(CoordinatedShutdown.PhaseBeforeActorSystemTerminate(),
+        "await-lease-releases", () -> {
+          CompletableFuture<?>[] pending = inFlight.toArray(CompletableFuture[]::new);
+          return CompletableFuture.allOf(pending).handle((x, e) -> Done.getInstance())
+              .completeOnTimeout(Done.getInstance(), 5, java.util.concurrent.TimeUnit.SECONDS);
+        });
+  }
+
+  /** Remembers {@code operation} until it completes (see the class comment). */
+  <T> CompletableFuture<T> track(CompletableFuture<T> operation) {
+    inFlight.add(operation);
+    operation.whenComplete((x, e) -> inFlight.remove(operation));
+    return operation;
+  }
+
+  Store store(String sessionConfigPath, String keyspace) {
+    return stores.computeIfAbsent(sessionConfigPath + "|" + keyspace, k -> new Store(
+        CassandraSessionRegistry.get(system).sessionFor(CassandraSessionSettings.create(sessionConfigPath)),
+        keyspace));
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Cassandra
+
+  /** The outcome of a conditional write: applied, or the holder and owner found instead (null: no row). */
+  record Outcome(boolean applied, UUID holder, String owner) {}
+
+  /** Statement options of one lease configuration. */
+  record Options(ConsistencyLevel consistency, ConsistencyLevel serialConsistency, Duration timeout) {}
+
+  /** The leases table of one keyspace, through one session. */
+  static final class Store {
+    private final CassandraSession session;
+    private final String acquireCql;
+    private final String renewCql;
+    private final String releaseCql;
+    private final Map<String, CompletableFuture<PreparedStatement>> prepared = new ConcurrentHashMap<>();
+
+    Store(CassandraSession session, String keyspace) {
+      this.session = session;
+      String table = keyspace + "." + LeaseSchema.TABLE;
+      // IF NOT EXISTS ignores an expired row: a lease nobody renewed is free.
+      this.acquireCql = "INSERT INTO " + table + " (name, owner, holder) VALUES (?, ?, ?) IF NOT EXISTS USING TTL ?";
+      // Every column again, so that all of them live for the new TTL (the row marker of the INSERT
+      // expires; the row lives on in its columns).
+      this.renewCql = "UPDATE " + table + " USING TTL ? SET owner = ?, holder = ? WHERE name = ? IF holder = ?";
+      this.releaseCql = "DELETE FROM " + table + " WHERE name = ? IF holder = ?";
+    }
+
+    CompletionStage<Outcome> acquire(String name, String owner, UUID holder, int ttlSeconds, Options options) {
+      return execute(acquireCql, options, name, owner, holder, ttlSeconds);
+    }
+
+    CompletionStage<Outcome> renew(String name, String owner, UUID holder, int ttlSeconds, Options options) {
+      return execute(renewCql, options, ttlSeconds, owner, holder, name, holder);
+    }
+
+    CompletionStage<Outcome> release(String name, UUID holder, Options options) {
+      return execute(releaseCql, options, name, holder);
+    }
+
+    private CompletionStage<Outcome> execute(String cql, Options options, Object... values) {
+      return statement(cql).thenCompose(ps -> {
+        BoundStatement bound = ps.bind(values)
+            .setConsistencyLevel(options.consistency())
+            .setSerialConsistencyLevel(options.serialConsistency())
+            .setTimeout(options.timeout());
+        return session.underlying().thenCompose(cql2 -> cql2.executeAsync(bound));
+      }).thenApply(Store::outcome);
+    }
+
+    private static Outcome outcome(AsyncResultSet rs) {
+      if (rs.wasApplied()) {
+        return new Outcome(true, null, null);
+      }
+      Row row = rs.one();
+      if (row == null || !row.getColumnDefinitions().contains("holder")) {
+        return new Outcome(false, null, null);
+      }
+      return new Outcome(false, row.getUuid("holder"), row.getString("owner"));
+    }
+
+    /** Prepared once; a failed preparation (e.g. the table not there yet) is tried again next time. */
+    private CompletableFuture<PreparedStatement> statement(String cql) {
+      return prepared.compute(cql, (k, existing) ->
+          existing != null && !existing.isCompletedExceptionally() ? existing
+              : session.prepare(cql).toCompletableFuture());
+    }
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Shards
+
+  /**
+   * When the lease is a shard's (Pekko names it {@code <system>-shard-<type name>-<shard id>}):
+   * watches that Shard actor and runs {@code onStop} once it has terminated, i.e. after all its
+   * entities have stopped. Pekko 1.2.1's Shard never releases its lease (not on hand-off, rebalance
+   * or stop; Pekko 2.0 does, in the Shard's postStop), so without this a shard that moved to another
+   * node would stay leased by the old one for as long as that node runs. Returns false when the name
+   * is not a shard's or no such shard runs here.
+   */
+  boolean watchShard(String leaseName, Runnable onStop) {
+    String prefix = system.name() + "-shard-";
+    if (!leaseName.startsWith(prefix)) {
+      return false;
+    }
+    String rest = leaseName.substring(prefix.length());
+    List<String> candidates = new ArrayList<>();
+    for (String typeName : ClusterSharding.get(system).getShardTypeNames()) {
+      if (rest.startsWith(typeName + "-")) {
+        String shardId = rest.substring(typeName.length() + 1);
+        // as ClusterShardingGuardian and ShardRegion name their children
+        candidates.add("/system/sharding/" + URLEncoder.encode(typeName, StandardCharsets.UTF_8) + "/"
+            + URLEncoder.encode(shardId, StandardCharsets.UTF_8));
+      }
+    }
+    if (candidates.isEmpty()) {
+      return false;
+    }
+    watcher().tell(new ShardWatcher.Watch(candidates, leaseName, onStop), ActorRef.noSender());
+    return true;
+  }
+
+  private ActorRef watcher() {
+    ActorRef w = watcher;
+    if (w == null) {
+      synchronized (this) {
+        if (watcher == null) {
+          watcher = system.systemActorOf(Props.create(ShardWatcher.class, ShardWatcher::new), "cassandra-lease-shards");
+        }
+        w = watcher;
+      }
+    }
+    return w;
+  }
+
+  /** Identifies the Shard actor behind a lease, watches it, runs the lease's callback when it stops. */
+  static final class ShardWatcher extends AbstractActor {
+
+    record Watch(List<String> candidatePaths, String leaseName, Runnable onStop) {}
+
+    private long nextId;
+    private final Map<Long, Watch> pending = new HashMap<>();
+    private final Map<Long, Integer> unanswered = new HashMap<>();
+    private final Map<ActorRef, List<Runnable>> watched = new HashMap<>();
+
+    @Override
+    public Receive createReceive() {
+      return receiveBuilder()
+          .match(Watch.class, w -> {
+            long id = nextId++;
+            pending.put(id, w);
+            unanswered.put(id, w.candidatePaths().size());
+            // Identify is answered by the actor cell itself, even while the Shard stashes its
+            // messages waiting for the lease.
+            for (String path : w.candidatePaths()) {
+              getContext().actorSelection(path).tell(new Identify(id), getSelf());
+            }
+          })
+          .match(ActorIdentity.class, identity -> {
+            long id = (Long) identity.correlationId();
+            Watch w = pending.get(id);
+            if (w == null) {
+              return;
+            }
+            if (identity.getActorRef().isPresent()) {
+              ActorRef shard = identity.getActorRef().get();
+              pending.remove(id);
+              unanswered.remove(id);
+              getContext().watch(shard);
+              watched.computeIfAbsent(shard, s -> new ArrayList<>()).add(w.onStop());
+            } else if (unanswered.merge(id, -1, Integer::sum) <= 0) {
+              pending.remove(id);
+              unanswered.remove(id);
+              log.warn("no shard actor found for lease {} (looked at {}): it is released only by its TTL once"
+                  + " this node stops renewing it", w.leaseName(), w.candidatePaths());
+            }
+          })
+          .match(Terminated.class, t -> {
+            List<Runnable> callbacks = watched.remove(t.getActor());
+            if (callbacks != null) {
+              callbacks.forEach(Runnable::run);
+            }
+          })
+          .build();
+    }
+  }
+}
