@@ -35,7 +35,7 @@ import org.slf4j.LoggerFactory;
  *   <li><b>acquire</b>: {@code INSERT ... IF NOT EXISTS USING TTL heartbeat-timeout}. An expired row
  *       does not exist for Cassandra, so a holder that stopped renewing lets the next one in after
  *       the TTL.
- *   <li><b>renew</b>, every {@code heartbeat-interval}: {@code UPDATE ... USING TTL ... IF holder = me}.
+ *   <li><b>renew</b>, every {@code heartbeat-interval}: {@code UPDATE ... USING TTL ... IF owner = me AND holder = me}.
  *       Found another holder, or no row (it expired): the lease is lost at once.
  *   <li><b>checkLease()</b> is true only while the last successful renewal was <em>sent</em> less than
  *       {@code heartbeat-timeout - give-up-margin} ago on this JVM's monotonic clock. The row's TTL
@@ -47,7 +47,7 @@ import org.slf4j.LoggerFactory;
  *   <li><b>lost callback</b> (given to {@code acquire}): called once when a renewal finds the lease
  *       gone or taken, or when renewals have failed for so long that checkLease() turned false. A
  *       renewal that fails (timeout, Cassandra unavailable) is retried until then.
- *   <li><b>release</b>: {@code DELETE ... IF holder = me}; the next holder gets in at once.
+ *   <li><b>release</b>: {@code DELETE ... IF owner = me AND holder = me}; the next holder gets in at once.
  * </ul>
  *
  * <p>The holder is one instance of this class (a random UUID), not the owner name: a node restarted
@@ -241,7 +241,7 @@ public final class CassandraLease extends Lease {
       generation++;
       dropLocked();
     }
-    return serially(() -> store.release(name(), holder, settings.options()))
+    return serially(() -> store.release(name(), owner(), holder, settings.options()))
         .handle((out, failure) -> {
           if (failure != null) {
             throw new CompletionException(asLeaseFailure("release", failure));

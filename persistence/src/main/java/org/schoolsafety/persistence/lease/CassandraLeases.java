@@ -116,8 +116,11 @@ final class CassandraLeases implements Extension {
       this.acquireCql = "INSERT INTO " + table + " (name, owner, holder) VALUES (?, ?, ?) IF NOT EXISTS USING TTL ?";
       // Every column again, so that all of them live for the new TTL (the row marker of the INSERT
       // expires; the row lives on in its columns).
-      this.renewCql = "UPDATE " + table + " USING TTL ? SET owner = ?, holder = ? WHERE name = ? IF holder = ?";
-      this.releaseCql = "DELETE FROM " + table + " WHERE name = ? IF holder = ?";
+      // The condition names owner too (always this holder's), so that a write not applied returns
+      // both columns of whoever holds the lease instead.
+      this.renewCql = "UPDATE " + table + " USING TTL ? SET owner = ?, holder = ? WHERE name = ?"
+          + " IF owner = ? AND holder = ?";
+      this.releaseCql = "DELETE FROM " + table + " WHERE name = ? IF owner = ? AND holder = ?";
     }
 
     CompletionStage<Outcome> acquire(String name, String owner, UUID holder, int ttlSeconds, Options options) {
@@ -125,11 +128,11 @@ final class CassandraLeases implements Extension {
     }
 
     CompletionStage<Outcome> renew(String name, String owner, UUID holder, int ttlSeconds, Options options) {
-      return execute(renewCql, options, ttlSeconds, owner, holder, name, holder);
+      return execute(renewCql, options, ttlSeconds, owner, holder, name, owner, holder);
     }
 
-    CompletionStage<Outcome> release(String name, UUID holder, Options options) {
-      return execute(releaseCql, options, name, holder);
+    CompletionStage<Outcome> release(String name, String owner, UUID holder, Options options) {
+      return execute(releaseCql, options, name, owner, holder);
     }
 
     private CompletionStage<Outcome> execute(String cql, Options options, Object... values) {
@@ -147,10 +150,12 @@ final class CassandraLeases implements Extension {
         return new Outcome(true, null, null);
       }
       Row row = rs.one();
-      if (row == null || !row.getColumnDefinitions().contains("holder")) {
+      if (row == null) {
         return new Outcome(false, null, null);
       }
-      return new Outcome(false, row.getUuid("holder"), row.getString("owner"));
+      var columns = row.getColumnDefinitions();
+      return new Outcome(false, columns.contains("holder") ? row.getUuid("holder") : null,
+          columns.contains("owner") ? row.getString("owner") : null);
     }
 
     /** Prepared once; a failed preparation (e.g. the table not there yet) is tried again next time. */
