@@ -8,9 +8,7 @@ import com.datastax.oss.driver.api.core.cql.Row;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
@@ -20,13 +18,12 @@ import java.util.concurrent.ConcurrentHashMap;
 import org.apache.pekko.Done;
 import org.apache.pekko.actor.AbstractActor;
 import org.apache.pekko.actor.AbstractExtensionId;
-import org.apache.pekko.actor.ActorIdentity;
+import org.apache.pekko.actor.ActorPath;
 import org.apache.pekko.actor.ActorRef;
 import org.apache.pekko.actor.CoordinatedShutdown;
 import org.apache.pekko.actor.ExtendedActorSystem;
 import org.apache.pekko.actor.Extension;
 import org.apache.pekko.actor.ExtensionIdProvider;
-import org.apache.pekko.actor.Identify;
 import org.apache.pekko.actor.Props;
 import org.apache.pekko.actor.Terminated;
 import org.apache.pekko.cluster.sharding.ClusterSharding;
@@ -183,20 +180,27 @@ final class CassandraLeases implements Extension {
       return false;
     }
     String rest = leaseName.substring(prefix.length());
-    List<String> candidates = new ArrayList<>();
+    ActorRef nobody = system.deadLetters();
     for (String typeName : ClusterSharding.get(system).getShardTypeNames()) {
-      if (rest.startsWith(typeName + "-")) {
-        String shardId = rest.substring(typeName.length() + 1);
-        // as ClusterShardingGuardian and ShardRegion name their children
-        candidates.add("/system/sharding/" + URLEncoder.encode(typeName, StandardCharsets.UTF_8) + "/"
-            + URLEncoder.encode(shardId, StandardCharsets.UTF_8));
+      if (!rest.startsWith(typeName + "-")) {
+        continue;
+      }
+      String shardId = rest.substring(typeName.length() + 1);
+      // as ClusterShardingGuardian and ShardRegion name their children. Resolved here, while the
+      // Shard that asks for the lease is alive (it acquires from its own preStart or timer), so that
+      // a Shard stopping right after is still watched (a dead actor's watch fires at once).
+      ActorPath path = system.provider().rootPath().child("system").child("sharding")
+          .child(URLEncoder.encode(typeName, StandardCharsets.UTF_8))
+          .child(URLEncoder.encode(shardId, StandardCharsets.UTF_8));
+      ActorRef shard = system.provider().resolveActorRef(path);
+      if (shard != null && !shard.equals(nobody) && shard.path().equals(path)) {
+        watcher().tell(new ShardWatcher.Watch(shard, onStop), ActorRef.noSender());
+        return true;
       }
     }
-    if (candidates.isEmpty()) {
-      return false;
-    }
-    watcher().tell(new ShardWatcher.Watch(candidates, leaseName, onStop), ActorRef.noSender());
-    return true;
+    log.warn("no shard actor found for lease {}: it is released only by its TTL once this node stops renewing it",
+        leaseName);
+    return false;
   }
 
   private ActorRef watcher() {
@@ -212,52 +216,25 @@ final class CassandraLeases implements Extension {
     return w;
   }
 
-  /** Identifies the Shard actor behind a lease, watches it, runs the lease's callback when it stops. */
+  /** Watches the Shard actors that hold leases; runs a lease's callback when its Shard has stopped. */
   static final class ShardWatcher extends AbstractActor {
 
-    record Watch(List<String> candidatePaths, String leaseName, Runnable onStop) {}
+    /** {@code onStop} replaces an earlier one for the same shard: only a lease's latest acquire counts. */
+    record Watch(ActorRef shard, Runnable onStop) {}
 
-    private long nextId;
-    private final Map<Long, Watch> pending = new HashMap<>();
-    private final Map<Long, Integer> unanswered = new HashMap<>();
-    private final Map<ActorRef, List<Runnable>> watched = new HashMap<>();
+    private final Map<ActorRef, Runnable> watched = new HashMap<>();
 
     @Override
     public Receive createReceive() {
       return receiveBuilder()
           .match(Watch.class, w -> {
-            long id = nextId++;
-            pending.put(id, w);
-            unanswered.put(id, w.candidatePaths().size());
-            // Identify is answered by the actor cell itself, even while the Shard stashes its
-            // messages waiting for the lease.
-            for (String path : w.candidatePaths()) {
-              getContext().actorSelection(path).tell(new Identify(id), getSelf());
-            }
-          })
-          .match(ActorIdentity.class, identity -> {
-            long id = (Long) identity.correlationId();
-            Watch w = pending.get(id);
-            if (w == null) {
-              return;
-            }
-            if (identity.getActorRef().isPresent()) {
-              ActorRef shard = identity.getActorRef().get();
-              pending.remove(id);
-              unanswered.remove(id);
-              getContext().watch(shard);
-              watched.computeIfAbsent(shard, s -> new ArrayList<>()).add(w.onStop());
-            } else if (unanswered.merge(id, -1, Integer::sum) <= 0) {
-              pending.remove(id);
-              unanswered.remove(id);
-              log.warn("no shard actor found for lease {} (looked at {}): it is released only by its TTL once"
-                  + " this node stops renewing it", w.leaseName(), w.candidatePaths());
-            }
+            getContext().watch(w.shard());
+            watched.put(w.shard(), w.onStop());
           })
           .match(Terminated.class, t -> {
-            List<Runnable> callbacks = watched.remove(t.getActor());
-            if (callbacks != null) {
-              callbacks.forEach(Runnable::run);
+            Runnable onStop = watched.remove(t.getActor());
+            if (onStop != null) {
+              onStop.run();
             }
           })
           .build();
