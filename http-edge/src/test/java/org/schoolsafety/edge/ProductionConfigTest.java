@@ -71,6 +71,12 @@ class ProductionConfigTest {
     assertThat(config.getString("pekko.cluster.downing-provider-class")).contains("SplitBrainResolverProvider");
     assertThat(config.getDuration("pekko.cluster.split-brain-resolver.stable-after")).hasSeconds(10);
     assertThat(config.getString("pekko.cluster.split-brain-resolver.down-all-when-unstable")).isEqualTo("20s");
+    // shards hold the Cassandra lease, in the journal's keyspace, with serial consistency across datacenters
+    assertThat(config.getString("pekko.cluster.sharding.use-lease")).isEqualTo("hub.lease.cassandra");
+    assertThat(config.getString("hub.lease.cassandra.lease-class"))
+        .isEqualTo(org.schoolsafety.persistence.lease.CassandraLease.class.getName());
+    assertThat(config.getString("hub.lease.cassandra.serial-consistency")).isEqualTo("SERIAL");
+    assertThat(org.schoolsafety.persistence.lease.CassandraLease.keyspacesInUse(config)).containsExactly("school_safety");
 
     assertThat(config.getString("hub.auth.jwks-file")).isNotBlank();
     assertThat(config.getString("hub.auth.hs256-secret")).isEmpty();
@@ -78,6 +84,15 @@ class ProductionConfigTest {
     assertThat(config.getBoolean("hub.http.tls.enabled")).isTrue();
     assertThat(config.getString("hub.http.tls.keystore-password")).isEqualTo("changeit");
     assertThat(config.getString("hub.http.host")).isEqualTo("0.0.0.0");
+  }
+
+  /** The alternative in production.conf's comments is on the classpath and configured as documented. */
+  @Test
+  void kubernetesLeaseIsAvailableAsTheAlternative() throws Exception {
+    Config config = production(Map.of());
+    String leaseClass = config.getString("pekko.coordination.lease.kubernetes.lease-class");
+    assertThat(Class.forName(leaseClass).getName()).isEqualTo("org.apache.pekko.coordination.lease.kubernetes.KubernetesLease");
+    assertThat(Class.forName("org.apache.pekko.coordination.lease.kubernetes.NativeKubernetesLease")).isNotNull();
   }
 
   @Test

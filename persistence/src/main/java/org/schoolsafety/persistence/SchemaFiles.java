@@ -23,7 +23,9 @@ public final class SchemaFiles {
   public static final String JOURNAL = "schema/journal.cql";
   public static final String SNAPSHOT = "schema/snapshot.cql";
   public static final String READ_SIDE = "schema/read-side.cql";
-  public static final List<String> ALL = List.of(JOURNAL, SNAPSHOT, READ_SIDE);
+  /** The leases table of CassandraLease, in the journal's keyspace. */
+  public static final String LEASE = "schema/lease.cql";
+  public static final List<String> ALL = List.of(JOURNAL, SNAPSHOT, READ_SIDE, LEASE);
 
   /** The replication of every keyspace in the files. */
   public static final String FILE_REPLICATION = "{'class': 'NetworkTopologyStrategy', 'DATACENTER_NAME': 3}";

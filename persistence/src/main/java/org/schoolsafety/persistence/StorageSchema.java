@@ -16,6 +16,8 @@ import java.util.stream.Collectors;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.javadsl.Adapter;
 import org.apache.pekko.persistence.Persistence;
+import org.schoolsafety.persistence.lease.CassandraLease;
+import org.schoolsafety.persistence.lease.LeaseSchema;
 import org.schoolsafety.persistence.readside.ReadSideSchema;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -76,6 +78,9 @@ public final class StorageSchema {
       }
       pause();
     }
+    if (autocreate) {
+      createLeaseTables(config, health, deadline);
+    }
     log.info("Cassandra schema ready ({} ms)", Duration.between(began, Instant.now()).toMillis());
   }
 
@@ -104,6 +109,26 @@ public final class StorageSchema {
     }
   }
 
+  /**
+   * The leases table of {@link CassandraLease} (schema/lease.cql), in the keyspace of
+   * {@code hub.lease.cassandra} and of every other lease block that Pekko is told to use with it.
+   * Created whether or not a lease is in use: it is small, and a node started later with the lease
+   * on finds it.
+   */
+  private static void createLeaseTables(Config config, StorageHealth health, Instant deadline) {
+    Set<String> keyspaces = new TreeSet<>(CassandraLease.keyspacesInUse(config));
+    if (config.hasPath("hub.lease.cassandra.keyspace")) {
+      keyspaces.add(config.getString("hub.lease.cassandra.keyspace"));
+    }
+    String replication = "{'class': 'SimpleStrategy', 'replication_factor': "
+        + config.getInt("pekko.persistence.cassandra.journal.replication-factor") + "}";
+    for (String keyspace : keyspaces) {
+      for (String ddl : LeaseSchema.statements(keyspace, replication)) {
+        execute(health, ddl, deadline);
+      }
+    }
+  }
+
   /** One idempotent DDL statement, sent again after a failure until the deadline. */
   private static void execute(StorageHealth health, String ddl, Instant deadline) {
     while (true) {
@@ -122,7 +147,10 @@ public final class StorageSchema {
     }
   }
 
-  /** Keyspace → tables that must exist; the read side's only when nobody creates them here. */
+  /**
+   * Keyspace → tables that must exist; the read side's and the leases table (when a
+   * {@link CassandraLease} is in use) only when nobody creates them here.
+   */
   static Map<String, Set<String>> expectedTables(Config config, boolean withReadSide) {
     Map<String, Set<String>> expected = new TreeMap<>();
     expected.computeIfAbsent(config.getString("pekko.persistence.cassandra.journal.keyspace"), k -> new TreeSet<>())
@@ -130,6 +158,9 @@ public final class StorageSchema {
     expected.computeIfAbsent(config.getString("pekko.persistence.cassandra.snapshot.keyspace"), k -> new TreeSet<>())
         .addAll(SNAPSHOT_TABLES);
     if (withReadSide) {
+      for (String keyspace : CassandraLease.keyspacesInUse(config)) {
+        expected.computeIfAbsent(keyspace, k -> new TreeSet<>()).add(LeaseSchema.TABLE);
+      }
       expected.computeIfAbsent(config.getString("hub.cassandra.read-keyspace"), k -> new TreeSet<>())
           .addAll(ReadSideSchema.tableNames());
       Config offsets = config.getConfig("pekko.projection.cassandra.offset-store");

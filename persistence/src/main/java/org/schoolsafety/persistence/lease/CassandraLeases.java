@@ -1,0 +1,243 @@
+package org.schoolsafety.persistence.lease;
+
+import com.datastax.oss.driver.api.core.ConsistencyLevel;
+import com.datastax.oss.driver.api.core.cql.AsyncResultSet;
+import com.datastax.oss.driver.api.core.cql.BoundStatement;
+import com.datastax.oss.driver.api.core.cql.PreparedStatement;
+import com.datastax.oss.driver.api.core.cql.Row;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import org.apache.pekko.Done;
+import org.apache.pekko.actor.AbstractActor;
+import org.apache.pekko.actor.AbstractExtensionId;
+import org.apache.pekko.actor.ActorPath;
+import org.apache.pekko.actor.ActorRef;
+import org.apache.pekko.actor.CoordinatedShutdown;
+import org.apache.pekko.actor.ExtendedActorSystem;
+import org.apache.pekko.actor.Extension;
+import org.apache.pekko.actor.ExtensionIdProvider;
+import org.apache.pekko.actor.Props;
+import org.apache.pekko.actor.Terminated;
+import org.apache.pekko.cluster.sharding.ClusterSharding;
+import org.apache.pekko.stream.connectors.cassandra.CassandraSessionSettings;
+import org.apache.pekko.stream.connectors.cassandra.javadsl.CassandraSession;
+import org.apache.pekko.stream.connectors.cassandra.javadsl.CassandraSessionRegistry;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * What the {@link CassandraLease}s of one actor system share: their Cassandra sessions and prepared
+ * statements, the actor that watches the shards holding leases, the lease operations still in flight
+ * (a coordinated shutdown waits for them, so that the releases of shards handed off on the way out
+ * reach Cassandra before the session closes).
+ */
+final class CassandraLeases implements Extension {
+
+  private static final Logger log = LoggerFactory.getLogger(CassandraLeases.class);
+
+  static final class Id extends AbstractExtensionId<CassandraLeases> implements ExtensionIdProvider {
+    @Override
+    public CassandraLeases createExtension(ExtendedActorSystem system) {
+      return new CassandraLeases(system);
+    }
+
+    @Override
+    public Id lookup() {
+      return ID;
+    }
+  }
+
+  static final Id ID = new Id();
+
+  static CassandraLeases get(ExtendedActorSystem system) {
+    return ID.get(system);
+  }
+
+  private final ExtendedActorSystem system;
+  private final Map<String, Store> stores = new ConcurrentHashMap<>();
+  private final Set<CompletableFuture<?>> inFlight = ConcurrentHashMap.newKeySet();
+  private volatile ActorRef watcher;
+
+  private CassandraLeases(ExtendedActorSystem system) {
+    this.system = system;
+    CoordinatedShutdown.get(system).addTask(CoordinatedShutdown.PhaseBeforeActorSystemTerminate(),
+        "await-lease-releases", () -> {
+          CompletableFuture<?>[] pending = inFlight.toArray(CompletableFuture[]::new);
+          return CompletableFuture.allOf(pending).handle((x, e) -> Done.getInstance())
+              .completeOnTimeout(Done.getInstance(), 5, java.util.concurrent.TimeUnit.SECONDS);
+        });
+  }
+
+  /** Remembers {@code operation} until it completes (see the class comment). */
+  <T> CompletableFuture<T> track(CompletableFuture<T> operation) {
+    inFlight.add(operation);
+    operation.whenComplete((x, e) -> inFlight.remove(operation));
+    return operation;
+  }
+
+  Store store(String sessionConfigPath, String keyspace) {
+    return stores.computeIfAbsent(sessionConfigPath + "|" + keyspace, k -> new Store(
+        CassandraSessionRegistry.get(system).sessionFor(CassandraSessionSettings.create(sessionConfigPath)),
+        keyspace));
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Cassandra
+
+  /** The outcome of a conditional write: applied, or the holder and owner found instead (null: no row). */
+  record Outcome(boolean applied, UUID holder, String owner) {}
+
+  /** Statement options of one lease configuration. */
+  record Options(ConsistencyLevel consistency, ConsistencyLevel serialConsistency, Duration timeout) {}
+
+  /** The leases table of one keyspace, through one session. */
+  static final class Store {
+    private final CassandraSession session;
+    private final String acquireCql;
+    private final String renewCql;
+    private final String releaseCql;
+    private final Map<String, CompletableFuture<PreparedStatement>> prepared = new ConcurrentHashMap<>();
+
+    Store(CassandraSession session, String keyspace) {
+      this.session = session;
+      String table = keyspace + "." + LeaseSchema.TABLE;
+      // IF NOT EXISTS ignores an expired row: a lease nobody renewed is free.
+      this.acquireCql = "INSERT INTO " + table + " (name, owner, holder) VALUES (?, ?, ?) IF NOT EXISTS USING TTL ?";
+      // Every column again, so that all of them live for the new TTL (the row marker of the INSERT
+      // expires; the row lives on in its columns).
+      // The condition names owner too (always this holder's), so that a write not applied returns
+      // both columns of whoever holds the lease instead.
+      this.renewCql = "UPDATE " + table + " USING TTL ? SET owner = ?, holder = ? WHERE name = ?"
+          + " IF owner = ? AND holder = ?";
+      this.releaseCql = "DELETE FROM " + table + " WHERE name = ? IF owner = ? AND holder = ?";
+    }
+
+    CompletionStage<Outcome> acquire(String name, String owner, UUID holder, int ttlSeconds, Options options) {
+      return execute(acquireCql, options, name, owner, holder, ttlSeconds);
+    }
+
+    CompletionStage<Outcome> renew(String name, String owner, UUID holder, int ttlSeconds, Options options) {
+      return execute(renewCql, options, ttlSeconds, owner, holder, name, owner, holder);
+    }
+
+    CompletionStage<Outcome> release(String name, String owner, UUID holder, Options options) {
+      return execute(releaseCql, options, name, owner, holder);
+    }
+
+    private CompletionStage<Outcome> execute(String cql, Options options, Object... values) {
+      return statement(cql).thenCompose(ps -> {
+        BoundStatement bound = ps.bind(values)
+            .setConsistencyLevel(options.consistency())
+            .setSerialConsistencyLevel(options.serialConsistency())
+            .setTimeout(options.timeout());
+        return session.underlying().thenCompose(cql2 -> cql2.executeAsync(bound));
+      }).thenApply(Store::outcome);
+    }
+
+    private static Outcome outcome(AsyncResultSet rs) {
+      if (rs.wasApplied()) {
+        return new Outcome(true, null, null);
+      }
+      Row row = rs.one();
+      if (row == null) {
+        return new Outcome(false, null, null);
+      }
+      var columns = row.getColumnDefinitions();
+      return new Outcome(false, columns.contains("holder") ? row.getUuid("holder") : null,
+          columns.contains("owner") ? row.getString("owner") : null);
+    }
+
+    /** Prepared once; a failed preparation (e.g. the table not there yet) is tried again next time. */
+    private CompletableFuture<PreparedStatement> statement(String cql) {
+      return prepared.compute(cql, (k, existing) ->
+          existing != null && !existing.isCompletedExceptionally() ? existing
+              : session.prepare(cql).toCompletableFuture());
+    }
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Shards
+
+  /**
+   * When the lease is a shard's (Pekko names it {@code <system>-shard-<type name>-<shard id>}):
+   * watches that Shard actor and runs {@code onStop} once it has terminated, i.e. after all its
+   * entities have stopped. Pekko 1.2.1's Shard never releases its lease (not on hand-off, rebalance
+   * or stop; Pekko 2.0 does, in the Shard's postStop), so without this a shard that moved to another
+   * node would stay leased by the old one for as long as that node runs. Returns false when the name
+   * is not a shard's or no such shard runs here.
+   */
+  boolean watchShard(String leaseName, Runnable onStop) {
+    String prefix = system.name() + "-shard-";
+    if (!leaseName.startsWith(prefix)) {
+      return false;
+    }
+    String rest = leaseName.substring(prefix.length());
+    ActorRef nobody = system.deadLetters();
+    for (String typeName : ClusterSharding.get(system).getShardTypeNames()) {
+      if (!rest.startsWith(typeName + "-")) {
+        continue;
+      }
+      String shardId = rest.substring(typeName.length() + 1);
+      // as ClusterShardingGuardian and ShardRegion name their children. Resolved here, while the
+      // Shard that asks for the lease is alive (it acquires from its own preStart or timer), so that
+      // a Shard stopping right after is still watched (a dead actor's watch fires at once).
+      ActorPath path = system.provider().rootPath().child("system").child("sharding")
+          .child(URLEncoder.encode(typeName, StandardCharsets.UTF_8))
+          .child(URLEncoder.encode(shardId, StandardCharsets.UTF_8));
+      ActorRef shard = system.provider().resolveActorRef(path);
+      if (shard != null && !shard.equals(nobody) && shard.path().equals(path)) {
+        watcher().tell(new ShardWatcher.Watch(shard, onStop), ActorRef.noSender());
+        return true;
+      }
+    }
+    log.warn("no shard actor found for lease {}: it is released only by its TTL once this node stops renewing it",
+        leaseName);
+    return false;
+  }
+
+  private ActorRef watcher() {
+    ActorRef w = watcher;
+    if (w == null) {
+      synchronized (this) {
+        if (watcher == null) {
+          watcher = system.systemActorOf(Props.create(ShardWatcher.class, ShardWatcher::new), "cassandra-lease-shards");
+        }
+        w = watcher;
+      }
+    }
+    return w;
+  }
+
+  /** Watches the Shard actors that hold leases; runs a lease's callback when its Shard has stopped. */
+  static final class ShardWatcher extends AbstractActor {
+
+    /** {@code onStop} replaces an earlier one for the same shard: only a lease's latest acquire counts. */
+    record Watch(ActorRef shard, Runnable onStop) {}
+
+    private final Map<ActorRef, Runnable> watched = new HashMap<>();
+
+    @Override
+    public Receive createReceive() {
+      return receiveBuilder()
+          .match(Watch.class, w -> {
+            getContext().watch(w.shard());
+            watched.put(w.shard(), w.onStop());
+          })
+          .match(Terminated.class, t -> {
+            Runnable onStop = watched.remove(t.getActor());
+            if (onStop != null) {
+              onStop.run();
+            }
+          })
+          .build();
+    }
+  }
+}

@@ -1,0 +1,327 @@
+package org.schoolsafety.persistence.lease;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import com.datastax.oss.driver.api.core.CqlSession;
+import com.datastax.oss.driver.api.core.config.DriverConfigLoader;
+import com.datastax.oss.driver.api.core.config.OptionsMap;
+import com.datastax.oss.driver.api.core.config.TypedDriverOption;
+import com.datastax.oss.driver.api.core.cql.Row;
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import org.apache.pekko.actor.ExtendedActorSystem;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.javadsl.Adapter;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.cluster.sharding.ShardRegion;
+import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
+import org.apache.pekko.cluster.sharding.typed.javadsl.Entity;
+import org.apache.pekko.cluster.sharding.typed.javadsl.EntityTypeKey;
+import org.apache.pekko.cluster.typed.Cluster;
+import org.apache.pekko.cluster.typed.Join;
+import org.apache.pekko.coordination.lease.LeaseException;
+import org.apache.pekko.coordination.lease.LeaseSettings;
+import org.apache.pekko.coordination.lease.LeaseTimeoutException;
+import org.apache.pekko.coordination.lease.javadsl.Lease;
+import org.apache.pekko.coordination.lease.javadsl.LeaseProvider;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.schoolsafety.persistence.testing.SharedCassandra;
+
+/**
+ * {@link CassandraLease} against the real embedded Cassandra, with short timings: TTL
+ * (heartbeat-timeout) 3 s, renewal every 500 ms, give-up margin 1 s (the holder trusts its lease for
+ * 2 s after sending a renewal). No sleeping: every wait is for a condition.
+ */
+@ExtendWith(SharedCassandra.class)
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class CassandraLeaseTest {
+
+  static final String KEYSPACE = "lease_test";
+  static final String PATH = "hub.lease.cassandra";
+  static final Duration WAIT = Duration.ofSeconds(30);
+
+  private ActorSystem<Void> system;
+  private CqlSession cql;
+  private final List<Lease> toRelease = Collections.synchronizedList(new ArrayList<>());
+
+  @BeforeAll
+  void start() {
+    system = ActorSystem.create(Behaviors.empty(), "lease-test", config(Map.of()));
+    cql = session();
+    for (String ddl : LeaseSchema.statements(KEYSPACE, "{'class': 'SimpleStrategy', 'replication_factor': 1}")) {
+      cql.execute(ddl);
+    }
+  }
+
+  @AfterAll
+  void stop() throws Exception {
+    for (Lease lease : toRelease) {
+      lease.release().toCompletableFuture().get(30, TimeUnit.SECONDS);
+    }
+    system.terminate();
+    system.getWhenTerminated().toCompletableFuture().get(30, TimeUnit.SECONDS);
+    cql.close();
+  }
+
+  @Test
+  void leaseProviderMakesItFromConfig() {
+    Lease lease = LeaseProvider.get(system).getLease("provided", PATH, "node-a");
+    assertThat(lease).isInstanceOf(CassandraLease.class);
+    assertThat(lease.getSettings().timeoutSettings().getHeartbeatTimeout()).isEqualTo(Duration.ofSeconds(3));
+    assertThat(lease.getSettings().timeoutSettings().getHeartbeatInterval()).isEqualTo(Duration.ofMillis(500));
+    assertThat(lease.checkLease()).isFalse();
+  }
+
+  @Test
+  void acquireWritesTheRowAndRenewalsKeepItPastTheTtl() {
+    var a = lease("kept", "node-a");
+    var lost = new AtomicReference<Optional<Throwable>>();
+    assertThat(acquire(a, lost::set)).isTrue();
+    assertThat(a.checkLease()).isTrue();
+    Row row = row("kept");
+    assertThat(row.getString("owner")).isEqualTo("node-a");
+    assertThat(row.getUuid("holder")).isEqualTo(a.holderId());
+    assertThat(row.getInt("ttl")).isBetween(1, 3);
+
+    // 8 renewals, 500 ms apart: held for well over the 3 s TTL of the first write
+    await().atMost(WAIT).until(() -> a.renewals() >= 8);
+    assertThat(a.checkLease()).isTrue();
+    assertThat(lost.get()).isNull();
+    assertThat(row("kept").getUuid("holder")).isEqualTo(a.holderId());
+  }
+
+  @Test
+  void aSecondOwnerIsRefusedWhileTheFirstHoldsIt() {
+    var a = lease("contended", "node-a");
+    var b = lease("contended", "node-b");
+    assertThat(acquire(a, r -> {})).isTrue();
+    assertThat(acquire(b, r -> {})).isFalse();
+    assertThat(b.checkLease()).isFalse();
+    // still refused after renewals of the first
+    long renewed = a.renewals();
+    await().atMost(WAIT).until(() -> a.renewals() >= renewed + 2);
+    assertThat(acquire(b, r -> {})).isFalse();
+    assertThat(row("contended").getString("owner")).isEqualTo("node-a");
+    assertThat(a.checkLease()).isTrue();
+  }
+
+  @Test
+  void aNewIncarnationWithTheSameOwnerNameIsAnotherHolder() {
+    // a node restarted with the same host:port while its frozen predecessor still holds the lease
+    var first = lease("incarnation", "127.0.0.1:25520");
+    var second = lease("incarnation", "127.0.0.1:25520");
+    assertThat(acquire(first, r -> {})).isTrue();
+    assertThat(acquire(second, r -> {})).isFalse();
+    assertThat(row("incarnation").getUuid("holder")).isEqualTo(first.holderId());
+  }
+
+  @Test
+  void aHolderThatStopsRenewingLosesItFirstThenAnotherOwnerGetsIt() {
+    var a = lease("expiring", "node-a");
+    var b = lease("expiring", "node-b");
+    var lostReason = new AtomicReference<Optional<Throwable>>();
+    assertThat(acquire(a, lostReason::set)).isTrue();
+
+    a.suspendRenewals(true); // as frozen: no more renewals from node-a
+
+    // node-b tries until Cassandra's TTL has run out: by the time it gets in, node-a has given up
+    var aValidWhenBGotIt = new AtomicReference<Boolean>();
+    await().atMost(WAIT).pollInterval(Duration.ofMillis(200)).until(() -> {
+      if (!acquire(b, r -> {})) {
+        return false;
+      }
+      aValidWhenBGotIt.set(a.checkLease());
+      return true;
+    });
+    assertThat(aValidWhenBGotIt.get()).as("node-a's checkLease() when node-b got the lease").isFalse();
+    assertThat(b.checkLease()).isTrue();
+    assertThat(row("expiring").getString("owner")).isEqualTo("node-b");
+
+    // and node-a was told (its timer fires even though no renewal was sent)
+    await().atMost(WAIT).until(() -> lostReason.get() != null);
+    assertThat(lostReason.get()).get().isInstanceOf(LeaseTimeoutException.class)
+        .extracting(Throwable::getMessage).asString().contains("not renewed for");
+
+    // node-a wakes up: it neither holds the lease nor gets it back
+    a.suspendRenewals(false);
+    assertThat(a.checkLease()).isFalse();
+    assertThat(acquire(a, r -> {})).isFalse();
+  }
+
+  @Test
+  void aRenewalThatFindsAnotherHolderLosesTheLeaseAtOnce() {
+    var a = lease("overtaken", "node-a");
+    var lostReason = new AtomicReference<Optional<Throwable>>();
+    assertThat(acquire(a, lostReason::set)).isTrue();
+    // someone else's row in its place (as after an expiry a frozen holder did not notice)
+    cql.execute("UPDATE " + KEYSPACE + ".leases USING TTL 30 SET owner = 'node-x', holder = ? WHERE name = ?",
+        UUID.randomUUID(), "overtaken");
+
+    await().atMost(WAIT).until(() -> lostReason.get() != null);
+    assertThat(lostReason.get()).get().isInstanceOf(LeaseException.class)
+        .extracting(Throwable::getMessage).asString().contains("now held by node-x");
+    assertThat(a.checkLease()).isFalse();
+    assertThat(row("overtaken").getString("owner")).isEqualTo("node-x");
+  }
+
+  @Test
+  void releaseLetsAnotherOwnerInAtOnce() throws Exception {
+    var a = lease("released", "node-a");
+    var b = lease("released", "node-b");
+    assertThat(acquire(a, r -> {})).isTrue();
+    assertThat(a.release().toCompletableFuture().get(30, TimeUnit.SECONDS)).isTrue();
+    assertThat(a.checkLease()).isFalse();
+    assertThat(acquire(b, r -> {})).isTrue();
+    assertThat(row("released").getString("owner")).isEqualTo("node-b");
+    // releasing what one does not hold changes nothing
+    assertThat(a.release().toCompletableFuture().get(30, TimeUnit.SECONDS)).isFalse();
+    assertThat(row("released").getString("owner")).isEqualTo("node-b");
+    assertThat(b.checkLease()).isTrue();
+  }
+
+  @Test
+  void settingsThatCannotBeSafeAreRefused() {
+    assertThatThrownBy(() -> new CassandraLease(settings("bad", "x", Map.of(PATH + ".give-up-margin", "500ms")),
+        (ExtendedActorSystem) Adapter.toClassic(system)))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("at least 1s");
+    assertThatThrownBy(() -> new CassandraLease(settings("bad", "x", Map.of(PATH + ".give-up-margin", "2s",
+        PATH + ".heartbeat-interval", "1200ms")),
+        (ExtendedActorSystem) Adapter.toClassic(system)))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("must be shorter than");
+  }
+
+  /**
+   * Sharding with use-lease on: a shard takes its lease before its entity starts (one row, owned
+   * by the node's host:port), and gives it back when it stops (here: the region shuts down, which
+   * hands its shards off), although Pekko 1.2.1's Shard itself never releases its lease.
+   */
+  @Test
+  void aShardHoldsItsLeaseWhileItRunsAndReleasesItWhenItStops() throws Exception {
+    Map<String, Object> clustered = new HashMap<>();
+    clustered.put("pekko.actor.provider", "cluster");
+    clustered.put("pekko.remote.artery.canonical.hostname", "127.0.0.1");
+    clustered.put("pekko.remote.artery.canonical.port", 0);
+    clustered.put("pekko.cluster.jmx.multi-mbeans-in-same-jvm", "on");
+    clustered.put("pekko.cluster.sharding.use-lease", PATH);
+    clustered.put("pekko.cluster.sharding.lease-retry-interval", "500ms");
+    clustered.put("pekko.cluster.sharding.number-of-shards", 10);
+    ActorSystem<Void> node = ActorSystem.create(Behaviors.empty(), "lease-shards", config(clustered));
+    try {
+      Cluster.get(node).manager().tell(Join.create(Cluster.get(node).selfMember().address()));
+      var key = EntityTypeKey.create(String.class, "probe");
+      var started = new java.util.concurrent.ConcurrentLinkedQueue<String>();
+      ClusterSharding.get(node).init(Entity.of(key, ctx -> Behaviors.receiveMessage(msg -> {
+        started.add(ctx.getEntityId() + ":" + msg);
+        return Behaviors.same();
+      })));
+      ClusterSharding.get(node).entityRefFor(key, "e-1").tell("hello");
+      await().atMost(WAIT).until(() -> started.contains("e-1:hello"));
+
+      String hostPort = Cluster.get(node).selfMember().address().hostPort();
+      List<Row> rows = cql.execute("SELECT name, owner FROM " + KEYSPACE + ".leases").all().stream()
+          .filter(r -> r.getString("name").startsWith("lease-shards-shard-probe-")).toList();
+      assertThat(rows).hasSize(1);
+      assertThat(rows.get(0).getString("owner")).isEqualTo(hostPort);
+      String shardLease = rows.get(0).getString("name");
+
+      org.apache.pekko.cluster.sharding.ClusterSharding.get(Adapter.toClassic(node)).shardRegion("probe")
+          .tell(ShardRegion.gracefulShutdownInstance(), org.apache.pekko.actor.ActorRef.noSender());
+      await().atMost(WAIT).until(() -> cql.execute("SELECT name FROM " + KEYSPACE + ".leases WHERE name = ?",
+          shardLease).one() == null);
+    } finally {
+      node.terminate();
+      node.getWhenTerminated().toCompletableFuture().get(30, TimeUnit.SECONDS);
+    }
+  }
+
+  /** Not asserted: what a lease costs on this machine's embedded Cassandra (printed). */
+  @Test
+  void measureAcquireAndRenewal() throws Exception {
+    int n = 50;
+    long[] acquireMicros = new long[n];
+    List<CassandraLease> held = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      var lease = lease("measure-" + i, "node-m");
+      long t0 = System.nanoTime();
+      assertThat(acquire(lease, r -> {})).isTrue();
+      acquireMicros[i] = (System.nanoTime() - t0) / 1000;
+      held.add(lease);
+    }
+    java.util.Arrays.sort(acquireMicros);
+    long t0 = System.nanoTime();
+    // every one of the 50 renewed 4 more times (2 s at 500 ms): 100 renewals/s
+    await().atMost(WAIT).until(() -> held.stream().allMatch(l -> l.renewals() >= 4));
+    double seconds = (System.nanoTime() - t0) / 1e9;
+    long t1 = System.nanoTime();
+    for (CassandraLease lease : held) {
+      lease.release().toCompletableFuture().get(30, TimeUnit.SECONDS);
+    }
+    System.out.printf("lease measurement: %d acquires one after another p50 %.1f ms, p90 %.1f ms, max %.1f ms;"
+            + " %d leases renewing every 500 ms all renewed 4 times within %.1f s; %d releases in %.1f ms each%n",
+        n, acquireMicros[n / 2] / 1000.0, acquireMicros[n * 9 / 10] / 1000.0, acquireMicros[n - 1] / 1000.0,
+        n, seconds, n, (System.nanoTime() - t1) / 1e6 / n);
+  }
+
+  // --- plumbing ---
+
+  private CassandraLease lease(String name, String owner) {
+    var lease = new CassandraLease(settings(name, owner, Map.of()), (ExtendedActorSystem) Adapter.toClassic(system));
+    toRelease.add(lease);
+    return lease;
+  }
+
+  private LeaseSettings settings(String name, String owner, Map<String, Object> overrides) {
+    Config c = ConfigFactory.parseMap(overrides).withFallback(system.settings().config());
+    return LeaseSettings.apply(c.getConfig(PATH).withFallback(c.getConfig("pekko.coordination.lease")), name, owner);
+  }
+
+  private static boolean acquire(Lease lease, java.util.function.Consumer<Optional<Throwable>> onLost) {
+    try {
+      return lease.acquire(onLost).toCompletableFuture().get(30, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      throw new AssertionError("acquire failed", e);
+    }
+  }
+
+  private Row row(String name) {
+    Row row = cql.execute("SELECT owner, holder, TTL(owner) AS ttl FROM " + KEYSPACE + ".leases WHERE name = ?", name)
+        .one();
+    assertThat(row).as("row of lease %s", name).isNotNull();
+    return row;
+  }
+
+  static Config config(Map<String, Object> extra) {
+    Map<String, Object> overrides = new HashMap<>(extra);
+    overrides.put("hub.cassandra.journal-keyspace", KEYSPACE);
+    overrides.put("hub.cassandra.contact-points", List.of(SharedCassandra.contactPoint()));
+    overrides.put(PATH + ".heartbeat-timeout", "3s");
+    overrides.put(PATH + ".heartbeat-interval", "500ms");
+    overrides.put(PATH + ".give-up-margin", "1s");
+    return ConfigFactory.load(ConfigFactory.parseMap(overrides)
+        .withFallback(ConfigFactory.parseResources("persistence.conf")));
+  }
+
+  static CqlSession session() {
+    OptionsMap options = OptionsMap.driverDefaults();
+    options.put(TypedDriverOption.CONTACT_POINTS, List.of(SharedCassandra.contactPoint()));
+    options.put(TypedDriverOption.LOAD_BALANCING_LOCAL_DATACENTER, "datacenter1");
+    options.put(TypedDriverOption.REQUEST_TIMEOUT, Duration.ofSeconds(30));
+    return CqlSession.builder().withConfigLoader(DriverConfigLoader.fromMap(options)).build();
+  }
+}
