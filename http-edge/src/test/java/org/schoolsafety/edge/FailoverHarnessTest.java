@@ -32,4 +32,23 @@ class FailoverHarnessTest {
     assertThat(result.failoverSeconds()).as("every probed incident answered again").isNotNull();
     assertThat(result.notes()).noneMatch(n -> n.contains("never answered"));
   }
+
+  /**
+   * A node frozen with SIGSTOP past the downing decision, while the others take over its
+   * incidents, then woken: no incident may have events from two writers (the journal holds one
+   * row per sequence number), nothing accepted is lost, and the woken node stops by itself.
+   */
+  @Test
+  void aFrozenNodeThatWakesUpNeverWritesBesideItsSuccessor() throws Exception {
+    var result = FailoverHarness.run(new FailoverHarness.Options(Scenario.PAUSE, Duration.ofSeconds(45), 6,
+        Path.of("target", "failover-pause-" + System.currentTimeMillis())));
+    System.out.println("failover harness (pause): " + result);
+    assertThat(result.accepted()).isPositive();
+    assertThat(result.twoWriterIncidents()).as("incidents with events from two writers").isZero();
+    assertThat(result.lost()).as("accepted reports lost").isZero();
+    assertThat(result.acksLost()).as("accepted acknowledgements lost").isZero();
+    assertThat(result.duplicates()).as("incidents created twice for one clientRef").isZero();
+    assertThat(result.failoverSeconds()).as("every probed incident answered again").isNotNull();
+    assertThat(result.notes()).anyMatch(n -> n.contains("node 2 stopped by itself"));
+  }
 }

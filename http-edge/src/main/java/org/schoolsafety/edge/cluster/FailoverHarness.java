@@ -48,7 +48,7 @@ public final class FailoverHarness {
   /** A node restarting on a starved 2-core machine under load took 2 min 45 s to be ready. */
   static final Duration ROLLING_READY_WITHIN = Duration.ofMinutes(6);
 
-  public enum Scenario { KILL, ROLLING, STORAGE }
+  public enum Scenario { KILL, ROLLING, STORAGE, PAUSE }
 
   public record Options(Scenario scenario, Duration duration, int reportsPerSecond, Path dataDir) {}
 
@@ -57,7 +57,7 @@ public final class FailoverHarness {
       String scenario, double durationSeconds, long reportsSent, long accepted, long lost, long duplicates,
       long acksAccepted, long acksLost, Double failoverSeconds, Map<String, Object> escalationLatenessSeconds,
       Map<String, Long> errorsByKind, long hangs, long serverErrors, Double slowest503Millis,
-      int clusterRestarts, double harnessSeconds, List<String> notes) {}
+      int clusterRestarts, double harnessSeconds, List<String> notes, Integer twoWriterIncidents) {}
 
   private final Options options;
   private final Map<String, String> accepted = new ConcurrentHashMap<>();
@@ -99,6 +99,7 @@ public final class FailoverHarness {
         case KILL -> kill(cluster);
         case ROLLING -> rolling(cluster);
         case STORAGE -> storageOutage(cluster);
+        case PAUSE -> freeze(cluster);
       };
       pauseUntil(began.plus(options.duration()).plus(Duration.ofSeconds(20)));
       ticker.cancel(false);
@@ -120,7 +121,7 @@ public final class FailoverHarness {
       return new Result(options.scenario().name().toLowerCase(), options.duration().toSeconds(), sent.get(),
           accepted.size(), check.lost, check.duplicates, acked.size(), check.acksLost, failover, check.lateness,
           errors, client.hangs.get(), serverErrors, slowest == 0 ? null : slowest / 1e6, clusterRestarts,
-          Duration.between(began, Instant.now()).toMillis() / 1000.0, List.copyOf(notes));
+          Duration.between(began, Instant.now()).toMillis() / 1000.0, List.copyOf(notes), twoWriters(cluster));
     }
   }
 
@@ -205,20 +206,30 @@ public final class FailoverHarness {
    * the measurement of the others; the failover time is the slowest of them.
    */
   private Double kill(LocalCluster cluster) throws InterruptedException {
+    LocalCluster.Node victim = cluster.node(2);
+    return probeTakeover(cluster, victim, () -> cluster.kill(victim), "killed with SIGKILL");
+  }
+
+  /**
+   * Does {@code failure} to {@code victim} and measures, for each incident created before, when
+   * it first answers again through the other nodes. All are probed at once, so one slow incident
+   * does not delay the measurement of the others; the takeover time is the slowest of them.
+   */
+  private Double probeTakeover(LocalCluster cluster, LocalCluster.Node victim, Runnable failure, String what)
+      throws InterruptedException {
     var probes = new ArrayList<>(accepted.values());
     Collections.shuffle(probes);
     var sample = probes.subList(0, Math.min(90, probes.size()));
-    LocalCluster.Node victim = cluster.node(2);
     var survivors = new LoadClient(cluster.nodes().stream().filter(nd -> nd != victim)
         .map(LocalCluster.Node::httpPort).toList(), Duration.ofSeconds(3));
     String cc = token(Role.COMMAND_CENTER, COUNTY.substring(0, 2));
     ExecutorService probing = Executors.newFixedThreadPool(Math.max(1, sample.size()));
-    Instant killedAt = Instant.now();
-    cluster.kill(victim);
-    notes.add("node 2 killed with SIGKILL at " + killedAt);
+    Instant failedAt = Instant.now();
+    failure.run();
+    notes.add("node " + victim.index() + " " + what + " at " + failedAt);
     var answered = new ArrayList<java.util.concurrent.Future<Probe>>();
     for (String id : sample) {
-      answered.add(probing.submit(() -> probe(survivors, cc, id, killedAt)));
+      answered.add(probing.submit(() -> probe(survivors, cc, id, failedAt)));
     }
     probing.shutdown();
     var moved = new ArrayList<Double>();
@@ -231,7 +242,7 @@ public final class FailoverHarness {
         throw new IllegalStateException("a probe failed", e.getCause());
       }
       if (probe.seconds() == null) {
-        notes.add("incident " + probe.incidentId() + " never answered within 120 s of the kill");
+        notes.add("incident " + probe.incidentId() + " never answered within 120 s of the failure");
         continue;
       }
       slowest = Math.max(slowest, probe.seconds());
@@ -240,8 +251,8 @@ public final class FailoverHarness {
       }
     }
     Collections.sort(moved);
-    notes.add(sample.size() + " incidents created before the kill were probed at once through the surviving nodes; "
-        + moved.size() + " answered only after a failover (they lived on node 2)"
+    notes.add(sample.size() + " incidents created before the failure were probed at once through the other nodes; "
+        + moved.size() + " answered only after a failover (they lived on node " + victim.index() + ")"
         + (moved.isEmpty() ? "" : ": first of them answered after " + moved.get(0) + " s, half after "
         + moved.get(moved.size() / 2) + " s, the last after " + moved.get(moved.size() - 1) + " s"));
     return slowest;
@@ -295,6 +306,41 @@ public final class FailoverHarness {
       pause(Duration.ofMillis(500));
     }
     return "was not ready " + ROLLING_READY_WITHIN.toSeconds() + " s after its restart";
+  }
+
+  /** How long a frozen node stays frozen after the others have taken over its incidents. */
+  static final Duration FROZEN_AFTER_TAKEOVER = Duration.ofSeconds(10);
+
+  /**
+   * Freezes node 2 (SIGSTOP) under load for longer than the downing decision: the others down it
+   * and take over its incidents (measured like a kill). It stays frozen a while longer, then
+   * wakes (SIGCONT) still believing it owns its shards; it must find itself removed and stop —
+   * or, with the shard lease, find its leases gone — before it writes anything.
+   */
+  private Double freeze(LocalCluster cluster) throws InterruptedException {
+    LocalCluster.Node victim = cluster.node(2);
+    Double takeover = probeTakeover(cluster, victim, () -> cluster.freeze(victim), "frozen with SIGSTOP");
+    pause(FROZEN_AFTER_TAKEOVER);
+    Instant thawed = Instant.now();
+    cluster.thaw(victim);
+    notes.add("node 2 thawed with SIGCONT " + FROZEN_AFTER_TAKEOVER.toSeconds() + " s after the others had taken over");
+    while (victim.isAlive() && Duration.between(thawed, Instant.now()).toSeconds() < 120) {
+      pause(Duration.ofMillis(500));
+    }
+    notes.add(victim.isAlive()
+        ? "node 2 was still running 120 s after it woke (it should have found itself removed and stopped)"
+        : "node 2 stopped by itself " + Duration.between(thawed, Instant.now()).toSeconds() + " s after it woke");
+    return takeover;
+  }
+
+  /** Two-writer incidents in the journal; null for scenarios that cannot produce them. */
+  private Integer twoWriters(LocalCluster cluster) {
+    if (options.scenario() != Scenario.PAUSE && options.scenario() != Scenario.ROLLING) {
+      return null;
+    }
+    var doubled = JournalWriters.twoWriterEntities("127.0.0.1", cluster.cassandra().port(), "school_safety");
+    JournalWriters.describe(doubled).forEach(d -> notes.add("two writers: " + d));
+    return (int) doubled.keySet().stream().filter(id -> id.startsWith("Incident|")).count();
   }
 
   /** Cassandra stops for 20 s and comes back; measures until a report succeeds again. */
@@ -528,10 +574,11 @@ public final class FailoverHarness {
   }
 
   static final String USAGE = """
-      usage: hub failover-test [--scenario kill|rolling|storage|all] [--duration 60s] [--rate 10] [--data DIR] [--out FILE]
+      usage: hub failover-test [--scenario kill|rolling|storage|pause|all] [--duration 60s] [--rate 10] [--data DIR] [--out FILE]
         Starts Cassandra and three nodes, sends reports and acknowledgements, then makes the scenario's failure
         and checks that nothing accepted was lost; prints the figures as JSON (docs/RELIABILITY.md).
-        --scenario S   kill (a node, SIGKILL; the default), rolling (a rolling restart), storage (Cassandra gone 20 s), all
+        --scenario S   kill (a node, SIGKILL; the default), rolling (a rolling restart), storage (Cassandra gone 20 s),
+                       pause (a node frozen with SIGSTOP past the downing decision, then woken with SIGCONT), all
         --duration D   how long the load runs, the failure a third of the way in (60s)
         --rate N       reports per second (10)
         --data DIR     where the clusters live (./data/failover)
@@ -601,7 +648,8 @@ public final class FailoverHarness {
     }
     out.println(json);
     boolean ok = !failed && results.stream().allMatch(r -> r.lost() == 0 && r.duplicates() == 0 && r.acksLost() == 0
-        && r.serverErrors() == 0 && r.hangs() == 0 && r.clusterRestarts() == 0);
+        && r.serverErrors() == 0 && r.hangs() == 0 && r.clusterRestarts() == 0
+        && (r.twoWriterIncidents() == null || r.twoWriterIncidents() == 0));
     return ok ? 0 : 1;
   }
 }

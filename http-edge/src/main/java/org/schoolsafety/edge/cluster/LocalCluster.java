@@ -216,6 +216,32 @@ public final class LocalCluster implements AutoCloseable {
     log.warn("node {} killed (pid {})", node.index, p.pid());
   }
 
+  /** SIGSTOP: the node freezes as in a long GC pause or a stalled VM, and believes nothing changed. */
+  public void freeze(Node node) {
+    signal(node, "STOP");
+    log.warn("node {} frozen (pid {})", node.index, node.pid());
+  }
+
+  /** SIGCONT: a frozen node wakes up. */
+  public void thaw(Node node) {
+    signal(node, "CONT");
+    log.warn("node {} thawed (pid {})", node.index, node.pid());
+  }
+
+  private static void signal(Node node, String signal) {
+    try {
+      Process kill = new ProcessBuilder("kill", "-" + signal, String.valueOf(node.pid())).inheritIO().start();
+      if (kill.waitFor() != 0) {
+        throw new IllegalStateException("kill -" + signal + " " + node.pid() + " failed");
+      }
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
   /** SIGTERM: the node leaves the cluster and hands its shards off before it exits. */
   public void stop(Node node) {
     Process p = node.process;
