@@ -67,6 +67,9 @@ class ShardLeaseTest {
         assertThat(shards).anyMatch(name -> name.startsWith("hub-shard-Incident-"))
             .anyMatch(name -> name.startsWith("hub-shard-School-"));
         assertThat(leases(cql)).isEqualTo(owned(shards, owner));
+        // The journal's write fence checks exactly the lease sharding took for the incident's shard.
+        assertThat(leases(cql)).containsKey(org.schoolsafety.persistence.lease.FencedCassandraJournal.shardLeaseName(
+            (org.apache.pekko.actor.ExtendedActorSystem) Adapter.toClassic(node.system()), "Incident|" + id));
       });
       Map<String, String> leases = leases(cql);
       System.out.printf("shard lease figures: node started in %d ms; region + school registered in %d ms;"

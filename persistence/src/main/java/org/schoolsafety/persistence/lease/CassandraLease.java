@@ -158,6 +158,7 @@ public final class CassandraLease extends Lease {
     this.settings = Settings.of(leaseSettings);
     this.system = system;
     this.leases = CassandraLeases.get(system);
+    leases.register(this);
     this.store = leases.store(settings.sessionConfigPath(), settings.keyspace());
     this.validityNanos = settings.validity().toNanos();
   }

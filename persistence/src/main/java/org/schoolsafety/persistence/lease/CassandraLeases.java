@@ -76,6 +76,18 @@ final class CassandraLeases implements Extension {
         });
   }
 
+  /** This node's leases by name: what the journal's write fence asks ({@link ShardFence}). */
+  private final Map<String, CassandraLease> byName = new ConcurrentHashMap<>();
+
+  void register(CassandraLease lease) {
+    byName.put(lease.getSettings().leaseName(), lease);
+  }
+
+  /** The lease of this name on this node, if one was ever asked for. */
+  java.util.Optional<CassandraLease> lease(String name) {
+    return java.util.Optional.ofNullable(byName.get(name));
+  }
+
   /** Remembers {@code operation} until it completes (see the class comment). */
   <T> CompletableFuture<T> track(CompletableFuture<T> operation) {
     inFlight.add(operation);
