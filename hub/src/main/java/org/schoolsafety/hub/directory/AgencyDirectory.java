@@ -21,6 +21,7 @@ import org.apache.pekko.persistence.typed.javadsl.EventSourcedBehaviorWithEnforc
 import org.apache.pekko.persistence.typed.javadsl.ReplyEffect;
 import org.apache.pekko.persistence.typed.javadsl.RetentionCriteria;
 import org.schoolsafety.hub.CborSerializable;
+import org.schoolsafety.hub.JournalFailures;
 import org.schoolsafety.hub.Rejection;
 import org.schoolsafety.hub.agency.AgencyKind;
 import org.schoolsafety.hub.agency.AgencyProfile;
@@ -109,7 +110,7 @@ public final class AgencyDirectory
   }
 
   private AgencyDirectory(String provinceCode) {
-    super(PersistenceId.of(ENTITY_TYPE_KEY.name(), provinceCode));
+    super(PersistenceId.of(ENTITY_TYPE_KEY.name(), provinceCode), JournalFailures.restartWithBackoff());
   }
 
   @Override
