@@ -79,7 +79,8 @@ public final class AgencyDirectory
       return new State(Map.copyOf(next));
     }
 
-    List<AgencyProfile> chain(RegionCode region, AgencyKind kind) {
+    /** The agencies of {@code kind} that cover {@code region}, county first, then city, then province. */
+    public List<AgencyProfile> chain(RegionCode region, AgencyKind kind) {
       var chain = new ArrayList<AgencyProfile>();
       for (Tier tier : Tier.values()) {
         var agency = bySlot.get(kind + "/" + region.value().substring(0, tier.prefixLength()));
