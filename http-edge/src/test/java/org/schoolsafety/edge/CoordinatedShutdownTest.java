@@ -6,6 +6,8 @@ import static org.awaitility.Awaitility.await;
 import static org.schoolsafety.edge.Fixtures.created;
 
 import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import com.typesafe.config.ConfigUtil;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -122,6 +124,18 @@ class CoordinatedShutdownTest {
       // Thrown only once the system is gone (and without exiting the JVM).
       assertThat(system.getWhenTerminated().toCompletableFuture()).isDone();
     }
+  }
+
+  @Test
+  void aNodeThatCannotStartLeavesTheJvmToItsStarterWhileSigtermStillExitsIt() {
+    Config shipped = ConfigFactory.load();
+    assertThat(shipped.getBoolean("pekko.coordinated-shutdown.exit-jvm")).isTrue();
+    String override = ConfigUtil.joinPath("pekko", "coordinated-shutdown", "reason-overrides",
+        HubNode.StartFailed.INSTANCE.getClass().getName(), "exit-jvm");
+    assertThat(shipped.getBoolean(override)).isFalse();
+    // Draining must fit in its phase, or shutdown moves on while requests are still answered.
+    assertThat(shipped.getDuration("pekko.coordinated-shutdown.phases.service-requests-done.timeout"))
+        .isGreaterThan(shipped.getDuration("hub.http.shutdown.drain-deadline"));
   }
 
   private static boolean refusesConnections(int port) {
