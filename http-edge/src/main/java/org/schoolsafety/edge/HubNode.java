@@ -1,51 +1,55 @@
 package org.schoolsafety.edge;
 
 import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
+import org.apache.pekko.actor.CoordinatedShutdown;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.cluster.MemberStatus;
+import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import org.apache.pekko.cluster.typed.Cluster;
 import org.apache.pekko.http.javadsl.Http;
 import org.apache.pekko.http.javadsl.ServerBinding;
-import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
+import org.apache.pekko.stream.Materializer;
 import org.schoolsafety.edge.api.AgencyRoutes;
-import org.schoolsafety.edge.ops.Metrics;
-import org.schoolsafety.edge.api.StreamRoutes;
-import org.schoolsafety.edge.api.DrillRoutes;
-import org.schoolsafety.edge.stream.LiveLog;
-import org.schoolsafety.edge.stream.StreamLimits;
-import org.schoolsafety.hub.feed.IncidentFeed;
-import org.schoolsafety.hub.incident.IncidentCommand;
-import org.schoolsafety.persistence.readside.ReadSide;
 import org.schoolsafety.edge.api.ApiContext;
 import org.schoolsafety.edge.api.Authentication;
 import org.schoolsafety.edge.api.Cors;
-import org.schoolsafety.edge.auth.AccessPolicy;
-import org.schoolsafety.edge.auth.AuthSettings;
-import org.schoolsafety.edge.auth.RateLimits;
-import org.schoolsafety.edge.auth.ServerKeys;
-import org.schoolsafety.hub.incident.IncidentIds;
-import org.schoolsafety.edge.auth.TokenVerifier;
-import org.schoolsafety.persistence.AuditTrail;
+import org.schoolsafety.edge.api.DrillRoutes;
 import org.schoolsafety.edge.api.HealthRoutes;
 import org.schoolsafety.edge.api.HubRoutes;
 import org.schoolsafety.edge.api.IncidentRoutes;
 import org.schoolsafety.edge.api.SchoolRoutes;
+import org.schoolsafety.edge.api.StreamRoutes;
+import org.schoolsafety.edge.auth.AccessPolicy;
+import org.schoolsafety.edge.auth.AuthSettings;
+import org.schoolsafety.edge.auth.RateLimits;
+import org.schoolsafety.edge.auth.ServerKeys;
+import org.schoolsafety.edge.auth.TokenVerifier;
+import org.schoolsafety.edge.ops.Metrics;
+import org.schoolsafety.edge.stream.LiveLog;
+import org.schoolsafety.edge.stream.StreamLimits;
 import org.schoolsafety.hub.Entities;
 import org.schoolsafety.hub.agency.Agency;
 import org.schoolsafety.hub.agency.AgencyRegistration;
 import org.schoolsafety.hub.directory.AgencyDirectory;
+import org.schoolsafety.hub.feed.IncidentFeed;
 import org.schoolsafety.hub.incident.Incident;
+import org.schoolsafety.hub.incident.IncidentIds;
 import org.schoolsafety.hub.incident.IncidentSettings;
 import org.schoolsafety.hub.school.School;
+import org.schoolsafety.persistence.AuditTrail;
 import org.schoolsafety.persistence.StorageHealth;
 import org.schoolsafety.persistence.StorageSchema;
+import org.schoolsafety.persistence.readside.ReadSide;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -100,13 +104,12 @@ public final class HubNode implements AutoCloseable {
    * afterwards so that keys derived from others (keyspaces, contact points) follow the overrides.
    * System properties (JAVA_OPTS -D...) still win over everything.
    */
-  public static Config config(java.util.Map<String, ?> overrides, Config base) {
-    return com.typesafe.config.ConfigFactory.load(
-        com.typesafe.config.ConfigFactory.parseMap(overrides).withFallback(base));
+  public static Config config(Map<String, ?> overrides, Config base) {
+    return ConfigFactory.load(ConfigFactory.parseMap(overrides).withFallback(base));
   }
 
-  public static Config config(java.util.Map<String, ?> overrides) {
-    return config(overrides, com.typesafe.config.ConfigFactory.defaultApplication());
+  public static Config config(Map<String, ?> overrides) {
+    return config(overrides, ConfigFactory.defaultApplication());
   }
 
   public static HubNode start(Config config) {
@@ -118,7 +121,15 @@ public final class HubNode implements AutoCloseable {
    * after the node is up (the dev node's demo data and tokens) opens it when done.
    */
   public static HubNode start(Config config, StartupGate startup) {
-    ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), "hub", config);
+    return startOn(ActorSystem.create(Behaviors.empty(), "hub", config), config, startup);
+  }
+
+  /**
+   * Starts the node on {@code system}. If anything fails — the HTTP port is taken, Cassandra
+   * does not answer — the system is shut down (coordinated shutdown, without exiting the JVM, so
+   * that the caller can say why) and the failure is thrown once it has terminated.
+   */
+  static HubNode startOn(ActorSystem<Void> system, Config config, StartupGate startup) {
     try {
       StorageSchema.initialize(system, config.getDuration("hub.cassandra.schema-timeout"));
       joinCluster(system, config);
@@ -134,7 +145,6 @@ public final class HubNode implements AutoCloseable {
       Incident.init(system, entities, IncidentSettings.fromConfig(config), clock, metrics);
       var context = new HubContext(system, entities,
           new AgencyRegistration(entities, askTimeout, system.scheduler()), askTimeout, clock);
-      var sharding = ClusterSharding.get(system);
       ReadSide readSide = ReadSide.start(system);
       var streams = new StreamLimits(config.getInt("hub.http.streams.max-per-principal"));
       metrics.gauge("hub_stream_subscribers", "live streams open on this node", streams::total);
@@ -142,11 +152,63 @@ public final class HubNode implements AutoCloseable {
           Agency.ENTITY_TYPE_KEY, AgencyDirectory.ENTITY_TYPE_KEY, IncidentFeed.ENTITY_TYPE_KEY));
       var connections = ConnectionGuard.fromConfig(config);
       ServerBinding binding = bind(system, config, context, readSide, streams, metrics, connections, startup);
+      shutDownWithSystem(system, config, binding, connections, streams);
       return new HubNode(system, binding, context, streams, connections, startup);
     } catch (RuntimeException e) {
-      system.terminate();
+      stopAfterFailedStart(system);
       throw e;
     }
+  }
+
+  /** The reason for shutting down a node that could not start; it does not exit the JVM (cluster.conf). */
+  static final class StartFailed implements CoordinatedShutdown.Reason {
+    static final StartFailed INSTANCE = new StartFailed();
+
+    private StartFailed() {}
+
+    @Override
+    public String toString() {
+      return "the node could not start";
+    }
+  }
+
+  private static void stopAfterFailedStart(ActorSystem<?> system) {
+    CoordinatedShutdown.get(system).run(StartFailed.INSTANCE, Optional.empty());
+    try {
+      system.getWhenTerminated().toCompletableFuture()
+          .get(CoordinatedShutdown.get(system).totalTimeout().toMillis(), TimeUnit.MILLISECONDS);
+    } catch (Exception e) {
+      log.warn("the actor system of a node that could not start did not terminate in time", e);
+    }
+  }
+
+  /**
+   * Ties the HTTP server to the actor system's coordinated shutdown (SIGTERM, {@link #close},
+   * a downed node): in {@code service-unbind} the port is unbound, so new connections are refused;
+   * in {@code service-requests-done} the connections are drained (event streams end cleanly,
+   * requests in flight get up to {@code hub.http.shutdown.drain-deadline} to be answered). Both
+   * come before {@code cluster-sharding-shutdown-region}: the entities are still there to answer
+   * while requests drain, and hand off afterwards.
+   */
+  private static void shutDownWithSystem(ActorSystem<?> system, Config config, ServerBinding binding,
+      ConnectionGuard connections, StreamLimits streams) {
+    Duration drainDeadline = config.getDuration("hub.http.shutdown.drain-deadline");
+    var shutdown = CoordinatedShutdown.get(system);
+    Duration phaseTimeout = Duration.ofMillis(shutdown.timeout(CoordinatedShutdown.PhaseServiceRequestsDone()).toMillis());
+    if (phaseTimeout.compareTo(drainDeadline) <= 0) {
+      log.warn("hub.http.shutdown.drain-deadline ({}) should be shorter than the timeout of the"
+          + " coordinated-shutdown phase service-requests-done ({}), or shutdown moves on before"
+          + " requests are drained", drainDeadline, phaseTimeout);
+    }
+    shutdown.addTask(CoordinatedShutdown.PhaseServiceUnbind(), "http-unbind", () -> {
+      log.info("shutting down: no longer accepting HTTP connections on port {}", binding.localAddress().getPort());
+      return binding.unbind();
+    });
+    shutdown.addTask(CoordinatedShutdown.PhaseServiceRequestsDone(), "http-drain", () -> {
+      log.info("shutting down: ending {} event streams and draining {} requests in flight on {} connections"
+          + " (deadline {})", streams.total(), connections.inFlight(), connections.connections(), drainDeadline);
+      return connections.drain(drainDeadline);
+    });
   }
 
   private static void joinCluster(ActorSystem<?> system, Config config) {
@@ -178,7 +240,7 @@ public final class HubNode implements AutoCloseable {
       if (tls.isPresent()) {
         server = server.enableHttps(tls.get());
       }
-      ServerBinding binding = connections.bind(server, routes.route().flow(system), org.apache.pekko.stream.Materializer.matFromSystem(system))
+      ServerBinding binding = connections.bind(server, routes.route().handler(system), Materializer.matFromSystem(system))
           .toCompletableFuture().get(30, TimeUnit.SECONDS);
       log.info("HTTP API listening on {}://{}:{}", tls.isPresent() ? "https" : "http", host,
           binding.localAddress().getPort());
@@ -217,14 +279,12 @@ public final class HubNode implements AutoCloseable {
     return binding.localAddress().getPort();
   }
 
-  /** Stops serving, leaves the cluster and terminates; returns when the system is gone. */
+  /**
+   * Runs the coordinated shutdown — stops serving HTTP and drains it, hands the shards off, leaves
+   * the cluster — and returns when the system is gone.
+   */
   @Override
   public void close() {
-    try {
-      binding.unbind().toCompletableFuture().get(10, TimeUnit.SECONDS);
-    } catch (Exception e) {
-      log.warn("unbinding HTTP failed", e);
-    }
     system.terminate();
     try {
       system.getWhenTerminated().toCompletableFuture().get(60, TimeUnit.SECONDS);

@@ -25,6 +25,7 @@ final class SseClient implements AutoCloseable {
   private static final ObjectMapper JSON = new ObjectMapper();
   private final BlockingQueue<Event> events = new LinkedBlockingQueue<>();
   private final CompletableFuture<HttpResponse<Stream<String>>> response;
+  private final CompletableFuture<Void> ended = new CompletableFuture<>();
 
   SseClient(int port, String path, String token, Long lastEventId) {
     var request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
@@ -61,9 +62,19 @@ final class SseClient implements AutoCloseable {
           data.append(line.substring(5).strip());
         }
       }
+      ended.complete(null);
     } catch (IOException | RuntimeException e) {
       // closed
+      ended.completeExceptionally(e);
     }
+  }
+
+  /**
+   * Completes when the server has ended the stream: normally when it ended the response cleanly
+   * (the last chunk), exceptionally when the connection broke off (or this client closed it).
+   */
+  CompletableFuture<Void> ended() {
+    return ended;
   }
 
   int status() throws Exception {

@@ -11,8 +11,8 @@ import org.schoolsafety.edge.auth.TokenIssuer;
 import org.schoolsafety.persistence.testing.SharedCassandra;
 
 /**
- * Starts real hub nodes on the shared embedded Cassandra for integration tests: free HTTP and
- * remoting ports, no JVM exit on shutdown, and a keyspace of the test class's own so that
+ * Starts real hub nodes on the shared embedded Cassandra for integration tests: free HTTP (unless
+ * {@code extra} names one) and remoting ports, no JVM exit on shutdown, and a keyspace of the test class's own so that
  * classes never see each other's journals or remembered entities.
  */
 final class TestNode {
@@ -45,7 +45,7 @@ final class TestNode {
 
   static Config config(String keyspace, Map<String, Object> extra) {
     Map<String, Object> overrides = new HashMap<>(extra);
-    overrides.put("hub.http.port", 0);
+    overrides.putIfAbsent("hub.http.port", 0);
     overrides.put("pekko.remote.artery.canonical.port", 0);
     overrides.put("pekko.coordinated-shutdown.exit-jvm", "off");
     overrides.put("pekko.cluster.jmx.multi-mbeans-in-same-jvm", "on");

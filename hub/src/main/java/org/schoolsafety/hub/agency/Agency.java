@@ -25,6 +25,7 @@ import org.apache.pekko.persistence.typed.javadsl.EventSourcedBehaviorWithEnforc
 import org.apache.pekko.persistence.typed.javadsl.ReplyEffect;
 import org.apache.pekko.persistence.typed.javadsl.RetentionCriteria;
 import org.schoolsafety.hub.CborSerializable;
+import org.schoolsafety.hub.JournalFailures;
 import org.schoolsafety.hub.Registrations;
 
 /**
@@ -140,7 +141,7 @@ public final class Agency
   private final ActorContext<Command> context;
 
   private Agency(String agencyId, Clock clock, Consumer<DispatchEntry> publish, ActorContext<Command> context) {
-    super(PersistenceId.of(ENTITY_TYPE_KEY.name(), agencyId));
+    super(PersistenceId.of(ENTITY_TYPE_KEY.name(), agencyId), JournalFailures.restartWithBackoff());
     this.agencyId = agencyId;
     this.clock = clock;
     this.publish = publish;

@@ -21,6 +21,7 @@ import org.apache.pekko.persistence.typed.javadsl.EventSourcedBehaviorWithEnforc
 import org.apache.pekko.persistence.typed.javadsl.ReplyEffect;
 import org.apache.pekko.persistence.typed.javadsl.RetentionCriteria;
 import org.schoolsafety.hub.CborSerializable;
+import org.schoolsafety.hub.JournalFailures;
 import org.schoolsafety.hub.Rejection;
 import org.schoolsafety.hub.agency.AgencyKind;
 import org.schoolsafety.hub.agency.AgencyProfile;
@@ -78,7 +79,8 @@ public final class AgencyDirectory
       return new State(Map.copyOf(next));
     }
 
-    List<AgencyProfile> chain(RegionCode region, AgencyKind kind) {
+    /** The agencies of {@code kind} that cover {@code region}, county first, then city, then province. */
+    public List<AgencyProfile> chain(RegionCode region, AgencyKind kind) {
       var chain = new ArrayList<AgencyProfile>();
       for (Tier tier : Tier.values()) {
         var agency = bySlot.get(kind + "/" + region.value().substring(0, tier.prefixLength()));
@@ -109,7 +111,7 @@ public final class AgencyDirectory
   }
 
   private AgencyDirectory(String provinceCode) {
-    super(PersistenceId.of(ENTITY_TYPE_KEY.name(), provinceCode));
+    super(PersistenceId.of(ENTITY_TYPE_KEY.name(), provinceCode), JournalFailures.restartWithBackoff());
   }
 
   @Override

@@ -24,6 +24,7 @@ import org.apache.pekko.persistence.typed.javadsl.EventSourcedBehaviorWithEnforc
 import org.apache.pekko.persistence.typed.javadsl.ReplyEffect;
 import org.apache.pekko.persistence.typed.javadsl.RetentionCriteria;
 import org.schoolsafety.hub.CborSerializable;
+import org.schoolsafety.hub.JournalFailures;
 
 /**
  * A province's incident feed: every incident event of the province, once, in one order. One
@@ -123,7 +124,7 @@ public final class IncidentFeed
   private final ActorContext<Command> context;
 
   private IncidentFeed(String province, Clock clock, Consumer<FeedEntry> publish, ActorContext<Command> context) {
-    super(PersistenceId.of(ENTITY_TYPE_KEY.name(), province));
+    super(PersistenceId.of(ENTITY_TYPE_KEY.name(), province), JournalFailures.restartWithBackoff());
     this.clock = clock;
     this.publish = publish;
     this.context = context;

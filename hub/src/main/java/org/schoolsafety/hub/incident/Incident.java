@@ -12,7 +12,6 @@ import java.util.Set;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Behavior;
-import org.apache.pekko.actor.typed.SupervisorStrategy;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
@@ -31,6 +30,7 @@ import org.apache.pekko.persistence.typed.javadsl.RetentionCriteria;
 import org.apache.pekko.persistence.typed.javadsl.SignalHandler;
 import org.schoolsafety.hub.Entities;
 import org.schoolsafety.hub.HubMetrics;
+import org.schoolsafety.hub.JournalFailures;
 import org.schoolsafety.hub.Rejection;
 import org.schoolsafety.hub.agency.AgencyKind;
 import org.schoolsafety.hub.agency.AgencyProfile;
@@ -116,9 +116,7 @@ public final class Incident
       ActorContext<IncidentCommand> context,
       TimerScheduler<IncidentCommand> timers,
       HubMetrics metrics) {
-    super(
-        PersistenceId.of(ENTITY_TYPE_KEY.name(), incidentId),
-        SupervisorStrategy.restartWithBackoff(Duration.ofMillis(200), Duration.ofSeconds(5), 0.2));
+    super(PersistenceId.of(ENTITY_TYPE_KEY.name(), incidentId), JournalFailures.restartWithBackoff());
     this.incidentId = incidentId;
     this.entities = entities;
     this.settings = settings;

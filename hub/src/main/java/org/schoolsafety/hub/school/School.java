@@ -20,6 +20,7 @@ import org.apache.pekko.persistence.typed.javadsl.EventSourcedBehaviorWithEnforc
 import org.apache.pekko.persistence.typed.javadsl.ReplyEffect;
 import org.apache.pekko.persistence.typed.javadsl.RetentionCriteria;
 import org.schoolsafety.hub.CborSerializable;
+import org.schoolsafety.hub.JournalFailures;
 import org.schoolsafety.hub.Registrations;
 import org.schoolsafety.hub.Rejection;
 
@@ -129,7 +130,7 @@ public final class School
   private final Clock clock;
 
   private School(String schoolId, Clock clock) {
-    super(PersistenceId.of(ENTITY_TYPE_KEY.name(), schoolId));
+    super(PersistenceId.of(ENTITY_TYPE_KEY.name(), schoolId), JournalFailures.restartWithBackoff());
     this.schoolId = schoolId;
     this.clock = clock;
   }

@@ -53,6 +53,23 @@ class AgencyTest {
   }
 
   @Test
+  void keepsWorkingAfterAFailedJournalWrite() {
+    Agency.State empty = agency.getState();
+    agency.persistenceTestKit().failNextPersisted();
+    // The write fails: no answer, nothing written; the entity restarts after a backoff from
+    // the journal (the state asked for meanwhile waits for it).
+    var unanswered = testKit.<StatusReply<Agency.State>>createTestProbe();
+    var failed = agency.runCommand(new Agency.Register(profile(), "operator:test", unanswered.ref()));
+    assertThat(failed.hasNoEvents()).isTrue();
+    assertThat(failed.state()).isEqualTo(empty);
+
+    var retried = agency.<StatusReply<Agency.State>>runCommand(r -> new Agency.Register(profile(), "operator:test", r));
+    assertThat(retried.event()).isEqualTo(new Agency.Registered(profile(), clock.instant(), "operator:test"));
+    assertThat(retried.reply().isSuccess()).isTrue();
+    assertThat(agency.restart().state().profile()).isEqualTo(profile());
+  }
+
+  @Test
   void registersIdempotentlyAndRefusesChanges() {
     var result = agency.<StatusReply<Agency.State>>runCommand(r -> new Agency.Register(profile(), "operator:test", r));
     assertThat(result.event()).isEqualTo(new Agency.Registered(profile(), clock.instant(), "operator:test"));

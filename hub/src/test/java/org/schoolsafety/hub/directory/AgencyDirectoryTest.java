@@ -48,6 +48,23 @@ class AgencyDirectoryTest {
   }
 
   @Test
+  void keepsWorkingAfterAFailedJournalWrite() {
+    AgencyDirectory.State empty = directory.getState();
+    directory.persistenceTestKit().failNextPersisted();
+    // The write fails: no answer, nothing written; the entity restarts after a backoff from
+    // the journal (the state asked for meanwhile waits for it).
+    var unanswered = testKit.<StatusReply<Done>>createTestProbe();
+    var failed = directory.runCommand(new AgencyDirectory.Enlist(FIRE_COUNTY, unanswered.ref()));
+    assertThat(failed.hasNoEvents()).isTrue();
+    assertThat(failed.state()).isEqualTo(empty);
+
+    var retried = enlist(FIRE_COUNTY);
+    assertThat(retried.reply().isSuccess()).isTrue();
+    assertThat(retried.event()).isEqualTo(new AgencyDirectory.AgencyEnlisted(FIRE_COUNTY));
+    assertThat(directory.restart().state()).isEqualTo(retried.state());
+  }
+
+  @Test
   void enlistsOnceAndIsIdempotent() {
     var first = enlist(FIRE_COUNTY);
     assertThat(first.reply().isSuccess()).isTrue();

@@ -49,6 +49,25 @@ class IncidentFeedTest {
   }
 
   @Test
+  void keepsWorkingAfterAFailedJournalWrite() {
+    IncidentFeed.State empty = feed.getState();
+    feed.persistenceTestKit().failNextPersisted();
+    // The write fails: no answer, nothing written or published; the entity restarts after a
+    // backoff from the journal (the state asked for meanwhile waits for it).
+    var unanswered = testKit.<Done>createTestProbe();
+    var failed = feed.runCommand(new IncidentFeed.Append(List.of(item("a", 1, Status.REPORTED)), unanswered.ref()));
+    assertThat(failed.hasNoEvents()).isTrue();
+    assertThat(failed.state()).isEqualTo(empty);
+    assertThat(published).isEmpty();
+
+    var retried = feed.<Done>runCommand(r -> new IncidentFeed.Append(List.of(item("a", 1, Status.REPORTED)), r));
+    assertThat(retried.reply()).isEqualTo(Done.getInstance());
+    assertThat(retried.events()).hasSize(1);
+    awaitPublished(1);
+    assertThat(published).extracting(FeedEntry::seq).containsExactly(1L);
+  }
+
+  @Test
   void appendsNewItemsOnceAndPublishesThemWithTheirPosition() {
     var first = feed.<Done>runCommand(r -> new IncidentFeed.Append(
         List.of(item("a", 1, Status.REPORTED), item("a", 2, Status.DISPATCHED)), r));

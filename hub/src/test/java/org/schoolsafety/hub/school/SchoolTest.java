@@ -52,6 +52,23 @@ class SchoolTest {
   }
 
   @Test
+  void keepsWorkingAfterAFailedJournalWrite() {
+    School.State empty = school.getState();
+    school.persistenceTestKit().failNextPersisted();
+    // The write fails: no answer, nothing written; the entity restarts after a backoff from
+    // the journal (the state asked for meanwhile waits for it).
+    var unanswered = testKit.<StatusReply<School.State>>createTestProbe();
+    var failed = school.runCommand(new School.Register(profile("No. 1 Primary"), "operator:test", unanswered.ref()));
+    assertThat(failed.hasNoEvents()).isTrue();
+    assertThat(failed.state()).isEqualTo(empty);
+
+    var retried = register(profile("No. 1 Primary"));
+    assertThat(retried.isSuccess()).isTrue();
+    assertThat(school.getState().profile().name()).isEqualTo("No. 1 Primary");
+    assertThat(school.restart().state().profile().name()).isEqualTo("No. 1 Primary");
+  }
+
+  @Test
   void registersOnceIdempotentlyAndRefusesADifferentProfile() {
     var result = school.<StatusReply<School.State>>runCommand(r -> new School.Register(profile("No. 1 Primary"), "operator:test", r));
     assertThat(result.reply().getValue().profile().name()).isEqualTo("No. 1 Primary");
