@@ -52,21 +52,9 @@ final class BenchHub {
 
   /** Waits up to a minute for {@code /health/ready}. */
   void awaitReady() {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-    String last = "no answer";
-    while (System.nanoTime() < deadline) {
-      try {
-        HubHttp.Response r = http.send(HubHttp.Call.get("/health/ready", () -> "none", "setup")).get(15, TimeUnit.SECONDS);
-        if (r.status() == 200) {
-          return;
-        }
-        last = "status " + r.status();
-      } catch (Exception e) {
-        last = e.getCause() != null ? e.getCause().toString() : e.toString();
-      }
-      pause(Duration.ofSeconds(1));
-    }
-    throw new BenchFailed("the hub at " + http.base() + " is not ready (" + last + "); start it with bin/hub dev");
+    http.awaitReady(Duration.ofSeconds(60)).ifPresent(last -> {
+      throw new BenchFailed("the hub at " + http.base() + " is not ready (" + last + "); start it with bin/hub dev");
+    });
   }
 
   /**

@@ -236,6 +236,33 @@ public final class HubHttp implements AutoCloseable {
   }
 
   /** Whether a failure is a timeout (for messages). */
+  /**
+   * Waits up to {@code within} for {@code /health/ready} to answer 200. Empty once the hub is
+   * ready; otherwise the last thing it answered (or why it did not).
+   */
+  public Optional<String> awaitReady(Duration within) {
+    long deadline = System.nanoTime() + within.toNanos();
+    String last = "no answer";
+    while (System.nanoTime() < deadline) {
+      try {
+        Response r = send(Call.get("/health/ready", () -> "none", "setup")).get(15, TimeUnit.SECONDS);
+        if (r.status() == 200) {
+          return Optional.empty();
+        }
+        last = "status " + r.status();
+      } catch (Exception e) {
+        last = e.getCause() != null ? e.getCause().toString() : e.toString();
+      }
+      try {
+        Thread.sleep(1000);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return Optional.of("interrupted");
+      }
+    }
+    return Optional.of(last);
+  }
+
   public static boolean isTimeout(Throwable t) {
     return t instanceof HttpTimeoutException;
   }

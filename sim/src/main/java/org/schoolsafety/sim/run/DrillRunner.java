@@ -154,21 +154,9 @@ public final class DrillRunner {
 
   /** Waits (up to a minute) for {@code /health/ready}. */
   private void awaitReady(HubHttp http) {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-    String last = "no answer";
-    while (System.nanoTime() < deadline) {
-      try {
-        HubHttp.Response r = http.send(HubHttp.Call.get("/health/ready", () -> "none", "setup")).get(15, TimeUnit.SECONDS);
-        if (r.status() == 200) {
-          return;
-        }
-        last = "status " + r.status();
-      } catch (Exception e) {
-        last = e.getCause() != null ? e.getCause().toString() : e.toString();
-      }
-      sleep(Duration.ofSeconds(1));
-    }
-    throw new DrillFailed("the hub at " + http.base() + " is not ready (" + last + "); start it with bin/hub dev");
+    http.awaitReady(Duration.ofSeconds(60)).ifPresent(last -> {
+      throw new DrillFailed("the hub at " + http.base() + " is not ready (" + last + "); start it with bin/hub dev");
+    });
   }
 
   /** Waits until no acknowledgement is pending and the agencies' streams have been quiet for a moment. */
