@@ -17,6 +17,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -279,16 +280,20 @@ public final class HubHttp implements AutoCloseable {
     }
   }
 
-  /** At most {@code permits} tasks at once; the others start in arrival order as slots free up. */
-  static final class Limiter {
-    private final ArrayDeque<Supplier<CompletableFuture<?>>> waiting = new ArrayDeque<>();
+  /**
+   * At most {@code permits} tasks in flight; the others start in arrival order as slots free up.
+   * The hub client queues its requests with one, the storage baseline its inserts, so that both
+   * queue alike under an open-loop schedule.
+   */
+  public static final class Limiter {
+    private final ArrayDeque<Supplier<? extends CompletionStage<?>>> waiting = new ArrayDeque<>();
     private int available;
 
-    Limiter(int permits) {
+    public Limiter(int permits) {
       this.available = permits;
     }
 
-    void run(Supplier<CompletableFuture<?>> task) {
+    public void run(Supplier<? extends CompletionStage<?>> task) {
       synchronized (this) {
         if (available == 0) {
           waiting.add(task);
@@ -303,8 +308,8 @@ public final class HubHttp implements AutoCloseable {
       return waiting.size();
     }
 
-    private void start(Supplier<CompletableFuture<?>> task) {
-      CompletableFuture<?> running;
+    private void start(Supplier<? extends CompletionStage<?>> task) {
+      CompletionStage<?> running;
       try {
         running = task.get();
       } catch (RuntimeException e) {
@@ -314,7 +319,7 @@ public final class HubHttp implements AutoCloseable {
     }
 
     private void release() {
-      Supplier<CompletableFuture<?>> next;
+      Supplier<? extends CompletionStage<?>> next;
       synchronized (this) {
         next = waiting.poll();
         if (next == null) {

@@ -11,9 +11,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.schoolsafety.sim.bench.Arrivals;
 import org.schoolsafety.sim.bench.ErrorKinds;
-import org.schoolsafety.sim.bench.InFlight;
 import org.schoolsafety.sim.bench.Latencies;
 import org.schoolsafety.sim.bench.OpenLoop;
+import org.schoolsafety.sim.hub.HubHttp;
 
 /**
  * The storage limit the hub is measured against: single-row inserts of a report's size, straight
@@ -174,7 +174,7 @@ public final class StorageBaseline {
     long measureFrom = start + warmup.toNanos();
     var latencies = new Latencies();
     var errors = new ErrorKinds();
-    var limit = new InFlight(concurrency);
+    var limit = new HubHttp.Limiter(concurrency);
     var rows = new AtomicLong();
     var lastAnswer = new AtomicLong(measureFrom);
     var pending = new CountDownLatch(offsets.length);
