@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.typesafe.config.ConfigFactory;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -91,7 +90,7 @@ class ConnectionGuardTest {
       OutputStream out = socket.getOutputStream();
       out.write("world".getBytes(StandardCharsets.US_ASCII));
       out.flush();
-      String response = readResponse(socket.getInputStream());
+      String response = RawResponse.read(socket.getInputStream()).whole();
       assertThat(response).startsWith("HTTP/1.1 200").containsIgnoringCase("connection: close").endsWith("got helloworld");
       assertThat(socket.getInputStream().read()).isEqualTo(-1);
       await().atMost(WAIT).until(drained::isDone);
@@ -126,29 +125,12 @@ class ConnectionGuardTest {
       binding.unbind().toCompletableFuture().get();
       CompletableFuture<Done> drained = guard.drain(Duration.ofMillis(500)).toCompletableFuture();
       // The rest of the body never comes.
-      String response = readResponse(socket.getInputStream());
+      String response = RawResponse.read(socket.getInputStream()).whole();
       assertThat(response).startsWith("HTTP/1.1 503").containsIgnoringCase("connection: close")
           .containsIgnoringCase("retry-after:").contains("shutting down");
       assertThat(socket.getInputStream().read()).isEqualTo(-1);
       await().atMost(WAIT).until(drained::isDone);
       assertThat(guard.connections()).isZero();
     }
-  }
-
-  private static String readResponse(InputStream in) throws IOException {
-    var head = new ByteArrayOutputStream();
-    while (!head.toString(StandardCharsets.US_ASCII).endsWith("\r\n\r\n")) {
-      int b = in.read();
-      if (b < 0) {
-        throw new IOException("connection closed in the response's head: " + head);
-      }
-      head.write(b);
-    }
-    String headers = head.toString(StandardCharsets.US_ASCII);
-    int length = headers.lines()
-        .filter(l -> l.toLowerCase().startsWith("content-length:"))
-        .mapToInt(l -> Integer.parseInt(l.substring(15).strip()))
-        .findFirst().orElse(0);
-    return headers + new String(in.readNBytes(length), StandardCharsets.UTF_8);
   }
 }

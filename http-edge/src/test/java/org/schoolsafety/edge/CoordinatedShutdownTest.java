@@ -8,7 +8,6 @@ import static org.schoolsafety.edge.Fixtures.created;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import com.typesafe.config.ConfigUtil;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -63,7 +62,7 @@ class CoordinatedShutdownTest {
       Socket idle = new Socket("127.0.0.1", port);
       idle.setSoTimeout((int) WAIT.toMillis()); // a read that would hang fails instead
       idle.getOutputStream().write(("GET /health/alive HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
-      assertThat(readResponse(idle.getInputStream()).status()).isEqualTo(200);
+      assertThat(RawResponse.read(idle.getInputStream()).status()).isEqualTo(200);
 
       // A report whose body is still on its way: in flight when the shutdown begins.
       var report = new LinkedHashMap<>(Fixtures.incident(SCHOOL, "FIRE", "III", "in-flight-at-shutdown"));
@@ -97,7 +96,7 @@ class CoordinatedShutdownTest {
       // the connection.
       slowOut.write(Arrays.copyOfRange(body, body.length / 2, body.length));
       slowOut.flush();
-      var answer = readResponse(slow.getInputStream());
+      var answer = RawResponse.read(slow.getInputStream());
       assertThat(answer.status()).as(answer.text()).isEqualTo(201);
       assertThat(answer.headers().toLowerCase()).contains("connection: close");
       assertThat(slow.getInputStream().read()).isEqualTo(-1);
@@ -146,27 +145,5 @@ class CoordinatedShutdownTest {
     } catch (IOException other) {
       return false;
     }
-  }
-
-  record RawResponse(int status, String headers, String text) {}
-
-  /** One HTTP/1.1 response with a Content-Length body, read off a raw socket. */
-  private static RawResponse readResponse(InputStream in) throws IOException {
-    var head = new ByteArrayOutputStream();
-    while (!head.toString(StandardCharsets.US_ASCII).endsWith("\r\n\r\n")) {
-      int b = in.read();
-      if (b < 0) {
-        throw new IOException("connection closed in the response's head: " + head);
-      }
-      head.write(b);
-    }
-    String headers = head.toString(StandardCharsets.US_ASCII);
-    int status = Integer.parseInt(headers.substring(9, 12));
-    int length = headers.lines()
-        .filter(l -> l.toLowerCase().startsWith("content-length:"))
-        .mapToInt(l -> Integer.parseInt(l.substring(15).strip()))
-        .findFirst().orElse(0);
-    byte[] body = in.readNBytes(length);
-    return new RawResponse(status, headers, new String(body, StandardCharsets.UTF_8));
   }
 }

@@ -5,9 +5,6 @@ import static org.awaitility.Awaitility.await;
 import static org.schoolsafety.edge.Fixtures.created;
 
 import com.datastax.oss.driver.api.core.CqlSession;
-import com.datastax.oss.driver.api.core.config.DriverConfigLoader;
-import com.datastax.oss.driver.api.core.config.OptionsMap;
-import com.datastax.oss.driver.api.core.config.TypedDriverOption;
 import com.datastax.oss.driver.api.core.cql.Row;
 import java.time.Duration;
 import java.util.List;
@@ -43,7 +40,7 @@ class ShardLeaseTest {
     HubNode node = TestNode.start(KEYSPACE, Map.of());
     long started = System.nanoTime();
     String owner;
-    try (CqlSession cql = session()) {
+    try (CqlSession cql = SharedCassandra.session()) {
       assertThat(node.system().settings().config().getString("pekko.cluster.sharding.use-lease"))
           .isEqualTo("hub.lease.cassandra");
       owner = Cluster.get(Adapter.toClassic(node.system())).selfAddress().hostPort();
@@ -80,7 +77,7 @@ class ShardLeaseTest {
     }
 
     // the node left: its shards handed off and their leases were released, not left to expire
-    try (CqlSession cql = session()) {
+    try (CqlSession cql = SharedCassandra.session()) {
       assertThat(leases(cql)).isEmpty();
     }
   }
@@ -115,11 +112,4 @@ class ShardLeaseTest {
     return map;
   }
 
-  private static CqlSession session() {
-    OptionsMap options = OptionsMap.driverDefaults();
-    options.put(TypedDriverOption.CONTACT_POINTS, List.of(SharedCassandra.contactPoint()));
-    options.put(TypedDriverOption.LOAD_BALANCING_LOCAL_DATACENTER, "datacenter1");
-    options.put(TypedDriverOption.REQUEST_TIMEOUT, Duration.ofSeconds(30));
-    return CqlSession.builder().withConfigLoader(DriverConfigLoader.fromMap(options)).build();
-  }
 }

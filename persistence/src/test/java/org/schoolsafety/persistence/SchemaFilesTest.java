@@ -4,9 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.datastax.oss.driver.api.core.CqlSession;
-import com.datastax.oss.driver.api.core.config.DriverConfigLoader;
-import com.datastax.oss.driver.api.core.config.OptionsMap;
-import com.datastax.oss.driver.api.core.config.TypedDriverOption;
 import com.datastax.oss.driver.api.core.cql.Row;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
@@ -52,7 +49,7 @@ class SchemaFilesTest {
       ReadSideSchema.create(system, session, AUTO + "_read");
     });
     // 2. the files, as a platform team runs them (placeholders substituted, statement by statement)
-    try (CqlSession cql = session()) {
+    try (CqlSession cql = SharedCassandra.session()) {
       for (String file : FILES) {
         for (String statement : statements(file, FROM_FILES, "datacenter1")) {
           cql.execute(statement);
@@ -63,7 +60,7 @@ class SchemaFilesTest {
 
   @Test
   void filesCreateTheSameTablesAsAutocreate() {
-    try (CqlSession cql = session()) {
+    try (CqlSession cql = SharedCassandra.session()) {
       for (String suffix : List.of("", "_snapshot", "_read")) {
         Map<String, List<String>> auto = columns(cql, AUTO + suffix);
         Map<String, List<String>> files = columns(cql, FROM_FILES + suffix);
@@ -87,7 +84,7 @@ class SchemaFilesTest {
 
   @Test
   void filesReplicateWithNetworkTopologyStrategyRf3() {
-    try (CqlSession cql = session()) {
+    try (CqlSession cql = SharedCassandra.session()) {
       for (String suffix : List.of("", "_snapshot", "_read")) {
         Row row = cql.execute("SELECT replication FROM system_schema.keyspaces WHERE keyspace_name = ?",
             FROM_FILES + suffix).one();
@@ -120,7 +117,7 @@ class SchemaFilesTest {
             "pekko.persistence.cassandra.snapshot.tables-autocreate", false))
         .withFallback(config("drift_fallback", true, SharedCassandra.contactPoint()));
     withSystem(config, system -> StorageSchema.initialize(system, Duration.ofSeconds(90)));
-    try (CqlSession cql = session()) {
+    try (CqlSession cql = SharedCassandra.session()) {
       for (String suffix : List.of("", "_snapshot")) {
         assertThat(columns(cql, "drift_fallback" + suffix)).isEqualTo(columns(cql, AUTO + suffix));
         assertThat(tableOptions(cql, "drift_fallback" + suffix)).isEqualTo(tableOptions(cql, AUTO + suffix));
@@ -235,11 +232,4 @@ class SchemaFilesTest {
     }
   }
 
-  static CqlSession session() {
-    OptionsMap options = OptionsMap.driverDefaults();
-    options.put(TypedDriverOption.CONTACT_POINTS, List.of(SharedCassandra.contactPoint()));
-    options.put(TypedDriverOption.LOAD_BALANCING_LOCAL_DATACENTER, "datacenter1");
-    options.put(TypedDriverOption.REQUEST_TIMEOUT, Duration.ofSeconds(30));
-    return CqlSession.builder().withConfigLoader(DriverConfigLoader.fromMap(options)).build();
-  }
 }

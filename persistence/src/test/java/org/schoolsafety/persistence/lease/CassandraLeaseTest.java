@@ -5,9 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import com.datastax.oss.driver.api.core.CqlSession;
-import com.datastax.oss.driver.api.core.config.DriverConfigLoader;
-import com.datastax.oss.driver.api.core.config.OptionsMap;
-import com.datastax.oss.driver.api.core.config.TypedDriverOption;
 import com.datastax.oss.driver.api.core.cql.Row;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
@@ -63,7 +60,7 @@ class CassandraLeaseTest {
   @BeforeAll
   void start() {
     system = ActorSystem.create(Behaviors.empty(), "lease-test", config(Map.of()));
-    cql = session();
+    cql = SharedCassandra.session();
     for (String ddl : LeaseSchema.statements(KEYSPACE, "{'class': 'SimpleStrategy', 'replication_factor': 1}")) {
       cql.execute(ddl);
     }
@@ -317,11 +314,4 @@ class CassandraLeaseTest {
         .withFallback(ConfigFactory.parseResources("persistence.conf")));
   }
 
-  static CqlSession session() {
-    OptionsMap options = OptionsMap.driverDefaults();
-    options.put(TypedDriverOption.CONTACT_POINTS, List.of(SharedCassandra.contactPoint()));
-    options.put(TypedDriverOption.LOAD_BALANCING_LOCAL_DATACENTER, "datacenter1");
-    options.put(TypedDriverOption.REQUEST_TIMEOUT, Duration.ofSeconds(30));
-    return CqlSession.builder().withConfigLoader(DriverConfigLoader.fromMap(options)).build();
-  }
 }

@@ -1,5 +1,9 @@
 package org.schoolsafety.persistence.testing;
 
+import com.datastax.oss.driver.api.core.CqlSession;
+import com.datastax.oss.driver.api.core.config.DriverConfigLoader;
+import com.datastax.oss.driver.api.core.config.OptionsMap;
+import com.datastax.oss.driver.api.core.config.TypedDriverOption;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
@@ -78,6 +82,15 @@ public final class SharedCassandra implements BeforeAllCallback, ParameterResolv
   /** {@code "127.0.0.1:port"} of the shared node. */
   public static String contactPoint() {
     return node().contactPoint();
+  }
+
+  /** A CQL session to the shared node (30 s request timeout: DDL on a busy node is slow). Close it. */
+  public static CqlSession session() {
+    OptionsMap options = OptionsMap.driverDefaults();
+    options.put(TypedDriverOption.CONTACT_POINTS, List.of(contactPoint()));
+    options.put(TypedDriverOption.LOAD_BALANCING_LOCAL_DATACENTER, "datacenter1");
+    options.put(TypedDriverOption.REQUEST_TIMEOUT, Duration.ofSeconds(30));
+    return CqlSession.builder().withConfigLoader(DriverConfigLoader.fromMap(options)).build();
   }
 
   /** Two distinct free ports on 127.0.0.1 (free now; a race with another program is unlikely). */
