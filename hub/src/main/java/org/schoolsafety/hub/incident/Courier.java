@@ -29,12 +29,15 @@ import org.schoolsafety.hub.school.School;
 final class Courier {
 
   private static final String REDELIVER = "redeliver";
+  private static final String RESEND = "resend-after-recovery";
 
   private final ActorContext<IncidentCommand> context;
   private final TimerScheduler<IncidentCommand> timers;
   private final Entities entities;
   private final Duration askTimeout;
   private final Duration redeliveryInterval;
+  private final Duration resendAtOnceWithin;
+  private final Duration resendSpread;
   private final Map<String, Object> waiting = new LinkedHashMap<>();
   private final Map<String, Object> inFlight = new HashMap<>();
   private final List<FeedItem> feedQueue = new ArrayList<>();
@@ -51,6 +54,8 @@ final class Courier {
     this.entities = entities;
     this.askTimeout = settings.askTimeout();
     this.redeliveryInterval = settings.redeliveryInterval();
+    this.resendAtOnceWithin = settings.resendAtOnceWithin();
+    this.resendSpread = settings.resendSpread();
   }
 
   /** Every notice that describes the incident as it stands, keyed by receiver. */
@@ -111,7 +116,32 @@ final class Courier {
   }
 
   /**
-   * After recovery: everything again. Incidents that ended longer ago than the feed remembers
+   * After recovery: everything again, since a notice may have been in flight when the entity
+   * stopped. An incident that changed within {@code resendAtOnceWithin} sends at once: that is
+   * where undelivered notices are likely (a node that died mid-delivery). Older incidents send
+   * after a random delay within {@code resendSpread}: a node that restarts with hundreds of open
+   * incidents would otherwise wake every school, agency and feed in the same second, while the
+   * same node is still loading its shards (measured in docs/RELIABILITY.md). At least once either way.
+   */
+  void afterRecovery(IncidentState state, java.time.Instant now) {
+    if (!state.isReported() || state.timeline().isEmpty()) {
+      return;
+    }
+    java.time.Instant lastChange = state.timeline().get(state.timeline().size() - 1).at();
+    if (resendSpread.isZero() || !lastChange.plus(resendAtOnceWithin).isBefore(now)) {
+      sendAll(state, now);
+      return;
+    }
+    long delayMillis = java.util.concurrent.ThreadLocalRandom.current().nextLong(resendSpread.toMillis() + 1);
+    timers.startSingleTimer(RESEND, IncidentCommand.ResendAll.INSTANCE, Duration.ofMillis(delayMillis));
+  }
+
+  boolean resendPending() {
+    return timers.isTimerActive(RESEND);
+  }
+
+  /**
+   * Everything again. Incidents that ended longer ago than the feed remembers
    * skip the feed, which had their items long before it forgot them.
    */
   void sendAll(IncidentState state, java.time.Instant now) {
@@ -175,7 +205,7 @@ final class Courier {
   }
 
   boolean isIdle() {
-    return waiting.isEmpty() && inFlight.isEmpty() && feedQueue.isEmpty() && feedInFlight == null;
+    return !resendPending() && waiting.isEmpty() && inFlight.isEmpty() && feedQueue.isEmpty() && feedInFlight == null;
   }
 
   private void flush() {

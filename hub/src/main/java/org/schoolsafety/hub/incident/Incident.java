@@ -162,6 +162,7 @@ public final class Incident
         .onCommand(NoticeSettled.class, this::onNoticeSettled)
         .onCommand(FeedSettled.class, (state, cmd) -> { courier.feedSettled(cmd.delivered()); return Effect().noReply(); })
         .onCommand(Redeliver.class, (state, cmd) -> { courier.redeliver(); return Effect().noReply(); })
+        .onCommand(ResendAll.class, (state, cmd) -> { courier.sendAll(state, now()); return Effect().noReply(); })
         .onCommand(IncidentCommand.Passivate.class, this::onPassivate)
         .build();
   }
@@ -477,7 +478,7 @@ public final class Incident
   public SignalHandler<IncidentState> signalHandler() {
     return newSignalHandlerBuilder()
         .onSignal(RecoveryCompleted.instance(), state -> {
-          courier.sendAll(state, now());
+          courier.afterRecovery(state, now());
           settle(state);
         })
         .build();

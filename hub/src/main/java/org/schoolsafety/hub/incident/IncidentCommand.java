@@ -64,6 +64,11 @@ public sealed interface IncidentCommand extends CborSerializable {
     INSTANCE
   }
 
+  /** After recovery, the incident's turn to tell everyone everything again (see Courier). */
+  enum ResendAll implements IncidentCommand {
+    INSTANCE
+  }
+
   /** Idle too long in a terminal state: hand the entity back to sharding. */
   enum Passivate implements IncidentCommand {
     INSTANCE

@@ -11,7 +11,9 @@ public record IncidentSettings(
     AckDeadlines deadlines,
     Duration askTimeout,
     Duration idlePassivation,
-    Duration redeliveryInterval) {
+    Duration redeliveryInterval,
+    Duration resendAtOnceWithin,
+    Duration resendSpread) {
 
   public static IncidentSettings fromConfig(Config config) {
     Config hub = config.getConfig("hub");
@@ -20,6 +22,8 @@ public record IncidentSettings(
         AckDeadlines.fromConfig(hub.getConfig("escalation")),
         hub.getDuration("ask-timeout"),
         hub.getDuration("incident.idle-passivation"),
-        hub.getDuration("incident.redelivery-interval"));
+        hub.getDuration("incident.redelivery-interval"),
+        hub.getDuration("incident.recovery.resend-at-once-within"),
+        hub.getDuration("incident.recovery.resend-spread"));
   }
 }

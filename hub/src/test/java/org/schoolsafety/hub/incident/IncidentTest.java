@@ -419,6 +419,51 @@ class IncidentTest {
     }
   }
 
+  @Test
+  void afterRecoveryAFreshIncidentTellsItsSchoolAtOnceAndAnOldOneWithinTheSpread() {
+    TestProbe<School.Command> school = testKit.createTestProbe();
+    incident = EventSourcedBehaviorTestKit.create(testKit.system(),
+        Incident.create(incidentId, watchedSchool(school), settings, clock, null),
+        EventSourcedBehaviorTestKit.enabledSerializationSettings());
+    report(URUMQI_SCHOOL, IncidentType.FIRE, Level.IV, "ref-resend");
+    confirm(school.expectMessageClass(School.TrackIncident.class));
+    awaitStatus(Status.DISPATCHED);
+    drain(school);
+
+    incident.restart(); // changed a moment ago: a notice may be missing, so at once
+    confirm(school.expectMessageClass(School.TrackIncident.class));
+
+    clock.advance(settings.resendAtOnceWithin().plusSeconds(1)); // down a while: nothing changed since
+    incident.restart();
+    school.expectNoMessage(Duration.ofMillis(300)); // manual time: only timePasses fires the timer
+    manualTime.timePasses(settings.resendSpread());
+    var notice = school.expectMessageClass(School.TrackIncident.class);
+    assertThat(notice.notice().incidentId()).isEqualTo(incidentId);
+    assertThat(notice.notice().status()).isEqualTo(Status.DISPATCHED);
+    confirm(notice);
+  }
+
+  /** The real entities, except that the Urumqi school is a probe. */
+  private Entities watchedSchool(TestProbe<School.Command> school) {
+    return new Entities(
+        id -> id.equals(URUMQI_SCHOOL.schoolId()) ? school.ref() : schools.get(id),
+        agencies::get, directories::get, feeds::get);
+  }
+
+  private static void confirm(School.TrackIncident track) {
+    track.replyTo().tell(org.apache.pekko.Done.getInstance());
+  }
+
+  private static void drain(TestProbe<School.Command> school) {
+    while (true) {
+      try {
+        confirm(school.expectMessageClass(School.TrackIncident.class, Duration.ofMillis(300)));
+      } catch (AssertionError none) {
+        return;
+      }
+    }
+  }
+
   private List<org.schoolsafety.hub.feed.FeedItem> itemsOf(String id) {
     return published.stream().map(FeedEntry::item).filter(i -> i.incidentId().equals(id)).toList();
   }
