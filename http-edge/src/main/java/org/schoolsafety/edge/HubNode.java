@@ -68,15 +68,22 @@ public final class HubNode implements AutoCloseable {
   private final StreamLimits streams;
   private final ConnectionGuard connections;
   private final StartupGate startup;
+  private final StorageGuard storage;
 
   private HubNode(ActorSystem<Void> system, ServerBinding binding, HubContext context, StreamLimits streams,
-      ConnectionGuard connections, StartupGate startup) {
+      ConnectionGuard connections, StartupGate startup, StorageGuard storage) {
     this.system = system;
+    this.storage = storage;
     this.binding = binding;
     this.context = context;
     this.streams = streams;
     this.connections = connections;
     this.startup = startup;
+  }
+
+  /** Whether this node takes Cassandra to be down (and refuses writes). */
+  public StorageGuard storageStatus() {
+    return storage;
   }
 
   /** The "startup" readiness check of this node (open unless its starter closed it). */
@@ -151,9 +158,12 @@ public final class HubNode implements AutoCloseable {
       metrics.watchEntities(system, List.of(Incident.ENTITY_TYPE_KEY, School.ENTITY_TYPE_KEY,
           Agency.ENTITY_TYPE_KEY, AgencyDirectory.ENTITY_TYPE_KEY, IncidentFeed.ENTITY_TYPE_KEY));
       var connections = ConnectionGuard.fromConfig(config);
-      ServerBinding binding = bind(system, config, context, readSide, streams, metrics, connections, startup);
+      var storage = new StorageHealth(system, Duration.ofSeconds(2));
+      var guard = storageGuard(system, storage, config, metrics);
+      ServerBinding binding = bind(system, config, context, readSide, streams, metrics, connections, startup,
+          storage, guard);
       shutDownWithSystem(system, config, binding, connections, streams);
-      return new HubNode(system, binding, context, streams, connections, startup);
+      return new HubNode(system, binding, context, streams, connections, startup, guard);
     } catch (RuntimeException e) {
       stopAfterFailedStart(system);
       throw e;
@@ -216,9 +226,9 @@ public final class HubNode implements AutoCloseable {
   }
 
   private static ServerBinding bind(ActorSystem<?> system, Config config, HubContext context, ReadSide readSide,
-      StreamLimits streams, Metrics metrics, ConnectionGuard connections, StartupGate startup) {
+      StreamLimits streams, Metrics metrics, ConnectionGuard connections, StartupGate startup,
+      StorageHealth storage, StorageGuard guard) {
     var sharding = ClusterSharding.get(system);
-    var storage = new StorageHealth(system, Duration.ofSeconds(2));
     var serverKey = ServerKeys.fromConfig(config);
     var api = new ApiContext(sharding, context.agencyRegistration(), new AccessPolicy(),
         new AuditTrail(system), readSide.queries(serverKey),
@@ -231,7 +241,7 @@ public final class HubNode implements AutoCloseable {
         new HealthRoutes(() -> readiness(system, storage, startup)),
         new Authentication(new TokenVerifier(AuthSettings.fromConfig(config)), RateLimits.fromConfig(config)),
         new Cors(config.getStringList("hub.http.cors.allowed-origins")),
-        storageGuard(system, storage, config, metrics)::isDown, metrics);
+        guard, metrics);
     String host = config.getString("hub.http.host");
     int port = config.getInt("hub.http.port");
     try {
@@ -252,7 +262,8 @@ public final class HubNode implements AutoCloseable {
   }
 
   private static StorageGuard storageGuard(ActorSystem<?> system, StorageHealth storage, Config config, Metrics metrics) {
-    var guard = new StorageGuard(system, storage, config.getDuration("hub.cassandra.check-interval"));
+    var guard = new StorageGuard(system, storage, config.getDuration("hub.cassandra.check-interval"),
+        config.getDuration("hub.cassandra.connection-check-interval"));
     metrics.gauge("hub_storage_down", "1 while Cassandra does not answer and writes are refused",
         () -> guard.isDown() ? 1 : 0);
     return guard;

@@ -2,7 +2,10 @@ package org.schoolsafety.edge.api;
 
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import org.apache.pekko.http.javadsl.model.HttpHeader;
+import org.apache.pekko.http.javadsl.model.HttpResponse;
 import org.apache.pekko.http.javadsl.model.StatusCodes;
 import org.apache.pekko.http.javadsl.model.headers.RawHeader;
 import org.apache.pekko.http.javadsl.server.AllDirectives;
@@ -10,6 +13,8 @@ import org.apache.pekko.http.javadsl.server.ExceptionHandler;
 import org.apache.pekko.http.javadsl.server.MethodRejection;
 import org.apache.pekko.http.javadsl.server.RejectionHandler;
 import org.apache.pekko.http.javadsl.server.Route;
+import org.apache.pekko.http.javadsl.server.RouteResult;
+import org.apache.pekko.http.javadsl.server.RouteResults;
 
 /**
  * Every route of the node under one roof: security headers on every answer, CORS closed unless
@@ -33,29 +38,33 @@ public final class HubRoutes extends AllDirectives {
   private final ConsoleRoutes console = new ConsoleRoutes();
   private final Authentication authentication;
   private final Cors cors;
-  private final java.util.function.BooleanSupplier storageDown;
+  private final StorageStatus storage;
   private final org.schoolsafety.edge.ops.Metrics metrics;
 
   public HubRoutes(List<RouteSupport> api, HealthRoutes health, Authentication authentication, Cors cors,
-      java.util.function.BooleanSupplier storageDown, org.schoolsafety.edge.ops.Metrics metrics) {
+      StorageStatus storage, org.schoolsafety.edge.ops.Metrics metrics) {
     this.metrics = metrics;
     this.api = api;
     this.health = health;
     this.authentication = authentication;
     this.cors = cors;
-    this.storageDown = storageDown;
+    this.storage = storage;
   }
 
   public Route route() {
     Route apiRoutes = pathPrefix("api", () -> pathPrefix("v1", () -> authentication.authenticated(principal ->
         extractMethod(method -> {
-          if (method.equals(org.apache.pekko.http.javadsl.model.HttpMethods.POST) && storageDown.getAsBoolean()) {
-            // Nothing can be made durable now: say so at once rather than after a timeout.
-            return complete(Problems.unavailable("storage (Cassandra) is unavailable; nothing was changed;"
-                + " retry later, with the same clientRef for reports"));
-          }
           Route[] routes = api.stream().map(r -> r.route(principal)).toArray(Route[]::new);
-          return concat(routes[0], Arrays.copyOfRange(routes, 1, routes.length));
+          Route inner = concat(routes[0], Arrays.copyOfRange(routes, 1, routes.length));
+          if (!method.equals(org.apache.pekko.http.javadsl.model.HttpMethods.POST)) {
+            return inner;
+          }
+          if (storage.isDown()) {
+            // Nothing can be made durable now: say so at once rather than after a timeout.
+            return complete(storageUnavailable());
+          }
+          // A write in flight when storage goes down is answered then, not at its ask timeout.
+          return mapRouteResultFuture(result -> whileStorageUp(result), () -> inner);
         }))));
     Route all = respondWithHeaders(SECURITY_HEADERS, () ->
         handleExceptions(exceptions(), () ->
@@ -63,6 +72,20 @@ public final class HubRoutes extends AllDirectives {
     return measured(withRequestTimeoutResponse(request -> Problems.unavailable(
             "the hub could not answer in time; nothing may have changed: retry later, with the same clientRef for reports")
         .addHeaders(SECURITY_HEADERS), () -> all));
+  }
+
+  /** The route's result, or a 503 as soon as storage goes down before it is ready. */
+  private CompletionStage<RouteResult> whileStorageUp(CompletionStage<RouteResult> result) {
+    CompletableFuture<String> outage = storage.watch();
+    result.whenComplete((r, failure) -> storage.unwatch(outage));
+    return result.applyToEither(outage.thenApply(why -> RouteResults.complete(Problems.unavailable(
+        "storage (Cassandra) became unavailable (" + why + ") while this request was handled: it may or may"
+            + " not have been made durable; retry later (the same clientRef for reports)"))), r -> r);
+  }
+
+  private static HttpResponse storageUnavailable() {
+    return Problems.unavailable("storage (Cassandra) is unavailable; nothing was changed;"
+        + " retry later, with the same clientRef for reports");
   }
 
   /** Times every request and counts it by route and status. */
