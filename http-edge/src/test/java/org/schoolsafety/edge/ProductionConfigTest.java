@@ -70,6 +70,7 @@ class ProductionConfigTest {
     assertThat(config.getString("pekko.cluster.split-brain-resolver.active-strategy")).isEqualTo("keep-majority");
     assertThat(config.getString("pekko.cluster.downing-provider-class")).contains("SplitBrainResolverProvider");
     assertThat(config.getDuration("pekko.cluster.split-brain-resolver.stable-after")).hasSeconds(10);
+    assertThat(config.getDuration("pekko.cluster.down-removal-margin")).hasSeconds(10);
     assertThat(config.getString("pekko.cluster.split-brain-resolver.down-all-when-unstable")).isEqualTo("20s");
     // shards hold the Cassandra lease, in the journal's keyspace, with serial consistency across datacenters
     assertThat(config.getString("pekko.cluster.sharding.use-lease")).isEqualTo("hub.lease.cassandra");
