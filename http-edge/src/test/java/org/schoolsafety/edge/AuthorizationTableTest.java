@@ -74,6 +74,7 @@ class AuthorizationTableTest {
     TABLE.put("POST /incidents/{X}/acks fire-650102", new int[] {401, 404, 403, 404, 403, 200, 404, 404, 403, 403, 404});
     TABLE.put("POST /incidents/{X}/close",        new int[] {401, 404, 403, 404, 403, 403, 404, 404, 200, 200, 404});
     TABLE.put("POST /incidents/{new}/cancel",     new int[] {401, 404, 200, 404, 403, 403, 404, 404, 200, 200, 404});
+    TABLE.put("GET /incidents/{X}/cap",           new int[] {401, 404, 200, 404, 200, 200, 404, 404, 200, 200, 404});
     TABLE.put("GET /incidents/{X}/audit",         new int[] {401, 404, 403, 404, 403, 403, 404, 404, 200, 200, 404});
     TABLE.put("GET /agencies/fire-650102/dispatch-history", new int[] {401, 200, 403, 403, 403, 200, 403, 403, 200, 200, 403});
     TABLE.put("GET /agencies/fire-650102/stream", new int[] {401, 200, 403, 403, 403, 200, 403, 403, 200, 200, 403});
@@ -185,6 +186,7 @@ class AuthorizationTableTest {
     e.put("POST /incidents/{X}/close", (t, c) -> c.post("/api/v1/incidents/" + t.incidentX + "/close", Map.of()));
     e.put("POST /incidents/{new}/cancel", (t, c) -> c.post("/api/v1/incidents/" + t.fresh() + "/cancel",
         Map.of("reason", "false alarm")));
+    e.put("GET /incidents/{X}/cap", (t, c) -> c.getHeadersOnly("/api/v1/incidents/" + t.incidentX + "/cap"));
     e.put("GET /incidents/{X}/audit", (t, c) -> c.get("/api/v1/incidents/" + t.incidentX + "/audit"));
     e.put("GET /agencies/fire-650102/dispatch-history", (t, c) -> c.get("/api/v1/agencies/fire-650102/dispatch-history"));
     e.put("GET /agencies/fire-650102/stream", (t, c) -> t.streamStatus(c, "/api/v1/agencies/fire-650102/stream"));

@@ -12,7 +12,12 @@ import java.util.concurrent.CompletionStage;
 import java.util.function.Function;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.cluster.sharding.typed.javadsl.EntityRef;
+import org.apache.pekko.http.javadsl.model.ContentType;
+import org.apache.pekko.http.javadsl.model.ContentTypes;
+import org.apache.pekko.http.javadsl.model.HttpCharsets;
+import org.apache.pekko.http.javadsl.model.HttpEntities;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
+import org.apache.pekko.http.javadsl.model.MediaTypes;
 import org.apache.pekko.http.javadsl.model.StatusCode;
 import org.apache.pekko.http.javadsl.model.StatusCodes;
 import org.apache.pekko.http.javadsl.model.headers.Location;
@@ -26,6 +31,8 @@ import org.schoolsafety.edge.api.dto.IncidentRequest;
 import org.schoolsafety.edge.api.dto.IncidentView;
 import org.schoolsafety.edge.api.dto.ReportRequest;
 import org.schoolsafety.edge.auth.AccessPolicy.Decision;
+import org.schoolsafety.edge.cap.CapAlerts;
+import org.schoolsafety.edge.cap.CapSettings;
 import org.schoolsafety.edge.auth.Principal;
 import org.schoolsafety.edge.auth.Role;
 import org.schoolsafety.hub.incident.Level;
@@ -51,10 +58,15 @@ public final class IncidentRoutes extends RouteSupport {
   /** Reads of personal data by agencies go to this logger (see logback.xml). */
   private static final Logger audit = LoggerFactory.getLogger("org.schoolsafety.audit");
 
+  private static final ContentType CAP_XML =
+      ContentTypes.create(MediaTypes.applicationWithFixedCharset("cap+xml", HttpCharsets.UTF_8));
+
   private final SchoolProfiles schools;
+  private final CapAlerts cap;
 
   public IncidentRoutes(ApiContext api) {
     super(api);
+    this.cap = new CapAlerts(CapSettings.fromConfig(api.system().settings().config()));
     this.schools = new SchoolProfiles(id -> api.sharding().entityRefFor(School.ENTITY_TYPE_KEY, id)
         .askWithStatus(School.Get::new, api.askTimeout()).thenApply(School.State::profile), SchoolProfiles.MAX_SCHOOLS);
   }
@@ -69,6 +81,8 @@ public final class IncidentRoutes extends RouteSupport {
         pathPrefix(segment(), id -> concat(
             pathEnd(() -> get(() -> visible(p, id, state -> api.policy().readIncident(p, state), "read",
                 state -> complete(present(p, state, StatusCodes.OK))))),
+            path("cap", () -> get(() -> visible(p, id, state -> api.policy().readIncident(p, state), "read",
+                state -> optionalHeaderValueByName("Accept", accept -> capAlert(state, accept.orElse("")))))),
             path("audit", () -> get(() -> visible(p, id, state -> api.policy().readAudit(p, state), "read the audit trail of",
                 state -> respond(api.auditTrail().ofIncident(id), entries -> ok(Map.of("incidentId", id, "entries", entries)))))),
             path("reports", () -> post(() -> jsonBody(ReportRequest.class, body -> addReport(p, id, body)))),
@@ -215,6 +229,21 @@ public final class IncidentRoutes extends RouteSupport {
           p.id(), state.incidentId());
     }
     return json(status, IncidentView.of(state, contacts));
+  }
+
+  /**
+   * The incident as a CAP 1.2 alert: {@code application/cap+xml}, or {@code application/xml} for
+   * a client that asks for that and not for CAP's own type. The school's point comes from its profile.
+   */
+  private Route capAlert(IncidentState state, String accept) {
+    boolean plainXml = accept.contains("application/xml") && !accept.contains("application/cap+xml");
+    ContentType type = plainXml ? ContentTypes.create(MediaTypes.APPLICATION_XML, HttpCharsets.UTF_8) : CAP_XML;
+    CompletionStage<HttpResponse> response = schools.get(state.incident().school().schoolId())
+        .thenApply(profile -> profile.location())
+        .exceptionally(failure -> null) // the alert still goes out, with its geocode but no circle
+        .thenApply(location -> HttpResponse.create().withStatus(StatusCodes.OK)
+            .withEntity(HttpEntities.create(type, cap.latest(state, location).getBytes(java.nio.charset.StandardCharsets.UTF_8))));
+    return completeWithFuture(response);
   }
 
   private EntityRef<IncidentCommand> incident(String incidentId) {

@@ -49,7 +49,7 @@ public final class Metrics implements HubMetrics {
       template("/api/v1/agencies/[^/]+/stream", "/api/v1/agencies/{id}/stream"),
       template("/api/v1/incidents/?", "/api/v1/incidents"),
       template("/api/v1/incidents/[^/]+", "/api/v1/incidents/{id}"),
-      template("/api/v1/incidents/[^/]+/(audit|reports|acks|close|cancel)", "/api/v1/incidents/{id}/$1"),
+      template("/api/v1/incidents/[^/]+/(audit|cap|reports|acks|close|cancel)", "/api/v1/incidents/{id}/$1"),
       template("/api/v1/stream/incidents", "/api/v1/stream/incidents"),
       template("/api/v1/drills/compliance", "/api/v1/drills/compliance"),
       template("/health/(alive|ready)", "/health/$1"),
