@@ -45,7 +45,25 @@ export function createApi(getToken) {
     return items;
   }
 
-  return { get, getAll };
+  /**
+   * Follows `next` cursors until `maxItems` items are in (pages of at most `pageSize`); `complete` says
+   * whether that was all there is.
+   */
+  async function getSome(path, key, { signal, maxItems = 1000, pageSize = 100 } = {}) {
+    const items = [];
+    let cursor = null;
+    do {
+      const size = Math.min(pageSize, maxItems - items.length);
+      const sized = path + (path.includes('?') ? '&' : '?') + 'limit=' + size;
+      const url = cursor ? sized + '&cursor=' + encodeURIComponent(cursor) : sized;
+      const body = await get(url, { signal });
+      items.push(...(Array.isArray(body[key]) ? body[key] : []));
+      cursor = body.next;
+    } while (cursor && items.length < maxItems);
+    return { items, complete: !cursor };
+  }
+
+  return { get, getAll, getSome };
 }
 
 export async function problemDetail(response) {

@@ -1,6 +1,8 @@
 // The command center's wall console: open incidents of a region, live.
 //
-// Data: GET /api/v1/incidents (open incidents, paged), GET /api/v1/schools (the map),
+// Data: GET /api/v1/incidents (open incidents, paged, at most the board's limit),
+// GET /api/v1/incidents/open-counts (true totals for the counters when the board cannot hold every
+// open incident), GET /api/v1/schools (the map),
 // GET /api/v1/incidents/{id} (the detail panel) and the live stream
 // GET /api/v1/stream/incidents (text/event-stream, read with fetch() so that it can carry the
 // bearer token; see sse.js). Everything is rendered with DOM calls, never innerHTML.
@@ -34,6 +36,17 @@ const SCHOOLS_RELOAD_MAX_MS = 30000;
  */
 const REPLAY_EVENTS = 200;
 const SEQ_KEY = 'schoolSafetyHub.lastSeq.';
+/**
+ * The board shows at most this many open incidents (the most severe first); `?board=N` in the URL
+ * changes it. Beyond it the counters show the hub's true totals (open-counts) instead of adding up
+ * the board, and the caption says how many of them the board shows.
+ */
+const BOARD_LIMIT = (() => {
+  const n = Number(new URLSearchParams(window.location.search).get('board'));
+  return Number.isInteger(n) && n >= 1 && n <= 5000 ? n : 1000;
+})();
+/** While the board is partial, the totals are read again this long after the stream's last event. */
+const TOTALS_AFTER_EVENT_MS = 3000;
 
 const state = {
   token: null,
@@ -54,6 +67,8 @@ const state = {
   seen: new Set(),
   flash: new Map(), // incidentId → flash-until (ms)
   ended: new Map(), // incidentId → when the stream said it was resolved, closed or cancelled
+  listComplete: true, // false: the region has more open incidents than the board holds
+  totals: null, // the hub's counts of open incidents (GET /api/v1/incidents/open-counts)
 };
 
 const api = createApi(() => state.token);
@@ -63,7 +78,9 @@ let expiryTimer = null;
 let refreshTimer = null;
 let detailTimer = null;
 let mapSignature = '';
+let totalsTimer = null;
 const cardElements = new Map();
+const cardSignatures = new Map();
 const pendingReportedAt = new Set();
 
 // --- sign-in --------------------------------------------------------------------------------
@@ -199,7 +216,12 @@ function resetView() {
   state.flash = new Map();
   state.ended = new Map();
   state.connection = { state: 'idle' };
+  state.listComplete = true;
+  state.totals = null;
+  clearTimeout(totalsTimer);
+  totalsTimer = null;
   cardElements.clear();
+  cardSignatures.clear();
   $('#board').replaceChildren();
   mapSignature = '';
   renderBanners();
@@ -234,9 +256,12 @@ async function loadIncidents() {
   const gen = generation;
   const requestedAt = Date.now();
   try {
-    const list = await api.getAll('/api/v1/incidents?' + query() + '&status=open&limit=100', 'incidents');
+    const { items: list, complete } = await api.getSome('/api/v1/incidents?' + query() + '&status=open', 'incidents',
+      { maxItems: BOARD_LIMIT });
     if (gen !== generation) return;
     clearError('incidents');
+    state.listComplete = complete;
+    if (!complete) loadTotals();
     // The list comes from a read model that may trail the stream by a moment: whichever of the
     // two saw an incident's later change wins, and an incident the stream brought just now stays
     // even if the list does not have it yet.
@@ -264,6 +289,33 @@ async function loadIncidents() {
       render();
     }
   }
+}
+
+/** The true totals, for counters over more open incidents than the board holds. */
+async function loadTotals() {
+  const gen = generation;
+  try {
+    const totals = await api.get('/api/v1/incidents/open-counts?' + query());
+    if (gen !== generation) return;
+    clearError('totals');
+    state.totals = totals;
+    render();
+  } catch (e) {
+    if (gen === generation) {
+      handleFailure('totals', e, 'The totals of open incidents could not be loaded');
+      render();
+    }
+  }
+}
+
+/** While the board is partial, the totals follow the stream (once it has been quiet for a moment). */
+function totalsSoon() {
+  if (state.listComplete || totalsTimer) return;
+  const gen = generation;
+  totalsTimer = setTimeout(() => {
+    totalsTimer = null;
+    if (gen === generation) loadTotals();
+  }, TOTALS_AFTER_EVENT_MS);
 }
 
 async function loadSchools() {
@@ -447,6 +499,7 @@ function applyEvent(id, e) {
     patchDetail(e);
     scheduleDetailRefresh();
   }
+  totalsSoon();
   render();
 }
 
@@ -534,16 +587,24 @@ function openIncidents() {
       || a.incidentId.localeCompare(b.incidentId));
 }
 
+/** Counters from the hub's totals when the board holds only part of the open incidents. */
+function useTotals() {
+  return !state.listComplete && state.totals !== null;
+}
+
 function render() {
   if (!state.token) return;
   const incidents = openIncidents();
+  const shown = incidents.length > BOARD_LIMIT ? incidents.slice(0, BOARD_LIMIT) : incidents;
   renderCounters(incidents);
-  renderBoard(incidents);
-  renderMap(incidents);
+  renderBoard(shown, incidents.length);
+  renderMap(shown);
   renderDetail();
   renderFeed();
   renderConnection();
-  const actual = incidents.filter(i => i.mode !== 'EXERCISE').length;
+  const actual = useTotals()
+    ? state.totals.open - Object.values(state.totals.drillsByLevel || {}).reduce((n, v) => n + v, 0)
+    : incidents.filter(i => i.mode !== 'EXERCISE').length;
   document.title = (actual ? '(' + actual + ') ' : '') + 'Command center ' + state.region + ' · School Safety Hub';
 }
 
@@ -555,13 +616,23 @@ function counter(key, value, label, classes, sub, extra) {
 }
 
 function renderCounters(incidents) {
+  const totals = useTotals() ? state.totals : null;
   const tiles = LEVELS.map(level => {
-    const of = incidents.filter(i => i.level === level);
-    const drills = of.filter(i => i.mode === 'EXERCISE').length;
-    return counter('level-' + level, of.length, LEVEL_NAMES[level], ['level', levelClass(level)],
+    let open;
+    let drills;
+    if (totals) {
+      open = Number((totals.byLevel || {})[level]) || 0;
+      drills = Number((totals.drillsByLevel || {})[level]) || 0;
+    } else {
+      const of = incidents.filter(i => i.level === level);
+      open = of.length;
+      drills = of.filter(i => i.mode === 'EXERCISE').length;
+    }
+    return counter('level-' + level, open, LEVEL_NAMES[level], ['level', levelClass(level)],
       'open', drills ? drills + (drills === 1 ? ' drill' : ' drills') : null);
   });
-  const sum = key => incidents.reduce((n, i) => n + (Number(i[key]) || 0), 0);
+  const sum = key => totals ? Number((totals.dispatches || {})[key]) || 0
+    : incidents.reduce((n, i) => n + (Number(i[key]) || 0), 0);
   const waiting = sum('notified');
   const escalated = sum('escalated');
   const unanswered = sum('unanswered');
@@ -613,7 +684,14 @@ function shortId(id) {
   return m ? m[1] : id;
 }
 
-function renderBoard(incidents) {
+/** What a card shows: it is rebuilt only when this changes (the clocks on it tick by themselves). */
+function cardSignature(i, now) {
+  return [i.level, i.type, i.mode, i.status, i.schoolName, i.schoolId, i.regionCode, i.reportedAt, i.notified,
+    i.acknowledged, i.escalated, i.unanswered, i.incidentId === state.selectedId, state.seen.has(i.incidentId),
+    (state.flash.get(i.incidentId) || 0) > now].join('|');
+}
+
+function renderBoard(incidents, openHere) {
   const board = $('#board');
   const now = Date.now();
   const keep = new Set(incidents.map(i => i.incidentId));
@@ -621,6 +699,7 @@ function renderBoard(incidents) {
     if (!keep.has(id)) {
       el.remove();
       cardElements.delete(id);
+      cardSignatures.delete(id);
     }
   }
   incidents.forEach((i, index) => {
@@ -629,7 +708,11 @@ function renderBoard(incidents) {
       el = h('article', { tabindex: 0, role: 'button' });
       cardElements.set(i.incidentId, el);
     }
-    fillCard(el, i, now);
+    const signature = cardSignature(i, now);
+    if (cardSignatures.get(i.incidentId) !== signature) {
+      fillCard(el, i, now);
+      cardSignatures.set(i.incidentId, signature);
+    }
     if (board.children[index] !== el) board.insertBefore(el, board.children[index] || null);
   });
   for (const i of incidents) state.seen.add(i.incidentId);
@@ -642,8 +725,13 @@ function renderBoard(incidents) {
   $('#board-empty .empty-text').textContent = unknown ? 'Board unavailable' : 'No open incidents';
   $('#board-empty-sub').textContent = unknown ? 'See the message above.' : 'Region ' + state.region + ' · ' + modeLabel();
   const drills = incidents.filter(i => i.mode === 'EXERCISE').length;
-  $('#board-caption').textContent = incidents.length + ' open' + (drills ? ' · ' + drills + ' drill' + (drills === 1 ? '' : 's') : '')
+  const total = useTotals() ? Math.max(state.totals.open, openHere) : openHere;
+  const partial = incidents.length < total;
+  $('#board-caption').textContent = (partial ? 'showing ' + incidents.length + ' of ' + total + ' open (most severe first)'
+    : incidents.length + ' open' + (drills ? ' · ' + drills + ' drill' + (drills === 1 ? '' : 's') : ''))
     + ' · region ' + state.region + ' · ' + modeLabel();
+  $('#board-caption').dataset.shown = String(incidents.length);
+  $('#board-caption').dataset.total = String(total);
 }
 
 function modeLabel() {

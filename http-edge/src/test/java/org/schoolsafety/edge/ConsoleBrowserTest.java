@@ -413,6 +413,45 @@ class ConsoleBrowserTest {
     return body;
   }
 
+  @Test
+  @Order(6)
+  void aBoardThatCannotHoldEveryOpenIncidentShowsTheTrueTotals() throws IOException {
+    guarded(() -> {
+      // The region's true totals, counted by the projection: the three open incidents of the tests above
+      // (the fire, the drill, the intrusion). The counts follow the journal by a few seconds.
+      HubClient commandCenter = anonymous.as(Role.COMMAND_CENTER, "65");
+      int open = commandCenter.get("/api/v1/incidents?region=65&mode=ALL&status=open&limit=200").body()
+          .get("incidents").size();
+      assertThat(open).isGreaterThanOrEqualTo(3);
+      Awaitility.await().atMost(WAIT).untilAsserted(() -> assertThat(commandCenter
+          .get("/api/v1/incidents/open-counts?region=65&mode=ALL").body().get("open").asInt()).isEqualTo(open));
+      var totals = commandCenter.get("/api/v1/incidents/open-counts?region=65&mode=ALL").body();
+      assertThat(totals.get("byLevel").get("I").asInt()).isGreaterThanOrEqualTo(1);
+      assertThat(totals.get("drillsByLevel").get("III").asInt()).isGreaterThanOrEqualTo(1);
+
+      // A board that holds two cards (the limit is ?board=N; 1,000 by default) shows two, the most severe
+      // first, and says how many there are; its counters are the totals, not what it holds.
+      ((JavascriptExecutor) driver).executeScript("sessionStorage.clear()");
+      driver.get(base + "/console/?board=2&region=65&mode=ALL#token=" + TestNode.token(Role.COMMAND_CENTER, "65"));
+      waitUntil("the caption to count every open incident",
+          ExpectedConditions.attributeToBe(By.id("board-caption"), "data-total", String.valueOf(open)));
+      waitUntil("two cards on the board", ExpectedConditions.numberOfElementsToBe(By.cssSelector("#board .card"), 2));
+      assertThat(driver.findElement(By.id("board-caption")).getText()).contains("showing 2 of " + open + " open");
+      assertThat(driver.findElement(By.cssSelector("#board .card")).getAttribute("data-level")).isEqualTo("I");
+      int counted = 0;
+      for (String level : List.of("I", "II", "III", "IV", "UNGRADED")) {
+        By counter = By.cssSelector("[data-counter='level-" + level + "']");
+        waitUntil("the level " + level + " counter to show the total", ExpectedConditions.attributeToBe(counter,
+            "data-value", totals.get("byLevel").get(level).asText()));
+        counted += Integer.parseInt(driver.findElement(counter).getAttribute("data-value"));
+      }
+      assertThat(counted).isEqualTo(open);
+      waitUntil("the unacknowledged counter to show the total", ExpectedConditions.attributeToBe(
+          By.cssSelector("[data-counter='unacknowledged']"), "data-value", totals.get("dispatches").get("notified").asText()));
+      assertNoCspViolations();
+    });
+  }
+
   private static By card(String incidentId) {
     return By.cssSelector("#board .card[data-incident-id='" + incidentId + "']");
   }

@@ -78,6 +78,7 @@ public final class IncidentRoutes extends RouteSupport {
             post(() -> optionalHeaderValueByName("Idempotency-Key",
                 key -> jsonBody(IncidentRequest.class, body -> report(p, body, key.orElse(null))))),
             get(() -> parameterMap(params -> list(p, params))))),
+        path("open-counts", () -> get(() -> parameterMap(params -> openCounts(p, params)))),
         pathPrefix(segment(), id -> concat(
             pathEnd(() -> get(() -> visible(p, id, state -> api.policy().readIncident(p, state), "read",
                 state -> complete(present(p, state, StatusCodes.OK))))),
@@ -127,6 +128,25 @@ public final class IncidentRoutes extends RouteSupport {
       return respond(page, result -> ok(Map.of("incidents", result.items(),
           "next", Optional.ofNullable(result.next()).map(Object.class::cast).orElse(NO_NEXT))));
     });
+  }
+
+  /**
+   * True totals of a region's open incidents (the console's counters): by level, drills by level and
+   * dispatches by state, from counts the projection keeps; however many are open, one small read.
+   */
+  private Route openCounts(Principal p, Map<String, String> params) {
+    String region = Params.region(Optional.ofNullable(params.get("region")),
+        p.is(Role.COMMAND_CENTER) ? p.subject() : null);
+    Set<Mode> modes = Params.modes(Optional.ofNullable(params.get("mode")));
+    return authorize(api.policy().watchRegion(p, region, modes), p, "count incidents of region " + region, "",
+        () -> respond(api.queries().openTotals(region, modes.stream().map(Enum::name)
+            .collect(java.util.stream.Collectors.toSet())), totals -> ok(Map.of(
+                "region", totals.region(),
+                "modes", modes.stream().map(Enum::name).sorted().toList(),
+                "open", totals.open(),
+                "byLevel", totals.byLevel(),
+                "drillsByLevel", totals.drillsByLevel(),
+                "dispatches", totals.dispatches()))));
   }
 
   /** JSON null for "no further page". */

@@ -9,6 +9,7 @@ import org.apache.pekko.Done;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.cluster.sharding.typed.ClusterShardingSettings;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import org.apache.pekko.cluster.sharding.typed.javadsl.Entity;
 import org.apache.pekko.cluster.sharding.typed.javadsl.EntityTypeKey;
@@ -117,9 +118,25 @@ public final class School
 
   // --- wiring ---------------------------------------------------------------------------
 
+  /**
+   * Registers the School with sharding. A school stays in memory once woken unless
+   * {@code hub.school.idle-passivation} is a duration (docs/PERFORMANCE.md: heap per school).
+   */
   public static void init(ActorSystem<?> system, Clock clock) {
     ClusterSharding.get(system)
-        .init(Entity.of(ENTITY_TYPE_KEY, ctx -> create(ctx.getEntityId(), clock)));
+        .init(Entity.of(ENTITY_TYPE_KEY, ctx -> create(ctx.getEntityId(), clock))
+            .withSettings(shardingSettings(system)));
+  }
+
+  static ClusterShardingSettings shardingSettings(ActorSystem<?> system) {
+    var settings = ClusterShardingSettings.create(system);
+    var config = system.settings().config();
+    String key = "hub.school.idle-passivation";
+    if (config.getString(key).equals("off")) {
+      return settings.withNoPassivationStrategy();
+    }
+    return settings.withPassivationStrategy(
+        settings.passivationStrategySettings().withIdleEntityPassivation(config.getDuration(key)));
   }
 
   public static Behavior<Command> create(String schoolId, Clock clock) {

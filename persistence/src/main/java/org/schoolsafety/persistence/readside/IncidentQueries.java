@@ -210,6 +210,44 @@ public final class IncidentQueries {
         r.getInt("acknowledged"), r.getInt("escalated"), r.getInt("unanswered"), r.getString("drill_id"));
   }
 
+  /**
+   * True totals of a region's open incidents of {@code modes}, as the incident projection counts them
+   * (a few rows per region prefix, however many incidents are open): how many, by level, the drills
+   * among them by level, and their dispatches by state ({@code notified} = awaiting acknowledgement).
+   */
+  public record OpenTotals(String region, int open, Map<String, Integer> byLevel, Map<String, Integer> drillsByLevel,
+      Map<String, Integer> dispatches) {}
+
+  public CompletionStage<OpenTotals> openTotals(String regionPrefix, Set<String> modes) {
+    return session.selectAll("SELECT mode, levels, dispatches FROM " + ks + ".open_incident_counts WHERE region_prefix = ?",
+        regionPrefix).thenApply(rows -> {
+          var byLevel = new java.util.LinkedHashMap<String, Integer>();
+          var drills = new java.util.LinkedHashMap<String, Integer>();
+          var dispatches = new java.util.LinkedHashMap<String, Integer>();
+          OpenCounts.LEVELS.forEach(l -> {
+            byLevel.put(l, 0);
+            drills.put(l, 0);
+          });
+          OpenCounts.DISPATCH_STATES.forEach(d -> dispatches.put(d.toLowerCase(java.util.Locale.ROOT), 0));
+          for (Row r : rows) {
+            String mode = r.getString("mode");
+            if (!modes.contains(mode)) {
+              continue;
+            }
+            r.getMap("levels", String.class, Integer.class).forEach((level, n) -> {
+              byLevel.merge(level, n, Integer::sum);
+              if ("EXERCISE".equals(mode)) {
+                drills.merge(level, n, Integer::sum);
+              }
+            });
+            r.getMap("dispatches", String.class, Integer.class)
+                .forEach((state, n) -> dispatches.merge(state.toLowerCase(java.util.Locale.ROOT), n, Integer::sum));
+          }
+          int open = byLevel.values().stream().mapToInt(Integer::intValue).sum();
+          return new OpenTotals(regionPrefix, open, byLevel, drills, dispatches);
+        });
+  }
+
   /** Schools of a region (any prefix), by id, from the province's partition. */
   public CompletionStage<Page<SchoolSummary>> schools(String regionPrefix, int limit, String after) {
     String query = "SELECT * FROM " + ks + ".schools_by_province WHERE province = ?";

@@ -10,13 +10,17 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import org.apache.pekko.Done;
+import org.apache.pekko.persistence.query.Offset;
 import org.apache.pekko.projection.eventsourced.EventEnvelope;
 import org.apache.pekko.projection.javadsl.Handler;
 import org.apache.pekko.stream.connectors.cassandra.javadsl.CassandraSession;
@@ -51,19 +55,31 @@ final class IncidentSummaryWriter extends Handler<List<EventEnvelope<IncidentEve
       return size() > REMEMBERED;
     }
   };
+  /** This slice's open counts (OpenCounts) as they are in the table, by prefix and mode; loaded when first needed. */
+  private final Map<OpenCounts.Key, OpenCounts.Row> counts = new HashMap<>();
+  /** The prefixes whose count rows {@link #counts} holds (all of them, for its modes). */
+  private final Set<String> countsLoaded = new HashSet<>();
+  /** The tag this handler projects: its count rows are its own. */
+  private final String slice;
   private Statements statements;
 
   private record Statements(PreparedStatement selectRow, PreparedStatement upsertRow, PreparedStatement upsertDay,
       PreparedStatement upsertOpen, PreparedStatement deleteOpen, PreparedStatement upsertDispatch,
-      PreparedStatement schoolOpened, PreparedStatement schoolExerciseOpened, PreparedStatement schoolEnded) {}
+      PreparedStatement schoolOpened, PreparedStatement schoolExerciseOpened, PreparedStatement schoolEnded,
+      PreparedStatement selectCounts, PreparedStatement upsertCounts) {}
 
-  IncidentSummaryWriter(CassandraSession session, String keyspace) {
+  /** {@code slice}: the tag whose events this handler folds (one handler per tag at a time). */
+  IncidentSummaryWriter(CassandraSession session, String keyspace, String slice) {
     this.session = session;
     this.ks = keyspace;
+    this.slice = slice;
   }
 
   @Override
   public CompletionStage<Done> start() {
+    remembered.clear();
+    counts.clear();
+    countsLoaded.clear();
     var select = session.prepare("SELECT * FROM " + ks + ".incident_summaries WHERE incident_id = ?");
     var row = session.prepare("INSERT INTO " + ks + ".incident_summaries (incident_id, school_id, school_name, "
         + "region_code, type, level, mode, drill_id, reported_at, updated_at, resolved, ending, dispatches, last_seq) "
@@ -83,13 +99,17 @@ final class IncidentSummaryWriter extends Handler<List<EventEnvelope<IncidentEve
         + school);
     var ended = session.prepare("UPDATE " + ks + ".schools_by_province SET open_ids = open_ids - ?, "
         + "open_exercise_ids = open_exercise_ids - ?" + school);
-    var all = List.of(select, row, day, open, closeOpen, dispatch, opened, exercise, ended);
+    var selectCounts = session.prepare("SELECT mode, levels, dispatches, last_offset FROM " + ks
+        + ".open_incident_counts WHERE region_prefix = ? AND slice = ?");
+    var upsertCounts = session.prepare("INSERT INTO " + ks + ".open_incident_counts (region_prefix, slice, mode, "
+        + "levels, dispatches, last_offset) VALUES (?, ?, ?, ?, ?, ?)");
+    var all = List.of(select, row, day, open, closeOpen, dispatch, opened, exercise, ended, selectCounts, upsertCounts);
     return CompletableFuture.allOf(all.stream().map(CompletionStage::toCompletableFuture)
             .toArray(CompletableFuture[]::new))
         .thenApply(done -> {
           var p = all.stream().map(stage -> stage.toCompletableFuture().join()).toList();
           statements = new Statements(p.get(0), p.get(1), p.get(2), p.get(3), p.get(4), p.get(5), p.get(6), p.get(7),
-              p.get(8));
+              p.get(8), p.get(9), p.get(10));
           return Done.getInstance();
         });
   }
@@ -100,11 +120,23 @@ final class IncidentSummaryWriter extends Handler<List<EventEnvelope<IncidentEve
     for (var envelope : envelopes) {
       byIncident.computeIfAbsent(envelope.event().incidentId(), id -> new ArrayList<>()).add(envelope);
     }
-    var writes = byIncident.entrySet().stream()
-        .map(e -> load(e.getKey(), e.getValue()).thenCompose(before -> write(before, fold(before, e.getValue()))))
-        .map(CompletionStage::toCompletableFuture)
-        .toArray(CompletableFuture[]::new);
-    return CompletableFuture.allOf(writes).thenApply(done -> Done.getInstance());
+    Offset upTo = envelopes.get(envelopes.size() - 1).offset();
+    var loads = byIncident.entrySet().stream()
+        .map(e -> load(e.getKey(), e.getValue()).toCompletableFuture())
+        .toList();
+    return CompletableFuture.allOf(loads.toArray(CompletableFuture[]::new)).thenCompose(loaded -> {
+      var folded = new ArrayList<IncidentRow[]>();
+      var deltas = new ArrayList<OpenCounts.Delta>();
+      int i = 0;
+      for (var events : byIncident.values()) {
+        IncidentRow before = loads.get(i++).join();
+        folded.add(new IncidentRow[] {before, fold(before, events, deltas)});
+      }
+      // Counts first: an incident row written ahead of them would hide its change from a replay.
+      return counted(deltas, upTo).thenCompose(done -> CompletableFuture.allOf(folded.stream()
+          .map(rows -> write(rows[0], rows[1]).toCompletableFuture())
+          .toArray(CompletableFuture[]::new)));
+    }).thenApply(done -> Done.getInstance());
   }
 
   /** The row as the incident's earlier events left it, or null when this group starts the incident. */
@@ -120,13 +152,60 @@ final class IncidentSummaryWriter extends Handler<List<EventEnvelope<IncidentEve
         .thenApply(row -> row.map(IncidentSummaryWriter::read).orElse(null));
   }
 
-  private static IncidentRow fold(IncidentRow before, List<EventEnvelope<IncidentEvent>> events) {
+  /** The row after {@code events}; what each event changed in the open counts goes to {@code deltas}. */
+  private static IncidentRow fold(IncidentRow before, List<EventEnvelope<IncidentEvent>> events,
+      List<OpenCounts.Delta> deltas) {
     IncidentRow row = before;
     for (var envelope : events) {
-      row = row == null ? IncidentRow.first(envelope.event(), envelope.sequenceNr())
+      IncidentRow next = row == null ? IncidentRow.first(envelope.event(), envelope.sequenceNr())
           : row.apply(envelope.event(), envelope.sequenceNr());
+      OpenCounts.Delta delta = OpenCounts.delta(row, next, envelope.offset());
+      if (delta != null) {
+        deltas.add(delta);
+      }
+      row = next;
     }
     return row;
+  }
+
+  /** Loads the count rows the deltas touch, counts them in and writes the rows that changed. */
+  private CompletionStage<Done> counted(List<OpenCounts.Delta> deltas, Offset upTo) {
+    if (deltas.isEmpty()) {
+      return CompletableFuture.completedFuture(Done.getInstance());
+    }
+    var prefixes = new TreeSet<String>();
+    deltas.forEach(d -> prefixes.addAll(OpenCounts.prefixes(d.regionCode())));
+    var loads = prefixes.stream()
+        .filter(prefix -> !countsLoaded.contains(prefix))
+        .map(prefix -> session.selectAll(statements.selectCounts().bind(prefix, slice)).thenAccept(rows -> {
+          countsLoaded.add(prefix);
+          for (Row r : rows) {
+            counts.put(new OpenCounts.Key(prefix, r.getString("mode")), OpenCounts.Row.of(
+                r.getMap("levels", String.class, Integer.class), r.getMap("dispatches", String.class, Integer.class),
+                OpenCounts.decode(r.getString("last_offset"))));
+          }
+        }).toCompletableFuture())
+        .toArray(CompletableFuture[]::new);
+    return CompletableFuture.allOf(loads).thenCompose(loaded -> {
+      var known = new HashMap<>(counts);
+      deltas.forEach(d -> d.keys().forEach(k -> known.putIfAbsent(k, OpenCounts.Row.empty())));
+      Map<OpenCounts.Key, OpenCounts.Row> changed = OpenCounts.apply(known, deltas, upTo);
+      var writes = changed.entrySet().stream().map(e -> session.executeWrite(statements.upsertCounts().bind(
+              e.getKey().prefix(), slice, e.getKey().mode(), e.getValue().levels(), e.getValue().dispatches(),
+              OpenCounts.encode(upTo))).toCompletableFuture())
+          .toArray(CompletableFuture[]::new);
+      return CompletableFuture.allOf(writes).whenComplete((done, failure) -> {
+        if (failure == null) {
+          counts.putAll(changed);
+        } else {
+          // Not known what reached the table: read it again next time.
+          changed.keySet().forEach(k -> {
+            countsLoaded.remove(k.prefix());
+            counts.keySet().removeIf(key -> key.prefix().equals(k.prefix()));
+          });
+        }
+      }).thenApply(done -> Done.getInstance());
+    });
   }
 
   private CompletionStage<Done> write(IncidentRow before, IncidentRow after) {
@@ -154,9 +233,14 @@ final class IncidentSummaryWriter extends Handler<List<EventEnvelope<IncidentEve
             r.deadline(), r.ackAt())));
       }
     }
-    remembered.put(after.incidentId(), after);
     return CompletableFuture.allOf(writes.stream().map(CompletionStage::toCompletableFuture)
-        .toArray(CompletableFuture[]::new)).thenApply(done -> Done.getInstance());
+        .toArray(CompletableFuture[]::new)).whenComplete((done, failure) -> {
+          if (failure == null) {
+            remembered.put(after.incidentId(), after);
+          } else {
+            remembered.remove(after.incidentId());
+          }
+        }).thenApply(done -> Done.getInstance());
   }
 
   /**

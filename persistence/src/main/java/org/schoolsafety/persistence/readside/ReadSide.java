@@ -72,7 +72,7 @@ public final class ReadSide {
     SourceProvider<Offset, EventEnvelope<IncidentEvent>> source =
         EventSourcedProvider.eventsByTag(system, CassandraReadJournal.Identifier(), tag);
     return CassandraProjection.groupedWithin(ProjectionId.of("incident-summaries", tag), source,
-            () -> new IncidentSummaryWriter(session, keyspace))
+            () -> new IncidentSummaryWriter(session, keyspace, tag))
         .withGroup(GROUP_SIZE, GROUP_WITHIN);
   }
 

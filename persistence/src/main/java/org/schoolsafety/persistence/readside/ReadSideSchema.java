@@ -54,7 +54,11 @@ public final class ReadSideSchema {
         "CREATE TABLE IF NOT EXISTS " + ks + ".incident_summaries ("
             + "incident_id text PRIMARY KEY, school_id text, school_name text, region_code text, type text, "
             + "level text, mode text, drill_id text, reported_at timestamp, updated_at timestamp, resolved boolean, "
-            + "ending text, dispatches text, last_seq bigint)");
+            + "ending text, dispatches text, last_seq bigint)",
+        "CREATE TABLE IF NOT EXISTS " + ks + ".open_incident_counts ("
+            + "region_prefix text, slice text, mode text, levels map<text, int>, dispatches map<text, int>, "
+            + "last_offset text, "
+            + "PRIMARY KEY ((region_prefix), slice, mode))");
   }
 
   /** The query tables' names, as {@link #statements} creates them. */

@@ -100,7 +100,7 @@ class IncidentSummaryWriterTest {
     var source = TestSourceProvider.<Offset, List<EventEnvelope<IncidentEvent>>>create(Source.from(groups),
         group -> group.get(group.size() - 1).offset());
     var projection = TestProjection.create(ProjectionId.of("incident-summaries-test", "p" + projections.incrementAndGet()),
-        source, () -> new IncidentSummaryWriter(session, KS));
+        source, () -> new IncidentSummaryWriter(session, KS, "incident-0"));
     ProjectionTestKit.create(system).run(projection, Duration.ofSeconds(30), assertions::run);
   }
 
@@ -134,6 +134,14 @@ class IncidentSummaryWriterTest {
       assertThat(all.get("inc-c").status()).isEqualTo("DISPATCHED");
       assertThat(all.get("inc-c").acknowledged()).isEqualTo(1);
       assertThat(listed(region, true).keySet()).containsExactly("inc-c");
+      // The true totals, counted from the events: inc-c alone is open (level III, 2 dispatches waiting, 1 acknowledged).
+      var totals = queries.openTotals(region, Set.of("ACTUAL", "EXERCISE")).toCompletableFuture().join();
+      assertThat(totals.open()).isEqualTo(1);
+      assertThat(totals.byLevel()).containsEntry("III", 1).containsEntry("I", 0).containsEntry("IV", 0);
+      assertThat(totals.drillsByLevel().values()).containsOnly(0);
+      assertThat(totals.dispatches()).containsEntry("notified", 2).containsEntry("acknowledged", 1)
+          .containsEntry("escalated", 0).containsEntry("unanswered", 0);
+      assertThat(queries.openTotals(region, Set.of("EXERCISE")).toCompletableFuture().join().open()).isZero();
     }
     var healthCity = history("health-6501");
     assertThat(healthCity.keySet()).containsExactly("inc-a");

@@ -58,6 +58,7 @@ public final class BenchMain {
         case STREAMS -> StreamsBench.run(options, err);
         case SURGE -> SurgeBench.run(options, err);
         case BASELINE -> BaselineBench.run(options, err);
+        case SCHOOLS -> SchoolsBench.run(options, err);
       };
       out.print(result.table());
       if (options.out() != null) {

@@ -32,7 +32,8 @@ public record BenchOptions(
     Duration p99Limit,
     Integer payloadBytes,
     int subscribers,
-    String province) {
+    String province,
+    Long nodePid) {
 
   /** Bad usage: the message names the option. */
   public static final class UsageError extends RuntimeException {
@@ -63,6 +64,8 @@ public record BenchOptions(
                      [--schools 5000] [--province 65]
           baseline   %s
                      [--payload-bytes N]
+          schools    %s
+                     [--schools 100000] [--node-pid PID]
         --rate R            requests per second, open loop (Poisson arrivals, seeded); latency counts from the
                             intended send time, so a slow hub cannot hide behind a slow client
         --concurrency C     requests (or CQL inserts) in flight at most (default 32)
@@ -77,11 +80,12 @@ public record BenchOptions(
         JAVA_OPTS="-Dhub.http.rate-limit.per-second=100000 -Dhub.http.rate-limit.burst=100000
                    -Dhub.http.streams.max-per-principal=64" bin/hub dev --port 18080 --cassandra-port 19042 --data /tmp/bench
       (docs/PERFORMANCE.md)""".formatted(Workload.REPORTS.brief(), Workload.STREAMS.brief(), Workload.SURGE.brief(),
-      Workload.BASELINE.brief());
+      Workload.BASELINE.brief(), Workload.SCHOOLS.brief());
 
   private static final java.util.Set<String> FLAGS = java.util.Set.of("--rate", "--concurrency", "--duration",
       "--hub", "--data", "--secret-file", "--cassandra-port", "--out", "--warmup", "--seed", "--step",
-      "--baseline-duration", "--schools", "--p99-limit", "--payload-bytes", "--subscribers", "--province");
+      "--baseline-duration", "--schools", "--p99-limit", "--payload-bytes", "--subscribers", "--province",
+      "--node-pid");
 
   /**
    * Parses {@code bench <workload> [options]} (the leading "bench" is optional).
@@ -157,11 +161,12 @@ public record BenchOptions(
       case STREAMS -> Duration.ofSeconds(60);
       case SURGE -> Duration.ofMinutes(5);
       case BASELINE -> Duration.ofSeconds(30);
+      case SCHOOLS -> Duration.ZERO;
     }, Duration.ofSeconds(1), Duration.ofHours(2));
     Duration warmup = v.duration("--warmup", switch (w) {
       case REPORTS -> Duration.ofSeconds(10);
       case STREAMS, BASELINE -> Duration.ofSeconds(5);
-      case SURGE -> Duration.ZERO;
+      case SURGE, SCHOOLS -> Duration.ZERO;
     }, Duration.ZERO, Duration.ofMinutes(30));
     Path out = v.has("--out") ? Path.of(v.text("--out", null)) : null;
     long seed = v.integer("--seed", 20261130, Integer.MIN_VALUE, Integer.MAX_VALUE);
@@ -172,7 +177,11 @@ public record BenchOptions(
     }
     Duration baselineDuration = v.duration("--baseline-duration", Duration.ofSeconds(15), Duration.ofSeconds(1),
         Duration.ofMinutes(30));
-    int schools = v.integer("--schools", w == Workload.SURGE ? 5000 : 200, 1, 100_000);
+    int schools = v.integer("--schools", switch (w) {
+      case SURGE -> 5000;
+      case SCHOOLS -> 100_000;
+      default -> 200;
+    }, 1, w == Workload.SCHOOLS ? 1_000_000 : 100_000);
     Duration p99Limit = v.duration("--p99-limit", Duration.ofMillis(100), Duration.ofMillis(1), Duration.ofMinutes(10));
     Integer payload = v.has("--payload-bytes") ? v.integer("--payload-bytes", 0, 1, 1_000_000) : null;
     int subscribers = v.integer("--subscribers", 200, 1, 10_000);
@@ -180,8 +189,9 @@ public record BenchOptions(
     if (!province.matches("\\d{2}")) {
       throw new UsageError("--province must be a 2-digit province code, not '" + province + "'");
     }
+    Long nodePid = v.has("--node-pid") ? (long) v.integer("--node-pid", 0, 1, Integer.MAX_VALUE) : null;
     return new BenchOptions(w, hub, secret, cassandraPort, concurrency, rate, duration, warmup, out, seed, step,
-        baselineDuration, schools, p99Limit, payload, subscribers, province);
+        baselineDuration, schools, p99Limit, payload, subscribers, province, nodePid);
   }
 
   /** The options as given, read with checks whose messages name the option. */

@@ -23,6 +23,11 @@ public final class Latencies {
     micros.recordValue(Math.max(1, (answeredNanos - intendedNanos) / 1_000));
   }
 
+  /** A latency as it was, for a closed loop that measures service time rather than a rate. */
+  public void record(long latencyNanos) {
+    micros.recordValue(Math.max(1, latencyNanos / 1_000));
+  }
+
   /** Closed loop: a latency, and the interval at which requests were expected to go out. */
   public void recordExpecting(long latencyNanos, long expectedIntervalNanos) {
     micros.recordValueWithExpectedInterval(Math.max(1, latencyNanos / 1_000), Math.max(1, expectedIntervalNanos / 1_000));

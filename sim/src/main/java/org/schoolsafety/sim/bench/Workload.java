@@ -24,7 +24,12 @@ public enum Workload {
   BASELINE("the storage limit: single-row inserts straight into the hub's Cassandra node",
       "the storage limit: single-row inserts of a report's size straight into the hub's Cassandra node, at the"
       + " journal's consistency level and --concurrency (closed loop; open loop with --rate)",
-      Set.of("--rate", "--payload-bytes"));
+      Set.of("--rate", "--payload-bytes")),
+  SCHOOLS("heap per live school: registers --schools schools, wakes them all, the node's live heap before and after",
+      "registers --schools schools of its own (100,000 by default), reads each back so that every School entity is in"
+      + " memory on the node, and measures the node's live heap (a class histogram after a full GC, through jcmd)"
+      + " before and after: heap per school and the classes that grew",
+      Set.of("--schools", "--node-pid"));
 
   /** Options every workload accepts. */
   static final Set<String> COMMON = Set.of("--hub", "--data", "--secret-file", "--cassandra-port", "--concurrency",

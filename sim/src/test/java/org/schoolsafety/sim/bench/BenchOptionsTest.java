@@ -37,7 +37,7 @@ class BenchOptionsTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"reports", "streams", "surge", "baseline"})
+  @ValueSource(strings = {"reports", "streams", "surge", "baseline", "schools"})
   void everyWorkloadHasHelpThatExitsZero(String workload) {
     Outcome o = main(workload, "--help");
     assertThat(o.status()).isZero();
@@ -62,9 +62,11 @@ class BenchOptionsTest {
       "reports --cassandra-port 70000          | --cassandra-port must be between 1 and 65535, not 70000",
       "reports --subscribers 5                 | --subscribers does not apply to reports (only to streams)",
       "surge --rate 10                         | --rate does not apply to surge (only to reports, streams, baseline)",
-      "baseline --schools 10                   | --schools does not apply to baseline (only to reports, streams, surge)",
+      "baseline --schools 10                   | --schools does not apply to baseline (only to reports, streams, surge, schools)",
+      "schools --rate 10                       | --rate does not apply to schools (only to reports, streams, baseline)",
+      "schools --node-pid x                    | --node-pid needs a whole number, not 'x'",
       "surge --province 6501                   | --province must be a 2-digit province code, not '6501'",
-      "sprint                                  | unknown workload 'sprint' (one of reports, streams, surge, baseline)",
+      "sprint                                  | unknown workload 'sprint' (one of reports, streams, surge, baseline, schools)",
       "reports streams                         | one workload at a time: 'streams' after reports",
       "--rate 5                                | which workload?"})
   void badUsageNamesTheProblemAndExitsTwo(String line, String message) {
@@ -92,6 +94,9 @@ class BenchOptionsTest {
     assertThat(surge.province()).isEqualTo("65");
     assertThat(BenchOptions.parse("streams").subscribers()).isEqualTo(200);
     assertThat(BenchOptions.parse("baseline").payloadBytes()).isNull();
+    assertThat(BenchOptions.parse("schools").schools()).isEqualTo(100_000);
+    assertThat(BenchOptions.parse("schools").nodePid()).isNull();
+    assertThat(BenchOptions.parse("schools", "--node-pid", "4242").nodePid()).isEqualTo(4242L);
   }
 
   @Test
