@@ -79,6 +79,8 @@ class AuthorizationTableTest {
     TABLE.put("GET /agencies/fire-650102/dispatch-history", new int[] {401, 200, 403, 403, 403, 200, 403, 403, 200, 200, 403});
     TABLE.put("GET /agencies/fire-650102/stream", new int[] {401, 200, 403, 403, 403, 200, 403, 403, 200, 200, 403});
     TABLE.put("POST /incidents/{X}/reports lowering the level", new int[] {401, 404, 403, 404, 403, 403, 404, 404, 201, 201, 404});
+    TABLE.put("GET /incidents/open-counts?region=6501", new int[] {401, 403, 403, 403, 403, 403, 403, 403, 200, 200, 403});
+    TABLE.put("GET /incidents/open-counts?region=6501&mode=EXERCISE", new int[] {401, 200, 403, 403, 403, 403, 403, 403, 200, 200, 403});
     TABLE.put("GET /health/ready",                new int[] {200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200});
   }
 
@@ -192,6 +194,9 @@ class AuthorizationTableTest {
     e.put("GET /agencies/fire-650102/stream", (t, c) -> t.streamStatus(c, "/api/v1/agencies/fire-650102/stream"));
     e.put("POST /incidents/{X}/reports lowering the level", (t, c) -> c.post("/api/v1/incidents/" + t.fresh() + "/reports",
         Map.of("kind", "CONTINUATION", "summary", "calmer", "level", "IV")));
+    e.put("GET /incidents/open-counts?region=6501", (t, c) -> c.get("/api/v1/incidents/open-counts?region=6501"));
+    e.put("GET /incidents/open-counts?region=6501&mode=EXERCISE",
+        (t, c) -> c.get("/api/v1/incidents/open-counts?region=6501&mode=EXERCISE"));
     e.put("GET /health/ready", (t, c) -> c.get("/health/ready"));
     return e;
   }
