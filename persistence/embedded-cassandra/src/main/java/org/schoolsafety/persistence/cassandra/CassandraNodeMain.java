@@ -34,7 +34,7 @@ public final class CassandraNodeMain {
     } catch (ClassNotFoundException | LinkageError e) {
       System.err.println("[CassandraNodeMain] cannot load " + DAEMON_CLASS + " (" + e
           + "): the classpath does not hold a usable Apache Cassandra. Rebuild it with"
-          + " `mvn -B -DskipTests install` (module persistence/cassandra-node writes cassandra.classpath).");
+          + " `mvn -B -DskipTests package` (module persistence/cassandra-node writes cassandra.classpath).");
       System.err.flush();
       System.exit(2);
       return;

@@ -487,7 +487,7 @@ public final class EmbeddedCassandra implements AutoCloseable {
     Path file = settings.classpathFile().toAbsolutePath().normalize();
     if (!Files.isRegularFile(file)) {
       throw new CassandraStartException("Cassandra classpath file not found: " + file
-          + ". It is written by module persistence/cassandra-node: run `mvn -B -DskipTests install` in the"
+          + ". It is written by module persistence/cassandra-node: run `mvn -B -DskipTests package` in the"
           + " project root, or point system property " + CLASSPATH_FILE_PROPERTY
           + " (config hub.cassandra.classpath-file) at an existing cassandra.classpath.");
     }
@@ -504,7 +504,7 @@ public final class EmbeddedCassandra implements AutoCloseable {
       throw new CassandraStartException("Cassandra classpath file " + file + (entries.isEmpty()
           ? " is empty"
           : " lists " + missing.size() + " missing file(s), e.g. " + missing.get(0))
-          + ". Re-run `mvn -B -DskipTests install` in the project root to rebuild it.");
+          + ". Re-run `mvn -B -DskipTests package` in the project root to rebuild it.");
     }
     return String.join(File.pathSeparator, entries);
   }
