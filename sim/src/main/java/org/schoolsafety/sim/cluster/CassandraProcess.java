@@ -102,8 +102,8 @@ public final class CassandraProcess {
     reader.setDaemon(true);
     reader.start();
     try {
-      String line = ready.get(READY_WITHIN.toSeconds(), TimeUnit.SECONDS);
-      log.info("{} (launcher pid {})", line, p.pid());
+      ready.get(READY_WITHIN.toSeconds(), TimeUnit.SECONDS);
+      log.info("Cassandra ready on {} (launcher pid {}, its output in {})", contactPoint(), p.pid(), logFile);
     } catch (ExecutionException | TimeoutException e) {
       stop();
       throw new IllegalStateException("Cassandra did not start on " + contactPoint() + " ("
