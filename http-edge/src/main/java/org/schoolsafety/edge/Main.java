@@ -3,25 +3,28 @@ package org.schoolsafety.edge;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import java.io.File;
+import java.io.IOException;
 import java.io.PrintStream;
-import java.nio.file.Path;
-import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
-import org.schoolsafety.edge.auth.DevSecret;
-import org.schoolsafety.edge.demo.DemoData;
-import org.schoolsafety.persistence.cassandra.EmbeddedCassandra;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Starts a hub node. {@code dev}: embedded Cassandra, one node, demo data. {@code node}: one node
- * of a production cluster, configured by a file. See {@code bin/hub --help}.
+ * Starts one node of a production cluster: {@code node --config FILE}, external Cassandra. The
+ * container image runs it (deploy/Dockerfile), and so does {@code bin/hub node}. The dev node
+ * ({@code bin/hub dev}: embedded Cassandra, demo data, dev tokens) is the dev launcher's, module
+ * {@code dev}, which is not part of the production image.
  */
 public final class Main {
 
   private static final Logger log = LoggerFactory.getLogger(Main.class);
+
+  static final String USAGE = """
+      usage: hub node --config FILE
+        node  one node of a production cluster, configured by FILE (external Cassandra)
+        Any config key with JAVA_OPTS="-Dkey=value" (README, Configuration).
+        bin/hub dev and bin/hub node --demo run the dev launcher (module dev: embedded Cassandra, demo
+        data, dev tokens), which the production image does not have.""";
 
   public static void main(String[] args) {
     int status = run(args, System.out, System.err);
@@ -31,28 +34,24 @@ public final class Main {
   }
 
   /**
-   * The command without exiting: returns the exit status (0 also after a node has run and
+   * The command without exiting: returns the exit status (0 also after the node has run and
    * stopped; 1 when it could not start; 2 bad usage).
    */
   static int run(String[] args, PrintStream out, PrintStream err) {
-    CommandLine cli;
+    String file;
     try {
-      cli = CommandLine.parse(args);
+      file = configFile(args);
     } catch (IllegalArgumentException e) {
       err.println("hub: " + e.getMessage());
-      err.println(CommandLine.USAGE);
+      err.println(USAGE);
       return 2;
     }
-    if (cli.flag("--help")) {
-      out.println(CommandLine.USAGE);
+    if (file == null) {
+      out.println(USAGE);
       return 0;
     }
     try {
-      switch (cli.command()) {
-        case "dev" -> dev(cli);
-        case "node" -> node(cli);
-        default -> throw new IllegalStateException("unreachable");
-      }
+      node(nodeConfig(file));
       return 0;
     } catch (Exception e) {
       log.error("hub failed to start: {}", e.getMessage(), e);
@@ -61,81 +60,52 @@ public final class Main {
     }
   }
 
-  /**
-   * The dev node's Cassandra listens for other Cassandra nodes (storage port) this far below its
-   * CQL port: 9042 and 7000 as Cassandra's own defaults, 19042 and 17000 for a second dev hub.
-   */
-  static final int STORAGE_PORT_BELOW_CQL = 2042;
-
-  /** The embedded Cassandra's storage port for a CQL port (above it when below would be privileged). */
-  static int storagePortFor(int cqlPort) {
-    int below = cqlPort - STORAGE_PORT_BELOW_CQL;
-    return below >= 1024 ? below : cqlPort + STORAGE_PORT_BELOW_CQL;
-  }
-
-  private static void dev(CommandLine cli) throws Exception {
-    Path dataDir = Path.of(cli.option("--data", "./data")).toAbsolutePath().normalize();
-    Path secretFile = DevSecret.fileIn(dataDir);
-    byte[] secret = DevSecret.readOrCreate(secretFile);
-    Config config = devConfig(cli, dataDir, secretFile);
-
-    // Not ready before the demo data is registered and the tokens file is written: a script that
-    // waits for /health/ready may use both at once.
-    var startup = StartupGate.closedUntil(cli.flag("--no-demo") ? "the dev tokens" : "the demo data and the dev tokens");
-    Running running = run(config, startup);
-    String demo = "skipped (--no-demo)";
-    if (!cli.flag("--no-demo")) {
-      var loaded = DemoData.load(running.node().context()).toCompletableFuture().get(5, TimeUnit.MINUTES);
-      demo = loaded.schools() + " schools and " + loaded.agencies() + " agencies registered";
+  /** The FILE of {@code node --config FILE}; null for {@code --help}. */
+  static String configFile(String[] args) {
+    if (args.length == 0 || !args[0].equals("node")) {
+      throw new IllegalArgumentException(args.length > 0 && args[0].equals("dev")
+          ? "dev is the dev launcher's command (bin/hub dev, module dev); this is the production node: node --config FILE"
+          : "expected a command: node");
     }
-    var tokens = DevTokens.write(dataDir.resolve("auth").resolve("dev-tokens.env"), secret, config);
-    startup.open();
-    Banner.print(running.node().httpPort(), running.cassandraAddress(), dataDir, demo, tokens.file(),
-        tokens.tokens().get(DevTokens.CONSOLE));
-    running.node().whenTerminated().join();
-  }
-
-  static Config devConfig(CommandLine cli, Path dataDir, Path secretFile) {
-    Map<String, Object> overrides = new HashMap<>();
-    overrides.put("hub.cassandra.data-dir", dataDir.resolve("cassandra").toString());
-    overrides.put("hub.auth.hs256-secret-file", secretFile.toString());
-    // The dev node brings its own Cassandra unless told otherwise (-Dhub.cassandra.embedded=off).
-    overrides.put("hub.cassandra.embedded", System.getProperty("hub.cassandra.embedded", "on"));
-    cli.ifPresent("--cassandra-port", port -> overrides.put("hub.cassandra.port", port));
-    cli.ifPresent("--port", port -> overrides.put("hub.http.port", port));
-    // The storage port follows the CQL port, so that two dev hubs can run side by side; an
-    // explicit -Dhub.cassandra.storage-port still wins (system properties win over overrides).
-    int cqlPort = HubNode.config(overrides).getInt("hub.cassandra.port");
-    overrides.put("hub.cassandra.storage-port", storagePortFor(cqlPort));
-    return HubNode.config(overrides);
-  }
-
-  private static void node(CommandLine cli) {
-    String file = cli.option("--config", null);
+    String file = null;
+    for (int i = 1; i < args.length; i++) {
+      String arg = args[i];
+      if (arg.equals("--help") || arg.equals("-h")) {
+        return null;
+      } else if (arg.equals("--config") && i + 1 < args.length) {
+        file = args[++i];
+      } else if (arg.equals("--demo")) {
+        throw new IllegalArgumentException("--demo: the demo data is dev tooling, not part of the production node;"
+            + " bin/hub node --config FILE --demo runs the dev launcher");
+      } else {
+        throw new IllegalArgumentException("unknown or incomplete option: " + arg);
+      }
+    }
     if (file == null) {
       throw new IllegalArgumentException("node needs --config FILE");
     }
-    Config config = HubNode.config(java.util.Map.of(),
-        ConfigFactory.parseFile(new File(file)).withFallback(ConfigFactory.defaultApplication()));
-    exitWhenParentGoes();
-    // With --demo, not ready before the demo data is registered; otherwise ready as soon as it can serve.
-    var startup = cli.flag("--demo") ? StartupGate.closedUntil("the demo data") : StartupGate.opened();
-    Running running = run(config, startup);
-    if (cli.flag("--demo")) {
-      var loaded = DemoData.load(running.node().context()).toCompletableFuture().join();
-      log.info("demo data: {} schools and {} agencies registered", loaded.schools(), loaded.agencies());
-      startup.open();
-    }
-    running.node().whenTerminated().join();
+    return file;
   }
 
-  record Running(HubNode node, String cassandraAddress) {}
+  /** The node's configuration: FILE over application.conf (system properties win). */
+  public static Config nodeConfig(String file) {
+    return HubNode.config(Map.of(), ConfigFactory.parseFile(new File(file)).withFallback(ConfigFactory.defaultApplication()));
+  }
+
+  private static void node(Config config) {
+    if (config.getBoolean("hub.cassandra.embedded")) {
+      throw new IllegalArgumentException("hub.cassandra.embedded = on: the production node has no embedded Cassandra;"
+          + " point datastax-java-driver.basic.contact-points at Cassandra (or run bin/hub dev)");
+    }
+    exitWhenParentGoes();
+    HubNode.start(config, StartupGate.opened()).whenTerminated().join();
+  }
 
   /**
    * A node started by a launcher ({@code -Dhub.exit-when-stdin-closes=on}) exits when the
    * launcher's end of its stdin closes, even if the launcher was killed: no orphan nodes.
    */
-  private static void exitWhenParentGoes() {
+  public static void exitWhenParentGoes() {
     if (!Boolean.getBoolean("hub.exit-when-stdin-closes")) {
       return;
     }
@@ -144,7 +114,7 @@ public final class Main {
         while (System.in.read() >= 0) {
           // nothing is sent; EOF means the launcher is gone
         }
-      } catch (java.io.IOException ignored) {
+      } catch (IOException ignored) {
         // closed
       }
       log.info("the launcher is gone: shutting down");
@@ -154,92 +124,5 @@ public final class Main {
     watcher.start();
   }
 
-  /** Starts the embedded Cassandra when configured, then the node on it. */
-  private static Running run(Config config, StartupGate startup) {
-    if (!config.getBoolean("hub.cassandra.embedded")) {
-      return new Running(HubNode.start(config, startup), String.join(", ",
-          config.getStringList("datastax-java-driver.basic.contact-points")));
-    }
-    var settings = EmbeddedCassandra.Settings.fromConfig(config);
-    System.out.println("Starting Cassandra (data in " + settings.dataDir() + ", log "
-        + settings.dataDir().resolve("cassandra.log") + ") ...");
-    EmbeddedCassandra cassandra = EmbeddedCassandra.start(settings);
-    Config withCassandra = ConfigFactory.parseMap(Map.of(
-            "datastax-java-driver.basic.contact-points", List.of(cassandra.contactPoint())))
-        .withFallback(config);  // contact-points is read as is: nothing derives from it
-    try {
-      HubNode node = HubNode.start(withCassandra, startup);
-      // On Ctrl-C, Pekko's shutdown hook leaves the cluster and stops the node; Cassandra after it.
-      cassandra.stopOnlyAfter(node.whenTerminated());
-      return new Running(node, cassandra.contactPoint());
-    } catch (RuntimeException e) {
-      cassandra.stop();
-      throw e;
-    }
-  }
-
-  /** The few options the launcher understands. */
-  record CommandLine(String command, Map<String, String> options) {
-
-    static final String USAGE = """
-        usage: hub dev [--port N] [--data DIR] [--cassandra-port N] [--no-demo]
-               hub node --config FILE [--demo]
-          dev   one node with its own Cassandra and the demo data; tokens in DIR/auth/dev-tokens.env
-                --port N            the API's port (8080)
-                --data DIR          data directory: Cassandra, the dev secret, the tokens (./data)
-                --cassandra-port N  the embedded Cassandra's CQL port (9042); its storage (internode)
-                                    port is N - 2042 (7000), or N + 2042 below 3066, unless
-                                    -Dhub.cassandra.storage-port says otherwise
-                --no-demo           do not register the demo data
-          node  one node of a production cluster, configured by FILE (external Cassandra)
-                --demo              register the demo data
-          Any config key with JAVA_OPTS="-Dkey=value" (README, Configuration).""";
-
-    private static final List<String> VALUED = List.of("--port", "--data", "--cassandra-port", "--config");
-    private static final List<String> FLAGS = List.of("--no-demo", "--demo", "--help", "-h");
-
-    static CommandLine parse(String[] args) {
-      if (args.length == 0 || !List.of("dev", "node").contains(args[0])) {
-        throw new IllegalArgumentException("expected a command: dev or node");
-      }
-      Map<String, String> options = new HashMap<>();
-      for (int i = 1; i < args.length; i++) {
-        String arg = args[i];
-        if (FLAGS.contains(arg)) {
-          options.put(arg.equals("-h") ? "--help" : arg, "true");
-        } else if (VALUED.contains(arg) && i + 1 < args.length) {
-          options.put(arg, args[++i]);
-        } else {
-          throw new IllegalArgumentException("unknown or incomplete option: " + arg);
-        }
-      }
-      return new CommandLine(args[0], options);
-    }
-
-    String option(String name, String fallback) {
-      return options.getOrDefault(name, fallback);
-    }
-
-    int intOption(String name, int fallback) {
-      String value = options.get(name);
-      if (value == null) {
-        return fallback;
-      }
-      try {
-        return Integer.parseInt(value);
-      } catch (NumberFormatException e) {
-        throw new IllegalArgumentException(name + " needs a number, not '" + value + "'");
-      }
-    }
-
-    void ifPresent(String name, java.util.function.Consumer<Integer> action) {
-      if (options.containsKey(name)) {
-        action.accept(intOption(name, 0));
-      }
-    }
-
-    boolean flag(String name) {
-      return options.containsKey(name);
-    }
-  }
+  private Main() {}
 }

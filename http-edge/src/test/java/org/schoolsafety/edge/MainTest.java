@@ -2,55 +2,51 @@ package org.schoolsafety.edge;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
 
-/** {@code bin/hub dev|node}'s command line, without starting anything. */
+/**
+ * {@code bin/hub node}'s command line (the production node's, as the image runs it), without
+ * starting anything. The dev launcher's ({@code bin/hub dev}) is tested in module dev.
+ */
 class MainTest {
 
-  @ParameterizedTest
-  @ValueSource(strings = {"dev", "node"})
-  void helpPrintsUsageOnStdoutAndSucceeds(String command) throws Exception {
+  @Test
+  void helpPrintsUsageOnStdoutAndSucceeds() throws Exception {
     for (String help : new String[] {"--help", "-h"}) {
-      var outcome = CliTesting.run((out, err) -> Main.run(new String[] {command, help}, out, err));
+      var outcome = CliTesting.run((out, err) -> Main.run(new String[] {"node", help}, out, err));
       assertThat(outcome.status()).isZero();
-      assertThat(outcome.out()).contains("usage: hub dev").contains("hub node --config FILE").contains("--cassandra-port");
+      assertThat(outcome.out()).contains("usage: hub node --config FILE");
       assertThat(outcome.err()).isEmpty();
     }
   }
 
   @Test
   void anUnknownOptionIsAClearErrorWithStatus2() throws Exception {
-    var outcome = CliTesting.run((out, err) -> Main.run(new String[] {"dev", "--prot", "8080"}, out, err));
+    var outcome = CliTesting.run((out, err) -> Main.run(new String[] {"node", "--conifg", "x.conf"}, out, err));
     assertThat(outcome.status()).isEqualTo(2);
-    assertThat(outcome.err()).contains("unknown or incomplete option: --prot").contains("usage: hub dev");
+    assertThat(outcome.err()).contains("unknown or incomplete option: --conifg").contains("usage: hub node");
     assertThat(outcome.out()).isEmpty();
   }
 
   @Test
-  void theDevNodesStoragePortFollowsItsCqlPort() {
-    Path data = Path.of("target", "main-test-data").toAbsolutePath();
-    Path secret = data.resolve("auth").resolve("dev-secret");
-    var defaults = Main.devConfig(Main.CommandLine.parse(new String[] {"dev"}), data, secret);
-    assertThat(defaults.getInt("hub.cassandra.port")).isEqualTo(9042);
-    assertThat(defaults.getInt("hub.cassandra.storage-port")).isEqualTo(7000);
+  void aMissingCommandOrConfigIsAnErrorToo() throws Exception {
+    var none = CliTesting.run((out, err) -> Main.run(new String[] {"--help"}, out, err));
+    assertThat(none.status()).isEqualTo(2);
+    assertThat(none.err()).contains("expected a command: node");
 
-    var second = Main.devConfig(Main.CommandLine.parse(new String[] {"dev", "--cassandra-port", "19042"}), data, secret);
-    assertThat(second.getInt("hub.cassandra.port")).isEqualTo(19042);
-    assertThat(second.getInt("hub.cassandra.storage-port")).isEqualTo(17000);
-    assertThat(second.getString("hub.cassandra.data-dir")).isEqualTo(data.resolve("cassandra").toString());
-
-    assertThat(Main.storagePortFor(9043)).isEqualTo(7001);
-    assertThat(Main.storagePortFor(3066)).isEqualTo(1024);
-    assertThat(Main.storagePortFor(3065)).as("not a privileged port").isEqualTo(5107);
+    var noConfig = CliTesting.run((out, err) -> Main.run(new String[] {"node"}, out, err));
+    assertThat(noConfig.status()).isEqualTo(2);
+    assertThat(noConfig.err()).contains("node needs --config FILE");
   }
 
   @Test
-  void aMissingCommandIsAnErrorToo() throws Exception {
-    var outcome = CliTesting.run((out, err) -> Main.run(new String[] {"--help"}, out, err));
-    assertThat(outcome.status()).isEqualTo(2);
-    assertThat(outcome.err()).contains("expected a command: dev or node");
+  void theDevPiecesAreNotPartOfTheProductionNode() throws Exception {
+    var dev = CliTesting.run((out, err) -> Main.run(new String[] {"dev"}, out, err));
+    assertThat(dev.status()).isEqualTo(2);
+    assertThat(dev.err()).contains("bin/hub dev");
+
+    var demo = CliTesting.run((out, err) -> Main.run(new String[] {"node", "--config", "x.conf", "--demo"}, out, err));
+    assertThat(demo.status()).isEqualTo(2);
+    assertThat(demo.err()).contains("--demo: the demo data is dev tooling");
   }
 }

@@ -16,8 +16,8 @@ import java.util.concurrent.TimeUnit;
 import org.awaitility.Awaitility;
 
 /**
- * A real dev node ({@code org.schoolsafety.edge.Main dev}: embedded Cassandra, demo data) in a
- * child process, run from http-edge's build output exactly as bin/hub runs it. Nothing of the
+ * A real dev node ({@code org.schoolsafety.dev.DevMain dev}: embedded Cassandra, demo data) in a
+ * child process, run from module dev's build output exactly as bin/hub runs it. Nothing of the
  * hub is loaded into the test JVM.
  *
  * <p>The child is wrapped in {@code sh}, which exits with the node; a watcher it starts waits on
@@ -46,12 +46,12 @@ final class DevNode implements AutoCloseable {
   }
 
   static DevNode start(Path dataDir) throws IOException {
-    Path edgeClasses = Path.of(required("sim.edge.classes"));
-    Path edgeClasspath = Path.of(required("sim.edge.classpath-file"));
+    Path nodeClasses = Path.of(required("sim.node.classes"));
+    Path nodeClasspath = Path.of(required("sim.node.classpath-file"));
     Path cassandraClasspath = Path.of(required("sim.cassandra.classpath-file"));
-    for (Path p : List.of(edgeClasses, edgeClasspath, cassandraClasspath)) {
+    for (Path p : List.of(nodeClasses, nodeClasspath, cassandraClasspath)) {
       if (!Files.exists(p)) {
-        throw new IllegalStateException(p + " is missing: build with `mvn -B -pl sim -am verify` (http-edge is packaged first)");
+        throw new IllegalStateException(p + " is missing: build with `mvn -B -pl sim -am verify` (module dev is packaged first)");
       }
     }
     Files.createDirectories(dataDir);
@@ -73,8 +73,8 @@ final class DevNode implements AutoCloseable {
         // driver's default 2 s per request
         "-Ddatastax-java-driver.basic.request.timeout=10s",
         "-Dpekko.remote.artery.canonical.port=" + freePort(),
-        "-cp", edgeClasses + ":" + Files.readString(edgeClasspath).trim(),
-        "org.schoolsafety.edge.Main", "dev",
+        "-cp", nodeClasses + ":" + Files.readString(nodeClasspath).trim(),
+        "org.schoolsafety.dev.DevMain", "dev",
         "--port", String.valueOf(port),
         "--cassandra-port", String.valueOf(cassandraPort),
         "--data", dataDir.toString()));

@@ -23,7 +23,7 @@ public record AuthSettings(
     if (!auth.getString("hs256-secret").isBlank()) {
       secret = Base64.getDecoder().decode(auth.getString("hs256-secret").trim());
     } else if (!auth.getString("hs256-secret-file").isBlank()) {
-      secret = DevSecret.read(Path.of(auth.getString("hs256-secret-file")));
+      secret = SecretFile.read(Path.of(auth.getString("hs256-secret-file")));
     }
     JWKSet jwks = null;
     if (!auth.getString("jwks-file").isBlank()) {

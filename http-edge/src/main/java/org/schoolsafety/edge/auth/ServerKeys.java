@@ -22,7 +22,7 @@ public final class ServerKeys {
     if (!inline.isEmpty()) {
       secret = Base64.getDecoder().decode(inline);
     } else if (!file.isEmpty()) {
-      secret = DevSecret.read(Path.of(file));
+      secret = SecretFile.read(Path.of(file));
     } else {
       byte[] tokenSecret = AuthSettings.fromConfig(config).hs256Secret();
       if (tokenSecret == null) {

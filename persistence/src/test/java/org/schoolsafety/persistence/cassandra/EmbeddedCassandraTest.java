@@ -117,7 +117,7 @@ class EmbeddedCassandraTest {
     assertThatThrownBy(cassandra::start)
         .isInstanceOf(CassandraStartException.class)
         .hasMessageContaining("Cassandra classpath file not found")
-        .hasMessageContaining("mvn -B -DskipTests install");
+        .hasMessageContaining("mvn -B -DskipTests package");
   }
 
   /**

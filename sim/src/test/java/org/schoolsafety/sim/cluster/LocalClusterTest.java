@@ -1,0 +1,40 @@
+package org.schoolsafety.sim.cluster;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Test;
+
+class LocalClusterTest {
+
+  @Test
+  void aRestartedNodeIsNotTheFirstSeedNode() {
+    assertThat(LocalCluster.seedNodes(3, 25520, 0)).isEqualTo(
+        "\"pekko://hub@127.0.0.1:25520\", \"pekko://hub@127.0.0.1:25521\", \"pekko://hub@127.0.0.1:25522\"");
+    assertThat(LocalCluster.seedNodes(3, 25520, 1)).isEqualTo(
+        "\"pekko://hub@127.0.0.1:25521\", \"pekko://hub@127.0.0.1:25522\", \"pekko://hub@127.0.0.1:25520\"");
+    assertThat(LocalCluster.seedNodes(3, 25520, 3)).startsWith("\"pekko://hub@127.0.0.1:25520\"")
+        .endsWith("\"pekko://hub@127.0.0.1:25522\"");
+  }
+
+  @Test
+  void onlyTheSeedNodesLineIsRewritten() {
+    String conf = "hub.http.port = 8081\npekko.cluster.seed-nodes = [\"a\", \"b\"]\nhub.cassandra.embedded = off\n";
+    assertThat(LocalCluster.withSeedNodes(conf, "\"b\", \"a\""))
+        .isEqualTo("hub.http.port = 8081\npekko.cluster.seed-nodes = [\"b\", \"a\"]\nhub.cassandra.embedded = off\n");
+  }
+
+  @Test
+  void theHarnessPortsAreConsecutiveFreeAndBelowTheEphemeralRange() throws Exception {
+    var ports = FailoverHarness.freePorts(8);
+    assertThat(ports).hasSize(8);
+    for (int i = 1; i < ports.size(); i++) {
+      assertThat(ports.get(i)).isEqualTo(ports.get(0) + i);
+    }
+    assertThat(ports.get(7)).isLessThan(32768);
+    for (int port : ports) {
+      try (var socket = new java.net.ServerSocket(port, 1, java.net.InetAddress.getLoopbackAddress())) {
+        assertThat(socket.getLocalPort()).isEqualTo(port);
+      }
+    }
+  }
+}
