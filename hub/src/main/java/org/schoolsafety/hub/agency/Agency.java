@@ -27,6 +27,7 @@ import org.apache.pekko.persistence.typed.javadsl.RetentionCriteria;
 import org.schoolsafety.hub.CborSerializable;
 import org.schoolsafety.hub.JournalFailures;
 import org.schoolsafety.hub.Registrations;
+import org.schoolsafety.hub.directive.DirectiveNotice;
 
 /**
  * A police, fire, health or education agency at one tier, and its dispatch inbox. Incidents
@@ -58,6 +59,9 @@ public final class Agency
   /** Sent by an incident on every change of this agency's dispatch; idempotent. */
   public record TrackDispatch(DispatchNotice notice, ActorRef<Done> replyTo) implements Command {}
 
+  /** Sent by a directive when a school of this agency's region missed its deadline; idempotent. */
+  public record NoteDirective(DirectiveNotice notice, ActorRef<Done> replyTo) implements Command {}
+
   // --- events ---------------------------------------------------------------------------
 
   public sealed interface Event extends CborSerializable {}
@@ -66,14 +70,41 @@ public final class Agency
 
   public record DispatchTracked(DispatchNotice notice) implements Event {}
 
+  public record DirectiveNoted(DirectiveNotice notice) implements Event {}
+
   // --- state ----------------------------------------------------------------------------
 
-  /** {@code profile} is null until registered; {@code dispatches} by incident id. */
-  public record State(AgencyProfile profile, Map<String, DispatchNotice> dispatches)
+  /**
+   * {@code profile} is null until registered; {@code dispatches} by incident id;
+   * {@code directives}: schools that missed a directive's deadline, by {@link DirectiveNotice#key()}.
+   */
+  public record State(
+      AgencyProfile profile, Map<String, DispatchNotice> dispatches, Map<String, DirectiveNotice> directives)
       implements CborSerializable {
 
+    public State {
+      directives = directives == null ? Map.of() : directives;
+    }
+
     static State empty() {
-      return new State(null, Map.of());
+      return new State(null, Map.of(), Map.of());
+    }
+
+    /** Escalated directives, newest first. */
+    public List<DirectiveNotice> directiveEscalations() {
+      return directives.values().stream()
+          .sorted(Comparator.comparing(DirectiveNotice::escalatedAt).reversed().thenComparing(DirectiveNotice::key))
+          .toList();
+    }
+
+    State note(DirectiveNotice notice) {
+      var next = new LinkedHashMap<>(directives);
+      next.put(notice.key(), notice);
+      if (next.size() > FINISHED_KEPT) {
+        next.values().stream().min(Comparator.comparing(DirectiveNotice::escalatedAt))
+            .ifPresent(oldest -> next.remove(oldest.key()));
+      }
+      return new State(profile, dispatches, Map.copyOf(next));
     }
 
     public boolean isRegistered() {
@@ -95,7 +126,7 @@ public final class Agency
       var next = new LinkedHashMap<>(dispatches);
       next.put(notice.incidentId(), notice);
       evictFinished(next);
-      return new State(profile, Map.copyOf(next));
+      return new State(profile, Map.copyOf(next), directives);
     }
 
     private static void evictFinished(Map<String, DispatchNotice> dispatches) {
@@ -165,6 +196,7 @@ public final class Agency
         .onCommand(Register.class, this::onRegister)
         .onCommand(Get.class, this::onGet)
         .onCommand(TrackDispatch.class, this::onTrackDispatch)
+        .onCommand(NoteDirective.class, this::onNoteDirective)
         .onCommand(GetPosition.class, (state, cmd) -> Effect().reply(cmd.replyTo(), lastSequenceNumber(context)))
         .build();
   }
@@ -191,12 +223,20 @@ public final class Agency
         .thenReply(cmd.replyTo(), s -> Done.getInstance());
   }
 
+  private ReplyEffect<Event, State> onNoteDirective(State state, NoteDirective cmd) {
+    if (cmd.notice().equals(state.directives().get(cmd.notice().key()))) {
+      return Effect().reply(cmd.replyTo(), Done.getInstance());
+    }
+    return Effect().persist(new DirectiveNoted(cmd.notice())).thenReply(cmd.replyTo(), s -> Done.getInstance());
+  }
+
   @Override
   public EventHandler<State, Event> eventHandler() {
     return newEventHandlerBuilder()
         .forAnyState()
-        .onEvent(Registered.class, (state, evt) -> new State(evt.profile(), state.dispatches()))
+        .onEvent(Registered.class, (state, evt) -> new State(evt.profile(), state.dispatches(), state.directives()))
         .onEvent(DispatchTracked.class, (state, evt) -> state.track(evt.notice()))
+        .onEvent(DirectiveNoted.class, (state, evt) -> state.note(evt.notice()))
         .build();
   }
 }

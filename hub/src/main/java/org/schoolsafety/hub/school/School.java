@@ -49,6 +49,12 @@ public final class School
   /** Sent by an incident whenever its summary changes; idempotent. */
   public record TrackIncident(IncidentNotice notice, ActorRef<Done> replyTo) implements Command {}
 
+  /**
+   * Sent by a directive: take its posture, or ({@code NORMAL}) drop it once the directive is
+   * lifted; idempotent. The school's posture is that of its most recent directive in force.
+   */
+  public record DirectPosture(String directiveId, Posture posture, ActorRef<Done> replyTo) implements Command {}
+
   // --- events ---------------------------------------------------------------------------
 
   public sealed interface Event extends CborSerializable {}
@@ -59,20 +65,42 @@ public final class School
 
   public record DrillRecorded(DrillRecord drill, java.time.Instant at, String by) implements Event {}
 
+  /** A directive set ({@code posture}) or, with {@code NORMAL}, released its posture. */
+  public record PostureDirected(String directiveId, Posture posture, Instant at) implements Event {}
+
   // --- state ----------------------------------------------------------------------------
 
-  /** {@code profile} is null until the school is registered; {@code drills} oldest first. */
+  /**
+   * {@code profile} is null until the school is registered; {@code drills} oldest first;
+   * {@code directed} the postures of the directives in force, oldest first (the last one rules).
+   */
   public record State(
       SchoolProfile profile, Posture posture, Map<String, IncidentNotice> openIncidents,
-      List<DrillRecord> drills)
+      List<DrillRecord> drills, List<DirectedPosture> directed)
       implements CborSerializable {
 
     public State {
       drills = drills == null ? List.of() : drills;
+      directed = directed == null ? List.of() : directed;
     }
 
     static State empty() {
-      return new State(null, Posture.NORMAL, Map.of(), List.of());
+      return new State(null, Posture.NORMAL, Map.of(), List.of(), List.of());
+    }
+
+    /** The posture a directive holds the school in, if it does. */
+    public java.util.Optional<Posture> directedBy(String directiveId) {
+      return directed.stream().filter(d -> d.directiveId().equals(directiveId)).map(DirectedPosture::posture).findFirst();
+    }
+
+    State direct(String directiveId, Posture next) {
+      var list = new java.util.ArrayList<>(directed);
+      list.removeIf(d -> d.directiveId().equals(directiveId));
+      if (next != Posture.NORMAL) {
+        list.add(new DirectedPosture(directiveId, next));
+      }
+      Posture now = list.isEmpty() ? Posture.NORMAL : list.get(list.size() - 1).posture();
+      return new State(profile, now, openIncidents, drills, List.copyOf(list));
     }
 
     public java.util.Optional<DrillRecord> drill(String drillId) {
@@ -89,7 +117,7 @@ public final class School
     State withDrill(DrillRecord drill) {
       var next = new java.util.ArrayList<>(drills);
       next.add(drill);
-      return new State(profile, posture, openIncidents, List.copyOf(next));
+      return new State(profile, posture, openIncidents, List.copyOf(next), directed);
     }
 
     public boolean isRegistered() {
@@ -112,7 +140,7 @@ public final class School
       } else {
         next.put(notice.incidentId(), notice);
       }
-      return new State(profile, posture, Map.copyOf(next), drills);
+      return new State(profile, posture, Map.copyOf(next), drills, directed);
     }
   }
 
@@ -180,6 +208,7 @@ public final class School
         .onCommand(Get.class, this::onGet)
         .onCommand(TrackIncident.class, this::onTrackIncident)
         .onCommand(RecordDrill.class, this::onRecordDrill)
+        .onCommand(DirectPosture.class, this::onDirectPosture)
         .build();
   }
 
@@ -224,15 +253,27 @@ public final class School
         .thenReply(cmd.replyTo(), s -> Done.getInstance());
   }
 
+  private ReplyEffect<Event, State> onDirectPosture(State state, DirectPosture cmd) {
+    Posture current = state.directedBy(cmd.directiveId()).orElse(Posture.NORMAL);
+    if (current == cmd.posture()) {
+      return Effect().reply(cmd.replyTo(), Done.getInstance());
+    }
+    return Effect()
+        .persist(new PostureDirected(cmd.directiveId(), cmd.posture(), clock.instant()))
+        .thenReply(cmd.replyTo(), s -> Done.getInstance());
+  }
+
   @Override
   public EventHandler<State, Event> eventHandler() {
     return newEventHandlerBuilder()
         .forAnyState()
         .onEvent(
             Registered.class,
-            (state, evt) -> new State(evt.profile(), state.posture(), state.openIncidents(), state.drills()))
+            (state, evt) -> new State(evt.profile(), state.posture(), state.openIncidents(), state.drills(),
+                state.directed()))
         .onEvent(IncidentTracked.class, (state, evt) -> state.track(evt.notice()))
         .onEvent(DrillRecorded.class, (state, evt) -> state.withDrill(evt.drill()))
+        .onEvent(PostureDirected.class, (state, evt) -> state.direct(evt.directiveId(), evt.posture()))
         .build();
   }
 }
