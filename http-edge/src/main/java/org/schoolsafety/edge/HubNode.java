@@ -23,6 +23,7 @@ import org.schoolsafety.edge.api.AgencyRoutes;
 import org.schoolsafety.edge.api.ApiContext;
 import org.schoolsafety.edge.api.Authentication;
 import org.schoolsafety.edge.api.Cors;
+import org.schoolsafety.edge.api.DirectiveRoutes;
 import org.schoolsafety.edge.api.DrillRoutes;
 import org.schoolsafety.edge.api.HealthRoutes;
 import org.schoolsafety.edge.api.HubRoutes;
@@ -38,6 +39,7 @@ import org.schoolsafety.edge.ops.Metrics;
 import org.schoolsafety.edge.stream.LiveLog;
 import org.schoolsafety.edge.stream.StreamLimits;
 import org.schoolsafety.hub.Entities;
+import org.schoolsafety.hub.directive.Directive;
 import org.schoolsafety.hub.agency.Agency;
 import org.schoolsafety.hub.agency.AgencyRegistration;
 import org.schoolsafety.hub.directory.AgencyDirectory;
@@ -150,13 +152,14 @@ public final class HubNode implements AutoCloseable {
           LiveLog.publish(system, IncidentFeed.topic(entry.item().regionCode().substring(0, 2)), entry));
       var metrics = new Metrics();
       Incident.init(system, entities, IncidentSettings.fromConfig(config), clock, metrics);
+      Directive.init(system, entities, clock);
       var context = new HubContext(system, entities,
           new AgencyRegistration(entities, askTimeout, system.scheduler()), askTimeout, clock);
       ReadSide readSide = ReadSide.start(system);
       var streams = new StreamLimits(config.getInt("hub.http.streams.max-per-principal"));
       metrics.gauge("hub_stream_subscribers", "live streams open on this node", streams::total);
       metrics.watchEntities(system, List.of(Incident.ENTITY_TYPE_KEY, School.ENTITY_TYPE_KEY,
-          Agency.ENTITY_TYPE_KEY, AgencyDirectory.ENTITY_TYPE_KEY, IncidentFeed.ENTITY_TYPE_KEY));
+          Agency.ENTITY_TYPE_KEY, AgencyDirectory.ENTITY_TYPE_KEY, IncidentFeed.ENTITY_TYPE_KEY, Directive.ENTITY_TYPE_KEY));
       var connections = ConnectionGuard.fromConfig(config);
       var storage = new StorageHealth(system, Duration.ofSeconds(2));
       var guard = storageGuard(system, storage, config, metrics);
@@ -237,7 +240,7 @@ public final class HubNode implements AutoCloseable {
         new IncidentIds(serverKey));
     var routes = new HubRoutes(
         List.of(new SchoolRoutes(api), new AgencyRoutes(api), new IncidentRoutes(api), new StreamRoutes(api),
-            new DrillRoutes(api)),
+            new DrillRoutes(api), new DirectiveRoutes(api)),
         new HealthRoutes(() -> readiness(system, storage, startup)),
         new Authentication(new TokenVerifier(AuthSettings.fromConfig(config)), RateLimits.fromConfig(config)),
         new Cors(config.getStringList("hub.http.cors.allowed-origins")),

@@ -40,7 +40,9 @@ public final class AgencyRoutes extends RouteSupport {
         pathEndOrSingleSlash(() -> post(() -> authorize(api.policy().registerAgency(principal), principal,
             "register agencies", "", () -> jsonBody(AgencyRequest.class, body -> register(principal, body))))),
         pathPrefix(segment(), agencyId -> concat(
-            pathEnd(() -> get(() -> readable(principal, agencyId, state -> complete(ok(AgencyView.of(state)))))),
+            pathEnd(() -> get(() -> readable(principal, agencyId, state -> complete(ok(AgencyView.of(state, notice ->
+                api.policy().dispatchScope(principal, state.profile(), Set.of(Mode.ACTUAL, Mode.EXERCISE))
+                    .admits(notice.mode(), notice.regionCode()))))))),
             path("dispatches", () -> get(() -> parameterMap(params -> dispatches(principal, agencyId, params)))),
             path("dispatch-history", () -> get(() -> parameterMap(params -> history(principal, agencyId, params))))))));
   }

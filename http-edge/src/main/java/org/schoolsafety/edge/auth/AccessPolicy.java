@@ -3,6 +3,8 @@ package org.schoolsafety.edge.auth;
 import java.util.EnumSet;
 import java.util.Set;
 import org.schoolsafety.hub.agency.AgencyProfile;
+import org.schoolsafety.hub.directive.Directive;
+import org.schoolsafety.hub.directive.TargetSchool;
 import org.schoolsafety.hub.incident.IncidentState;
 import org.schoolsafety.hub.incident.Mode;
 import org.schoolsafety.hub.incident.ReportKind;
@@ -213,6 +215,77 @@ public final class AccessPolicy {
 
   private static String regionOf(IncidentState incident) {
     return incident.incident().school().region().value();
+  }
+
+  // --- directives -----------------------------------------------------------------------
+
+  /**
+   * Issuing a directive to a region (or, school by school, see {@link #directSchool}): the
+   * command centers whose region contains it; operators for exercise directives.
+   */
+  public Decision issueDirective(Principal p, String scope, Mode mode) {
+    return allowIf((p.is(Role.COMMAND_CENTER) && scope.startsWith(p.subject()))
+        || (p.is(Role.OPERATOR) && mode == Mode.EXERCISE));
+  }
+
+  /** Whether the caller may issue directives at all (before the schools it names are looked up). */
+  public Decision issueDirectives(Principal p, Mode mode) {
+    return allowIf(p.is(Role.COMMAND_CENTER) || (p.is(Role.OPERATOR) && mode == Mode.EXERCISE));
+  }
+
+  /** A school named in a directive: within the command center's region; any school for a drill operator. */
+  public Decision directSchool(Principal p, SchoolProfile school, Mode mode) {
+    return allowIf(p.watches(school.region().value()) || (p.is(Role.OPERATOR) && mode == Mode.EXERCISE));
+  }
+
+  /**
+   * Which schools of a directive the caller sees (and sums): a school its own staff and gateways;
+   * command centers the schools of their region, all of them when the directive was issued
+   * within their region; operators all schools of exercise directives.
+   */
+  public boolean seesDirectiveSchool(Principal p, Directive.State directive, TargetSchool school) {
+    return p.speaksForSchool(school.schoolId())
+        || p.watches(school.region().value())
+        || overseesDirective(p, directive)
+        || isDrillOperator(p, directive);
+  }
+
+  /** Anyone who sees one of its schools may read a directive; anyone else gets the 404 of a missing one. */
+  public Decision readDirective(Principal p, Directive.State directive) {
+    boolean sees = overseesDirective(p, directive) || isDrillOperator(p, directive)
+        || directive.spec().schools().stream().anyMatch(s -> seesDirectiveSchool(p, directive, s));
+    return sees ? Decision.ALLOW : Decision.HIDDEN;
+  }
+
+  /**
+   * Acknowledging and accounting for a school: its own staff (not its sensors), or a command
+   * center over the school on its behalf; operators on exercise directives.
+   */
+  public Decision answerDirective(Principal p, Directive.State directive, String schoolId) {
+    if (readDirective(p, directive) == Decision.HIDDEN) {
+      return Decision.HIDDEN;
+    }
+    TargetSchool target = directive.schools().containsKey(schoolId) ? directive.schools().get(schoolId).school() : null;
+    boolean staff = p.is(Role.SCHOOL_STAFF) && p.speaksForSchool(schoolId);
+    boolean commandCenter = p.is(Role.COMMAND_CENTER)
+        && (overseesDirective(p, directive) || (target != null && p.watches(target.region().value())));
+    return allowIf(staff || commandCenter || isDrillOperator(p, directive));
+  }
+
+  /** Lifting: the command centers whose region contains the directive's; operators for drills. */
+  public Decision liftDirective(Principal p, Directive.State directive) {
+    if (readDirective(p, directive) == Decision.HIDDEN) {
+      return Decision.HIDDEN;
+    }
+    return allowIf(overseesDirective(p, directive) || isDrillOperator(p, directive));
+  }
+
+  private static boolean overseesDirective(Principal p, Directive.State directive) {
+    return p.is(Role.COMMAND_CENTER) && directive.spec().scope().startsWith(p.subject());
+  }
+
+  private static boolean isDrillOperator(Principal p, Directive.State directive) {
+    return p.is(Role.OPERATOR) && directive.spec().mode() == Mode.EXERCISE;
   }
 
   /** Region prefixes overlap when one contains the other (a city and its province, say). */

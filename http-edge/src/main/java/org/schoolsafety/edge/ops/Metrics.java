@@ -53,6 +53,9 @@ public final class Metrics implements HubMetrics {
       template("/api/v1/incidents/[^/]+/(audit|cap|reports|acks|close|cancel)", "/api/v1/incidents/{id}/$1"),
       template("/api/v1/stream/incidents", "/api/v1/stream/incidents"),
       template("/api/v1/drills/compliance", "/api/v1/drills/compliance"),
+      template("/api/v1/directives/?", "/api/v1/directives"),
+      template("/api/v1/directives/[^/]+", "/api/v1/directives/{id}"),
+      template("/api/v1/directives/[^/]+/(acks|accountability|lift)", "/api/v1/directives/{id}/$1"),
       template("/health/(alive|ready)", "/health/$1"),
       template("/metrics", "/metrics"),
       template("/console(/.*)?", "/console"));

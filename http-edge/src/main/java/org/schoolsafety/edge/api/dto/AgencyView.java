@@ -1,15 +1,28 @@
 package org.schoolsafety.edge.api.dto;
 
+import java.util.List;
+import java.util.function.Predicate;
 import org.schoolsafety.hub.agency.Agency;
 import org.schoolsafety.hub.agency.AgencyProfile;
+import org.schoolsafety.hub.directive.DirectiveNotice;
 
-/** The agency read model. */
+/**
+ * The agency read model. {@code directiveEscalations}: schools of its region that missed a
+ * directive's acknowledgement deadline (education agencies), newest first, as far as the caller may see them.
+ */
 public record AgencyView(
-    String agencyId, String name, String kind, String tier, String jurisdiction, int openDispatches) {
+    String agencyId, String name, String kind, String tier, String jurisdiction, int openDispatches,
+    List<DirectiveNotice> directiveEscalations) {
 
   public static AgencyView of(Agency.State state) {
+    return of(state, n -> true);
+  }
+
+  /** Shows the escalations {@code visible} admits. */
+  public static AgencyView of(Agency.State state, Predicate<DirectiveNotice> visible) {
     AgencyProfile p = state.profile();
     return new AgencyView(p.agencyId(), p.name(), p.kind().name(), p.tier().name(),
-        p.jurisdiction(), state.inbox(false).size());
+        p.jurisdiction(), state.inbox(false).size(),
+        state.directiveEscalations().stream().filter(visible).toList());
   }
 }
