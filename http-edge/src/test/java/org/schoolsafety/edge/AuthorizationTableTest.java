@@ -82,12 +82,23 @@ class AuthorizationTableTest {
     TABLE.put("GET /incidents/open-counts?region=6501", new int[] {401, 403, 403, 403, 403, 403, 403, 403, 200, 200, 403});
     TABLE.put("GET /incidents/open-counts?region=6501&mode=EXERCISE", new int[] {401, 200, 403, 403, 403, 403, 403, 403, 200, 200, 403});
     TABLE.put("GET /health/ready",                new int[] {200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200});
+    // Directives (issue 16): D is a real directive to school A from cc-6501; the drill one from the operator.
+    TABLE.put("POST /directives (ACTUAL, A)",     new int[] {401, 403, 403, 403, 403, 403, 403, 403, 201, 201, 403});
+    TABLE.put("POST /directives (EXERCISE, A)",   new int[] {401, 201, 403, 403, 403, 403, 403, 403, 201, 201, 403});
+    TABLE.put("POST /directives (region 6501)",   new int[] {401, 403, 403, 403, 403, 403, 403, 403, 201, 201, 403});
+    TABLE.put("GET /directives/{D}",              new int[] {401, 404, 200, 404, 200, 404, 404, 404, 200, 200, 404});
+    TABLE.put("GET /directives/{drill}",          new int[] {401, 200, 200, 404, 200, 404, 404, 404, 200, 200, 404});
+    TABLE.put("POST /directives/{D}/acks A",      new int[] {401, 404, 200, 404, 403, 404, 404, 404, 200, 200, 404});
+    TABLE.put("POST /directives/{D}/accountability A", new int[] {401, 404, 200, 404, 403, 404, 404, 404, 200, 200, 404});
+    TABLE.put("POST /directives/{new}/lift",      new int[] {401, 404, 403, 404, 403, 404, 404, 404, 200, 200, 404});
   }
 
   private HubNode node;
   private HubClient anonymous;
   private String incidentX;
   private String drill;
+  private String directiveD;
+  private String drillDirective;
   private final AtomicInteger counter = new AtomicInteger();
 
   @BeforeAll
@@ -107,6 +118,12 @@ class AuthorizationTableTest {
     exercise.put("mode", "EXERCISE");
     drill = created(operator.post("/api/v1/incidents", exercise)).body().get("incidentId").asText();
     HubClient cc = anonymous.as(Role.COMMAND_CENTER, "65");
+    directiveD = freshDirective();
+    drillDirective = created(operator.post("/api/v1/directives", directive(SCHOOL_A, "EXERCISE")))
+        .body().get("directiveId").asText();
+    // POST /directives (region 6501) reads the school registry, a projection: wait for it.
+    await().atMost(Duration.ofSeconds(30)).until(() ->
+        cc.get("/api/v1/schools?region=6501").body().get("schools").size() >= 2);
     for (String id : List.of(incidentX, drill)) {
       await().atMost(Duration.ofSeconds(20)).until(() ->
           cc.get("/api/v1/incidents/" + id).body().get("dispatches").size() == 3);
@@ -198,12 +215,43 @@ class AuthorizationTableTest {
     e.put("GET /incidents/open-counts?region=6501&mode=EXERCISE",
         (t, c) -> c.get("/api/v1/incidents/open-counts?region=6501&mode=EXERCISE"));
     e.put("GET /health/ready", (t, c) -> c.get("/health/ready"));
+    e.put("POST /directives (ACTUAL, A)", (t, c) -> c.post("/api/v1/directives", directive(SCHOOL_A, "ACTUAL")));
+    e.put("POST /directives (EXERCISE, A)", (t, c) -> c.post("/api/v1/directives", directive(SCHOOL_A, "EXERCISE")));
+    e.put("POST /directives (region 6501)", (t, c) -> {
+      var body = new LinkedHashMap<>(directive(SCHOOL_A, "ACTUAL"));
+      body.remove("schoolIds");
+      body.put("region", "6501");
+      return c.post("/api/v1/directives", body);
+    });
+    e.put("GET /directives/{D}", (t, c) -> c.get("/api/v1/directives/" + t.directiveD));
+    e.put("GET /directives/{drill}", (t, c) -> c.get("/api/v1/directives/" + t.drillDirective));
+    e.put("POST /directives/{D}/acks A", (t, c) -> c.post("/api/v1/directives/" + t.directiveD + "/acks",
+        Map.of("schoolId", SCHOOL_A)));
+    e.put("POST /directives/{D}/accountability A", (t, c) -> c.post("/api/v1/directives/" + t.directiveD + "/accountability",
+        Map.of("schoolId", SCHOOL_A, "students", Map.of("present", 1200), "staff", Map.of("present", 80))));
+    e.put("POST /directives/{new}/lift", (t, c) -> c.post("/api/v1/directives/" + t.freshDirective() + "/lift",
+        Map.of("reason", "all clear")));
     return e;
   }
 
   /** Opens a stream just long enough for its status (or its refusal, with the problem body). */
   private HubClient.Response streamStatus(HubClient client, String path) {
     return client.getHeadersOnly(path);
+  }
+
+  static Map<String, Object> directive(String schoolId, String mode) {
+    var body = new LinkedHashMap<String, Object>();
+    body.put("schoolIds", List.of(schoolId));
+    body.put("posture", "LOCKDOWN");
+    body.put("instruction", "Lock doors, stay away from windows");
+    body.put("mode", mode);
+    return body;
+  }
+
+  /** A new real directive to school A from the city's command center, for rows that lift it. */
+  private String freshDirective() {
+    return created(anonymous.as(Role.COMMAND_CENTER, "6501").post("/api/v1/directives", directive(SCHOOL_A, "ACTUAL")))
+        .body().get("directiveId").asText();
   }
 
   /** A new dispatched incident at school A, for rows that change an incident's state. */

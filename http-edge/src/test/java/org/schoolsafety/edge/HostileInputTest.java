@@ -95,6 +95,8 @@ class HostileInputTest {
   static final String NEW_AGENCY = "police-650103";
   /** The clientRef of the POST /incidents base body. */
   static final String BASE_REF = "hostile-base-1";
+  /** The clientRef of the POST /directives base body. */
+  static final String DIRECTIVE_REF = "hostile-directive-1";
   static final String FIRE = "fire-650102";
   static final List<String> AGENCIES = registeredAgencies(COUNTY);
 
@@ -141,6 +143,10 @@ class HostileInputTest {
   private String openIncident;
   /** A RESOLVED incident: target of close. */
   private String resolvedIncident;
+  /** A real directive to the school from the province's command center: target of acks, accountability, lift. */
+  private String directive;
+  /** The directive the POST /directives base body would create (only the control test may). */
+  private String baseDirective;
 
   private final Random random = new Random(SEED);
   private final AtomicInteger executed = new AtomicInteger();
@@ -187,6 +193,12 @@ class HostileInputTest {
     assertThat(fin.status()).as(String.valueOf(fin.body())).isEqualTo(201);
     awaitIncident(openIncident, "DISPATCHED");
     awaitIncident(resolvedIncident, "RESOLVED");
+    var issued = commandCenterClient.post("/api/v1/directives", Map.of("schoolIds", List.of(SCHOOL),
+        "posture", "SHELTER", "instruction", "Sandstorm: stay indoors", "mode", "EXERCISE", "ackWithinMinutes", 1440));
+    assertThat(issued.status()).as(String.valueOf(issued.body())).isEqualTo(201);
+    directive = issued.body().get("directiveId").asText();
+    baseDirective = org.schoolsafety.edge.api.DirectiveRoutes.directiveId(
+        new org.schoolsafety.edge.auth.Principal(Role.COMMAND_CENTER, "65").id(), "EXERCISE", DIRECTIVE_REF);
     awaitSettled();
   }
 
@@ -260,6 +272,10 @@ class HostileInputTest {
     for (String agency : AGENCIES) {
       read.accept(new String[] {operator, "/api/v1/agencies/" + agency});
       read.accept(new String[] {commandCenter, "/api/v1/agencies/" + agency + "/dispatches?state=all"});
+    }
+    if (directive != null) {
+      read.accept(new String[] {commandCenter, "/api/v1/directives/" + directive});
+      read.accept(new String[] {commandCenter, "/api/v1/directives/" + baseDirective});
     }
     for (String incident : List.of(openIncident, resolvedIncident, TestNode.staffIncidentId(SCHOOL, BASE_REF))) {
       read.accept(new String[] {commandCenter, "/api/v1/incidents/" + incident});
@@ -416,6 +432,129 @@ class HostileInputTest {
         (before, c) -> assertUnchanged(before, commandCenter, "/api/v1/incidents/" + openIncident, c));
   }
 
+  @TestFactory
+  @Order(9)
+  Stream<DynamicTest> postDirectives() {
+    var endpoint = new Endpoint("POST /api/v1/directives", "/api/v1/directives", commandCenter, directiveBody(), List.of(
+        Field.oneOf("posture", true, List.of("HOLD", "SECURE", "LOCKDOWN", "EVACUATE", "SHELTER")),
+        Field.text("instruction", 2000, true),
+        Field.oneOf("mode", false, names(Mode.values())),
+        new Field("ackWithinMinutes", Kind.COUNT, false, 0, 1, 1440, List.of()),
+        Field.clientRef("clientRef")));
+    List<Case> extra = new ArrayList<>();
+    extra.add(endpoint.with(endpoint.mutate("posture", TextNode.valueOf("NORMAL")), "posture NORMAL (lifting does that)")
+        .blaming("posture"));
+    extra.add(endpoint.with(endpoint.mutate("schoolIds", MissingNode.getInstance()), "neither region nor schoolIds")
+        .blaming("region"));
+    extra.add(endpoint.with(endpoint.mutate("region", TextNode.valueOf("65")), "both region and schoolIds")
+        .blaming("schoolIds"));
+    var badLists = new LinkedHashMap<String, JsonNode>();
+    badLists.put("empty", NODES.arrayNode());
+    badLists.put("a string", TextNode.valueOf(SCHOOL));
+    badLists.put("a number inside", NODES.arrayNode().add(12));
+    badLists.put("null inside", NODES.arrayNode().addNull());
+    badLists.put("an object inside", NODES.arrayNode().add(NODES.objectNode().put("id", SCHOOL)));
+    badLists.put("an injection inside", NODES.arrayNode().add("'; DROP TABLE schools; --"));
+    badLists.put("a duplicate", NODES.arrayNode().add(SCHOOL).add(SCHOOL));
+    badLists.put("an unknown school", NODES.arrayNode().add(SCHOOL).add("sch-650102-999"));
+    var tooMany = NODES.arrayNode();
+    for (int i = 0; i <= 2000; i++) {
+      tooMany.add("sch-" + i);
+    }
+    badLists.put("2001 schools", tooMany);
+    badLists.forEach((label, value) -> extra.add(endpoint.with(endpoint.mutate("schoolIds", value), "schoolIds " + label)
+        .blaming("schoolIds")));
+    for (String region : List.of("6", "6501021", "ab", "", "65 ")) {
+      var body = directiveBody();
+      body.remove("schoolIds");
+      body.put("region", region);
+      extra.add(endpoint.with(bytes(body), "region " + printable(region)).blaming("region"));
+    }
+    return group(endpoint, corpus(endpoint, extra), (before, c) ->
+        assertThat(read(commandCenter, "/api/v1/directives/" + baseDirective).status()).as("directive created by " + c)
+            .isEqualTo(404));
+  }
+
+  @TestFactory
+  @Order(10)
+  Stream<DynamicTest> postDirectiveAcks() {
+    var endpoint = new Endpoint("POST /api/v1/directives/{id}/acks", "/api/v1/directives/" + directive + "/acks", staff,
+        object("schoolId", SCHOOL).put("note", "all inside"), List.of(
+        Field.id("schoolId"),
+        Field.text("note", 1000, false)));
+    return group(endpoint, corpus(endpoint, pathCases(endpoint, "acks")),
+        (before, c) -> assertUnchanged(before, commandCenter, "/api/v1/directives/" + directive, c));
+  }
+
+  @TestFactory
+  @Order(11)
+  Stream<DynamicTest> postAccountability() {
+    var endpoint = new Endpoint("POST /api/v1/directives/{id}/accountability",
+        "/api/v1/directives/" + directive + "/accountability", staff, accountability(), List.of(
+        Field.id("schoolId"),
+        Field.object("students", false),
+        Field.count("students.present", 0, 100_000),
+        new Field("students.missing", Kind.COUNT, false, 0, 0, 100_000, List.of()),
+        new Field("students.injured", Kind.COUNT, false, 0, 0, 100_000, List.of()),
+        Field.object("staff", false),
+        Field.count("staff.present", 0, 100_000)));
+    List<Case> extra = new ArrayList<>();
+    var none = accountability();
+    none.remove("students");
+    none.remove("staff");
+    extra.add(endpoint.with(bytes(none), "neither students, classes nor staff").blaming("students"));
+    var both = accountability();
+    both.set("classes", NODES.arrayNode().add(NODES.objectNode().put("classId", "1A").put("present", 30)));
+    extra.add(endpoint.with(bytes(both), "students and classes").blaming("classes"));
+    var classes = new LinkedHashMap<String, JsonNode>();
+    classes.put("not an array", TextNode.valueOf("1A"));
+    classes.put("null class", NODES.arrayNode().addNull());
+    classes.put("class without id", NODES.arrayNode().add(NODES.objectNode().put("present", 3)));
+    classes.put("class id with markup", NODES.arrayNode().add(NODES.objectNode().put("classId", "<b>1A</b>").put("present", 3)));
+    classes.put("negative count", NODES.arrayNode().add(NODES.objectNode().put("classId", "1A").put("present", -3)));
+    classes.put("duplicate class", NODES.arrayNode()
+        .add(NODES.objectNode().put("classId", "1A").put("present", 3))
+        .add(NODES.objectNode().put("classId", "1A").put("present", 4)));
+    classes.forEach((label, value) -> {
+      var body = accountability();
+      body.remove("students");
+      body.set("classes", value);
+      extra.add(endpoint.with(bytes(body), "classes: " + label).blaming("classes"));
+    });
+    extra.addAll(pathCases(endpoint, "accountability"));
+    return group(endpoint, corpus(endpoint, extra),
+        (before, c) -> assertUnchanged(before, commandCenter, "/api/v1/directives/" + directive, c));
+  }
+
+  @TestFactory
+  @Order(12)
+  Stream<DynamicTest> postLift() {
+    var endpoint = new Endpoint("POST /api/v1/directives/{id}/lift", "/api/v1/directives/" + directive + "/lift",
+        commandCenter, object("reason", "the storm has passed"), List.of(
+        Field.text("reason", 2000, false)));
+    return group(endpoint, corpus(endpoint, pathCases(endpoint, "lift")),
+        (before, c) -> assertUnchanged(before, commandCenter, "/api/v1/directives/" + directive, c));
+  }
+
+  private ObjectNode directiveBody() {
+    ObjectNode body = NODES.objectNode();
+    body.set("schoolIds", NODES.arrayNode().add(SCHOOL));
+    body.put("posture", "SHELTER");
+    body.put("instruction", "Sandstorm: keep everyone indoors");
+    body.put("mode", "EXERCISE");
+    body.put("ackWithinMinutes", 10);
+    body.put("clientRef", DIRECTIVE_REF);
+    return body;
+  }
+
+  private static ObjectNode accountability() {
+    ObjectNode body = NODES.objectNode();
+    body.put("schoolId", SCHOOL);
+    body.set("students", NODES.objectNode().put("present", 1100).put("missing", 2).put("injured", 1));
+    body.set("staff", NODES.objectNode().put("present", 80));
+    return body;
+  }
+
   /**
    * The control: each endpoint's unmutated base body is accepted, so every refusal of the
    * corpus came from what the case changed.
@@ -486,6 +625,14 @@ class HostileInputTest {
     assertThat(send("POST", incidents + resolvedIncident + "/close", commandCenter, bytes(object("note", "all clear")), "application/json", Map.of()).status()).isEqualTo(200);
     String created = reported.json().get("incidentId").asText();
     assertThat(send("POST", incidents + created + "/reports", staff, bytes(finalReport()), "application/json", Map.of()).status()).isEqualTo(201);
+    String directives = "/api/v1/directives";
+    assertThat(send("POST", directives, commandCenter, bytes(directiveBody()), "application/json", Map.of()).status()).isEqualTo(201);
+    assertThat(send("POST", directives + "/" + directive + "/acks", staff, bytes(object("schoolId", SCHOOL).put("note", "all inside")),
+        "application/json", Map.of()).status()).isEqualTo(200);
+    assertThat(send("POST", directives + "/" + directive + "/accountability", staff, bytes(accountability()),
+        "application/json", Map.of()).status()).isEqualTo(200);
+    assertThat(send("POST", directives + "/" + directive + "/lift", commandCenter, bytes(object("reason", "the storm has passed")),
+        "application/json", Map.of()).status()).isEqualTo(200);
   }
 
   // --- legitimate text that looks like an attack ------------------------------------------
@@ -1229,7 +1376,7 @@ class HostileInputTest {
         id.substring(0, id.length() - 1), id + ";jsessionid=1");
     List<Case> cases = new ArrayList<>();
     for (String bad : ids) {
-      cases.add(new Case(e.name(), "path id " + printable(bad), "POST", "/api/v1/incidents/" + bad + "/" + command,
+      cases.add(new Case(e.name(), "path id " + printable(bad), "POST", "/api/v1/" + e.path().split("/")[3] + "/" + bad + "/" + command,
           e.token(), bytes(e.base()), "application/json", Map.of(), Set.of(400, 404)));
     }
     return cases;
