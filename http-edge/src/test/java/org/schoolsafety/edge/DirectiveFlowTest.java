@@ -91,6 +91,10 @@ class DirectiveFlowTest {
 
     await().atMost(Duration.ofSeconds(10)).until(() ->
         commandCenter.get("/api/v1/schools/" + school(0)).body().get("posture").asText().equals("SHELTER"));
+    // The registry (the console's map) follows from the schools' events.
+    await().atMost(Duration.ofSeconds(30)).until(() ->
+        commandCenter.get("/api/v1/schools?region=" + COUNTY).body().get("schools").findValuesAsText("posture")
+            .stream().allMatch("SHELTER"::equals));
 
     // Every school but the last reports at once, three times over; the last report of each counts.
     ExecutorService pool = Executors.newFixedThreadPool(8);

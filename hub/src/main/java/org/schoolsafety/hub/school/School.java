@@ -65,8 +65,12 @@ public final class School
 
   public record DrillRecorded(DrillRecord drill, java.time.Instant at, String by) implements Event {}
 
-  /** A directive set ({@code posture}) or, with {@code NORMAL}, released its posture. */
-  public record PostureDirected(String directiveId, Posture posture, Instant at) implements Event {}
+  /**
+   * A directive set ({@code posture}) or, with {@code NORMAL}, released its posture;
+   * {@code schoolPosture} is the school's posture after it (for the read side).
+   */
+  public record PostureDirected(String directiveId, Posture posture, Posture schoolPosture, Instant at)
+      implements Event {}
 
   // --- state ----------------------------------------------------------------------------
 
@@ -259,7 +263,8 @@ public final class School
       return Effect().reply(cmd.replyTo(), Done.getInstance());
     }
     return Effect()
-        .persist(new PostureDirected(cmd.directiveId(), cmd.posture(), clock.instant()))
+        .persist(new PostureDirected(cmd.directiveId(), cmd.posture(),
+            state.direct(cmd.directiveId(), cmd.posture()).posture(), clock.instant()))
         .thenReply(cmd.replyTo(), s -> Done.getInstance());
   }
 

@@ -158,6 +158,26 @@ class DirectiveTest {
   }
 
   @Test
+  void aSchoolTakesThePostureOfItsMostRecentDirectiveInForce() {
+    var school = EventSourcedBehaviorTestKit.<School.Command, School.Event, School.State>create(testKit.system(),
+        School.create("sch-" + UUID.randomUUID(), clock), EventSourcedBehaviorTestKit.enabledSerializationSettings());
+    var first = school.<org.apache.pekko.Done>runCommand(r -> new School.DirectPosture("dir-1", Posture.SHELTER, r));
+    assertThat(first.event()).isEqualTo(new School.PostureDirected("dir-1", Posture.SHELTER, Posture.SHELTER, clock.instant()));
+    assertThat(school.<org.apache.pekko.Done>runCommand(r -> new School.DirectPosture("dir-1", Posture.SHELTER, r))
+        .hasNoEvents()).isTrue();
+    school.<org.apache.pekko.Done>runCommand(r -> new School.DirectPosture("dir-2", Posture.LOCKDOWN, r));
+    assertThat(school.getState().posture()).isEqualTo(Posture.LOCKDOWN);
+    var liftedSecond = school.<org.apache.pekko.Done>runCommand(r -> new School.DirectPosture("dir-2", Posture.NORMAL, r));
+    assertThat(liftedSecond.event()).isEqualTo(new School.PostureDirected("dir-2", Posture.NORMAL, Posture.SHELTER, clock.instant()));
+    // Releasing a directive the school never took changes nothing.
+    assertThat(school.<org.apache.pekko.Done>runCommand(r -> new School.DirectPosture("dir-3", Posture.NORMAL, r))
+        .hasNoEvents()).isTrue();
+    school.<org.apache.pekko.Done>runCommand(r -> new School.DirectPosture("dir-1", Posture.NORMAL, r));
+    assertThat(school.restart().state().posture()).isEqualTo(Posture.NORMAL);
+    assertThat(school.getState().directed()).isEmpty();
+  }
+
+  @Test
   void exerciseDirectivesLeaveThePostureAlone() {
     issue(spec(Posture.EVACUATE, Mode.EXERCISE, A));
     directive.<StatusReply<Directive.State>>runCommand(r -> new Directive.Acknowledge(A.schoolId(), "school-staff:a", r));

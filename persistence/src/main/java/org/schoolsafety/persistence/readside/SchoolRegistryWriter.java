@@ -45,6 +45,7 @@ final class SchoolRegistryWriter extends Handler<EventEnvelope<School.Event>> {
   private PreparedStatement exerciseOpened;
   private PreparedStatement ended;
   private PreparedStatement evacuated;
+  private PreparedStatement posture;
 
   SchoolRegistryWriter(CassandraSession session, String keyspace) {
     this.session = session;
@@ -63,7 +64,8 @@ final class SchoolRegistryWriter extends Handler<EventEnvelope<School.Event>> {
         session.prepare("UPDATE " + ks + ".schools_by_province SET open_exercise_ids = open_exercise_ids + ?" + row),
         session.prepare("UPDATE " + ks + ".schools_by_province SET open_ids = open_ids - ?, "
             + "open_exercise_ids = open_exercise_ids - ?" + row),
-        session.prepare("UPDATE " + ks + ".schools_by_province SET evacuation_months = evacuation_months + ?" + row));
+        session.prepare("UPDATE " + ks + ".schools_by_province SET evacuation_months = evacuation_months + ?" + row),
+        session.prepare("UPDATE " + ks + ".schools_by_province SET posture = ?" + row));
     return CompletableFuture.allOf(statements.stream().map(CompletionStage::toCompletableFuture)
         .toArray(CompletableFuture[]::new)).thenApply(all -> {
           profile = statements.get(0).toCompletableFuture().join();
@@ -73,6 +75,7 @@ final class SchoolRegistryWriter extends Handler<EventEnvelope<School.Event>> {
           exerciseOpened = statements.get(4).toCompletableFuture().join();
           ended = statements.get(5).toCompletableFuture().join();
           evacuated = statements.get(6).toCompletableFuture().join();
+          posture = statements.get(7).toCompletableFuture().join();
           return Done.getInstance();
         });
   }
@@ -100,6 +103,9 @@ final class SchoolRegistryWriter extends Handler<EventEnvelope<School.Event>> {
         return session.executeWrite(ended.bind(id, id, prov, schoolId));
       }
       return session.executeWrite((t.notice().mode() == Mode.EXERCISE ? exerciseOpened : opened).bind(id, prov, schoolId));
+    }
+    if (event instanceof School.PostureDirected d) {
+      return session.executeWrite(posture.bind(d.schoolPosture().name(), prov, schoolId));
     }
     if (event instanceof School.DrillRecorded d && d.drill().type() == DrillType.EVACUATION) {
       return session.executeWrite(evacuated.bind(Set.of(d.drill().date().toString().substring(0, 7)), prov, schoolId));
