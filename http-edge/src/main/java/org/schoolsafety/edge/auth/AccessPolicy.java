@@ -245,14 +245,23 @@ public final class AccessPolicy {
    */
   public boolean seesDirectiveSchool(Principal p, Directive.State directive, TargetSchool school) {
     return p.speaksForSchool(school.schoolId())
+        || issued(p, directive)
         || p.watches(school.region().value())
         || overseesDirective(p, directive)
         || isDrillOperator(p, directive);
   }
 
-  /** Anyone who sees one of its schools may read a directive; anyone else gets the 404 of a missing one. */
+  /** Incoming CAP alerts: alert sources (for the regions their tokens name) and command centers (theirs). */
+  public Decision postCapAlert(Principal p) {
+    return allowIf(p.is(Role.ALERT_SOURCE) || p.is(Role.COMMAND_CENTER));
+  }
+
+  /**
+   * Anyone who sees one of its schools may read a directive, and whoever issued it (an alert
+   * source its alerts' directives); anyone else gets the 404 of a missing one.
+   */
   public Decision readDirective(Principal p, Directive.State directive) {
-    boolean sees = overseesDirective(p, directive) || isDrillOperator(p, directive)
+    boolean sees = overseesDirective(p, directive) || isDrillOperator(p, directive) || issued(p, directive)
         || directive.spec().schools().stream().anyMatch(s -> seesDirectiveSchool(p, directive, s));
     return sees ? Decision.ALLOW : Decision.HIDDEN;
   }
@@ -278,6 +287,10 @@ public final class AccessPolicy {
       return Decision.HIDDEN;
     }
     return allowIf(overseesDirective(p, directive) || isDrillOperator(p, directive));
+  }
+
+  private static boolean issued(Principal p, Directive.State directive) {
+    return p.id().equals(directive.issuedBy());
   }
 
   private static boolean overseesDirective(Principal p, Directive.State directive) {

@@ -7,18 +7,36 @@ public record Principal(Role role, String subject) {
 
   private static final Pattern ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
   private static final Pattern REGION_PREFIX = Pattern.compile("\\d{2}|\\d{4}|\\d{6}");
+  /** An alert source: its name, '@', and 1-16 region prefixes joined by '+' (e.g. {@code cma-xj@65+11}). */
+  private static final Pattern ALERT_SOURCE =
+      Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}@(\\d{2}|\\d{4}|\\d{6})(\\+(\\d{2}|\\d{4}|\\d{6})){0,15}");
 
   public Principal {
     if (role == null || subject == null || !validSubject(role, subject)) {
       throw new IllegalArgumentException("a " + role + " token needs "
-          + (role == Role.COMMAND_CENTER ? "a region prefix (2, 4 or 6 digits)" : "an id") + " as subject");
+          + (role == Role.COMMAND_CENTER ? "a region prefix (2, 4 or 6 digits)"
+              : role == Role.ALERT_SOURCE ? "a name and region prefixes (name@65+6501)" : "an id") + " as subject");
     }
   }
 
   static boolean validSubject(Role role, String subject) {
-    return role == Role.COMMAND_CENTER
-        ? REGION_PREFIX.matcher(subject).matches()
-        : ID.matcher(subject).matches();
+    return switch (role) {
+      case COMMAND_CENTER -> REGION_PREFIX.matcher(subject).matches();
+      case ALERT_SOURCE -> ALERT_SOURCE.matcher(subject).matches();
+      default -> ID.matcher(subject).matches();
+    };
+  }
+
+  /**
+   * The region prefixes the principal may direct schools of: a command center its own, an alert
+   * source those its token names; nobody else any.
+   */
+  public java.util.List<String> directableRegions() {
+    return switch (role) {
+      case COMMAND_CENTER -> java.util.List.of(subject);
+      case ALERT_SOURCE -> java.util.List.of(subject.substring(subject.indexOf('@') + 1).split("\\+"));
+      default -> java.util.List.of();
+    };
   }
 
   /** How the principal is recorded in events ("by"), audit trails and logs. */

@@ -33,6 +33,18 @@ public final class CapSchema {
     }
   }
 
+  /** Validates a document already parsed (safely, without DTD); throws naming the first schema error. */
+  public static void validate(org.w3c.dom.Document document) throws SAXException {
+    Validator validator = SCHEMA.newValidator();
+    try {
+      validator.setProperty(XMLConstants.ACCESS_EXTERNAL_DTD, "");
+      validator.setProperty(XMLConstants.ACCESS_EXTERNAL_SCHEMA, "");
+      validator.validate(new javax.xml.transform.dom.DOMSource(document));
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
   /** Throws {@link SAXException} naming the first schema error. */
   public static void validate(String xml) throws SAXException {
     Validator validator = SCHEMA.newValidator();

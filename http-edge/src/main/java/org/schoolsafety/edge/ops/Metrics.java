@@ -56,6 +56,7 @@ public final class Metrics implements HubMetrics {
       template("/api/v1/directives/?", "/api/v1/directives"),
       template("/api/v1/directives/[^/]+", "/api/v1/directives/{id}"),
       template("/api/v1/directives/[^/]+/(acks|accountability|lift)", "/api/v1/directives/{id}/$1"),
+      template("/api/v1/cap/alerts", "/api/v1/cap/alerts"),
       template("/health/(alive|ready)", "/health/$1"),
       template("/metrics", "/metrics"),
       template("/console(/.*)?", "/console"));

@@ -72,6 +72,13 @@ public final class Directive
   public record Report(String schoolId, Accountability report, String by, ActorRef<StatusReply<State>> replyTo)
       implements Command {}
 
+  /**
+   * Replace the schools, posture and instruction (a CAP {@code Update}); {@code message} names
+   * the update ("sender,identifier,sent"): the same message twice changes nothing.
+   */
+  public record Revise(DirectiveSpec spec, String message, String by, ActorRef<StatusReply<State>> replyTo)
+      implements Command {}
+
   /** Lift the directive; lifting again is a no-op. */
   public record Lift(String reason, String by, ActorRef<StatusReply<State>> replyTo) implements Command {}
 
@@ -101,9 +108,15 @@ public final class Directive
 
   public record Lifted(String reason, Instant at, String by) implements Event {}
 
+  /** Schools, posture and instruction replaced by {@code spec}, as {@code message} asked. */
+  public record Revised(DirectiveSpec spec, String message, Instant at, String by) implements Event {}
+
   // --- state ----------------------------------------------------------------------------
 
-  /** {@code spec} is null until issued; {@code schools} by school id. */
+  /**
+   * {@code spec} is null until issued; {@code schools} by school id; {@code revisions} the
+   * messages that revised it, oldest first.
+   */
   public record State(
       String directiveId,
       DirectiveSpec spec,
@@ -112,15 +125,17 @@ public final class Directive
       Map<String, SchoolProgress> schools,
       Instant liftedAt,
       String liftedBy,
-      String liftReason)
+      String liftReason,
+      List<String> revisions)
       implements CborSerializable {
 
     public State {
       schools = schools == null ? Map.of() : Map.copyOf(schools);
+      revisions = revisions == null ? List.of() : List.copyOf(revisions);
     }
 
     static State empty(String directiveId) {
-      return new State(directiveId, null, null, null, Map.of(), null, null, null);
+      return new State(directiveId, null, null, null, Map.of(), null, null, null, List.of());
     }
 
     public boolean isIssued() {
@@ -166,7 +181,17 @@ public final class Directive
       if (event instanceof Issued e) {
         var progress = new HashMap<String, SchoolProgress>();
         e.spec().schools().forEach(s -> progress.put(s.schoolId(), SchoolProgress.waiting(s)));
-        return new State(directiveId, e.spec(), e.at(), e.by(), progress, null, null, null);
+        return new State(directiveId, e.spec(), e.at(), e.by(), progress, null, null, null, List.of());
+      }
+      if (event instanceof Revised e) {
+        var progress = new HashMap<String, SchoolProgress>();
+        for (TargetSchool s : e.spec().schools()) {
+          SchoolProgress known = schools.get(s.schoolId());
+          progress.put(s.schoolId(), known == null ? SchoolProgress.waiting(s) : known);
+        }
+        var messages = new java.util.ArrayList<>(revisions);
+        messages.add(e.message());
+        return new State(directiveId, e.spec(), issuedAt, issuedBy, progress, liftedAt, liftedBy, liftReason, messages);
       }
       if (event instanceof Acknowledged e) {
         return withSchool(schools.get(e.schoolId()).acknowledge(e.at(), e.by()));
@@ -178,13 +203,13 @@ public final class Directive
         return withSchool(schools.get(e.schoolId()).escalate(e.agencyId(), e.at()));
       }
       Lifted e = (Lifted) event;
-      return new State(directiveId, spec, issuedAt, issuedBy, schools, e.at(), e.by(), e.reason());
+      return new State(directiveId, spec, issuedAt, issuedBy, schools, e.at(), e.by(), e.reason(), revisions);
     }
 
     private State withSchool(SchoolProgress progress) {
       var next = new HashMap<>(schools);
       next.put(progress.school().schoolId(), progress);
-      return new State(directiveId, spec, issuedAt, issuedBy, next, liftedAt, liftedBy, liftReason);
+      return new State(directiveId, spec, issuedAt, issuedBy, next, liftedAt, liftedBy, liftReason, revisions);
     }
 
     /** Schools that have neither acknowledged nor been escalated. */
@@ -255,6 +280,7 @@ public final class Directive
         .onCommand(Acknowledge.class, (s, c) -> notFound(c.replyTo()))
         .onCommand(Report.class, (s, c) -> notFound(c.replyTo()))
         .onCommand(Lift.class, (s, c) -> notFound(c.replyTo()))
+        .onCommand(Revise.class, (s, c) -> notFound(c.replyTo()))
         .onCommand(Get.class, (s, c) -> notFound(c.replyTo()))
         .onCommand(CheckDeadline.class, (s, c) -> Effect().noReply())
         .onCommand(EscalationTarget.class, (s, c) -> Effect().noReply());
@@ -262,12 +288,15 @@ public final class Directive
         .onCommand(Acknowledge.class, this::onAcknowledge)
         .onCommand(Report.class, this::onReport)
         .onCommand(Lift.class, this::onLift)
+        .onCommand(Revise.class, this::onRevise)
         .onCommand(CheckDeadline.class, this::onCheckDeadline)
         .onCommand(EscalationTarget.class, this::onEscalationTarget);
     builder.forState(State::isLifted)
         .onCommand(Acknowledge.class, (s, c) -> lifted(c.replyTo()))
         .onCommand(Report.class, (s, c) -> lifted(c.replyTo()))
         .onCommand(Lift.class, (s, c) -> Effect().reply(c.replyTo(), StatusReply.success(s)))
+        .onCommand(Revise.class, (s, c) -> s.revisions().contains(c.message())
+            ? Effect().reply(c.replyTo(), StatusReply.success(s)) : lifted(c.replyTo()))
         .onCommand(CheckDeadline.class, (s, c) -> Effect().noReply())
         .onCommand(EscalationTarget.class, (s, c) -> Effect().noReply());
     builder.forAnyState()
@@ -364,6 +393,40 @@ public final class Directive
         .thenRun(this::settle)
         .thenRun(this::applyPostures)
         .thenReply(cmd.replyTo(), StatusReply::success);
+  }
+
+  private ReplyEffect<Event, State> onRevise(State state, Revise cmd) {
+    if (state.revisions().contains(cmd.message())) {
+      return Effect().reply(cmd.replyTo(), StatusReply.success(state));
+    }
+    if (cmd.spec().posture() == Posture.NORMAL) {
+      return Effect().reply(cmd.replyTo(), StatusReply.error(new Rejection.Invalid("a directive's posture cannot be NORMAL")));
+    }
+    if (cmd.spec().mode() != state.spec().mode()) {
+      return Effect().reply(cmd.replyTo(), StatusReply.error(new Rejection.Conflict(
+          "directive '" + directiveId + "' is " + state.spec().mode() + "; a revision cannot change that")));
+    }
+    var dropped = state.spec().schools().stream()
+        .filter(s -> cmd.spec().schools().stream().noneMatch(t -> t.schoolId().equals(s.schoolId())))
+        .toList();
+    return Effect().persist(new Revised(cmd.spec(), cmd.message(), clock.instant(), cmd.by()))
+        .thenRun(this::settle)
+        .thenRun(s -> {
+          applyPostures(s);
+          release(s, dropped);
+        })
+        .thenReply(cmd.replyTo(), StatusReply::success);
+  }
+
+  /** Schools a revision dropped go back to NORMAL (as far as this directive is concerned). */
+  private void release(State state, List<TargetSchool> dropped) {
+    if (state.spec().mode() != Mode.ACTUAL) {
+      return;
+    }
+    for (TargetSchool school : dropped) {
+      entities.school(school.schoolId()).tell(
+          new School.DirectPosture(directiveId, Posture.NORMAL, context.getSystem().ignoreRef()));
+    }
   }
 
   // --- the deadline ---------------------------------------------------------------------
