@@ -20,6 +20,8 @@ public record CapArea(List<Polygon> polygons, List<Circle> circles, List<String>
   private static final double EARTH_RADIUS_KM = 6371.0088;
   /** A rim tolerance of a few centimetres, so that a point exactly on the circle is inside. */
   private static final double RIM_KM = 1e-4;
+  /** The smallest area of a polygon, in square degrees. */
+  private static final double MIN_AREA = 1e-10;
 
   public boolean contains(double lat, double lon, String regionCode) {
     return regionPrefixes.stream().anyMatch(regionCode::startsWith)
@@ -79,7 +81,9 @@ public record CapArea(List<Polygon> polygons, List<Circle> circles, List<String>
       throw new IllegalArgumentException("the polygon is not a ring");
     }
     var polygon = GEOMETRY.createPolygon(shell);
-    if (!polygon.isValid() || polygon.getArea() == 0) {
+    // Below about a square metre (1e-10 square degrees) there is no area: points in a line whose
+    // decimal coordinates merely miss it in binary floating point.
+    if (!polygon.isValid() || polygon.getArea() < MIN_AREA) {
       throw new IllegalArgumentException("the polygon is degenerate (no area, or its edges cross)");
     }
     return new Polygon(PreparedGeometryFactory.prepare(polygon), shifted);

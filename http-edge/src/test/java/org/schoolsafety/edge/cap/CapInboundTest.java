@@ -101,6 +101,8 @@ class CapInboundTest {
     assertThatThrownBy(() -> CapArea.polygon("43,87 43,88 44,88 44,87")).hasMessageContaining("not closed");
     assertThatThrownBy(() -> CapArea.polygon("43,87 43,88 43,87")).hasMessageContaining("at least four");
     assertThatThrownBy(() -> CapArea.polygon("43,87 43,88 43,89 43,87")).hasMessageContaining("degenerate");
+    assertThatThrownBy(() -> CapArea.polygon("43.7,87.5 43.8,87.6 43.9,87.7 43.7,87.5")).as("in a line, in decimal")
+        .hasMessageContaining("degenerate");
     assertThatThrownBy(() -> CapArea.polygon("43,87 44,88 43,88 44,87 43,87")).hasMessageContaining("degenerate");
     assertThatThrownBy(() -> CapArea.polygon("43,87 43,88 95,88 43,87")).hasMessageContaining("out of range");
     assertThatThrownBy(() -> CapArea.circle("43,87")).hasMessageContaining("circle");
