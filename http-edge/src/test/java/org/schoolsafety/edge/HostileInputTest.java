@@ -536,6 +536,66 @@ class HostileInputTest {
         (before, c) -> assertUnchanged(before, commandCenter, "/api/v1/directives/" + directive, c));
   }
 
+  @TestFactory
+  @Order(13)
+  Stream<DynamicTest> postCapAlerts() {
+    var endpoint = new Endpoint("POST /api/v1/cap/alerts", "/api/v1/cap/alerts", commandCenter, NODES.objectNode(),
+        List.of());
+    String valid = """
+        <alert xmlns="urn:oasis:names:tc:emergency:cap:1.2"><identifier>HOSTILE-1</identifier>
+        <sender>hostile@example.cn</sender><sent>2026-11-30T09:00:00+08:00</sent><status>Actual</status>
+        <msgType>Alert</msgType><scope>Public</scope><info><category>Met</category><event>Sandstorm</event>
+        <urgency>Immediate</urgency><severity>Severe</severity><certainty>Observed</certainty>
+        <area><areaDesc>x</areaDesc>%s</area></info></alert>""";
+    var xml = new LinkedHashMap<String, String>();
+    xml.put("billion laughs", """
+        <?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol">
+        <!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">
+        <!ENTITY lol3 "&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;">
+        <!ENTITY lol4 "&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;">]>
+        <alert xmlns="urn:oasis:names:tc:emergency:cap:1.2"><identifier>&lol4;</identifier></alert>""");
+    xml.put("external entity", """
+        <?xml version="1.0"?><!DOCTYPE alert [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>
+        <alert xmlns="urn:oasis:names:tc:emergency:cap:1.2"><identifier>&xxe;</identifier></alert>""");
+    xml.put("external DTD", """
+        <?xml version="1.0"?><!DOCTYPE alert SYSTEM "http://127.0.0.1:1/evil.dtd">
+        <alert xmlns="urn:oasis:names:tc:emergency:cap:1.2"/>""");
+    xml.put("parameter entity", """
+        <?xml version="1.0"?><!DOCTYPE alert [<!ENTITY % p SYSTEM "file:///etc/passwd"> %p;]>
+        <alert xmlns="urn:oasis:names:tc:emergency:cap:1.2"/>""");
+    xml.put("XInclude", """
+        <alert xmlns="urn:oasis:names:tc:emergency:cap:1.2" xmlns:xi="http://www.w3.org/2001/XInclude">
+        <xi:include href="file:///etc/passwd" parse="text"/></alert>""");
+    xml.put("not well-formed", "<alert xmlns=\"urn:oasis:names:tc:emergency:cap:1.2\"><identifier>x</alert>");
+    xml.put("empty", "");
+    xml.put("JSON", "{\"identifier\":\"x\"}");
+    xml.put("another namespace", "<alert xmlns=\"urn:oasis:names:tc:emergency:cap:1.1\"><identifier>x</identifier></alert>");
+    xml.put("schema: no sender", valid.formatted("").replace("<sender>hostile@example.cn</sender>", ""));
+    xml.put("schema: sent with Z", valid.formatted("").replace("+08:00", "Z"));
+    xml.put("schema: unknown status", valid.formatted("").replace("<status>Actual</status>", "<status>Real</status>"));
+    for (String polygon : List.of("43.7,87.5 43.7,87.75 43.95,87.75 43.95,87.5", "43.7,87.5 43.8,87.6 43.9,87.7 43.7,87.5",
+        "43,87 44,88 43,88 44,87 43,87", "91,87 43,88 44,88 91,87", "a,b c,d e,f a,b", "43,87 43,88 44,88 44,87 43,87 %00")) {
+      xml.put("polygon " + polygon, valid.formatted("<polygon>" + polygon + "</polygon>"));
+    }
+    for (String circle : List.of("43,87", "43,87 -1", "43,87 x", "43,200 1", "43,87 1e400")) {
+      xml.put("circle " + circle, valid.formatted("<circle>" + circle + "</circle>"));
+    }
+    xml.put("control characters", valid.formatted("").replace("HOSTILE-1", "HOSTILE\u0001"));
+    List<Case> cases = new ArrayList<>();
+    xml.forEach((label, body) -> cases.add(endpoint.caseOf(label, body.getBytes(UTF_8), "application/cap+xml", Map.of(),
+        Set.of(400))));
+    byte[] large = valid.formatted("<polygon>" + "43.7,87.5 ".repeat(8_000) + "</polygon>").getBytes(UTF_8);
+    cases.add(endpoint.caseOf("a body above 64 KiB", large, "application/cap+xml", Map.of(), Set.of(413)));
+    for (String type : List.of("application/json", "text/plain; charset=utf-8", "application/octet-stream")) {
+      cases.add(endpoint.caseOf("content type " + type, valid.formatted("").getBytes(UTF_8), type, Map.of(), Set.of(415)));
+    }
+    cases.add(new Case(endpoint.name(), "as school staff", "POST", endpoint.path(), staff,
+        valid.formatted("").getBytes(UTF_8), "application/cap+xml", Map.of(), Set.of(403)));
+    cases.addAll(methods(endpoint));
+    generated.merge(endpoint.name(), cases.size(), Integer::sum);
+    return group(endpoint, cases, (before, c) -> { });
+  }
+
   private ObjectNode directiveBody() {
     ObjectNode body = NODES.objectNode();
     body.set("schoolIds", NODES.arrayNode().add(SCHOOL));
