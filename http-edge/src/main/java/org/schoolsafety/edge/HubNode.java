@@ -41,6 +41,7 @@ import org.schoolsafety.edge.stream.LiveLog;
 import org.schoolsafety.edge.stream.StreamLimits;
 import org.schoolsafety.hub.Entities;
 import org.schoolsafety.hub.directive.Directive;
+import org.schoolsafety.hub.incident.Authority;
 import org.schoolsafety.hub.agency.Agency;
 import org.schoolsafety.hub.agency.AgencyRegistration;
 import org.schoolsafety.hub.directory.AgencyDirectory;
@@ -234,7 +235,7 @@ public final class HubNode implements AutoCloseable {
       StorageHealth storage, StorageGuard guard) {
     var sharding = ClusterSharding.get(system);
     var serverKey = ServerKeys.fromConfig(config);
-    var api = new ApiContext(sharding, context.agencyRegistration(), new AccessPolicy(),
+    var api = new ApiContext(sharding, context.agencyRegistration(), new AccessPolicy(Authority.fromConfig(config)),
         new AuditTrail(system), readSide.queries(serverKey),
         new LiveLog(system, config.getInt("hub.http.streams.buffer")), streams,
         config.getDuration("hub.http.streams.heartbeat"), context.askTimeout(), context.clock(), system,

@@ -91,6 +91,13 @@ class AuthorizationTableTest {
     TABLE.put("POST /directives/{D}/acks A",      new int[] {401, 404, 200, 404, 403, 404, 404, 404, 200, 200, 404});
     TABLE.put("POST /directives/{D}/accountability A", new int[] {401, 404, 200, 404, 403, 404, 404, 404, 200, 200, 404});
     TABLE.put("POST /directives/{new}/lift",      new int[] {401, 404, 403, 404, 403, 404, 404, 404, 200, 200, 404});
+    // CAP in: command centers (each reaches only its own region's schools) and alert sources (CapInTest).
+    TABLE.put("POST /cap/alerts",                 new int[] {401, 403, 403, 403, 403, 403, 403, 403, 201, 201, 201});
+    // Handling authority by level: a level I incident is led by the province. Its city's command
+    // center may no longer close, cancel or downgrade it (level III X above: the city leads, as before).
+    TABLE.put("POST /incidents/{level I}/close",  new int[] {401, 404, 403, 404, 403, 403, 403, 404, 200, 403, 404});
+    TABLE.put("POST /incidents/{new level I}/cancel", new int[] {401, 404, 200, 404, 403, 403, 403, 404, 200, 403, 404});
+    TABLE.put("POST /incidents/{new level I}/reports lowering to II", new int[] {401, 404, 403, 404, 403, 403, 403, 404, 201, 403, 404});
   }
 
   private HubNode node;
@@ -98,6 +105,7 @@ class AuthorizationTableTest {
   private String incidentX;
   private String drill;
   private String directiveD;
+  private String incidentI;
   private String drillDirective;
   private final AtomicInteger counter = new AtomicInteger();
 
@@ -119,6 +127,7 @@ class AuthorizationTableTest {
     drill = created(operator.post("/api/v1/incidents", exercise)).body().get("incidentId").asText();
     HubClient cc = anonymous.as(Role.COMMAND_CENTER, "65");
     directiveD = freshDirective();
+    incidentI = freshLevelI();
     drillDirective = created(operator.post("/api/v1/directives", directive(SCHOOL_A, "EXERCISE")))
         .body().get("directiveId").asText();
     // POST /directives (region 6501) reads the school registry, a projection: wait for it.
@@ -231,12 +240,30 @@ class AuthorizationTableTest {
         Map.of("schoolId", SCHOOL_A, "students", Map.of("present", 1200), "staff", Map.of("present", 80))));
     e.put("POST /directives/{new}/lift", (t, c) -> c.post("/api/v1/directives/" + t.freshDirective() + "/lift",
         Map.of("reason", "all clear")));
+    e.put("POST /cap/alerts", (t, c) -> c.postRaw("/api/v1/cap/alerts", capAlert(t.unique("authz-cap")),
+        "application/cap+xml", Map.of()));
+    e.put("POST /incidents/{level I}/close", (t, c) -> c.post("/api/v1/incidents/" + t.incidentI + "/close", Map.of()));
+    e.put("POST /incidents/{new level I}/cancel", (t, c) -> c.post("/api/v1/incidents/" + t.freshLevelI() + "/cancel",
+        Map.of("reason", "false alarm")));
+    e.put("POST /incidents/{new level I}/reports lowering to II", (t, c) -> c.post(
+        "/api/v1/incidents/" + t.freshLevelI() + "/reports", Map.of("kind", "CONTINUATION", "summary", "calmer", "level", "II")));
     return e;
   }
 
   /** Opens a stream just long enough for its status (or its refusal, with the problem body). */
   private HubClient.Response streamStatus(HubClient client, String path) {
     return client.getHeadersOnly(path);
+  }
+
+  /** A CAP alert whose area is school A's county. */
+  static String capAlert(String identifier) {
+    return """
+        <alert xmlns="urn:oasis:names:tc:emergency:cap:1.2"><identifier>%s</identifier>
+        <sender>authz@example.cn</sender><sent>2026-11-30T09:00:00+08:00</sent><status>Actual</status>
+        <msgType>Alert</msgType><scope>Public</scope><info><category>Met</category><event>Sandstorm</event>
+        <urgency>Immediate</urgency><severity>Severe</severity><certainty>Observed</certainty>
+        <area><areaDesc>Tianshan</areaDesc><geocode><valueName>GB/T 2260</valueName><value>650102</value></geocode></area>
+        </info></alert>""".formatted(identifier);
   }
 
   static Map<String, Object> directive(String schoolId, String mode) {
@@ -252,6 +279,16 @@ class AuthorizationTableTest {
   private String freshDirective() {
     return created(anonymous.as(Role.COMMAND_CENTER, "6501").post("/api/v1/directives", directive(SCHOOL_A, "ACTUAL")))
         .body().get("directiveId").asText();
+  }
+
+  /** A new dispatched level I fire at school A (fire, health, police and education are dispatched). */
+  private String freshLevelI() {
+    HubClient staffA = anonymous.as(Role.SCHOOL_STAFF, SCHOOL_A);
+    String id = created(staffA.post("/api/v1/incidents", Fixtures.incident(SCHOOL_A, "FIRE", "I", unique("authz-level-i"))))
+        .body().get("incidentId").asText();
+    await().atMost(Duration.ofSeconds(20)).until(() ->
+        staffA.get("/api/v1/incidents/" + id).body().get("dispatches").size() == 4);
+    return id;
   }
 
   /** A new dispatched incident at school A, for rows that change an incident's state. */

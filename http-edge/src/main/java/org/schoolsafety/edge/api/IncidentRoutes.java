@@ -248,7 +248,7 @@ public final class IncidentRoutes extends RouteSupport {
       audit.info("personal-data-read principal={} incident={} data=reporter-contact,casualties",
           p.id(), state.incidentId());
     }
-    return json(status, IncidentView.of(state, contacts));
+    return json(status, IncidentView.of(state, contacts, api.policy().authority()));
   }
 
   /**

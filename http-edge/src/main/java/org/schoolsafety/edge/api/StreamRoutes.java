@@ -68,7 +68,8 @@ public final class StreamRoutes extends RouteSupport {
               message -> message instanceof FeedEntry e
                   ? Optional.of(new Sequenced<>(e.seq(), Optional.of(e))) : Optional.empty())
           .filter(e -> e.item().regionCode().startsWith(region) && modes.contains(e.item().mode()))
-          .map(e -> ServerSentEvent.create(new String(JsonSupport.write(StreamViews.of(e)), java.nio.charset.StandardCharsets.UTF_8),
+          .map(e -> ServerSentEvent.create(new String(JsonSupport.write(StreamViews.of(e, api.policy().authority())),
+                  java.nio.charset.StandardCharsets.UTF_8),
               "incident", String.valueOf(e.seq())))));
     });
   }

@@ -6,6 +6,8 @@ import org.schoolsafety.edge.api.dto.DispatchNoticeView;
 import org.schoolsafety.hub.agency.DispatchEntry;
 import org.schoolsafety.hub.feed.FeedEntry;
 import org.schoolsafety.hub.feed.FeedItem;
+import org.schoolsafety.hub.incident.Authority;
+import org.schoolsafety.hub.region.RegionCode;
 
 /** The JSON of stream events (docs/API.md, "Live streams"). */
 final class StreamViews {
@@ -15,19 +17,21 @@ final class StreamViews {
   record IncidentEventView(
       long seq, String incidentId, String event, Instant at, String by, String detail, String schoolId,
       String schoolName, String regionCode, String type, String level, String mode, String drillId, String status,
-      List<DispatchView> dispatches) {}
+      List<DispatchView> dispatches, String leadTier, String leadRegion) {}
 
   record DispatchView(
       String agencyId, String agencyName, String kind, String tier, String state, Instant deadline, Instant ackAt) {}
 
   record DispatchEventView(long seq, DispatchNoticeView dispatch) {}
 
-  static IncidentEventView of(FeedEntry e) {
+  /** {@code leadTier}/{@code leadRegion}: who leads at the incident's level now (a regrade moves it up). */
+  static IncidentEventView of(FeedEntry e, Authority authority) {
     FeedItem i = e.item();
     return new IncidentEventView(e.seq(), i.incidentId(), i.event(), i.at(), i.by(), i.detail(), i.schoolId(),
         i.schoolName(), i.regionCode(), i.type().name(), i.level().name(), i.mode().name(), i.drillId(), i.status().name(),
         i.dispatches().stream().map(d -> new DispatchView(d.agencyId(), d.agencyName(), d.kind().name(),
-            d.tier().name(), d.state().name(), d.deadline(), d.ackAt())).toList());
+            d.tier().name(), d.state().name(), d.deadline(), d.ackAt())).toList(),
+        authority.leadTier(i.level()).name(), authority.leadRegion(i.level(), RegionCode.of(i.regionCode())));
   }
 
   static DispatchEventView of(DispatchEntry e) {

@@ -5,6 +5,7 @@ import java.util.Set;
 import org.schoolsafety.hub.agency.AgencyProfile;
 import org.schoolsafety.hub.directive.Directive;
 import org.schoolsafety.hub.directive.TargetSchool;
+import org.schoolsafety.hub.incident.Authority;
 import org.schoolsafety.hub.incident.IncidentState;
 import org.schoolsafety.hub.incident.Mode;
 import org.schoolsafety.hub.incident.ReportKind;
@@ -23,6 +24,22 @@ import org.schoolsafety.hub.school.SchoolProfile;
  * </ul>
  */
 public final class AccessPolicy {
+
+  private final Authority authority;
+
+  /** With the default lead tiers (IV county, III city, I and II province). */
+  public AccessPolicy() {
+    this(Authority.defaults());
+  }
+
+  public AccessPolicy(Authority authority) {
+    this.authority = authority;
+  }
+
+  /** Which tier leads an incident of each level. */
+  public Authority authority() {
+    return authority;
+  }
 
   public enum Decision {
     ALLOW,
@@ -160,7 +177,17 @@ public final class AccessPolicy {
    * raise it). The entity enforces it with this answer.
    */
   public boolean mayLowerLevel(Principal p, IncidentState incident) {
-    return p.watches(regionOf(incident)) || isDrillOperator(p, incident);
+    return leads(p, incident) || isDrillOperator(p, incident);
+  }
+
+  /**
+   * A command center over the school of the leading tier or above for the incident's current
+   * level (handling authority by level, {@link Authority}): a city's command center does not
+   * close, cancel or downgrade a level I or II incident; its province's does.
+   */
+  public boolean leads(Principal p, IncidentState incident) {
+    return p.is(Role.COMMAND_CENTER)
+        && authority.leads(p.subject(), incident.level(), incident.incident().school().region());
   }
 
   public Decision acknowledge(Principal p, IncidentState incident, String agencyId) {
@@ -174,14 +201,14 @@ public final class AccessPolicy {
     if (!canSee(p, incident)) {
       return Decision.HIDDEN;
     }
-    return allowIf(p.watches(regionOf(incident)) || isDrillOperator(p, incident));
+    return allowIf(leads(p, incident) || isDrillOperator(p, incident));
   }
 
   public Decision cancel(Principal p, IncidentState incident) {
     if (!canSee(p, incident)) {
       return Decision.HIDDEN;
     }
-    return allowIf(p.is(Role.SCHOOL_STAFF) || p.watches(regionOf(incident)) || isDrillOperator(p, incident));
+    return allowIf(p.is(Role.SCHOOL_STAFF) || leads(p, incident) || isDrillOperator(p, incident));
   }
 
   public Decision readAudit(Principal p, IncidentState incident) {

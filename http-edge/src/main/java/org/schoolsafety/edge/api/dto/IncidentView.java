@@ -2,6 +2,7 @@ package org.schoolsafety.edge.api.dto;
 
 import java.time.Instant;
 import java.util.List;
+import org.schoolsafety.hub.incident.Authority;
 import org.schoolsafety.hub.incident.Casualties;
 import org.schoolsafety.hub.incident.Dispatch;
 import org.schoolsafety.hub.incident.IncidentReport;
@@ -29,7 +30,9 @@ public record IncidentView(
     List<ReportView> reports,
     List<DispatchView> dispatches,
     List<String> uncoveredKinds,
-    List<TimelineEntry> timeline) {
+    List<TimelineEntry> timeline,
+    String leadTier,
+    String leadRegion) {
 
   public record ReportView(
       String kind,
@@ -77,8 +80,16 @@ public record IncidentView(
     }
   }
 
-  /** {@code contacts}: whether reporter phone numbers are shown or masked. */
+  /** {@code contacts}: whether reporter phone numbers are shown or masked; the default lead tiers. */
   public static IncidentView of(IncidentState s, boolean contacts) {
+    return of(s, contacts, Authority.defaults());
+  }
+
+  /**
+   * {@code contacts}: whether reporter phone numbers are shown or masked; {@code authority}: which
+   * tier leads the incident at its current level ({@code leadTier}, {@code leadRegion}).
+   */
+  public static IncidentView of(IncidentState s, boolean contacts, Authority authority) {
     NewIncident n = s.incident();
     return new IncidentView(
         s.incidentId(), n.school().schoolId(), n.school().name(), n.school().region().value(),
@@ -87,6 +98,8 @@ public record IncidentView(
         s.reports().stream().map(r -> ReportView.of(r, contacts)).toList(),
         s.dispatches().stream().map(DispatchView::of).toList(),
         s.uncovered().stream().map(Enum::name).sorted().toList(),
-        s.timeline());
+        s.timeline(),
+        authority.leadTier(s.level()).name(),
+        authority.leadRegion(s.level(), n.school().region()));
   }
 }
