@@ -346,8 +346,12 @@ class SecurityHardeningTest {
       }
     }
     assertThat(cc650102.get("/api/v1/incidents/" + actualAtA).body().get("level").asText()).isEqualTo("I");
+    // Handling authority by level (issue 16): a level I incident is led by the province, so the
+    // county's command center may no longer lower it (before: 201); the province's may.
     assertThat(cc650102.post(path, Map.of("kind", "CONTINUATION", "summary", "contained", "level", "II")).status())
-        .isEqualTo(201);
+        .isEqualTo(403);
+    assertThat(anonymous.as(Role.COMMAND_CENTER, "65").post(path,
+        Map.of("kind", "CONTINUATION", "summary", "contained", "level", "II")).status()).isEqualTo(201);
     assertThat(staffA.post(path, Map.of("kind", "CONTINUATION", "summary", "flaring up", "level", "I")).status())
         .isEqualTo(201);
   }

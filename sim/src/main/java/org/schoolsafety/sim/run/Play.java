@@ -153,13 +153,18 @@ final class Play {
     });
   }
 
-  /** Closing and cancelling: the school's county command center, or the drill's operator. */
+  /**
+   * Closing and cancelling: the school's province command center, or the drill's operator. Only
+   * command centers of the tier that leads an incident's level or above may close or cancel it
+   * (the hub's handling authority by level: IV county, III city, I and II province); the province
+   * is above every lead tier, whatever level a drill's incident has reached by then.
+   */
   private Supplier<String> closer(Plan.Incident incident, Plan.FollowUp f) {
     if ("OPERATOR".equals(f.by())) {
       return operator;
     }
-    String county = regionOf.get(incident.schoolId());
-    return () -> tokens.commandCenter(county);
+    String province = regionOf.get(incident.schoolId()).substring(0, 2);
+    return () -> tokens.commandCenter(province);
   }
 
   private void finished() {
