@@ -41,6 +41,7 @@ import org.schoolsafety.edge.stream.LiveLog;
 import org.schoolsafety.edge.stream.StreamLimits;
 import org.schoolsafety.hub.Entities;
 import org.schoolsafety.hub.directive.Directive;
+import org.schoolsafety.hub.directive.DirectiveProgress;
 import org.schoolsafety.hub.incident.Authority;
 import org.schoolsafety.hub.agency.Agency;
 import org.schoolsafety.hub.agency.AgencyRegistration;
@@ -154,7 +155,11 @@ public final class HubNode implements AutoCloseable {
           LiveLog.publish(system, IncidentFeed.topic(entry.item().regionCode().substring(0, 2)), entry));
       var metrics = new Metrics();
       Incident.init(system, entities, IncidentSettings.fromConfig(config), clock, metrics);
-      Directive.init(system, entities, clock);
+      Directive.init(system, entities, clock, progress -> {
+        if (progress.scope().length() >= 2) {
+          LiveLog.publish(system, DirectiveProgress.topic(progress.scope().substring(0, 2)), progress);
+        }
+      });
       var context = new HubContext(system, entities,
           new AgencyRegistration(entities, askTimeout, system.scheduler()), askTimeout, clock);
       ReadSide readSide = ReadSide.start(system);

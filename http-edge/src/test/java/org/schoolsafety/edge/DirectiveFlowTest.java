@@ -163,6 +163,39 @@ class DirectiveFlowTest {
   }
 
   @Test
+  void theCommandCenterStreamCarriesLiveTotals() throws Exception {
+    var body = new LinkedHashMap<String, Object>();
+    body.put("schoolIds", List.of(school(0), school(1)));
+    body.put("posture", "HOLD");
+    body.put("instruction", "Hold in classrooms");
+    body.put("mode", "EXERCISE");
+    String id = created(commandCenter.post("/api/v1/directives", body)).body().get("directiveId").asText();
+    try (SseClient stream = new SseClient(node.httpPort(), "/api/v1/stream/incidents?region=6501&mode=EXERCISE",
+        TestNode.token(Role.COMMAND_CENTER, "6501"), null);
+        SseClient other = new SseClient(node.httpPort(), "/api/v1/stream/incidents?region=6502&mode=EXERCISE",
+            TestNode.token(Role.COMMAND_CENTER, "6502"), null)) {
+      assertThat(stream.status()).isEqualTo(200);
+      assertThat(other.status()).isEqualTo(200);
+      Thread.sleep(500); // the streams' subscriptions to the directives' topic take effect
+      HubClient staff = anonymous.as(Role.SCHOOL_STAFF, school(1));
+      assertThat(staff.post("/api/v1/directives/" + id + "/accountability", Map.of("schoolId", school(1),
+          "students", Map.of("present", 1199, "missing", 1), "staff", Map.of("present", 80))).status()).isEqualTo(200);
+      SseClient.Event event = stream.take(1, Duration.ofSeconds(10)).get(0);
+      assertThat(event.type()).isEqualTo("directive");
+      assertThat(event.id()).as("no id: it does not move Last-Event-ID").isEqualTo(-1);
+      assertThat(event.data().get("directiveId").asText()).isEqualTo(id);
+      assertThat(event.data().get("event").asText()).isEqualTo("accountability");
+      JsonNode totals = event.data().get("totals");
+      assertThat(totals.get("schools").asInt()).isEqualTo(2);
+      assertThat(totals.get("acknowledged").asInt()).isEqualTo(1);
+      assertThat(totals.get("accounted").asLong()).isEqualTo(1279);
+      assertThat(totals.get("students").get("missing").asInt()).isEqualTo(1);
+      // Another city's command center does not get it.
+      assertThat(other.take(1, Duration.ofSeconds(1))).isEmpty();
+    }
+  }
+
+  @Test
   void badRequestsNameTheirFieldsAndChangeNothing() {
     var body = new LinkedHashMap<String, Object>();
     body.put("region", "65");

@@ -20,6 +20,7 @@ import org.schoolsafety.edge.stream.LiveLog.Sequenced;
 import org.schoolsafety.edge.stream.StreamLimits;
 import org.schoolsafety.hub.agency.Agency;
 import org.schoolsafety.hub.agency.DispatchEntry;
+import org.schoolsafety.hub.directive.DirectiveProgress;
 import org.schoolsafety.hub.feed.FeedEntry;
 import org.schoolsafety.hub.feed.IncidentFeed;
 import org.schoolsafety.hub.incident.Mode;
@@ -59,7 +60,7 @@ public final class StreamRoutes extends RouteSupport {
       CompletionStage<Long> start = after >= 0 ? java.util.concurrent.CompletableFuture.completedFuture(after)
           : api.sharding().entityRefFor(IncidentFeed.ENTITY_TYPE_KEY, province)
               .ask(IncidentFeed.GetPosition::new, api.askTimeout());
-      return onReply(start, from -> stream(p, api.liveLog().<FeedEntry>follow(
+      return onReply(start, from -> stream(p, withDirectives(province, region, modes, api.liveLog().<FeedEntry>follow(
               PersistenceId.of(IncidentFeed.ENTITY_TYPE_KEY.name(), province).id(),
               IncidentFeed.topic(province),
               from,
@@ -70,8 +71,22 @@ public final class StreamRoutes extends RouteSupport {
           .filter(e -> e.item().regionCode().startsWith(region) && modes.contains(e.item().mode()))
           .map(e -> ServerSentEvent.create(new String(JsonSupport.write(StreamViews.of(e, api.policy().authority())),
                   java.nio.charset.StandardCharsets.UTF_8),
-              "incident", String.valueOf(e.seq())))));
+              "incident", String.valueOf(e.seq()))))));
     });
+  }
+
+  /**
+   * The incident events merged with the live totals of the region's directives ({@code event:
+   * directive}, without an id: each carries the directive's whole totals, so one missed is made
+   * good by the next, and a client resuming with Last-Event-ID reads current totals with GET).
+   */
+  private Source<ServerSentEvent, NotUsed> withDirectives(String province, String region, Set<Mode> modes,
+      Source<ServerSentEvent, NotUsed> incidents) {
+    Source<ServerSentEvent, NotUsed> directives = api.liveLog().live(DirectiveProgress.topic(province))
+        .filter(m -> m instanceof DirectiveProgress d && d.scope().startsWith(region) && modes.contains(d.mode()))
+        .map(m -> ServerSentEvent.create(new String(JsonSupport.write(StreamViews.of((DirectiveProgress) m)),
+            java.nio.charset.StandardCharsets.UTF_8), "directive"));
+    return incidents.merge(directives);
   }
 
   /** An agency's dispatch changes, as far as the caller may see them (as in its inbox). */

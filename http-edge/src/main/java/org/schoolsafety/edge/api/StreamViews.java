@@ -4,6 +4,8 @@ import java.time.Instant;
 import java.util.List;
 import org.schoolsafety.edge.api.dto.DispatchNoticeView;
 import org.schoolsafety.hub.agency.DispatchEntry;
+import org.schoolsafety.hub.directive.Directive;
+import org.schoolsafety.hub.directive.DirectiveProgress;
 import org.schoolsafety.hub.feed.FeedEntry;
 import org.schoolsafety.hub.feed.FeedItem;
 import org.schoolsafety.hub.incident.Authority;
@@ -32,6 +34,15 @@ final class StreamViews {
         i.dispatches().stream().map(d -> new DispatchView(d.agencyId(), d.agencyName(), d.kind().name(),
             d.tier().name(), d.state().name(), d.deadline(), d.ackAt())).toList(),
         authority.leadTier(i.level()).name(), authority.leadRegion(i.level(), RegionCode.of(i.regionCode())));
+  }
+
+  /** A directive's totals on the command-center stream. */
+  record DirectiveEventView(String directiveId, String event, Instant at, String scope, String posture, String mode,
+      String status, Instant deadline, Directive.Totals totals) {}
+
+  static DirectiveEventView of(DirectiveProgress d) {
+    return new DirectiveEventView(d.directiveId(), d.event(), d.at(), d.scope(), d.posture().name(), d.mode().name(),
+        d.lifted() ? "LIFTED" : "ACTIVE", d.deadline(), d.totals());
   }
 
   static DispatchEventView of(DispatchEntry e) {

@@ -51,6 +51,22 @@ public final class LiveLog {
   }
 
   /**
+   * The live messages of a topic from now on, without journal or positions: for messages that
+   * each carry a whole current picture, where one lost is made good by the next.
+   */
+  public Source<Object, NotUsed> live(String topic) {
+    Pair<ActorRef, Source<Object, NotUsed>> live =
+        Source.actorRef(
+                message -> Optional.empty(),
+                message -> Optional.empty(),
+                bufferSize,
+                OverflowStrategy.fail())
+            .preMaterialize(system);
+    mediator.tell(new DistributedPubSubMediator.Subscribe(topic, live.first()), live.first());
+    return live.second().filter(m -> !(m instanceof DistributedPubSubMediator.SubscribeAck));
+  }
+
+  /**
    * @param persistenceId the journal to follow
    * @param topic where the entity publishes what it persisted
    * @param afterSeq the last sequence number the client has (0: from the beginning)

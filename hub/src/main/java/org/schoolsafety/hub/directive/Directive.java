@@ -9,6 +9,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Consumer;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Behavior;
@@ -232,14 +233,20 @@ public final class Directive
 
   // --- wiring ---------------------------------------------------------------------------
 
-  public static void init(ActorSystem<?> system, Entities entities, Clock clock) {
+  /** {@code publish} receives the totals after every durable event (cluster pub-sub in the node). */
+  public static void init(ActorSystem<?> system, Entities entities, Clock clock, Consumer<DirectiveProgress> publish) {
     ClusterSharding.get(system)
-        .init(Entity.of(ENTITY_TYPE_KEY, ctx -> create(ctx.getEntityId(), entities, clock)));
+        .init(Entity.of(ENTITY_TYPE_KEY, ctx -> create(ctx.getEntityId(), entities, clock, publish)));
   }
 
   public static Behavior<Command> create(String directiveId, Entities entities, Clock clock) {
+    return create(directiveId, entities, clock, progress -> {});
+  }
+
+  public static Behavior<Command> create(String directiveId, Entities entities, Clock clock,
+      Consumer<DirectiveProgress> publish) {
     return Behaviors.setup(context -> Behaviors.withTimers(
-        timers -> new Directive(directiveId, entities, clock, context, timers)));
+        timers -> new Directive(directiveId, entities, clock, publish, context, timers)));
   }
 
   private static final String DEADLINE = "deadline";
@@ -247,17 +254,19 @@ public final class Directive
   private final String directiveId;
   private final Entities entities;
   private final Clock clock;
+  private final Consumer<DirectiveProgress> publish;
   private final ActorContext<Command> context;
   private final TimerScheduler<Command> timers;
   /** Silent schools whose education agency is being looked up (not persisted: redone after a restart). */
   private final Set<String> lookingUp = new HashSet<>();
 
-  private Directive(String directiveId, Entities entities, Clock clock, ActorContext<Command> context,
-      TimerScheduler<Command> timers) {
+  private Directive(String directiveId, Entities entities, Clock clock, Consumer<DirectiveProgress> publish,
+      ActorContext<Command> context, TimerScheduler<Command> timers) {
     super(PersistenceId.of(ENTITY_TYPE_KEY.name(), directiveId), JournalFailures.restartWithBackoff());
     this.directiveId = directiveId;
     this.entities = entities;
     this.clock = clock;
+    this.publish = publish;
     this.context = context;
     this.timers = timers;
   }
@@ -324,6 +333,7 @@ public final class Directive
     }
     return Effect().persist(new Issued(spec, clock.instant(), cmd.by()))
         .thenRun(this::settle)
+        .thenRun(s -> published(s, "issued"))
         .thenRun(this::applyPostures)
         .thenReply(cmd.replyTo(), StatusReply::success);
   }
@@ -345,6 +355,7 @@ public final class Directive
     }
     return Effect().persist(new Acknowledged(cmd.schoolId(), clock.instant(), cmd.by()))
         .thenRun(this::settle)
+        .thenRun(s -> published(s, "acknowledged"))
         .thenReply(cmd.replyTo(), StatusReply::success);
   }
 
@@ -358,6 +369,7 @@ public final class Directive
     }
     return Effect().persist(new AccountabilityReported(cmd.schoolId(), cmd.report(), clock.instant(), cmd.by()))
         .thenRun(this::settle)
+        .thenRun(s -> published(s, "accountability"))
         .thenReply(cmd.replyTo(), StatusReply::success);
   }
 
@@ -391,6 +403,7 @@ public final class Directive
   private ReplyEffect<Event, State> onLift(State state, Lift cmd) {
     return Effect().persist(new Lifted(cmd.reason(), clock.instant(), cmd.by()))
         .thenRun(this::settle)
+        .thenRun(s -> published(s, "lifted"))
         .thenRun(this::applyPostures)
         .thenReply(cmd.replyTo(), StatusReply::success);
   }
@@ -411,6 +424,7 @@ public final class Directive
         .toList();
     return Effect().persist(new Revised(cmd.spec(), cmd.message(), clock.instant(), cmd.by()))
         .thenRun(this::settle)
+        .thenRun(s -> published(s, "revised"))
         .thenRun(s -> {
           applyPostures(s);
           release(s, dropped);
@@ -465,6 +479,7 @@ public final class Directive
       return Effect().noReply();
     }
     return Effect().persist(new Escalated(target.schoolId(), target.agencyId(), clock.instant()))
+        .thenRun(s -> published(s, "escalated"))
         .thenRun(s -> notifyAgency(s, s.schools().get(target.schoolId())))
         .thenNoReply();
   }
@@ -477,6 +492,11 @@ public final class Directive
     var notice = new DirectiveNotice(directiveId, school.schoolId(), school.name(), school.region().value(),
         state.spec().posture(), state.spec().mode(), state.issuedAt(), state.deadline(), progress.escalatedAt());
     entities.agency(progress.escalatedTo()).tell(new Agency.NoteDirective(notice, context.getSystem().ignoreRef()));
+  }
+
+  private void published(State state, String event) {
+    publish.accept(new DirectiveProgress(directiveId, event, clock.instant(), state.spec().scope(), state.spec().posture(),
+        state.spec().mode(), state.isLifted(), state.deadline(), state.totals()));
   }
 
   /** Arms the deadline timer while some school is silent and not yet escalated. */
