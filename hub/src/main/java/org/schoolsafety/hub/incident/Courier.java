@@ -14,6 +14,7 @@ import org.schoolsafety.hub.agency.Agency;
 import org.schoolsafety.hub.agency.DispatchNotice;
 import org.schoolsafety.hub.feed.FeedItem;
 import org.schoolsafety.hub.feed.IncidentFeed;
+import org.schoolsafety.hub.prevention.Prevention;
 import org.schoolsafety.hub.school.IncidentNotice;
 import org.schoolsafety.hub.school.School;
 
@@ -70,6 +71,10 @@ final class Courier {
         new IncidentNotice(
             state.incidentId(), n.type(), state.level(), n.mode(), state.status(),
             state.reportedAt()));
+    // The school's prevention record keeps the same notice: incidents feed its risk score.
+    notices.put(
+        "prevention:" + n.school().schoolId(),
+        notices.get("school:" + n.school().schoolId()));
     for (Dispatch d : state.dispatches()) {
       notices.put(
           "agency:" + d.agencyId(),
@@ -219,7 +224,18 @@ final class Courier {
   }
 
   private void deliver(String target, Object notice) {
-    if (notice instanceof DispatchNotice d) {
+    if (target.startsWith("prevention:")) {
+      if (entities.preventions() == null) {
+        inFlight.remove(target); // a setup without prevention records (unit tests of incidents)
+        return;
+      }
+      context.ask(
+          Done.class,
+          entities.prevention(target.substring("prevention:".length())),
+          askTimeout,
+          replyTo -> new Prevention.TrackIncident((IncidentNotice) notice, replyTo),
+          (done, failure) -> new IncidentCommand.NoticeSettled(target, failure == null));
+    } else if (notice instanceof DispatchNotice d) {
       context.ask(
           Done.class,
           entities.agency(target.substring("agency:".length())),
