@@ -27,6 +27,7 @@ import org.schoolsafety.edge.api.DrillRoutes;
 import org.schoolsafety.edge.api.HealthRoutes;
 import org.schoolsafety.edge.api.HubRoutes;
 import org.schoolsafety.edge.api.IncidentRoutes;
+import org.schoolsafety.edge.api.PreventionRoutes;
 import org.schoolsafety.edge.api.SchoolRoutes;
 import org.schoolsafety.edge.api.StreamRoutes;
 import org.schoolsafety.edge.auth.AccessPolicy;
@@ -42,6 +43,9 @@ import org.schoolsafety.hub.agency.Agency;
 import org.schoolsafety.hub.agency.AgencyRegistration;
 import org.schoolsafety.hub.directory.AgencyDirectory;
 import org.schoolsafety.hub.feed.IncidentFeed;
+import org.schoolsafety.hub.hazard.Hazard;
+import org.schoolsafety.hub.hazard.HazardSettings;
+import org.schoolsafety.hub.prevention.Prevention;
 import org.schoolsafety.hub.incident.Incident;
 import org.schoolsafety.hub.incident.IncidentIds;
 import org.schoolsafety.hub.incident.IncidentSettings;
@@ -150,13 +154,16 @@ public final class HubNode implements AutoCloseable {
           LiveLog.publish(system, IncidentFeed.topic(entry.item().regionCode().substring(0, 2)), entry));
       var metrics = new Metrics();
       Incident.init(system, entities, IncidentSettings.fromConfig(config), clock, metrics);
+      Prevention.init(system, Prevention.Settings.fromConfig(config), clock);
+      Hazard.init(system, entities, HazardSettings.fromConfig(config), clock, metrics);
       var context = new HubContext(system, entities,
           new AgencyRegistration(entities, askTimeout, system.scheduler()), askTimeout, clock);
       ReadSide readSide = ReadSide.start(system);
       var streams = new StreamLimits(config.getInt("hub.http.streams.max-per-principal"));
       metrics.gauge("hub_stream_subscribers", "live streams open on this node", streams::total);
       metrics.watchEntities(system, List.of(Incident.ENTITY_TYPE_KEY, School.ENTITY_TYPE_KEY,
-          Agency.ENTITY_TYPE_KEY, AgencyDirectory.ENTITY_TYPE_KEY, IncidentFeed.ENTITY_TYPE_KEY));
+          Agency.ENTITY_TYPE_KEY, AgencyDirectory.ENTITY_TYPE_KEY, IncidentFeed.ENTITY_TYPE_KEY,
+          Hazard.ENTITY_TYPE_KEY, Prevention.ENTITY_TYPE_KEY));
       var connections = ConnectionGuard.fromConfig(config);
       var storage = new StorageHealth(system, Duration.ofSeconds(2));
       var guard = storageGuard(system, storage, config, metrics);
@@ -237,7 +244,7 @@ public final class HubNode implements AutoCloseable {
         new IncidentIds(serverKey));
     var routes = new HubRoutes(
         List.of(new SchoolRoutes(api), new AgencyRoutes(api), new IncidentRoutes(api), new StreamRoutes(api),
-            new DrillRoutes(api)),
+            new DrillRoutes(api), new PreventionRoutes(api, readSide.preventionQueries())),
         new HealthRoutes(() -> readiness(system, storage, startup)),
         new Authentication(new TokenVerifier(AuthSettings.fromConfig(config)), RateLimits.fromConfig(config)),
         new Cors(config.getStringList("hub.http.cors.allowed-origins")),

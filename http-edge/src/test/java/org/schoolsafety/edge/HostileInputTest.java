@@ -420,6 +420,31 @@ class HostileInputTest {
    * The control: each endpoint's unmutated base body is accepted, so every refusal of the
    * corpus came from what the case changed.
    */
+  /** Prevention (issue 15): a school's declared surroundings; nothing is declared by a refused case. */
+  @TestFactory
+  @Order(7)
+  Stream<DynamicTest> postSurroundings() {
+    var endpoint = new Endpoint("POST /api/v1/schools/{id}/surroundings", "/api/v1/schools/" + SCHOOL + "/surroundings",
+        staff, surroundingBody(), List.of(
+        Field.id("surroundingId"),
+        Field.oneOf("kind", true, List.of("CONSTRUCTION_SITE", "MAJOR_ROAD", "RAILWAY", "RIVER_OR_RESERVOIR",
+            "CHEMICAL_PLANT", "ENTERTAINMENT_VENUE", "MARKET", "OTHER")),
+        Field.count("distanceMetres", 0, 100_000),
+        Field.text("description", 500, false)));
+    return group(endpoint, corpus(endpoint, List.of()), (before, c) ->
+        assertThat(read(commandCenter, "/api/v1/schools/" + SCHOOL + "/surroundings").json().get("surroundings"))
+            .as("surroundings after " + c).isEmpty());
+  }
+
+  static ObjectNode surroundingBody() {
+    ObjectNode body = NODES.objectNode();
+    body.put("surroundingId", "hostile-around");
+    body.put("kind", "MARKET");
+    body.put("distanceMetres", 300);
+    body.put("description", "a night market");
+    return body;
+  }
+
   /**
    * Hostile query strings and paths on the read endpoints (issue 11): forged and foreign cursors,
    * dates at the ends of what java.time accepts, absurd limits and modes, path shapes. Each is a
@@ -464,6 +489,20 @@ class HostileInputTest {
     cases.put("encoded slash", "/api/v1/schools/sch%2F650102");
     cases.put("long school id", "/api/v1/schools/" + "s".repeat(500));
     cases.put("trailing segment", "/api/v1/agencies/fire-650102/dispatches/extra");
+    // prevention (issue 15)
+    cases.put("hazards region=6", "/api/v1/hazards?region=6");
+    cases.put("hazards state=LOST", "/api/v1/hazards?region=65&state=LOST");
+    cases.put("hazards category=VOLCANO", "/api/v1/hazards?region=65&category=VOLCANO");
+    cases.put("hazards limit=0", "/api/v1/hazards?region=65&limit=0");
+    cases.put("school hazards state=open", "/api/v1/schools/" + SCHOOL + "/hazards?state=open");
+    cases.put("unknown hazard", "/api/v1/hazards/hz-" + "0".repeat(20) + "-1");
+    cases.put("hazard id shape", "/api/v1/hazards/" + "h".repeat(500));
+    cases.put("risk top=0", "/api/v1/risk?region=65&top=0");
+    cases.put("risk top=NaN", "/api/v1/risk?region=65&top=NaN");
+    cases.put("risk region=%2B65", "/api/v1/risk?region=%2B65");
+    cases.put("risk history limit=-1", "/api/v1/schools/" + SCHOOL + "/risk/history?limit=-1");
+    cases.put("warnings state=gone", "/api/v1/warnings?region=65&state=gone");
+    cases.put("warnings region=ab", "/api/v1/warnings?region=ab");
     return cases.entrySet().stream().map(c -> dynamicTest("GET " + c.getKey(), () -> {
       Reply r = read(commandCenter, c.getValue());
       assertThat(r.status()).as(c.getKey() + ": " + abbreviate(r.body())).isBetween(400, 499);
@@ -484,6 +523,7 @@ class HostileInputTest {
     assertThat(send("POST", incidents + openIncident + "/reports", staff, bytes(continuation()), "application/json", Map.of()).status()).isEqualTo(201);
     assertThat(send("POST", incidents + openIncident + "/cancel", commandCenter, bytes(object("reason", "a false alarm")), "application/json", Map.of()).status()).isEqualTo(200);
     assertThat(send("POST", incidents + resolvedIncident + "/close", commandCenter, bytes(object("note", "all clear")), "application/json", Map.of()).status()).isEqualTo(200);
+    assertThat(send("POST", "/api/v1/schools/" + SCHOOL + "/surroundings", staff, bytes(surroundingBody()), "application/json", Map.of()).status()).isEqualTo(201);
     String created = reported.json().get("incidentId").asText();
     assertThat(send("POST", incidents + created + "/reports", staff, bytes(finalReport()), "application/json", Map.of()).status()).isEqualTo(201);
   }

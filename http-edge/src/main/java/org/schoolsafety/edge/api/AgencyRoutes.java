@@ -63,7 +63,12 @@ public final class AgencyRoutes extends RouteSupport {
         "state", state,
         "dispatches", agency.inbox(state.equals("all")).stream()
             .filter(n -> scope.admits(n.mode(), n.regionCode()))
-            .map(DispatchNoticeView::of).toList()))));
+            .map(DispatchNoticeView::of).toList(),
+        // Hazards the agency was told about (MAJOR at once, or OVERDUE): additive, by hazardId.
+        "hazards", agency.hazardInbox(state.equals("all")).stream()
+            .filter(h -> scope.modes().contains(Mode.ACTUAL)
+                && (scope.regionPrefix() == null || h.regionCode().startsWith(scope.regionPrefix())))
+            .toList()))));
   }
 
   private Route history(Principal principal, String agencyId, Map<String, String> params) {

@@ -27,6 +27,7 @@ import org.apache.pekko.persistence.typed.javadsl.RetentionCriteria;
 import org.schoolsafety.hub.CborSerializable;
 import org.schoolsafety.hub.JournalFailures;
 import org.schoolsafety.hub.Registrations;
+import org.schoolsafety.hub.hazard.HazardNotice;
 
 /**
  * A police, fire, health or education agency at one tier, and its dispatch inbox. Incidents
@@ -58,6 +59,9 @@ public final class Agency
   /** Sent by an incident on every change of this agency's dispatch; idempotent. */
   public record TrackDispatch(DispatchNotice notice, ActorRef<Done> replyTo) implements Command {}
 
+  /** Sent by a hazard this agency was told about (major, or overdue) on every change; idempotent. */
+  public record TrackHazard(HazardNotice notice, ActorRef<Done> replyTo) implements Command {}
+
   // --- events ---------------------------------------------------------------------------
 
   public sealed interface Event extends CborSerializable {}
@@ -66,14 +70,46 @@ public final class Agency
 
   public record DispatchTracked(DispatchNotice notice) implements Event {}
 
+  public record HazardTracked(HazardNotice notice) implements Event {}
+
   // --- state ----------------------------------------------------------------------------
 
-  /** {@code profile} is null until registered; {@code dispatches} by incident id. */
-  public record State(AgencyProfile profile, Map<String, DispatchNotice> dispatches)
+  /**
+   * {@code profile} is null until registered; {@code dispatches} by incident id; {@code hazards}
+   * (hazards the agency was told about) by hazard id.
+   */
+  public record State(AgencyProfile profile, Map<String, DispatchNotice> dispatches, Map<String, HazardNotice> hazards)
       implements CborSerializable {
+
+    public State {
+      hazards = hazards == null ? Map.of() : hazards; // snapshots taken before hazards existed
+    }
+
+    public State(AgencyProfile profile, Map<String, DispatchNotice> dispatches) {
+      this(profile, dispatches, Map.of());
+    }
 
     static State empty() {
       return new State(null, Map.of());
+    }
+
+    /** Hazards, most recently notified first; only those not yet verified unless {@code all}. */
+    public List<HazardNotice> hazardInbox(boolean all) {
+      return hazards.values().stream()
+          .filter(h -> all || h.isOpen())
+          .sorted(Comparator.comparing(HazardNotice::notifiedAt).reversed().thenComparing(HazardNotice::hazardId))
+          .toList();
+    }
+
+    State trackHazard(HazardNotice notice) {
+      var next = new LinkedHashMap<>(hazards);
+      next.put(notice.hazardId(), notice);
+      var closed = next.values().stream().filter(h -> !h.isOpen())
+          .sorted(Comparator.comparing(HazardNotice::notifiedAt)).toList();
+      for (int i = 0; i < closed.size() - FINISHED_KEPT; i++) {
+        next.remove(closed.get(i).hazardId());
+      }
+      return new State(profile, dispatches, Map.copyOf(next));
     }
 
     public boolean isRegistered() {
@@ -95,7 +131,7 @@ public final class Agency
       var next = new LinkedHashMap<>(dispatches);
       next.put(notice.incidentId(), notice);
       evictFinished(next);
-      return new State(profile, Map.copyOf(next));
+      return new State(profile, Map.copyOf(next), hazards);
     }
 
     private static void evictFinished(Map<String, DispatchNotice> dispatches) {
@@ -165,6 +201,7 @@ public final class Agency
         .onCommand(Register.class, this::onRegister)
         .onCommand(Get.class, this::onGet)
         .onCommand(TrackDispatch.class, this::onTrackDispatch)
+        .onCommand(TrackHazard.class, this::onTrackHazard)
         .onCommand(GetPosition.class, (state, cmd) -> Effect().reply(cmd.replyTo(), lastSequenceNumber(context)))
         .build();
   }
@@ -191,11 +228,19 @@ public final class Agency
         .thenReply(cmd.replyTo(), s -> Done.getInstance());
   }
 
+  private ReplyEffect<Event, State> onTrackHazard(State state, TrackHazard cmd) {
+    if (cmd.notice().equals(state.hazards().get(cmd.notice().hazardId()))) {
+      return Effect().reply(cmd.replyTo(), Done.getInstance());
+    }
+    return Effect().persist(new HazardTracked(cmd.notice())).thenReply(cmd.replyTo(), s -> Done.getInstance());
+  }
+
   @Override
   public EventHandler<State, Event> eventHandler() {
     return newEventHandlerBuilder()
         .forAnyState()
-        .onEvent(Registered.class, (state, evt) -> new State(evt.profile(), state.dispatches()))
+        .onEvent(Registered.class, (state, evt) -> new State(evt.profile(), state.dispatches(), state.hazards()))
+        .onEvent(HazardTracked.class, (state, evt) -> state.trackHazard(evt.notice()))
         .onEvent(DispatchTracked.class, (state, evt) -> state.track(evt.notice()))
         .build();
   }
