@@ -80,6 +80,7 @@ class AuthorizationTableTest {
     TABLE.put("GET /agencies/fire-650102/stream", new int[] {401, 200, 403, 403, 403, 200, 403, 403, 200, 200, 403});
     TABLE.put("POST /incidents/{X}/reports lowering the level", new int[] {401, 404, 403, 404, 403, 403, 404, 404, 201, 201, 404});
     TABLE.put("GET /incidents/open-counts?region=6501", new int[] {401, 403, 403, 403, 403, 403, 403, 403, 200, 200, 403});
+    TABLE.put("GET /cap/feed?region=6501",        new int[] {401, 403, 403, 403, 403, 403, 403, 403, 200, 200, 403});
     TABLE.put("GET /incidents/open-counts?region=6501&mode=EXERCISE", new int[] {401, 200, 403, 403, 403, 403, 403, 403, 200, 200, 403});
     // prevention (issue 15): a school sees only its own records; agencies only their jurisdiction
     TABLE.put("POST /schools/{A}/inspections",    new int[] {401, 403, 201, 403, 403, 403, 403, 403, 403, 403, 403});
@@ -218,6 +219,7 @@ class AuthorizationTableTest {
     e.put("POST /incidents/{X}/reports lowering the level", (t, c) -> c.post("/api/v1/incidents/" + t.fresh() + "/reports",
         Map.of("kind", "CONTINUATION", "summary", "calmer", "level", "IV")));
     e.put("GET /incidents/open-counts?region=6501", (t, c) -> c.get("/api/v1/incidents/open-counts?region=6501"));
+    e.put("GET /cap/feed?region=6501", (t, c) -> c.getHeadersOnly("/api/v1/cap/feed?region=6501"));
     e.put("GET /incidents/open-counts?region=6501&mode=EXERCISE",
         (t, c) -> c.get("/api/v1/incidents/open-counts?region=6501&mode=EXERCISE"));
     e.put("POST /schools/{A}/inspections", (t, c) -> c.post("/api/v1/schools/" + SCHOOL_A + "/inspections",

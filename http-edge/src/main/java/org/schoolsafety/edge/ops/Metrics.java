@@ -49,6 +49,7 @@ public final class Metrics implements HubMetrics {
       template("/api/v1/agencies/[^/]+/stream", "/api/v1/agencies/{id}/stream"),
       template("/api/v1/incidents/?", "/api/v1/incidents"),
       template("/api/v1/incidents/open-counts", "/api/v1/incidents/open-counts"),
+      template("/api/v1/cap/feed", "/api/v1/cap/feed"),
       template("/api/v1/incidents/[^/]+", "/api/v1/incidents/{id}"),
       template("/api/v1/incidents/[^/]+/(audit|cap|reports|acks|close|cancel)", "/api/v1/incidents/{id}/$1"),
       template("/api/v1/stream/incidents", "/api/v1/stream/incidents"),
