@@ -40,6 +40,7 @@ import org.schoolsafety.edge.stream.StreamLimits;
 import org.schoolsafety.hub.Entities;
 import org.schoolsafety.hub.agency.Agency;
 import org.schoolsafety.hub.agency.AgencyRegistration;
+import org.schoolsafety.hub.device.SensorSettings;
 import org.schoolsafety.hub.directory.AgencyDirectory;
 import org.schoolsafety.hub.feed.IncidentFeed;
 import org.schoolsafety.hub.incident.Incident;
@@ -136,7 +137,7 @@ public final class HubNode implements AutoCloseable {
       Clock clock = Clock.systemUTC();
       Duration askTimeout = config.getDuration("hub.ask-timeout");
       Entities entities = Entities.sharded(system);
-      School.init(system, clock);
+      School.init(system, clock, entities, SensorSettings.fromConfig(config));
       Agency.init(system, clock, entry -> LiveLog.publish(system, Agency.topic(entry.agencyId()), entry));
       AgencyDirectory.init(system);
       IncidentFeed.init(system, clock, entry ->

@@ -7,6 +7,8 @@ import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import org.schoolsafety.hub.agency.Agency;
 import org.schoolsafety.hub.directory.AgencyDirectory;
 import org.schoolsafety.hub.feed.IncidentFeed;
+import org.schoolsafety.hub.incident.Incident;
+import org.schoolsafety.hub.incident.IncidentCommand;
 import org.schoolsafety.hub.school.School;
 
 /**
@@ -17,7 +19,19 @@ public record Entities(
     Function<String, RecipientRef<School.Command>> schools,
     Function<String, RecipientRef<Agency.Command>> agencies,
     Function<String, RecipientRef<AgencyDirectory.Command>> directories,
-    Function<String, RecipientRef<IncidentFeed.Command>> feeds) {
+    Function<String, RecipientRef<IncidentFeed.Command>> feeds,
+    Function<String, RecipientRef<IncidentCommand>> incidents) {
+
+  /** Without incidents: for entities (and tests) that never reach one. */
+  public Entities(
+      Function<String, RecipientRef<School.Command>> schools,
+      Function<String, RecipientRef<Agency.Command>> agencies,
+      Function<String, RecipientRef<AgencyDirectory.Command>> directories,
+      Function<String, RecipientRef<IncidentFeed.Command>> feeds) {
+    this(schools, agencies, directories, feeds, id -> {
+      throw new UnsupportedOperationException("no incidents in this setup");
+    });
+  }
 
   public static Entities sharded(ActorSystem<?> system) {
     ClusterSharding sharding = ClusterSharding.get(system);
@@ -25,7 +39,13 @@ public record Entities(
         id -> sharding.entityRefFor(School.ENTITY_TYPE_KEY, id),
         id -> sharding.entityRefFor(Agency.ENTITY_TYPE_KEY, id),
         province -> sharding.entityRefFor(AgencyDirectory.ENTITY_TYPE_KEY, province),
-        province -> sharding.entityRefFor(IncidentFeed.ENTITY_TYPE_KEY, province));
+        province -> sharding.entityRefFor(IncidentFeed.ENTITY_TYPE_KEY, province),
+        id -> sharding.entityRefFor(Incident.ENTITY_TYPE_KEY, id));
+  }
+
+  /** A school's device-raised incidents are reported by the school itself. */
+  public RecipientRef<IncidentCommand> incident(String incidentId) {
+    return incidents.apply(incidentId);
   }
 
   public RecipientRef<School.Command> school(String schoolId) {

@@ -58,6 +58,9 @@ public final class Agency
   /** Sent by an incident on every change of this agency's dispatch; idempotent. */
   public record TrackDispatch(DispatchNotice notice, ActorRef<Done> replyTo) implements Command {}
 
+  /** Sent by a school when one of its devices goes offline or comes back; idempotent. */
+  public record TrackDeviceNotice(DeviceNotice notice, ActorRef<Done> replyTo) implements Command {}
+
   // --- events ---------------------------------------------------------------------------
 
   public sealed interface Event extends CborSerializable {}
@@ -66,14 +69,49 @@ public final class Agency
 
   public record DispatchTracked(DispatchNotice notice) implements Event {}
 
+  public record DeviceNoticeTracked(DeviceNotice notice) implements Event {}
+
   // --- state ----------------------------------------------------------------------------
 
-  /** {@code profile} is null until registered; {@code dispatches} by incident id. */
-  public record State(AgencyProfile profile, Map<String, DispatchNotice> dispatches)
+  /** Device notices kept: every offline device, and the most recent ones that came back. */
+  public static final int DEVICE_NOTICES_KEPT = 500;
+
+  /**
+   * {@code profile} is null until registered; {@code dispatches} by incident id;
+   * {@code deviceNotices} by school and device.
+   */
+  public record State(
+      AgencyProfile profile, Map<String, DispatchNotice> dispatches, Map<String, DeviceNotice> deviceNotices)
       implements CborSerializable {
 
+    public State {
+      // Snapshots from before device notices have none.
+      deviceNotices = deviceNotices == null ? Map.of() : deviceNotices;
+    }
+
     static State empty() {
-      return new State(null, Map.of());
+      return new State(null, Map.of(), Map.of());
+    }
+
+    /** Newest first; only offline devices unless {@code all}. */
+    public List<DeviceNotice> deviceInbox(boolean all) {
+      return deviceNotices.values().stream()
+          .filter(n -> all || n.isOpen())
+          .sorted(Comparator.comparing(DeviceNotice::since).reversed().thenComparing(DeviceNotice::key))
+          .toList();
+    }
+
+    State trackDevice(DeviceNotice notice) {
+      var next = new LinkedHashMap<>(deviceNotices);
+      next.put(notice.key(), notice);
+      if (next.size() > DEVICE_NOTICES_KEPT) {
+        next.values().stream().filter(n -> !n.isOpen())
+            .sorted(Comparator.comparing(DeviceNotice::since))
+            .limit(next.size() - DEVICE_NOTICES_KEPT)
+            .toList()
+            .forEach(n -> next.remove(n.key()));
+      }
+      return new State(profile, dispatches, Map.copyOf(next));
     }
 
     public boolean isRegistered() {
@@ -95,7 +133,7 @@ public final class Agency
       var next = new LinkedHashMap<>(dispatches);
       next.put(notice.incidentId(), notice);
       evictFinished(next);
-      return new State(profile, Map.copyOf(next));
+      return new State(profile, Map.copyOf(next), deviceNotices);
     }
 
     private static void evictFinished(Map<String, DispatchNotice> dispatches) {
@@ -165,6 +203,7 @@ public final class Agency
         .onCommand(Register.class, this::onRegister)
         .onCommand(Get.class, this::onGet)
         .onCommand(TrackDispatch.class, this::onTrackDispatch)
+        .onCommand(TrackDeviceNotice.class, this::onTrackDeviceNotice)
         .onCommand(GetPosition.class, (state, cmd) -> Effect().reply(cmd.replyTo(), lastSequenceNumber(context)))
         .build();
   }
@@ -191,12 +230,20 @@ public final class Agency
         .thenReply(cmd.replyTo(), s -> Done.getInstance());
   }
 
+  private ReplyEffect<Event, State> onTrackDeviceNotice(State state, TrackDeviceNotice cmd) {
+    if (cmd.notice().equals(state.deviceNotices().get(cmd.notice().key()))) {
+      return Effect().reply(cmd.replyTo(), Done.getInstance());
+    }
+    return Effect().persist(new DeviceNoticeTracked(cmd.notice())).thenReply(cmd.replyTo(), s -> Done.getInstance());
+  }
+
   @Override
   public EventHandler<State, Event> eventHandler() {
     return newEventHandlerBuilder()
         .forAnyState()
-        .onEvent(Registered.class, (state, evt) -> new State(evt.profile(), state.dispatches()))
+        .onEvent(Registered.class, (state, evt) -> new State(evt.profile(), state.dispatches(), state.deviceNotices()))
         .onEvent(DispatchTracked.class, (state, evt) -> state.track(evt.notice()))
+        .onEvent(DeviceNoticeTracked.class, (state, evt) -> state.trackDevice(evt.notice()))
         .build();
   }
 }

@@ -64,7 +64,7 @@ final class Courier {
         "school:" + n.school().schoolId(),
         new IncidentNotice(
             state.incidentId(), n.type(), state.level(), n.mode(), state.status(),
-            state.reportedAt()));
+            state.reportedAt(), n.deviceRaised() && state.isFalseAlarm() ? state.contributingDevices() : null));
     for (Dispatch d : state.dispatches()) {
       notices.put(
           "agency:" + d.agencyId(),
