@@ -18,21 +18,25 @@ import java.util.function.Function;
  * remembers the current episode — from the first reading at or above the threshold until the
  * first newer reading below it — and whether the episode has counted (stayed above for the
  * rule's sustained-for), and whether it already raised its alarm: an episode raises at most one.
- * Readings are judged in time order within a batch; a reading older than the newest one its
- * channel has seen never ends an episode, and starts one only for rules that need no sustained
- * time (a panic press that arrives late is still a press).
+ * Readings are judged in time order within a batch, and episodes do not depend on the order in
+ * which batches arrive (see {@link #observe}); a press that arrives after its release still counts.
  */
 public final class RuleEngine {
 
   private RuleEngine() {}
 
-  /** What the engine remembers of one channel; kept in memory by the School, never journaled. */
+  /**
+   * What the engine remembers of one channel; kept in memory by the School, never journaled.
+   * {@code aboveSince}..{@code lastAboveAt}: the current episode (null: none); {@code lastBelowAt}:
+   * the newest reading below the threshold; {@code lastQualified}: the newest reading with which
+   * the channel counted (kept after its episode ends, to confirm others within their window).
+   */
   public record Watch(
       String deviceId,
       String key,
       Instant aboveSince,
       Instant lastAboveAt,
-      Instant lastAt,
+      Instant lastBelowAt,
       boolean qualified,
       boolean alarmed,
       Reading lastQualified) {
@@ -46,7 +50,7 @@ public final class RuleEngine {
     }
 
     Watch withAlarm() {
-      return new Watch(deviceId, key, aboveSince, lastAboveAt, lastAt, qualified, true, lastQualified);
+      return new Watch(deviceId, key, aboveSince, lastAboveAt, lastBelowAt, qualified, true, lastQualified);
     }
   }
 
@@ -88,40 +92,54 @@ public final class RuleEngine {
     return new Outcome(Map.copyOf(watches), List.copyOf(alarms));
   }
 
-  /** The channel after one reading. */
+  /**
+   * The channel after one reading, whatever order readings arrive in: an episode runs from the
+   * earliest reading above after the newest reading below before it, to the newest reading
+   * above; a reading below that is newer than every reading above ends it, an older one inside it
+   * shortens it (the episode began after it).
+   */
   static Watch observe(Watch w, Reading r, AlarmRule rule) {
     boolean above = r.measure() >= rule.threshold();
-    boolean late = w.lastAt() != null && r.at().isBefore(w.lastAt());
-    Instant lastAt = late ? w.lastAt() : r.at();
+    Instant since = w.aboveSince();
+    Instant lastAbove = w.lastAboveAt();
+    Instant lastBelow = w.lastBelowAt();
+    boolean alarmed = w.alarmed();
     if (!above) {
-      if (!late && w.inEpisode()) {
-        // The episode ends; what it counted for stays, for confirming others within their window.
-        return new Watch(w.deviceId(), w.key(), null, null, lastAt, false, false, w.lastQualified());
+      lastBelow = lastBelow == null || r.at().isAfter(lastBelow) ? r.at() : lastBelow;
+      if (since != null) {
+        if (!r.at().isBefore(lastAbove)) {
+          since = null;
+          lastAbove = null;
+          alarmed = false;
+        } else if (r.at().isAfter(since)) {
+          since = lastAbove;
+        }
       }
-      return new Watch(w.deviceId(), w.key(), w.aboveSince(), w.lastAboveAt(), lastAt, w.qualified(), w.alarmed(),
-          w.lastQualified());
-    }
-    Instant since;
-    Instant lastAbove;
-    boolean alarmed;
-    if (w.inEpisode()) {
-      since = w.aboveSince();
-      lastAbove = r.at().isAfter(w.lastAboveAt()) ? r.at() : w.lastAboveAt();
-      alarmed = w.alarmed();
-    } else if (late && !rule.sustainedFor().isZero()) {
-      // An old reading above cannot show that the present is sustained.
-      return new Watch(w.deviceId(), w.key(), null, null, lastAt, false, false, w.lastQualified());
     } else {
-      since = r.at();
-      lastAbove = r.at();
-      alarmed = false;
+      boolean afterLastBelow = lastBelow == null || r.at().isAfter(lastBelow);
+      if (since == null) {
+        if (!afterLastBelow) {
+          // An old reading above, followed by a newer one below. For a rule that needs no
+          // sustained time (a panic press) it still happened: it counts, without an episode.
+          boolean counts = rule.sustainedFor().isZero();
+          return new Watch(w.deviceId(), w.key(), null, null, lastBelow, counts, false, counts ? r : w.lastQualified());
+        }
+        since = r.at();
+        lastAbove = r.at();
+        alarmed = false;
+      } else {
+        lastAbove = r.at().isAfter(lastAbove) ? r.at() : lastAbove;
+        since = r.at().isBefore(since) && afterLastBelow ? r.at() : since;
+      }
     }
-    boolean qualified = !Duration.between(since, lastAbove).minus(rule.sustainedFor()).isNegative();
+    boolean qualified = since != null && !Duration.between(since, lastAbove).minus(rule.sustainedFor()).isNegative();
     Reading lastQualified = w.lastQualified();
-    if (qualified && (lastQualified == null || !r.at().isBefore(lastQualified.at()))) {
+    if (qualified && above && (lastQualified == null || !r.at().isBefore(lastQualified.at()))) {
+      lastQualified = r;
+    } else if (qualified && lastQualified == null) {
       lastQualified = r;
     }
-    return new Watch(w.deviceId(), w.key(), since, lastAbove, lastAt, qualified, alarmed, lastQualified);
+    return new Watch(w.deviceId(), w.key(), since, lastAbove, lastBelow, qualified, alarmed, lastQualified);
   }
 
   private static void confirmAndRaise(Map<String, Watch> watches, String ch, Watch w, AlarmRule rule,
@@ -152,7 +170,7 @@ public final class RuleEngine {
     // A partner still in an episode that was itself waiting for confirmation is confirmed now.
     for (Watch p : partners) {
       AlarmRule theirs = rules.get(p.key());
-      if (p.inEpisode() && p.qualified() && !p.alarmed() && theirs != null
+      if (p.qualified() && !p.alarmed() && theirs != null
           && theirs.confirmWith().contains(w.key())) {
         watches.put(channel(p.deviceId(), p.key()), p.withAlarm());
         alarms.add(new Alarm(p.deviceId(), theirs, p.lastQualified(), places.apply(p.deviceId()), List.of(w.deviceId())));
