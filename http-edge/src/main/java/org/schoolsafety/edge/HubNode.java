@@ -23,6 +23,7 @@ import org.schoolsafety.edge.api.AgencyRoutes;
 import org.schoolsafety.edge.api.ApiContext;
 import org.schoolsafety.edge.api.Authentication;
 import org.schoolsafety.edge.api.Cors;
+import org.schoolsafety.edge.api.DeviceRoutes;
 import org.schoolsafety.edge.api.DrillRoutes;
 import org.schoolsafety.edge.api.HealthRoutes;
 import org.schoolsafety.edge.api.HubRoutes;
@@ -228,7 +229,7 @@ public final class HubNode implements AutoCloseable {
         new IncidentIds(serverKey));
     var routes = new HubRoutes(
         List.of(new SchoolRoutes(api), new AgencyRoutes(api), new IncidentRoutes(api), new StreamRoutes(api),
-            new DrillRoutes(api)),
+            new DrillRoutes(api), new DeviceRoutes(api, SensorSettings.fromConfig(config))),
         new HealthRoutes(() -> readiness(system, storage, startup)),
         new Authentication(new TokenVerifier(AuthSettings.fromConfig(config)), RateLimits.fromConfig(config)),
         new Cors(config.getStringList("hub.http.cors.allowed-origins")),

@@ -64,7 +64,8 @@ public record DeviceRecord(
         falseAlarms, incidents, flagged, noticed || next == DeviceState.OFFLINE);
   }
 
-  DeviceRecord seen(Instant at) {
+  /** This record with a later last-reading time (the same record for an earlier one). */
+  public DeviceRecord seen(Instant at) {
     if (lastSeen != null && !at.isAfter(lastSeen)) {
       return this;
     }

@@ -106,6 +106,11 @@ public final class School
   public record RegisterDevice(Device device, String by, ActorRef<StatusReply<DeviceRecord>> replyTo)
       implements Command {}
 
+  /** The school's devices, registered ones first, with their exact last-reading times. */
+  public record GetDevices(ActorRef<StatusReply<Devices>> replyTo) implements Command {}
+
+  public record Devices(SchoolProfile profile, List<DeviceRecord> devices) implements CborSerializable {}
+
   /** Readings of one gateway; answered once whatever they changed is durable. */
   public record Ingest(Batch batch, String by, ActorRef<StatusReply<Ingested>> replyTo) implements Command {}
 
@@ -269,6 +274,8 @@ public final class School
   private Map<String, RuleEngine.Watch> watches = Map.of();
   private final Map<String, Instant> lastSeen = new HashMap<>();
   private final Map<String, Instant> unwritten = new HashMap<>();
+  /** After a restart: the latest a device may have been seen in the lost memory (for the offline check only). */
+  private final Map<String, Instant> assumedSeen = new HashMap<>();
   private Instant armedFor;
 
   private School(String schoolId, Clock clock, Entities entities, SensorSettings settings,
@@ -314,6 +321,7 @@ public final class School
         .onCommand(RecordDrill.class, this::onRecordDrill)
         .onCommand(RegisterDevice.class, this::onRegisterDevice)
         .onCommand(Ingest.class, this::onIngest)
+        .onCommand(GetDevices.class, this::onGetDevices)
         .onCommand(CheckDevices.class, this::onCheckDevices)
         .onCommand(DeskSettled.class, this::onDeskSettled)
         .onCommand(RedeliverDevices.class, (state, cmd) -> {
@@ -399,6 +407,17 @@ public final class School
         .persist(event)
         .thenRun(after -> afterDeviceEvents(state, after, List.of(event)))
         .thenReply(cmd.replyTo(), after -> StatusReply.success(after.fleet().devices().get(device.deviceId())));
+  }
+
+  private ReplyEffect<Event, State> onGetDevices(State state, GetDevices cmd) {
+    if (!state.isRegistered()) {
+      return Effect().reply(cmd.replyTo(),
+          StatusReply.error(new Rejection.NotFound("no school with id '" + schoolId + "'")));
+    }
+    List<DeviceRecord> devices = state.fleet().list().stream()
+        .map(d -> lastSeen.containsKey(d.deviceId()) ? d.seen(lastSeen.get(d.deviceId())) : d)
+        .toList();
+    return Effect().reply(cmd.replyTo(), StatusReply.success(new Devices(state.profile(), devices)));
   }
 
   // --- devices: readings ------------------------------------------------------------------
@@ -563,7 +582,7 @@ public final class School
   private Instant lastSeenOf(DeviceRecord d) {
     Instant known = lastSeen.get(d.deviceId());
     Instant last = d.lastSeen();
-    for (Instant t : new Instant[] {known, d.registeredAt(), d.stateSince()}) {
+    for (Instant t : new Instant[] {known, assumedSeen.get(d.deviceId()), d.registeredAt(), d.stateSince()}) {
       if (t != null && (last == null || t.isAfter(last))) {
         last = t;
       }
@@ -750,7 +769,7 @@ public final class School
       Instant assumed = bound.isAfter(now) ? now : bound;
       for (DeviceRecord d : state.fleet().devices().values()) {
         if (d.registered() && d.state() != DeviceState.OFFLINE) {
-          lastSeen.put(d.deviceId(), assumed);
+          assumedSeen.put(d.deviceId(), assumed);
         }
       }
     }
