@@ -78,6 +78,9 @@ class AuthorizationTableTest {
     TABLE.put("GET /agencies/fire-650102/dispatch-history", new int[] {401, 200, 403, 403, 403, 200, 403, 403, 200, 200, 403});
     TABLE.put("GET /agencies/fire-650102/stream", new int[] {401, 200, 403, 403, 403, 200, 403, 403, 200, 200, 403});
     TABLE.put("POST /incidents/{X}/reports lowering the level", new int[] {401, 404, 403, 404, 403, 403, 404, 404, 201, 201, 404});
+    TABLE.put("POST /schools/{A}/devices",        new int[] {401, 201, 201, 403, 403, 403, 403, 403, 403, 403, 403});
+    TABLE.put("GET /schools/{A}/devices",         new int[] {401, 200, 200, 403, 200, 403, 403, 403, 200, 200, 403});
+    TABLE.put("POST /sensors/readings (A)",       new int[] {401, 403, 403, 403, 202, 403, 403, 403, 403, 403, 403});
     TABLE.put("GET /health/ready",                new int[] {200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200});
   }
 
@@ -190,6 +193,12 @@ class AuthorizationTableTest {
     e.put("GET /agencies/fire-650102/stream", (t, c) -> t.streamStatus(c, "/api/v1/agencies/fire-650102/stream"));
     e.put("POST /incidents/{X}/reports lowering the level", (t, c) -> c.post("/api/v1/incidents/" + t.fresh() + "/reports",
         Map.of("kind", "CONTINUATION", "summary", "calmer", "level", "IV")));
+    e.put("POST /schools/{A}/devices", (t, c) -> c.post("/api/v1/schools/" + SCHOOL_A + "/devices", Map.of(
+        "deviceId", t.unique("smoke-authz"), "kind", "SMOKE", "location", Map.of("building", "B", "floor", "3F"))));
+    e.put("GET /schools/{A}/devices", (t, c) -> c.get("/api/v1/schools/" + SCHOOL_A + "/devices"));
+    e.put("POST /sensors/readings (A)", (t, c) -> c.post("/api/v1/sensors/readings", Map.of("schoolId", SCHOOL_A,
+        "gatewayId", "gw-1", "readings", List.of(Map.of("sensorId", "smoke-authz-hb", "kind", "HEARTBEAT",
+            "at", java.time.Instant.now().toString())))));
     e.put("GET /health/ready", (t, c) -> c.get("/health/ready"));
     return e;
   }
