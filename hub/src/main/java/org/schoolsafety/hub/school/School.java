@@ -38,7 +38,6 @@ import org.schoolsafety.hub.JournalFailures;
 import org.schoolsafety.hub.Registrations;
 import org.schoolsafety.hub.Rejection;
 import org.schoolsafety.hub.agency.DeviceNotice;
-import org.schoolsafety.hub.device.AlarmRule;
 import org.schoolsafety.hub.device.Batch;
 import org.schoolsafety.hub.device.Device;
 import org.schoolsafety.hub.device.DeviceIncident;
