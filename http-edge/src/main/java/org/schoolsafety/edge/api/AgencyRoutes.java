@@ -68,6 +68,11 @@ public final class AgencyRoutes extends RouteSupport {
         "hazards", agency.hazardInbox(state.equals("all")).stream()
             .filter(h -> scope.modes().contains(Mode.ACTUAL)
                 && (scope.regionPrefix() == null || h.regionCode().startsWith(scope.regionPrefix())))
+            .toList(),
+        // Devices of schools in its jurisdiction that went silent (docs/SENSORS.md): real devices, so
+        // shown as real (ACTUAL) items to whoever may see the agency's real dispatches.
+        "deviceNotices", agency.deviceInbox(state.equals("all")).stream()
+            .filter(n -> scope.admits(Mode.ACTUAL, n.regionCode()))
             .toList()))));
   }
 

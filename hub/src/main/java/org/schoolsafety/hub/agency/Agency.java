@@ -62,6 +62,9 @@ public final class Agency
   /** Sent by a hazard this agency was told about (major, or overdue) on every change; idempotent. */
   public record TrackHazard(HazardNotice notice, ActorRef<Done> replyTo) implements Command {}
 
+  /** Sent by a school when one of its devices goes offline or comes back; idempotent. */
+  public record TrackDeviceNotice(DeviceNotice notice, ActorRef<Done> replyTo) implements Command {}
+
   // --- events ---------------------------------------------------------------------------
 
   public sealed interface Event extends CborSerializable {}
@@ -72,25 +75,53 @@ public final class Agency
 
   public record HazardTracked(HazardNotice notice) implements Event {}
 
+  public record DeviceNoticeTracked(DeviceNotice notice) implements Event {}
+
   // --- state ----------------------------------------------------------------------------
+
+  /** Device notices kept: every offline device, and the most recent ones that came back. */
+  public static final int DEVICE_NOTICES_KEPT = 500;
 
   /**
    * {@code profile} is null until registered; {@code dispatches} by incident id; {@code hazards}
-   * (hazards the agency was told about) by hazard id.
+   * (hazards the agency was told about) by hazard id; {@code deviceNotices} by school and device.
    */
-  public record State(AgencyProfile profile, Map<String, DispatchNotice> dispatches, Map<String, HazardNotice> hazards)
+  public record State(AgencyProfile profile, Map<String, DispatchNotice> dispatches, Map<String, HazardNotice> hazards,
+      Map<String, DeviceNotice> deviceNotices)
       implements CborSerializable {
 
     public State {
       hazards = hazards == null ? Map.of() : hazards; // snapshots taken before hazards existed
+      deviceNotices = deviceNotices == null ? Map.of() : deviceNotices; // ... or device notices
     }
 
     public State(AgencyProfile profile, Map<String, DispatchNotice> dispatches) {
-      this(profile, dispatches, Map.of());
+      this(profile, dispatches, Map.of(), Map.of());
     }
 
     static State empty() {
       return new State(null, Map.of());
+    }
+
+    /** Newest first; only offline devices unless {@code all}. */
+    public List<DeviceNotice> deviceInbox(boolean all) {
+      return deviceNotices.values().stream()
+          .filter(n -> all || n.isOpen())
+          .sorted(Comparator.comparing(DeviceNotice::since).reversed().thenComparing(DeviceNotice::key))
+          .toList();
+    }
+
+    State trackDevice(DeviceNotice notice) {
+      var next = new LinkedHashMap<>(deviceNotices);
+      next.put(notice.key(), notice);
+      if (next.size() > DEVICE_NOTICES_KEPT) {
+        next.values().stream().filter(n -> !n.isOpen())
+            .sorted(Comparator.comparing(DeviceNotice::since))
+            .limit(next.size() - DEVICE_NOTICES_KEPT)
+            .toList()
+            .forEach(n -> next.remove(n.key()));
+      }
+      return new State(profile, dispatches, hazards, Map.copyOf(next));
     }
 
     /** Hazards, most recently notified first; only those not yet verified unless {@code all}. */
@@ -109,7 +140,7 @@ public final class Agency
       for (int i = 0; i < closed.size() - FINISHED_KEPT; i++) {
         next.remove(closed.get(i).hazardId());
       }
-      return new State(profile, dispatches, Map.copyOf(next));
+      return new State(profile, dispatches, Map.copyOf(next), deviceNotices);
     }
 
     public boolean isRegistered() {
@@ -131,7 +162,7 @@ public final class Agency
       var next = new LinkedHashMap<>(dispatches);
       next.put(notice.incidentId(), notice);
       evictFinished(next);
-      return new State(profile, Map.copyOf(next), hazards);
+      return new State(profile, Map.copyOf(next), hazards, deviceNotices);
     }
 
     private static void evictFinished(Map<String, DispatchNotice> dispatches) {
@@ -202,6 +233,7 @@ public final class Agency
         .onCommand(Get.class, this::onGet)
         .onCommand(TrackDispatch.class, this::onTrackDispatch)
         .onCommand(TrackHazard.class, this::onTrackHazard)
+        .onCommand(TrackDeviceNotice.class, this::onTrackDeviceNotice)
         .onCommand(GetPosition.class, (state, cmd) -> Effect().reply(cmd.replyTo(), lastSequenceNumber(context)))
         .build();
   }
@@ -228,6 +260,12 @@ public final class Agency
         .thenReply(cmd.replyTo(), s -> Done.getInstance());
   }
 
+  private ReplyEffect<Event, State> onTrackDeviceNotice(State state, TrackDeviceNotice cmd) {
+    if (cmd.notice().equals(state.deviceNotices().get(cmd.notice().key()))) {
+      return Effect().reply(cmd.replyTo(), Done.getInstance());
+    }
+    return Effect().persist(new DeviceNoticeTracked(cmd.notice())).thenReply(cmd.replyTo(), s -> Done.getInstance());
+  }
   private ReplyEffect<Event, State> onTrackHazard(State state, TrackHazard cmd) {
     if (cmd.notice().equals(state.hazards().get(cmd.notice().hazardId()))) {
       return Effect().reply(cmd.replyTo(), Done.getInstance());
@@ -239,8 +277,10 @@ public final class Agency
   public EventHandler<State, Event> eventHandler() {
     return newEventHandlerBuilder()
         .forAnyState()
-        .onEvent(Registered.class, (state, evt) -> new State(evt.profile(), state.dispatches(), state.hazards()))
+        .onEvent(Registered.class, (state, evt) -> new State(evt.profile(), state.dispatches(), state.hazards(),
+            state.deviceNotices()))
         .onEvent(HazardTracked.class, (state, evt) -> state.trackHazard(evt.notice()))
+        .onEvent(DeviceNoticeTracked.class, (state, evt) -> state.trackDevice(evt.notice()))
         .onEvent(DispatchTracked.class, (state, evt) -> state.track(evt.notice()))
         .build();
   }
