@@ -247,6 +247,8 @@ public final class HubNode implements AutoCloseable {
         new IncidentIds(serverKey));
     var routes = new HubRoutes(
         List.of(new SchoolRoutes(api), new AgencyRoutes(api), new IncidentRoutes(api), new StreamRoutes(api),
+            new DrillRoutes(api), new PreventionRoutes(api, readSide.preventionQueries()), new CapFeedRoutes(api),
+            new DeviceRoutes(api, SensorSettings.fromConfig(config))),
         new HealthRoutes(() -> readiness(system, storage, startup)),
         new Authentication(new TokenVerifier(AuthSettings.fromConfig(config)), RateLimits.fromConfig(config)),
         new Cors(config.getStringList("hub.http.cors.allowed-origins")),
