@@ -20,15 +20,18 @@ import org.apache.pekko.http.javadsl.Http;
 import org.apache.pekko.http.javadsl.ServerBinding;
 import org.apache.pekko.stream.Materializer;
 import org.schoolsafety.edge.api.AgencyRoutes;
+import org.schoolsafety.edge.api.CapFeedRoutes;
 import org.schoolsafety.edge.api.ApiContext;
 import org.schoolsafety.edge.api.Authentication;
 import org.schoolsafety.edge.api.Cors;
 import org.schoolsafety.edge.api.CapRoutes;
 import org.schoolsafety.edge.api.DirectiveRoutes;
+import org.schoolsafety.edge.api.DeviceRoutes;
 import org.schoolsafety.edge.api.DrillRoutes;
 import org.schoolsafety.edge.api.HealthRoutes;
 import org.schoolsafety.edge.api.HubRoutes;
 import org.schoolsafety.edge.api.IncidentRoutes;
+import org.schoolsafety.edge.api.PreventionRoutes;
 import org.schoolsafety.edge.api.SchoolRoutes;
 import org.schoolsafety.edge.api.StreamRoutes;
 import org.schoolsafety.edge.auth.AccessPolicy;
@@ -45,8 +48,12 @@ import org.schoolsafety.hub.directive.DirectiveProgress;
 import org.schoolsafety.hub.incident.Authority;
 import org.schoolsafety.hub.agency.Agency;
 import org.schoolsafety.hub.agency.AgencyRegistration;
+import org.schoolsafety.hub.device.SensorSettings;
 import org.schoolsafety.hub.directory.AgencyDirectory;
 import org.schoolsafety.hub.feed.IncidentFeed;
+import org.schoolsafety.hub.hazard.Hazard;
+import org.schoolsafety.hub.hazard.HazardSettings;
+import org.schoolsafety.hub.prevention.Prevention;
 import org.schoolsafety.hub.incident.Incident;
 import org.schoolsafety.hub.incident.IncidentIds;
 import org.schoolsafety.hub.incident.IncidentSettings;
@@ -148,7 +155,7 @@ public final class HubNode implements AutoCloseable {
       Clock clock = Clock.systemUTC();
       Duration askTimeout = config.getDuration("hub.ask-timeout");
       Entities entities = Entities.sharded(system);
-      School.init(system, clock);
+      School.init(system, clock, entities, SensorSettings.fromConfig(config));
       Agency.init(system, clock, entry -> LiveLog.publish(system, Agency.topic(entry.agencyId()), entry));
       AgencyDirectory.init(system);
       IncidentFeed.init(system, clock, entry ->
@@ -160,13 +167,16 @@ public final class HubNode implements AutoCloseable {
           LiveLog.publish(system, DirectiveProgress.topic(progress.scope().substring(0, 2)), progress);
         }
       });
+      Prevention.init(system, Prevention.Settings.fromConfig(config), clock);
+      Hazard.init(system, entities, HazardSettings.fromConfig(config), clock, metrics);
       var context = new HubContext(system, entities,
           new AgencyRegistration(entities, askTimeout, system.scheduler()), askTimeout, clock);
       ReadSide readSide = ReadSide.start(system);
       var streams = new StreamLimits(config.getInt("hub.http.streams.max-per-principal"));
       metrics.gauge("hub_stream_subscribers", "live streams open on this node", streams::total);
       metrics.watchEntities(system, List.of(Incident.ENTITY_TYPE_KEY, School.ENTITY_TYPE_KEY,
-          Agency.ENTITY_TYPE_KEY, AgencyDirectory.ENTITY_TYPE_KEY, IncidentFeed.ENTITY_TYPE_KEY, Directive.ENTITY_TYPE_KEY));
+          Agency.ENTITY_TYPE_KEY, AgencyDirectory.ENTITY_TYPE_KEY, IncidentFeed.ENTITY_TYPE_KEY,
+          Hazard.ENTITY_TYPE_KEY, Prevention.ENTITY_TYPE_KEY, Directive.ENTITY_TYPE_KEY));
       var connections = ConnectionGuard.fromConfig(config);
       var storage = new StorageHealth(system, Duration.ofSeconds(2));
       var guard = storageGuard(system, storage, config, metrics);
@@ -247,7 +257,8 @@ public final class HubNode implements AutoCloseable {
         new IncidentIds(serverKey));
     var routes = new HubRoutes(
         List.of(new SchoolRoutes(api), new AgencyRoutes(api), new IncidentRoutes(api), new StreamRoutes(api),
-            new DrillRoutes(api), new DirectiveRoutes(api), new CapRoutes(api)),
+            new DrillRoutes(api), new PreventionRoutes(api, readSide.preventionQueries()), new CapFeedRoutes(api),
+            new DeviceRoutes(api, SensorSettings.fromConfig(config)), new DirectiveRoutes(api), new CapRoutes(api)),
         new HealthRoutes(() -> readiness(system, storage, startup)),
         new Authentication(new TokenVerifier(AuthSettings.fromConfig(config)), RateLimits.fromConfig(config)),
         new Cors(config.getStringList("hub.http.cors.allowed-origins")),

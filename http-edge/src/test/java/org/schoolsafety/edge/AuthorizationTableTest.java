@@ -80,7 +80,28 @@ class AuthorizationTableTest {
     TABLE.put("GET /agencies/fire-650102/stream", new int[] {401, 200, 403, 403, 403, 200, 403, 403, 200, 200, 403});
     TABLE.put("POST /incidents/{X}/reports lowering the level", new int[] {401, 404, 403, 404, 403, 403, 404, 404, 201, 201, 404});
     TABLE.put("GET /incidents/open-counts?region=6501", new int[] {401, 403, 403, 403, 403, 403, 403, 403, 200, 200, 403});
+    TABLE.put("GET /cap/feed?region=6501",        new int[] {401, 403, 403, 403, 403, 403, 403, 403, 200, 200, 403});
     TABLE.put("GET /incidents/open-counts?region=6501&mode=EXERCISE", new int[] {401, 200, 403, 403, 403, 403, 403, 403, 200, 200, 403});
+    // prevention (issue 15): a school sees only its own records; agencies only their jurisdiction
+    TABLE.put("POST /schools/{A}/inspections",    new int[] {401, 403, 201, 403, 403, 403, 403, 403, 403, 403, 403});
+    TABLE.put("GET /schools/{A}/hazards",         new int[] {401, 403, 200, 403, 200, 403, 403, 403, 200, 200, 403});
+    TABLE.put("GET /hazards?region=650102",       new int[] {401, 403, 403, 403, 403, 403, 403, 403, 200, 200, 403});
+    TABLE.put("GET /hazards/{H}",                 new int[] {401, 404, 200, 404, 200, 404, 404, 404, 200, 200, 404});
+    TABLE.put("POST /hazards/{H}/rectification",  new int[] {401, 404, 200, 404, 403, 404, 404, 404, 403, 403, 404});
+    TABLE.put("POST /hazards/{H}/verification",   new int[] {401, 404, 403, 404, 403, 404, 404, 404, 403, 403, 404});
+    TABLE.put("POST /schools/{A}/health-checks",  new int[] {401, 403, 201, 403, 403, 403, 403, 403, 403, 403, 403});
+    TABLE.put("GET /schools/{A}/health-checks",   new int[] {401, 403, 200, 403, 200, 403, 403, 403, 200, 200, 403});
+    TABLE.put("POST /schools/{A}/trainings",      new int[] {401, 403, 201, 403, 403, 403, 403, 403, 403, 403, 403});
+    TABLE.put("GET /schools/{A}/trainings",       new int[] {401, 403, 200, 403, 200, 403, 403, 403, 200, 200, 403});
+    TABLE.put("POST /schools/{A}/surroundings",   new int[] {401, 403, 201, 403, 403, 403, 403, 403, 403, 403, 403});
+    TABLE.put("GET /schools/{A}/surroundings",    new int[] {401, 403, 200, 403, 200, 403, 403, 403, 200, 200, 403});
+    TABLE.put("GET /schools/{A}/risk",            new int[] {401, 403, 200, 403, 200, 403, 403, 403, 200, 200, 403});
+    TABLE.put("GET /schools/{A}/risk/history",    new int[] {401, 403, 200, 403, 200, 403, 403, 403, 200, 200, 403});
+    TABLE.put("GET /risk?region=65",              new int[] {401, 403, 403, 403, 403, 403, 403, 403, 200, 403, 403});
+    TABLE.put("GET /warnings?region=650102",      new int[] {401, 403, 403, 403, 403, 403, 403, 403, 200, 200, 403});
+    TABLE.put("POST /schools/{A}/devices",        new int[] {401, 201, 201, 403, 403, 403, 403, 403, 403, 403, 403});
+    TABLE.put("GET /schools/{A}/devices",         new int[] {401, 200, 200, 403, 200, 403, 403, 403, 200, 200, 403});
+    TABLE.put("POST /sensors/readings (A)",       new int[] {401, 403, 403, 403, 202, 403, 403, 403, 403, 403, 403});
     TABLE.put("GET /health/ready",                new int[] {200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200});
     // Directives (issue 16): D is a real directive to school A from cc-6501; the drill one from the operator.
     TABLE.put("POST /directives (ACTUAL, A)",     new int[] {401, 403, 403, 403, 403, 403, 403, 403, 201, 201, 403});
@@ -107,6 +128,8 @@ class AuthorizationTableTest {
   private String directiveD;
   private String incidentI;
   private String drillDirective;
+  /** A hazard at school A (prevention rows). */
+  private String hazardH;
   private final AtomicInteger counter = new AtomicInteger();
 
   @BeforeAll
@@ -125,6 +148,10 @@ class AuthorizationTableTest {
     var exercise = new LinkedHashMap<>(Fixtures.incident(SCHOOL_A, "FIRE", "III", "authz-drill"));
     exercise.put("mode", "EXERCISE");
     drill = created(operator.post("/api/v1/incidents", exercise)).body().get("incidentId").asText();
+    hazardH = created(staffA.post("/api/v1/schools/" + SCHOOL_A + "/inspections", PreventionFlowTest.inspection(
+        "authz-hazards", List.of(PreventionFlowTest.hazard("BUILDING", "GENERAL",
+            java.time.Instant.now().plus(Duration.ofDays(30)))))))
+        .body().get("hazards").get(0).get("hazardId").asText();
     HubClient cc = anonymous.as(Role.COMMAND_CENTER, "65");
     directiveD = freshDirective();
     incidentI = freshLevelI();
@@ -221,8 +248,39 @@ class AuthorizationTableTest {
     e.put("POST /incidents/{X}/reports lowering the level", (t, c) -> c.post("/api/v1/incidents/" + t.fresh() + "/reports",
         Map.of("kind", "CONTINUATION", "summary", "calmer", "level", "IV")));
     e.put("GET /incidents/open-counts?region=6501", (t, c) -> c.get("/api/v1/incidents/open-counts?region=6501"));
+    e.put("GET /cap/feed?region=6501", (t, c) -> c.getHeadersOnly("/api/v1/cap/feed?region=6501"));
     e.put("GET /incidents/open-counts?region=6501&mode=EXERCISE",
         (t, c) -> c.get("/api/v1/incidents/open-counts?region=6501&mode=EXERCISE"));
+    e.put("POST /schools/{A}/inspections", (t, c) -> c.post("/api/v1/schools/" + SCHOOL_A + "/inspections",
+        PreventionFlowTest.inspection(t.unique("authz-insp"), List.of())));
+    e.put("GET /schools/{A}/hazards", (t, c) -> c.get("/api/v1/schools/" + SCHOOL_A + "/hazards"));
+    e.put("GET /hazards?region=650102", (t, c) -> c.get("/api/v1/hazards?region=650102"));
+    e.put("GET /hazards/{H}", (t, c) -> c.get("/api/v1/hazards/" + t.hazardH));
+    e.put("POST /hazards/{H}/rectification", (t, c) -> c.post("/api/v1/hazards/" + t.hazardH + "/rectification",
+        Map.of("note", "done")));
+    e.put("POST /hazards/{H}/verification", (t, c) -> c.post("/api/v1/hazards/" + t.hazardH + "/verification",
+        Map.of("accepted", true)));
+    e.put("POST /schools/{A}/health-checks", (t, c) -> c.post("/api/v1/schools/" + SCHOOL_A + "/health-checks",
+        Map.of("date", java.time.LocalDate.now(java.time.ZoneOffset.UTC).toString(), "classId", t.unique("class"),
+            "present", 30, "absentIll", 1, "symptoms", Map.of("COUGH", 1))));
+    e.put("GET /schools/{A}/health-checks", (t, c) -> c.get("/api/v1/schools/" + SCHOOL_A + "/health-checks"));
+    e.put("POST /schools/{A}/trainings", (t, c) -> c.post("/api/v1/schools/" + SCHOOL_A + "/trainings",
+        Map.of("trainingId", t.unique("training"), "date", java.time.LocalDate.now(java.time.ZoneOffset.UTC).toString(),
+            "topic", "FIRE", "audience", "STAFF", "participants", 10, "hours", 1.5)));
+    e.put("GET /schools/{A}/trainings", (t, c) -> c.get("/api/v1/schools/" + SCHOOL_A + "/trainings"));
+    e.put("POST /schools/{A}/surroundings", (t, c) -> c.post("/api/v1/schools/" + SCHOOL_A + "/surroundings",
+        Map.of("surroundingId", t.unique("around"), "kind", "MARKET", "distanceMetres", 300)));
+    e.put("GET /schools/{A}/surroundings", (t, c) -> c.get("/api/v1/schools/" + SCHOOL_A + "/surroundings"));
+    e.put("GET /schools/{A}/risk", (t, c) -> c.get("/api/v1/schools/" + SCHOOL_A + "/risk"));
+    e.put("GET /schools/{A}/risk/history", (t, c) -> c.get("/api/v1/schools/" + SCHOOL_A + "/risk/history"));
+    e.put("GET /risk?region=65", (t, c) -> c.get("/api/v1/risk?region=65"));
+    e.put("GET /warnings?region=650102", (t, c) -> c.get("/api/v1/warnings?region=650102"));
+    e.put("POST /schools/{A}/devices", (t, c) -> c.post("/api/v1/schools/" + SCHOOL_A + "/devices", Map.of(
+        "deviceId", t.unique("smoke-authz"), "kind", "SMOKE", "location", Map.of("building", "B", "floor", "3F"))));
+    e.put("GET /schools/{A}/devices", (t, c) -> c.get("/api/v1/schools/" + SCHOOL_A + "/devices"));
+    e.put("POST /sensors/readings (A)", (t, c) -> c.post("/api/v1/sensors/readings", Map.of("schoolId", SCHOOL_A,
+        "gatewayId", "gw-1", "readings", List.of(Map.of("sensorId", "smoke-authz-hb", "kind", "HEARTBEAT",
+            "at", java.time.Instant.now().toString())))));
     e.put("GET /health/ready", (t, c) -> c.get("/health/ready"));
     e.put("POST /directives (ACTUAL, A)", (t, c) -> c.post("/api/v1/directives", directive(SCHOOL_A, "ACTUAL")));
     e.put("POST /directives (EXERCISE, A)", (t, c) -> c.post("/api/v1/directives", directive(SCHOOL_A, "EXERCISE")));

@@ -108,6 +108,43 @@ class CapAlertTest {
     assertThat(cap("inc-not-there", Role.COMMAND_CENTER, "65", null).statusCode()).isEqualTo(404);
   }
 
+  @Test
+  void theRegionsFeedListsItsOpenIncidentsEachLinkingToItsAlert() throws Exception {
+    String open = created(school.post("/api/v1/incidents", Fixtures.incident(SCHOOL, "HAZMAT", "II", "cap-feed-open")))
+        .body().get("incidentId").asText();
+    String cancelled = created(school.post("/api/v1/incidents", Fixtures.incident(SCHOOL, "FIRE", "IV", "cap-feed-gone")))
+        .body().get("incidentId").asText();
+    assertThat(school.post("/api/v1/incidents/" + cancelled + "/cancel", Map.of("reason", "smoke from a toaster")).status())
+        .isEqualTo(200);
+    org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(60)).untilAsserted(() -> {
+      var feed = get("/api/v1/cap/feed?region=" + COUNTY, Role.COMMAND_CENTER, "65");
+      assertThat(feed.statusCode()).isEqualTo(200);
+      assertThat(feed.headers().firstValue("Content-Type").orElse("")).startsWith("application/atom+xml");
+      Document atom = parse(feed.body());
+      var hrefs = new java.util.ArrayList<String>();
+      var links = atom.getElementsByTagNameNS("http://www.w3.org/2005/Atom", "link");
+      for (int i = 0; i < links.getLength(); i++) {
+        hrefs.add(((org.w3c.dom.Element) links.item(i)).getAttribute("href"));
+      }
+      assertThat(hrefs).contains("/api/v1/incidents/" + open + "/cap")
+          .doesNotContain("/api/v1/incidents/" + cancelled + "/cap");
+    });
+    assertThat(get("/api/v1/cap/feed?region=" + COUNTY, Role.SCHOOL_STAFF, SCHOOL).statusCode()).isEqualTo(403);
+    assertThat(get("/api/v1/cap/feed?region=11", Role.COMMAND_CENTER, "65").statusCode()).isEqualTo(403);
+    assertThat(get("/api/v1/cap/feed?region=abc", Role.COMMAND_CENTER, "65").statusCode()).isEqualTo(400);
+  }
+
+  private HttpResponse<String> get(String path, Role role, String subject) throws Exception {
+    return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + node.httpPort() + path))
+        .header("Authorization", "Bearer " + TestNode.token(role, subject)).GET().build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  private static Document parse(String xml) throws Exception {
+    var factory = DocumentBuilderFactory.newInstance();
+    factory.setNamespaceAware(true);
+    return factory.newDocumentBuilder().parse(new InputSource(new StringReader(xml)));
+  }
+
   private HttpResponse<String> cap(String id, Role role, String subject, String accept) throws Exception {
     var request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + node.httpPort() + "/api/v1/incidents/" + id + "/cap"))
         .header("Authorization", "Bearer " + TestNode.token(role, subject));

@@ -55,6 +55,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.schoolsafety.edge.auth.Role;
 import org.schoolsafety.hub.agency.AgencyKind;
 import org.schoolsafety.hub.agency.Tier;
+import org.schoolsafety.hub.device.SensorKind;
 import org.schoolsafety.hub.incident.IncidentType;
 import org.schoolsafety.hub.incident.Level;
 import org.schoolsafety.hub.incident.Mode;
@@ -137,6 +138,7 @@ class HostileInputTest {
   private HubClient commandCenterClient;
   private String operator;
   private String staff;
+  private String gateway;
   private String fireAgency;
   private String commandCenter;
   /** A DISPATCHED incident: target of reports, acks and cancel. */
@@ -169,6 +171,7 @@ class HostileInputTest {
     var anonymous = new HubClient(node.httpPort());
     operator = TestNode.token(Role.OPERATOR, "test-operator");
     staff = TestNode.token(Role.SCHOOL_STAFF, SCHOOL);
+    gateway = TestNode.token(Role.SENSOR_GATEWAY, SCHOOL);
     fireAgency = TestNode.token(Role.AGENCY, FIRE);
     commandCenter = TestNode.token(Role.COMMAND_CENTER, "65");
     operatorClient = anonymous.withToken(operator);
@@ -267,6 +270,7 @@ class HostileInputTest {
     };
     // The province's command center sees every real incident of the school and its agencies.
     read.accept(new String[] {commandCenter, "/api/v1/schools/" + SCHOOL});
+    read.accept(new String[] {commandCenter, "/api/v1/schools/" + SCHOOL + "/devices"});
     read.accept(new String[] {operator, "/api/v1/schools/" + NEW_SCHOOL});
     read.accept(new String[] {operator, "/api/v1/agencies/" + NEW_AGENCY});
     for (String agency : AGENCIES) {
@@ -434,6 +438,94 @@ class HostileInputTest {
 
   @TestFactory
   @Order(9)
+  Stream<DynamicTest> postDevices() {
+    var endpoint = new Endpoint("POST /api/v1/schools/{id}/devices", "/api/v1/schools/" + SCHOOL + "/devices", staff,
+        deviceBody(), List.of(
+        Field.id("deviceId"),
+        Field.oneOf("kind", true, DEVICE_KINDS),
+        Field.object("location", true),
+        Field.text("location.building", 100, true),
+        Field.text("location.floor", 20, false),
+        Field.text("location.room", 100, false),
+        Field.text("location.note", 500, false),
+        new Field("gatewayId", Kind.ID, false, 64, 0, 0, List.of())));
+    List<Case> extra = new ArrayList<>();
+    extra.add(endpoint.with(endpoint.mutate("kind", TextNode.valueOf("HEARTBEAT")), "kind HEARTBEAT (a reading, not a device)")
+        .blaming("kind"));
+    return group(endpoint, corpus(endpoint, extra),
+        (before, c) -> assertUnchanged(before, commandCenter, "/api/v1/schools/" + SCHOOL + "/devices", c));
+  }
+
+  @TestFactory
+  @Order(10)
+  Stream<DynamicTest> postReadings() {
+    var endpoint = new Endpoint("POST /api/v1/sensors/readings", "/api/v1/sensors/readings", gateway, readingsBody(),
+        List.of(
+        Field.id("schoolId"),
+        Field.id("gatewayId"),
+        Field.oneOf("mode", false, names(Mode.values())),
+        Field.id("readings[0].sensorId"),
+        Field.oneOf("readings[0].kind", true, names(SensorKind.values())),
+        Field.coord("readings[0].value", 0, 30),
+        Field.timestamp("readings[0].at")));
+    List<Case> extra = new ArrayList<>();
+    ObjectNode reading = (ObjectNode) readingsBody().get("readings").get(0);
+    // Values out of physical range, by kind; timestamps the hub cannot act on; wrong shapes.
+    extra.add(readingCase(endpoint, reading.deepCopy().put("kind", "GAS").put("value", 100.5), "gas above 100 %LEL", "value"));
+    extra.add(readingCase(endpoint, reading.deepCopy().put("kind", "PANIC").put("value", 0.5), "panic half pressed", "value"));
+    extra.add(readingCase(endpoint, reading.deepCopy().put("kind", "TEMPERATURE").put("value", -300), "below absolute zero", "value"));
+    extra.add(readingCase(endpoint, reading.deepCopy().put("kind", "SEISMIC").put("value", 9000), "9000 gal", "value"));
+    extra.add(readingCase(endpoint, reading.deepCopy().put("kind", "CAMERA"), "camera with a value and no label", "value"));
+    ObjectNode camera = reading.deepCopy().put("kind", "CAMERA").put("label", "FIGHT").put("confidence", 0.9);
+    camera.remove("value");
+    extra.add(readingCase(endpoint, camera.deepCopy().put("label", "SELFIE"), "camera label SELFIE", "label"));
+    extra.add(readingCase(endpoint, camera.deepCopy().put("confidence", 1.01), "camera confidence 1.01", "confidence"));
+    extra.add(readingCase(endpoint, camera.deepCopy().put("confidence", -0.01), "camera confidence -0.01", "confidence"));
+    ObjectNode noConfidence = camera.deepCopy();
+    noConfidence.remove("confidence");
+    extra.add(readingCase(endpoint, noConfidence, "camera without confidence", "confidence"));
+    extra.add(readingCase(endpoint, reading.deepCopy().put("label", "FIGHT"), "label on smoke", "label"));
+    extra.add(readingCase(endpoint, reading.deepCopy().put("confidence", 0.5), "confidence on smoke", "confidence"));
+    extra.add(readingCase(endpoint, reading.deepCopy().put("at", Instant.now().plus(2, ChronoUnit.MINUTES).toString()),
+        "2 minutes ahead", "at"));
+    extra.add(readingCase(endpoint, reading.deepCopy().put("at", Instant.now().minus(11, ChronoUnit.MINUTES).toString()),
+        "11 minutes old", "at"));
+    extra.add(readingCase(endpoint, reading.deepCopy().put("unit", "dB/m"), "unknown field unit", "unit"));
+    ObjectNode nullReading = readingsBody();
+    nullReading.withArray("readings").add(NullNode.getInstance());
+    extra.add(endpoint.with(bytes(nullReading), "a null reading").blaming("readings[1]"));
+    ObjectNode empty = readingsBody();
+    empty.set("readings", NODES.arrayNode());
+    extra.add(endpoint.with(bytes(empty), "no readings").blaming("readings"));
+    ObjectNode tooMany = readingsBody();
+    for (int i = 0; i < 500; i++) {
+      tooMany.withArray("readings").add(reading.deepCopy().put("sensorId", "t-" + (i % 9)));
+    }
+    extra.add(endpoint.with(bytes(tooMany), "501 readings").blaming("readings"));
+    ObjectNode late = readingsBody();
+    late.withArray("readings").add(reading.deepCopy()).add(reading.deepCopy()).add(reading.deepCopy().put("value", 31));
+    extra.add(endpoint.with(bytes(late), "the fourth reading of four out of range").blaming("readings[3].value"));
+    ObjectNode drillWithoutExercise = readingsBody().put("drillId", "drill-1");
+    extra.add(endpoint.with(bytes(drillWithoutExercise), "drillId on real readings").blaming("drillId"));
+    // Only the school's own gateway: other principals are refused whatever the body.
+    extra.add(new Case(endpoint.name(), "school staff token", "POST", endpoint.path(), staff, bytes(readingsBody()),
+        "application/json", Map.of(), Set.of(403)));
+    extra.add(new Case(endpoint.name(), "another school's gateway", "POST", endpoint.path(),
+        TestNode.token(Role.SENSOR_GATEWAY, "sch-650102-002"), bytes(readingsBody()), "application/json", Map.of(), Set.of(403)));
+    return group(endpoint, corpus(endpoint, extra), (before, c) -> {
+      assertUnchanged(before, commandCenter, "/api/v1/schools/" + SCHOOL + "/devices", c);
+      assertUnchanged(before, commandCenter, "/api/v1/schools/" + SCHOOL, c);
+    });
+  }
+
+  private static Case readingCase(Endpoint e, ObjectNode reading, String label, String field) {
+    ObjectNode body = readingsBody();
+    body.withArray("readings").set(0, reading);
+    return e.with(bytes(body), "readings[0]: " + label).blaming("readings[0]." + field);
+  }
+
+  @TestFactory
+  @Order(21)
   Stream<DynamicTest> postDirectives() {
     var endpoint = new Endpoint("POST /api/v1/directives", "/api/v1/directives", commandCenter, directiveBody(), List.of(
         Field.oneOf("posture", true, List.of("HOLD", "SECURE", "LOCKDOWN", "EVACUATE", "SHELTER")),
@@ -476,7 +568,7 @@ class HostileInputTest {
   }
 
   @TestFactory
-  @Order(10)
+  @Order(22)
   Stream<DynamicTest> postDirectiveAcks() {
     var endpoint = new Endpoint("POST /api/v1/directives/{id}/acks", "/api/v1/directives/" + directive + "/acks", staff,
         object("schoolId", SCHOOL).put("note", "all inside"), List.of(
@@ -487,7 +579,7 @@ class HostileInputTest {
   }
 
   @TestFactory
-  @Order(11)
+  @Order(23)
   Stream<DynamicTest> postAccountability() {
     var endpoint = new Endpoint("POST /api/v1/directives/{id}/accountability",
         "/api/v1/directives/" + directive + "/accountability", staff, accountability(), List.of(
@@ -527,7 +619,7 @@ class HostileInputTest {
   }
 
   @TestFactory
-  @Order(12)
+  @Order(24)
   Stream<DynamicTest> postLift() {
     var endpoint = new Endpoint("POST /api/v1/directives/{id}/lift", "/api/v1/directives/" + directive + "/lift",
         commandCenter, object("reason", "the storm has passed"), List.of(
@@ -537,7 +629,7 @@ class HostileInputTest {
   }
 
   @TestFactory
-  @Order(13)
+  @Order(25)
   Stream<DynamicTest> postCapAlerts() {
     var endpoint = new Endpoint("POST /api/v1/cap/alerts", "/api/v1/cap/alerts", commandCenter, NODES.objectNode(),
         List.of());
@@ -619,6 +711,31 @@ class HostileInputTest {
    * The control: each endpoint's unmutated base body is accepted, so every refusal of the
    * corpus came from what the case changed.
    */
+  /** Prevention (issue 15): a school's declared surroundings; nothing is declared by a refused case. */
+  @TestFactory
+  @Order(7)
+  Stream<DynamicTest> postSurroundings() {
+    var endpoint = new Endpoint("POST /api/v1/schools/{id}/surroundings", "/api/v1/schools/" + SCHOOL + "/surroundings",
+        staff, surroundingBody(), List.of(
+        Field.id("surroundingId"),
+        Field.oneOf("kind", true, List.of("CONSTRUCTION_SITE", "MAJOR_ROAD", "RAILWAY", "RIVER_OR_RESERVOIR",
+            "CHEMICAL_PLANT", "ENTERTAINMENT_VENUE", "MARKET", "OTHER")),
+        Field.count("distanceMetres", 0, 100_000),
+        Field.text("description", 500, false)));
+    return group(endpoint, corpus(endpoint, List.of()), (before, c) ->
+        assertThat(read(commandCenter, "/api/v1/schools/" + SCHOOL + "/surroundings").json().get("surroundings"))
+            .as("surroundings after " + c).isEmpty());
+  }
+
+  static ObjectNode surroundingBody() {
+    ObjectNode body = NODES.objectNode();
+    body.put("surroundingId", "hostile-around");
+    body.put("kind", "MARKET");
+    body.put("distanceMetres", 300);
+    body.put("description", "a night market");
+    return body;
+  }
+
   /**
    * Hostile query strings and paths on the read endpoints (issue 11): forged and foreign cursors,
    * dates at the ends of what java.time accepts, absurd limits and modes, path shapes. Each is a
@@ -663,6 +780,20 @@ class HostileInputTest {
     cases.put("encoded slash", "/api/v1/schools/sch%2F650102");
     cases.put("long school id", "/api/v1/schools/" + "s".repeat(500));
     cases.put("trailing segment", "/api/v1/agencies/fire-650102/dispatches/extra");
+    // prevention (issue 15)
+    cases.put("hazards region=6", "/api/v1/hazards?region=6");
+    cases.put("hazards state=LOST", "/api/v1/hazards?region=65&state=LOST");
+    cases.put("hazards category=VOLCANO", "/api/v1/hazards?region=65&category=VOLCANO");
+    cases.put("hazards limit=0", "/api/v1/hazards?region=65&limit=0");
+    cases.put("school hazards state=open", "/api/v1/schools/" + SCHOOL + "/hazards?state=open");
+    cases.put("unknown hazard", "/api/v1/hazards/hz-" + "0".repeat(20) + "-1");
+    cases.put("hazard id shape", "/api/v1/hazards/" + "h".repeat(500));
+    cases.put("risk top=0", "/api/v1/risk?region=65&top=0");
+    cases.put("risk top=NaN", "/api/v1/risk?region=65&top=NaN");
+    cases.put("risk region=%2B65", "/api/v1/risk?region=%2B65");
+    cases.put("risk history limit=-1", "/api/v1/schools/" + SCHOOL + "/risk/history?limit=-1");
+    cases.put("warnings state=gone", "/api/v1/warnings?region=65&state=gone");
+    cases.put("warnings region=ab", "/api/v1/warnings?region=ab");
     return cases.entrySet().stream().map(c -> dynamicTest("GET " + c.getKey(), () -> {
       Reply r = read(commandCenter, c.getValue());
       assertThat(r.status()).as(c.getKey() + ": " + abbreviate(r.body())).isBetween(400, 499);
@@ -683,8 +814,13 @@ class HostileInputTest {
     assertThat(send("POST", incidents + openIncident + "/reports", staff, bytes(continuation()), "application/json", Map.of()).status()).isEqualTo(201);
     assertThat(send("POST", incidents + openIncident + "/cancel", commandCenter, bytes(object("reason", "a false alarm")), "application/json", Map.of()).status()).isEqualTo(200);
     assertThat(send("POST", incidents + resolvedIncident + "/close", commandCenter, bytes(object("note", "all clear")), "application/json", Map.of()).status()).isEqualTo(200);
+    assertThat(send("POST", "/api/v1/schools/" + SCHOOL + "/surroundings", staff, bytes(surroundingBody()), "application/json", Map.of()).status()).isEqualTo(201);
     String created = reported.json().get("incidentId").asText();
     assertThat(send("POST", incidents + created + "/reports", staff, bytes(finalReport()), "application/json", Map.of()).status()).isEqualTo(201);
+    assertThat(send("POST", "/api/v1/schools/" + SCHOOL + "/devices", staff, bytes(deviceBody()), "application/json", Map.of()).status())
+        .isEqualTo(201);
+    Reply readings = send("POST", "/api/v1/sensors/readings", gateway, bytes(readingsBody()), "application/json", Map.of());
+    assertThat(readings.status()).as(readings.body()).isEqualTo(202);
     String directives = "/api/v1/directives";
     assertThat(send("POST", directives, commandCenter, bytes(directiveBody()), "application/json", Map.of()).status()).isEqualTo(201);
     assertThat(send("POST", directives + "/" + directive + "/acks", staff, bytes(object("schoolId", SCHOOL).put("note", "all inside")),
@@ -864,6 +1000,23 @@ class HostileInputTest {
         .put("outcome", "3 minor injuries, lab closed");
   }
 
+  static final List<String> DEVICE_KINDS = Arrays.stream(SensorKind.values()).filter(SensorKind::isDeviceKind)
+      .map(Enum::name).toList();
+
+  static ObjectNode deviceBody() {
+    ObjectNode body = object("deviceId", "smoke-hostile-1").put("kind", "SMOKE");
+    body.set("location", object("building", "B").put("floor", "3F").put("room", "chemistry lab")
+        .put("note", "above the fume cupboard"));
+    return body.put("gatewayId", "gw-B");
+  }
+
+  static ObjectNode readingsBody() {
+    ObjectNode body = object("schoolId", SCHOOL).put("gatewayId", "gw-B");
+    body.withArray("readings").add(object("sensorId", "smoke-hostile-1").put("kind", "SMOKE").put("value", 0.01)
+        .put("at", Instant.now().minus(1, ChronoUnit.MINUTES).truncatedTo(ChronoUnit.SECONDS).toString()));
+    return body;
+  }
+
   static ObjectNode ack() {
     return object("agencyId", FIRE).put("note", "on our way");
   }
@@ -992,7 +1145,11 @@ class HostileInputTest {
       String[] parts = path.split("\\.");
       ObjectNode parent = body;
       for (int i = 0; i < parts.length - 1; i++) {
-        parent = (ObjectNode) parent.get(parts[i]);
+        // "readings[0]": the first element of the array "readings"
+        int bracket = parts[i].indexOf('[');
+        parent = bracket < 0 ? (ObjectNode) parent.get(parts[i])
+            : (ObjectNode) parent.get(parts[i].substring(0, bracket))
+                .get(Integer.parseInt(parts[i].substring(bracket + 1, parts[i].length() - 1)));
       }
       String last = parts[parts.length - 1];
       if (bad.value().isMissingNode()) {
@@ -1390,10 +1547,11 @@ class HostileInputTest {
     }
     List<Case> cases = new ArrayList<>();
     bodies.forEach((label, body) -> cases.add(e.with(body, "malformed: " + label)));
-    // Too large: the 64 KiB limit answers 413 before the body is read.
+    // Too large: the 64 KiB limit (256 KiB for readings) answers 413 before the body is read.
     String firstString = e.fields().stream().filter(Field::isString).findFirst().orElseThrow().path();
-    cases.add(e.with(e.mutate(firstString, new Bad("", TextNode.valueOf("x".repeat(64 * 1024 + 1)), null, Set.of(413))),
-        firstString + ": just over the 64 KiB body limit"));
+    int limit = e.path().equals("/api/v1/sensors/readings") ? 256 * 1024 : 64 * 1024;
+    cases.add(e.with(e.mutate(firstString, new Bad("", TextNode.valueOf("x".repeat(limit + 1)), null, Set.of(413))),
+        firstString + ": just over the " + limit / 1024 + " KiB body limit"));
     cases.add(e.with(e.mutate(firstString, new Bad("", TextNode.valueOf("x".repeat(1 << 20)), null, Set.of(413))),
         firstString + ": 1 MB string"));
     return cases;

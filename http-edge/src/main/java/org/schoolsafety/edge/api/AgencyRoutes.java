@@ -65,7 +65,17 @@ public final class AgencyRoutes extends RouteSupport {
         "state", state,
         "dispatches", agency.inbox(state.equals("all")).stream()
             .filter(n -> scope.admits(n.mode(), n.regionCode()))
-            .map(DispatchNoticeView::of).toList()))));
+            .map(DispatchNoticeView::of).toList(),
+        // Hazards the agency was told about (MAJOR at once, or OVERDUE): additive, by hazardId.
+        "hazards", agency.hazardInbox(state.equals("all")).stream()
+            .filter(h -> scope.modes().contains(Mode.ACTUAL)
+                && (scope.regionPrefix() == null || h.regionCode().startsWith(scope.regionPrefix())))
+            .toList(),
+        // Devices of schools in its jurisdiction that went silent (docs/SENSORS.md): real devices, so
+        // shown as real (ACTUAL) items to whoever may see the agency's real dispatches.
+        "deviceNotices", agency.deviceInbox(state.equals("all")).stream()
+            .filter(n -> scope.admits(Mode.ACTUAL, n.regionCode()))
+            .toList()))));
   }
 
   private Route history(Principal principal, String agencyId, Map<String, String> params) {

@@ -96,7 +96,12 @@ public final class SchoolRoutes extends RouteSupport {
             school(schoolId).askWithStatus(
                 (ActorRef<StatusReply<School.State>> r) -> new School.RecordDrill(drill, principal.id(), r),
                 api.askTimeoutLeft(started)),
-            after -> json(StatusCodes.CREATED, java.util.Map.of("schoolId", schoolId, "drill", drill)))));
+            after -> {
+              // The school's prevention record counts evacuation drills for its risk score.
+              api.sharding().entityRefFor(org.schoolsafety.hub.prevention.Prevention.ENTITY_TYPE_KEY, schoolId)
+                  .tell(new org.schoolsafety.hub.prevention.Prevention.NoteDrill(drill, api.system().ignoreRef()));
+              return json(StatusCodes.CREATED, java.util.Map.of("schoolId", schoolId, "drill", drill));
+            })));
   }
 
   private Route registered(String schoolId, java.util.function.Function<School.State, Route> inner) {

@@ -102,6 +102,23 @@ public final class AccessPolicy {
     return allowIf(p.is(Role.OPERATOR) || p.speaksForSchool(school.schoolId()) || p.watches(school.region().value()));
   }
 
+  // --- devices ----------------------------------------------------------------------------
+
+  /** A school's devices are registered by operators (who install them) and the school's own staff. */
+  public Decision registerDevice(Principal p, SchoolProfile school) {
+    return allowIf(p.is(Role.OPERATOR) || (p.is(Role.SCHOOL_STAFF) && p.speaksForSchool(school.schoolId())));
+  }
+
+  /** The device list: operators, the school itself (staff and gateway) and its command centers. */
+  public Decision readDevices(Principal p, SchoolProfile school) {
+    return allowIf(p.is(Role.OPERATOR) || p.speaksForSchool(school.schoolId()) || p.watches(school.region().value()));
+  }
+
+  /** Readings come only from the school's own gateway (a SENSOR_GATEWAY token whose subject is the school). */
+  public Decision sendReadings(Principal p, String schoolId) {
+    return allowIf(p.is(Role.SENSOR_GATEWAY) && p.subject().equals(schoolId));
+  }
+
   // --- projections of incidents (inboxes, histories, streams, school details, lists) -----
 
   /**
@@ -331,5 +348,84 @@ public final class AccessPolicy {
   /** Region prefixes overlap when one contains the other (a city and its province, say). */
   private static boolean overlaps(String a, String b) {
     return a.startsWith(b) || b.startsWith(a);
+  }
+
+  // --- prevention: inspections, hazards, health checks, trainings, surroundings, risk, warnings
+
+  /** An agency of one of {@code kinds} whose jurisdiction covers the region ({@code callerAgency}: the caller's own profile). */
+  private static boolean coveringAgency(Principal p, AgencyProfile callerAgency, String regionCode,
+      org.schoolsafety.hub.agency.AgencyKind... kinds) {
+    return p.is(Role.AGENCY) && callerAgency != null && callerAgency.agencyId().equals(p.subject())
+        && regionCode.startsWith(callerAgency.jurisdiction()) && java.util.List.of(kinds).contains(callerAgency.kind());
+  }
+
+  /**
+   * A school's prevention records (hazards, trainings, surroundings, risk): the school itself,
+   * its command centers, and the education agencies covering it (health agencies too when
+   * {@code health}: health checks). Others are refused (403), as for the school itself.
+   */
+  public Decision readPrevention(Principal p, SchoolProfile school, AgencyProfile callerAgency, boolean health) {
+    String region = school.region().value();
+    return allowIf(p.speaksForSchool(school.schoolId())
+        || p.watches(region)
+        || coveringAgency(p, callerAgency, region, org.schoolsafety.hub.agency.AgencyKind.EDUCATION)
+        || (health && coveringAgency(p, callerAgency, region, org.schoolsafety.hub.agency.AgencyKind.HEALTH)));
+  }
+
+  /** Health checks, trainings and surroundings are the school's own word: its staff record them. */
+  public Decision recordPrevention(Principal p, SchoolProfile school) {
+    return allowIf(p.is(Role.SCHOOL_STAFF) && p.speaksForSchool(school.schoolId()));
+  }
+
+  /** Inspections: the school's staff, or the education agencies covering the school. */
+  public Decision recordInspection(Principal p, SchoolProfile school, AgencyProfile callerAgency) {
+    return allowIf((p.is(Role.SCHOOL_STAFF) && p.speaksForSchool(school.schoolId()))
+        || coveringAgency(p, callerAgency, school.region().value(), org.schoolsafety.hub.agency.AgencyKind.EDUCATION));
+  }
+
+  /**
+   * One hazard: whoever may read the school's prevention records; everyone else is told it does
+   * not exist (404), as for incidents.
+   */
+  public Decision readHazard(Principal p, String schoolId, String regionCode, AgencyProfile callerAgency) {
+    return p.speaksForSchool(schoolId) || p.watches(regionCode)
+        || coveringAgency(p, callerAgency, regionCode, org.schoolsafety.hub.agency.AgencyKind.EDUCATION)
+        ? Decision.ALLOW : Decision.HIDDEN;
+  }
+
+  /** Reporting a hazard rectified: the school's own staff. */
+  public Decision rectifyHazard(Principal p, String schoolId, String regionCode, AgencyProfile callerAgency) {
+    Decision read = readHazard(p, schoolId, regionCode, callerAgency);
+    return read != Decision.ALLOW ? read : allowIf(p.is(Role.SCHOOL_STAFF) && p.speaksForSchool(schoolId));
+  }
+
+  /** Accepting or rejecting a rectification: the education agencies covering the school. */
+  public Decision verifyHazard(Principal p, String schoolId, String regionCode, AgencyProfile callerAgency) {
+    Decision read = readHazard(p, schoolId, regionCode, callerAgency);
+    return read != Decision.ALLOW ? read
+        : allowIf(coveringAgency(p, callerAgency, regionCode, org.schoolsafety.hub.agency.AgencyKind.EDUCATION));
+  }
+
+  /**
+   * A region's hazards, risk ranking and warnings: its command centers, and the education (and,
+   * for warnings, health) agencies whose jurisdiction contains the region.
+   */
+  public Decision readRegionPrevention(Principal p, String regionPrefix, AgencyProfile callerAgency, boolean health) {
+    boolean agency = p.is(Role.AGENCY) && callerAgency != null && callerAgency.agencyId().equals(p.subject())
+        && regionPrefix.startsWith(callerAgency.jurisdiction())
+        && (callerAgency.kind() == org.schoolsafety.hub.agency.AgencyKind.EDUCATION
+            || (health && callerAgency.kind() == org.schoolsafety.hub.agency.AgencyKind.HEALTH));
+    return allowIf((p.is(Role.COMMAND_CENTER) && regionPrefix.startsWith(p.subject())) || agency);
+  }
+
+  /** Acknowledging a warning: an agency of a kind it is addressed to, covering the school. */
+  public Decision acknowledgeWarning(Principal p, String regionCode, String audience, AgencyProfile callerAgency) {
+    boolean agency = p.is(Role.AGENCY) && callerAgency != null && callerAgency.agencyId().equals(p.subject())
+        && regionCode.startsWith(callerAgency.jurisdiction())
+        && java.util.List.of(audience.split(",")).contains(callerAgency.kind().name());
+    if (agency) {
+      return Decision.ALLOW;
+    }
+    return p.watches(regionCode) ? Decision.FORBIDDEN : Decision.HIDDEN;
   }
 }

@@ -28,6 +28,7 @@ import org.schoolsafety.hub.CborSerializable;
 import org.schoolsafety.hub.JournalFailures;
 import org.schoolsafety.hub.Registrations;
 import org.schoolsafety.hub.directive.DirectiveNotice;
+import org.schoolsafety.hub.hazard.HazardNotice;
 
 /**
  * A police, fire, health or education agency at one tier, and its dispatch inbox. Incidents
@@ -62,6 +63,12 @@ public final class Agency
   /** Sent by a directive when a school of this agency's region missed its deadline; idempotent. */
   public record NoteDirective(DirectiveNotice notice, ActorRef<Done> replyTo) implements Command {}
 
+  /** Sent by a hazard this agency was told about (major, or overdue) on every change; idempotent. */
+  public record TrackHazard(HazardNotice notice, ActorRef<Done> replyTo) implements Command {}
+
+  /** Sent by a school when one of its devices goes offline or comes back; idempotent. */
+  public record TrackDeviceNotice(DeviceNotice notice, ActorRef<Done> replyTo) implements Command {}
+
   // --- events ---------------------------------------------------------------------------
 
   public sealed interface Event extends CborSerializable {}
@@ -72,22 +79,28 @@ public final class Agency
 
   public record DirectiveNoted(DirectiveNotice notice) implements Event {}
 
+  public record HazardTracked(HazardNotice notice) implements Event {}
+
+  public record DeviceNoticeTracked(DeviceNotice notice) implements Event {}
+
   // --- state ----------------------------------------------------------------------------
 
+  /** Device notices kept: every offline device, and the most recent ones that came back. */
+  public static final int DEVICE_NOTICES_KEPT = 500;
+
   /**
-   * {@code profile} is null until registered; {@code dispatches} by incident id;
+   * {@code profile} is null until registered; {@code dispatches} by incident id; {@code hazards}
+   * (hazards the agency was told about) by hazard id; {@code deviceNotices} by school and device;
    * {@code directives}: schools that missed a directive's deadline, by {@link DirectiveNotice#key()}.
    */
-  public record State(
-      AgencyProfile profile, Map<String, DispatchNotice> dispatches, Map<String, DirectiveNotice> directives)
+  public record State(AgencyProfile profile, Map<String, DispatchNotice> dispatches, Map<String, HazardNotice> hazards,
+      Map<String, DeviceNotice> deviceNotices, Map<String, DirectiveNotice> directives)
       implements CborSerializable {
 
     public State {
-      directives = directives == null ? Map.of() : directives;
-    }
-
-    static State empty() {
-      return new State(null, Map.of(), Map.of());
+      hazards = hazards == null ? Map.of() : hazards; // snapshots taken before hazards existed
+      deviceNotices = deviceNotices == null ? Map.of() : deviceNotices; // ... or device notices
+      directives = directives == null ? Map.of() : directives; // ... or directive escalations
     }
 
     /** Escalated directives, newest first. */
@@ -104,7 +117,55 @@ public final class Agency
         next.values().stream().min(Comparator.comparing(DirectiveNotice::escalatedAt))
             .ifPresent(oldest -> next.remove(oldest.key()));
       }
-      return new State(profile, dispatches, Map.copyOf(next));
+      return new State(profile, dispatches, hazards, deviceNotices, Map.copyOf(next));
+    }
+
+    public State(AgencyProfile profile, Map<String, DispatchNotice> dispatches) {
+      this(profile, dispatches, Map.of(), Map.of(), Map.of());
+    }
+
+    static State empty() {
+      return new State(null, Map.of());
+    }
+
+    /** Newest first; only offline devices unless {@code all}. */
+    public List<DeviceNotice> deviceInbox(boolean all) {
+      return deviceNotices.values().stream()
+          .filter(n -> all || n.isOpen())
+          .sorted(Comparator.comparing(DeviceNotice::since).reversed().thenComparing(DeviceNotice::key))
+          .toList();
+    }
+
+    State trackDevice(DeviceNotice notice) {
+      var next = new LinkedHashMap<>(deviceNotices);
+      next.put(notice.key(), notice);
+      if (next.size() > DEVICE_NOTICES_KEPT) {
+        next.values().stream().filter(n -> !n.isOpen())
+            .sorted(Comparator.comparing(DeviceNotice::since))
+            .limit(next.size() - DEVICE_NOTICES_KEPT)
+            .toList()
+            .forEach(n -> next.remove(n.key()));
+      }
+      return new State(profile, dispatches, hazards, Map.copyOf(next), directives);
+    }
+
+    /** Hazards, most recently notified first; only those not yet verified unless {@code all}. */
+    public List<HazardNotice> hazardInbox(boolean all) {
+      return hazards.values().stream()
+          .filter(h -> all || h.isOpen())
+          .sorted(Comparator.comparing(HazardNotice::notifiedAt).reversed().thenComparing(HazardNotice::hazardId))
+          .toList();
+    }
+
+    State trackHazard(HazardNotice notice) {
+      var next = new LinkedHashMap<>(hazards);
+      next.put(notice.hazardId(), notice);
+      var closed = next.values().stream().filter(h -> !h.isOpen())
+          .sorted(Comparator.comparing(HazardNotice::notifiedAt)).toList();
+      for (int i = 0; i < closed.size() - FINISHED_KEPT; i++) {
+        next.remove(closed.get(i).hazardId());
+      }
+      return new State(profile, dispatches, Map.copyOf(next), deviceNotices, directives);
     }
 
     public boolean isRegistered() {
@@ -126,7 +187,7 @@ public final class Agency
       var next = new LinkedHashMap<>(dispatches);
       next.put(notice.incidentId(), notice);
       evictFinished(next);
-      return new State(profile, Map.copyOf(next), directives);
+      return new State(profile, Map.copyOf(next), hazards, deviceNotices, directives);
     }
 
     private static void evictFinished(Map<String, DispatchNotice> dispatches) {
@@ -197,6 +258,8 @@ public final class Agency
         .onCommand(Get.class, this::onGet)
         .onCommand(TrackDispatch.class, this::onTrackDispatch)
         .onCommand(NoteDirective.class, this::onNoteDirective)
+        .onCommand(TrackHazard.class, this::onTrackHazard)
+        .onCommand(TrackDeviceNotice.class, this::onTrackDeviceNotice)
         .onCommand(GetPosition.class, (state, cmd) -> Effect().reply(cmd.replyTo(), lastSequenceNumber(context)))
         .build();
   }
@@ -223,6 +286,19 @@ public final class Agency
         .thenReply(cmd.replyTo(), s -> Done.getInstance());
   }
 
+  private ReplyEffect<Event, State> onTrackDeviceNotice(State state, TrackDeviceNotice cmd) {
+    if (cmd.notice().equals(state.deviceNotices().get(cmd.notice().key()))) {
+      return Effect().reply(cmd.replyTo(), Done.getInstance());
+    }
+    return Effect().persist(new DeviceNoticeTracked(cmd.notice())).thenReply(cmd.replyTo(), s -> Done.getInstance());
+  }
+  private ReplyEffect<Event, State> onTrackHazard(State state, TrackHazard cmd) {
+    if (cmd.notice().equals(state.hazards().get(cmd.notice().hazardId()))) {
+      return Effect().reply(cmd.replyTo(), Done.getInstance());
+    }
+    return Effect().persist(new HazardTracked(cmd.notice())).thenReply(cmd.replyTo(), s -> Done.getInstance());
+  }
+
   private ReplyEffect<Event, State> onNoteDirective(State state, NoteDirective cmd) {
     if (cmd.notice().equals(state.directives().get(cmd.notice().key()))) {
       return Effect().reply(cmd.replyTo(), Done.getInstance());
@@ -234,9 +310,12 @@ public final class Agency
   public EventHandler<State, Event> eventHandler() {
     return newEventHandlerBuilder()
         .forAnyState()
-        .onEvent(Registered.class, (state, evt) -> new State(evt.profile(), state.dispatches(), state.directives()))
-        .onEvent(DispatchTracked.class, (state, evt) -> state.track(evt.notice()))
+        .onEvent(Registered.class, (state, evt) -> new State(evt.profile(), state.dispatches(), state.hazards(),
+            state.deviceNotices(), state.directives()))
         .onEvent(DirectiveNoted.class, (state, evt) -> state.note(evt.notice()))
+        .onEvent(HazardTracked.class, (state, evt) -> state.trackHazard(evt.notice()))
+        .onEvent(DeviceNoticeTracked.class, (state, evt) -> state.trackDevice(evt.notice()))
+        .onEvent(DispatchTracked.class, (state, evt) -> state.track(evt.notice()))
         .build();
   }
 }

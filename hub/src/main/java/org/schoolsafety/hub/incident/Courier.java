@@ -14,6 +14,7 @@ import org.schoolsafety.hub.agency.Agency;
 import org.schoolsafety.hub.agency.DispatchNotice;
 import org.schoolsafety.hub.feed.FeedItem;
 import org.schoolsafety.hub.feed.IncidentFeed;
+import org.schoolsafety.hub.prevention.Prevention;
 import org.schoolsafety.hub.school.IncidentNotice;
 import org.schoolsafety.hub.school.School;
 
@@ -69,7 +70,19 @@ final class Courier {
         "school:" + n.school().schoolId(),
         new IncidentNotice(
             state.incidentId(), n.type(), state.level(), n.mode(), state.status(),
-            state.reportedAt()));
+            state.reportedAt(), n.deviceRaised() && state.isFalseAlarm() ? state.contributingDevices() : null));
+    // The school's prevention record keeps what its risk score needs: what the incident was,
+    // not how its response goes. This notice changes only on a regrade or a cancellation, so
+    // the record writes about once per real incident rather than once per dispatch step, and
+    // drills (which never count towards risk) send nothing.
+    if (n.mode() == Mode.ACTUAL) {
+      notices.put(
+          "prevention:" + n.school().schoolId(),
+          new IncidentNotice(
+              state.incidentId(), n.type(), state.level(), n.mode(),
+              state.status() == Status.CANCELLED ? Status.CANCELLED : Status.REPORTED,
+              state.reportedAt(), null));
+    }
     for (Dispatch d : state.dispatches()) {
       notices.put(
           "agency:" + d.agencyId(),
@@ -219,7 +232,18 @@ final class Courier {
   }
 
   private void deliver(String target, Object notice) {
-    if (notice instanceof DispatchNotice d) {
+    if (target.startsWith("prevention:")) {
+      if (entities.preventions() == null) {
+        inFlight.remove(target); // a setup without prevention records (unit tests of incidents)
+        return;
+      }
+      context.ask(
+          Done.class,
+          entities.prevention(target.substring("prevention:".length())),
+          askTimeout,
+          replyTo -> new Prevention.TrackIncident((IncidentNotice) notice, replyTo),
+          (done, failure) -> new IncidentCommand.NoticeSettled(target, failure == null));
+    } else if (notice instanceof DispatchNotice d) {
       context.ask(
           Done.class,
           entities.agency(target.substring("agency:".length())),

@@ -63,7 +63,27 @@ public final class ReadSide {
     ShardedDaemonProcess.get(system).init(ProjectionBehavior.Command.class, "school-registry", 1,
         i -> ProjectionBehavior.create(schoolProjection(system, session, keyspace)),
         ShardedDaemonProcessSettings.create(system), Optional.of(ProjectionBehavior.stopMessage()));
+    for (String tag : List.of(org.schoolsafety.hub.hazard.Hazard.TAG, org.schoolsafety.hub.prevention.Prevention.TAG)) {
+      ShardedDaemonProcess.get(system).init(ProjectionBehavior.Command.class, "prevention-" + tag, 1,
+          i -> ProjectionBehavior.create(preventionProjection(system, session, keyspace, tag)),
+          ShardedDaemonProcessSettings.create(system), Optional.of(ProjectionBehavior.stopMessage()));
+    }
     return new ReadSide(session, keyspace);
+  }
+
+  /** Hazards (tag "hazard") and risk scores and warnings (tag "prevention"), one projection per tag. */
+  private static AtLeastOnceProjection<Offset, EventEnvelope<Object>> preventionProjection(
+      ActorSystem<?> system, CassandraSession session, String keyspace, String tag) {
+    SourceProvider<Offset, EventEnvelope<Object>> source =
+        EventSourcedProvider.eventsByTag(system, CassandraReadJournal.Identifier(), tag);
+    return CassandraProjection.atLeastOnce(ProjectionId.of("prevention", tag), source,
+            () -> new PreventionWriter(session, keyspace))
+        .withSaveOffset(100, Duration.ofMillis(500));
+  }
+
+  /** The queries over the prevention tables. */
+  public PreventionQueries preventionQueries() {
+    return new PreventionQueries(session, keyspace);
   }
 
   /** Grouped: a burst of one incident's events becomes one set of upserts; the offset is saved per group. */

@@ -58,8 +58,32 @@ public final class ReadSideSchema {
         "CREATE TABLE IF NOT EXISTS " + ks + ".open_incident_counts ("
             + "region_prefix text, slice text, mode text, levels map<text, int>, dispatches map<text, int>, "
             + "last_offset text, "
-            + "PRIMARY KEY ((region_prefix), slice, mode))");
+            + "PRIMARY KEY ((region_prefix), slice, mode))",
+        // prevention (issue 15): hazards, risk scores and warnings, from the hazards' and
+        // prevention records' events (PreventionWriter)
+        "CREATE TABLE IF NOT EXISTS " + ks + ".hazards_by_province ("
+            + "province text, hazard_id text, " + HAZARD_COLUMNS + ", "
+            + "PRIMARY KEY ((province), hazard_id))",
+        "CREATE TABLE IF NOT EXISTS " + ks + ".hazards_by_school ("
+            + "school_id text, hazard_id text, province text, " + HAZARD_COLUMNS.replace("school_id text, ", "") + ", "
+            + "PRIMARY KEY ((school_id), hazard_id))",
+        "CREATE TABLE IF NOT EXISTS " + ks + ".risk_by_province ("
+            + "province text, school_id text, school_name text, region_code text, overall double, level text, "
+            + "dimensions map<text, double>, factors text, computed_at timestamp, "
+            + "PRIMARY KEY ((province), school_id))",
+        "CREATE TABLE IF NOT EXISTS " + ks + ".risk_history ("
+            + "school_id text, computed_at timestamp, overall double, level text, dimensions map<text, double>, "
+            + "PRIMARY KEY ((school_id), computed_at)) WITH CLUSTERING ORDER BY (computed_at DESC)",
+        "CREATE TABLE IF NOT EXISTS " + ks + ".warnings_by_province ("
+            + "province text, warning_id text, school_id text, school_name text, region_code text, cause text, "
+            + "cause_id text, level text, summary text, audience text, state text, raised_at timestamp, "
+            + "acknowledged_at timestamp, acknowledged_by text, cleared_at timestamp, cleared_because text, "
+            + "PRIMARY KEY ((province), warning_id))");
   }
+
+  static final String HAZARD_COLUMNS = "school_id text, school_name text, region_code text, inspection_id text, "
+      + "category text, severity text, status text, location text, description text, deadline timestamp, "
+      + "recorded_at timestamp, overdue_at timestamp, rectified_at timestamp, verified_at timestamp";
 
   /** The query tables' names, as {@link #statements} creates them. */
   public static List<String> tableNames() {

@@ -120,7 +120,9 @@ public final class SharedCassandra implements BeforeAllCallback, ParameterResolv
           .withDataDir(dataDir)
           .withPort(ports[0])
           .withStoragePort(ports[1])
-          .withHeap("512m")
+          // Every test class has keyspaces of its own (~40 tables each): at 512m the shared node ran
+          // out of heap two thirds into the suite and stalled in back-to-back full GCs.
+          .withHeap("1536m")
           .withStartupTimeout(Duration.ofSeconds(180));
       return new Node(EmbeddedCassandra.start(settings));
     }

@@ -1,0 +1,43 @@
+package org.schoolsafety.hub.prevention;
+
+import java.time.Instant;
+import org.schoolsafety.hub.CborSerializable;
+
+/**
+ * An early warning (预警) about a school: why ({@code cause} RISK_LEVEL, MAJOR_HAZARD,
+ * OVERDUE_HAZARD or HEALTH_CLUSTER, with {@code causeId}: the level, hazard or cluster), its
+ * life ({@code state} RAISED, ACKNOWLEDGED, CLEARED) and who is to act on it ({@code audience}:
+ * agency kinds, e.g. EDUCATION, HEALTH).
+ */
+public record Warning(
+    String warningId,
+    String schoolId,
+    String schoolName,
+    String regionCode,
+    String cause,
+    String causeId,
+    String level,
+    String summary,
+    String audience,
+    String state,
+    Instant raisedAt,
+    Instant acknowledgedAt,
+    String acknowledgedBy,
+    Instant clearedAt,
+    String clearedBecause)
+    implements CborSerializable {
+
+  public boolean isActive() {
+    return !"CLEARED".equals(state);
+  }
+
+  Warning acknowledged(Instant at, String by) {
+    return new Warning(warningId, schoolId, schoolName, regionCode, cause, causeId, level, summary, audience,
+        "ACKNOWLEDGED", raisedAt, at, by, clearedAt, clearedBecause);
+  }
+
+  Warning cleared(Instant at, String because) {
+    return new Warning(warningId, schoolId, schoolName, regionCode, cause, causeId, level, summary, audience,
+        "CLEARED", raisedAt, acknowledgedAt, acknowledgedBy, at, because);
+  }
+}

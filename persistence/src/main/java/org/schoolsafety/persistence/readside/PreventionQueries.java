@@ -1,0 +1,126 @@
+package org.schoolsafety.persistence.readside;
+
+import com.datastax.oss.driver.api.core.cql.Row;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletionStage;
+import java.util.function.Predicate;
+import org.apache.pekko.stream.connectors.cassandra.javadsl.CassandraSession;
+
+/**
+ * Reads the prevention tables: hazards of a school or a region, the risk ranking of a region,
+ * a school's risk history, and warnings of a region. A region's rows live in its province's
+ * partition; a request reads that one partition and filters it, so no request asks an entity.
+ */
+public final class PreventionQueries {
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private final CassandraSession session;
+  private final String ks;
+
+  PreventionQueries(CassandraSession session, String keyspace) {
+    this.session = session;
+    this.ks = keyspace;
+  }
+
+  public CompletionStage<List<Map<String, Object>>> hazardsOfSchool(String schoolId, Predicate<Map<String, Object>> wanted) {
+    return session.selectAll("SELECT * FROM " + ks + ".hazards_by_school WHERE school_id = ?", schoolId)
+        .thenApply(rows -> rows.stream().map(PreventionQueries::hazard).filter(wanted)
+            .sorted(Comparator.comparing((Map<String, Object> h) -> String.valueOf(h.get("deadline")))).toList());
+  }
+
+  public CompletionStage<List<Map<String, Object>>> hazardsOfRegion(String regionPrefix,
+      Predicate<Map<String, Object>> wanted, int limit) {
+    return session.selectAll("SELECT * FROM " + ks + ".hazards_by_province WHERE province = ?", regionPrefix.substring(0, 2))
+        .thenApply(rows -> rows.stream().map(PreventionQueries::hazard)
+            .filter(h -> ((String) h.get("regionCode")).startsWith(regionPrefix)).filter(wanted)
+            .sorted(Comparator.comparing((Map<String, Object> h) -> String.valueOf(h.get("deadline"))))
+            .limit(limit).toList());
+  }
+
+  /** The region's schools by overall risk, highest first. */
+  public CompletionStage<List<Map<String, Object>>> ranking(String regionPrefix, int top) {
+    return session.selectAll("SELECT * FROM " + ks + ".risk_by_province WHERE province = ?", regionPrefix.substring(0, 2))
+        .thenApply(rows -> rows.stream().filter(r -> r.getString("region_code").startsWith(regionPrefix))
+            .sorted(Comparator.comparingDouble((Row r) -> r.getDouble("overall")).reversed()
+                .thenComparing(r -> r.getString("school_id")))
+            .limit(top).map(PreventionQueries::risk).toList());
+  }
+
+  public CompletionStage<List<Map<String, Object>>> riskHistory(String schoolId, int limit) {
+    return session.selectAll("SELECT * FROM " + ks + ".risk_history WHERE school_id = ? LIMIT " + limit, schoolId)
+        .thenApply(rows -> rows.stream().map(r -> {
+          var m = new LinkedHashMap<String, Object>();
+          m.put("computedAt", String.valueOf(r.getInstant("computed_at")));
+          m.put("overall", r.getDouble("overall"));
+          m.put("level", r.getString("level"));
+          m.put("dimensions", r.getMap("dimensions", String.class, Double.class));
+          return (Map<String, Object>) m;
+        }).toList());
+  }
+
+  public CompletionStage<List<Map<String, Object>>> warnings(String regionPrefix, Predicate<Map<String, Object>> wanted,
+      int limit) {
+    return session.selectAll("SELECT * FROM " + ks + ".warnings_by_province WHERE province = ?", regionPrefix.substring(0, 2))
+        .thenApply(rows -> rows.stream().filter(r -> r.getString("region_code").startsWith(regionPrefix))
+            .map(PreventionQueries::warning).filter(wanted)
+            .sorted(Comparator.comparing((Map<String, Object> w) -> String.valueOf(w.get("raisedAt"))).reversed())
+            .limit(limit).toList());
+  }
+
+  private static Map<String, Object> hazard(Row r) {
+    var m = new LinkedHashMap<String, Object>();
+    m.put("hazardId", r.getString("hazard_id"));
+    m.put("schoolId", r.getString("school_id"));
+    m.put("schoolName", r.getString("school_name"));
+    m.put("regionCode", r.getString("region_code"));
+    m.put("inspectionId", r.getString("inspection_id"));
+    m.put("category", r.getString("category"));
+    m.put("severity", r.getString("severity"));
+    m.put("status", r.getString("status"));
+    m.put("location", r.getString("location"));
+    m.put("description", r.getString("description"));
+    m.put("deadline", String.valueOf(r.getInstant("deadline")));
+    m.put("recordedAt", String.valueOf(r.getInstant("recorded_at")));
+    m.put("overdueAt", r.getInstant("overdue_at") == null ? null : r.getInstant("overdue_at").toString());
+    m.put("rectifiedAt", r.getInstant("rectified_at") == null ? null : r.getInstant("rectified_at").toString());
+    m.put("verifiedAt", r.getInstant("verified_at") == null ? null : r.getInstant("verified_at").toString());
+    return m;
+  }
+
+  private static Map<String, Object> risk(Row r) {
+    var m = new LinkedHashMap<String, Object>();
+    m.put("schoolId", r.getString("school_id"));
+    m.put("schoolName", r.getString("school_name"));
+    m.put("regionCode", r.getString("region_code"));
+    m.put("overall", r.getDouble("overall"));
+    m.put("level", r.getString("level"));
+    m.put("dimensions", r.getMap("dimensions", String.class, Double.class));
+    try {
+      m.put("factors", JSON.readTree(r.getString("factors")));
+    } catch (Exception e) {
+      m.put("factors", List.of());
+    }
+    m.put("computedAt", String.valueOf(r.getInstant("computed_at")));
+    return m;
+  }
+
+  private static Map<String, Object> warning(Row r) {
+    var m = new LinkedHashMap<String, Object>();
+    for (String[] c : new String[][] {{"warningId", "warning_id"}, {"schoolId", "school_id"},
+        {"schoolName", "school_name"}, {"regionCode", "region_code"}, {"cause", "cause"}, {"causeId", "cause_id"},
+        {"level", "level"}, {"summary", "summary"}, {"audience", "audience"}, {"state", "state"},
+        {"acknowledgedBy", "acknowledged_by"}, {"clearedBecause", "cleared_because"}}) {
+      m.put(c[0], r.getString(c[1]));
+    }
+    for (String[] c : new String[][] {{"raisedAt", "raised_at"}, {"acknowledgedAt", "acknowledged_at"},
+        {"clearedAt", "cleared_at"}}) {
+      m.put(c[0], r.getInstant(c[1]) == null ? null : r.getInstant(c[1]).toString());
+    }
+    return m;
+  }
+}
