@@ -406,6 +406,7 @@ public final class School
     if (device.isPresent() && !notice.status().isActive()) {
       events.add(ended(state, notice.incidentId(), notice.status(), notice.falseAlarmDevices()));
     }
+    lockdown(state, notice).ifPresent(events::add);
     if (events.isEmpty()) {
       return Effect().reply(cmd.replyTo(), Done.getInstance());
     }
@@ -817,6 +818,23 @@ public final class School
         desk.notice(state.profile().region(), noticeOf(state, d, d.stateSince()));
       }
     }
+  }
+
+  /**
+   * A real INTRUSION incident (reported by people, or raised by an intrusion detector or a panic
+   * button) puts its school in LOCKDOWN while it is in progress, as a directive of its own
+   * ({@code incident:<id>}); once it is resolved, closed or cancelled the school takes that back.
+   */
+  private Optional<Event> lockdown(State state, IncidentNotice notice) {
+    if (notice.type() != IncidentType.INTRUSION || notice.mode() != org.schoolsafety.hub.incident.Mode.ACTUAL) {
+      return Optional.empty();
+    }
+    String key = "incident:" + notice.incidentId();
+    Posture wanted = notice.status().isActive() ? Posture.LOCKDOWN : Posture.NORMAL;
+    if (state.directedBy(key).orElse(Posture.NORMAL) == wanted) {
+      return Optional.empty();
+    }
+    return Optional.of(new PostureDirected(key, wanted, state.direct(key, wanted).posture(), clock.instant()));
   }
 
   private ReplyEffect<Event, State> onDirectPosture(State state, DirectPosture cmd) {

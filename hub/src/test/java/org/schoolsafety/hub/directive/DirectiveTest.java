@@ -178,6 +178,34 @@ class DirectiveTest {
   }
 
   @Test
+  void aRealIntrusionLocksItsSchoolDownWhileItIsInProgress() {
+    var school = EventSourcedBehaviorTestKit.<School.Command, School.Event, School.State>create(testKit.system(),
+        School.create("sch-" + UUID.randomUUID(), clock), EventSourcedBehaviorTestKit.enabledSerializationSettings());
+    Instant at = clock.instant();
+    var reported = new org.schoolsafety.hub.school.IncidentNotice("inc-1", org.schoolsafety.hub.incident.IncidentType.INTRUSION,
+        org.schoolsafety.hub.incident.Level.UNGRADED, Mode.ACTUAL, org.schoolsafety.hub.incident.Status.REPORTED, at);
+    var first = school.<org.apache.pekko.Done>runCommand(r -> new School.TrackIncident(reported, r));
+    assertThat(first.events()).contains(new School.PostureDirected("incident:inc-1", Posture.LOCKDOWN, Posture.LOCKDOWN, at));
+    assertThat(school.getState().posture()).isEqualTo(Posture.LOCKDOWN);
+    var dispatched = new org.schoolsafety.hub.school.IncidentNotice("inc-1", org.schoolsafety.hub.incident.IncidentType.INTRUSION,
+        org.schoolsafety.hub.incident.Level.III, Mode.ACTUAL, org.schoolsafety.hub.incident.Status.DISPATCHED, at);
+    assertThat(school.<org.apache.pekko.Done>runCommand(r -> new School.TrackIncident(dispatched, r)).events())
+        .noneMatch(e -> e instanceof School.PostureDirected);
+    var closed = new org.schoolsafety.hub.school.IncidentNotice("inc-1", org.schoolsafety.hub.incident.IncidentType.INTRUSION,
+        org.schoolsafety.hub.incident.Level.III, Mode.ACTUAL, org.schoolsafety.hub.incident.Status.CLOSED, at);
+    school.<org.apache.pekko.Done>runCommand(r -> new School.TrackIncident(closed, r));
+    assertThat(school.getState().posture()).isEqualTo(Posture.NORMAL);
+    // A drill's intrusion, or a fire, changes no posture.
+    var drill = new org.schoolsafety.hub.school.IncidentNotice("inc-2", org.schoolsafety.hub.incident.IncidentType.INTRUSION,
+        org.schoolsafety.hub.incident.Level.III, Mode.EXERCISE, org.schoolsafety.hub.incident.Status.REPORTED, at);
+    school.<org.apache.pekko.Done>runCommand(r -> new School.TrackIncident(drill, r));
+    var fire = new org.schoolsafety.hub.school.IncidentNotice("inc-3", org.schoolsafety.hub.incident.IncidentType.FIRE,
+        org.schoolsafety.hub.incident.Level.III, Mode.ACTUAL, org.schoolsafety.hub.incident.Status.REPORTED, at);
+    school.<org.apache.pekko.Done>runCommand(r -> new School.TrackIncident(fire, r));
+    assertThat(school.restart().state().posture()).isEqualTo(Posture.NORMAL);
+  }
+
+  @Test
   void exerciseDirectivesLeaveThePostureAlone() {
     issue(spec(Posture.EVACUATE, Mode.EXERCISE, A));
     directive.<StatusReply<Directive.State>>runCommand(r -> new Directive.Acknowledge(A.schoolId(), "school-staff:a", r));
