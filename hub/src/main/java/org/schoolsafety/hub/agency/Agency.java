@@ -28,6 +28,7 @@ import org.schoolsafety.hub.CborSerializable;
 import org.schoolsafety.hub.JournalFailures;
 import org.schoolsafety.hub.Registrations;
 import org.schoolsafety.hub.hazard.HazardNotice;
+import org.schoolsafety.hub.tip.TipNotice;
 
 /**
  * A police, fire, health or education agency at one tier, and its dispatch inbox. Incidents
@@ -62,6 +63,9 @@ public final class Agency
   /** Sent by a hazard this agency was told about (major, or overdue) on every change; idempotent. */
   public record TrackHazard(HazardNotice notice, ActorRef<Done> replyTo) implements Command {}
 
+  /** Sent by a tip this agency was told about (WEAPON, SELF_HARM, untriaged, escalated) on every change; idempotent. */
+  public record TrackTip(TipNotice notice, ActorRef<Done> replyTo) implements Command {}
+
   // --- events ---------------------------------------------------------------------------
 
   public sealed interface Event extends CborSerializable {}
@@ -72,17 +76,45 @@ public final class Agency
 
   public record HazardTracked(HazardNotice notice) implements Event {}
 
+  public record TipTracked(TipNotice notice) implements Event {}
+
   // --- state ----------------------------------------------------------------------------
 
   /**
    * {@code profile} is null until registered; {@code dispatches} by incident id; {@code hazards}
-   * (hazards the agency was told about) by hazard id.
+   * (hazards the agency was told about) by hazard id; {@code tips} (anonymous tips it was told
+   * about) by tip id.
    */
-  public record State(AgencyProfile profile, Map<String, DispatchNotice> dispatches, Map<String, HazardNotice> hazards)
+  public record State(AgencyProfile profile, Map<String, DispatchNotice> dispatches, Map<String, HazardNotice> hazards,
+      Map<String, TipNotice> tips)
       implements CborSerializable {
 
     public State {
       hazards = hazards == null ? Map.of() : hazards; // snapshots taken before hazards existed
+      tips = tips == null ? Map.of() : tips; // snapshots taken before tips existed
+    }
+
+    public State(AgencyProfile profile, Map<String, DispatchNotice> dispatches, Map<String, HazardNotice> hazards) {
+      this(profile, dispatches, hazards, Map.of());
+    }
+
+    /** Tips, most recently notified first; only open ones unless {@code all}. */
+    public List<TipNotice> tipInbox(boolean all) {
+      return tips.values().stream()
+          .filter(t -> all || t.isOpen())
+          .sorted(Comparator.comparing(TipNotice::notifiedAt).reversed().thenComparing(TipNotice::tipId))
+          .toList();
+    }
+
+    State trackTip(TipNotice notice) {
+      var next = new LinkedHashMap<>(tips);
+      next.put(notice.tipId(), notice);
+      var closed = next.values().stream().filter(t -> !t.isOpen())
+          .sorted(Comparator.comparing(TipNotice::notifiedAt)).toList();
+      for (int i = 0; i < closed.size() - FINISHED_KEPT; i++) {
+        next.remove(closed.get(i).tipId());
+      }
+      return new State(profile, dispatches, hazards, Map.copyOf(next));
     }
 
     public State(AgencyProfile profile, Map<String, DispatchNotice> dispatches) {
@@ -109,7 +141,7 @@ public final class Agency
       for (int i = 0; i < closed.size() - FINISHED_KEPT; i++) {
         next.remove(closed.get(i).hazardId());
       }
-      return new State(profile, dispatches, Map.copyOf(next));
+      return new State(profile, dispatches, Map.copyOf(next), tips);
     }
 
     public boolean isRegistered() {
@@ -131,7 +163,7 @@ public final class Agency
       var next = new LinkedHashMap<>(dispatches);
       next.put(notice.incidentId(), notice);
       evictFinished(next);
-      return new State(profile, Map.copyOf(next), hazards);
+      return new State(profile, Map.copyOf(next), hazards, tips);
     }
 
     private static void evictFinished(Map<String, DispatchNotice> dispatches) {
@@ -202,6 +234,7 @@ public final class Agency
         .onCommand(Get.class, this::onGet)
         .onCommand(TrackDispatch.class, this::onTrackDispatch)
         .onCommand(TrackHazard.class, this::onTrackHazard)
+        .onCommand(TrackTip.class, this::onTrackTip)
         .onCommand(GetPosition.class, (state, cmd) -> Effect().reply(cmd.replyTo(), lastSequenceNumber(context)))
         .build();
   }
@@ -235,12 +268,20 @@ public final class Agency
     return Effect().persist(new HazardTracked(cmd.notice())).thenReply(cmd.replyTo(), s -> Done.getInstance());
   }
 
+  private ReplyEffect<Event, State> onTrackTip(State state, TrackTip cmd) {
+    if (cmd.notice().equals(state.tips().get(cmd.notice().tipId()))) {
+      return Effect().reply(cmd.replyTo(), Done.getInstance());
+    }
+    return Effect().persist(new TipTracked(cmd.notice())).thenReply(cmd.replyTo(), s -> Done.getInstance());
+  }
+
   @Override
   public EventHandler<State, Event> eventHandler() {
     return newEventHandlerBuilder()
         .forAnyState()
-        .onEvent(Registered.class, (state, evt) -> new State(evt.profile(), state.dispatches(), state.hazards()))
+        .onEvent(Registered.class, (state, evt) -> new State(evt.profile(), state.dispatches(), state.hazards(), state.tips()))
         .onEvent(HazardTracked.class, (state, evt) -> state.trackHazard(evt.notice()))
+        .onEvent(TipTracked.class, (state, evt) -> state.trackTip(evt.notice()))
         .onEvent(DispatchTracked.class, (state, evt) -> state.track(evt.notice()))
         .build();
   }
