@@ -68,7 +68,11 @@ public final class AgencyRoutes extends RouteSupport {
         "hazards", agency.hazardInbox(state.equals("all")).stream()
             .filter(h -> scope.modes().contains(Mode.ACTUAL)
                 && (scope.regionPrefix() == null || h.regionCode().startsWith(scope.regionPrefix())))
-            .toList()))));
+            .toList(),
+        // Anonymous tips the agency was told about (WEAPON, SELF_HARM, untriaged, escalated):
+        // additive, by tipId; only the agency itself sees them.
+        "tips", principal.is(org.schoolsafety.edge.auth.Role.AGENCY) && principal.subject().equals(agencyId)
+            ? agency.tipInbox(state.equals("all")) : java.util.List.of()))));
   }
 
   private Route history(Principal principal, String agencyId, Map<String, String> params) {
