@@ -58,6 +58,8 @@ const state = {
   schoolsLoaded: false,
   selectedId: null,
   detail: null,
+  // The devices of the selected incident's school (GET /schools/{id}/devices), or null.
+  devices: null,
   lastSeq: 0,
   replayUpTo: 0,
   feed: [],
@@ -509,6 +511,7 @@ async function selectIncident(id) {
   if (!id) return;
   state.selectedId = id;
   state.detail = null;
+  state.devices = null;
   mapSignature = '';
   render();
   await loadDetail(id);
@@ -522,12 +525,27 @@ async function loadDetail(id) {
     clearError('detail');
     state.detail = incident;
     render();
+    loadDevices(id, incident.schoolId);
   } catch (e) {
     if (gen === generation && state.selectedId === id) {
       handleFailure('detail', e, 'Incident ' + id + ' could not be loaded');
       render();
     }
   }
+}
+
+/** The school's devices beside the incident; quietly absent when the caller may not read them. */
+async function loadDevices(id, schoolId) {
+  const gen = generation;
+  try {
+    const devices = await api.get('/api/v1/schools/' + encodeURIComponent(schoolId) + '/devices');
+    if (gen !== generation || state.selectedId !== id) return;
+    state.devices = devices;
+  } catch (e) {
+    if (gen !== generation || state.selectedId !== id) return;
+    state.devices = null;
+  }
+  render();
 }
 
 function scheduleDetailRefresh() {
@@ -554,6 +572,7 @@ function patchDetail(e) {
 function closeDetail() {
   state.selectedId = null;
   state.detail = null;
+  state.devices = null;
   clearError('detail');
   mapSignature = '';
   render();
@@ -806,7 +825,7 @@ function renderDetail() {
   const panel = $('#detail');
   const id = state.selectedId;
   // Rebuilt only when it changed (clocks tick by themselves): keeps the officer's scroll position.
-  const signature = JSON.stringify([id, state.detail, state.incidents.get(id)?.schoolName, state.errors.has('detail')]);
+  const signature = JSON.stringify([id, state.detail, state.devices, state.incidents.get(id)?.schoolName, state.errors.has('detail')]);
   if (signature === detailSignature) return;
   detailSignature = signature;
   $('#feed-wrap').hidden = Boolean(id);
@@ -853,6 +872,13 @@ function renderDetail() {
     h('h3', {}, 'Dispatches'),
     h('ul', { class: 'dispatches' }, (d.dispatches || []).length
       ? sortDispatches(d.dispatches).map(x => dispatchRow(x, now)) : h('li', { class: 'muted' }, 'No agency notified yet')),
+    d.device ? h('div', { class: 'device-origin' },
+      h('span', { class: 'fact-label' }, 'Raised by device'),
+      h('span', { class: 'mono' }, d.device.deviceId),
+      h('span', {}, d.device.place || ''),
+      h('span', { class: 'muted' }, 'gateway ' + d.device.gatewayId),
+      h('span', { class: 'evidence-count' }, (d.evidenceCount || 0) + ' alarm' + (d.evidenceCount === 1 ? '' : 's') + ' as evidence')) : null,
+    deviceList(d.schoolId),
     h('h3', {}, 'Timeline'),
     h('ol', { class: 'timeline' }, [...(d.timeline || [])].reverse().map(t =>
       h('li', { class: 'tl-' + t.event },
@@ -860,6 +886,22 @@ function renderDetail() {
         h('span', { class: 'tl-event' }, EVENT_LABELS[t.event] || t.event),
         h('span', { class: 'tl-detail' }, [t.detail, t.by].filter(Boolean).join(' — '))))),
   ].filter(Boolean));
+}
+
+/** The school's devices with their state, offline and flagged ones first. */
+function deviceList(schoolId) {
+  const list = state.devices;
+  if (!list || list.schoolId !== schoolId || !(list.devices || []).length) return null;
+  const rank = x => (x.state === 'OFFLINE' ? 0 : x.state === 'FAULT' ? 1 : x.flagged ? 2 : 3);
+  const devices = [...list.devices].sort((a, b) => rank(a) - rank(b) || a.deviceId.localeCompare(b.deviceId));
+  return h('div', { class: 'school-devices' },
+    h('h3', {}, 'Devices of the school (' + devices.length + ')'),
+    h('ul', { class: 'devices' }, devices.slice(0, 30).map(x =>
+      h('li', { class: ['device', 'dev-' + String(x.state).toLowerCase(), x.flagged && 'dev-flagged'] },
+        h('span', { class: 'mono' }, x.deviceId),
+        h('span', { class: 'muted' }, humanize(x.kind) + (x.location ? ' · ' + x.location.building + (x.location.floor ? ' ' + x.location.floor : '') : ' · unregistered')),
+        h('span', { class: 'dev-state' }, x.state + (x.flagged ? ' · flagged' : '')),
+        h('span', { class: 'muted' }, x.falseAlarms + '/' + x.alarms + ' false')))));
 }
 
 function fact(label, value) {

@@ -62,4 +62,6 @@ export const EVENT_LABELS = {
   resolved: 'Resolved',
   closed: 'Closed',
   cancelled: 'Cancelled',
+  'evidence-added': 'Evidence',
+  'devices-flagged': 'Devices flagged',
 };

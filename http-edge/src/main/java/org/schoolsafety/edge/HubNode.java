@@ -24,6 +24,7 @@ import org.schoolsafety.edge.api.CapFeedRoutes;
 import org.schoolsafety.edge.api.ApiContext;
 import org.schoolsafety.edge.api.Authentication;
 import org.schoolsafety.edge.api.Cors;
+import org.schoolsafety.edge.api.DeviceRoutes;
 import org.schoolsafety.edge.api.DrillRoutes;
 import org.schoolsafety.edge.api.HealthRoutes;
 import org.schoolsafety.edge.api.HubRoutes;
@@ -44,6 +45,7 @@ import org.schoolsafety.edge.stream.StreamLimits;
 import org.schoolsafety.hub.Entities;
 import org.schoolsafety.hub.agency.Agency;
 import org.schoolsafety.hub.agency.AgencyRegistration;
+import org.schoolsafety.hub.device.SensorSettings;
 import org.schoolsafety.hub.directory.AgencyDirectory;
 import org.schoolsafety.hub.feed.IncidentFeed;
 import org.schoolsafety.hub.hazard.Hazard;
@@ -154,7 +156,7 @@ public final class HubNode implements AutoCloseable {
       Clock clock = Clock.systemUTC();
       Duration askTimeout = config.getDuration("hub.ask-timeout");
       Entities entities = Entities.sharded(system);
-      School.init(system, clock);
+      School.init(system, clock, entities, SensorSettings.fromConfig(config));
       Agency.init(system, clock, entry -> LiveLog.publish(system, Agency.topic(entry.agencyId()), entry));
       AgencyDirectory.init(system);
       IncidentFeed.init(system, clock, entry ->
@@ -254,7 +256,7 @@ public final class HubNode implements AutoCloseable {
     var routes = new HubRoutes(
         List.of(new SchoolRoutes(api), new AgencyRoutes(api), new IncidentRoutes(api), new StreamRoutes(api),
             new DrillRoutes(api), new PreventionRoutes(api, readSide.preventionQueries()), new CapFeedRoutes(api),
-            tips),
+            new DeviceRoutes(api, SensorSettings.fromConfig(config)), tips),
         tips.publicRoute(),
         new HealthRoutes(() -> readiness(system, storage, startup)),
         new Authentication(new TokenVerifier(AuthSettings.fromConfig(config)), RateLimits.fromConfig(config)),

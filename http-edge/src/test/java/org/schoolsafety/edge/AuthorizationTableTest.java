@@ -99,6 +99,9 @@ class AuthorizationTableTest {
     TABLE.put("GET /schools/{A}/risk/history",    new int[] {401, 403, 200, 403, 200, 403, 403, 403, 200, 200, 403});
     TABLE.put("GET /risk?region=65",              new int[] {401, 403, 403, 403, 403, 403, 403, 403, 200, 403, 403});
     TABLE.put("GET /warnings?region=650102",      new int[] {401, 403, 403, 403, 403, 403, 403, 403, 200, 200, 403});
+    TABLE.put("POST /schools/{A}/devices",        new int[] {401, 201, 201, 403, 403, 403, 403, 403, 403, 403, 403});
+    TABLE.put("GET /schools/{A}/devices",         new int[] {401, 200, 200, 403, 200, 403, 403, 403, 200, 200, 403});
+    TABLE.put("POST /sensors/readings (A)",       new int[] {401, 403, 403, 403, 202, 403, 403, 403, 403, 403, 403});
     // tips (issue 17): anyone submits without a token; a school sees only its own tips; a told
     // agency reads and acknowledges but does not triage; everyone else is told the tip does not exist
     TABLE.put("POST /tips (no token needed)",     new int[] {201, 201, 201, 201, 201, 201, 201, 201, 201, 201, 201});
@@ -260,6 +263,12 @@ class AuthorizationTableTest {
     e.put("GET /schools/{A}/risk/history", (t, c) -> c.get("/api/v1/schools/" + SCHOOL_A + "/risk/history"));
     e.put("GET /risk?region=65", (t, c) -> c.get("/api/v1/risk?region=65"));
     e.put("GET /warnings?region=650102", (t, c) -> c.get("/api/v1/warnings?region=650102"));
+    e.put("POST /schools/{A}/devices", (t, c) -> c.post("/api/v1/schools/" + SCHOOL_A + "/devices", Map.of(
+        "deviceId", t.unique("smoke-authz"), "kind", "SMOKE", "location", Map.of("building", "B", "floor", "3F"))));
+    e.put("GET /schools/{A}/devices", (t, c) -> c.get("/api/v1/schools/" + SCHOOL_A + "/devices"));
+    e.put("POST /sensors/readings (A)", (t, c) -> c.post("/api/v1/sensors/readings", Map.of("schoolId", SCHOOL_A,
+        "gatewayId", "gw-1", "readings", List.of(Map.of("sensorId", "smoke-authz-hb", "kind", "HEARTBEAT",
+            "at", java.time.Instant.now().toString())))));
     e.put("POST /tips (no token needed)", (t, c) -> c.post("/api/v1/tips",
         Map.of("schoolId", SCHOOL_A, "category", "OTHER", "text", "authz tip")));
     e.put("GET /schools/{A}/tips", (t, c) -> c.get("/api/v1/schools/" + SCHOOL_A + "/tips"));

@@ -55,6 +55,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.schoolsafety.edge.auth.Role;
 import org.schoolsafety.hub.agency.AgencyKind;
 import org.schoolsafety.hub.agency.Tier;
+import org.schoolsafety.hub.device.SensorKind;
 import org.schoolsafety.hub.incident.IncidentType;
 import org.schoolsafety.hub.incident.Level;
 import org.schoolsafety.hub.incident.Mode;
@@ -135,6 +136,7 @@ class HostileInputTest {
   private HubClient commandCenterClient;
   private String operator;
   private String staff;
+  private String gateway;
   private String fireAgency;
   private String commandCenter;
   /** A DISPATCHED incident: target of reports, acks and cancel. */
@@ -163,6 +165,7 @@ class HostileInputTest {
     var anonymous = new HubClient(node.httpPort());
     operator = TestNode.token(Role.OPERATOR, "test-operator");
     staff = TestNode.token(Role.SCHOOL_STAFF, SCHOOL);
+    gateway = TestNode.token(Role.SENSOR_GATEWAY, SCHOOL);
     fireAgency = TestNode.token(Role.AGENCY, FIRE);
     commandCenter = TestNode.token(Role.COMMAND_CENTER, "65");
     operatorClient = anonymous.withToken(operator);
@@ -255,6 +258,7 @@ class HostileInputTest {
     };
     // The province's command center sees every real incident of the school and its agencies.
     read.accept(new String[] {commandCenter, "/api/v1/schools/" + SCHOOL});
+    read.accept(new String[] {commandCenter, "/api/v1/schools/" + SCHOOL + "/devices"});
     read.accept(new String[] {operator, "/api/v1/schools/" + NEW_SCHOOL});
     read.accept(new String[] {operator, "/api/v1/agencies/" + NEW_AGENCY});
     for (String agency : AGENCIES) {
@@ -416,6 +420,94 @@ class HostileInputTest {
         (before, c) -> assertUnchanged(before, commandCenter, "/api/v1/incidents/" + openIncident, c));
   }
 
+  @TestFactory
+  @Order(9)
+  Stream<DynamicTest> postDevices() {
+    var endpoint = new Endpoint("POST /api/v1/schools/{id}/devices", "/api/v1/schools/" + SCHOOL + "/devices", staff,
+        deviceBody(), List.of(
+        Field.id("deviceId"),
+        Field.oneOf("kind", true, DEVICE_KINDS),
+        Field.object("location", true),
+        Field.text("location.building", 100, true),
+        Field.text("location.floor", 20, false),
+        Field.text("location.room", 100, false),
+        Field.text("location.note", 500, false),
+        new Field("gatewayId", Kind.ID, false, 64, 0, 0, List.of())));
+    List<Case> extra = new ArrayList<>();
+    extra.add(endpoint.with(endpoint.mutate("kind", TextNode.valueOf("HEARTBEAT")), "kind HEARTBEAT (a reading, not a device)")
+        .blaming("kind"));
+    return group(endpoint, corpus(endpoint, extra),
+        (before, c) -> assertUnchanged(before, commandCenter, "/api/v1/schools/" + SCHOOL + "/devices", c));
+  }
+
+  @TestFactory
+  @Order(10)
+  Stream<DynamicTest> postReadings() {
+    var endpoint = new Endpoint("POST /api/v1/sensors/readings", "/api/v1/sensors/readings", gateway, readingsBody(),
+        List.of(
+        Field.id("schoolId"),
+        Field.id("gatewayId"),
+        Field.oneOf("mode", false, names(Mode.values())),
+        Field.id("readings[0].sensorId"),
+        Field.oneOf("readings[0].kind", true, names(SensorKind.values())),
+        Field.coord("readings[0].value", 0, 30),
+        Field.timestamp("readings[0].at")));
+    List<Case> extra = new ArrayList<>();
+    ObjectNode reading = (ObjectNode) readingsBody().get("readings").get(0);
+    // Values out of physical range, by kind; timestamps the hub cannot act on; wrong shapes.
+    extra.add(readingCase(endpoint, reading.deepCopy().put("kind", "GAS").put("value", 100.5), "gas above 100 %LEL", "value"));
+    extra.add(readingCase(endpoint, reading.deepCopy().put("kind", "PANIC").put("value", 0.5), "panic half pressed", "value"));
+    extra.add(readingCase(endpoint, reading.deepCopy().put("kind", "TEMPERATURE").put("value", -300), "below absolute zero", "value"));
+    extra.add(readingCase(endpoint, reading.deepCopy().put("kind", "SEISMIC").put("value", 9000), "9000 gal", "value"));
+    extra.add(readingCase(endpoint, reading.deepCopy().put("kind", "CAMERA"), "camera with a value and no label", "value"));
+    ObjectNode camera = reading.deepCopy().put("kind", "CAMERA").put("label", "FIGHT").put("confidence", 0.9);
+    camera.remove("value");
+    extra.add(readingCase(endpoint, camera.deepCopy().put("label", "SELFIE"), "camera label SELFIE", "label"));
+    extra.add(readingCase(endpoint, camera.deepCopy().put("confidence", 1.01), "camera confidence 1.01", "confidence"));
+    extra.add(readingCase(endpoint, camera.deepCopy().put("confidence", -0.01), "camera confidence -0.01", "confidence"));
+    ObjectNode noConfidence = camera.deepCopy();
+    noConfidence.remove("confidence");
+    extra.add(readingCase(endpoint, noConfidence, "camera without confidence", "confidence"));
+    extra.add(readingCase(endpoint, reading.deepCopy().put("label", "FIGHT"), "label on smoke", "label"));
+    extra.add(readingCase(endpoint, reading.deepCopy().put("confidence", 0.5), "confidence on smoke", "confidence"));
+    extra.add(readingCase(endpoint, reading.deepCopy().put("at", Instant.now().plus(2, ChronoUnit.MINUTES).toString()),
+        "2 minutes ahead", "at"));
+    extra.add(readingCase(endpoint, reading.deepCopy().put("at", Instant.now().minus(11, ChronoUnit.MINUTES).toString()),
+        "11 minutes old", "at"));
+    extra.add(readingCase(endpoint, reading.deepCopy().put("unit", "dB/m"), "unknown field unit", "unit"));
+    ObjectNode nullReading = readingsBody();
+    nullReading.withArray("readings").add(NullNode.getInstance());
+    extra.add(endpoint.with(bytes(nullReading), "a null reading").blaming("readings[1]"));
+    ObjectNode empty = readingsBody();
+    empty.set("readings", NODES.arrayNode());
+    extra.add(endpoint.with(bytes(empty), "no readings").blaming("readings"));
+    ObjectNode tooMany = readingsBody();
+    for (int i = 0; i < 500; i++) {
+      tooMany.withArray("readings").add(reading.deepCopy().put("sensorId", "t-" + (i % 9)));
+    }
+    extra.add(endpoint.with(bytes(tooMany), "501 readings").blaming("readings"));
+    ObjectNode late = readingsBody();
+    late.withArray("readings").add(reading.deepCopy()).add(reading.deepCopy()).add(reading.deepCopy().put("value", 31));
+    extra.add(endpoint.with(bytes(late), "the fourth reading of four out of range").blaming("readings[3].value"));
+    ObjectNode drillWithoutExercise = readingsBody().put("drillId", "drill-1");
+    extra.add(endpoint.with(bytes(drillWithoutExercise), "drillId on real readings").blaming("drillId"));
+    // Only the school's own gateway: other principals are refused whatever the body.
+    extra.add(new Case(endpoint.name(), "school staff token", "POST", endpoint.path(), staff, bytes(readingsBody()),
+        "application/json", Map.of(), Set.of(403)));
+    extra.add(new Case(endpoint.name(), "another school's gateway", "POST", endpoint.path(),
+        TestNode.token(Role.SENSOR_GATEWAY, "sch-650102-002"), bytes(readingsBody()), "application/json", Map.of(), Set.of(403)));
+    return group(endpoint, corpus(endpoint, extra), (before, c) -> {
+      assertUnchanged(before, commandCenter, "/api/v1/schools/" + SCHOOL + "/devices", c);
+      assertUnchanged(before, commandCenter, "/api/v1/schools/" + SCHOOL, c);
+    });
+  }
+
+  private static Case readingCase(Endpoint e, ObjectNode reading, String label, String field) {
+    ObjectNode body = readingsBody();
+    body.withArray("readings").set(0, reading);
+    return e.with(bytes(body), "readings[0]: " + label).blaming("readings[0]." + field);
+  }
+
   /**
    * The control: each endpoint's unmutated base body is accepted, so every refusal of the
    * corpus came from what the case changed.
@@ -557,6 +649,10 @@ class HostileInputTest {
     assertThat(send("POST", "/api/v1/tips", null, bytes(tipBody()), "application/json", Map.of()).status()).isEqualTo(201);
     String created = reported.json().get("incidentId").asText();
     assertThat(send("POST", incidents + created + "/reports", staff, bytes(finalReport()), "application/json", Map.of()).status()).isEqualTo(201);
+    assertThat(send("POST", "/api/v1/schools/" + SCHOOL + "/devices", staff, bytes(deviceBody()), "application/json", Map.of()).status())
+        .isEqualTo(201);
+    Reply readings = send("POST", "/api/v1/sensors/readings", gateway, bytes(readingsBody()), "application/json", Map.of());
+    assertThat(readings.status()).as(readings.body()).isEqualTo(202);
   }
 
   // --- legitimate text that looks like an attack ------------------------------------------
@@ -728,6 +824,23 @@ class HostileInputTest {
         .put("outcome", "3 minor injuries, lab closed");
   }
 
+  static final List<String> DEVICE_KINDS = Arrays.stream(SensorKind.values()).filter(SensorKind::isDeviceKind)
+      .map(Enum::name).toList();
+
+  static ObjectNode deviceBody() {
+    ObjectNode body = object("deviceId", "smoke-hostile-1").put("kind", "SMOKE");
+    body.set("location", object("building", "B").put("floor", "3F").put("room", "chemistry lab")
+        .put("note", "above the fume cupboard"));
+    return body.put("gatewayId", "gw-B");
+  }
+
+  static ObjectNode readingsBody() {
+    ObjectNode body = object("schoolId", SCHOOL).put("gatewayId", "gw-B");
+    body.withArray("readings").add(object("sensorId", "smoke-hostile-1").put("kind", "SMOKE").put("value", 0.01)
+        .put("at", Instant.now().minus(1, ChronoUnit.MINUTES).truncatedTo(ChronoUnit.SECONDS).toString()));
+    return body;
+  }
+
   static ObjectNode ack() {
     return object("agencyId", FIRE).put("note", "on our way");
   }
@@ -856,7 +969,11 @@ class HostileInputTest {
       String[] parts = path.split("\\.");
       ObjectNode parent = body;
       for (int i = 0; i < parts.length - 1; i++) {
-        parent = (ObjectNode) parent.get(parts[i]);
+        // "readings[0]": the first element of the array "readings"
+        int bracket = parts[i].indexOf('[');
+        parent = bracket < 0 ? (ObjectNode) parent.get(parts[i])
+            : (ObjectNode) parent.get(parts[i].substring(0, bracket))
+                .get(Integer.parseInt(parts[i].substring(bracket + 1, parts[i].length() - 1)));
       }
       String last = parts[parts.length - 1];
       if (bad.value().isMissingNode()) {
@@ -1254,10 +1371,11 @@ class HostileInputTest {
     }
     List<Case> cases = new ArrayList<>();
     bodies.forEach((label, body) -> cases.add(e.with(body, "malformed: " + label)));
-    // Too large: the 64 KiB limit answers 413 before the body is read.
+    // Too large: the 64 KiB limit (256 KiB for readings) answers 413 before the body is read.
     String firstString = e.fields().stream().filter(Field::isString).findFirst().orElseThrow().path();
-    cases.add(e.with(e.mutate(firstString, new Bad("", TextNode.valueOf("x".repeat(64 * 1024 + 1)), null, Set.of(413))),
-        firstString + ": just over the 64 KiB body limit"));
+    int limit = e.path().equals("/api/v1/sensors/readings") ? 256 * 1024 : 64 * 1024;
+    cases.add(e.with(e.mutate(firstString, new Bad("", TextNode.valueOf("x".repeat(limit + 1)), null, Set.of(413))),
+        firstString + ": just over the " + limit / 1024 + " KiB body limit"));
     cases.add(e.with(e.mutate(firstString, new Bad("", TextNode.valueOf("x".repeat(1 << 20)), null, Set.of(413))),
         firstString + ": 1 MB string"));
     return cases;

@@ -7,27 +7,32 @@ import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import org.schoolsafety.hub.agency.Agency;
 import org.schoolsafety.hub.directory.AgencyDirectory;
 import org.schoolsafety.hub.feed.IncidentFeed;
+import org.schoolsafety.hub.incident.Incident;
+import org.schoolsafety.hub.incident.IncidentCommand;
 import org.schoolsafety.hub.prevention.Prevention;
 import org.schoolsafety.hub.school.School;
 
 /**
  * How one entity reaches the others. In the node these are sharded entity refs; unit tests
- * pass probes or locally spawned entities instead.
+ * pass probes or locally spawned entities instead, and leave out what they never reach.
  */
 public record Entities(
     Function<String, RecipientRef<School.Command>> schools,
     Function<String, RecipientRef<Agency.Command>> agencies,
     Function<String, RecipientRef<AgencyDirectory.Command>> directories,
     Function<String, RecipientRef<IncidentFeed.Command>> feeds,
-    Function<String, RecipientRef<Prevention.Command>> preventions) {
+    Function<String, RecipientRef<Prevention.Command>> preventions,
+    Function<String, RecipientRef<IncidentCommand>> incidents) {
 
-  /** Without prevention records (tests of incidents alone): nothing is sent to them. */
+  /** Without prevention records (nothing is sent to them) and without incidents. */
   public Entities(
       Function<String, RecipientRef<School.Command>> schools,
       Function<String, RecipientRef<Agency.Command>> agencies,
       Function<String, RecipientRef<AgencyDirectory.Command>> directories,
       Function<String, RecipientRef<IncidentFeed.Command>> feeds) {
-    this(schools, agencies, directories, feeds, null);
+    this(schools, agencies, directories, feeds, null, id -> {
+      throw new UnsupportedOperationException("no incidents in this setup");
+    });
   }
 
   public static Entities sharded(ActorSystem<?> system) {
@@ -37,7 +42,23 @@ public record Entities(
         id -> sharding.entityRefFor(Agency.ENTITY_TYPE_KEY, id),
         province -> sharding.entityRefFor(AgencyDirectory.ENTITY_TYPE_KEY, province),
         province -> sharding.entityRefFor(IncidentFeed.ENTITY_TYPE_KEY, province),
-        id -> sharding.entityRefFor(Prevention.ENTITY_TYPE_KEY, id));
+        id -> sharding.entityRefFor(Prevention.ENTITY_TYPE_KEY, id),
+        id -> sharding.entityRefFor(Incident.ENTITY_TYPE_KEY, id));
+  }
+
+  /** The same, reaching these prevention records. */
+  public Entities withPreventions(Function<String, RecipientRef<Prevention.Command>> preventions) {
+    return new Entities(schools, agencies, directories, feeds, preventions, incidents);
+  }
+
+  /** The same, reaching these incidents. */
+  public Entities withIncidents(Function<String, RecipientRef<IncidentCommand>> incidents) {
+    return new Entities(schools, agencies, directories, feeds, preventions, incidents);
+  }
+
+  /** A school's device-raised incidents are reported by the school itself. */
+  public RecipientRef<IncidentCommand> incident(String incidentId) {
+    return incidents.apply(incidentId);
   }
 
   public RecipientRef<School.Command> school(String schoolId) {

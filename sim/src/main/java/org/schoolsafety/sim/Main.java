@@ -21,6 +21,7 @@ import org.schoolsafety.sim.scenario.Durations;
 import org.schoolsafety.sim.scenario.Scenario;
 import org.schoolsafety.sim.scenario.ScenarioException;
 import org.schoolsafety.sim.scenario.ScenarioParser;
+import org.schoolsafety.sim.sensors.SensorDrill;
 
 /**
  * {@code bin/hub drill}: runs a drill scenario against a hub and writes the after-action report.
@@ -89,6 +90,12 @@ public final class Main {
       int status = 0;
       for (String name : positional) {
         try {
+          if (SensorDrill.Scenario.isSensorDrill(resolve(name))) {
+            var sensors = SensorDrill.Scenario.read(resolve(name));
+            out.println("sensor drill " + sensors.name() + ": schools " + sensors.schools() + ", mode " + sensors.mode()
+                + ", quiet " + sensors.quiet() + ", waits up to " + sensors.offlineWait() + " for the silent camera");
+            continue;
+          }
           Scenario s = ScenarioParser.read(resolve(name));
           out.println(describe(s));
         } catch (ScenarioException | IllegalArgumentException e) {
@@ -103,6 +110,14 @@ public final class Main {
     }
     if (positional.size() > 1) {
       return usage(err, "one scenario at a time, not " + positional);
+    }
+
+    try {
+      if (SensorDrill.Scenario.isSensorDrill(resolve(positional.get(0)))) {
+        return sensorDrill(positional.get(0), options, out, err);
+      }
+    } catch (IllegalArgumentException e) {
+      return usage(err, e.getMessage());
     }
 
     DrillOptions drill;
@@ -147,6 +162,25 @@ public final class Main {
     }
   }
 
+  /** A sensor drill (docs/DRILLS.md, "Sensor drills"): its own script, the same options where they apply. */
+  private static int sensorDrill(String name, Map<String, String> options, PrintStream out, PrintStream err) {
+    try {
+      var scenario = SensorDrill.Scenario.read(resolve(name));
+      Path data = Path.of(options.getOrDefault("--data", "./data"));
+      var drill = new SensorDrill(scenario, URI.create(stripSlash(options.getOrDefault("--hub", "http://127.0.0.1:8080"))),
+          options.containsKey("--secret-file") ? Path.of(options.get("--secret-file")) : data.resolve("auth").resolve("dev-secret"),
+          options.containsKey("--out") ? Path.of(options.get("--out")) : null, err);
+      Map<String, Object> report = drill.run();
+      out.print(SensorDrill.summary(report));
+      return ((Number) report.get("checksFailed")).intValue() == 0 ? 0 : 3;
+    } catch (IllegalArgumentException e) {
+      return usage(err, e.getMessage());
+    } catch (RuntimeException e) {
+      err.println("hub drill: the sensor drill failed: " + e);
+      return 1;
+    }
+  }
+
   /** A file, or a name in the scenarios directory ({@code -Dsim.scenarios}, else ./sim/scenarios). */
   static Path resolve(String name) {
     Path file = Path.of(name);
@@ -178,8 +212,10 @@ public final class Main {
   private static int listScenarios(PrintStream out) {
     for (String name : shipped()) {
       try {
-        Scenario s = ScenarioParser.read(scenariosDir().resolve(name + ".json"));
-        String first = s.description().split("(?<=\\.)\\s")[0];
+        Path file = scenariosDir().resolve(name + ".json");
+        String description = SensorDrill.Scenario.isSensorDrill(file) ? SensorDrill.Scenario.read(file).description()
+            : ScenarioParser.read(file).description();
+        String first = description.split("(?<=\\.)\\s")[0];
         out.printf("%-26s %s%n", name, first);
       } catch (RuntimeException e) {
         out.printf("%-26s (invalid: %s)%n", name, e.getMessage());

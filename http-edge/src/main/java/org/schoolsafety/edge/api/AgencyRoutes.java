@@ -69,6 +69,11 @@ public final class AgencyRoutes extends RouteSupport {
             .filter(h -> scope.modes().contains(Mode.ACTUAL)
                 && (scope.regionPrefix() == null || h.regionCode().startsWith(scope.regionPrefix())))
             .toList(),
+        // Devices of schools in its jurisdiction that went silent (docs/SENSORS.md): real devices, so
+        // shown as real (ACTUAL) items to whoever may see the agency's real dispatches.
+        "deviceNotices", agency.deviceInbox(state.equals("all")).stream()
+            .filter(n -> scope.admits(Mode.ACTUAL, n.regionCode()))
+            .toList(),
         // Anonymous tips the agency was told about (WEAPON, SELF_HARM, untriaged, escalated):
         // additive, by tipId; only the agency itself sees them.
         "tips", principal.is(org.schoolsafety.edge.auth.Role.AGENCY) && principal.subject().equals(agencyId)

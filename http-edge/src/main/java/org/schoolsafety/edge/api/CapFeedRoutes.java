@@ -50,12 +50,7 @@ public final class CapFeedRoutes extends RouteSupport {
       var filter = new IncidentQueries.IncidentFilter(region, null, true, null,
           modes.stream().map(Enum::name).collect(Collectors.toSet()), null, today.minusDays(DAYS - 1), today, PAGE,
           params.get("cursor"));
-      CompletionStage<IncidentQueries.Page<IncidentSummary>> page;
-      try {
-        page = api.queries().incidents(filter);
-      } catch (IllegalArgumentException badCursor) {
-        throw Params.invalid("cursor", badCursor.getMessage());
-      }
+      CompletionStage<IncidentQueries.Page<IncidentSummary>> page = incidentPage(filter);
       return respond(page, result -> HttpResponse.create().withStatus(StatusCodes.OK).withEntity(HttpEntities.create(
           ContentTypes.create(MediaTypes.applicationWithFixedCharset("atom+xml", HttpCharsets.UTF_8)),
           CapFeed.of(region, mode, result.items(), result.next(), api.clock().instant())

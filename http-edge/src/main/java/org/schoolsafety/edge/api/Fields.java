@@ -155,6 +155,11 @@ public final class Fields {
     }
   }
 
+  /** How many problems were found so far. */
+  public int errorCount() {
+    return errors.size();
+  }
+
   public void throwIfInvalid() {
     if (!errors.isEmpty()) {
       throw ApiException.invalid(List.copyOf(errors));

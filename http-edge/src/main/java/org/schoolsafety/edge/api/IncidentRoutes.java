@@ -119,12 +119,7 @@ public final class IncidentRoutes extends RouteSupport {
       var filter = new IncidentQueries.IncidentFilter(region, statuses, openOnly, level == null ? null : level.name(),
           modes.stream().map(Enum::name).collect(java.util.stream.Collectors.toSet()), drillId, from, to, limit,
           params.get("cursor"));
-      CompletionStage<IncidentQueries.Page<IncidentSummary>> page;
-      try {
-        page = api.queries().incidents(filter);
-      } catch (IllegalArgumentException badCursor) {
-        throw Params.invalid("cursor", badCursor.getMessage());
-      }
+      CompletionStage<IncidentQueries.Page<IncidentSummary>> page = incidentPage(filter);
       return respond(page, result -> ok(Map.of("incidents", result.items(),
           "next", Optional.ofNullable(result.next()).map(Object.class::cast).orElse(NO_NEXT))));
     });

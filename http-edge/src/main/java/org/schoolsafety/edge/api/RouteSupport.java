@@ -24,6 +24,8 @@ import org.apache.pekko.http.javadsl.unmarshalling.Unmarshaller;
 import org.apache.pekko.util.ByteString;
 import org.schoolsafety.edge.auth.AccessPolicy.Decision;
 import org.schoolsafety.edge.auth.Principal;
+import org.schoolsafety.persistence.readside.IncidentQueries;
+import org.schoolsafety.persistence.readside.IncidentSummary;
 
 /** What every route class needs: strict JSON bodies, JSON answers, failures as problems. */
 public abstract class RouteSupport extends AllDirectives {
@@ -134,6 +136,15 @@ public abstract class RouteSupport extends AllDirectives {
   }
 
   /** Continues with the value, or completes with the problem the failure deserves. */
+  /** A page of the incident list; a cursor that was not handed out for this query is a 400 naming it. */
+  protected CompletionStage<IncidentQueries.Page<IncidentSummary>> incidentPage(IncidentQueries.IncidentFilter filter) {
+    try {
+      return api.queries().incidents(filter);
+    } catch (IllegalArgumentException badCursor) {
+      throw Params.invalid("cursor", badCursor.getMessage());
+    }
+  }
+
   protected <T> Route onReply(CompletionStage<T> result, Function<T, Route> inner) {
     return onComplete(result, attempt -> attempt.isSuccess()
         ? inner.apply(attempt.get())

@@ -83,6 +83,23 @@ public final class AccessPolicy {
     return allowIf(p.is(Role.OPERATOR) || p.speaksForSchool(school.schoolId()) || p.watches(school.region().value()));
   }
 
+  // --- devices ----------------------------------------------------------------------------
+
+  /** A school's devices are registered by operators (who install them) and the school's own staff. */
+  public Decision registerDevice(Principal p, SchoolProfile school) {
+    return allowIf(p.is(Role.OPERATOR) || (p.is(Role.SCHOOL_STAFF) && p.speaksForSchool(school.schoolId())));
+  }
+
+  /** The device list: operators, the school itself (staff and gateway) and its command centers. */
+  public Decision readDevices(Principal p, SchoolProfile school) {
+    return allowIf(p.is(Role.OPERATOR) || p.speaksForSchool(school.schoolId()) || p.watches(school.region().value()));
+  }
+
+  /** Readings come only from the school's own gateway (a SENSOR_GATEWAY token whose subject is the school). */
+  public Decision sendReadings(Principal p, String schoolId) {
+    return allowIf(p.is(Role.SENSOR_GATEWAY) && p.subject().equals(schoolId));
+  }
+
   // --- projections of incidents (inboxes, histories, streams, school details, lists) -----
 
   /**

@@ -42,6 +42,8 @@ public final class Metrics implements HubMetrics {
       template("/api/v1/schools/?", "/api/v1/schools"),
       template("/api/v1/schools/[^/]+", "/api/v1/schools/{id}"),
       template("/api/v1/schools/[^/]+/drills", "/api/v1/schools/{id}/drills"),
+      template("/api/v1/schools/[^/]+/devices", "/api/v1/schools/{id}/devices"),
+      template("/api/v1/sensors/readings", "/api/v1/sensors/readings"),
       template("/api/v1/agencies/?", "/api/v1/agencies"),
       template("/api/v1/agencies/[^/]+", "/api/v1/agencies/{id}"),
       template("/api/v1/agencies/[^/]+/dispatches", "/api/v1/agencies/{id}/dispatches"),

@@ -63,6 +63,9 @@ public final class Agency
   /** Sent by a hazard this agency was told about (major, or overdue) on every change; idempotent. */
   public record TrackHazard(HazardNotice notice, ActorRef<Done> replyTo) implements Command {}
 
+  /** Sent by a school when one of its devices goes offline or comes back; idempotent. */
+  public record TrackDeviceNotice(DeviceNotice notice, ActorRef<Done> replyTo) implements Command {}
+
   /** Sent by a tip this agency was told about (WEAPON, SELF_HARM, untriaged, escalated) on every change; idempotent. */
   public record TrackTip(TipNotice notice, ActorRef<Done> replyTo) implements Command {}
 
@@ -76,26 +79,33 @@ public final class Agency
 
   public record HazardTracked(HazardNotice notice) implements Event {}
 
+  public record DeviceNoticeTracked(DeviceNotice notice) implements Event {}
+
   public record TipTracked(TipNotice notice) implements Event {}
 
   // --- state ----------------------------------------------------------------------------
 
+  /** Device notices kept: every offline device, and the most recent ones that came back. */
+  public static final int DEVICE_NOTICES_KEPT = 500;
+
   /**
    * {@code profile} is null until registered; {@code dispatches} by incident id; {@code hazards}
-   * (hazards the agency was told about) by hazard id; {@code tips} (anonymous tips it was told
-   * about) by tip id.
+   * (hazards the agency was told about) by hazard id; {@code deviceNotices} by school and device;
+   * {@code tips} (anonymous tips it was told about) by tip id.
    */
   public record State(AgencyProfile profile, Map<String, DispatchNotice> dispatches, Map<String, HazardNotice> hazards,
-      Map<String, TipNotice> tips)
+      Map<String, DeviceNotice> deviceNotices, Map<String, TipNotice> tips)
       implements CborSerializable {
 
     public State {
       hazards = hazards == null ? Map.of() : hazards; // snapshots taken before hazards existed
-      tips = tips == null ? Map.of() : tips; // snapshots taken before tips existed
+      deviceNotices = deviceNotices == null ? Map.of() : deviceNotices; // ... or device notices
+      tips = tips == null ? Map.of() : tips; // ... or tips
     }
 
-    public State(AgencyProfile profile, Map<String, DispatchNotice> dispatches, Map<String, HazardNotice> hazards) {
-      this(profile, dispatches, hazards, Map.of());
+    public State(AgencyProfile profile, Map<String, DispatchNotice> dispatches, Map<String, HazardNotice> hazards,
+        Map<String, DeviceNotice> deviceNotices) {
+      this(profile, dispatches, hazards, deviceNotices, Map.of());
     }
 
     /** Tips, most recently notified first; only open ones unless {@code all}. */
@@ -114,15 +124,36 @@ public final class Agency
       for (int i = 0; i < closed.size() - FINISHED_KEPT; i++) {
         next.remove(closed.get(i).tipId());
       }
-      return new State(profile, dispatches, hazards, Map.copyOf(next));
+      return new State(profile, dispatches, hazards, deviceNotices, Map.copyOf(next));
     }
 
     public State(AgencyProfile profile, Map<String, DispatchNotice> dispatches) {
-      this(profile, dispatches, Map.of());
+      this(profile, dispatches, Map.of(), Map.of());
     }
 
     static State empty() {
       return new State(null, Map.of());
+    }
+
+    /** Newest first; only offline devices unless {@code all}. */
+    public List<DeviceNotice> deviceInbox(boolean all) {
+      return deviceNotices.values().stream()
+          .filter(n -> all || n.isOpen())
+          .sorted(Comparator.comparing(DeviceNotice::since).reversed().thenComparing(DeviceNotice::key))
+          .toList();
+    }
+
+    State trackDevice(DeviceNotice notice) {
+      var next = new LinkedHashMap<>(deviceNotices);
+      next.put(notice.key(), notice);
+      if (next.size() > DEVICE_NOTICES_KEPT) {
+        next.values().stream().filter(n -> !n.isOpen())
+            .sorted(Comparator.comparing(DeviceNotice::since))
+            .limit(next.size() - DEVICE_NOTICES_KEPT)
+            .toList()
+            .forEach(n -> next.remove(n.key()));
+      }
+      return new State(profile, dispatches, hazards, Map.copyOf(next), tips);
     }
 
     /** Hazards, most recently notified first; only those not yet verified unless {@code all}. */
@@ -141,7 +172,7 @@ public final class Agency
       for (int i = 0; i < closed.size() - FINISHED_KEPT; i++) {
         next.remove(closed.get(i).hazardId());
       }
-      return new State(profile, dispatches, Map.copyOf(next), tips);
+      return new State(profile, dispatches, Map.copyOf(next), deviceNotices, tips);
     }
 
     public boolean isRegistered() {
@@ -163,7 +194,7 @@ public final class Agency
       var next = new LinkedHashMap<>(dispatches);
       next.put(notice.incidentId(), notice);
       evictFinished(next);
-      return new State(profile, Map.copyOf(next), hazards, tips);
+      return new State(profile, Map.copyOf(next), hazards, deviceNotices, tips);
     }
 
     private static void evictFinished(Map<String, DispatchNotice> dispatches) {
@@ -234,6 +265,7 @@ public final class Agency
         .onCommand(Get.class, this::onGet)
         .onCommand(TrackDispatch.class, this::onTrackDispatch)
         .onCommand(TrackHazard.class, this::onTrackHazard)
+        .onCommand(TrackDeviceNotice.class, this::onTrackDeviceNotice)
         .onCommand(TrackTip.class, this::onTrackTip)
         .onCommand(GetPosition.class, (state, cmd) -> Effect().reply(cmd.replyTo(), lastSequenceNumber(context)))
         .build();
@@ -261,11 +293,11 @@ public final class Agency
         .thenReply(cmd.replyTo(), s -> Done.getInstance());
   }
 
-  private ReplyEffect<Event, State> onTrackHazard(State state, TrackHazard cmd) {
-    if (cmd.notice().equals(state.hazards().get(cmd.notice().hazardId()))) {
+  private ReplyEffect<Event, State> onTrackDeviceNotice(State state, TrackDeviceNotice cmd) {
+    if (cmd.notice().equals(state.deviceNotices().get(cmd.notice().key()))) {
       return Effect().reply(cmd.replyTo(), Done.getInstance());
     }
-    return Effect().persist(new HazardTracked(cmd.notice())).thenReply(cmd.replyTo(), s -> Done.getInstance());
+    return Effect().persist(new DeviceNoticeTracked(cmd.notice())).thenReply(cmd.replyTo(), s -> Done.getInstance());
   }
 
   private ReplyEffect<Event, State> onTrackTip(State state, TrackTip cmd) {
@@ -275,12 +307,21 @@ public final class Agency
     return Effect().persist(new TipTracked(cmd.notice())).thenReply(cmd.replyTo(), s -> Done.getInstance());
   }
 
+  private ReplyEffect<Event, State> onTrackHazard(State state, TrackHazard cmd) {
+    if (cmd.notice().equals(state.hazards().get(cmd.notice().hazardId()))) {
+      return Effect().reply(cmd.replyTo(), Done.getInstance());
+    }
+    return Effect().persist(new HazardTracked(cmd.notice())).thenReply(cmd.replyTo(), s -> Done.getInstance());
+  }
+
   @Override
   public EventHandler<State, Event> eventHandler() {
     return newEventHandlerBuilder()
         .forAnyState()
-        .onEvent(Registered.class, (state, evt) -> new State(evt.profile(), state.dispatches(), state.hazards(), state.tips()))
+        .onEvent(Registered.class, (state, evt) -> new State(evt.profile(), state.dispatches(), state.hazards(),
+            state.deviceNotices(), state.tips()))
         .onEvent(HazardTracked.class, (state, evt) -> state.trackHazard(evt.notice()))
+        .onEvent(DeviceNoticeTracked.class, (state, evt) -> state.trackDevice(evt.notice()))
         .onEvent(TipTracked.class, (state, evt) -> state.trackTip(evt.notice()))
         .onEvent(DispatchTracked.class, (state, evt) -> state.track(evt.notice()))
         .build();

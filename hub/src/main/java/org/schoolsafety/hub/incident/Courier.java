@@ -70,7 +70,7 @@ final class Courier {
         "school:" + n.school().schoolId(),
         new IncidentNotice(
             state.incidentId(), n.type(), state.level(), n.mode(), state.status(),
-            state.reportedAt()));
+            state.reportedAt(), n.deviceRaised() && state.isFalseAlarm() ? state.contributingDevices() : null));
     // The school's prevention record keeps what its risk score needs: what the incident was,
     // not how its response goes. This notice changes only on a regrade or a cancellation, so
     // the record writes about once per real incident rather than once per dispatch step, and
@@ -81,7 +81,7 @@ final class Courier {
           new IncidentNotice(
               state.incidentId(), n.type(), state.level(), n.mode(),
               state.status() == Status.CANCELLED ? Status.CANCELLED : Status.REPORTED,
-              state.reportedAt()));
+              state.reportedAt(), null));
     }
     for (Dispatch d : state.dispatches()) {
       notices.put(

@@ -9,6 +9,7 @@ import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.apache.pekko.Done;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Behavior;
@@ -155,6 +156,8 @@ public final class Incident
         .onCommand(Close.class, this::onClose)
         .onCommand(Cancel.class, this::onCancel)
         .onCommand(Get.class, this::onGet)
+        .onCommand(AddEvidence.class, this::onAddEvidence)
+        .onCommand(NoteFlaggedDevices.class, this::onNoteFlaggedDevices)
         .onCommand(ChainsFound.class, this::onChainsFound)
         .onCommand(ChainsUnavailable.class, this::onChainsUnavailable)
         .onCommand(RetryDispatch.class, (state, cmd) -> afterwards(state))
@@ -260,6 +263,38 @@ public final class Incident
     return Effect().reply(cmd.replyTo(), StatusReply.success(state));
   }
 
+  private ReplyEffect<IncidentEvent, IncidentState> onAddEvidence(IncidentState state, AddEvidence cmd) {
+    if (!state.isReported()) {
+      return reject(cmd.replyTo(), notFound());
+    }
+    if (!state.status().isActive()) {
+      return Effect().reply(cmd.replyTo(), StatusReply.success(evidenceReply(state, false)));
+    }
+    List<Evidence> fresh = cmd.evidence().stream().filter(e -> !state.hasEvidence(e)).toList();
+    if (fresh.isEmpty()) {
+      return Effect().reply(cmd.replyTo(), StatusReply.success(evidenceReply(state, true)));
+    }
+    var event = new EvidenceAdded(incidentId, fresh, now(), cmd.by());
+    return persistThenReply(state, List.of(event), cmd.replyTo(), s -> evidenceReply(s, true));
+  }
+
+  private static EvidenceReply evidenceReply(IncidentState state, boolean accepted) {
+    return new EvidenceReply(accepted, state.status(), state.isFalseAlarm() ? state.contributingDevices() : List.of());
+  }
+
+  private ReplyEffect<IncidentEvent, IncidentState> onNoteFlaggedDevices(IncidentState state, NoteFlaggedDevices cmd) {
+    if (!state.isReported()) {
+      return reject(cmd.replyTo(), notFound());
+    }
+    boolean noted = state.timeline().stream()
+        .anyMatch(t -> t.event().equals("devices-flagged") && t.detail().equals(cmd.detail()));
+    if (noted) {
+      return Effect().reply(cmd.replyTo(), StatusReply.success(Done.getInstance()));
+    }
+    var event = new DevicesFlagged(incidentId, cmd.deviceIds(), cmd.detail(), now(), cmd.by());
+    return persistThenReply(state, List.of(event), cmd.replyTo(), s -> Done.getInstance());
+  }
+
   // --- dispatch -------------------------------------------------------------------------
 
   private void lookUpAgencies(IncidentState state) {
@@ -286,7 +321,7 @@ public final class Incident
       return Effect().noReply();
     }
     Instant now = now();
-    Instant deadline = now.plus(ackDeadline(state));
+    Instant deadline = notBeforeGrace(state, now.plus(ackDeadline(state)));
     var dispatches = new ArrayList<Dispatch>();
     var standby = new EnumMap<AgencyKind, List<AgencyProfile>>(AgencyKind.class);
     var uncovered = EnumSet.noneOf(AgencyKind.class);
@@ -324,7 +359,7 @@ public final class Incident
     for (Dispatch overdue : state.overdue(now)) {
       var next = state.nextTierFor(overdue.agency().kind());
       if (next.isPresent()) {
-        Dispatch to = Dispatch.notify(next.get(), now, now.plus(ackDeadline(state)));
+        Dispatch to = Dispatch.notify(next.get(), now, notBeforeGrace(state, now.plus(ackDeadline(state))));
         events.add(new Escalated(incidentId, overdue.agencyId(), to, now, SYSTEM));
       } else {
         events.add(new WentUnanswered(incidentId, overdue.agencyId(), now, SYSTEM));
@@ -340,6 +375,18 @@ public final class Incident
   private Duration ackDeadline(IncidentState state) {
     Duration real = settings.deadlines().forLevel(state.level());
     return Duration.ofNanos(Math.max(1, (long) (real.toNanos() / state.incident().scale())));
+  }
+
+  /**
+   * A device-raised incident escalates to no higher tier within its false-alarm grace: a false
+   * alarm the school cancels that fast has only ever reached the first tier.
+   */
+  private static Instant notBeforeGrace(IncidentState state, Instant deadline) {
+    DeviceAlarm origin = state.incident().origin();
+    if (origin == null || origin.escalateNotBefore() == null || !deadline.isBefore(origin.escalateNotBefore())) {
+      return deadline;
+    }
+    return origin.escalateNotBefore();
   }
 
   private void rearmDeadline(IncidentState state) {

@@ -1,5 +1,7 @@
 package org.schoolsafety.hub.incident;
 
+import java.util.List;
+import org.apache.pekko.Done;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.pattern.StatusReply;
 import org.schoolsafety.hub.CborSerializable;
@@ -35,6 +37,21 @@ public sealed interface IncidentCommand extends CborSerializable {
       implements IncidentCommand {}
 
   record Get(ActorRef<StatusReply<IncidentState>> replyTo) implements IncidentCommand {}
+
+  /**
+   * Sent by the school: device alarms to attach to this device-raised incident. Evidence the
+   * incident has already is ignored. An incident that is no longer active refuses it
+   * ({@code accepted} false), telling how it ended, so that the school opens a new one.
+   */
+  record AddEvidence(List<Evidence> evidence, String by, ActorRef<StatusReply<EvidenceReply>> replyTo)
+      implements IncidentCommand {}
+
+  /** {@code falseAlarmDevices}: when cancelled as a false alarm, the devices that contributed. */
+  record EvidenceReply(boolean accepted, Status status, List<String> falseAlarmDevices) implements CborSerializable {}
+
+  /** Sent by the school: contributing devices passed the false-alarm bound (see {@link IncidentEvent.DevicesFlagged}). */
+  record NoteFlaggedDevices(List<String> deviceIds, String detail, String by, ActorRef<StatusReply<Done>> replyTo)
+      implements IncidentCommand {}
 
   // --- sent by the incident to itself ---------------------------------------------------
 

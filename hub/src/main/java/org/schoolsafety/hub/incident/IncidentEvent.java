@@ -37,6 +37,10 @@ public sealed interface IncidentEvent extends CborSerializable {
       return "closed";
     } else if (event instanceof Cancelled) {
       return "cancelled";
+    } else if (event instanceof EvidenceAdded) {
+      return "evidence-added";
+    } else if (event instanceof DevicesFlagged) {
+      return "devices-flagged";
     }
     throw new IllegalArgumentException("unknown incident event " + event.getClass());
   }
@@ -85,5 +89,16 @@ public sealed interface IncidentEvent extends CborSerializable {
   record Closed(String incidentId, String note, Instant at, String by) implements IncidentEvent {}
 
   record Cancelled(String incidentId, String reason, Instant at, String by)
+      implements IncidentEvent {}
+
+  /** Alarms of the school's devices attached to this device-raised incident (one per device alarm). */
+  record EvidenceAdded(String incidentId, List<Evidence> evidence, Instant at, String by)
+      implements IncidentEvent {}
+
+  /**
+   * Devices that contributed to this incident passed the false-alarm bound when it was cancelled
+   * as a false alarm: said on the incident's timeline, and so on the command centers' streams.
+   */
+  record DevicesFlagged(String incidentId, List<String> deviceIds, String detail, Instant at, String by)
       implements IncidentEvent {}
 }

@@ -17,6 +17,8 @@ import org.schoolsafety.hub.agency.AgencyProfile;
 import org.schoolsafety.hub.incident.IncidentEvent.Acknowledged;
 import org.schoolsafety.hub.incident.IncidentEvent.Cancelled;
 import org.schoolsafety.hub.incident.IncidentEvent.Closed;
+import org.schoolsafety.hub.incident.IncidentEvent.DevicesFlagged;
+import org.schoolsafety.hub.incident.IncidentEvent.EvidenceAdded;
 import org.schoolsafety.hub.incident.IncidentEvent.Dispatched;
 import org.schoolsafety.hub.incident.IncidentEvent.Escalated;
 import org.schoolsafety.hub.incident.IncidentEvent.ReportAdded;
@@ -27,7 +29,8 @@ import org.schoolsafety.hub.plan.ResponsePlan;
 
 /**
  * An incident as its events made it. {@code incident} is null until reported. The status is
- * derived, never stored, so it cannot disagree with the reports and dispatches.
+ * derived, never stored, so it cannot disagree with the reports and dispatches. {@code evidence}:
+ * the device alarms attached to a device-raised incident, the first one first.
  */
 public record IncidentState(
     String incidentId,
@@ -39,8 +42,14 @@ public record IncidentState(
     Map<AgencyKind, List<AgencyProfile>> standby,
     Set<AgencyKind> uncovered,
     Ending ending,
-    List<TimelineEntry> timeline)
+    List<TimelineEntry> timeline,
+    List<Evidence> evidence)
     implements CborSerializable {
+
+  public IncidentState {
+    // Snapshots written before devices could raise incidents have no evidence.
+    evidence = evidence == null ? List.of() : evidence;
+  }
 
   /** How an incident ended: closed by the command center or cancelled as a false alarm. */
   public record Ending(Status status, Instant at, String by, String text)
@@ -48,7 +57,7 @@ public record IncidentState(
 
   public static IncidentState empty(String incidentId) {
     return new IncidentState(
-        incidentId, null, null, null, List.of(), List.of(), Map.of(), Set.of(), null, List.of());
+        incidentId, null, null, null, List.of(), List.of(), Map.of(), Set.of(), null, List.of(), List.of());
   }
 
   public boolean isReported() {
@@ -166,6 +175,10 @@ public record IncidentState(
       return ended(new Ending(Status.CLOSED, e.at(), e.by(), e.note()), e);
     } else if (event instanceof Cancelled e) {
       return ended(new Ending(Status.CANCELLED, e.at(), e.by(), e.reason()), e);
+    } else if (event instanceof EvidenceAdded e) {
+      return evidenceAdded(e);
+    } else if (event instanceof DevicesFlagged e) {
+      return logged(e, e.detail());
     }
     throw new IllegalArgumentException("unknown incident event " + event.getClass());
   }
@@ -173,10 +186,13 @@ public record IncidentState(
   private IncidentState reported(Reported e) {
     NewIncident n = e.incident();
     IncidentReport initial = n.initial().filed(e.at(), e.by());
-    String detail = n.type() + " level " + n.level() + " (" + n.mode() + ") at " + n.school().name();
+    String detail = n.type() + " level " + n.level() + " (" + n.mode() + ") at " + n.school().name()
+        + (n.origin() == null ? "" : "; alarm of " + n.origin().first().describe() + " via gateway " + n.origin().gatewayId());
+    // A device-raised incident starts with its first alarm as evidence.
+    List<Evidence> first = n.origin() == null ? evidence : List.of(n.origin().first());
     return new IncidentState(
             incidentId, n, e.fingerprint(), n.level(), List.of(initial), dispatches, standby,
-            uncovered, ending, timeline)
+            uncovered, ending, timeline, first)
         .logged(e, detail);
   }
 
@@ -196,7 +212,7 @@ public record IncidentState(
     }
     return new IncidentState(
             incidentId, incident, fingerprint, level, reports, concat(dispatches, e.dispatches()),
-            Map.copyOf(nextStandby), Set.copyOf(nextUncovered), ending, timeline)
+            Map.copyOf(nextStandby), Set.copyOf(nextUncovered), ending, timeline, evidence)
         .logged(e, detail);
   }
 
@@ -221,7 +237,7 @@ public record IncidentState(
             + e.to().agencyId() + " (" + e.to().agency().tier() + ")";
     return new IncidentState(
             incidentId, incident, fingerprint, level, reports, next, Map.copyOf(nextStandby),
-            uncovered, ending, timeline)
+            uncovered, ending, timeline, evidence)
         .logged(e, detail);
   }
 
@@ -238,7 +254,7 @@ public record IncidentState(
         report.summary() + (nextLevel != level ? " (level " + level + " -> " + nextLevel + ")" : "");
     return new IncidentState(
             incidentId, incident, fingerprint, nextLevel, concat(reports, List.of(report)),
-            dispatches, standby, uncovered, ending, timeline)
+            dispatches, standby, uncovered, ending, timeline, evidence)
         .logged(e, detail);
   }
 
@@ -247,27 +263,55 @@ public record IncidentState(
     Level nextLevel = report.level() == null ? level : report.level();
     return new IncidentState(
             incidentId, incident, fingerprint, nextLevel, concat(reports, List.of(report)),
-            dispatches, standby, uncovered, ending, timeline)
+            dispatches, standby, uncovered, ending, timeline, evidence)
         .logged(e, "final report: " + report.outcome());
   }
 
   private IncidentState ended(Ending end, IncidentEvent e) {
     return new IncidentState(
             incidentId, incident, fingerprint, level, reports, dispatches, standby, uncovered,
-            end, timeline)
+            end, timeline, evidence)
         .logged(e, end.text());
+  }
+
+  private IncidentState evidenceAdded(EvidenceAdded e) {
+    var all = new ArrayList<>(evidence);
+    all.addAll(e.evidence());
+    String detail = e.evidence().size() == 1
+        ? "evidence: " + e.evidence().get(0).describe()
+        : e.evidence().size() + " alarms as evidence: "
+            + e.evidence().stream().map(Evidence::describe).collect(Collectors.joining("; "));
+    return new IncidentState(
+            incidentId, incident, fingerprint, level, reports, dispatches, standby, uncovered, ending,
+            timeline, List.copyOf(all))
+        .logged(e, detail);
+  }
+
+  /** Whether this evidence is attached already (same device, rule and time). */
+  public boolean hasEvidence(Evidence e) {
+    return evidence.stream().anyMatch(e::sameAs);
+  }
+
+  /** The devices of a device-raised incident's evidence, each once, in order of their first alarm. */
+  public List<String> contributingDevices() {
+    return evidence.stream().map(Evidence::deviceId).distinct().toList();
+  }
+
+  /** Cancelled with reason FALSE_ALARM. */
+  public boolean isFalseAlarm() {
+    return ending != null && ending.status() == Status.CANCELLED && Cancellation.isFalseAlarm(ending.text());
   }
 
   private IncidentState withDispatches(List<Dispatch> next) {
     return new IncidentState(
         incidentId, incident, fingerprint, level, reports, next, standby, uncovered, ending,
-        timeline);
+        timeline, evidence);
   }
 
   private IncidentState logged(IncidentEvent e, String detail) {
     return new IncidentState(
         incidentId, incident, fingerprint, level, reports, dispatches, standby, uncovered, ending,
-        concat(timeline, List.of(new TimelineEntry(e.at(), IncidentEvent.nameOf(e), e.by(), detail))));
+        concat(timeline, List.of(new TimelineEntry(e.at(), IncidentEvent.nameOf(e), e.by(), detail))), evidence);
   }
 
   private static <T> List<T> concat(List<T> a, List<T> b) {

@@ -9,7 +9,8 @@ import org.schoolsafety.hub.CborSerializable;
 /**
  * What a school, parent or sensor reports to raise an incident. Drills (mode EXERCISE) carry
  * their {@code drillId} and may run faster than real time: {@code timeScale} divides the
- * incident's acknowledgement deadlines (null: real time).
+ * incident's acknowledgement deadlines (null: real time). Incidents a school's devices raised
+ * carry their {@code origin} (null for reports by people).
  */
 public record NewIncident(
     SchoolRef school,
@@ -19,12 +20,23 @@ public record NewIncident(
     IncidentReport initial,
     String clientRef,
     String drillId,
-    Double timeScale)
+    Double timeScale,
+    DeviceAlarm origin)
     implements CborSerializable {
 
   public NewIncident(
       SchoolRef school, IncidentType type, Level level, Mode mode, IncidentReport initial, String clientRef) {
-    this(school, type, level, mode, initial, clientRef, null, null);
+    this(school, type, level, mode, initial, clientRef, null, null, null);
+  }
+
+  public NewIncident(
+      SchoolRef school, IncidentType type, Level level, Mode mode, IncidentReport initial, String clientRef,
+      String drillId, Double timeScale) {
+    this(school, type, level, mode, initial, clientRef, drillId, timeScale, null);
+  }
+
+  public boolean deviceRaised() {
+    return origin != null;
   }
 
   /** How many times faster than real time this incident's deadlines run. */
@@ -53,7 +65,9 @@ public record NewIncident(
             String.valueOf(initial.measures()),
             r == null ? "-" : r.name() + "\u001e" + r.role() + "\u001e" + r.phone(),
             String.valueOf(drillId),
-            String.valueOf(timeScale));
+            String.valueOf(timeScale))
+        // Only device-raised incidents add their origin, so older fingerprints stay as they were.
+        + (origin == null ? "" : "\u001f" + origin);
     try {
       byte[] digest =
           MessageDigest.getInstance("SHA-256").digest(content.getBytes(StandardCharsets.UTF_8));

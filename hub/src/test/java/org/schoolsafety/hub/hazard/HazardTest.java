@@ -74,7 +74,7 @@ class HazardTest {
     }
     var prevention = testKit.spawn(Prevention.create("sch-650102-001", Prevention.Settings.fromConfig(ConfigFactory.load()), clock));
     preventions.put("sch-650102-001", prevention);
-    entities = new Entities(id -> null, agencies::get, p -> directory, p -> null, preventions::get);
+    entities = new Entities(id -> null, agencies::get, p -> directory, p -> null).withPreventions(preventions::get);
   }
 
   @BeforeEach

@@ -3,7 +3,9 @@ package org.schoolsafety.edge.api.dto;
 import java.time.Instant;
 import java.util.List;
 import org.schoolsafety.hub.incident.Casualties;
+import org.schoolsafety.hub.incident.DeviceAlarm;
 import org.schoolsafety.hub.incident.Dispatch;
+import org.schoolsafety.hub.incident.Evidence;
 import org.schoolsafety.hub.incident.IncidentReport;
 import org.schoolsafety.hub.incident.IncidentState;
 import org.schoolsafety.hub.incident.NewIncident;
@@ -29,7 +31,22 @@ public record IncidentView(
     List<ReportView> reports,
     List<DispatchView> dispatches,
     List<String> uncoveredKinds,
-    List<TimelineEntry> timeline) {
+    List<TimelineEntry> timeline,
+    DeviceOrigin device,
+    int evidenceCount,
+    List<Evidence> evidence) {
+
+  /**
+   * For a device-raised incident: the gateway that reported it and its first alarm's device and
+   * place (null for incidents reported by people).
+   */
+  public record DeviceOrigin(String gatewayId, String deviceId, String rule, String place, String building,
+      Instant escalateNotBefore) {
+    static DeviceOrigin of(DeviceAlarm origin) {
+      return origin == null ? null : new DeviceOrigin(origin.gatewayId(), origin.first().deviceId(),
+          origin.first().rule(), origin.first().place(), origin.first().building(), origin.escalateNotBefore());
+    }
+  }
 
   public record ReportView(
       String kind,
@@ -87,6 +104,9 @@ public record IncidentView(
         s.reports().stream().map(r -> ReportView.of(r, contacts)).toList(),
         s.dispatches().stream().map(DispatchView::of).toList(),
         s.uncovered().stream().map(Enum::name).sorted().toList(),
-        s.timeline());
+        s.timeline(),
+        DeviceOrigin.of(n.origin()),
+        s.evidence().size(),
+        s.evidence());
   }
 }
