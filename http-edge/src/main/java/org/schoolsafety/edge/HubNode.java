@@ -34,10 +34,12 @@ import org.schoolsafety.edge.api.IncidentRoutes;
 import org.schoolsafety.edge.api.PreventionRoutes;
 import org.schoolsafety.edge.api.SchoolRoutes;
 import org.schoolsafety.edge.api.StreamRoutes;
+import org.schoolsafety.edge.api.TipRoutes;
 import org.schoolsafety.edge.auth.AccessPolicy;
 import org.schoolsafety.edge.auth.AuthSettings;
 import org.schoolsafety.edge.auth.RateLimits;
 import org.schoolsafety.edge.auth.ServerKeys;
+import org.schoolsafety.edge.auth.TipLimits;
 import org.schoolsafety.edge.auth.TokenVerifier;
 import org.schoolsafety.edge.ops.Metrics;
 import org.schoolsafety.edge.stream.LiveLog;
@@ -58,6 +60,10 @@ import org.schoolsafety.hub.incident.Incident;
 import org.schoolsafety.hub.incident.IncidentIds;
 import org.schoolsafety.hub.incident.IncidentSettings;
 import org.schoolsafety.hub.school.School;
+import org.schoolsafety.hub.tip.SchoolTips;
+import org.schoolsafety.hub.tip.Tip;
+import org.schoolsafety.hub.tip.TipCodes;
+import org.schoolsafety.hub.tip.TipSettings;
 import org.schoolsafety.persistence.AuditTrail;
 import org.schoolsafety.persistence.StorageHealth;
 import org.schoolsafety.persistence.StorageSchema;
@@ -169,6 +175,7 @@ public final class HubNode implements AutoCloseable {
       });
       Prevention.init(system, Prevention.Settings.fromConfig(config), clock);
       Hazard.init(system, entities, HazardSettings.fromConfig(config), clock, metrics);
+      Tip.init(system, entities, TipSettings.fromConfig(config), clock, metrics);
       var context = new HubContext(system, entities,
           new AgencyRegistration(entities, askTimeout, system.scheduler()), askTimeout, clock);
       ReadSide readSide = ReadSide.start(system);
@@ -176,7 +183,8 @@ public final class HubNode implements AutoCloseable {
       metrics.gauge("hub_stream_subscribers", "live streams open on this node", streams::total);
       metrics.watchEntities(system, List.of(Incident.ENTITY_TYPE_KEY, School.ENTITY_TYPE_KEY,
           Agency.ENTITY_TYPE_KEY, AgencyDirectory.ENTITY_TYPE_KEY, IncidentFeed.ENTITY_TYPE_KEY,
-          Hazard.ENTITY_TYPE_KEY, Prevention.ENTITY_TYPE_KEY, Directive.ENTITY_TYPE_KEY));
+          Hazard.ENTITY_TYPE_KEY, Prevention.ENTITY_TYPE_KEY, Tip.ENTITY_TYPE_KEY, SchoolTips.ENTITY_TYPE_KEY,
+          Directive.ENTITY_TYPE_KEY));
       var connections = ConnectionGuard.fromConfig(config);
       var storage = new StorageHealth(system, Duration.ofSeconds(2));
       var guard = storageGuard(system, storage, config, metrics);
@@ -255,10 +263,12 @@ public final class HubNode implements AutoCloseable {
         new LiveLog(system, config.getInt("hub.http.streams.buffer")), streams,
         config.getDuration("hub.http.streams.heartbeat"), context.askTimeout(), context.clock(), system,
         new IncidentIds(serverKey));
+    var tips = new TipRoutes(api, new TipCodes(serverKey), TipLimits.fromConfig(config));
     var routes = new HubRoutes(
         List.of(new SchoolRoutes(api), new AgencyRoutes(api), new IncidentRoutes(api), new StreamRoutes(api),
             new DrillRoutes(api), new PreventionRoutes(api, readSide.preventionQueries()), new CapFeedRoutes(api),
-            new DeviceRoutes(api, SensorSettings.fromConfig(config)), new DirectiveRoutes(api), new CapRoutes(api)),
+            new DeviceRoutes(api, SensorSettings.fromConfig(config)), tips, new DirectiveRoutes(api), new CapRoutes(api)),
+        tips.publicRoute(),
         new HealthRoutes(() -> readiness(system, storage, startup)),
         new Authentication(new TokenVerifier(AuthSettings.fromConfig(config)), RateLimits.fromConfig(config)),
         new Cors(config.getStringList("hub.http.cors.allowed-origins")),

@@ -102,6 +102,13 @@ class AuthorizationTableTest {
     TABLE.put("POST /schools/{A}/devices",        new int[] {401, 201, 201, 403, 403, 403, 403, 403, 403, 403, 403});
     TABLE.put("GET /schools/{A}/devices",         new int[] {401, 200, 200, 403, 200, 403, 403, 403, 200, 200, 403});
     TABLE.put("POST /sensors/readings (A)",       new int[] {401, 403, 403, 403, 202, 403, 403, 403, 403, 403, 403});
+    // tips (issue 17): anyone submits without a token; a school sees only its own tips; a told
+    // agency reads and acknowledges but does not triage; everyone else is told the tip does not exist
+    TABLE.put("POST /tips (no token needed)",     new int[] {201, 201, 201, 201, 201, 201, 201, 201, 201, 201, 201});
+    TABLE.put("GET /schools/{A}/tips",            new int[] {401, 403, 200, 403, 403, 403, 403, 403, 403, 403, 403});
+    TABLE.put("GET /tips/{T} (WEAPON at A)",      new int[] {401, 404, 200, 404, 404, 404, 200, 404, 404, 404, 404});
+    TABLE.put("POST /tips/{T}/triage",            new int[] {401, 404, 200, 404, 404, 404, 403, 404, 404, 404, 404});
+    TABLE.put("POST /tips/{T}/acks police-650102", new int[] {401, 404, 403, 404, 404, 404, 200, 404, 404, 404, 404});
     TABLE.put("GET /health/ready",                new int[] {200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200});
     // Directives (issue 16): D is a real directive to school A from cc-6501; the drill one from the operator.
     TABLE.put("POST /directives (ACTUAL, A)",     new int[] {401, 403, 403, 403, 403, 403, 403, 403, 201, 201, 403});
@@ -130,6 +137,8 @@ class AuthorizationTableTest {
   private String drillDirective;
   /** A hazard at school A (prevention rows). */
   private String hazardH;
+  /** A WEAPON tip at school A, told to police-650102. */
+  private String tipT;
   private final AtomicInteger counter = new AtomicInteger();
 
   @BeforeAll
@@ -152,6 +161,11 @@ class AuthorizationTableTest {
         "authz-hazards", List.of(PreventionFlowTest.hazard("BUILDING", "GENERAL",
             java.time.Instant.now().plus(Duration.ofDays(30)))))))
         .body().get("hazards").get(0).get("hazardId").asText();
+    tipT = created(anonymous.post("/api/v1/tips", Map.of("schoolId", SCHOOL_A, "category", "WEAPON",
+        "text", "a knife in a school bag"))).body().get("tipId").asText();
+    HubClient police = anonymous.as(Role.AGENCY, "police-650102");
+    await().atMost(Duration.ofSeconds(20)).until(() -> police.get("/api/v1/agencies/police-650102/dispatches")
+        .body().get("tips").findValuesAsText("tipId").contains(tipT));
     HubClient cc = anonymous.as(Role.COMMAND_CENTER, "65");
     directiveD = freshDirective();
     incidentI = freshLevelI();
@@ -281,6 +295,14 @@ class AuthorizationTableTest {
     e.put("POST /sensors/readings (A)", (t, c) -> c.post("/api/v1/sensors/readings", Map.of("schoolId", SCHOOL_A,
         "gatewayId", "gw-1", "readings", List.of(Map.of("sensorId", "smoke-authz-hb", "kind", "HEARTBEAT",
             "at", java.time.Instant.now().toString())))));
+    e.put("POST /tips (no token needed)", (t, c) -> c.post("/api/v1/tips",
+        Map.of("schoolId", SCHOOL_A, "category", "OTHER", "text", "authz tip")));
+    e.put("GET /schools/{A}/tips", (t, c) -> c.get("/api/v1/schools/" + SCHOOL_A + "/tips"));
+    e.put("GET /tips/{T} (WEAPON at A)", (t, c) -> c.get("/api/v1/tips/" + t.tipT));
+    e.put("POST /tips/{T}/triage", (t, c) -> c.post("/api/v1/tips/" + t.tipT + "/triage",
+        Map.of("priority", "URGENT", "status", "IN_PROGRESS")));
+    e.put("POST /tips/{T}/acks police-650102", (t, c) -> c.post("/api/v1/tips/" + t.tipT + "/acks",
+        Map.of("agencyId", "police-650102")));
     e.put("GET /health/ready", (t, c) -> c.get("/health/ready"));
     e.put("POST /directives (ACTUAL, A)", (t, c) -> c.post("/api/v1/directives", directive(SCHOOL_A, "ACTUAL")));
     e.put("POST /directives (EXERCISE, A)", (t, c) -> c.post("/api/v1/directives", directive(SCHOOL_A, "EXERCISE")));

@@ -736,6 +736,32 @@ class HostileInputTest {
     return body;
   }
 
+  /** The open tip endpoint (issue 17): no token needed; a refused tip leaves the school's list empty. */
+  @TestFactory
+  @Order(9)
+  Stream<DynamicTest> postTips() {
+    var endpoint = new Endpoint("POST /api/v1/tips", "/api/v1/tips", staff, tipBody(), List.of(
+        Field.id("schoolId"),
+        Field.oneOf("category", true, List.of("BULLYING", "SELF_HARM", "WEAPON", "DRUGS", "VIOLENCE", "ABUSE",
+            "SAFETY_HAZARD", "OTHER")),
+        Field.text("text", 4000, true),
+        Field.text("when", 200, false),
+        Field.text("where", 200, false)));
+    return group(endpoint, corpus(endpoint, List.of()), (before, c) ->
+        assertThat(read(staff, "/api/v1/schools/" + SCHOOL + "/tips?state=all").json().get("tips"))
+            .as("tips after " + c).isEmpty());
+  }
+
+  static ObjectNode tipBody() {
+    ObjectNode body = NODES.objectNode();
+    body.put("schoolId", SCHOOL);
+    body.put("category", "BULLYING");
+    body.put("text", "older students take lunch money");
+    body.put("when", "lunch break");
+    body.put("where", "behind the gym");
+    return body;
+  }
+
   /**
    * Hostile query strings and paths on the read endpoints (issue 11): forged and foreign cursors,
    * dates at the ends of what java.time accepts, absurd limits and modes, path shapes. Each is a
@@ -794,6 +820,10 @@ class HostileInputTest {
     cases.put("risk history limit=-1", "/api/v1/schools/" + SCHOOL + "/risk/history?limit=-1");
     cases.put("warnings state=gone", "/api/v1/warnings?region=65&state=gone");
     cases.put("warnings region=ab", "/api/v1/warnings?region=ab");
+    // tips (issue 17)
+    cases.put("school tips state=ALL", "/api/v1/schools/" + SCHOOL + "/tips?state=ALL");
+    cases.put("unknown tip", "/api/v1/tips/tip-" + "0".repeat(32));
+    cases.put("tip id shape", "/api/v1/tips/" + "t".repeat(500));
     return cases.entrySet().stream().map(c -> dynamicTest("GET " + c.getKey(), () -> {
       Reply r = read(commandCenter, c.getValue());
       assertThat(r.status()).as(c.getKey() + ": " + abbreviate(r.body())).isBetween(400, 499);
@@ -815,6 +845,7 @@ class HostileInputTest {
     assertThat(send("POST", incidents + openIncident + "/cancel", commandCenter, bytes(object("reason", "a false alarm")), "application/json", Map.of()).status()).isEqualTo(200);
     assertThat(send("POST", incidents + resolvedIncident + "/close", commandCenter, bytes(object("note", "all clear")), "application/json", Map.of()).status()).isEqualTo(200);
     assertThat(send("POST", "/api/v1/schools/" + SCHOOL + "/surroundings", staff, bytes(surroundingBody()), "application/json", Map.of()).status()).isEqualTo(201);
+    assertThat(send("POST", "/api/v1/tips", null, bytes(tipBody()), "application/json", Map.of()).status()).isEqualTo(201);
     String created = reported.json().get("incidentId").asText();
     assertThat(send("POST", incidents + created + "/reports", staff, bytes(finalReport()), "application/json", Map.of()).status()).isEqualTo(201);
     assertThat(send("POST", "/api/v1/schools/" + SCHOOL + "/devices", staff, bytes(deviceBody()), "application/json", Map.of()).status())

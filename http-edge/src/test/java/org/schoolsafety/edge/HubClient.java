@@ -49,6 +49,12 @@ final class HubClient {
     return send(HttpRequest.newBuilder(URI.create(base + path)).GET());
   }
 
+  Response get(String path, Map<String, String> headers) {
+    var builder = HttpRequest.newBuilder(URI.create(base + path)).GET();
+    headers.forEach(builder::header);
+    return send(builder);
+  }
+
   /**
    * For endpoints that stream: the status and, for a refusal, the problem; a stream that was
    * granted is closed at once (its body is not read, so {@code raw} is null).

@@ -46,6 +46,10 @@ final class TestNode {
   static Config config(String keyspace, Map<String, Object> extra) {
     Map<String, Object> overrides = new HashMap<>(extra);
     overrides.putIfAbsent("hub.http.port", 0);
+    // Every test talks from 127.0.0.1: the open tip endpoints' per-address limits would make them
+    // depend on each other. TipFlowTest and TipLimitsTest check the limits themselves.
+    overrides.putIfAbsent("hub.http.tips.rate-limit.submit.burst", 100_000);
+    overrides.putIfAbsent("hub.http.tips.rate-limit.follow-up.burst", 100_000);
     overrides.put("pekko.remote.artery.canonical.port", 0);
     overrides.put("pekko.coordinated-shutdown.exit-jvm", "off");
     overrides.put("pekko.cluster.jmx.multi-mbeans-in-same-jvm", "on");

@@ -75,7 +75,11 @@ public final class AgencyRoutes extends RouteSupport {
         // shown as real (ACTUAL) items to whoever may see the agency's real dispatches.
         "deviceNotices", agency.deviceInbox(state.equals("all")).stream()
             .filter(n -> scope.admits(Mode.ACTUAL, n.regionCode()))
-            .toList()))));
+            .toList(),
+        // Anonymous tips the agency was told about (WEAPON, SELF_HARM, untriaged, escalated):
+        // additive, by tipId; only the agency itself sees them.
+        "tips", principal.is(org.schoolsafety.edge.auth.Role.AGENCY) && principal.subject().equals(agencyId)
+            ? agency.tipInbox(state.equals("all")) : java.util.List.of()))));
   }
 
   private Route history(Principal principal, String agencyId, Map<String, String> params) {

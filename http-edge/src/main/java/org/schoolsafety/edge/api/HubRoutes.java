@@ -36,6 +36,9 @@ public final class HubRoutes extends AllDirectives {
   private final List<RouteSupport> api;
   private final HealthRoutes health;
   private final ConsoleRoutes console = new ConsoleRoutes();
+  private final TipsPageRoutes tipsPage = new TipsPageRoutes();
+  /** API routes open without a token (the tipster's side of tips), or null. */
+  private final Route publicApi;
   private final Authentication authentication;
   private final Cors cors;
   private final StorageStatus storage;
@@ -43,6 +46,13 @@ public final class HubRoutes extends AllDirectives {
 
   public HubRoutes(List<RouteSupport> api, HealthRoutes health, Authentication authentication, Cors cors,
       StorageStatus storage, org.schoolsafety.edge.ops.Metrics metrics) {
+    this(api, null, health, authentication, cors, storage, metrics);
+  }
+
+  /** With {@code publicApi}: routes under /api/v1 that need no token, tried before authentication. */
+  public HubRoutes(List<RouteSupport> api, Route publicApi, HealthRoutes health, Authentication authentication,
+      Cors cors, StorageStatus storage, org.schoolsafety.edge.ops.Metrics metrics) {
+    this.publicApi = publicApi;
     this.metrics = metrics;
     this.api = api;
     this.health = health;
@@ -52,26 +62,34 @@ public final class HubRoutes extends AllDirectives {
   }
 
   public Route route() {
-    Route apiRoutes = pathPrefix("api", () -> pathPrefix("v1", () -> authentication.authenticated(principal ->
-        extractMethod(method -> {
+    Route apiRoutes = pathPrefix("api", () -> pathPrefix("v1", () -> authentication.authenticated(principal -> {
           Route[] routes = api.stream().map(r -> r.route(principal)).toArray(Route[]::new);
-          Route inner = concat(routes[0], Arrays.copyOfRange(routes, 1, routes.length));
-          if (!method.equals(org.apache.pekko.http.javadsl.model.HttpMethods.POST)) {
-            return inner;
-          }
-          if (storage.isDown()) {
-            // Nothing can be made durable now: say so at once rather than after a timeout.
-            return complete(storageUnavailable());
-          }
-          // A write in flight when storage goes down is answered then, not at its ask timeout.
-          return mapRouteResultFuture(result -> whileStorageUp(result), () -> inner);
-        }))));
+          return guardWrites(concat(routes[0], Arrays.copyOfRange(routes, 1, routes.length)));
+        })));
+    // The open part of the API (tipsters) comes first; what it does not serve needs a token.
+    Route everyApi = publicApi == null ? apiRoutes : concat(guardWrites(publicApi), apiRoutes);
     Route all = respondWithHeaders(SECURITY_HEADERS, () ->
         handleExceptions(exceptions(), () ->
-            handleRejections(rejections(), () -> cors.wrap(() -> concat(health.route(), metricsRoute(), console.route(), apiRoutes)))));
+            handleRejections(rejections(), () -> cors.wrap(() -> concat(health.route(), metricsRoute(), console.route(),
+                tipsPage.route(), everyApi)))));
     return measured(withRequestTimeoutResponse(request -> Problems.unavailable(
             "the hub could not answer in time; nothing may have changed: retry later, with the same clientRef for reports")
         .addHeaders(SECURITY_HEADERS), () -> all));
+  }
+
+  /** Writes (POST) are refused at once while storage is down, and answered 503 if it goes down meanwhile. */
+  private Route guardWrites(Route inner) {
+    return extractMethod(method -> {
+      if (!method.equals(org.apache.pekko.http.javadsl.model.HttpMethods.POST)) {
+        return inner;
+      }
+      if (storage.isDown()) {
+        // Nothing can be made durable now: say so at once rather than after a timeout.
+        return complete(storageUnavailable());
+      }
+      // A write in flight when storage goes down is answered then, not at its ask timeout.
+      return mapRouteResultFuture(result -> whileStorageUp(result), () -> inner);
+    });
   }
 
   /** The route's result, or a 503 as soon as storage goes down before it is ready. */

@@ -428,4 +428,43 @@ public final class AccessPolicy {
     }
     return p.watches(regionCode) ? Decision.FORBIDDEN : Decision.HIDDEN;
   }
+
+  // --- anonymous tips (issue 17) ---------------------------------------------------------
+
+  /** The school's own staff (not its sensor gateways), or an education agency covering it. */
+  private static boolean triagesForSchool(Principal p, String schoolId, String regionCode, AgencyProfile callerAgency) {
+    return (p.is(Role.SCHOOL_STAFF) && p.subject().equals(schoolId))
+        || coveringAgency(p, callerAgency, regionCode, org.schoolsafety.hub.agency.AgencyKind.EDUCATION);
+  }
+
+  /** A school's tip list: its staff and the education agencies covering it; others 403. */
+  public Decision listSchoolTips(Principal p, SchoolProfile school, AgencyProfile callerAgency) {
+    return allowIf(triagesForSchool(p, school.schoolId(), school.region().value(), callerAgency));
+  }
+
+  /**
+   * One tip, with its text and internal notes: those who triage it, and the agencies it was told
+   * to ({@code toldAgencies}: their ids); everyone else is told it does not exist (404).
+   */
+  public Decision readTip(Principal p, String schoolId, String regionCode, AgencyProfile callerAgency,
+      Set<String> toldAgencies) {
+    return triagesForSchool(p, schoolId, regionCode, callerAgency)
+        || (p.is(Role.AGENCY) && toldAgencies.contains(p.subject()))
+        ? Decision.ALLOW : Decision.HIDDEN;
+  }
+
+  /** Priority, status and notes: the school's staff and its education agencies, not a told police or health agency. */
+  public Decision triageTip(Principal p, String schoolId, String regionCode, AgencyProfile callerAgency,
+      Set<String> toldAgencies) {
+    Decision read = readTip(p, schoolId, regionCode, callerAgency, toldAgencies);
+    return read != Decision.ALLOW ? read : allowIf(triagesForSchool(p, schoolId, regionCode, callerAgency));
+  }
+
+  /** Acknowledging a tip: an agency it was told to, for itself. */
+  public Decision acknowledgeTip(Principal p, String schoolId, String regionCode, AgencyProfile callerAgency,
+      Set<String> toldAgencies, String agencyId) {
+    Decision read = readTip(p, schoolId, regionCode, callerAgency, toldAgencies);
+    return read != Decision.ALLOW ? read
+        : allowIf(p.is(Role.AGENCY) && p.subject().equals(agencyId) && toldAgencies.contains(agencyId));
+  }
 }

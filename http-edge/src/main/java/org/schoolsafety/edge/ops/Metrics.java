@@ -69,9 +69,14 @@ public final class Metrics implements HubMetrics {
       template("/api/v1/risk", "/api/v1/risk"),
       template("/api/v1/warnings/?", "/api/v1/warnings"),
       template("/api/v1/warnings/[^/]+/acks", "/api/v1/warnings/{id}/acks"),
+      template("/api/v1/tips/?", "/api/v1/tips"),
+      template("/api/v1/tips/[^/]+", "/api/v1/tips/{id}"),
+      template("/api/v1/tips/[^/]+/(messages|triage|acks)", "/api/v1/tips/{id}/$1"),
+      template("/api/v1/schools/[^/]+/tips", "/api/v1/schools/{id}/tips"),
       template("/health/(alive|ready)", "/health/$1"),
       template("/metrics", "/metrics"),
-      template("/console(/.*)?", "/console"));
+      template("/console(/.*)?", "/console"),
+      template("/tips(/.*)?", "/tips"));
 
   private static final Set<String> METHODS = Set.of("GET", "POST", "PUT", "DELETE", "PATCH", "HEAD", "OPTIONS");
 

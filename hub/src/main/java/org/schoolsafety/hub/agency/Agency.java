@@ -29,6 +29,7 @@ import org.schoolsafety.hub.JournalFailures;
 import org.schoolsafety.hub.Registrations;
 import org.schoolsafety.hub.directive.DirectiveNotice;
 import org.schoolsafety.hub.hazard.HazardNotice;
+import org.schoolsafety.hub.tip.TipNotice;
 
 /**
  * A police, fire, health or education agency at one tier, and its dispatch inbox. Incidents
@@ -69,6 +70,9 @@ public final class Agency
   /** Sent by a school when one of its devices goes offline or comes back; idempotent. */
   public record TrackDeviceNotice(DeviceNotice notice, ActorRef<Done> replyTo) implements Command {}
 
+  /** Sent by a tip this agency was told about (WEAPON, SELF_HARM, untriaged, escalated) on every change; idempotent. */
+  public record TrackTip(TipNotice notice, ActorRef<Done> replyTo) implements Command {}
+
   // --- events ---------------------------------------------------------------------------
 
   public sealed interface Event extends CborSerializable {}
@@ -83,6 +87,8 @@ public final class Agency
 
   public record DeviceNoticeTracked(DeviceNotice notice) implements Event {}
 
+  public record TipTracked(TipNotice notice) implements Event {}
+
   // --- state ----------------------------------------------------------------------------
 
   /** Device notices kept: every offline device, and the most recent ones that came back. */
@@ -91,16 +97,23 @@ public final class Agency
   /**
    * {@code profile} is null until registered; {@code dispatches} by incident id; {@code hazards}
    * (hazards the agency was told about) by hazard id; {@code deviceNotices} by school and device;
-   * {@code directives}: schools that missed a directive's deadline, by {@link DirectiveNotice#key()}.
+   * {@code tips} (anonymous tips it was told about) by tip id; {@code directives}: schools that
+   * missed a directive's deadline, by {@link DirectiveNotice#key()}.
    */
   public record State(AgencyProfile profile, Map<String, DispatchNotice> dispatches, Map<String, HazardNotice> hazards,
-      Map<String, DeviceNotice> deviceNotices, Map<String, DirectiveNotice> directives)
+      Map<String, DeviceNotice> deviceNotices, Map<String, TipNotice> tips, Map<String, DirectiveNotice> directives)
       implements CborSerializable {
 
     public State {
       hazards = hazards == null ? Map.of() : hazards; // snapshots taken before hazards existed
       deviceNotices = deviceNotices == null ? Map.of() : deviceNotices; // ... or device notices
+      tips = tips == null ? Map.of() : tips; // ... or tips
       directives = directives == null ? Map.of() : directives; // ... or directive escalations
+    }
+
+    public State(AgencyProfile profile, Map<String, DispatchNotice> dispatches, Map<String, HazardNotice> hazards,
+        Map<String, DeviceNotice> deviceNotices) {
+      this(profile, dispatches, hazards, deviceNotices, Map.of(), Map.of());
     }
 
     /** Escalated directives, newest first. */
@@ -117,11 +130,30 @@ public final class Agency
         next.values().stream().min(Comparator.comparing(DirectiveNotice::escalatedAt))
             .ifPresent(oldest -> next.remove(oldest.key()));
       }
-      return new State(profile, dispatches, hazards, deviceNotices, Map.copyOf(next));
+      return new State(profile, dispatches, hazards, deviceNotices, tips, Map.copyOf(next));
+    }
+
+    /** Tips, most recently notified first; only open ones unless {@code all}. */
+    public List<TipNotice> tipInbox(boolean all) {
+      return tips.values().stream()
+          .filter(t -> all || t.isOpen())
+          .sorted(Comparator.comparing(TipNotice::notifiedAt).reversed().thenComparing(TipNotice::tipId))
+          .toList();
+    }
+
+    State trackTip(TipNotice notice) {
+      var next = new LinkedHashMap<>(tips);
+      next.put(notice.tipId(), notice);
+      var closed = next.values().stream().filter(t -> !t.isOpen())
+          .sorted(Comparator.comparing(TipNotice::notifiedAt)).toList();
+      for (int i = 0; i < closed.size() - FINISHED_KEPT; i++) {
+        next.remove(closed.get(i).tipId());
+      }
+      return new State(profile, dispatches, hazards, deviceNotices, Map.copyOf(next), directives);
     }
 
     public State(AgencyProfile profile, Map<String, DispatchNotice> dispatches) {
-      this(profile, dispatches, Map.of(), Map.of(), Map.of());
+      this(profile, dispatches, Map.of(), Map.of());
     }
 
     static State empty() {
@@ -146,7 +178,7 @@ public final class Agency
             .toList()
             .forEach(n -> next.remove(n.key()));
       }
-      return new State(profile, dispatches, hazards, Map.copyOf(next), directives);
+      return new State(profile, dispatches, hazards, Map.copyOf(next), tips, directives);
     }
 
     /** Hazards, most recently notified first; only those not yet verified unless {@code all}. */
@@ -165,7 +197,7 @@ public final class Agency
       for (int i = 0; i < closed.size() - FINISHED_KEPT; i++) {
         next.remove(closed.get(i).hazardId());
       }
-      return new State(profile, dispatches, Map.copyOf(next), deviceNotices, directives);
+      return new State(profile, dispatches, Map.copyOf(next), deviceNotices, tips, directives);
     }
 
     public boolean isRegistered() {
@@ -187,7 +219,7 @@ public final class Agency
       var next = new LinkedHashMap<>(dispatches);
       next.put(notice.incidentId(), notice);
       evictFinished(next);
-      return new State(profile, Map.copyOf(next), hazards, deviceNotices, directives);
+      return new State(profile, Map.copyOf(next), hazards, deviceNotices, tips, directives);
     }
 
     private static void evictFinished(Map<String, DispatchNotice> dispatches) {
@@ -260,6 +292,7 @@ public final class Agency
         .onCommand(NoteDirective.class, this::onNoteDirective)
         .onCommand(TrackHazard.class, this::onTrackHazard)
         .onCommand(TrackDeviceNotice.class, this::onTrackDeviceNotice)
+        .onCommand(TrackTip.class, this::onTrackTip)
         .onCommand(GetPosition.class, (state, cmd) -> Effect().reply(cmd.replyTo(), lastSequenceNumber(context)))
         .build();
   }
@@ -292,6 +325,14 @@ public final class Agency
     }
     return Effect().persist(new DeviceNoticeTracked(cmd.notice())).thenReply(cmd.replyTo(), s -> Done.getInstance());
   }
+
+  private ReplyEffect<Event, State> onTrackTip(State state, TrackTip cmd) {
+    if (cmd.notice().equals(state.tips().get(cmd.notice().tipId()))) {
+      return Effect().reply(cmd.replyTo(), Done.getInstance());
+    }
+    return Effect().persist(new TipTracked(cmd.notice())).thenReply(cmd.replyTo(), s -> Done.getInstance());
+  }
+
   private ReplyEffect<Event, State> onTrackHazard(State state, TrackHazard cmd) {
     if (cmd.notice().equals(state.hazards().get(cmd.notice().hazardId()))) {
       return Effect().reply(cmd.replyTo(), Done.getInstance());
@@ -311,10 +352,11 @@ public final class Agency
     return newEventHandlerBuilder()
         .forAnyState()
         .onEvent(Registered.class, (state, evt) -> new State(evt.profile(), state.dispatches(), state.hazards(),
-            state.deviceNotices(), state.directives()))
+            state.deviceNotices(), state.tips(), state.directives()))
         .onEvent(DirectiveNoted.class, (state, evt) -> state.note(evt.notice()))
         .onEvent(HazardTracked.class, (state, evt) -> state.trackHazard(evt.notice()))
         .onEvent(DeviceNoticeTracked.class, (state, evt) -> state.trackDevice(evt.notice()))
+        .onEvent(TipTracked.class, (state, evt) -> state.trackTip(evt.notice()))
         .onEvent(DispatchTracked.class, (state, evt) -> state.track(evt.notice()))
         .build();
   }

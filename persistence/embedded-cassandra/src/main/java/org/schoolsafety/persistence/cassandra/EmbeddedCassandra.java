@@ -120,7 +120,8 @@ public final class EmbeddedCassandra implements AutoCloseable {
       String heap,
       Duration startupTimeout,
       Path classpathFile,
-      Path javaHome) {
+      Path javaHome,
+      boolean unsafeSystem) {
 
     private static final Pattern HEAP = Pattern.compile("[1-9][0-9]*[kKmMgG]?");
 
@@ -149,7 +150,7 @@ public final class EmbeddedCassandra implements AutoCloseable {
     public static Settings defaults() {
       return new Settings(
           Path.of("data", "cassandra"), 9042, 7000, "1g", Duration.ofSeconds(120),
-          defaultClasspathFile(), runningJavaHome());
+          defaultClasspathFile(), runningJavaHome(), false);
     }
 
     /** Reads {@code hub.cassandra} from {@code ConfigFactory.load()}. */
@@ -172,35 +173,44 @@ public final class EmbeddedCassandra implements AutoCloseable {
           c.getString("heap"),
           c.getDuration("startup-timeout"),
           classpathFile.isEmpty() ? defaultClasspathFile() : Path.of(classpathFile),
-          javaHome.isEmpty() ? runningJavaHome() : Path.of(javaHome));
+          javaHome.isEmpty() ? runningJavaHome() : Path.of(javaHome), false);
     }
 
     public Settings withDataDir(Path dataDir) {
-      return new Settings(dataDir, port, storagePort, heap, startupTimeout, classpathFile, javaHome);
+      return new Settings(dataDir, port, storagePort, heap, startupTimeout, classpathFile, javaHome, unsafeSystem);
     }
 
     public Settings withPort(int port) {
-      return new Settings(dataDir, port, storagePort, heap, startupTimeout, classpathFile, javaHome);
+      return new Settings(dataDir, port, storagePort, heap, startupTimeout, classpathFile, javaHome, unsafeSystem);
     }
 
     public Settings withStoragePort(int storagePort) {
-      return new Settings(dataDir, port, storagePort, heap, startupTimeout, classpathFile, javaHome);
+      return new Settings(dataDir, port, storagePort, heap, startupTimeout, classpathFile, javaHome, unsafeSystem);
     }
 
     public Settings withHeap(String heap) {
-      return new Settings(dataDir, port, storagePort, heap, startupTimeout, classpathFile, javaHome);
+      return new Settings(dataDir, port, storagePort, heap, startupTimeout, classpathFile, javaHome, unsafeSystem);
     }
 
     public Settings withStartupTimeout(Duration startupTimeout) {
-      return new Settings(dataDir, port, storagePort, heap, startupTimeout, classpathFile, javaHome);
+      return new Settings(dataDir, port, storagePort, heap, startupTimeout, classpathFile, javaHome, unsafeSystem);
     }
 
     public Settings withClasspathFile(Path classpathFile) {
-      return new Settings(dataDir, port, storagePort, heap, startupTimeout, classpathFile, javaHome);
+      return new Settings(dataDir, port, storagePort, heap, startupTimeout, classpathFile, javaHome, unsafeSystem);
     }
 
     public Settings withJavaHome(Path javaHome) {
-      return new Settings(dataDir, port, storagePort, heap, startupTimeout, classpathFile, javaHome);
+      return new Settings(dataDir, port, storagePort, heap, startupTimeout, classpathFile, javaHome, unsafeSystem);
+    }
+
+    /**
+     * Tests only: Cassandra does not flush and sync its system tables on every schema change
+     * ({@code cassandra.unsafesystem}, as in Cassandra's own test runs). Creating a keyspace's
+     * tables gets several times faster; a crash of the node may lose schema changes.
+     */
+    public Settings withUnsafeSystem(boolean unsafeSystem) {
+      return new Settings(dataDir, port, storagePort, heap, startupTimeout, classpathFile, javaHome, unsafeSystem);
     }
 
     /** {@link #heap()} in bytes. */
@@ -539,6 +549,9 @@ public final class EmbeddedCassandra implements AutoCloseable {
     // estimating the memtable row overhead loops 100000 times by default (~2 s); Cassandra's own test
     // runs use 100
     cmd.add("-Dcassandra.memtable_row_overhead_computation_step=100");
+    if (settings.unsafeSystem()) {
+      cmd.add("-Dcassandra.unsafesystem=true");
+    }
     cmd.add("-cp");
     cmd.add(launcherDir + File.pathSeparator + cassandraClasspath);
     cmd.add(CassandraNodeMain.class.getName());

@@ -1,0 +1,294 @@
+package org.schoolsafety.edge.api;
+
+import static org.apache.pekko.http.javadsl.server.PathMatchers.segment;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.function.BiFunction;
+import java.util.function.Function;
+import java.util.function.Supplier;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.cluster.sharding.typed.javadsl.EntityRef;
+import org.apache.pekko.http.javadsl.model.StatusCodes;
+import org.apache.pekko.http.javadsl.model.headers.Location;
+import org.apache.pekko.http.javadsl.model.headers.RetryAfter;
+import org.apache.pekko.http.javadsl.server.Route;
+import org.apache.pekko.pattern.StatusReply;
+import org.schoolsafety.edge.api.dto.TipRequests.MessageRequest;
+import org.schoolsafety.edge.api.dto.TipRequests.TipAckRequest;
+import org.schoolsafety.edge.api.dto.TipRequests.TipRequest;
+import org.schoolsafety.edge.api.dto.TipRequests.TriageRequest;
+import org.schoolsafety.edge.auth.AccessPolicy.Decision;
+import org.schoolsafety.edge.auth.Principal;
+import org.schoolsafety.edge.auth.Role;
+import org.schoolsafety.edge.auth.TipLimits;
+import org.schoolsafety.hub.agency.Agency;
+import org.schoolsafety.hub.agency.AgencyProfile;
+import org.schoolsafety.hub.school.School;
+import org.schoolsafety.hub.school.SchoolProfile;
+import org.schoolsafety.hub.tip.NewTip;
+import org.schoolsafety.hub.tip.SchoolTips;
+import org.schoolsafety.hub.tip.Tip;
+import org.schoolsafety.hub.tip.TipCodes;
+import org.schoolsafety.hub.tip.TipCommand;
+import org.schoolsafety.hub.tip.TipMessage;
+import org.schoolsafety.hub.tip.TipState;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Anonymous tips (issue 17). {@link #publicRoute()} needs no token: submitting a tip, and reading
+ * and writing to it with its follow-up code. It records nothing about the caller: no address, no
+ * user agent, no header; the per-address limits ({@link TipLimits}) live in memory only, keyed by
+ * a keyed hash of the address. A wrong code, another tip's code, an id the hub never issued and an
+ * unknown tip all get the same 404 with the same body.
+ *
+ * <p>{@link #route(Principal)} is the staff side: a school's tip list, one tip with its text and
+ * notes, triage, and the acknowledgement of a told agency.
+ */
+public final class TipRoutes extends RouteSupport {
+
+  /** Reads of a tip's text go to the audit log, like other personal data (the reader, never the tipster). */
+  private static final Logger audit = LoggerFactory.getLogger("org.schoolsafety.audit");
+
+  public static final String CODE_HEADER = "Follow-Up-Code";
+
+  private final TipCodes codes;
+  private final TipLimits limits;
+
+  public TipRoutes(ApiContext api, TipCodes codes, TipLimits limits) {
+    super(api);
+    this.codes = codes;
+    this.limits = limits;
+  }
+
+  // --- open to anyone ---------------------------------------------------------------------
+
+  /** {@code /api/v1/tips} for tipsters: no token. Requests it does not serve fall through to the API. */
+  public Route publicRoute() {
+    return pathPrefix("api", () -> pathPrefix("v1", () -> pathPrefix("tips", () -> concat(
+        pathEndOrSingleSlash(() -> post(() -> limited(TipLimits.Kind.SUBMIT,
+            () -> jsonBody(TipRequest.class, this::submit)))),
+        pathPrefix(segment(), tipId -> concat(
+            // Without a code this is a staff read: it falls through to the authenticated API.
+            pathEnd(() -> get(() -> headerValueByName(CODE_HEADER, code -> limited(TipLimits.Kind.FOLLOW_UP,
+                () -> asTipster(tipId, code, (ActorRef<StatusReply<TipState>> r) -> new TipCommand.ReadAsTipster(
+                    codes.hash(tipId, code), r), StatusCodes.OK))))),
+            path("messages", () -> post(() -> optionalHeaderValueByName(CODE_HEADER, code -> limited(
+                TipLimits.Kind.FOLLOW_UP, () -> jsonBody(MessageRequest.class, body -> {
+                  String text = body.check();
+                  String presented = code.orElse("");
+                  return asTipster(tipId, presented, (ActorRef<StatusReply<TipState>> r) ->
+                      new TipCommand.WriteAsTipster(codes.hash(tipId, presented), text, r), StatusCodes.CREATED);
+                })))))))))));
+  }
+
+  private Route limited(TipLimits.Kind kind, Supplier<Route> inner) {
+    return extractRequest(request -> {
+      String source = request.getAttribute(org.apache.pekko.http.scaladsl.model.AttributeKeys.remoteAddress())
+          .flatMap(a -> a.getAddress()).map(a -> a.getHostAddress()).orElse("unknown");
+      var wait = limits.tryAcquire(kind, source);
+      if (wait.isPresent()) {
+        return complete(Problems.of(StatusCodes.TOO_MANY_REQUESTS,
+                "too many tip requests from your network; please try again in " + wait.getAsLong()
+                    + " s. If someone is in danger now, call 110 (police), 120 (ambulance) or 119 (fire).")
+            .addHeader(RetryAfter.create(wait.getAsLong())));
+      }
+      return inner.get();
+    });
+  }
+
+  private Route submit(TipRequest body) {
+    var checked = body.check();
+    long started = System.nanoTime();
+    CompletionStage<SchoolProfile> school = api.sharding().entityRefFor(School.ENTITY_TYPE_KEY, checked.schoolId())
+        .askWithStatus(School.Get::new, api.askTimeout())
+        .thenApply(School.State::profile);
+    return onComplete(school, attempt -> {
+      if (attempt.isFailure()) {
+        Throwable cause = unwrap(attempt.failed().get());
+        if (cause instanceof org.schoolsafety.hub.Rejection.NotFound) {
+          return complete(Problems.from(ApiException.invalid(List.of(
+              new Problem.FieldError("schoolId", "is not a registered school")))));
+        }
+        return complete(Problems.from(cause));
+      }
+      SchoolProfile profile = attempt.get();
+      String tipId = codes.newTipId();
+      String code = codes.newCode();
+      var tip = new NewTip(tipId, profile.schoolId(), profile.name(), profile.region(), checked.category(),
+          checked.text(), checked.when(), checked.where());
+      return respond(tipRef(tipId).askWithStatus(
+              (ActorRef<StatusReply<TipState>> r) -> new TipCommand.Submit(tip, codes.hash(tipId, code), r),
+              api.askTimeoutLeft(started)),
+          state -> json(StatusCodes.CREATED, Map.of("tipId", tipId, "followUpCode", code,
+                  "status", state.status().name(),
+                  "keepTheCode", "This code is shown once. Keep it: with the tip id it is the only way to read"
+                      + " replies and write more. Nobody at the school or the hub can look it up for you."))
+              .addHeader(Location.create("/api/v1/tips/" + tipId)));
+    });
+  }
+
+  /** Asks the tip with the tipster's code; anything but a match is the one 404. */
+  private Route asTipster(String tipId, String code,
+      Function<ActorRef<StatusReply<TipState>>, TipCommand> command, org.apache.pekko.http.javadsl.model.StatusCode ok) {
+    if (!codes.isGenuine(tipId) || code == null || code.length() > 100) {
+      return complete(unknownTip());
+    }
+    return onComplete(tipRef(tipId).askWithStatus(command::apply, api.askTimeout()), attempt -> {
+      if (attempt.isSuccess()) {
+        return complete(json(ok, tipsterView(attempt.get())));
+      }
+      Throwable cause = unwrap(attempt.failed().get());
+      if (cause instanceof org.schoolsafety.hub.Rejection.NotFound) {
+        return complete(unknownTip());
+      }
+      return complete(Problems.from(cause));
+    });
+  }
+
+  private static Throwable unwrap(Throwable failure) {
+    Throwable t = failure;
+    while (t instanceof java.util.concurrent.CompletionException && t.getCause() != null) {
+      t = t.getCause();
+    }
+    return t;
+  }
+
+  static org.apache.pekko.http.javadsl.model.HttpResponse unknownTip() {
+    return Problems.of(StatusCodes.NOT_FOUND, Tip.UNKNOWN);
+  }
+
+  /** What the tipster sees: status and the conversation meant for them; no priority, names or notes. */
+  static Map<String, Object> tipsterView(TipState s) {
+    var view = new LinkedHashMap<String, Object>();
+    view.put("tipId", s.tipId());
+    view.put("schoolName", s.tip().schoolName());
+    view.put("category", s.tip().category());
+    view.put("status", s.status());
+    view.put("receivedAt", s.receivedAt());
+    view.put("messages", s.tipsterMessages().stream().map(m -> Map.of(
+        "at", m.at(), "from", m.from().equals(TipMessage.TIPSTER) ? "TIPSTER" : "SCHOOL", "text", m.text())).toList());
+    return view;
+  }
+
+  // --- staff and agencies ------------------------------------------------------------------
+
+  @Override
+  public Route route(Principal p) {
+    return concat(
+        pathPrefix("schools", () -> pathPrefix(segment(), schoolId -> path("tips", () -> get(() ->
+            parameterOptional("state", state -> schoolTips(p, schoolId, state)))))),
+        pathPrefix("tips", () -> pathPrefix(segment(), tipId -> concat(
+            pathEnd(() -> get(() -> tip(p, tipId, "read tip", api.policy()::readTip, state -> {
+              audit.info("personal-data-read principal={} tip={} data=tip-text", p.id(), tipId);
+              return complete(ok(staffView(state)));
+            }))),
+            path("triage", () -> post(() -> jsonBody(TriageRequest.class, body -> {
+              var t = body.check();
+              return tip(p, tipId, "triage tip", api.policy()::triageTip, state -> respond(tipRef(tipId).askWithStatus(
+                  (ActorRef<StatusReply<TipState>> r) -> new TipCommand.Triage(t.priority(), t.status(), t.note(),
+                      t.toTipster(), p.id(), r), api.askTimeout()), after -> ok(staffView(after))));
+            }))),
+            path("acks", () -> post(() -> jsonBody(TipAckRequest.class, body -> {
+              String agencyId = body.check();
+              return tip(p, tipId, "acknowledge tip",
+                  (pr, school, region, agency, told) -> api.policy().acknowledgeTip(pr, school, region, agency, told, agencyId),
+                  state -> respond(tipRef(tipId).askWithStatus(
+                      (ActorRef<StatusReply<TipState>> r) -> new TipCommand.Acknowledge(agencyId, p.id(), r),
+                      api.askTimeout()), after -> ok(staffView(after))));
+            })))))));
+  }
+
+  private Route schoolTips(Principal p, String schoolId, Optional<String> state) {
+    String which = state.orElse("open");
+    if (!which.equals("open") && !which.equals("all")) {
+      throw Params.invalid("state", "must be 'open' or 'all'");
+    }
+    if (!Fields.ID.matcher(schoolId).matches()) {
+      return complete(Problems.of(StatusCodes.NOT_FOUND, "no school with id '" + Ids.printable(schoolId) + "'"));
+    }
+    long started = System.nanoTime();
+    return onReply(api.sharding().entityRefFor(School.ENTITY_TYPE_KEY, schoolId).askWithStatus(School.Get::new, api.askTimeout()),
+        school -> onReply(callerAgency(p, started), agency -> authorize(
+            api.policy().listSchoolTips(p, school.profile(), agency), p, "read the tips of school " + schoolId, "",
+            () -> respond(api.sharding().entityRefFor(SchoolTips.ENTITY_TYPE_KEY, schoolId)
+                    .askWithStatus(SchoolTips.Get::new, api.askTimeoutLeft(started)),
+                tips -> ok(Map.of("schoolId", schoolId, "state", which, "tips", tips.list(which.equals("all"))))))));
+  }
+
+  private interface TipDecision {
+    Decision decide(Principal p, String schoolId, String regionCode, AgencyProfile callerAgency,
+        java.util.Set<String> toldAgencies);
+  }
+
+  private Route tip(Principal p, String tipId, String action, TipDecision decision, Function<TipState, Route> inner) {
+    if (!codes.isGenuine(tipId)) {
+      return complete(unknownTip());
+    }
+    long started = System.nanoTime();
+    return onReply(tipRef(tipId).askWithStatus(TipCommand.Get::new, api.askTimeout()),
+        state -> onReply(callerAgency(p, started), agency -> authorize(
+            decision.decide(p, state.tip().schoolId(), state.tip().region().value(), agency, state.notified().keySet()),
+            p, action + " " + tipId, Tip.UNKNOWN, () -> inner.apply(state))));
+  }
+
+  /** Everything staff need to triage; never the code's hash. */
+  static Map<String, Object> staffView(TipState s) {
+    var view = new LinkedHashMap<String, Object>();
+    var t = s.tip();
+    view.put("tipId", s.tipId());
+    view.put("schoolId", t.schoolId());
+    view.put("schoolName", t.schoolName());
+    view.put("regionCode", t.region().value());
+    view.put("category", t.category());
+    view.put("text", t.text());
+    view.put("when", t.when());
+    view.put("where", t.where());
+    view.put("priority", s.priority());
+    view.put("status", s.status());
+    view.put("receivedAt", s.receivedAt());
+    view.put("deadline", s.deadline());
+    view.put("triagedAt", s.triagedAt());
+    view.put("overdue", s.overdueAt() != null);
+    view.put("messages", s.messages().stream().map(m -> {
+      var msg = new LinkedHashMap<String, Object>();
+      msg.put("at", m.at());
+      msg.put("from", m.from());
+      msg.put("text", m.text());
+      msg.put("toTipster", m.forTipster());
+      msg.put("by", m.by());
+      return msg;
+    }).toList());
+    view.put("agencies", s.notified().values().stream().map(n -> {
+      var a = new LinkedHashMap<String, Object>();
+      a.put("agencyId", n.agency().agencyId());
+      a.put("kind", n.agency().kind());
+      a.put("tier", n.agency().tier());
+      a.put("reason", n.reason());
+      a.put("notifiedAt", n.at());
+      a.put("ackDeadline", n.ackDeadline());
+      a.put("ackAt", n.ackAt());
+      return a;
+    }).toList());
+    view.put("timeline", s.timeline());
+    return view;
+  }
+
+  private CompletionStage<AgencyProfile> callerAgency(Principal p, long started) {
+    if (!p.is(Role.AGENCY)) {
+      return CompletableFuture.completedFuture(null);
+    }
+    return api.sharding().entityRefFor(Agency.ENTITY_TYPE_KEY, p.subject())
+        .askWithStatus(Agency.Get::new, api.askTimeoutLeft(started))
+        .handle((state, failure) -> failure == null && state.isRegistered() ? state.profile() : null);
+  }
+
+  private EntityRef<TipCommand> tipRef(String tipId) {
+    return api.sharding().entityRefFor(Tip.ENTITY_TYPE_KEY, tipId);
+  }
+}

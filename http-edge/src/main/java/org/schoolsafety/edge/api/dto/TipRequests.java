@@ -1,0 +1,73 @@
+package org.schoolsafety.edge.api.dto;
+
+import org.schoolsafety.edge.api.Fields;
+import org.schoolsafety.hub.tip.TipCategory;
+import org.schoolsafety.hub.tip.TipPriority;
+import org.schoolsafety.hub.tip.TipStatus;
+
+/** Bodies of the tip endpoints (issue 17), each checked field by field into one 400. */
+public final class TipRequests {
+
+  /** The longest tip or message, in characters: room for a full account, not for a dump. */
+  public static final int MAX_TEXT = 4000;
+  public static final int MAX_WHEN_WHERE = 200;
+  public static final int MAX_NOTE = 2000;
+
+  private TipRequests() {}
+
+  /** {@code POST /api/v1/tips}: no token, nothing about the tipster. */
+  public record TipRequest(String schoolId, String category, String text, String when, String where) {
+
+    public record Checked(String schoolId, TipCategory category, String text, String when, String where) {}
+
+    public Checked check() {
+      var f = new Fields();
+      String school = f.id("schoolId", schoolId);
+      TipCategory c = f.oneOf("category", category, TipCategory.class, null);
+      String t = f.text("text", text, MAX_TEXT, true);
+      String w = f.text("when", when, MAX_WHEN_WHERE, false);
+      String wh = f.text("where", where, MAX_WHEN_WHERE, false);
+      f.throwIfInvalid();
+      return new Checked(school, c, t, w == null || w.isEmpty() ? null : w, wh == null || wh.isEmpty() ? null : wh);
+    }
+  }
+
+  /** {@code POST /api/v1/tips/{tipId}/messages}, with the code in the Follow-Up-Code header. */
+  public record MessageRequest(String text) {
+    public String check() {
+      var f = new Fields();
+      String t = f.text("text", text, MAX_TEXT, true);
+      f.throwIfInvalid();
+      return t;
+    }
+  }
+
+  /** {@code POST /api/v1/tips/{tipId}/triage}: a note is internal unless {@code toTipster}. */
+  public record TriageRequest(String priority, String status, String note, Boolean toTipster) {
+
+    public record Checked(TipPriority priority, TipStatus status, String note, boolean toTipster) {}
+
+    public Checked check() {
+      var f = new Fields();
+      TipPriority p = f.oneOf("priority", priority, TipPriority.class, null);
+      TipStatus s = f.oneOf("status", status, TipStatus.class, null);
+      String n = f.text("note", note, MAX_NOTE, false);
+      boolean to = Boolean.TRUE.equals(toTipster);
+      if (to && (n == null || n.isEmpty())) {
+        f.error("note", "is required when toTipster is true");
+      }
+      f.throwIfInvalid();
+      return new Checked(p, s, n == null || n.isEmpty() ? null : n, to);
+    }
+  }
+
+  /** {@code POST /api/v1/tips/{tipId}/acks}: a told agency acknowledges. */
+  public record TipAckRequest(String agencyId) {
+    public String check() {
+      var f = new Fields();
+      String id = f.id("agencyId", agencyId);
+      f.throwIfInvalid();
+      return id;
+    }
+  }
+}
