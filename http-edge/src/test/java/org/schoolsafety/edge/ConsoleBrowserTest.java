@@ -420,9 +420,12 @@ class ConsoleBrowserTest {
       // The region's true totals, counted by the projection: the three open incidents of the tests above
       // (the fire, the drill, the intrusion). The counts follow the journal by a few seconds.
       HubClient commandCenter = anonymous.as(Role.COMMAND_CENTER, "65");
+      // The list is a read model too: wait until it shows them.
+      Awaitility.await().atMost(WAIT).untilAsserted(() -> assertThat(commandCenter
+          .get("/api/v1/incidents?region=65&mode=ALL&status=open&limit=200").body().get("incidents").size())
+          .isGreaterThanOrEqualTo(3));
       int open = commandCenter.get("/api/v1/incidents?region=65&mode=ALL&status=open&limit=200").body()
           .get("incidents").size();
-      assertThat(open).isGreaterThanOrEqualTo(3);
       Awaitility.await().atMost(WAIT).untilAsserted(() -> assertThat(commandCenter
           .get("/api/v1/incidents/open-counts?region=65&mode=ALL").body().get("open").asInt()).isEqualTo(open));
       var totals = commandCenter.get("/api/v1/incidents/open-counts?region=65&mode=ALL").body();

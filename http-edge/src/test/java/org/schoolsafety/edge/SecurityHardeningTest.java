@@ -275,6 +275,9 @@ class SecurityHardeningTest {
         sockets.add(s);
       }
       var guard = node.connections();
+      // The node takes connections from its accept queue as it gets to them: wait until it has
+      // seen them all (held or refused), not just until the client's connect() returned.
+      await().atMost(Duration.ofSeconds(30)).until(() -> guard.openFrom(attacker) + guard.refused() >= sockets.size());
       System.out.printf("slow clients: %d connections attempted from %s, %d held open by the node, %d refused at once%n",
           sockets.size(), attacker, guard.openFrom(attacker), guard.refused());
       assertThat(guard.openFrom(attacker)).isLessThanOrEqualTo(PER_ADDRESS);
