@@ -121,11 +121,13 @@ class PreventionFlowTest {
 
   @Test
   void aHazardThatFellOverdueWhileTheNodeWasDownEscalatesOnceItIsBack() throws Exception {
+    Instant deadline = Instant.now().plus(Duration.ofSeconds(6));
     var response = created(staff(B).post("/api/v1/schools/" + B + "/inspections", inspection("insp-late",
-        List.of(hazard("ELECTRICAL", "GENERAL", Instant.now().plus(Duration.ofSeconds(6)))))));
+        List.of(hazard("ELECTRICAL", "GENERAL", deadline)))));
     String id = response.body().get("hazards").get(0).get("hazardId").asText();
     node.close();
-    Thread.sleep(7_000);
+    // The deadline falls while the node is down.
+    await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200)).until(() -> Instant.now().isAfter(deadline));
     node = TestNode.start("it_prevention", Map.of());
     anonymous = new HubClient(node.httpPort());
     // Nobody asks the hazard: remember-entities brings it back and its deadline fires.
