@@ -54,6 +54,14 @@ public abstract class Rejection extends RuntimeException implements CborSerializ
     }
   }
 
+  /** The thing existed but can no longer be used, e.g. an expired invitation code (HTTP 410). */
+  public static final class Gone extends Rejection {
+    @JsonCreator
+    public Gone(@JsonProperty("message") String message) {
+      super(message);
+    }
+  }
+
   /** The command itself is invalid whatever the state (HTTP 400). */
   public static final class Invalid extends Rejection {
     @JsonCreator

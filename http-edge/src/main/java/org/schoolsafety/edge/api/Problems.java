@@ -56,6 +56,9 @@ public final class Problems {
     if (cause instanceof Rejection.Conflict) {
       return of(StatusCodes.CONFLICT, cause.getMessage());
     }
+    if (cause instanceof Rejection.Gone) {
+      return of(StatusCodes.GONE, cause.getMessage());
+    }
     if (cause instanceof Rejection.Forbidden) {
       return of(StatusCodes.FORBIDDEN, cause.getMessage());
     }

@@ -127,6 +127,9 @@ public final class School
   /** The answer to something the {@link DeviceDesk} sent. */
   record DeskSettled(String key, Object value, boolean ok) implements Command {}
 
+  /** The school's journal position (the last sequence number), where a guardian's stream starts. */
+  public record GetPosition(ActorRef<Long> replyTo) implements Command {}
+
   enum RedeliverDevices implements Command {
     INSTANCE
   }
@@ -180,6 +183,23 @@ public final class School
   public record DeviceIncidentEnded(
       String incidentId, Status status, List<String> falseAlarmDevices, List<String> flagged, Instant at)
       implements DeviceEvent {}
+
+  /**
+   * Published (cluster pub-sub, no journal write) once an event guardians are told about is
+   * durable — an incident notice, a posture, a drill — at its journal position: the live edge of
+   * guardians' streams, whose catch-up reads the same events from the journal.
+   */
+  public record Published(String schoolId, long seq, Event event) implements CborSerializable {}
+
+  /** The pub-sub topic of a school's {@link Published} events. */
+  public static String topic(String schoolId) {
+    return "school-guardians:" + schoolId;
+  }
+
+  /** Whether guardians are told about this event. */
+  public static boolean concernsGuardians(Event event) {
+    return event instanceof IncidentTracked || event instanceof PostureDirected || event instanceof DrillRecorded;
+  }
 
   // --- state ----------------------------------------------------------------------------
 
@@ -274,8 +294,15 @@ public final class School
    * restart even if none of its devices ever reports again.
    */
   public static void init(ActorSystem<?> system, Clock clock, Entities entities, SensorSettings settings) {
+    init(system, clock, entities, settings, published -> {});
+  }
+
+  /** With {@code publish}: told of every {@link Published} event once it is durable (guardians' streams). */
+  public static void init(ActorSystem<?> system, Clock clock, Entities entities, SensorSettings settings,
+      java.util.function.Consumer<Published> publish) {
     ClusterSharding.get(system)
-        .init(Entity.of(ENTITY_TYPE_KEY, ctx -> create(ctx.getEntityId(), clock, entities, settings, ctx.getShard()))
+        .init(Entity.of(ENTITY_TYPE_KEY, ctx -> create(ctx.getEntityId(), clock, entities, settings, ctx.getShard(),
+                publish))
             .withSettings(ClusterShardingSettings.create(system).withRememberEntities(true)));
   }
 
@@ -288,8 +315,14 @@ public final class School
   public static Behavior<Command> create(
       String schoolId, Clock clock, Entities entities, SensorSettings settings,
       ActorRef<ClusterSharding.ShardCommand> shard) {
+    return create(schoolId, clock, entities, settings, shard, published -> {});
+  }
+
+  public static Behavior<Command> create(
+      String schoolId, Clock clock, Entities entities, SensorSettings settings,
+      ActorRef<ClusterSharding.ShardCommand> shard, java.util.function.Consumer<Published> publish) {
     return Behaviors.setup(context -> Behaviors.withTimers(
-        timers -> new School(schoolId, clock, entities, settings, shard, context, timers)));
+        timers -> new School(schoolId, clock, entities, settings, shard, context, timers, publish)));
   }
 
   private final String schoolId;
@@ -299,6 +332,7 @@ public final class School
   private final ActorContext<Command> context;
   private final TimerScheduler<Command> timers;
   private final DeviceDesk desk;
+  private final java.util.function.Consumer<Published> publish;
 
   // In memory only (see the class comment): what the rule engine remembers per device channel,
   // the exact last-reading time per device, and which of those are newer than the journal's.
@@ -310,8 +344,10 @@ public final class School
   private Instant armedFor;
 
   private School(String schoolId, Clock clock, Entities entities, SensorSettings settings,
-      ActorRef<ClusterSharding.ShardCommand> shard, ActorContext<Command> context, TimerScheduler<Command> timers) {
+      ActorRef<ClusterSharding.ShardCommand> shard, ActorContext<Command> context, TimerScheduler<Command> timers,
+      java.util.function.Consumer<Published> publish) {
     super(PersistenceId.of(ENTITY_TYPE_KEY.name(), schoolId), JournalFailures.restartWithBackoff());
+    this.publish = publish;
     this.schoolId = schoolId;
     this.clock = clock;
     this.settings = settings;
@@ -348,6 +384,7 @@ public final class School
         .forAnyState()
         .onCommand(Register.class, this::onRegister)
         .onCommand(Get.class, this::onGet)
+        .onCommand(GetPosition.class, (state, cmd) -> Effect().reply(cmd.replyTo(), lastSequenceNumber(context)))
         .onCommand(TrackIncident.class, this::onTrackIncident)
         .onCommand(RecordDrill.class, this::onRecordDrill)
         .onCommand(DirectPosture.class, this::onDirectPosture)
@@ -389,8 +426,10 @@ public final class School
           : Effect().reply(cmd.replyTo(), StatusReply.error(new Rejection.Conflict(
               "drill '" + cmd.drill().drillId() + "' is already recorded for school '" + schoolId + "' differently")));
     }
+    var recorded = new DrillRecorded(cmd.drill(), clock.instant(), cmd.by());
     return Effect()
-        .persist(new DrillRecorded(cmd.drill(), clock.instant(), cmd.by()))
+        .persist(recorded)
+        .thenRun(after -> published(List.of(recorded)))
         .thenReply(cmd.replyTo(), StatusReply::success);
   }
 
@@ -412,8 +451,21 @@ public final class School
     }
     return Effect()
         .persist(events)
-        .thenRun(after -> afterDeviceEvents(state, after, events))
+        .thenRun(after -> {
+          published(events);
+          afterDeviceEvents(state, after, events);
+        })
         .thenReply(cmd.replyTo(), s -> Done.getInstance());
+  }
+
+  /** Publishes the guardian-relevant ones of {@code events}, just persisted, at their journal positions. */
+  private void published(List<? extends Event> events) {
+    long first = lastSequenceNumber(context) - events.size() + 1;
+    for (int i = 0; i < events.size(); i++) {
+      if (concernsGuardians(events.get(i))) {
+        publish.accept(new Published(schoolId, first + i, events.get(i)));
+      }
+    }
   }
 
   // --- devices: registry ------------------------------------------------------------------
@@ -842,9 +894,11 @@ public final class School
     if (current == cmd.posture()) {
       return Effect().reply(cmd.replyTo(), Done.getInstance());
     }
+    var directed = new PostureDirected(cmd.directiveId(), cmd.posture(),
+        state.direct(cmd.directiveId(), cmd.posture()).posture(), clock.instant());
     return Effect()
-        .persist(new PostureDirected(cmd.directiveId(), cmd.posture(),
-            state.direct(cmd.directiveId(), cmd.posture()).posture(), clock.instant()))
+        .persist(directed)
+        .thenRun(after -> published(List.of(directed)))
         .thenReply(cmd.replyTo(), s -> Done.getInstance());
   }
 
