@@ -19,6 +19,7 @@ import org.apache.pekko.cluster.typed.Cluster;
 import org.apache.pekko.http.javadsl.Http;
 import org.apache.pekko.http.javadsl.ServerBinding;
 import org.apache.pekko.stream.Materializer;
+import org.apache.pekko.http.javadsl.server.Directives;
 import org.schoolsafety.edge.api.AgencyRoutes;
 import org.schoolsafety.edge.api.CapFeedRoutes;
 import org.schoolsafety.edge.api.ApiContext;
@@ -28,6 +29,7 @@ import org.schoolsafety.edge.api.CapRoutes;
 import org.schoolsafety.edge.api.DirectiveRoutes;
 import org.schoolsafety.edge.api.DeviceRoutes;
 import org.schoolsafety.edge.api.DrillRoutes;
+import org.schoolsafety.edge.api.GuardianRoutes;
 import org.schoolsafety.edge.api.HealthRoutes;
 import org.schoolsafety.edge.api.HubRoutes;
 import org.schoolsafety.edge.api.IncidentRoutes;
@@ -37,6 +39,7 @@ import org.schoolsafety.edge.api.StreamRoutes;
 import org.schoolsafety.edge.api.TipRoutes;
 import org.schoolsafety.edge.auth.AccessPolicy;
 import org.schoolsafety.edge.auth.AuthSettings;
+import org.schoolsafety.edge.auth.GuardianTokens;
 import org.schoolsafety.edge.auth.RateLimits;
 import org.schoolsafety.edge.auth.ServerKeys;
 import org.schoolsafety.edge.auth.TipLimits;
@@ -53,6 +56,9 @@ import org.schoolsafety.hub.agency.AgencyRegistration;
 import org.schoolsafety.hub.device.SensorSettings;
 import org.schoolsafety.hub.directory.AgencyDirectory;
 import org.schoolsafety.hub.feed.IncidentFeed;
+import org.schoolsafety.hub.guardian.GuardianCodes;
+import org.schoolsafety.hub.guardian.GuardianInvitation;
+import org.schoolsafety.hub.guardian.GuardianMessages;
 import org.schoolsafety.hub.hazard.Hazard;
 import org.schoolsafety.hub.hazard.HazardSettings;
 import org.schoolsafety.hub.prevention.Prevention;
@@ -161,7 +167,10 @@ public final class HubNode implements AutoCloseable {
       Clock clock = Clock.systemUTC();
       Duration askTimeout = config.getDuration("hub.ask-timeout");
       Entities entities = Entities.sharded(system);
-      School.init(system, clock, entities, SensorSettings.fromConfig(config));
+      School.init(system, clock, entities, SensorSettings.fromConfig(config),
+          published -> LiveLog.publish(system, School.topic(published.schoolId()), published));
+      GuardianInvitation.init(system, clock);
+      GuardianMessages.init(system, config.getInt("hub.guardian.messages-kept"));
       Agency.init(system, clock, entry -> LiveLog.publish(system, Agency.topic(entry.agencyId()), entry));
       AgencyDirectory.init(system);
       IncidentFeed.init(system, clock, entry ->
@@ -184,7 +193,7 @@ public final class HubNode implements AutoCloseable {
       metrics.watchEntities(system, List.of(Incident.ENTITY_TYPE_KEY, School.ENTITY_TYPE_KEY,
           Agency.ENTITY_TYPE_KEY, AgencyDirectory.ENTITY_TYPE_KEY, IncidentFeed.ENTITY_TYPE_KEY,
           Hazard.ENTITY_TYPE_KEY, Prevention.ENTITY_TYPE_KEY, Tip.ENTITY_TYPE_KEY, SchoolTips.ENTITY_TYPE_KEY,
-          Directive.ENTITY_TYPE_KEY));
+          Directive.ENTITY_TYPE_KEY, GuardianInvitation.ENTITY_TYPE_KEY, GuardianMessages.ENTITY_TYPE_KEY));
       var connections = ConnectionGuard.fromConfig(config);
       var storage = new StorageHealth(system, Duration.ofSeconds(2));
       var guard = storageGuard(system, storage, config, metrics);
@@ -263,14 +272,20 @@ public final class HubNode implements AutoCloseable {
         new LiveLog(system, config.getInt("hub.http.streams.buffer")), streams,
         config.getDuration("hub.http.streams.heartbeat"), context.askTimeout(), context.clock(), system,
         new IncidentIds(serverKey));
-    var tips = new TipRoutes(api, new TipCodes(serverKey), TipLimits.fromConfig(config));
+    var tipLimits = TipLimits.fromConfig(config);
+    var tips = new TipRoutes(api, new TipCodes(serverKey), tipLimits);
+    var authSettings = AuthSettings.fromConfig(config);
+    var guardians = new GuardianRoutes(api, new GuardianCodes(serverKey), new GuardianTokens(serverKey,
+        authSettings.issuer(), authSettings.audience(), guardianTokenTtl(config, authSettings)), tipLimits,
+        GuardianRoutes.Settings.fromConfig(config));
     var routes = new HubRoutes(
         List.of(new SchoolRoutes(api), new AgencyRoutes(api), new IncidentRoutes(api), new StreamRoutes(api),
             new DrillRoutes(api), new PreventionRoutes(api, readSide.preventionQueries()), new CapFeedRoutes(api),
-            new DeviceRoutes(api, SensorSettings.fromConfig(config)), tips, new DirectiveRoutes(api), new CapRoutes(api)),
-        tips.publicRoute(),
+            new DeviceRoutes(api, SensorSettings.fromConfig(config)), tips, new DirectiveRoutes(api), new CapRoutes(api),
+            guardians),
+        Directives.concat(tips.publicRoute(), guardians.publicRoute()),
         new HealthRoutes(() -> readiness(system, storage, startup)),
-        new Authentication(new TokenVerifier(AuthSettings.fromConfig(config)), RateLimits.fromConfig(config)),
+        new Authentication(new TokenVerifier(authSettings, serverKey), RateLimits.fromConfig(config)),
         new Cors(config.getStringList("hub.http.cors.allowed-origins")),
         guard, metrics);
     String host = config.getString("hub.http.host");
@@ -290,6 +305,16 @@ public final class HubNode implements AutoCloseable {
       throw new IllegalStateException("cannot serve HTTP on " + host + ":" + port
           + " (is the port taken? choose another with --port)", e);
     }
+  }
+
+  /** A guardian's token may not outlive what the verifier accepts for any token. */
+  private static Duration guardianTokenTtl(Config config, AuthSettings auth) {
+    Duration ttl = config.getDuration("hub.guardian.token-ttl");
+    if (ttl.compareTo(auth.maxTtl()) > 0) {
+      throw new IllegalArgumentException("hub.guardian.token-ttl (" + ttl + ") exceeds hub.auth.max-ttl ("
+          + auth.maxTtl() + "): guardians' tokens would be refused");
+    }
+    return ttl;
   }
 
   private static StorageGuard storageGuard(ActorSystem<?> system, StorageHealth storage, Config config, Metrics metrics) {

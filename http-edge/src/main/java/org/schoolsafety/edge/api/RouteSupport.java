@@ -9,21 +9,28 @@ import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
+import org.apache.pekko.NotUsed;
+import org.apache.pekko.http.javadsl.marshalling.sse.EventStreamMarshalling;
 import org.apache.pekko.http.javadsl.model.ContentTypes;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
 import org.apache.pekko.http.javadsl.model.MediaTypes;
 import org.apache.pekko.http.javadsl.model.StatusCode;
 import org.apache.pekko.http.javadsl.model.StatusCodes;
+import org.apache.pekko.http.javadsl.model.headers.RetryAfter;
+import org.apache.pekko.http.javadsl.model.sse.ServerSentEvent;
 import org.apache.pekko.http.javadsl.server.AllDirectives;
 import org.apache.pekko.http.javadsl.server.Route;
 import org.apache.pekko.http.javadsl.unmarshalling.Unmarshaller;
+import org.apache.pekko.stream.javadsl.Source;
 import org.apache.pekko.util.ByteString;
 import org.schoolsafety.edge.auth.AccessPolicy.Decision;
 import org.schoolsafety.edge.auth.Principal;
+import org.schoolsafety.edge.stream.StreamLimits;
 import org.schoolsafety.persistence.readside.IncidentQueries;
 import org.schoolsafety.persistence.readside.IncidentSummary;
 
@@ -164,5 +171,51 @@ public abstract class RouteSupport extends AllDirectives {
 
   public static HttpResponse ok(Object body) {
     return json(StatusCodes.OK, body);
+  }
+
+  private static final org.slf4j.Logger streamLog = org.slf4j.LoggerFactory.getLogger(StreamRoutes.class);
+
+  /** Sends the events with heartbeats, within the principal's share of streams. */
+  protected Route stream(Principal p, Source<ServerSentEvent, NotUsed> events) {
+    Optional<StreamLimits.Slot> taken = api.streamLimits().tryOpen(p.id());
+    if (taken.isEmpty()) {
+      return complete(Problems.of(StatusCodes.TOO_MANY_REQUESTS, p.id() + " already has "
+              + api.streamLimits().maxPerPrincipal() + " streams open; close one first")
+          .addHeader(RetryAfter.create(5L)));
+    }
+    StreamLimits.Slot slot = taken.get();
+    // A connection that is gone before the response starts never runs the stream below.
+    api.scheduler().scheduleOnce(StreamLimits.START_WITHIN, slot::releaseIfNotStarted, api.executor());
+    Source<ServerSentEvent, NotUsed> watched = events
+        .keepAlive(api.heartbeat(), ServerSentEvent::heartbeat)
+        .watchTermination((mat, done) -> {
+          slot.started();
+          done.whenComplete((ok, failure) -> {
+            slot.release();
+            if (failure instanceof org.apache.pekko.stream.BufferOverflowException) {
+              streamLog.warn("stream of {} disconnected: the client did not keep up and its buffer is full;"
+                  + " it can resume with Last-Event-ID", p.id());
+            } else if (failure != null) {
+              streamLog.info("stream of {} ended: {}", p.id(), failure.toString());
+            }
+          });
+          return mat;
+        });
+    return completeOK(watched, EventStreamMarshalling.toEventStream());
+  }
+
+  protected static long lastEventId(Optional<String> header) {
+    if (header.isEmpty() || header.get().isBlank()) {
+      return -1;
+    }
+    try {
+      long id = Long.parseLong(header.get().strip());
+      if (id < 0) {
+        throw new NumberFormatException();
+      }
+      return id;
+    } catch (NumberFormatException e) {
+      throw Params.invalid("Last-Event-ID", "must be an id this stream sent (a non-negative number)");
+    }
   }
 }

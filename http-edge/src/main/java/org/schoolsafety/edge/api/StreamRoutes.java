@@ -116,48 +116,4 @@ public final class StreamRoutes extends RouteSupport {
                   "dispatch", String.valueOf(e.seq())))));
         }));
   }
-
-  /** Sends the events with heartbeats, within the principal's share of streams. */
-  private Route stream(Principal p, Source<ServerSentEvent, NotUsed> events) {
-    Optional<StreamLimits.Slot> taken = api.streamLimits().tryOpen(p.id());
-    if (taken.isEmpty()) {
-      return complete(Problems.of(StatusCodes.TOO_MANY_REQUESTS, p.id() + " already has "
-              + api.streamLimits().maxPerPrincipal() + " streams open; close one first")
-          .addHeader(RetryAfter.create(5L)));
-    }
-    StreamLimits.Slot slot = taken.get();
-    // A connection that is gone before the response starts never runs the stream below.
-    api.scheduler().scheduleOnce(StreamLimits.START_WITHIN, slot::releaseIfNotStarted, api.executor());
-    Source<ServerSentEvent, NotUsed> watched = events
-        .keepAlive(api.heartbeat(), ServerSentEvent::heartbeat)
-        .watchTermination((mat, done) -> {
-          slot.started();
-          done.whenComplete((ok, failure) -> {
-            slot.release();
-            if (failure instanceof org.apache.pekko.stream.BufferOverflowException) {
-              log.warn("stream of {} disconnected: the client did not keep up and its buffer is full;"
-                  + " it can resume with Last-Event-ID", p.id());
-            } else if (failure != null) {
-              log.info("stream of {} ended: {}", p.id(), failure.toString());
-            }
-          });
-          return mat;
-        });
-    return completeOK(watched, EventStreamMarshalling.toEventStream());
-  }
-
-  private static long lastEventId(Optional<String> header) {
-    if (header.isEmpty() || header.get().isBlank()) {
-      return -1;
-    }
-    try {
-      long id = Long.parseLong(header.get().strip());
-      if (id < 0) {
-        throw new NumberFormatException();
-      }
-      return id;
-    } catch (NumberFormatException e) {
-      throw Params.invalid("Last-Event-ID", "must be an id this stream sent (a non-negative number)");
-    }
-  }
 }

@@ -467,4 +467,24 @@ public final class AccessPolicy {
     return read != Decision.ALLOW ? read
         : allowIf(p.is(Role.AGENCY) && p.subject().equals(agencyId) && toldAgencies.contains(agencyId));
   }
+
+  // --- guardians (issue 17) --------------------------------------------------------------
+
+  /** Invitation codes for a school's guardians: its own staff only (not its sensor gateway). */
+  public Decision inviteGuardians(Principal p, String schoolId) {
+    return allowIf(p.is(Role.SCHOOL_STAFF) && p.subject().equals(schoolId));
+  }
+
+  /**
+   * What guardians told a school about their children: personal data for the school's own staff
+   * only — not its gateway, agencies, command centers or operators.
+   */
+  public Decision readGuardianMessages(Principal p, String schoolId) {
+    return allowIf(p.is(Role.SCHOOL_STAFF) && p.subject().equals(schoolId));
+  }
+
+  /** A guardian's own endpoints (messages to the school, notices, the stream): guardians only. */
+  public Decision actAsGuardian(Principal p) {
+    return allowIf(p.is(Role.GUARDIAN));
+  }
 }

@@ -11,11 +11,16 @@ public record Principal(Role role, String subject) {
   private static final Pattern ALERT_SOURCE =
       Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}@(\\d{2}|\\d{4}|\\d{6})(\\+(\\d{2}|\\d{4}|\\d{6})){0,15}");
 
+  /** A guardian: its id, '@', the school, '/', the class (both ids). */
+  private static final Pattern GUARDIAN =
+      Pattern.compile("gdn-[0-9a-f]{16}@[A-Za-z0-9][A-Za-z0-9._-]{0,63}/[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
+
   public Principal {
     if (role == null || subject == null || !validSubject(role, subject)) {
       throw new IllegalArgumentException("a " + role + " token needs "
           + (role == Role.COMMAND_CENTER ? "a region prefix (2, 4 or 6 digits)"
-              : role == Role.ALERT_SOURCE ? "a name and region prefixes (name@65+6501)" : "an id") + " as subject");
+              : role == Role.ALERT_SOURCE ? "a name and region prefixes (name@65+6501)"
+              : role == Role.GUARDIAN ? "a guardian id, school and class (gdn-…@school/class)" : "an id") + " as subject");
     }
   }
 
@@ -23,6 +28,7 @@ public record Principal(Role role, String subject) {
     return switch (role) {
       case COMMAND_CENTER -> REGION_PREFIX.matcher(subject).matches();
       case ALERT_SOURCE -> ALERT_SOURCE.matcher(subject).matches();
+      case GUARDIAN -> GUARDIAN.matcher(subject).matches();
       default -> ID.matcher(subject).matches();
     };
   }
@@ -37,6 +43,26 @@ public record Principal(Role role, String subject) {
       case ALERT_SOURCE -> java.util.List.of(subject.substring(subject.indexOf('@') + 1).split("\\+"));
       default -> java.util.List.of();
     };
+  }
+
+  /** A guardian's subject for these ids. */
+  public static Principal guardian(String guardianId, String schoolId, String classId) {
+    return new Principal(Role.GUARDIAN, guardianId + "@" + schoolId + "/" + classId);
+  }
+
+  /** A guardian's school (null for other roles). */
+  public String guardianSchool() {
+    return role == Role.GUARDIAN ? subject.substring(subject.indexOf('@') + 1, subject.indexOf('/')) : null;
+  }
+
+  /** A guardian's child's class (null for other roles). */
+  public String guardianClass() {
+    return role == Role.GUARDIAN ? subject.substring(subject.indexOf('/') + 1) : null;
+  }
+
+  /** A guardian's id (null for other roles). */
+  public String guardianId() {
+    return role == Role.GUARDIAN ? subject.substring(0, subject.indexOf('@')) : null;
   }
 
   /** How the principal is recorded in events ("by"), audit trails and logs. */

@@ -26,10 +26,17 @@ public final class TokenVerifier {
 
   private final DefaultJWTProcessor<SecurityContext> hmac;
   private final DefaultJWTProcessor<SecurityContext> publicKey;
+  /** Guardians' tokens, under the key derived from the server key ({@link GuardianTokens}); or null. */
+  private final DefaultJWTProcessor<SecurityContext> guardian;
   private final Duration maxTtl;
   private final Duration clockSkew;
 
   public TokenVerifier(AuthSettings settings) {
+    this(settings, null);
+  }
+
+  /** With {@code serverKey}: also guardians' tokens issued by this hub (kid {@value GuardianTokens#KEY_ID}). */
+  public TokenVerifier(AuthSettings settings, org.schoolsafety.hub.secret.ServerKey serverKey) {
     var claims = new DefaultJWTClaimsVerifier<SecurityContext>(
         settings.audience(),
         new JWTClaimsSet.Builder().issuer(settings.issuer()).build(),
@@ -42,6 +49,8 @@ public final class TokenVerifier {
     this.publicKey = settings.jwks() == null ? null : processor(claims,
         new JWSVerificationKeySelector<>(Set.of(JWSAlgorithm.RS256, JWSAlgorithm.ES256),
             new ImmutableJWKSet<>(settings.jwks())));
+    this.guardian = serverKey == null ? null : processor(claims,
+        new JWSVerificationKeySelector<>(JWSAlgorithm.HS256, new ImmutableSecret<>(GuardianTokens.keyOf(serverKey))));
   }
 
   private static DefaultJWTProcessor<SecurityContext> processor(
@@ -53,7 +62,8 @@ public final class TokenVerifier {
   }
 
   public Principal verify(String token) {
-    JWTClaimsSet claims = claims(token);
+    boolean guardianKey = GuardianTokens.KEY_ID.equals(keyIdOf(token));
+    JWTClaimsSet claims = claims(token, guardianKey);
     // Nimbus checks exp and nbf, not iat. A token "issued" in the future would pass the lifetime
     // check below while staying valid from now until long after max-ttl: refuse it.
     if (claims.getIssueTime() != null
@@ -74,12 +84,20 @@ public final class TokenVerifier {
     if (!Principal.validSubject(role, claims.getSubject())) {
       throw new AuthenticationFailed("token subject does not fit its role " + role);
     }
-    return new Principal(role, claims.getSubject());
+    Principal principal = new Principal(role, claims.getSubject());
+    // The guardian key mints guardians only, for the school and class its claims name.
+    if (guardianKey && (role != Role.GUARDIAN
+        || !principal.guardianSchool().equals(claims.getClaim("school"))
+        || !principal.guardianClass().equals(claims.getClaim("class")))) {
+      throw new AuthenticationFailed("token claims are not accepted here (issuer, audience, lifetime or required claims)");
+    }
+    return principal;
   }
 
-  private JWTClaimsSet claims(String token) {
+  private JWTClaimsSet claims(String token, boolean guardianKey) {
     String alg = algorithmOf(token);
-    DefaultJWTProcessor<SecurityContext> processor = "HS256".equals(alg) ? hmac : publicKey;
+    DefaultJWTProcessor<SecurityContext> processor = guardianKey && "HS256".equals(alg) ? guardian
+        : "HS256".equals(alg) ? hmac : publicKey;
     if (processor == null) {
       throw new AuthenticationFailed("token algorithm " + alg + " is not accepted here");
     }
@@ -93,6 +111,14 @@ public final class TokenVerifier {
       throw new AuthenticationFailed("token signature is not valid for any configured key");
     } catch (ParseException | JOSEException e) {
       throw new AuthenticationFailed("token is malformed");
+    }
+  }
+
+  private static String keyIdOf(String token) {
+    try {
+      return com.nimbusds.jwt.SignedJWT.parse(token).getHeader().getKeyID();
+    } catch (ParseException | RuntimeException e) {
+      throw new AuthenticationFailed("token is not a signed JWT");
     }
   }
 

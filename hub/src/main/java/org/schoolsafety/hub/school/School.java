@@ -189,7 +189,21 @@ public final class School
    * durable — an incident notice, a posture, a drill — at its journal position: the live edge of
    * guardians' streams, whose catch-up reads the same events from the journal.
    */
-  public record Published(String schoolId, long seq, Event event) implements CborSerializable {}
+  public record Published(String schoolId, long seq, IncidentTracked tracked, PostureDirected directed,
+      DrillRecorded drill) implements CborSerializable {
+
+    // One field per kind rather than an Event field: the event interface carries no Jackson type
+    // information (its events are journaled by class), so a field of that type could not cross nodes.
+    static Published of(String schoolId, long seq, Event event) {
+      return new Published(schoolId, seq, event instanceof IncidentTracked t ? t : null,
+          event instanceof PostureDirected d ? d : null, event instanceof DrillRecorded r ? r : null);
+    }
+
+    /** The event published. */
+    public Event event() {
+      return tracked != null ? tracked : directed != null ? directed : drill;
+    }
+  }
 
   /** The pub-sub topic of a school's {@link Published} events. */
   public static String topic(String schoolId) {
@@ -463,7 +477,7 @@ public final class School
     long first = lastSequenceNumber(context) - events.size() + 1;
     for (int i = 0; i < events.size(); i++) {
       if (concernsGuardians(events.get(i))) {
-        publish.accept(new Published(schoolId, first + i, events.get(i)));
+        publish.accept(Published.of(schoolId, first + i, events.get(i)));
       }
     }
   }

@@ -1,0 +1,222 @@
+package org.schoolsafety.edge.api;
+
+import static org.apache.pekko.http.javadsl.server.PathMatchers.segment;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.function.Supplier;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.http.javadsl.model.StatusCodes;
+import org.apache.pekko.http.javadsl.model.headers.RetryAfter;
+import org.apache.pekko.http.javadsl.model.sse.ServerSentEvent;
+import org.apache.pekko.http.javadsl.server.Route;
+import org.apache.pekko.pattern.StatusReply;
+import org.apache.pekko.persistence.typed.PersistenceId;
+import org.schoolsafety.edge.api.dto.GuardianRequests.InvitationRequest;
+import org.schoolsafety.edge.api.dto.GuardianRequests.MessageRequest;
+import org.schoolsafety.edge.api.dto.GuardianRequests.RedemptionRequest;
+import org.schoolsafety.edge.auth.GuardianTokens;
+import org.schoolsafety.edge.auth.Principal;
+import org.schoolsafety.edge.auth.TipLimits;
+import org.schoolsafety.edge.stream.LiveLog.Sequenced;
+import org.schoolsafety.hub.guardian.GuardianCodes;
+import org.schoolsafety.hub.guardian.GuardianInvitation;
+import org.schoolsafety.hub.guardian.GuardianMessage;
+import org.schoolsafety.hub.guardian.GuardianMessages;
+import org.schoolsafety.hub.guardian.GuardianNotice;
+import org.schoolsafety.hub.guardian.GuardianNotices;
+import org.schoolsafety.hub.school.School;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Guardians (issue 17). A school's staff create one-time invitation codes for a class; a guardian
+ * redeems one, without a token, for a {@code GUARDIAN} token scoped to that school and class
+ * ({@link GuardianTokens}); with it the guardian tells the school's staff about the child's
+ * circumstances and reads the school's notices — its posture, its incidents (type, level,
+ * status), drills — now ({@code GET /guardian/notices}) and live ({@code GET /guardian/stream}).
+ * The school comes from the token only: there is no parameter by which to ask about another.
+ *
+ * <p>Notices are read from the School entity's own events (its state for the current picture,
+ * its journal and pub-sub for the stream, {@link GuardianNotices}); telling guardians writes
+ * nothing.
+ */
+public final class GuardianRoutes extends RouteSupport {
+
+  /** Reads of guardians' messages go to the audit log, like other personal data. */
+  private static final Logger audit = LoggerFactory.getLogger("org.schoolsafety.audit");
+
+  /** What the school's config says about invitations and tokens. */
+  public record Settings(Duration invitationTtl, Duration invitationMaxTtl, int maxCodesPerRequest) {
+    public static Settings fromConfig(com.typesafe.config.Config config) {
+      return new Settings(config.getDuration("hub.guardian.invitation-ttl"),
+          config.getDuration("hub.guardian.invitation-max-ttl"), config.getInt("hub.guardian.max-codes-per-request"));
+    }
+  }
+
+  private final GuardianCodes codes;
+  private final GuardianTokens tokens;
+  private final TipLimits limits;
+  private final Settings settings;
+
+  public GuardianRoutes(ApiContext api, GuardianCodes codes, GuardianTokens tokens, TipLimits limits,
+      Settings settings) {
+    super(api);
+    this.codes = codes;
+    this.tokens = tokens;
+    this.limits = limits;
+    this.settings = settings;
+  }
+
+  // --- open to anyone: redeeming a code ----------------------------------------------------
+
+  /** {@code POST /api/v1/guardians/redemptions}: no token; anything else falls through to the API. */
+  public Route publicRoute() {
+    return pathPrefix("api", () -> pathPrefix("v1", () -> path(segment("guardians").slash("redemptions"), () ->
+        post(() -> limited(() -> jsonBody(RedemptionRequest.class, body -> redeem(body.check())))))));
+  }
+
+  /** Shares the per-address bucket of tip follow-ups (in memory, keyed by a keyed hash of the address). */
+  private Route limited(Supplier<Route> inner) {
+    return extractRequest(request -> {
+      String source = request.getAttribute(org.apache.pekko.http.scaladsl.model.AttributeKeys.remoteAddress())
+          .flatMap(a -> a.getAddress()).map(a -> a.getHostAddress()).orElse("unknown");
+      var wait = limits.tryAcquire(TipLimits.Kind.FOLLOW_UP, source);
+      if (wait.isPresent()) {
+        return complete(Problems.of(StatusCodes.TOO_MANY_REQUESTS,
+                "too many attempts from your network; please try again in " + wait.getAsLong() + " s")
+            .addHeader(RetryAfter.create(wait.getAsLong())));
+      }
+      return inner.get();
+    });
+  }
+
+  private Route redeem(String code) {
+    String guardianId = codes.newGuardianId();
+    return respond(api.sharding().entityRefFor(GuardianInvitation.ENTITY_TYPE_KEY, codes.hash(code))
+            .askWithStatus((ActorRef<StatusReply<GuardianInvitation.State>> r) ->
+                new GuardianInvitation.Redeem(guardianId, r), api.askTimeout()),
+        state -> {
+          Principal guardian = Principal.guardian(state.guardianId(), state.schoolId(), state.classId());
+          Instant now = api.clock().instant();
+          var body = new LinkedHashMap<String, Object>();
+          body.put("token", tokens.issue(guardian, now));
+          body.put("tokenType", "Bearer");
+          body.put("expiresAt", now.plus(tokens.ttl()));
+          body.put("guardianId", state.guardianId());
+          body.put("schoolId", state.schoolId());
+          body.put("classId", state.classId());
+          return json(StatusCodes.CREATED, body);
+        });
+  }
+
+  // --- with a token ------------------------------------------------------------------------
+
+  @Override
+  public Route route(Principal p) {
+    return concat(
+        pathPrefix("schools", () -> pathPrefix(segment(), schoolId -> concat(
+            path(segment("guardians").slash("invitations"), () -> post(() ->
+                authorize(api.policy().inviteGuardians(p, schoolId), p, "invite guardians of school " + schoolId, "",
+                    () -> jsonBody(InvitationRequest.class, body -> invite(p, schoolId, body))))),
+            path("guardian-messages", () -> get(() ->
+                authorize(api.policy().readGuardianMessages(p, schoolId), p,
+                    "read guardians' messages to school " + schoolId, "", () -> messages(p, schoolId))))))),
+        pathPrefix("guardian", () -> concat(
+            path("messages", () -> post(() -> authorize(api.policy().actAsGuardian(p), p, "write as a guardian", "",
+                () -> jsonBody(MessageRequest.class, body -> write(p, body.check()))))),
+            path("notices", () -> get(() -> authorize(api.policy().actAsGuardian(p), p, "read guardians' notices", "",
+                () -> notices(p)))),
+            path("stream", () -> get(() -> authorize(api.policy().actAsGuardian(p), p, "read guardians' notices", "",
+                () -> optionalHeaderValueByName("Last-Event-ID", lastId -> stream(p, lastEventId(lastId)))))))));
+  }
+
+  private Route invite(Principal p, String schoolId, InvitationRequest body) {
+    var checked = body.check(settings.maxCodesPerRequest(), settings.invitationTtl(), settings.invitationMaxTtl());
+    long started = System.nanoTime();
+    // The school must exist (staff tokens name it, but a token may outlive a registration mistake).
+    return onReply(api.sharding().entityRefFor(School.ENTITY_TYPE_KEY, schoolId)
+        .askWithStatus(School.Get::new, api.askTimeout()), school -> {
+      Instant expiresAt = api.clock().instant().plus(checked.expiresIn());
+      var issued = new ArrayList<CompletableFuture<String>>();
+      for (int i = 0; i < checked.count(); i++) {
+        String code = codes.newCode();
+        issued.add(api.sharding().entityRefFor(GuardianInvitation.ENTITY_TYPE_KEY, codes.hash(code))
+            .askWithStatus((ActorRef<StatusReply<GuardianInvitation.State>> r) -> new GuardianInvitation.Issue(
+                schoolId, checked.classId(), expiresAt, p.id(), r), api.askTimeoutLeft(started))
+            .thenApply(state -> code).toCompletableFuture());
+      }
+      CompletionStage<List<String>> all = CompletableFuture.allOf(issued.toArray(CompletableFuture[]::new))
+          .thenApply(done -> issued.stream().map(CompletableFuture::join).toList());
+      return respond(all, list -> {
+        var answer = new LinkedHashMap<String, Object>();
+        answer.put("schoolId", schoolId);
+        answer.put("classId", checked.classId());
+        answer.put("expiresAt", expiresAt);
+        answer.put("codes", list);
+        answer.put("note", "Each code admits one guardian once. They are shown only now: the hub keeps their hashes.");
+        return json(StatusCodes.CREATED, answer);
+      });
+    });
+  }
+
+  private Route messages(Principal p, String schoolId) {
+    return respond(api.sharding().entityRefFor(GuardianMessages.ENTITY_TYPE_KEY, schoolId)
+            .askWithStatus(GuardianMessages.Get::new, api.askTimeout()),
+        state -> {
+          audit.info("personal-data-read principal={} school={} data=guardian-messages", p.id(), schoolId);
+          return ok(Map.of("schoolId", schoolId, "messages", state.newestFirst()));
+        });
+  }
+
+  private Route write(Principal p, MessageRequest.Checked m) {
+    String schoolId = p.guardianSchool();
+    var message = new GuardianMessage("gmsg-" + UUID.randomUUID(), schoolId, p.guardianClass(), p.guardianId(),
+        m.topic(), m.child(), m.text(), api.clock().instant());
+    return respond(api.sharding().entityRefFor(GuardianMessages.ENTITY_TYPE_KEY, schoolId)
+            .askWithStatus((ActorRef<StatusReply<GuardianMessage>> r) -> new GuardianMessages.Post(message, r),
+                api.askTimeout()),
+        saved -> json(StatusCodes.CREATED, Map.of("messageId", saved.messageId(), "at", saved.at(),
+            "visibleTo", "the staff of school " + schoolId)));
+  }
+
+  private Route notices(Principal p) {
+    String schoolId = p.guardianSchool();
+    return respond(api.sharding().entityRefFor(School.ENTITY_TYPE_KEY, schoolId)
+            .askWithStatus(School.Get::new, api.askTimeout()),
+        state -> ok(Map.of("schoolId", schoolId, "schoolName", state.profile().name(),
+            "classId", p.guardianClass(), "notices", GuardianNotices.current(state))));
+  }
+
+  /**
+   * The school's notices as they happen: SSE {@code event: notice} with the journal position as
+   * id. Without Last-Event-ID it starts now (read the current picture with GET /guardian/notices);
+   * with it, it replays what was missed from the school's journal first.
+   */
+  private Route stream(Principal p, long after) {
+    String schoolId = p.guardianSchool();
+    var ref = api.sharding().entityRefFor(School.ENTITY_TYPE_KEY, schoolId);
+    CompletionStage<Long> start = after >= 0 ? CompletableFuture.completedFuture(after)
+        : ref.ask(School.GetPosition::new, api.askTimeout());
+    return onReply(start, from -> stream(p, api.liveLog().<GuardianNotice>follow(
+            PersistenceId.of(School.ENTITY_TYPE_KEY.name(), schoolId).id(),
+            School.topic(schoolId),
+            from,
+            envelope -> new Sequenced<>(envelope.sequenceNr(), envelope.event() instanceof School.Event e
+                ? GuardianNotices.of(e, envelope.sequenceNr()) : Optional.empty()),
+            message -> message instanceof School.Published pub && pub.schoolId().equals(schoolId)
+                ? Optional.of(new Sequenced<>(pub.seq(), GuardianNotices.of(pub.event(), pub.seq())))
+                : Optional.empty())
+        .map(n -> ServerSentEvent.create(new String(JsonSupport.write(n), StandardCharsets.UTF_8), "notice",
+            String.valueOf(n.seq())))));
+  }
+}
