@@ -34,6 +34,11 @@ final class HubClient {
     return new HubClient(http, base, bearer);
   }
 
+  /** The bearer token this client sends (null for none). */
+  String token() {
+    return token;
+  }
+
   /** The same client, acting as this principal (a token signed with the test secret). */
   HubClient as(org.schoolsafety.edge.auth.Role role, String subject) {
     return withToken(TestNode.token(role, subject));

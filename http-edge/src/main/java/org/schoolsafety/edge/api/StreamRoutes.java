@@ -7,9 +7,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletionStage;
 import org.apache.pekko.NotUsed;
-import org.apache.pekko.http.javadsl.marshalling.sse.EventStreamMarshalling;
 import org.apache.pekko.http.javadsl.model.StatusCodes;
-import org.apache.pekko.http.javadsl.model.headers.RetryAfter;
 import org.apache.pekko.http.javadsl.model.sse.ServerSentEvent;
 import org.apache.pekko.http.javadsl.server.Route;
 import org.apache.pekko.persistence.typed.PersistenceId;
@@ -17,15 +15,12 @@ import org.apache.pekko.stream.javadsl.Source;
 import org.schoolsafety.edge.auth.Principal;
 import org.schoolsafety.edge.auth.Role;
 import org.schoolsafety.edge.stream.LiveLog.Sequenced;
-import org.schoolsafety.edge.stream.StreamLimits;
 import org.schoolsafety.hub.agency.Agency;
 import org.schoolsafety.hub.agency.DispatchEntry;
 import org.schoolsafety.hub.directive.DirectiveProgress;
 import org.schoolsafety.hub.feed.FeedEntry;
 import org.schoolsafety.hub.feed.IncidentFeed;
 import org.schoolsafety.hub.incident.Mode;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Live streams as Server-Sent Events, each resumable with {@code Last-Event-ID}:
@@ -34,8 +29,6 @@ import org.slf4j.LoggerFactory;
  * changes, from the agency's journal. The SSE id is the position in that journal.
  */
 public final class StreamRoutes extends RouteSupport {
-
-  private static final Logger log = LoggerFactory.getLogger(StreamRoutes.class);
 
   public StreamRoutes(ApiContext api) {
     super(api);
