@@ -50,7 +50,10 @@ public final class TokenVerifier {
         new JWSVerificationKeySelector<>(Set.of(JWSAlgorithm.RS256, JWSAlgorithm.ES256),
             new ImmutableJWKSet<>(settings.jwks())));
     this.guardian = serverKey == null ? null : processor(claims,
-        new JWSVerificationKeySelector<>(JWSAlgorithm.HS256, new ImmutableSecret<>(GuardianTokens.keyOf(serverKey))));
+        // The key carries the kid guardians' tokens name: Nimbus matches a token's kid to its key's.
+        new JWSVerificationKeySelector<>(JWSAlgorithm.HS256, new ImmutableJWKSet<>(new com.nimbusds.jose.jwk.JWKSet(
+            new com.nimbusds.jose.jwk.OctetSequenceKey.Builder(GuardianTokens.keyOf(serverKey))
+                .keyID(GuardianTokens.KEY_ID).build()))));
   }
 
   private static DefaultJWTProcessor<SecurityContext> processor(
