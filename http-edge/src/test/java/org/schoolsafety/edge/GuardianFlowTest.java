@@ -251,7 +251,7 @@ class GuardianFlowTest {
 
       // school B: its own incident is the marker; nothing of A's came before it
       String marker = created(anonymous.as(Role.SCHOOL_STAFF, B).post("/api/v1/incidents",
-          Fixtures.incident(B, "FLOOD", "IV", "guardian-marker"))).body().get("incidentId").asText();
+          Fixtures.incident(B, "NATURAL_DISASTER", "IV", "guardian-marker"))).body().get("incidentId").asText();
       var seenB = streamB.until(e -> e.data().path("incidentId").asText().equals(marker), Duration.ofSeconds(30));
       assertThat(seenB).isNotEmpty();
       assertThat(seenB.get(seenB.size() - 1).data().get("incidentId").asText()).isEqualTo(marker);
@@ -275,6 +275,6 @@ class GuardianFlowTest {
     JsonNode nowB = guardianB.get("/api/v1/guardian/notices").body();
     assertThat(nowB.get("schoolId").asText()).isEqualTo(B);
     assertThat(nowB.get("notices").get(0).get("posture").asText()).isEqualTo("NORMAL");
-    assertThat(nowB.get("notices").findValuesAsText("type")).containsOnly("FLOOD");
+    assertThat(nowB.get("notices").findValuesAsText("type")).containsOnly("NATURAL_DISASTER");
   }
 }
