@@ -126,6 +126,14 @@ class AuthorizationTableTest {
     TABLE.put("POST /incidents/{level I}/close",  new int[] {401, 404, 403, 404, 403, 403, 403, 404, 200, 403, 404});
     TABLE.put("POST /incidents/{new level I}/cancel", new int[] {401, 404, 200, 404, 403, 403, 403, 404, 200, 403, 404});
     TABLE.put("POST /incidents/{new level I}/reports lowering to II", new int[] {401, 404, 403, 404, 403, 403, 403, 404, 201, 403, 404});
+    // Guardians (issue 17): only A's staff invite and read what guardians wrote; anyone redeems a code
+    // without a token; the /guardian endpoints answer guardians only (GuardianFlowTest: the guardian's side).
+    TABLE.put("POST /schools/{A}/guardians/invitations", new int[] {401, 403, 201, 403, 403, 403, 403, 403, 403, 403, 403});
+    TABLE.put("POST /guardians/redemptions (no token needed)", new int[] {201, 201, 201, 201, 201, 201, 201, 201, 201, 201, 201});
+    TABLE.put("GET /schools/{A}/guardian-messages", new int[] {401, 403, 200, 403, 403, 403, 403, 403, 403, 403, 403});
+    TABLE.put("POST /guardian/messages",          new int[] {401, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403});
+    TABLE.put("GET /guardian/notices",            new int[] {401, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403});
+    TABLE.put("GET /guardian/stream",             new int[] {401, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403});
   }
 
   private HubNode node;
@@ -327,6 +335,15 @@ class AuthorizationTableTest {
         Map.of("reason", "false alarm")));
     e.put("POST /incidents/{new level I}/reports lowering to II", (t, c) -> c.post(
         "/api/v1/incidents/" + t.freshLevelI() + "/reports", Map.of("kind", "CONTINUATION", "summary", "calmer", "level", "II")));
+    e.put("POST /schools/{A}/guardians/invitations", (t, c) -> c.post("/api/v1/schools/" + SCHOOL_A
+        + "/guardians/invitations", Map.of("classId", "7-2", "count", 1)));
+    e.put("POST /guardians/redemptions (no token needed)", (t, c) -> c.post("/api/v1/guardians/redemptions",
+        Map.of("code", t.freshGuardianCode())));
+    e.put("GET /schools/{A}/guardian-messages", (t, c) -> c.get("/api/v1/schools/" + SCHOOL_A + "/guardian-messages"));
+    e.put("POST /guardian/messages", (t, c) -> c.post("/api/v1/guardian/messages",
+        Map.of("topic", "HEALTH", "text", "asthma")));
+    e.put("GET /guardian/notices", (t, c) -> c.get("/api/v1/guardian/notices"));
+    e.put("GET /guardian/stream", (t, c) -> t.streamStatus(c, "/api/v1/guardian/stream"));
     return e;
   }
 
@@ -359,6 +376,12 @@ class AuthorizationTableTest {
   private String freshDirective() {
     return created(anonymous.as(Role.COMMAND_CENTER, "6501").post("/api/v1/directives", directive(SCHOOL_A, "ACTUAL")))
         .body().get("directiveId").asText();
+  }
+
+  /** A new guardian invitation code of school A, from its staff. */
+  private String freshGuardianCode() {
+    return created(anonymous.as(Role.SCHOOL_STAFF, SCHOOL_A).post("/api/v1/schools/" + SCHOOL_A
+        + "/guardians/invitations", Map.of("classId", "7-2", "count", 1))).body().get("codes").get(0).asText();
   }
 
   /** A new dispatched level I fire at school A (fire, health, police and education are dispatched). */

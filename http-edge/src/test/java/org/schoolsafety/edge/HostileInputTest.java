@@ -141,6 +141,7 @@ class HostileInputTest {
   private String gateway;
   private String fireAgency;
   private String commandCenter;
+  private String guardian;
   /** A DISPATCHED incident: target of reports, acks and cancel. */
   private String openIncident;
   /** A RESOLVED incident: target of close. */
@@ -174,6 +175,7 @@ class HostileInputTest {
     gateway = TestNode.token(Role.SENSOR_GATEWAY, SCHOOL);
     fireAgency = TestNode.token(Role.AGENCY, FIRE);
     commandCenter = TestNode.token(Role.COMMAND_CENTER, "65");
+    guardian = TestNode.guardianToken("gdn-0123456789abcdef", SCHOOL, "7-2");
     operatorClient = anonymous.withToken(operator);
     commandCenterClient = anonymous.withToken(commandCenter);
     HubClient school = anonymous.withToken(staff);
@@ -271,6 +273,7 @@ class HostileInputTest {
     // The province's command center sees every real incident of the school and its agencies.
     read.accept(new String[] {commandCenter, "/api/v1/schools/" + SCHOOL});
     read.accept(new String[] {commandCenter, "/api/v1/schools/" + SCHOOL + "/devices"});
+    read.accept(new String[] {staff, "/api/v1/schools/" + SCHOOL + "/guardian-messages"});
     read.accept(new String[] {operator, "/api/v1/schools/" + NEW_SCHOOL});
     read.accept(new String[] {operator, "/api/v1/agencies/" + NEW_AGENCY});
     for (String agency : AGENCIES) {
@@ -763,6 +766,71 @@ class HostileInputTest {
   }
 
   /**
+   * Guardians (issue 17): invitations by staff, the open redemption (a token sent is ignored, as
+   * for tips), a guardian's message. A refused message leaves the school's guardian messages empty (also in the snapshot); a refused
+   * invitation or redemption is refused before any entity is asked.
+   */
+  @TestFactory
+  @Order(11)
+  Stream<DynamicTest> postGuardianInvitations() {
+    var endpoint = new Endpoint("POST /api/v1/schools/{id}/guardians/invitations",
+        "/api/v1/schools/" + SCHOOL + "/guardians/invitations", staff, invitationBody(), List.of(
+        Field.id("classId"),
+        Field.count("count", 1, 200),
+        Field.text("expiresIn", 32, false)));
+    return group(endpoint, corpus(endpoint, List.of(
+        endpoint.with(bytes(invitationBody().put("expiresIn", "P31D")), "expiresIn: beyond the maximum").blaming("expiresIn"),
+        endpoint.with(bytes(invitationBody().put("expiresIn", "PT0S")), "expiresIn: zero").blaming("expiresIn"),
+        endpoint.with(bytes(invitationBody().put("expiresIn", "-P1D")), "expiresIn: negative").blaming("expiresIn"),
+        endpoint.with(bytes(invitationBody().put("expiresIn", "7 days")), "expiresIn: prose").blaming("expiresIn"))),
+        (before, c) -> { });
+  }
+
+  static ObjectNode invitationBody() {
+    ObjectNode body = NODES.objectNode();
+    body.put("classId", "7-2");
+    body.put("count", 2);
+    body.put("expiresIn", "P7D");
+    return body;
+  }
+
+  @TestFactory
+  @Order(12)
+  Stream<DynamicTest> postGuardianRedemptions() {
+    var endpoint = new Endpoint("POST /api/v1/guardians/redemptions", "/api/v1/guardians/redemptions", staff,
+        object("code", "0000-0000-0000-0000-0000"), List.of(Field.text("code", 24, true)));
+    return group(endpoint, corpus(endpoint, List.of(
+        endpoint.with(bytes(object("code", "UUUU-UUUU-UUUU-UUUU-UUUU")), "code: letters outside the alphabet").blaming("code"),
+        endpoint.with(bytes(object("code", "0000-0000-0000-0000-000")), "code: one symbol short").blaming("code"),
+        endpoint.caseOf("code: well formed, never issued", bytes(object("code", "0000-0000-0000-0000-0000")),
+            "application/json", Map.of(), Set.of(404)))),
+        (before, c) -> { });
+  }
+
+  @TestFactory
+  @Order(13)
+  Stream<DynamicTest> postGuardianMessages() {
+    var endpoint = new Endpoint("POST /api/v1/guardian/messages", "/api/v1/guardian/messages", guardian,
+        guardianMessageBody(), List.of(
+        Field.oneOf("topic", true, List.of("HEALTH", "FAMILY_SITUATION", "SAFETY_CONCERN", "OTHER")),
+        Field.text("child", 64, false),
+        Field.text("text", 2000, true)));
+    return group(endpoint, corpus(endpoint, List.of(
+        endpoint.caseOf("as the school's staff", bytes(guardianMessageBody()), "application/json", Map.of(), Set.of(403))
+            .withToken(staff))),
+        (before, c) -> assertThat(read(staff, "/api/v1/schools/" + SCHOOL + "/guardian-messages").json().get("messages"))
+            .as("guardian messages after " + c).isEmpty());
+  }
+
+  static ObjectNode guardianMessageBody() {
+    ObjectNode body = NODES.objectNode();
+    body.put("topic", "HEALTH");
+    body.put("child", "小明");
+    body.put("text", "asthma; the inhaler is in the school bag");
+    return body;
+  }
+
+  /**
    * Hostile query strings and paths on the read endpoints (issue 11): forged and foreign cursors,
    * dates at the ends of what java.time accepts, absurd limits and modes, path shapes. Each is a
    * 4xx problem naming what is wrong, never a 5xx, and reads change nothing.
@@ -846,6 +914,14 @@ class HostileInputTest {
     assertThat(send("POST", incidents + resolvedIncident + "/close", commandCenter, bytes(object("note", "all clear")), "application/json", Map.of()).status()).isEqualTo(200);
     assertThat(send("POST", "/api/v1/schools/" + SCHOOL + "/surroundings", staff, bytes(surroundingBody()), "application/json", Map.of()).status()).isEqualTo(201);
     assertThat(send("POST", "/api/v1/tips", null, bytes(tipBody()), "application/json", Map.of()).status()).isEqualTo(201);
+    Reply invited = send("POST", "/api/v1/schools/" + SCHOOL + "/guardians/invitations", staff, bytes(invitationBody()),
+        "application/json", Map.of());
+    assertThat(invited.status()).as(invited.body()).isEqualTo(201);
+    assertThat(send("POST", "/api/v1/guardians/redemptions", null,
+        bytes(object("code", invited.json().get("codes").get(0).asText())), "application/json", Map.of()).status())
+        .isEqualTo(201);
+    assertThat(send("POST", "/api/v1/guardian/messages", guardian, bytes(guardianMessageBody()), "application/json",
+        Map.of()).status()).isEqualTo(201);
     String created = reported.json().get("incidentId").asText();
     assertThat(send("POST", incidents + created + "/reports", staff, bytes(finalReport()), "application/json", Map.of()).status()).isEqualTo(201);
     assertThat(send("POST", "/api/v1/schools/" + SCHOOL + "/devices", staff, bytes(deviceBody()), "application/json", Map.of()).status())
@@ -1144,6 +1220,10 @@ class HostileInputTest {
     Case(String endpoint, String name, String method, String path, String token, byte[] body,
         String contentType, Map<String, String> headers, Set<Integer> expected) {
       this(endpoint, name, method, path, token, body, contentType, headers, expected, null);
+    }
+
+    Case withToken(String other) {
+      return new Case(endpoint, name, method, path, other, body, contentType, headers, expected, field);
     }
 
     Case blaming(String faulty) {

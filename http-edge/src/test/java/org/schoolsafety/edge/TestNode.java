@@ -39,6 +39,14 @@ final class TestNode {
     return incidentId(schoolId, org.schoolsafety.hub.incident.Mode.ACTUAL, Role.SCHOOL_STAFF, schoolId, clientRef);
   }
 
+  /** A guardian's token as the test node issues them on redemption (under its server key). */
+  static String guardianToken(String guardianId, String schoolId, String classId) {
+    var serverKey = org.schoolsafety.edge.auth.ServerKeys.fromConfig(com.typesafe.config.ConfigFactory
+        .parseMap(Map.of("hub.auth.hs256-secret", SECRET)).withFallback(ConfigFactory.load()));
+    return new org.schoolsafety.edge.auth.GuardianTokens(serverKey, "school-safety-hub", "school-safety-hub-api",
+        java.time.Duration.ofHours(1)).issue(Principal.guardian(guardianId, schoolId, classId), java.time.Instant.now());
+  }
+
   static String token(Role role, String subject) {
     return ISSUER.issue(new Principal(role, subject), java.time.Duration.ofHours(1));
   }
