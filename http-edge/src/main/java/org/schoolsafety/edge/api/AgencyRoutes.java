@@ -20,6 +20,7 @@ import org.schoolsafety.edge.auth.Principal;
 import org.schoolsafety.hub.agency.Agency;
 import org.schoolsafety.hub.agency.AgencyProfile;
 import org.schoolsafety.hub.incident.Mode;
+import org.schoolsafety.hub.prevention.WarningNotice;
 import org.schoolsafety.persistence.readside.DispatchRecord;
 import org.schoolsafety.persistence.readside.IncidentQueries;
 
@@ -81,7 +82,7 @@ public final class AgencyRoutes extends RouteSupport {
         // state=all. About real schools' records, so shown to whoever may see its real dispatches.
         "warnings", agency.warningInbox(state.equals("all")).stream()
             .filter(w -> scope.admits(Mode.ACTUAL, w.regionCode()))
-            .map(org.schoolsafety.hub.prevention.WarningNotice::warning)
+            .map(WarningNotice::warning)
             .toList(),
         // Anonymous tips the agency was told about (WEAPON, SELF_HARM, untriaged, escalated):
         // additive, by tipId; only the agency itself sees them.

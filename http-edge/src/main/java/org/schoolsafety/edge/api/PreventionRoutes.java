@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.function.BiFunction;
 import java.util.function.Function;
@@ -34,6 +35,7 @@ import org.schoolsafety.edge.api.dto.PreventionRequests.WarningIncidentRequest;
 import org.schoolsafety.edge.auth.AccessPolicy.Decision;
 import org.schoolsafety.edge.auth.Principal;
 import org.schoolsafety.edge.auth.Role;
+import org.schoolsafety.hub.Rejection;
 import org.schoolsafety.hub.agency.Agency;
 import org.schoolsafety.hub.agency.AgencyProfile;
 import org.schoolsafety.hub.hazard.Hazard;
@@ -350,9 +352,15 @@ public final class PreventionRoutes extends RouteSupport {
                   NewIncident report = outbreakReport(warning, cluster.get(), profile, body);
                   String incidentId = api.incidentIds().forReport(schoolId, Mode.ACTUAL, WARNING_REPORTS,
                       report.clientRef());
+                  // A conflict means the incident of this warning exists with another reporter's words:
+                  // an earlier call reported it but did not get to link it. It is the same incident.
                   CompletionStage<IncidentCommand.Accepted> accepted = incidentRef(incidentId).askWithStatus(
                       (ActorRef<StatusReply<IncidentCommand.Accepted>> r) -> new IncidentCommand.Report(report, p.id(), r),
-                      api.askTimeoutLeft(started));
+                      api.askTimeoutLeft(started))
+                      .exceptionallyCompose(failure -> unwrap(failure) instanceof Rejection.Conflict
+                          ? incidentRef(incidentId).askWithStatus(IncidentCommand.Get::new, api.askTimeoutLeft(started))
+                              .thenApply(existing -> new IncidentCommand.Accepted(existing, true))
+                          : CompletableFuture.failedStage(failure));
                   CompletionStage<Map.Entry<IncidentCommand.Accepted, Warning>> linked = accepted.thenCompose(a ->
                       prevention(schoolId).askWithStatus((ActorRef<StatusReply<Warning>> r) ->
                           new Prevention.LinkIncident(warningId, incidentId, p.id(), r), api.askTimeoutLeft(started))
@@ -362,6 +370,11 @@ public final class PreventionRoutes extends RouteSupport {
                 });
           }));
     });
+  }
+
+  private static Throwable unwrap(Throwable failure) {
+    return failure instanceof CompletionException && failure.getCause() != null
+        ? failure.getCause() : failure;
   }
 
   /** Whose reference the incident ids of warnings' incidents are scoped to: the hub's, not a caller's. */

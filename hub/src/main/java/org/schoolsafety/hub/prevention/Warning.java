@@ -1,6 +1,7 @@
 package org.schoolsafety.hub.prevention;
 
 import java.time.Instant;
+import java.util.List;
 import org.schoolsafety.hub.CborSerializable;
 
 /**
@@ -30,7 +31,7 @@ public record Warning(
     implements CborSerializable {
 
   /** The states in their order: a warning only moves forward. */
-  public static final java.util.List<String> STATES = java.util.List.of("RAISED", "ACKNOWLEDGED", "CLEARED");
+  public static final List<String> STATES = List.of("RAISED", "ACKNOWLEDGED", "CLEARED");
 
   public boolean isActive() {
     return !"CLEARED".equals(state);
@@ -52,7 +53,7 @@ public record Warning(
   }
 
   /** The agency kinds it is addressed to. */
-  public java.util.List<String> audienceKinds() {
-    return java.util.List.of(audience.split(","));
+  public List<String> audienceKinds() {
+    return List.of(audience.split(","));
   }
 }

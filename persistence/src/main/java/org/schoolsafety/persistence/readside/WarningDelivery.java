@@ -6,8 +6,10 @@ import java.util.EnumSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import org.apache.pekko.Done;
+import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.javadsl.AskPattern;
+import org.apache.pekko.pattern.StatusReply;
 import org.apache.pekko.projection.eventsourced.EventEnvelope;
 import org.apache.pekko.projection.javadsl.Handler;
 import org.schoolsafety.hub.Entities;
@@ -56,9 +58,9 @@ final class WarningDelivery extends Handler<EventEnvelope<Object>> {
     var notice = new WarningNotice(w, envelope.sequenceNr());
     RegionCode region = RegionCode.of(w.regionCode());
     CompletionStage<Done> feed = AskPattern.ask(entities.feed(region.province()),
-        (org.apache.pekko.actor.typed.ActorRef<Done> r) -> new IncidentFeed.AppendWarning(notice, r), askTimeout,
+        (ActorRef<Done> r) -> new IncidentFeed.AppendWarning(notice, r), askTimeout,
         system.scheduler());
-    CompletionStage<Done> agencies = AskPattern.<AgencyDirectory.Command, org.apache.pekko.pattern.StatusReply<AgencyDirectory.Chains>>ask(
+    CompletionStage<Done> agencies = AskPattern.<AgencyDirectory.Command, StatusReply<AgencyDirectory.Chains>>ask(
             entities.directory(region.province()),
             r -> new AgencyDirectory.FindChains(region, kinds(w), r), askTimeout, system.scheduler())
         .thenCompose(reply -> {
@@ -75,7 +77,7 @@ final class WarningDelivery extends Handler<EventEnvelope<Object>> {
             }
             AgencyProfile first = chain.get(0);
             told.add(AskPattern.ask(entities.agency(first.agencyId()),
-                (org.apache.pekko.actor.typed.ActorRef<Done> r) -> new Agency.TrackWarning(notice, r), askTimeout,
+                (ActorRef<Done> r) -> new Agency.TrackWarning(notice, r), askTimeout,
                 system.scheduler()).toCompletableFuture());
           }
           return CompletableFuture.allOf(told.toArray(CompletableFuture[]::new)).thenApply(all -> Done.getInstance());
