@@ -113,6 +113,7 @@ class AuthorizationTableTest {
     TABLE.put("GET /tips/{T} (WEAPON at A)",      new int[] {401, 404, 200, 404, 404, 404, 200, 404, 404, 404, 404});
     TABLE.put("POST /tips/{T}/triage",            new int[] {401, 404, 200, 404, 404, 404, 403, 404, 404, 404, 404});
     TABLE.put("POST /tips/{T}/acks police-650102", new int[] {401, 404, 403, 404, 404, 404, 200, 404, 404, 404, 404});
+    TABLE.put("POST /tips/{new}/incident",        new int[] {401, 404, 201, 404, 404, 404, 404, 404, 404, 404, 404});
     TABLE.put("GET /health/ready",                new int[] {200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200});
     // Directives (issue 16): D is a real directive to school A from cc-6501; the drill one from the operator.
     TABLE.put("POST /directives (ACTUAL, A)",     new int[] {401, 403, 403, 403, 403, 403, 403, 403, 201, 201, 403});
@@ -321,6 +322,8 @@ class AuthorizationTableTest {
         Map.of("priority", "URGENT", "status", "IN_PROGRESS")));
     e.put("POST /tips/{T}/acks police-650102", (t, c) -> c.post("/api/v1/tips/" + t.tipT + "/acks",
         Map.of("agencyId", "police-650102")));
+    e.put("POST /tips/{new}/incident", (t, c) -> c.post("/api/v1/tips/" + t.freshTip() + "/incident",
+        Map.of("reporter", Map.of("name", "Li Wei", "role", "principal"))));
     e.put("GET /health/ready", (t, c) -> c.get("/health/ready"));
     e.put("POST /directives (ACTUAL, A)", (t, c) -> c.post("/api/v1/directives", directive(SCHOOL_A, "ACTUAL")));
     e.put("POST /directives (EXERCISE, A)", (t, c) -> c.post("/api/v1/directives", directive(SCHOOL_A, "EXERCISE")));
@@ -386,6 +389,12 @@ class AuthorizationTableTest {
   private String freshDirective() {
     return created(anonymous.as(Role.COMMAND_CENTER, "6501").post("/api/v1/directives", directive(SCHOOL_A, "ACTUAL")))
         .body().get("directiveId").asText();
+  }
+
+  /** A new BULLYING tip at school A (told to no agency). */
+  private String freshTip() {
+    return created(anonymous.post("/api/v1/tips", Map.of("schoolId", SCHOOL_A, "category", "BULLYING",
+        "text", "authz tip"))).body().get("tipId").asText();
   }
 
   /** A new guardian invitation code of school A, from its staff. */

@@ -142,6 +142,8 @@ class HostileInputTest {
   private String fireAgency;
   private String commandCenter;
   private String guardian;
+  /** The tip the POST /tips/{id}/incident corpus aims at (submitted by that corpus). */
+  private String tipForIncident;
   /** A DISPATCHED incident: target of reports, acks and cancel. */
   private String openIncident;
   /** A RESOLVED incident: target of close. */
@@ -773,6 +775,45 @@ class HostileInputTest {
             .isEqualTo(before.get("GET /api/v1/schools/" + SCHOOL).get("body").get("openIncidents")));
   }
 
+  /**
+   * A tip reported as an incident (issue 17): a refused case reports nothing (the school's open
+   * incidents stay as they were) and links nothing (the tip shows no incident). The tip is
+   * submitted here, after the tip corpus, which expects the school's tip list empty.
+   */
+  @TestFactory
+  @Order(17)
+  Stream<DynamicTest> postTipIncident() {
+    String tip = created(new HubClient(node.httpPort()).post("/api/v1/tips", Map.of("schoolId", SCHOOL,
+        "category", "WEAPON", "text", "a knife in a school bag"))).body().get("tipId").asText();
+    tipForIncident = tip;
+    var endpoint = new Endpoint("POST /api/v1/tips/{id}/incident", "/api/v1/tips/" + tip + "/incident",
+        staff, tipIncidentBody(), List.of(
+        Field.object("reporter", true),
+        Field.text("reporter.name", 100, true),
+        Field.text("reporter.role", 50, true),
+        Field.phone("reporter.phone"),
+        Field.oneOf("type", false, names(org.schoolsafety.hub.incident.IncidentType.values())),
+        Field.oneOf("level", false, names(Level.values())),
+        Field.text("summary", 2000, false),
+        Field.text("measures", 2000, false)));
+    return group(endpoint, corpus(endpoint, pathCases(endpoint, "incident")), (before, c) -> {
+      assertThat(read(commandCenter, "/api/v1/schools/" + SCHOOL).json().get("openIncidents"))
+          .as("open incidents after " + c)
+          .isEqualTo(before.get("GET /api/v1/schools/" + SCHOOL).get("body").get("openIncidents"));
+      assertThat(read(staff, "/api/v1/tips/" + tip).json().hasNonNull("incidentId")).as("link after " + c).isFalse();
+    });
+  }
+
+  static ObjectNode tipIncidentBody() {
+    ObjectNode body = NODES.objectNode();
+    body.set("reporter", NODES.objectNode().put("name", "Li Wei").put("role", "principal"));
+    body.put("type", "VIOLENCE");
+    body.put("level", "IV");
+    body.put("summary", "knife reported by an anonymous tip; bag checked");
+    body.put("measures", "the student's guardians called");
+    return body;
+  }
+
   static ObjectNode warningIncidentBody() {
     ObjectNode body = NODES.objectNode();
     body.set("reporter", NODES.objectNode().put("name", "Li Na").put("role", "school doctor")
@@ -962,6 +1003,9 @@ class HostileInputTest {
     assertThat(send("POST", incidents + resolvedIncident + "/close", commandCenter, bytes(object("note", "all clear")), "application/json", Map.of()).status()).isEqualTo(200);
     assertThat(send("POST", "/api/v1/schools/" + SCHOOL + "/surroundings", staff, bytes(surroundingBody()), "application/json", Map.of()).status()).isEqualTo(201);
     assertThat(send("POST", "/api/v1/tips", null, bytes(tipBody()), "application/json", Map.of()).status()).isEqualTo(201);
+    Reply tipIncident = send("POST", "/api/v1/tips/" + tipForIncident + "/incident", staff, bytes(tipIncidentBody()),
+        "application/json", Map.of());
+    assertThat(tipIncident.status()).as(tipIncident.body()).isEqualTo(201);
     Reply invited = send("POST", "/api/v1/schools/" + SCHOOL + "/guardians/invitations", staff, bytes(invitationBody()),
         "application/json", Map.of());
     assertThat(invited.status()).as(invited.body()).isEqualTo(201);

@@ -163,6 +163,42 @@ class TipFlowTest {
   }
 
   @Test
+  void theSchoolReportsATipAsAnIncidentOnceAndTheTipShowsTheLinkToStaffOnly() {
+    var submitted = created(submit("WEAPON", "a student carries a knife in his bag, class 3"));
+    String tipId = submitted.body().get("tipId").asText();
+    String code = submitted.body().get("followUpCode").asText();
+    HubClient staff = tipster.as(Role.SCHOOL_STAFF, SCHOOL);
+    var body = Map.of("reporter", Map.of("name", "Li Wei", "role", "principal"), "level", "IV",
+        "summary", "knife reported by an anonymous tip; bag checked");
+    var first = staff.post("/api/v1/tips/" + tipId + "/incident", body);
+    assertThat(first.status()).as(String.valueOf(first.body())).isEqualTo(201);
+    String incidentId = first.body().get("incidentId").asText();
+    assertThat(first.body().get("incident").get("type").asText()).isEqualTo("VIOLENCE");
+    assertThat(first.body().get("incident").get("clientRef").asText()).isEqualTo("tip:" + tipId);
+    // never the tipster's words in the incident
+    assertThat(first.body().toString()).doesNotContain("knife in his bag");
+    // again, or by the county education agency: the same incident
+    var again = tipster.as(Role.AGENCY, "edu-650102").post("/api/v1/tips/" + tipId + "/incident", body);
+    assertThat(again.status()).as(String.valueOf(again.body())).isEqualTo(200);
+    assertThat(again.header("Idempotent-Replayed")).isEqualTo("true");
+    assertThat(again.body().get("incidentId").asText()).isEqualTo(incidentId);
+    // staff see the link; the tipster does not
+    assertThat(staff.get("/api/v1/tips/" + tipId).body().get("incidentId").asText()).isEqualTo(incidentId);
+    var asTipster = tipster.get("/api/v1/tips/" + tipId, withCode(code));
+    assertThat(asTipster.body().has("incidentId")).isFalse();
+    assertThat(asTipster.body().toString()).doesNotContain(incidentId);
+    // another school's staff and a told police agency may not report it
+    assertThat(tipster.as(Role.SCHOOL_STAFF, OTHER_SCHOOL).post("/api/v1/tips/" + tipId + "/incident", body).status())
+        .isEqualTo(404);
+    assertThat(tipster.as(Role.AGENCY, "police-650102").post("/api/v1/tips/" + tipId + "/incident", body).status())
+        .isIn(403, 404);
+    // bad input names the fields
+    var bad = staff.post("/api/v1/tips/" + tipId + "/incident", Map.of("type", "ALIENS", "level", "V"));
+    assertThat(bad.status()).isEqualTo(400);
+    assertThat(bad.body().get("errors").findValuesAsText("field")).contains("reporter", "type", "level");
+  }
+
+  @Test
   void theJournalHoldsNothingThatIdentifiesTheTipster() throws Exception {
     var submitted = created(submit("ABUSE", "a teacher hits students in class 5"));
     String tipId = submitted.body().get("tipId").asText();

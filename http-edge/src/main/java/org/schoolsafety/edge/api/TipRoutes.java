@@ -18,7 +18,10 @@ import org.apache.pekko.http.javadsl.model.headers.Location;
 import org.apache.pekko.http.javadsl.model.headers.RetryAfter;
 import org.apache.pekko.http.javadsl.server.Route;
 import org.apache.pekko.pattern.StatusReply;
+import org.apache.pekko.http.javadsl.model.headers.RawHeader;
+import org.schoolsafety.edge.api.dto.IncidentView;
 import org.schoolsafety.edge.api.dto.TipRequests.MessageRequest;
+import org.schoolsafety.edge.api.dto.TipRequests.TipIncidentRequest;
 import org.schoolsafety.edge.api.dto.TipRequests.TipAckRequest;
 import org.schoolsafety.edge.api.dto.TipRequests.TipRequest;
 import org.schoolsafety.edge.api.dto.TipRequests.TriageRequest;
@@ -28,6 +31,15 @@ import org.schoolsafety.edge.auth.Role;
 import org.schoolsafety.edge.auth.TipLimits;
 import org.schoolsafety.hub.agency.Agency;
 import org.schoolsafety.hub.agency.AgencyProfile;
+import org.schoolsafety.hub.incident.Casualties;
+import org.schoolsafety.hub.incident.Incident;
+import org.schoolsafety.hub.incident.IncidentCommand;
+import org.schoolsafety.hub.incident.IncidentReport;
+import org.schoolsafety.hub.incident.IncidentState;
+import org.schoolsafety.hub.incident.Mode;
+import org.schoolsafety.hub.incident.NewIncident;
+import org.schoolsafety.hub.incident.ReportKind;
+import org.schoolsafety.hub.incident.SchoolRef;
 import org.schoolsafety.hub.school.School;
 import org.schoolsafety.hub.school.SchoolProfile;
 import org.schoolsafety.hub.tip.NewTip;
@@ -194,6 +206,10 @@ public final class TipRoutes extends RouteSupport {
                   (ActorRef<StatusReply<TipState>> r) -> new TipCommand.Triage(t.priority(), t.status(), t.note(),
                       t.toTipster(), p.id(), r), api.askTimeout()), after -> ok(staffView(after))));
             }))),
+            path("incident", () -> post(() -> jsonBody(TipIncidentRequest.class, body -> {
+              var checked = body.check();
+              return tip(p, tipId, "report tip", api.policy()::triageTip, state -> reportTip(p, state, checked));
+            }))),
             path("acks", () -> post(() -> jsonBody(TipAckRequest.class, body -> {
               String agencyId = body.check();
               return tip(p, tipId, "acknowledge tip",
@@ -202,6 +218,64 @@ public final class TipRoutes extends RouteSupport {
                       (ActorRef<StatusReply<TipState>> r) -> new TipCommand.Acknowledge(agencyId, p.id(), r),
                       api.askTimeout()), after -> ok(staffView(after))));
             })))))));
+  }
+
+  /** Whose reference the incident ids of tips' incidents are scoped to: the hub's, not a caller's. */
+  private static final String TIP_REPORTS = "hub:tips";
+
+  /**
+   * A tip reported as an incident, prefilled from the tip (type from its category, the time it
+   * arrived) with the reporter's own summary, never the tipster's words. The clientRef derives from
+   * the tip ({@code tip:<tipId>}) and the incident id from that whoever calls, so a retry or a
+   * second caller lands on the same incident: 201 the first time, then 200 with {@code
+   * Idempotent-Replayed: true}. Reported first, then linked; calling again mends a failure between.
+   */
+  private Route reportTip(Principal p, TipState tip, TipIncidentRequest.Checked body) {
+    long started = System.nanoTime();
+    if (tip.incidentId() != null) {
+      return respond(incidentRef(tip.incidentId()).askWithStatus(IncidentCommand.Get::new, api.askTimeout()),
+          incident -> tipIncidentAnswer(p, tip, incident, true));
+    }
+    var t = tip.tip();
+    String summary = body.summary() != null ? body.summary()
+        : "Reported from anonymous tip " + tip.tipId() + " (" + t.category() + ")";
+    var initial = new IncidentReport(ReportKind.INITIAL, null, null, tip.receivedAt(), summary, Casualties.NONE,
+        body.measures(), body.level(), body.reporter(), null, null);
+    var report = new NewIncident(new SchoolRef(t.schoolId(), t.schoolName(), t.region()),
+        body.type() != null ? body.type() : t.category().incidentType(), body.level(), Mode.ACTUAL, initial,
+        "tip:" + tip.tipId());
+    String incidentId = api.incidentIds().forReport(t.schoolId(), Mode.ACTUAL, TIP_REPORTS, report.clientRef());
+    // A conflict means this tip's incident exists in another reporter's words: an earlier call
+    // reported it but did not get to link it. It is the same incident.
+    CompletionStage<IncidentCommand.Accepted> accepted = incidentRef(incidentId).askWithStatus(
+            (ActorRef<StatusReply<IncidentCommand.Accepted>> r) -> new IncidentCommand.Report(report, p.id(), r),
+            api.askTimeoutLeft(started))
+        .exceptionallyCompose(failure -> unwrap(failure) instanceof org.schoolsafety.hub.Rejection.Conflict
+            ? incidentRef(incidentId).askWithStatus(IncidentCommand.Get::new, api.askTimeoutLeft(started))
+                .thenApply(existing -> new IncidentCommand.Accepted(existing, true))
+            : CompletableFuture.failedStage(failure));
+    CompletionStage<Map.Entry<IncidentCommand.Accepted, TipState>> linked = accepted.thenCompose(a ->
+        tipRef(tip.tipId()).askWithStatus((ActorRef<StatusReply<TipState>> r) ->
+            new TipCommand.LinkIncident(incidentId, p.id(), r), api.askTimeoutLeft(started))
+            .thenApply(after -> Map.entry(a, after)));
+    return onReply(linked, done -> complete(tipIncidentAnswer(p, done.getValue(), done.getKey().incident(),
+        done.getKey().replayed())));
+  }
+
+  private org.apache.pekko.http.javadsl.model.HttpResponse tipIncidentAnswer(Principal p, TipState tip,
+      IncidentState incident, boolean replayed) {
+    var body = new LinkedHashMap<String, Object>();
+    body.put("tipId", tip.tipId());
+    body.put("incidentId", incident.incidentId());
+    body.put("incident", IncidentView.of(incident, api.policy().mayReadContactDetails(p, incident),
+        api.policy().authority()));
+    var response = json(replayed ? StatusCodes.OK : StatusCodes.CREATED, body)
+        .addHeader(Location.create("/api/v1/incidents/" + incident.incidentId()));
+    return replayed ? response.addHeader(RawHeader.create("Idempotent-Replayed", "true")) : response;
+  }
+
+  private EntityRef<IncidentCommand> incidentRef(String incidentId) {
+    return api.sharding().entityRefFor(Incident.ENTITY_TYPE_KEY, incidentId);
   }
 
   private Route schoolTips(Principal p, String schoolId, Optional<String> state) {
@@ -255,6 +329,7 @@ public final class TipRoutes extends RouteSupport {
     view.put("deadline", s.deadline());
     view.put("triagedAt", s.triagedAt());
     view.put("overdue", s.overdueAt() != null);
+    view.put("incidentId", s.incidentId());
     view.put("messages", s.messages().stream().map(m -> {
       var msg = new LinkedHashMap<String, Object>();
       msg.put("at", m.at());

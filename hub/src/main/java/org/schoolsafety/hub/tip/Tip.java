@@ -140,7 +140,8 @@ public final class Tip extends EventSourcedBehaviorWithEnforcedReplies<TipComman
         .onCommand(ReadAsTipster.class, (state, cmd) -> unknown(state, cmd.replyTo()))
         .onCommand(WriteAsTipster.class, (state, cmd) -> unknown(state, cmd.replyTo()))
         .onCommand(Triage.class, (state, cmd) -> unknown(state, cmd.replyTo()))
-        .onCommand(Acknowledge.class, (state, cmd) -> unknown(state, cmd.replyTo()));
+        .onCommand(Acknowledge.class, (state, cmd) -> unknown(state, cmd.replyTo()))
+        .onCommand(LinkIncident.class, (state, cmd) -> unknown(state, cmd.replyTo()));
     builder.forAnyState()
         .onCommand(Submit.class, (state, cmd) -> reject(cmd.replyTo(),
             new Rejection.Conflict("tip " + tipId + " already exists")))
@@ -151,6 +152,7 @@ public final class Tip extends EventSourcedBehaviorWithEnforcedReplies<TipComman
         .onCommand(WriteAsTipster.class, this::onWrite)
         .onCommand(Triage.class, this::onTriage)
         .onCommand(Acknowledge.class, this::onAcknowledge)
+        .onCommand(LinkIncident.class, this::onLinkIncident)
         .onCommand(ChainsFound.class, this::onChainsFound)
         .onCommand(ChainsUnavailable.class, this::onChainsUnavailable)
         .onCommand(CheckDeadline.class, this::onCheckDeadline)
@@ -219,6 +221,18 @@ public final class Tip extends EventSourcedBehaviorWithEnforcedReplies<TipComman
       return Effect().reply(cmd.replyTo(), StatusReply.success(state));
     }
     return persist(state, List.of(new AgencyAcknowledged(tipId, state.tip().schoolId(), cmd.agencyId(), now(),
+        cmd.by())), cmd.replyTo());
+  }
+
+  private ReplyEffect<TipEvent, TipState> onLinkIncident(TipState state, LinkIncident cmd) {
+    if (cmd.incidentId().equals(state.incidentId())) {
+      return Effect().reply(cmd.replyTo(), StatusReply.success(state));
+    }
+    if (state.incidentId() != null) {
+      return reject(cmd.replyTo(), new Rejection.Conflict("tip " + tipId + " is already linked to incident "
+          + state.incidentId()));
+    }
+    return persist(state, List.of(new IncidentLinked(tipId, state.tip().schoolId(), cmd.incidentId(), now(),
         cmd.by())), cmd.replyTo());
   }
 

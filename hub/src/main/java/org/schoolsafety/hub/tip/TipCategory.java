@@ -25,6 +25,16 @@ public enum TipCategory {
     };
   }
 
+  /** The incident type a tip of this category is reported as, unless the reporter says otherwise. */
+  public org.schoolsafety.hub.incident.IncidentType incidentType() {
+    return switch (this) {
+      case BULLYING -> org.schoolsafety.hub.incident.IncidentType.BULLYING;
+      case SELF_HARM -> org.schoolsafety.hub.incident.IncidentType.INJURY;
+      case WEAPON, VIOLENCE, ABUSE -> org.schoolsafety.hub.incident.IncidentType.VIOLENCE;
+      default -> org.schoolsafety.hub.incident.IncidentType.OTHER;
+    };
+  }
+
   /** The priority a tip has until someone triages it (and so its first response deadline). */
   public TipPriority initialPriority() {
     return switch (this) {

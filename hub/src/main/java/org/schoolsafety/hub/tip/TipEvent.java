@@ -49,6 +49,9 @@ public sealed interface TipEvent extends CborSerializable {
   record AgencyNotified(String tipId, String schoolId, AgencyProfile agency, String reason, Instant ackDeadline,
       Instant at, String by) implements TipEvent {}
 
+  /** The school or its education agency reported the tip as {@code incidentId} (docs/API.md). */
+  record IncidentLinked(String tipId, String schoolId, String incidentId, Instant at, String by) implements TipEvent {}
+
   record AgencyAcknowledged(String tipId, String schoolId, String agencyId, Instant at, String by)
       implements TipEvent {}
 }

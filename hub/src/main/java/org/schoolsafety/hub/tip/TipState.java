@@ -31,8 +31,18 @@ public record TipState(
     Map<AgencyKind, List<AgencyProfile>> chains,
     Map<String, Notified> notified,
     List<TipMessage> messages,
-    List<TimelineEntry> timeline)
+    List<TimelineEntry> timeline,
+    String incidentId)
     implements CborSerializable {
+
+  /** Before it is linked to an incident (and in the fold, which {@link #apply} completes). */
+  public TipState(String tipId, NewTip tip, String codeHash, TipPriority priority, TipStatus status,
+      Instant receivedAt, Instant deadline, Instant triagedAt, Instant overdueAt,
+      Map<AgencyKind, List<AgencyProfile>> chains, Map<String, Notified> notified, List<TipMessage> messages,
+      List<TimelineEntry> timeline) {
+    this(tipId, tip, codeHash, priority, status, receivedAt, deadline, triagedAt, overdueAt, chains, notified,
+        messages, timeline, null);
+  }
 
   /** An agency told about the tip: why, when, by when it must acknowledge, and when it did. */
   public record Notified(AgencyProfile agency, String reason, Instant at, Instant ackDeadline, Instant ackAt)
@@ -122,8 +132,10 @@ public record TipState(
     TipState next = fold(event);
     var entries = new ArrayList<>(timeline);
     entries.add(new TimelineEntry(event.at(), nameOf(event), event.by(), detail(event)));
+    // The fold builds every state but the link; the link is carried over here.
+    String linked = event instanceof IncidentLinked l ? l.incidentId() : incidentId;
     return new TipState(tipId, next.tip, next.codeHash, next.priority, next.status, next.receivedAt, next.deadline,
-        next.triagedAt, next.overdueAt, next.chains, next.notified, next.messages, List.copyOf(entries));
+        next.triagedAt, next.overdueAt, next.chains, next.notified, next.messages, List.copyOf(entries), linked);
   }
 
   private TipState fold(TipEvent event) {
@@ -145,6 +157,8 @@ public record TipState(
     } else if (event instanceof WentOverdue e) {
       return new TipState(tipId, tip, codeHash, priority, status, receivedAt, deadline, triagedAt, e.at(),
           chains, notified, messages, timeline);
+    } else if (event instanceof IncidentLinked) {
+      return this;
     } else if (event instanceof AgencyNotified e) {
       var told = new LinkedHashMap<>(notified);
       told.put(e.agency().agencyId(), new Notified(e.agency(), e.reason(), e.at(), e.ackDeadline(), null));
@@ -185,6 +199,8 @@ public record TipState(
       return n.reason().equals("ESCALATED") ? "escalated" : "notified";
     } else if (event instanceof AgencyAcknowledged) {
       return "acknowledged";
+    } else if (event instanceof IncidentLinked) {
+      return "incident-linked";
     }
     throw new IllegalArgumentException("unknown tip event " + event.getClass());
   }
@@ -198,6 +214,8 @@ public record TipState(
       return e.reason() + ": " + e.agency().agencyId();
     } else if (event instanceof AgencyAcknowledged e) {
       return e.agencyId();
+    } else if (event instanceof IncidentLinked e) {
+      return e.incidentId();
     } else if (event instanceof WentOverdue) {
       return "response deadline passed without triage";
     }

@@ -116,6 +116,28 @@ class TipTest {
   }
 
   @Test
+  void aTipIsLinkedToOneIncidentAndKeepsTheLinkAcrossEventsAndRestarts() {
+    submit(TipCategory.WEAPON);
+    assertThat(TipCategory.WEAPON.incidentType()).isEqualTo(org.schoolsafety.hub.incident.IncidentType.VIOLENCE);
+    var linked = tip.<StatusReply<TipState>>runCommand(r -> new TipCommand.LinkIncident("inc-1", "school-staff:" + SCHOOL, r));
+    assertThat(linked.event()).isInstanceOf(TipEvent.IncidentLinked.class);
+    assertThat(linked.reply().getValue().incidentId()).isEqualTo("inc-1");
+    assertThat(linked.reply().getValue().timeline()).extracting(e -> e.event()).contains("incident-linked");
+    // the same link again is a no-op; another incident is refused
+    assertThat(tip.<StatusReply<TipState>>runCommand(r -> new TipCommand.LinkIncident("inc-1", "x", r)).hasNoEvents())
+        .isTrue();
+    assertThat(tip.<StatusReply<TipState>>runCommand(r -> new TipCommand.LinkIncident("inc-2", "x", r)).reply()
+        .getError()).isInstanceOf(Rejection.Conflict.class);
+    // later events keep the link, and so does recovery
+    var triaged = tip.<StatusReply<TipState>>runCommand(r -> new TipCommand.Triage(TipPriority.URGENT,
+        TipStatus.IN_PROGRESS, null, false, "school-staff:" + SCHOOL, r));
+    assertThat(triaged.reply().getValue().incidentId()).isEqualTo("inc-1");
+    tip.restart();
+    assertThat(tip.<StatusReply<TipState>>runCommand(TipCommand.Get::new).reply().getValue().incidentId())
+        .isEqualTo("inc-1");
+  }
+
+  @Test
   void theTipsterReadsWithTheCodeAndAWrongCodeAnswersLikeAnUnknownTip() {
     submit(TipCategory.BULLYING);
     assertThat(read(code).getValue().tipsterMessages()).hasSize(1);

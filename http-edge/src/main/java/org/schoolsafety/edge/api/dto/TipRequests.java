@@ -70,4 +70,34 @@ public final class TipRequests {
       return id;
     }
   }
+
+  /**
+   * {@code POST /api/v1/tips/{tipId}/incident}: who reports it, and optionally the type (default
+   * from the tip's category), level (default UNGRADED), a summary in the reporter's words and measures.
+   */
+  public record TipIncidentRequest(IncidentRequest.ReporterDto reporter, String type, String level, String summary,
+      String measures) {
+
+    public record Checked(org.schoolsafety.hub.incident.Reporter reporter, org.schoolsafety.hub.incident.IncidentType type,
+        org.schoolsafety.hub.incident.Level level, String summary, String measures) {}
+
+    public Checked check() {
+      var f = new Fields();
+      org.schoolsafety.hub.incident.Reporter who = null;
+      if (f.required("reporter", reporter)) {
+        who = new org.schoolsafety.hub.incident.Reporter(
+            f.text("reporter.name", reporter.name(), 100, true),
+            f.text("reporter.role", reporter.role(), 50, true),
+            reporter.phone() == null ? null : f.matching("reporter.phone", reporter.phone(), IncidentRequest.PHONE,
+                "a phone number of digits, spaces, '+', '(', ')' or '-'"));
+      }
+      var t = type == null ? null : f.oneOf("type", type, org.schoolsafety.hub.incident.IncidentType.class, null);
+      var l = f.oneOf("level", level, org.schoolsafety.hub.incident.Level.class,
+          org.schoolsafety.hub.incident.Level.UNGRADED);
+      String s = f.text("summary", summary, 2000, false);
+      String m = f.text("measures", measures, 2000, false);
+      f.throwIfInvalid();
+      return new Checked(who, t, l, s == null || s.isEmpty() ? null : s, m == null || m.isEmpty() ? null : m);
+    }
+  }
 }
