@@ -172,7 +172,7 @@ class GuardianFlowTest {
     }
     // nobody else: not another school's staff, the gateway, the county's command center, nor the guardian
     for (HubClient other : List.of(anonymous.as(Role.SCHOOL_STAFF, B), anonymous.as(Role.SENSOR_GATEWAY, A),
-        anonymous.as(Role.COMMAND_CENTER, "650102"), anonymous.as(Role.AGENCY, "edu-650102"), guardianA)) {
+        anonymous.as(Role.COMMAND_CENTER, "650102"), anonymous.as(Role.AGENCY, "education-650102"), guardianA)) {
       assertThat(other.get("/api/v1/schools/" + A + "/guardian-messages").status()).isEqualTo(403);
     }
     assertThat(anonymous.as(Role.SCHOOL_STAFF, B).get("/api/v1/schools/" + B + "/guardian-messages").body().toString())

@@ -178,7 +178,7 @@ class TipFlowTest {
     // never the tipster's words in the incident
     assertThat(first.body().toString()).doesNotContain("knife in his bag");
     // again, or by the county education agency: the same incident
-    var again = tipster.as(Role.AGENCY, "edu-650102").post("/api/v1/tips/" + tipId + "/incident", body);
+    var again = tipster.as(Role.AGENCY, "education-650102").post("/api/v1/tips/" + tipId + "/incident", body);
     assertThat(again.status()).as(String.valueOf(again.body())).isEqualTo(200);
     assertThat(again.header("Idempotent-Replayed")).isEqualTo("true");
     assertThat(again.body().get("incidentId").asText()).isEqualTo(incidentId);

@@ -1,0 +1,189 @@
+// The family page: a guardian redeems the school's invitation code for a token, then reads the
+// school's notices (kept current from the guardian stream) and writes to the school's staff. No
+// build step, nothing from the internet. The token stays in this browser until it expires or
+// the guardian signs out (localStorage: a family's phone, not a shared kiosk), and is sent only
+// as a bearer header to this hub.
+const LANGS = ['zh-CN', 'en'];
+const KEY = 'guardian-token';
+const $ = (id) => document.getElementById(id);
+let messages = {};
+let lang = 'en';
+let session = null; // { token, expiresAt, schoolId, classId }
+let stream = null;
+
+function pickLanguage() {
+  const asked = new URLSearchParams(location.search).get('lang');
+  if (LANGS.includes(asked)) return asked;
+  const browser = (navigator.languages && navigator.languages[0]) || navigator.language || 'en';
+  return browser.toLowerCase().startsWith('zh') ? 'zh-CN' : 'en';
+}
+
+const t = (key) => messages[key] ?? key;
+
+async function setLanguage(next) {
+  const response = await fetch(`i18n/${next}.json`);
+  messages = await response.json();
+  lang = next;
+  document.documentElement.lang = next;
+  document.title = t('family.title');
+  for (const el of document.querySelectorAll('[data-i18n]')) {
+    el.textContent = t(el.dataset.i18n);
+  }
+  for (const button of document.querySelectorAll('.lang button')) {
+    button.classList.toggle('active', button.dataset.lang === next);
+  }
+  if (session) await loadNotices();
+}
+
+function showError(id, text) {
+  $(id).textContent = text;
+  $(id).hidden = !text;
+}
+
+async function call(method, path, body) {
+  const headers = { 'Accept': 'application/json' };
+  if (body !== undefined) headers['Content-Type'] = 'application/json';
+  if (session) headers['Authorization'] = 'Bearer ' + session.token;
+  const response = await fetch(path, {
+    method, headers, body: body === undefined ? undefined : JSON.stringify(body),
+    credentials: 'omit', cache: 'no-store', referrerPolicy: 'no-referrer',
+  });
+  let json = null;
+  try { json = await response.json(); } catch (e) { /* no body */ }
+  return { status: response.status, json };
+}
+
+function restore() {
+  try {
+    const saved = JSON.parse(localStorage.getItem(KEY) || 'null');
+    if (saved && Date.parse(saved.expiresAt) > Date.now()) return saved;
+  } catch (e) { /* nothing usable */ }
+  localStorage.removeItem(KEY);
+  return null;
+}
+
+async function redeem(event) {
+  event.preventDefault();
+  showError('redeem-error', '');
+  const { status, json } = await call('POST', '/api/v1/guardians/redemptions', { code: $('invitation').value.trim() });
+  if (status !== 201) {
+    showError('redeem-error', t('family.err' + (['400', '404', '409', '410', '429'].includes(String(status)) ? status : 'Network')));
+    return;
+  }
+  session = { token: json.token, expiresAt: json.expiresAt, schoolId: json.schoolId, classId: json.classId };
+  localStorage.setItem(KEY, JSON.stringify(session));
+  $('invitation').value = '';
+  await enter();
+}
+
+function describe(n) {
+  const parts = [t('kind.' + n.kind)];
+  if (n.kind === 'POSTURE') parts.push(t('posture.' + n.posture));
+  if (n.kind === 'INCIDENT' || n.kind === 'DRILL') {
+    parts.push(t('type.' + n.type), t('level.' + n.level), t('status.' + n.status));
+  }
+  if (n.kind === 'DRILL_HELD') parts.push(t('drill.' + n.drillType), n.drillDate);
+  return parts.join(' · ');
+}
+
+function renderNotices(body) {
+  $('school-name').textContent = body.schoolName;
+  $('class-id').textContent = body.classId;
+  const list = $('notices');
+  list.replaceChildren();
+  for (const n of body.notices) {
+    const li = document.createElement('li');
+    li.className = 'notice ' + n.kind.toLowerCase() + (n.posture && n.posture !== 'NORMAL' ? ' alert' : '');
+    li.dataset.kind = n.kind;
+    const what = document.createElement('span');
+    what.className = 'meta';
+    what.textContent = describe(n) + (n.at ? ' · ' + new Date(n.at).toLocaleString(lang) : '');
+    const advice = document.createElement('span');
+    advice.className = 'text advice';
+    advice.textContent = t('advice.' + n.advice);
+    li.append(what, advice);
+    list.append(li);
+  }
+}
+
+async function loadNotices() {
+  const { status, json } = await call('GET', '/api/v1/guardian/notices');
+  if (status === 401) return signOut();
+  if (status === 200) renderNotices(json);
+}
+
+// The stream only says that something changed; the picture is read again, so nothing is missed.
+async function follow() {
+  if (stream) stream.abort();
+  stream = new AbortController();
+  try {
+    const response = await fetch('/api/v1/guardian/stream', {
+      headers: { 'Authorization': 'Bearer ' + session.token, 'Accept': 'text/event-stream' },
+      credentials: 'omit', cache: 'no-store', signal: stream.signal,
+    });
+    if (!response.ok) return;
+    // Connected: what changed before the stream started is in a fresh read of the picture.
+    await loadNotices();
+    document.body.dataset.live = 'true';
+    const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
+    let buffer = '';
+    for (;;) {
+      const { value, done } = await reader.read();
+      if (done) break;
+      buffer += value;
+      if (buffer.includes('event: notice') || buffer.includes('event:notice')) {
+        buffer = '';
+        await loadNotices();
+      } else if (buffer.length > 65536) {
+        buffer = '';
+      }
+    }
+  } catch (e) { /* aborted or dropped */ }
+  document.body.dataset.live = 'false';
+  if (session && !stream.signal.aborted) setTimeout(follow, 5000);
+}
+
+async function sendMessage(event) {
+  event.preventDefault();
+  showError('message-error', '');
+  $('message-sent').hidden = true;
+  const body = { topic: $('topic').value, text: $('message').value };
+  if ($('child').value.trim()) body.child = $('child').value.trim();
+  const { status } = await call('POST', '/api/v1/guardian/messages', body);
+  if (status !== 201) {
+    showError('message-error', t(status === 400 ? 'family.errMessage' : 'family.errNetwork'));
+    return;
+  }
+  $('message').value = '';
+  $('message-sent').hidden = false;
+}
+
+function signOut() {
+  session = null;
+  localStorage.removeItem(KEY);
+  if (stream) stream.abort();
+  $('family').hidden = true;
+  $('redeem').hidden = false;
+}
+
+async function enter() {
+  $('redeem').hidden = true;
+  $('family').hidden = false;
+  await loadNotices();
+  follow();
+}
+
+async function start() {
+  $('redeem-form').addEventListener('submit', redeem);
+  $('message-form').addEventListener('submit', sendMessage);
+  $('sign-out').addEventListener('click', signOut);
+  for (const button of document.querySelectorAll('.lang button')) {
+    button.addEventListener('click', () => setLanguage(button.dataset.lang));
+  }
+  await setLanguage(pickLanguage());
+  session = restore();
+  if (session) await enter();
+  document.body.dataset.ready = 'true';
+}
+
+start();

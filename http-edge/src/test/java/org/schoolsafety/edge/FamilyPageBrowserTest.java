@@ -1,0 +1,140 @@
+package org.schoolsafety.edge;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.schoolsafety.edge.Fixtures.created;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.openqa.selenium.By;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.logging.LogEntry;
+import org.openqa.selenium.logging.LogType;
+import org.openqa.selenium.support.ui.WebDriverWait;
+import org.schoolsafety.edge.auth.Role;
+import org.schoolsafety.persistence.testing.SharedCassandra;
+
+/**
+ * The family page ({@code /tips/family.html}) in headless Chromium on a phone-sized window, in
+ * Chinese and in English: a guardian redeems the school's invitation code, sees the school's
+ * notices in the page's language, sees a lockdown arrive by itself (the guardian stream), and
+ * writes to the school's staff. No CSP violation. Screenshots in {@code target/family-<lang>.png}
+ * (docs/screenshots/family.png is the Chinese one).
+ */
+@ExtendWith(SharedCassandra.class)
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class FamilyPageBrowserTest {
+
+  static final Duration WAIT = Duration.ofSeconds(30);
+
+  private HubNode node;
+  private HubClient anonymous;
+  private ChromeDriver driver;
+  private String base;
+
+  @BeforeAll
+  void start() throws IOException {
+    for (String executable : List.of(ConsoleBrowserTest.CHROMIUM, ConsoleBrowserTest.CHROMEDRIVER)) {
+      assertThat(new File(executable).canExecute()).as("%s is not installed (apt-get install -y chromium chromium-driver)",
+          executable).isTrue();
+    }
+    node = TestNode.start("it_family_page", Map.of());
+    base = "http://127.0.0.1:" + node.httpPort();
+    anonymous = new HubClient(node.httpPort());
+    Fixtures.registerRegion(anonymous, "650102");
+    for (String school : List.of("sch-650102-001", "sch-650102-002")) {
+      created(anonymous.as(Role.OPERATOR, "ops").post("/api/v1/schools", Fixtures.school(school, "650102")));
+    }
+    System.setProperty("webdriver.chrome.driver", ConsoleBrowserTest.CHROMEDRIVER);
+    Path profile = Files.createTempDirectory("family-test-chromium-");
+    ChromeOptions options = new ChromeOptions();
+    options.setBinary(ConsoleBrowserTest.CHROMIUM);
+    options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+        "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run",
+        "--window-size=390,1300", "--lang=en-US", "--user-data-dir=" + profile);
+    options.setCapability("goog:loggingPrefs", Map.of(LogType.BROWSER, "ALL"));
+    driver = new ChromeDriver(new ChromeDriverService.Builder()
+        .usingDriverExecutable(new File(ConsoleBrowserTest.CHROMEDRIVER)).usingAnyFreePort().build(), options);
+    driver.manage().timeouts().pageLoadTimeout(WAIT).scriptTimeout(WAIT);
+  }
+
+  @AfterAll
+  void stop() {
+    try {
+      if (driver != null) {
+        driver.quit();
+      }
+    } finally {
+      if (node != null) {
+        node.close();
+      }
+    }
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @CsvSource({
+      "zh-CN, sch-650102-001, 家长通知, 学校正常运行, 封闭管控, 请不要到校, 仅学校工作人员可以查看",
+      "en, sch-650102-002, Family notices, operating normally, Lockdown, Do not come to the school, Only the school's staff"})
+  void redeemReadNoticesAndWriteToTheSchool(String lang, String school, String title, String normal, String lockdown,
+      String stayAway, String sent) throws IOException {
+    HubClient staff = anonymous.as(Role.SCHOOL_STAFF, school);
+    String code = created(staff.post("/api/v1/schools/" + school + "/guardians/invitations",
+        Map.of("classId", "7-2", "count", 1))).body().get("codes").get(0).asText();
+    var wait = new WebDriverWait(driver, WAIT);
+    driver.get(base + "/tips/family.html?lang=" + lang);
+    wait.until(d -> "true".equals(d.findElement(By.tagName("body")).getDomAttribute("data-ready")));
+    assertThat(driver.findElement(By.tagName("h1")).getText()).isEqualTo(title);
+    assertThat(driver.findElement(By.id("emergency")).getText()).contains("110").contains("120").contains("119");
+
+    driver.findElement(By.id("invitation")).sendKeys(code.toLowerCase());
+    driver.findElement(By.id("redeem-button")).click();
+    wait.until(d -> d.findElement(By.id("family")).isDisplayed());
+    wait.until(d -> d.findElement(By.id("notices")).getText().contains(normal));
+    assertThat(driver.findElement(By.id("class-id")).getText()).isEqualTo("7-2");
+    // A code is good once: the page already holds its token, the API refuses it again.
+    assertThat(anonymous.post("/api/v1/guardians/redemptions", Map.of("code", code)).status()).isEqualTo(409);
+
+    // The city's command center locks the school down: the notice arrives without a reload.
+    wait.until(d -> "true".equals(d.findElement(By.tagName("body")).getDomAttribute("data-live")));
+    created(anonymous.as(Role.COMMAND_CENTER, "6501").post("/api/v1/directives",
+        AuthorizationTableTest.directive(school, "ACTUAL")));
+    wait.until(d -> d.findElement(By.id("notices")).getText().contains(lockdown));
+    assertThat(driver.findElement(By.id("notices")).getText()).contains(stayAway);
+    // The page fits a phone: nothing wider than the window.
+    Number overflow = (Number) driver.executeScript(
+        "return document.documentElement.scrollWidth - document.documentElement.clientWidth;");
+    assertThat(overflow.intValue()).isLessThanOrEqualTo(0);
+
+    driver.findElement(By.id("message")).sendKeys("asthma; the inhaler is in the school bag (" + lang + ")");
+    driver.findElement(By.id("send-message")).click();
+    wait.until(d -> d.findElement(By.id("message-sent")).isDisplayed());
+    assertThat(driver.findElement(By.id("message-sent")).getText()).contains(sent);
+    assertThat(staff.get("/api/v1/schools/" + school + "/guardian-messages").body().toString())
+        .contains("the inhaler is in the school bag (" + lang + ")");
+    screenshot("family-" + lang);
+
+    List<LogEntry> logs = driver.manage().logs().get(LogType.BROWSER).getAll();
+    assertThat(logs).filteredOn(e -> e.getMessage().contains("Content Security Policy")).isEmpty();
+    driver.findElement(By.id("sign-out")).click();
+    wait.until(d -> d.findElement(By.id("redeem")).isDisplayed());
+  }
+
+  private void screenshot(String name) throws IOException {
+    Path file = driver.getScreenshotAs(OutputType.FILE).toPath();
+    Files.copy(file, Path.of("target", name + ".png"), StandardCopyOption.REPLACE_EXISTING);
+  }
+}
