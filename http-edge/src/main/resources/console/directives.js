@@ -197,8 +197,9 @@ function card(d, now) {
       accountedPercent: t.accountedPercent.toFixed(1), missing: String(t.missing),
     },
   },
+  h('div', { class: 'directive-summary' },
   h('div', { class: 'directive-head' },
-    h('span', { class: 'posture' }, humanize(d.posture)),
+    h('span', { class: 'directive-posture' }, humanize(d.posture)),
     h('span', { class: 'directive-scope' }, 'region ' + (d.scope || '–') + (d.mode === 'EXERCISE' ? ' · drill' : '')),
     silent > 0 && Number.isFinite(left)
       ? h('span', { class: ['ack-deadline', left < 0 && 'overdue'], dataset: { ackDeadline: d.deadline } },
@@ -210,18 +211,19 @@ function card(d, now) {
   h('div', { class: 'directive-facts' },
     h('span', { class: ['fact-missing', t.missing > 0 && 'nonzero'] }, 'Missing ', h('b', {}, String(t.missing))),
     h('span', { class: ['fact-silent', silent > 0 && 'nonzero'] }, 'Silent ', h('b', {}, String(silent))),
-    t.escalated > 0 ? h('span', { class: 'fact-escalated nonzero' }, 'Escalated ', h('b', {}, String(t.escalated))) : null),
+    t.escalated > 0 ? h('span', { class: 'fact-escalated nonzero' }, 'Escalated ', h('b', {}, String(t.escalated))) : null)),
+  h('div', { class: 'directive-roll' },
   h('ol', { class: 'directive-schools' }, ...shown.map(s => h('li', {
     class: ['directive-school', s.acknowledged ? 'acked' : 'silent', s.escalated && 'escalated'],
     dataset: { schoolId: s.schoolId, acknowledged: String(Boolean(s.acknowledged)) },
   },
-  h('span', { class: 'school-state' }, s.acknowledged ? 'ack' : 'silent'),
-  h('span', { class: 'school-name' }, s.name || s.schoolId),
-  h('span', { class: 'school-progress' }, s.acknowledged
+  h('span', { class: 'ds-state' }, s.acknowledged ? 'ack' : 'silent'),
+  h('span', { class: 'ds-name' }, s.name || s.schoolId),
+  h('span', { class: 'ds-progress' }, s.acknowledged
     ? (Number(s.accountedPercent) || 0).toFixed(1) + ' %' + (s.missing ? ' · ' + s.missing + ' missing' : '')
     : (s.escalated ? 'escalated' : 'no answer'))))),
   schools.length > shown.length ? h('div', { class: 'directive-more muted' }, '+ ' + (schools.length - shown.length) + ' more schools') : null,
-  d.schools === null || d.schools === undefined ? h('div', { class: 'directive-more muted' }, 'Loading schools…') : null);
+  d.schools === null || d.schools === undefined ? h('div', { class: 'directive-more muted' }, 'Loading schools…') : null));
 }
 
 /** Once a second, without re-rendering: the acknowledgement countdowns. */
