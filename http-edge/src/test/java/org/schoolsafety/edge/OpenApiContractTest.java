@@ -90,6 +90,8 @@ class OpenApiContractTest {
   private JsonNode document;
   private OpenAPI openApi;
   private SchemaRegistry schemas;
+  /** The same document, but every component object that lists its properties admits no others. */
+  private SchemaRegistry strictSchemas;
 
   @BeforeAll
   void setUp() throws IOException {
@@ -106,6 +108,17 @@ class OpenApiContractTest {
     String json = JSON.writeValueAsString(document);
     schemas = SchemaRegistry.withDefaultDialect(Dialects.getOpenApi31(),
         builder -> builder.schemas(Map.of(DOCUMENT_URI, json)));
+    // Answers may gain fields (clients must ignore unknown ones), so the document admits them;
+    // the node's own answers must not carry a field the document does not name.
+    JsonNode strict = document.deepCopy();
+    strict.path("components").path("schemas").forEach(schema -> {
+      if (schema.has("properties") && !schema.has("additionalProperties")) {
+        ((com.fasterxml.jackson.databind.node.ObjectNode) schema).put("additionalProperties", false);
+      }
+    });
+    String strictJson = JSON.writeValueAsString(strict);
+    strictSchemas = SchemaRegistry.withDefaultDialect(Dialects.getOpenApi31(),
+        builder -> builder.schemas(Map.of(DOCUMENT_URI, strictJson)));
     node = TestNode.start("it_openapi", Map.of(
         "hub.http.rate-limit.burst", 1_000_000, "hub.http.rate-limit.per-second", 1_000_000));
     anonymous = new HubClient(node.httpPort());
@@ -433,8 +446,8 @@ class OpenApiContractTest {
           .equals("accountability"), Duration.ofSeconds(30));
       var incidentEvent = events.stream().filter(e -> e.type().equals("incident")).findFirst().orElseThrow();
       var directiveEvent = events.stream().filter(e -> e.type().equals("directive")).reduce((a, b) -> b).orElseThrow();
-      assertThat(validate("/components/schemas/IncidentStreamEvent", incidentEvent.data())).isEmpty();
-      assertThat(validate("/components/schemas/DirectiveStreamEvent", directiveEvent.data())).isEmpty();
+      assertThat(validate(strictSchemas, "/components/schemas/IncidentStreamEvent", incidentEvent.data())).isEmpty();
+      assertThat(validate(strictSchemas, "/components/schemas/DirectiveStreamEvent", directiveEvent.data())).isEmpty();
 
       // The read side lags the entities by a few seconds: wait until the lists have the rows.
       await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
@@ -498,7 +511,8 @@ class OpenApiContractTest {
             + ", which the document does not describe");
         continue;
       }
-      validate(pointer, a.body()).forEach(e -> failures.add(a.method() + " " + a.path() + " " + a.status() + ": " + e));
+      validate(strictSchemas, pointer, a.body())
+          .forEach(e -> failures.add(a.method() + " " + a.path() + " " + a.status() + ": " + e));
     }
     assertThat(failures).as("real answers that do not match the document").isEmpty();
     assertThat(answers).hasSizeGreaterThan(40);
@@ -532,7 +546,11 @@ class OpenApiContractTest {
 
   /** The validator's complaints about {@code value} against the schema at {@code pointer} in the document. */
   private List<String> validate(String pointer, JsonNode value) {
-    Schema schema = schemas.getSchema(SchemaLocation.of(DOCUMENT_URI + "#" + pointer));
+    return validate(schemas, pointer, value);
+  }
+
+  private static List<String> validate(SchemaRegistry registry, String pointer, JsonNode value) {
+    Schema schema = registry.getSchema(SchemaLocation.of(DOCUMENT_URI + "#" + pointer));
     String json;
     try {
       json = JSON.writeValueAsString(value);
