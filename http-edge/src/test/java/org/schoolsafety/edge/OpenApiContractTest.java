@@ -453,7 +453,8 @@ class OpenApiContractTest {
       await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
         assertThat(commandCenter.get("/api/v1/incidents?region=65").body().get("incidents")).as("incidents").hasSize(1);
         assertThat(commandCenter.get("/api/v1/hazards?region=65").body().get("hazards")).as("hazards").hasSize(1);
-        assertThat(commandCenter.get("/api/v1/warnings?region=65").body().get("warnings")).as("warnings").isNotEmpty();
+        assertThat(commandCenter.get("/api/v1/warnings?region=65").body().get("warnings").findValuesAsText("cause"))
+            .as("warnings").contains("HEALTH_CLUSTER");
         assertThat(commandCenter.get("/api/v1/risk?region=65").body().get("schools")).as("ranking").isNotEmpty();
         assertThat(commandCenter.get("/api/v1/schools?region=65").body().get("schools")).as("schools").hasSize(2);
       });
@@ -485,6 +486,7 @@ class OpenApiContractTest {
       reads.put("/api/v1/schools/{schoolId}/risk/history", commandCenter.get("/api/v1/schools/" + SCHOOL + "/risk/history"));
       reads.put("/api/v1/risk", commandCenter.get("/api/v1/risk?region=65"));
       reads.put("/api/v1/warnings", commandCenter.get("/api/v1/warnings?region=65"));
+      reads.put("/api/v1/trainings/coverage", commandCenter.get("/api/v1/trainings/coverage?region=65"));
       reads.put("/api/v1/schools/{schoolId}/tips", staff.get("/api/v1/schools/" + SCHOOL + "/tips?state=all"));
       reads.put("/api/v1/tips/{tipId}", staff.get("/api/v1/tips/" + tipId));
       reads.put("/health/ready", anonymous.get("/health/ready"));
@@ -494,6 +496,17 @@ class OpenApiContractTest {
           Map.of("Follow-Up-Code", code))));
       answers.add(answer("POST", "/api/v1/tips/{tipId}/triage", staff.post("/api/v1/tips/" + tipId + "/triage",
           Map.of("priority", "HIGH", "status", "TRIAGED", "note", "looking into it", "toTipster", true))));
+      // The health-check cluster's warning turned into an incident.
+      String clusterWarning = null;
+      for (JsonNode w : commandCenter.get("/api/v1/warnings?region=65").body().get("warnings")) {
+        if (w.get("cause").asText().equals("HEALTH_CLUSTER")) {
+          clusterWarning = w.get("warningId").asText();
+        }
+      }
+      assertThat(clusterWarning).as("the cluster's warning").isNotNull();
+      answers.add(answer("POST", "/api/v1/warnings/{warningId}/incident", created(staff.post(
+          "/api/v1/warnings/" + clusterWarning + "/incident", Map.of("reporter", Map.of("name", "Li Na",
+              "role", "school doctor"), "level", "IV", "measures", "class 3-2 isolated")))));
       // Problems: a missing token, an unknown school, a bad body.
       answers.add(answer("GET", "/api/v1/schools/{schoolId}", anonymous.get("/api/v1/schools/" + SCHOOL)));
       answers.add(answer("GET", "/api/v1/schools/{schoolId}", commandCenter.get("/api/v1/schools/sch-none")));
