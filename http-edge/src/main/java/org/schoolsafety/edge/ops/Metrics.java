@@ -79,6 +79,7 @@ public final class Metrics implements HubMetrics {
       template("/api/v1/schools/[^/]+/guardian-messages", "/api/v1/schools/{id}/guardian-messages"),
       template("/api/v1/guardians/redemptions", "/api/v1/guardians/redemptions"),
       template("/api/v1/guardian/(messages|notices|stream)", "/api/v1/guardian/$1"),
+      template("/api/v1/openapi.yaml", "/api/v1/openapi.yaml"),
       template("/health/(alive|ready)", "/health/$1"),
       template("/metrics", "/metrics"),
       template("/console(/.*)?", "/console"),
@@ -121,7 +122,16 @@ public final class Metrics implements HubMetrics {
         .record(took);
   }
 
-  static String route(String path) {
+  /**
+   * The regular expressions of {@link #ROUTES}, in order: the list of paths the node serves, which
+   * the OpenAPI contract test compares with the document.
+   */
+  public static List<Pattern> routePatterns() {
+    return ROUTES.stream().map(Map.Entry::getKey).toList();
+  }
+
+  /** The route template a request path is counted under, or "other". */
+  public static String route(String path) {
     for (Map.Entry<Pattern, String> route : ROUTES) {
       var m = route.getKey().matcher(path);
       if (m.matches()) {
