@@ -130,6 +130,17 @@ class AuthorizationTableTest {
     TABLE.put("POST /incidents/{level I}/close",  new int[] {401, 404, 403, 404, 403, 403, 403, 404, 200, 403, 404});
     TABLE.put("POST /incidents/{new level I}/cancel", new int[] {401, 404, 200, 404, 403, 403, 403, 404, 200, 403, 404});
     TABLE.put("POST /incidents/{new level I}/reports lowering to II", new int[] {401, 404, 403, 404, 403, 403, 403, 404, 201, 403, 404});
+    // Lists, streams and drill logs (rows added when the OpenAPI coverage test found them missing here).
+    TABLE.put("GET /schools?region=6501",         new int[] {401, 200, 403, 403, 403, 403, 403, 403, 200, 200, 403});
+    TABLE.put("GET /incidents?region=6501",       new int[] {401, 403, 403, 403, 403, 403, 403, 403, 200, 200, 403});
+    TABLE.put("GET /incidents?region=6501&mode=EXERCISE", new int[] {401, 200, 403, 403, 403, 403, 403, 403, 200, 200, 403});
+    TABLE.put("GET /stream/incidents?region=6501", new int[] {401, 403, 403, 403, 403, 403, 403, 403, 200, 200, 403});
+    TABLE.put("GET /stream/incidents?region=6501&mode=EXERCISE", new int[] {401, 200, 403, 403, 403, 403, 403, 403, 200, 200, 403});
+    TABLE.put("POST /schools/{A}/drills",         new int[] {401, 201, 201, 403, 403, 403, 403, 403, 403, 403, 403});
+    TABLE.put("GET /schools/{A}/drills",          new int[] {401, 200, 200, 403, 200, 403, 403, 403, 200, 200, 403});
+    TABLE.put("GET /drills/compliance?region=6501", new int[] {401, 200, 403, 403, 403, 403, 403, 403, 200, 200, 403});
+    TABLE.put("POST /warnings/{W}/acks",          new int[] {401, 404, 403, 404, 403, 404, 404, 404, 403, 403, 404});
+    TABLE.put("POST /tips/{T}/messages (no code)", new int[] {404, 404, 404, 404, 404, 404, 404, 404, 404, 404, 404});
     // The OpenAPI document: open to anyone, a token changes nothing (OpenApiContractTest).
     TABLE.put("GET /openapi.yaml (no token needed)", new int[] {200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200});
   }
@@ -339,6 +350,21 @@ class AuthorizationTableTest {
         Map.of("reason", "false alarm")));
     e.put("POST /incidents/{new level I}/reports lowering to II", (t, c) -> c.post(
         "/api/v1/incidents/" + t.freshLevelI() + "/reports", Map.of("kind", "CONTINUATION", "summary", "calmer", "level", "II")));
+    e.put("GET /schools?region=6501", (t, c) -> c.get("/api/v1/schools?region=6501"));
+    e.put("GET /incidents?region=6501", (t, c) -> c.get("/api/v1/incidents?region=6501"));
+    e.put("GET /incidents?region=6501&mode=EXERCISE", (t, c) -> c.get("/api/v1/incidents?region=6501&mode=EXERCISE"));
+    e.put("GET /stream/incidents?region=6501", (t, c) -> t.streamStatus(c, "/api/v1/stream/incidents?region=6501"));
+    e.put("GET /stream/incidents?region=6501&mode=EXERCISE",
+        (t, c) -> t.streamStatus(c, "/api/v1/stream/incidents?region=6501&mode=EXERCISE"));
+    e.put("POST /schools/{A}/drills", (t, c) -> c.post("/api/v1/schools/" + SCHOOL_A + "/drills", Map.of(
+        "drillId", t.unique("authz-drill"), "type", "EVACUATION", "date", java.time.LocalDate.now(java.time.ZoneOffset.UTC)
+            .toString(), "durationMinutes", 10, "participants", 500)));
+    e.put("GET /schools/{A}/drills", (t, c) -> c.get("/api/v1/schools/" + SCHOOL_A + "/drills"));
+    e.put("GET /drills/compliance?region=6501", (t, c) -> c.get("/api/v1/drills/compliance?region=6501&month="
+        + java.time.YearMonth.now(java.time.ZoneOffset.UTC)));
+    e.put("POST /warnings/{W}/acks", (t, c) -> c.post("/api/v1/warnings/" + t.warningW + "/acks", Map.of("note", "seen")));
+    e.put("POST /tips/{T}/messages (no code)", (t, c) -> c.post("/api/v1/tips/" + t.tipT + "/messages",
+        Map.of("text", "more about it")));
     e.put("GET /openapi.yaml (no token needed)", (t, c) -> c.getHeadersOnly("/api/v1/openapi.yaml"));
     return e;
   }

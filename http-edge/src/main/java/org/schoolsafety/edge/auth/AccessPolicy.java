@@ -418,15 +418,23 @@ public final class AccessPolicy {
     return allowIf((p.is(Role.COMMAND_CENTER) && regionPrefix.startsWith(p.subject())) || agency);
   }
 
-  /** Acknowledging a warning: an agency of a kind it is addressed to, covering the school. */
-  public Decision acknowledgeWarning(Principal p, String regionCode, String audience, AgencyProfile callerAgency) {
-    boolean agency = p.is(Role.AGENCY) && callerAgency != null && callerAgency.agencyId().equals(p.subject())
-        && regionCode.startsWith(callerAgency.jurisdiction())
-        && java.util.List.of(audience.split(",")).contains(callerAgency.kind().name());
-    if (agency) {
+  /**
+   * Acknowledging a warning: an agency of a kind it is addressed to, covering the school. The
+   * school itself and its command centers know of the warning but do not acknowledge it (403);
+   * everyone else is told it does not exist (404).
+   */
+  public Decision acknowledgeWarning(Principal p, String schoolId, String regionCode, String audience,
+      AgencyProfile callerAgency) {
+    if (addressedAgency(p, regionCode, audience, callerAgency)) {
       return Decision.ALLOW;
     }
-    return p.watches(regionCode) ? Decision.FORBIDDEN : Decision.HIDDEN;
+    return p.speaksForSchool(schoolId) || p.watches(regionCode) ? Decision.FORBIDDEN : Decision.HIDDEN;
+  }
+
+  private static boolean addressedAgency(Principal p, String regionCode, String audience, AgencyProfile callerAgency) {
+    return p.is(Role.AGENCY) && callerAgency != null && callerAgency.agencyId().equals(p.subject())
+        && regionCode.startsWith(callerAgency.jurisdiction())
+        && java.util.List.of(audience.split(",")).contains(callerAgency.kind().name());
   }
 
   /**
@@ -440,10 +448,7 @@ public final class AccessPolicy {
     if (p.is(Role.SCHOOL_STAFF) && p.subject().equals(schoolId)) {
       return Decision.ALLOW;
     }
-    if (acknowledgeWarning(p, regionCode, audience, callerAgency) == Decision.ALLOW) {
-      return Decision.ALLOW;
-    }
-    return p.speaksForSchool(schoolId) || p.watches(regionCode) ? Decision.FORBIDDEN : Decision.HIDDEN;
+    return acknowledgeWarning(p, schoolId, regionCode, audience, callerAgency);
   }
 
   /** A region's training coverage: its command centers and the education agencies whose jurisdiction contains it. */
