@@ -56,7 +56,7 @@ public final class ReadSideSchema {
         "CREATE TABLE IF NOT EXISTS " + ks + ".incident_summaries ("
             + "incident_id text PRIMARY KEY, school_id text, school_name text, region_code text, type text, "
             + "level text, mode text, drill_id text, reported_at timestamp, updated_at timestamp, resolved boolean, "
-            + "ending text, dispatches text, last_seq bigint)",
+            + "ending text, dispatches text, last_seq bigint, reporting text)",
         "CREATE TABLE IF NOT EXISTS " + ks + ".open_incident_counts ("
             + "region_prefix text, slice text, mode text, levels map<text, int>, dispatches map<text, int>, "
             + "last_offset text, "
@@ -106,7 +106,8 @@ public final class ReadSideSchema {
         "ALTER TABLE " + ks + ".open_incidents_by_region ADD drill_id text",
         "ALTER TABLE " + ks + ".schools_by_province ADD evacuation_months set<text>",
         "ALTER TABLE " + ks + ".schools_by_province ADD open_ids set<text>",
-        "ALTER TABLE " + ks + ".schools_by_province ADD open_exercise_ids set<text>");
+        "ALTER TABLE " + ks + ".schools_by_province ADD open_exercise_ids set<text>",
+        "ALTER TABLE " + ks + ".incident_summaries ADD reporting text");
   }
 
   /** Dev and tests: keyspace, query tables and the projections' offset tables. */
