@@ -28,6 +28,7 @@ import org.schoolsafety.edge.api.CapRoutes;
 import org.schoolsafety.edge.api.DirectiveRoutes;
 import org.schoolsafety.edge.api.DeviceRoutes;
 import org.schoolsafety.edge.api.DrillRoutes;
+import org.schoolsafety.edge.api.EvaluationRoutes;
 import org.schoolsafety.edge.api.HealthRoutes;
 import org.schoolsafety.edge.api.HubRoutes;
 import org.schoolsafety.edge.api.IncidentRoutes;
@@ -267,7 +268,8 @@ public final class HubNode implements AutoCloseable {
     var routes = new HubRoutes(
         List.of(new SchoolRoutes(api), new AgencyRoutes(api), new IncidentRoutes(api), new StreamRoutes(api),
             new DrillRoutes(api), new PreventionRoutes(api, readSide.preventionQueries()), new CapFeedRoutes(api),
-            new DeviceRoutes(api, SensorSettings.fromConfig(config)), tips, new DirectiveRoutes(api), new CapRoutes(api)),
+            new DeviceRoutes(api, SensorSettings.fromConfig(config)), tips, new DirectiveRoutes(api), new CapRoutes(api),
+            new EvaluationRoutes(api, readSide.preventionQueries())),
         tips.publicRoute(),
         new HealthRoutes(() -> readiness(system, storage, startup)),
         new Authentication(new TokenVerifier(AuthSettings.fromConfig(config)), RateLimits.fromConfig(config)),

@@ -418,6 +418,14 @@ public final class AccessPolicy {
     return allowIf((p.is(Role.COMMAND_CENTER) && regionPrefix.startsWith(p.subject())) || agency);
   }
 
+  /**
+   * A region's monthly evaluation (issue 18): its command centers, and the education agencies
+   * whose jurisdiction contains the region — the same rule as the region's prevention records.
+   */
+  public Decision readEvaluation(Principal p, String regionPrefix, AgencyProfile callerAgency) {
+    return readRegionPrevention(p, regionPrefix, callerAgency, false);
+  }
+
   /** Acknowledging a warning: an agency of a kind it is addressed to, covering the school. */
   public Decision acknowledgeWarning(Principal p, String regionCode, String audience, AgencyProfile callerAgency) {
     boolean agency = p.is(Role.AGENCY) && callerAgency != null && callerAgency.agencyId().equals(p.subject())

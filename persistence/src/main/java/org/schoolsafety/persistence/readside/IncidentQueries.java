@@ -2,6 +2,7 @@ package org.schoolsafety.persistence.readside;
 
 import com.datastax.oss.driver.api.core.cql.Row;
 import java.time.Duration;
+import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -14,6 +15,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Predicate;
 import org.apache.pekko.stream.connectors.cassandra.javadsl.CassandraSession;
+import org.schoolsafety.hub.evaluation.IncidentFacts;
+import org.schoolsafety.hub.reporting.ReportingFacts;
 import org.schoolsafety.hub.secret.ServerKey;
 
 /**
@@ -246,6 +249,55 @@ public final class IncidentQueries {
           int open = byLevel.values().stream().mapToInt(Integer::intValue).sum();
           return new OpenTotals(regionPrefix, open, byLevel, drills, dispatches);
         });
+  }
+
+  /** An incident's reporting facts as the projection folded them; empty before it caught up (or for old rows). */
+  public CompletionStage<Optional<ReportingFacts>> reportingFacts(String incidentId) {
+    return session.selectOne("SELECT reporting FROM " + ks + ".incident_summaries WHERE incident_id = ?", incidentId)
+        .thenApply(row -> row.flatMap(r -> {
+          try {
+            return Optional.ofNullable(IncidentSummaryWriter.reporting(r.getString("reporting")));
+          } catch (java.io.IOException e) {
+            return Optional.empty();
+          }
+        }));
+  }
+
+  /** Incidents of one evaluation, at most: beyond it the answer would be too large to be useful. */
+  public static final int MAX_EVALUATED = 100_000;
+
+  /**
+   * The region's incidents whose initial report reached the hub in [from, to), as their rows
+   * hold them: the index by region and (UTC) day gives the ids, the rows the facts.
+   */
+  public CompletionStage<List<IncidentFacts>> reportedBetween(String regionPrefix, Instant from, Instant to) {
+    var days = new ArrayList<LocalDate>();
+    for (LocalDate d = from.atZone(java.time.ZoneOffset.UTC).toLocalDate();
+        !d.isAfter(to.minusNanos(1).atZone(java.time.ZoneOffset.UTC).toLocalDate()); d = d.plusDays(1)) {
+      days.add(d);
+    }
+    var ids = new java.util.concurrent.ConcurrentLinkedQueue<String>();
+    var reads = days.stream().map(day -> session.selectAll("SELECT reported_at, incident_id FROM " + ks
+            + ".incidents_by_region_day WHERE region_prefix = ? AND day = ?", regionPrefix, day)
+        .thenAccept(rows -> rows.forEach(r -> {
+          Instant at = r.getInstant("reported_at");
+          if (!at.isBefore(from) && at.isBefore(to)) {
+            ids.add(r.getString("incident_id"));
+          }
+        })).toCompletableFuture()).toArray(CompletableFuture[]::new);
+    return CompletableFuture.allOf(reads).thenCompose(done -> {
+      var all = ids.stream().distinct().sorted().limit(MAX_EVALUATED).toList();
+      var chunks = new ArrayList<CompletableFuture<Map<String, IncidentRow>>>();
+      for (int i = 0; i < all.size(); i += 100) {
+        chunks.add(rows(all.subList(i, Math.min(all.size(), i + 100))).toCompletableFuture());
+      }
+      return CompletableFuture.allOf(chunks.toArray(CompletableFuture[]::new)).thenApply(loaded -> {
+        var facts = new ArrayList<IncidentFacts>();
+        chunks.forEach(c -> c.join().values().forEach(row -> facts.add(row.facts())));
+        facts.sort(java.util.Comparator.comparing(IncidentFacts::incidentId));
+        return facts;
+      });
+    });
   }
 
   /** Schools of a region (any prefix), by id, from the province's partition. */

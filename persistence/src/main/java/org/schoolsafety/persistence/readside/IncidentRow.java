@@ -17,6 +17,7 @@ import org.schoolsafety.hub.incident.IncidentEvent.Resolved;
 import org.schoolsafety.hub.incident.IncidentEvent.WentUnanswered;
 import org.schoolsafety.hub.incident.Dispatch;
 import org.schoolsafety.hub.incident.DispatchState;
+import org.schoolsafety.hub.evaluation.IncidentFacts;
 import org.schoolsafety.hub.incident.Status;
 import org.schoolsafety.hub.reporting.ReportingFacts;
 
@@ -131,6 +132,13 @@ record IncidentRow(
     return new IncidentSummary(incidentId, schoolId, schoolName, regionCode, type, level, mode, status().name(),
         reportedAt, updatedAt, byState[DispatchState.NOTIFIED.ordinal()], byState[DispatchState.ACKNOWLEDGED.ordinal()],
         byState[DispatchState.ESCALATED.ordinal()], byState[DispatchState.UNANSWERED.ordinal()], drillId);
+  }
+
+  /** What the evaluation needs of this incident (issue 18). */
+  IncidentFacts facts() {
+    return new IncidentFacts(incidentId, schoolId, regionCode, type, level, mode, reportedAt, reporting,
+        dispatches.stream().map(d -> new IncidentFacts.DispatchFacts(d.agencyId(), d.kind(), d.state(), d.notifiedAt(),
+            d.ackAt())).toList());
   }
 
   DispatchRecord record(DispatchRow d) {

@@ -12,6 +12,7 @@ import org.schoolsafety.hub.incident.IncidentState;
 import org.schoolsafety.hub.incident.NewIncident;
 import org.schoolsafety.hub.incident.Reporter;
 import org.schoolsafety.hub.incident.TimelineEntry;
+import org.schoolsafety.hub.reporting.ReportingDeadline;
 
 /** The incident read model of {@code GET /api/v1/incidents/{id}}. */
 public record IncidentView(
@@ -37,7 +38,18 @@ public record IncidentView(
     int evidenceCount,
     List<Evidence> evidence,
     String leadTier,
-    String leadRegion) {
+    String leadRegion,
+    List<ReportingDeadline> reportingDeadlines) {
+
+  /**
+   * The incident with its reporting deadlines (issue 18), judged from the read side's facts;
+   * empty until the read side has folded the incident in.
+   */
+  public IncidentView withReportingDeadlines(List<ReportingDeadline> deadlines) {
+    return new IncidentView(incidentId, schoolId, schoolName, regionCode, type, level, mode, drillId, timeScale, status,
+        clientRef, reportedAt, occurredAt, casualties, reports, dispatches, uncoveredKinds, timeline, device,
+        evidenceCount, evidence, leadTier, leadRegion, List.copyOf(deadlines));
+  }
 
   /**
    * For a device-raised incident: the gateway that reported it and its first alarm's device and
@@ -120,6 +132,7 @@ public record IncidentView(
         s.evidence().size(),
         s.evidence(),
         authority.leadTier(s.level()).name(),
-        authority.leadRegion(s.level(), n.school().region()));
+        authority.leadRegion(s.level(), n.school().region()),
+        List.of());
   }
 }
