@@ -20,7 +20,12 @@ public record ReportingDeadline(String name, Instant due, Instant doneAt, Boolea
   }
 
   static ReportingDeadline judged(String name, Instant due, Instant doneAt, Instant now) {
-    Boolean met = doneAt != null ? !doneAt.isAfter(due) : now.isAfter(due) ? Boolean.FALSE : null;
+    Boolean met = null;
+    if (doneAt != null) {
+      met = !doneAt.isAfter(due);
+    } else if (now.isAfter(due)) {
+      met = Boolean.FALSE;
+    }
     return new ReportingDeadline(name, due, doneAt, met);
   }
 }
