@@ -29,6 +29,7 @@ import org.schoolsafety.edge.api.DirectiveRoutes;
 import org.schoolsafety.edge.api.DeviceRoutes;
 import org.schoolsafety.edge.api.DrillRoutes;
 import org.schoolsafety.edge.api.EvaluationRoutes;
+import org.schoolsafety.edge.api.InvestmentRoutes;
 import org.schoolsafety.edge.api.HealthRoutes;
 import org.schoolsafety.edge.api.HubRoutes;
 import org.schoolsafety.edge.api.IncidentRoutes;
@@ -60,6 +61,7 @@ import org.schoolsafety.hub.prevention.Prevention;
 import org.schoolsafety.hub.incident.Incident;
 import org.schoolsafety.hub.incident.IncidentIds;
 import org.schoolsafety.hub.incident.IncidentSettings;
+import org.schoolsafety.hub.investment.SchoolInvestments;
 import org.schoolsafety.hub.school.School;
 import org.schoolsafety.hub.tip.SchoolTips;
 import org.schoolsafety.hub.tip.Tip;
@@ -177,6 +179,7 @@ public final class HubNode implements AutoCloseable {
       Prevention.init(system, Prevention.Settings.fromConfig(config), clock);
       Hazard.init(system, entities, HazardSettings.fromConfig(config), clock, metrics);
       Tip.init(system, entities, TipSettings.fromConfig(config), clock, metrics);
+      SchoolInvestments.init(system);
       var context = new HubContext(system, entities,
           new AgencyRegistration(entities, askTimeout, system.scheduler()), askTimeout, clock);
       ReadSide readSide = ReadSide.start(system);
@@ -269,7 +272,8 @@ public final class HubNode implements AutoCloseable {
         List.of(new SchoolRoutes(api), new AgencyRoutes(api), new IncidentRoutes(api), new StreamRoutes(api),
             new DrillRoutes(api), new PreventionRoutes(api, readSide.preventionQueries()), new CapFeedRoutes(api),
             new DeviceRoutes(api, SensorSettings.fromConfig(config)), tips, new DirectiveRoutes(api), new CapRoutes(api),
-            new EvaluationRoutes(api, readSide.preventionQueries())),
+            new EvaluationRoutes(api, readSide.preventionQueries()),
+            new InvestmentRoutes(api, readSide.investmentQueries())),
         tips.publicRoute(),
         new HealthRoutes(() -> readiness(system, storage, startup)),
         new Authentication(new TokenVerifier(AuthSettings.fromConfig(config)), RateLimits.fromConfig(config)),

@@ -21,6 +21,7 @@ import org.apache.pekko.stream.connectors.cassandra.javadsl.CassandraSession;
 import org.apache.pekko.stream.connectors.cassandra.javadsl.CassandraSessionRegistry;
 import org.schoolsafety.hub.incident.Incident;
 import org.schoolsafety.hub.incident.IncidentEvent;
+import org.schoolsafety.hub.investment.SchoolInvestments;
 import org.schoolsafety.hub.school.School;
 import org.apache.pekko.persistence.query.Offset;
 
@@ -68,7 +69,25 @@ public final class ReadSide {
           i -> ProjectionBehavior.create(preventionProjection(system, session, keyspace, tag)),
           ShardedDaemonProcessSettings.create(system), Optional.of(ProjectionBehavior.stopMessage()));
     }
+    ShardedDaemonProcess.get(system).init(ProjectionBehavior.Command.class, "investments", 1,
+        i -> ProjectionBehavior.create(investmentProjection(system, session, keyspace)),
+        ShardedDaemonProcessSettings.create(system), Optional.of(ProjectionBehavior.stopMessage()));
     return new ReadSide(session, keyspace);
+  }
+
+  /** Schools' safety spending (tag "investment"), for the roll-ups by region, category and year. */
+  private static AtLeastOnceProjection<Offset, EventEnvelope<SchoolInvestments.Event>> investmentProjection(
+      ActorSystem<?> system, CassandraSession session, String keyspace) {
+    SourceProvider<Offset, EventEnvelope<SchoolInvestments.Event>> source =
+        EventSourcedProvider.eventsByTag(system, CassandraReadJournal.Identifier(), SchoolInvestments.TAG);
+    return CassandraProjection.atLeastOnce(ProjectionId.of("investments", SchoolInvestments.TAG), source,
+            () -> new InvestmentWriter(session, keyspace))
+        .withSaveOffset(100, Duration.ofMillis(500));
+  }
+
+  /** The queries over the spending table. */
+  public InvestmentQueries investmentQueries() {
+    return new InvestmentQueries(session, keyspace);
   }
 
   /** Hazards (tag "hazard") and risk scores and warnings (tag "prevention"), one projection per tag. */

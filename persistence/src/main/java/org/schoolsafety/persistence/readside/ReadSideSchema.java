@@ -80,7 +80,12 @@ public final class ReadSideSchema {
             + "province text, warning_id text, school_id text, school_name text, region_code text, cause text, "
             + "cause_id text, level text, summary text, audience text, state text, raised_at timestamp, "
             + "acknowledged_at timestamp, acknowledged_by text, cleared_at timestamp, cleared_because text, "
-            + "PRIMARY KEY ((province), warning_id))");
+            + "PRIMARY KEY ((province), warning_id))",
+        // safety spending (issue 18), from the schools' spending records (InvestmentWriter)
+        "CREATE TABLE IF NOT EXISTS " + ks + ".investments_by_province ("
+            + "province text, year int, school_id text, investment_id text, region_code text, date date, "
+            + "category text, amount_fen bigint, hazard_id text, programme text, recorded_at timestamp, "
+            + "PRIMARY KEY ((province, year), school_id, investment_id))");
   }
 
   static final String HAZARD_COLUMNS = "school_id text, school_name text, region_code text, inspection_id text, "
