@@ -126,6 +126,11 @@ class AuthorizationTableTest {
     TABLE.put("POST /incidents/{level I}/close",  new int[] {401, 404, 403, 404, 403, 403, 403, 404, 200, 403, 404});
     TABLE.put("POST /incidents/{new level I}/cancel", new int[] {401, 404, 200, 404, 403, 403, 403, 404, 200, 403, 404});
     TABLE.put("POST /incidents/{new level I}/reports lowering to II", new int[] {401, 404, 403, 404, 403, 403, 403, 404, 201, 403, 404});
+    // evaluation and safety spending (issue 18); education agencies: EvaluationFlowTest
+    TABLE.put("GET /evaluations?region=650102",   new int[] {401, 403, 403, 403, 403, 403, 403, 403, 200, 200, 403});
+    TABLE.put("POST /schools/{A}/investments",    new int[] {401, 403, 201, 403, 403, 403, 403, 403, 403, 403, 403});
+    TABLE.put("GET /schools/{A}/investments",     new int[] {401, 403, 200, 403, 200, 403, 403, 403, 200, 200, 403});
+    TABLE.put("GET /investments?region=650102",   new int[] {401, 403, 403, 403, 403, 403, 403, 403, 200, 200, 403});
   }
 
   private HubNode node;
@@ -327,6 +332,12 @@ class AuthorizationTableTest {
         Map.of("reason", "false alarm")));
     e.put("POST /incidents/{new level I}/reports lowering to II", (t, c) -> c.post(
         "/api/v1/incidents/" + t.freshLevelI() + "/reports", Map.of("kind", "CONTINUATION", "summary", "calmer", "level", "II")));
+    e.put("GET /evaluations?region=650102", (t, c) -> c.get("/api/v1/evaluations?region=650102&month="
+        + java.time.YearMonth.now(java.time.ZoneId.of("Asia/Shanghai"))));
+    e.put("POST /schools/{A}/investments", (t, c) -> c.post("/api/v1/schools/" + SCHOOL_A + "/investments",
+        Map.of("investmentId", t.unique("authz-inv"), "date", "2026-11-01", "category", "SENSORS", "amountCny", 1200)));
+    e.put("GET /schools/{A}/investments", (t, c) -> c.get("/api/v1/schools/" + SCHOOL_A + "/investments"));
+    e.put("GET /investments?region=650102", (t, c) -> c.get("/api/v1/investments?region=650102&year=2026"));
     return e;
   }
 
