@@ -820,7 +820,7 @@ class HostileInputTest {
     body.put("date", "2026-11-01");
     body.put("category", "SENSORS");
     body.set("amountCny", number("12500.50"));
-    body.put("hazardId", "hz-hostile-1");
+    body.put("hazardId", "hz-0123456789abcdef0123-1");
     body.put("programme", "smoke detectors");
     return body;
   }
