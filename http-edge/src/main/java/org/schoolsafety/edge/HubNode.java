@@ -62,6 +62,7 @@ import org.schoolsafety.hub.incident.Incident;
 import org.schoolsafety.hub.incident.IncidentIds;
 import org.schoolsafety.hub.incident.IncidentSettings;
 import org.schoolsafety.hub.investment.SchoolInvestments;
+import org.schoolsafety.hub.reporting.ReportingRules;
 import org.schoolsafety.hub.school.School;
 import org.schoolsafety.hub.tip.SchoolTips;
 import org.schoolsafety.hub.tip.Tip;
@@ -263,7 +264,7 @@ public final class HubNode implements AutoCloseable {
     var sharding = ClusterSharding.get(system);
     var serverKey = ServerKeys.fromConfig(config);
     var api = new ApiContext(sharding, context.agencyRegistration(), new AccessPolicy(Authority.fromConfig(config)),
-        new AuditTrail(system), readSide.queries(serverKey),
+        new AuditTrail(system), readSide.queries(serverKey, ReportingRules.fromConfig(config), context.clock()),
         new LiveLog(system, config.getInt("hub.http.streams.buffer")), streams,
         config.getDuration("hub.http.streams.heartbeat"), context.askTimeout(), context.clock(), system,
         new IncidentIds(serverKey));

@@ -96,6 +96,18 @@ class EvaluationFlowTest {
       assertThat(deadline(incident, "final").get("met").isNull()).isTrue();
     });
 
+    // The lists show them too, judged from the same rows.
+    await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+      JsonNode listed = null;
+      for (JsonNode i : cc("65").get("/api/v1/incidents?region=" + COUNTY).body().get("incidents")) {
+        if (i.get("incidentId").asText().equals(lateId)) {
+          listed = i;
+        }
+      }
+      assertThat(listed).isNotNull();
+      assertThat(deadline(listed, "initial").get("met").asBoolean()).isFalse();
+    });
+
     String month = YearMonth.from(Instant.parse(late.body().get("reportedAt").asText())
         .atZone(ZoneId.of("Asia/Shanghai"))).toString();
     String url = "/api/v1/evaluations?region=" + COUNTY + "&month=" + month;

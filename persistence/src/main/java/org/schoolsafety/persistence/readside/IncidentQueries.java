@@ -1,6 +1,7 @@
 package org.schoolsafety.persistence.readside;
 
 import com.datastax.oss.driver.api.core.cql.Row;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -16,7 +17,9 @@ import java.util.concurrent.CompletionStage;
 import java.util.function.Predicate;
 import org.apache.pekko.stream.connectors.cassandra.javadsl.CassandraSession;
 import org.schoolsafety.hub.evaluation.IncidentFacts;
+import org.schoolsafety.hub.reporting.ReportingDeadlines;
 import org.schoolsafety.hub.reporting.ReportingFacts;
+import org.schoolsafety.hub.reporting.ReportingRules;
 import org.schoolsafety.hub.secret.ServerKey;
 
 /**
@@ -37,10 +40,21 @@ public final class IncidentQueries {
   private final String ks;
   private final Cursor.Codec cursors;
 
+  private final ReportingRules reporting;
+  private final Clock clock;
+
+  /** Reporting deadlines judged by the default rules at the system clock's time. */
   IncidentQueries(CassandraSession session, String keyspace, ServerKey serverKey) {
+    this(session, keyspace, serverKey, ReportingRules.defaults(), Clock.systemUTC());
+  }
+
+  IncidentQueries(CassandraSession session, String keyspace, ServerKey serverKey, ReportingRules reporting,
+      Clock clock) {
     this.session = session;
     this.ks = keyspace;
     this.cursors = new Cursor.Codec(serverKey);
+    this.reporting = reporting;
+    this.clock = clock;
   }
 
   /** What to list: region prefix, optional filters (null = any), days, page size and cursor. */
@@ -187,7 +201,9 @@ public final class IncidentQueries {
     return rows(indexed.stream().map(IncidentSummary::incidentId).distinct().toList())
         .thenApply(rows -> {
           var byId = new HashMap<String, IncidentSummary>();
-          rows.forEach((id, row) -> byId.put(id, row.summary()));
+          Instant now = clock.instant();
+          rows.forEach((id, row) -> byId.put(id, row.reporting() == null ? row.summary()
+              : row.summary().withReportingDeadlines(ReportingDeadlines.of(row.reporting(), reporting, now))));
           return byId;
         });
   }
@@ -210,7 +226,7 @@ public final class IncidentQueries {
     return new IncidentSummary(r.getString("incident_id"), r.getString("school_id"), r.getString("school_name"),
         r.getString("region_code"), r.getString("type"), r.getString("level"), r.getString("mode"),
         r.getString("status"), r.getInstant("reported_at"), r.getInstant("updated_at"), r.getInt("notified"),
-        r.getInt("acknowledged"), r.getInt("escalated"), r.getInt("unanswered"), r.getString("drill_id"));
+        r.getInt("acknowledged"), r.getInt("escalated"), r.getInt("unanswered"), r.getString("drill_id"), List.of());
   }
 
   /**

@@ -131,7 +131,7 @@ record IncidentRow(
     }
     return new IncidentSummary(incidentId, schoolId, schoolName, regionCode, type, level, mode, status().name(),
         reportedAt, updatedAt, byState[DispatchState.NOTIFIED.ordinal()], byState[DispatchState.ACKNOWLEDGED.ordinal()],
-        byState[DispatchState.ESCALATED.ordinal()], byState[DispatchState.UNANSWERED.ordinal()], drillId);
+        byState[DispatchState.ESCALATED.ordinal()], byState[DispatchState.UNANSWERED.ordinal()], drillId, List.of());
   }
 
   /** What the evaluation needs of this incident (issue 18). */

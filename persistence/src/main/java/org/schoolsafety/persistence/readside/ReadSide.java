@@ -22,6 +22,7 @@ import org.apache.pekko.stream.connectors.cassandra.javadsl.CassandraSessionRegi
 import org.schoolsafety.hub.incident.Incident;
 import org.schoolsafety.hub.incident.IncidentEvent;
 import org.schoolsafety.hub.investment.SchoolInvestments;
+import org.schoolsafety.hub.reporting.ReportingRules;
 import org.schoolsafety.hub.school.School;
 import org.apache.pekko.persistence.query.Offset;
 
@@ -124,8 +125,17 @@ public final class ReadSide {
         .withSaveOffset(100, Duration.ofMillis(500));
   }
 
-  /** The queries over the read side's tables; cursors are signed with {@code serverKey}. */
+  /** The queries over the read side's tables, judging reporting deadlines by the default rules. */
   public IncidentQueries queries(org.schoolsafety.hub.secret.ServerKey serverKey) {
     return new IncidentQueries(session, keyspace, serverKey);
+  }
+
+  /**
+   * The queries over the read side's tables; cursors are signed with {@code serverKey}; lists
+   * judge reporting deadlines by {@code reporting} at {@code clock}'s time.
+   */
+  public IncidentQueries queries(org.schoolsafety.hub.secret.ServerKey serverKey, ReportingRules reporting,
+      java.time.Clock clock) {
+    return new IncidentQueries(session, keyspace, serverKey, reporting, clock);
   }
 }
