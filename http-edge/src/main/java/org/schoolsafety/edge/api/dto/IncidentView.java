@@ -14,7 +14,11 @@ import org.schoolsafety.hub.incident.Reporter;
 import org.schoolsafety.hub.incident.TimelineEntry;
 import org.schoolsafety.hub.reporting.ReportingDeadline;
 
-/** The incident read model of {@code GET /api/v1/incidents/{id}}. */
+/**
+ * The incident read model of {@code GET /api/v1/incidents/{id}}. {@code reports} and {@code timeline}
+ * are the latest ones the incident keeps (see {@link IncidentState}); {@code reportCount} and
+ * {@code eventCount} count all of them, and the audit trail lists every event.
+ */
 public record IncidentView(
     String incidentId,
     String schoolId,
@@ -39,6 +43,8 @@ public record IncidentView(
     List<Evidence> evidence,
     String leadTier,
     String leadRegion,
+    int reportCount,
+    int eventCount,
     List<ReportingDeadline> reportingDeadlines) {
 
   /**
@@ -48,7 +54,7 @@ public record IncidentView(
   public IncidentView withReportingDeadlines(List<ReportingDeadline> deadlines) {
     return new IncidentView(incidentId, schoolId, schoolName, regionCode, type, level, mode, drillId, timeScale, status,
         clientRef, reportedAt, occurredAt, casualties, reports, dispatches, uncoveredKinds, timeline, device,
-        evidenceCount, evidence, leadTier, leadRegion, List.copyOf(deadlines));
+        evidenceCount, evidence, leadTier, leadRegion, reportCount, eventCount, List.copyOf(deadlines));
   }
 
   /**
@@ -133,6 +139,8 @@ public record IncidentView(
         s.evidence(),
         authority.leadTier(s.level()).name(),
         authority.leadRegion(s.level(), n.school().region()),
+        s.reportCount(),
+        s.eventCount(),
         List.of());
   }
 }
