@@ -119,6 +119,8 @@ class EvaluationFlowTest {
       assertThat(county.get("initialReportsLate").asInt()).isEqualTo(1);
       assertThat(county.get("quickReportsLate").asInt()).isEqualTo(1);
       assertThat(county.get("drillsRequired").asInt()).isEqualTo(2);
+      // training coverage over the twelve months that end with the month: none recorded here
+      assertThat(answer.body().get("trainingCoverage").isObject()).isTrue();
       int schoolsLate = 0;
       for (JsonNode s : answer.body().get("schools")) {
         schoolsLate += s.get("initialReportsLate").asInt();

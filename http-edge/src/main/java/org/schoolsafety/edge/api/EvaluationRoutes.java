@@ -4,7 +4,9 @@ import java.time.Instant;
 import java.time.YearMonth;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -58,7 +60,8 @@ public final class EvaluationRoutes extends RouteSupport {
       }
       String scope = region;
       return onReply(callerAgency(p), agency -> authorize(api.policy().readEvaluation(p, scope, agency), p,
-          "read the evaluation of region " + scope, "", () -> respond(evaluate(scope, month), RouteSupport::ok)));
+          "read the evaluation of region " + scope, "", () -> respond(evaluate(scope, month)
+              .thenCombine(training(scope, month), EvaluationRoutes::withTraining), RouteSupport::ok)));
     }))));
   }
 
@@ -90,6 +93,27 @@ public final class EvaluationRoutes extends RouteSupport {
     Instant now = api.clock().instant();
     return incidents.thenCompose(i -> hazards.thenCombine(schools,
         (h, s) -> Evaluation.of(region, month, rules, now, i, s, h)));
+  }
+
+  /**
+   * Training coverage (issue 15's {@code TrainingCoverage}) over the twelve months that end with
+   * the evaluated month: staff trainings against staff, per school and region.
+   */
+  private CompletionStage<Map<String, Object>> training(String region, YearMonth month) {
+    return prevention.trainingCoverage(region, month.plusMonths(1).atDay(1).minusYears(1), month.atEndOfMonth(),
+        MAX_SCHOOLS);
+  }
+
+  private static Map<String, Object> withTraining(Evaluation.Report report, Map<String, Object> training) {
+    var body = new LinkedHashMap<String, Object>();
+    body.put("region", report.region());
+    body.put("month", report.month());
+    body.put("zone", report.zone());
+    body.put("schools", report.schools());
+    body.put("rollups", report.rollups());
+    body.put("findings", report.findings());
+    body.put("trainingCoverage", training);
+    return body;
   }
 
   private CompletionStage<List<SchoolSummary>> allSchools(String region, String after, List<SchoolSummary> found) {
