@@ -28,6 +28,8 @@ import org.schoolsafety.edge.api.CapRoutes;
 import org.schoolsafety.edge.api.DirectiveRoutes;
 import org.schoolsafety.edge.api.DeviceRoutes;
 import org.schoolsafety.edge.api.DrillRoutes;
+import org.schoolsafety.edge.api.EvaluationRoutes;
+import org.schoolsafety.edge.api.InvestmentRoutes;
 import org.schoolsafety.edge.api.HealthRoutes;
 import org.schoolsafety.edge.api.HubRoutes;
 import org.schoolsafety.edge.api.IncidentRoutes;
@@ -59,6 +61,8 @@ import org.schoolsafety.hub.prevention.Prevention;
 import org.schoolsafety.hub.incident.Incident;
 import org.schoolsafety.hub.incident.IncidentIds;
 import org.schoolsafety.hub.incident.IncidentSettings;
+import org.schoolsafety.hub.investment.SchoolInvestments;
+import org.schoolsafety.hub.reporting.ReportingRules;
 import org.schoolsafety.hub.school.School;
 import org.schoolsafety.hub.tip.SchoolTips;
 import org.schoolsafety.hub.tip.Tip;
@@ -176,6 +180,7 @@ public final class HubNode implements AutoCloseable {
       Prevention.init(system, Prevention.Settings.fromConfig(config), clock);
       Hazard.init(system, entities, HazardSettings.fromConfig(config), clock, metrics);
       Tip.init(system, entities, TipSettings.fromConfig(config), clock, metrics);
+      SchoolInvestments.init(system);
       var context = new HubContext(system, entities,
           new AgencyRegistration(entities, askTimeout, system.scheduler()), askTimeout, clock);
       ReadSide readSide = ReadSide.start(system, entities);
@@ -259,7 +264,7 @@ public final class HubNode implements AutoCloseable {
     var sharding = ClusterSharding.get(system);
     var serverKey = ServerKeys.fromConfig(config);
     var api = new ApiContext(sharding, context.agencyRegistration(), new AccessPolicy(Authority.fromConfig(config)),
-        new AuditTrail(system), readSide.queries(serverKey),
+        new AuditTrail(system), readSide.queries(serverKey, ReportingRules.fromConfig(config), context.clock()),
         new LiveLog(system, config.getInt("hub.http.streams.buffer")), streams,
         config.getDuration("hub.http.streams.heartbeat"), context.askTimeout(), context.clock(), system,
         new IncidentIds(serverKey));
@@ -267,7 +272,9 @@ public final class HubNode implements AutoCloseable {
     var routes = new HubRoutes(
         List.of(new SchoolRoutes(api), new AgencyRoutes(api), new IncidentRoutes(api), new StreamRoutes(api),
             new DrillRoutes(api), new PreventionRoutes(api, readSide.preventionQueries()), new CapFeedRoutes(api),
-            new DeviceRoutes(api, SensorSettings.fromConfig(config)), tips, new DirectiveRoutes(api), new CapRoutes(api)),
+            new DeviceRoutes(api, SensorSettings.fromConfig(config)), tips, new DirectiveRoutes(api), new CapRoutes(api),
+            new EvaluationRoutes(api, readSide.preventionQueries()),
+            new InvestmentRoutes(api, readSide.investmentQueries())),
         tips.publicRoute(),
         new HealthRoutes(() -> readiness(system, storage, startup)),
         new Authentication(new TokenVerifier(AuthSettings.fromConfig(config)), RateLimits.fromConfig(config)),

@@ -143,6 +143,11 @@ class AuthorizationTableTest {
     TABLE.put("POST /tips/{T}/messages (no code)", new int[] {404, 404, 404, 404, 404, 404, 404, 404, 404, 404, 404});
     // The OpenAPI document: open to anyone, a token changes nothing (OpenApiContractTest).
     TABLE.put("GET /openapi.yaml (no token needed)", new int[] {200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200});
+    // evaluation and safety spending (issue 18); education agencies: EvaluationFlowTest
+    TABLE.put("GET /evaluations?region=650102",   new int[] {401, 403, 403, 403, 403, 403, 403, 403, 200, 200, 403});
+    TABLE.put("POST /schools/{A}/investments",    new int[] {401, 403, 201, 403, 403, 403, 403, 403, 403, 403, 403});
+    TABLE.put("GET /schools/{A}/investments",     new int[] {401, 403, 200, 403, 200, 403, 403, 403, 200, 200, 403});
+    TABLE.put("GET /investments?region=650102",   new int[] {401, 403, 403, 403, 403, 403, 403, 403, 200, 200, 403});
   }
 
   private HubNode node;
@@ -366,6 +371,12 @@ class AuthorizationTableTest {
     e.put("POST /tips/{T}/messages (no code)", (t, c) -> c.post("/api/v1/tips/" + t.tipT + "/messages",
         Map.of("text", "more about it")));
     e.put("GET /openapi.yaml (no token needed)", (t, c) -> c.getHeadersOnly("/api/v1/openapi.yaml"));
+    e.put("GET /evaluations?region=650102", (t, c) -> c.get("/api/v1/evaluations?region=650102&month="
+        + java.time.YearMonth.now(java.time.ZoneId.of("Asia/Shanghai"))));
+    e.put("POST /schools/{A}/investments", (t, c) -> c.post("/api/v1/schools/" + SCHOOL_A + "/investments",
+        Map.of("investmentId", t.unique("authz-inv"), "date", "2026-11-01", "category", "SENSORS", "amountCny", 1200)));
+    e.put("GET /schools/{A}/investments", (t, c) -> c.get("/api/v1/schools/" + SCHOOL_A + "/investments"));
+    e.put("GET /investments?region=650102", (t, c) -> c.get("/api/v1/investments?region=650102&year=2026"));
     return e;
   }
 

@@ -806,6 +806,69 @@ class HostileInputTest {
   }
 
   /**
+   * Safety spending (issue 18): a refused case records nothing, so the school's list stays empty.
+   * Dates, amounts and hazard ids have their own shapes: their cases are listed here.
+   */
+  @TestFactory
+  @Order(11)
+  Stream<DynamicTest> postInvestments() {
+    var endpoint = new Endpoint("POST /api/v1/schools/{id}/investments", "/api/v1/schools/" + SCHOOL + "/investments",
+        staff, investmentBody(), List.of(
+        Field.id("investmentId"),
+        Field.oneOf("category", true, List.of("EQUIPMENT", "SENSORS", "BUILDING", "TRAINING", "STAFFING", "INSURANCE",
+            "OTHER")),
+        Field.text("programme", 200, false)));
+    List<Case> extra = new ArrayList<>();
+    var dates = new LinkedHashMap<String, JsonNode>();
+    dates.put("missing", MissingNode.getInstance());
+    dates.put("null", NullNode.getInstance());
+    for (String date : List.of("", "yesterday", "2026-02-30", "2026-13-01", "20261101", "2026-11-01T00:00:00Z",
+        "2199-01-01", "1999-12-31", "+999999999-12-31", "２０２６-１１-０１")) {
+      dates.put(printable(date), TextNode.valueOf(date));
+    }
+    dates.put("a number", IntNode.valueOf(20261101));
+    dates.forEach((label, value) -> extra.add(endpoint.with(endpoint.mutate("date", value), "date: " + label)
+        .blaming("date")));
+    var amounts = new LinkedHashMap<String, JsonNode>();
+    amounts.put("missing", MissingNode.getInstance());
+    amounts.put("null", NullNode.getInstance());
+    for (String literal : List.of("0", "-1", "-0.01", "1.001", "0.001", "10000000000.01", "1e400", "1e-400",
+        "123456789012345678901234567890")) {
+      amounts.put(literal, number(literal));
+    }
+    amounts.put("string", TextNode.valueOf("12"));
+    amounts.put("empty string", TextNode.valueOf(""));
+    amounts.put("NaN string", TextNode.valueOf("NaN"));
+    amounts.put("boolean", BooleanNode.TRUE);
+    amounts.put("object", NODES.objectNode());
+    amounts.put("array", NODES.arrayNode().add(1));
+    amounts.forEach((label, value) -> extra.add(endpoint.with(endpoint.mutate("amountCny", value), "amountCny: " + label)
+        .blaming("amountCny")));
+    var hazards = new LinkedHashMap<String, JsonNode>();
+    for (String id : List.of("", "<script>", "h".repeat(300), "hz-1\u0000", "../hz-1")) {
+      hazards.put(printable(id), TextNode.valueOf(id));
+    }
+    hazards.put("a number", IntNode.valueOf(12));
+    hazards.put("an object", NODES.objectNode());
+    hazards.forEach((label, value) -> extra.add(endpoint.with(endpoint.mutate("hazardId", value), "hazardId: " + label)
+        .blaming("hazardId")));
+    return group(endpoint, corpus(endpoint, extra), (before, c) ->
+        assertThat(read(staff, "/api/v1/schools/" + SCHOOL + "/investments").json().get("investments"))
+            .as("investments after " + c).isEmpty());
+  }
+
+  static ObjectNode investmentBody() {
+    ObjectNode body = NODES.objectNode();
+    body.put("investmentId", "hostile-inv");
+    body.put("date", "2026-11-01");
+    body.put("category", "SENSORS");
+    body.set("amountCny", number("12500.50"));
+    body.put("hazardId", "hz-0123456789abcdef0123-1");
+    body.put("programme", "smoke detectors");
+    return body;
+  }
+
+  /**
    * Hostile query strings and paths on the read endpoints (issue 11): forged and foreign cursors,
    * dates at the ends of what java.time accepts, absurd limits and modes, path shapes. Each is a
    * 4xx problem naming what is wrong, never a 5xx, and reads change nothing.
@@ -877,6 +940,20 @@ class HostileInputTest {
     cases.put("openapi encoded dots", "/api/v1/%2e%2e/openapi.yaml");
     cases.put("openapi NUL", "/api/v1/openapi.yaml%00");
     cases.put("openapi other resource", "/api/v1/openapi.yaml/../application.conf");
+    // evaluation and spending (issue 18)
+    for (String month : List.of("", "2026-13", "2026-1", "202611", "1999-12", "2200-01", "%2B999999999-12",
+        "2026-11-01", "x".repeat(300))) {
+      cases.put("evaluations month=" + abbreviate(month), "/api/v1/evaluations?region=65&month=" + month);
+    }
+    cases.put("evaluations without month", "/api/v1/evaluations?region=65");
+    cases.put("evaluations region=6", "/api/v1/evaluations?region=6&month=2026-11");
+    cases.put("evaluations region=65%00", "/api/v1/evaluations?region=65%00&month=2026-11");
+    for (String year : List.of("", "1999", "2200", "20x6", "-2026", "%2B2026", "2026.0", "99999999999")) {
+      cases.put("investments year=" + year, "/api/v1/investments?region=65&year=" + year);
+    }
+    cases.put("investments region=ab", "/api/v1/investments?region=ab&year=2026");
+    cases.put("investments of an unknown school", "/api/v1/schools/sch-650102-999/investments");
+    cases.put("investments of a school id shape", "/api/v1/schools/" + "s".repeat(500) + "/investments");
     return cases.entrySet().stream().map(c -> dynamicTest("GET " + c.getKey(), () -> {
       Reply r = read(commandCenter, c.getValue());
       assertThat(r.status()).as(c.getKey() + ": " + abbreviate(r.body())).isBetween(400, 499);
@@ -902,6 +979,8 @@ class HostileInputTest {
     Reply outbreak = send("POST", "/api/v1/warnings/" + warning + "/incident", staff, bytes(warningIncidentBody()),
         "application/json", Map.of());
     assertThat(outbreak.status()).as(outbreak.body()).isEqualTo(201);
+    assertThat(send("POST", "/api/v1/schools/" + SCHOOL + "/investments", staff, bytes(investmentBody()), "application/json",
+        Map.of()).status()).isEqualTo(201);
     String created = reported.json().get("incidentId").asText();
     assertThat(send("POST", incidents + created + "/reports", staff, bytes(finalReport()), "application/json", Map.of()).status()).isEqualTo(201);
     assertThat(send("POST", "/api/v1/schools/" + SCHOOL + "/devices", staff, bytes(deviceBody()), "application/json", Map.of()).status())

@@ -419,6 +419,34 @@ public final class AccessPolicy {
   }
 
   /**
+   * A region's monthly evaluation (issue 18): its command centers, and the education agencies
+   * whose jurisdiction contains the region — the same rule as the region's prevention records.
+   */
+  public Decision readEvaluation(Principal p, String regionPrefix, AgencyProfile callerAgency) {
+    return readRegionPrevention(p, regionPrefix, callerAgency, false);
+  }
+
+  /**
+   * Recording a school's safety spending (issue 18): the school's staff, or the county education
+   * agency covering it (the tier that funds and checks schools' safety work).
+   */
+  public Decision recordInvestment(Principal p, SchoolProfile school, AgencyProfile callerAgency) {
+    return allowIf((p.is(Role.SCHOOL_STAFF) && p.speaksForSchool(school.schoolId()))
+        || (coveringAgency(p, callerAgency, school.region().value(), org.schoolsafety.hub.agency.AgencyKind.EDUCATION)
+            && callerAgency.tier() == org.schoolsafety.hub.agency.Tier.COUNTY));
+  }
+
+  /** A school's spending: whoever may read its prevention records. */
+  public Decision readInvestments(Principal p, SchoolProfile school, AgencyProfile callerAgency) {
+    return readPrevention(p, school, callerAgency, false);
+  }
+
+  /** A region's spending roll-ups: whoever may read the region's prevention records. */
+  public Decision readRegionInvestments(Principal p, String regionPrefix, AgencyProfile callerAgency) {
+    return readRegionPrevention(p, regionPrefix, callerAgency, false);
+  }
+
+  /**
    * Acknowledging a warning: an agency of a kind it is addressed to, covering the school. The
    * school itself and its command centers know of the warning but do not acknowledge it (403);
    * everyone else is told it does not exist (404).
