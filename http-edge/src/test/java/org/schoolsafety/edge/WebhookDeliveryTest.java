@@ -170,6 +170,94 @@ class WebhookDeliveryTest {
     received.forEach(r -> assertThat(r.noticeId()).isEqualTo("ntc-" + FIRE + "-" + r.sequence()));
   }
 
+  /**
+   * Refused URLs (SSRF) and bad bodies: a 400 naming the field, and no webhook is added. This
+   * node allows loopback and plain http (for its receiver), but never the rest.
+   */
+  @Test
+  void internalAndMetadataUrlsAndBadBodiesAreRefusedAndChangeNothing() {
+    HubClient police = as(Role.AGENCY, "police-650102");
+    String path = "/api/v1/agencies/police-650102/webhooks";
+    for (String url : List.of("http://169.254.169.254/latest/meta-data/", "http://[fd00:ec2::254]/",
+        "http://100.100.100.200/", "http://10.0.0.7/hook", "http://192.168.1.20/hook", "http://[::1]/hook",
+        "http://[fe80::1]/hook", "http://0.0.0.0/hook", "ftp://127.0.0.1/hook", "file:///etc/passwd",
+        "http://user:pw@127.0.0.1/hook", "http://no-such-host.invalid/hook", "/hook")) {
+      var refused = police.post(path, Map.of("url", url, "secret", SECRET));
+      assertThat(refused.status()).as(url + ": " + refused.body()).isEqualTo(400);
+      assertThat(refused.contentType()).isEqualTo("application/problem+json");
+      assertThat(refused.body().get("errors").findValuesAsText("field")).as(url).containsExactly("url");
+    }
+    var both = police.post(path, Map.of("url", "gopher://x", "secret", "short"));
+    assertThat(both.status()).isEqualTo(400);
+    assertThat(both.body().get("errors").findValuesAsText("field")).containsExactlyInAnyOrder("url", "secret");
+    assertThat(police.post(path, Map.of("url", "http://127.0.0.1:9/hook", "secret", SECRET + " with spaces"))
+        .body().get("errors").findValuesAsText("field")).containsExactly("secret");
+    assertThat(police.get(path).body().get("webhooks")).isEmpty();
+  }
+
+  /**
+   * The outbox's own journal: how many Cassandra writes one delivered notice cost (printed), and
+   * that the figure stays at one queueing write per batch plus one write per delivery.
+   */
+  @Test
+  void writesPerDeliveredNotice() {
+    String agency = "education-650102";
+    HubClient edu = as(Role.AGENCY, agency);
+    var counting = new ConcurrentLinkedQueue<String>();
+    HttpServer quick;
+    try {
+      quick = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 50);
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    }
+    quick.createContext("/edu", exchange -> {
+      counting.add(JSON.readTree(exchange.getRequestBody().readAllBytes()).get("noticeId").asText());
+      exchange.sendResponseHeaders(204, -1);
+      exchange.close();
+    });
+    quick.start();
+    try {
+      String webhookId = created(edu.post("/api/v1/agencies/" + agency + "/webhooks", Map.of("url",
+          "http://127.0.0.1:" + quick.getAddress().getPort() + "/edu", "secret", SECRET))).body().get("webhookId").asText();
+      HubClient staff = as(Role.SCHOOL_STAFF, SCHOOL);
+      for (int i = 1; i <= 10; i++) {
+        created(staff.post("/api/v1/incidents", Fixtures.incident(SCHOOL, "FIRE", "III", "webhook-writes-" + i)));
+      }
+      await().atMost(Duration.ofSeconds(60)).until(() -> counting.size() >= 10 && webhookPending(edu, agency, webhookId) == 0);
+      long events = journalEvents("AgencyWebhooks|" + agency);
+      int delivered = new HashSet<>(counting).size();
+      double perNotice = (events - 1) / (double) delivered; // the registration is written once
+      System.out.printf("WebhookDeliveryTest: %d notices delivered, %d outbox journal writes after the registration:"
+          + " %.2f writes per delivered notice%n", delivered, events - 1, perNotice);
+      assertThat(perNotice).isGreaterThanOrEqualTo(1.0).isLessThanOrEqualTo(2.0);
+    } finally {
+      quick.stop(0);
+    }
+  }
+
+  private long journalEvents(String persistenceId) {
+    var journal = org.apache.pekko.persistence.query.PersistenceQuery.get(
+            org.apache.pekko.actor.typed.javadsl.Adapter.toClassic(node.system()))
+        .getReadJournalFor(org.apache.pekko.persistence.cassandra.query.javadsl.CassandraReadJournal.class,
+            org.apache.pekko.persistence.cassandra.query.javadsl.CassandraReadJournal.Identifier());
+    try {
+      return journal.currentEventsByPersistenceId(persistenceId, 0, Long.MAX_VALUE)
+          .runWith(org.apache.pekko.stream.javadsl.Sink.seq(), node.system()).toCompletableFuture()
+          .get(20, TimeUnit.SECONDS).size();
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static int webhookPending(HubClient client, String agency, String webhookId) {
+    for (JsonNode w : client.get("/api/v1/agencies/" + agency + "/webhooks").body().get("webhooks")) {
+      if (w.get("webhookId").asText().equals(webhookId)) {
+        return w.get("pending").asInt();
+      }
+    }
+    return -1;
+  }
+
   private static int pending(HubClient client, String webhookId) {
     JsonNode hook = webhook(client, webhookId);
     return hook == null ? -1 : hook.get("pending").asInt();
