@@ -126,6 +126,13 @@ class AuthorizationTableTest {
     TABLE.put("POST /incidents/{level I}/close",  new int[] {401, 404, 403, 404, 403, 403, 403, 404, 200, 403, 404});
     TABLE.put("POST /incidents/{new level I}/cancel", new int[] {401, 404, 200, 404, 403, 403, 403, 404, 200, 403, 404});
     TABLE.put("POST /incidents/{new level I}/reports lowering to II", new int[] {401, 404, 403, 404, 403, 403, 403, 404, 201, 403, 404});
+    // Webhooks (issue 17): only the agency's own dispatch system registers, removes and reads dead
+    // letters; operators and the command centers above it may list (never the secrets).
+    TABLE.put("POST /agencies/fire-650102/webhooks", new int[] {401, 403, 403, 403, 403, 201, 403, 403, 403, 403, 403});
+    TABLE.put("GET /agencies/fire-650102/webhooks", new int[] {401, 200, 403, 403, 403, 200, 403, 403, 200, 200, 403});
+    TABLE.put("GET /agencies/fire-650102/webhooks/{W}/dead-letters", new int[] {401, 403, 403, 403, 403, 200, 403, 403, 403, 403, 403});
+    TABLE.put("POST /agencies/fire-650102/webhooks/{W}/dead-letters/redeliver", new int[] {401, 403, 403, 403, 403, 202, 403, 403, 403, 403, 403});
+    TABLE.put("DELETE /agencies/fire-650102/webhooks/{W2}", new int[] {401, 403, 403, 403, 403, 204, 403, 403, 403, 403, 403});
   }
 
   private HubNode node;
@@ -139,11 +146,15 @@ class AuthorizationTableTest {
   private String hazardH;
   /** A WEAPON tip at school A, told to police-650102. */
   private String tipT;
+  /** Webhooks of fire-650102 (to a closed loopback port: deliveries fail, which nothing here reads). */
+  private String webhookW;
+  private String webhookW2;
   private final AtomicInteger counter = new AtomicInteger();
 
   @BeforeAll
   void setUp() {
-    node = TestNode.start("it_authorization", Map.of());
+    node = TestNode.start("it_authorization", Map.of("hub.webhooks.allow-http", "on",
+        "hub.webhooks.allowed-networks", List.of("127.0.0.0/8")));
     anonymous = new HubClient(node.httpPort());
     Fixtures.registerRegion(anonymous, "650102");
     Fixtures.registerRegion(anonymous, "110105");
@@ -167,6 +178,11 @@ class AuthorizationTableTest {
     await().atMost(Duration.ofSeconds(20)).until(() -> police.get("/api/v1/agencies/police-650102/dispatches")
         .body().get("tips").findValuesAsText("tipId").contains(tipT));
     HubClient cc = anonymous.as(Role.COMMAND_CENTER, "65");
+    HubClient fire = anonymous.as(Role.AGENCY, "fire-650102");
+    webhookW = created(fire.post("/api/v1/agencies/fire-650102/webhooks", Map.of("url", "http://127.0.0.1:9/authz-w",
+        "secret", "authz-secret-0123456789"))).body().get("webhookId").asText();
+    webhookW2 = created(fire.post("/api/v1/agencies/fire-650102/webhooks", Map.of("url", "http://127.0.0.1:9/authz-w2",
+        "secret", "authz-secret-0123456789"))).body().get("webhookId").asText();
     directiveD = freshDirective();
     incidentI = freshLevelI();
     drillDirective = created(operator.post("/api/v1/directives", directive(SCHOOL_A, "EXERCISE")))
@@ -327,6 +343,15 @@ class AuthorizationTableTest {
         Map.of("reason", "false alarm")));
     e.put("POST /incidents/{new level I}/reports lowering to II", (t, c) -> c.post(
         "/api/v1/incidents/" + t.freshLevelI() + "/reports", Map.of("kind", "CONTINUATION", "summary", "calmer", "level", "II")));
+    e.put("POST /agencies/fire-650102/webhooks", (t, c) -> c.post("/api/v1/agencies/fire-650102/webhooks",
+        Map.of("url", "http://127.0.0.1:9/" + t.unique("authz-hook"), "secret", "authz-secret-0123456789")));
+    e.put("GET /agencies/fire-650102/webhooks", (t, c) -> c.get("/api/v1/agencies/fire-650102/webhooks"));
+    e.put("GET /agencies/fire-650102/webhooks/{W}/dead-letters", (t, c) -> c.get(
+        "/api/v1/agencies/fire-650102/webhooks/" + t.webhookW + "/dead-letters"));
+    e.put("POST /agencies/fire-650102/webhooks/{W}/dead-letters/redeliver", (t, c) -> c.post(
+        "/api/v1/agencies/fire-650102/webhooks/" + t.webhookW + "/dead-letters/redeliver", Map.of()));
+    e.put("DELETE /agencies/fire-650102/webhooks/{W2}", (t, c) -> c.delete(
+        "/api/v1/agencies/fire-650102/webhooks/" + t.webhookW2));
     return e;
   }
 
