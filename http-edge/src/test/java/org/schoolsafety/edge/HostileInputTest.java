@@ -882,7 +882,8 @@ class HostileInputTest {
   @TestFactory
   @Order(26)
   Stream<DynamicTest> postWebhooks() {
-    var endpoint = new Endpoint("POST " + WEBHOOKS, WEBHOOKS, fireAgency, webhookBody(), List.of());
+    var endpoint = new Endpoint("POST " + WEBHOOKS, WEBHOOKS, fireAgency, webhookBody(), List.of(
+        Field.text("url", 2000, true), Field.text("secret", 200, true)));
     List<Case> extra = new ArrayList<>();
     Map<String, JsonNode> urls = new LinkedHashMap<>();
     urls.put("missing", MissingNode.getInstance());
@@ -939,7 +940,7 @@ class HostileInputTest {
   Stream<DynamicTest> postRedeliver() {
     String path = WEBHOOKS + "/" + webhookW + "/dead-letters/redeliver";
     var endpoint = new Endpoint("POST " + WEBHOOKS + "/{id}/dead-letters/redeliver", path, fireAgency,
-        object("noticeId", "ntc-" + FIRE + "-1"), List.of());
+        object("noticeId", "ntc-" + FIRE + "-1"), List.of(Field.text("noticeId", 64, false)));
     List<Case> extra = new ArrayList<>();
     Map<String, JsonNode> ids = new LinkedHashMap<>();
     ids.put("number", IntNode.valueOf(1));

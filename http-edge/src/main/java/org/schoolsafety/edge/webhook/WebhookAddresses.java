@@ -68,6 +68,10 @@ public final class WebhookAddresses {
     if (url.length() > MAX_URL) {
       return Optional.of("must be at most " + MAX_URL + " characters");
     }
+    if (!url.chars().allMatch(c -> c > 0x20 && c < 0x7f)) {
+      return Optional.of("must be ASCII without spaces (punycode for international domain names,"
+          + " percent-encoding elsewhere)");
+    }
     URI uri;
     try {
       uri = new URI(url);
