@@ -27,6 +27,7 @@ public final class WebhookBodies {
       case HAZARD -> body.put("hazard", notice.hazard());
       case DIRECTIVE -> body.put("directive", notice.directive());
       case DEVICE -> body.put("device", notice.device());
+      case WARNING -> body.put("warning", notice.warning().warning());
       default -> throw new IllegalStateException("unknown kind " + notice.kind());
     }
     return body;

@@ -8,12 +8,13 @@ import org.schoolsafety.hub.agency.DeviceNotice;
 import org.schoolsafety.hub.agency.DispatchNotice;
 import org.schoolsafety.hub.directive.DirectiveNotice;
 import org.schoolsafety.hub.hazard.HazardNotice;
+import org.schoolsafety.hub.prevention.WarningNotice;
 import org.schoolsafety.hub.tip.TipNotice;
 
 /**
  * One change of an agency's inbox, as it is pushed to the agency's webhooks: the agency journal's
  * event at {@code seq} (its position, which also makes the idempotency id), about {@code subject}
- * (the incident, tip, hazard, directive-and-school or device it concerns: notices of one subject
+ * (the incident, tip, hazard, directive-and-school, device or warning it concerns: notices of one subject
  * are delivered in order). Exactly one of the notice fields is set, as {@code kind} says.
  */
 public record PushedNotice(
@@ -25,7 +26,8 @@ public record PushedNotice(
     TipNotice tip,
     HazardNotice hazard,
     DirectiveNotice directive,
-    DeviceNotice device)
+    DeviceNotice device,
+    WarningNotice warning)
     implements CborSerializable {
 
   public enum Kind {
@@ -33,7 +35,8 @@ public record PushedNotice(
     TIP,
     HAZARD,
     DIRECTIVE,
-    DEVICE
+    DEVICE,
+    WARNING
   }
 
   /** The idempotency id: the same for every attempt and every redelivery of this notice. */
@@ -45,21 +48,26 @@ public record PushedNotice(
   public static Optional<PushedNotice> of(long seq, Instant at, Agency.Event event) {
     if (event instanceof Agency.DispatchTracked e) {
       return Optional.of(new PushedNotice(seq, Kind.DISPATCH, e.notice().incidentId(), at, e.notice(),
-          null, null, null, null));
+          null, null, null, null, null));
     }
     if (event instanceof Agency.TipTracked e) {
-      return Optional.of(new PushedNotice(seq, Kind.TIP, e.notice().tipId(), at, null, e.notice(), null, null, null));
+      return Optional.of(new PushedNotice(seq, Kind.TIP, e.notice().tipId(), at, null, e.notice(), null, null, null,
+          null));
     }
     if (event instanceof Agency.HazardTracked e) {
       return Optional.of(new PushedNotice(seq, Kind.HAZARD, e.notice().hazardId(), at, null, null, e.notice(),
-          null, null));
+          null, null, null));
     }
     if (event instanceof Agency.DirectiveNoted e) {
       return Optional.of(new PushedNotice(seq, Kind.DIRECTIVE, e.notice().key(), at, null, null, null, e.notice(),
-          null));
+          null, null));
     }
     if (event instanceof Agency.DeviceNoticeTracked e) {
       return Optional.of(new PushedNotice(seq, Kind.DEVICE, e.notice().key(), at, null, null, null, null,
+          e.notice(), null));
+    }
+    if (event instanceof Agency.WarningTracked e) {
+      return Optional.of(new PushedNotice(seq, Kind.WARNING, e.notice().warningId(), at, null, null, null, null, null,
           e.notice()));
     }
     return Optional.empty();

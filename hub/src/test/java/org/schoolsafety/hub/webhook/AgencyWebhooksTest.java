@@ -34,6 +34,8 @@ import org.schoolsafety.hub.incident.IncidentType;
 import org.schoolsafety.hub.incident.Level;
 import org.schoolsafety.hub.incident.Mode;
 import org.schoolsafety.hub.incident.Status;
+import org.schoolsafety.hub.prevention.Warning;
+import org.schoolsafety.hub.prevention.WarningNotice;
 
 /**
  * The outbox of an agency's webhooks, against a scripted agency journal and a courier whose
@@ -254,6 +256,22 @@ class AgencyWebhooksTest {
     });
     var unknown = outbox.<StatusReply<Done>>runCommand(r -> new AgencyWebhooks.Remove("wh-2", "agency:x", r));
     assertThat(unknown.reply().getError()).isInstanceOf(Rejection.NotFound.class);
+  }
+
+  @Test
+  void earlyWarningsArePushedInTheirOwnLane() {
+    register("wh-1");
+    journal.append(dispatch("inc-a", DispatchState.NOTIFIED));
+    var warning = new Warning("wr-7-sch-650102-001", "sch-650102-001", "No. 1 Primary", "650102", "HEALTH_CLUSTER",
+        "c1", "ORANGE", "3 cases of fever in class 1A", "EDUCATION,HEALTH", "RAISED",
+        Instant.parse("2026-11-30T08:00:00Z"), null, null, null, null, null);
+    journal.append(new Agency.WarningTracked(new WarningNotice(warning, 1)));
+    tick();
+    List<Attempt> both = attempts.receiveSeveralMessages(2, Duration.ofSeconds(3));
+    assertThat(both).extracting(a -> a.notice().kind())
+        .containsExactly(PushedNotice.Kind.DISPATCH, PushedNotice.Kind.WARNING);
+    assertThat(both.get(1).notice().subject()).isEqualTo("wr-7-sch-650102-001");
+    assertThat(both.get(1).notice().warning().warning().level()).isEqualTo("ORANGE");
   }
 
   @Test
