@@ -26,6 +26,10 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.pekko.actor.typed.javadsl.Adapter;
+import org.apache.pekko.persistence.cassandra.query.javadsl.CassandraReadJournal;
+import org.apache.pekko.persistence.query.PersistenceQuery;
+import org.apache.pekko.stream.javadsl.Sink;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -236,13 +240,11 @@ class WebhookDeliveryTest {
   }
 
   private long journalEvents(String persistenceId) {
-    var journal = org.apache.pekko.persistence.query.PersistenceQuery.get(
-            org.apache.pekko.actor.typed.javadsl.Adapter.toClassic(node.system()))
-        .getReadJournalFor(org.apache.pekko.persistence.cassandra.query.javadsl.CassandraReadJournal.class,
-            org.apache.pekko.persistence.cassandra.query.javadsl.CassandraReadJournal.Identifier());
+    var journal = PersistenceQuery.get(Adapter.toClassic(node.system()))
+        .getReadJournalFor(CassandraReadJournal.class, CassandraReadJournal.Identifier());
     try {
       return journal.currentEventsByPersistenceId(persistenceId, 0, Long.MAX_VALUE)
-          .runWith(org.apache.pekko.stream.javadsl.Sink.seq(), node.system()).toCompletableFuture()
+          .runWith(Sink.seq(), node.system()).toCompletableFuture()
           .get(20, TimeUnit.SECONDS).size();
     } catch (Exception e) {
       throw new IllegalStateException(e);

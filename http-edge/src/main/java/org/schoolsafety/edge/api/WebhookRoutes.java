@@ -15,7 +15,9 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
 import java.util.function.BiFunction;
 import java.util.function.Function;
+import org.apache.pekko.Done;
 import org.apache.pekko.cluster.sharding.typed.javadsl.EntityRef;
+import org.apache.pekko.http.javadsl.model.HttpResponse;
 import org.apache.pekko.http.javadsl.model.StatusCodes;
 import org.apache.pekko.http.javadsl.model.headers.Location;
 import org.apache.pekko.http.javadsl.server.Route;
@@ -60,7 +62,7 @@ public final class WebhookRoutes extends RouteSupport {
                 withOutbox(agencyId, started, state -> ok(list(agencyId, state))))))),
         pathPrefix(segment(), webhookId -> concat(
             pathEnd(() -> delete(() -> agency(p, agencyId, api.policy()::manageWebhooks, "remove webhooks of",
-                (profile, started) -> onReply(outbox(agencyId).<org.apache.pekko.Done>askWithStatus(
+                (profile, started) -> onReply(outbox(agencyId).<Done>askWithStatus(
                         replyTo -> new AgencyWebhooks.Remove(webhookId, p.id(), replyTo), api.askTimeoutLeft(started)),
                     done -> complete(StatusCodes.NO_CONTENT))))),
             path("dead-letters", () -> get(() -> agency(p, agencyId, api.policy()::manageWebhooks,
@@ -111,7 +113,7 @@ public final class WebhookRoutes extends RouteSupport {
   }
 
   private Route withOutbox(String agencyId, long started,
-      Function<AgencyWebhooks.State, org.apache.pekko.http.javadsl.model.HttpResponse> inner) {
+      Function<AgencyWebhooks.State, HttpResponse> inner) {
     return respond(outbox(agencyId).<AgencyWebhooks.State>askWithStatus(AgencyWebhooks.Get::new,
         api.askTimeoutLeft(started)), inner::apply);
   }
@@ -123,7 +125,7 @@ public final class WebhookRoutes extends RouteSupport {
         .toList());
   }
 
-  private org.apache.pekko.http.javadsl.model.HttpResponse deadLetters(String agencyId, String webhookId,
+  private HttpResponse deadLetters(String agencyId, String webhookId,
       AgencyWebhooks.State state) {
     if (!state.webhooks().containsKey(webhookId)) {
       return Problems.of(StatusCodes.NOT_FOUND, "agency '" + agencyId + "' has no webhook '"
