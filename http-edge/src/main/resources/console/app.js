@@ -3,9 +3,11 @@
 // Data: GET /api/v1/incidents (open incidents, paged, at most the board's limit),
 // GET /api/v1/incidents/open-counts (true totals for the counters when the board cannot hold every
 // open incident), GET /api/v1/schools (the map),
-// GET /api/v1/incidents/{id} (the detail panel) and the live stream
+// GET /api/v1/incidents/{id} (the detail panel), GET /api/v1/directives/{id} (the directives'
+// schools, see directives.js) and the live stream
 // GET /api/v1/stream/incidents (text/event-stream, read with fetch() so that it can carry the
-// bearer token; see sse.js). Everything is rendered with DOM calls, never innerHTML.
+// bearer token; see sse.js; its `directive` events drive the directives' progress bars).
+// Everything is rendered with DOM calls, never innerHTML.
 
 import { createApi, ApiError } from './api.js';
 import {
@@ -17,6 +19,7 @@ import {
   duration, clockTime, shortTime, since, LEVELS, LEVEL_NAMES, OPEN_STATUSES, levelRank,
   levelClass, humanize, EVENT_LABELS,
 } from './format.js';
+import { Directives, tickDirectives } from './directives.js';
 import { drawMap } from './map.js';
 import { LiveStream } from './sse.js';
 
@@ -74,6 +77,15 @@ const state = {
 };
 
 const api = createApi(() => state.token);
+const directives = new Directives({
+  api,
+  onChange: () => renderDirectives(),
+  onError: e => {
+    if (!e) clearError('directives');
+    else if (e.authentication) signOut('The hub refused the token: ' + e.message);
+    else setError('directives', 'Directives could not be read: ' + e.message);
+  },
+});
 let stream = null;
 let generation = 0; // bumped when the view restarts; results of older requests are dropped
 let expiryTimer = null;
@@ -242,6 +254,7 @@ function restart() {
     return;
   }
   render();
+  directives.reset(state.region, state.mode);
   loadIncidents();
   loadSchools();
   openStream();
@@ -422,6 +435,14 @@ function openStream() {
     onEvent: e => {
       if (gen !== generation) return;
       state.lastTraffic = Date.now();
+      if (e.event === 'directive') {
+        try {
+          directives.apply(JSON.parse(e.data));
+        } catch (err) {
+          console.warn('stream: a directive event that is not JSON', e);
+        }
+        return;
+      }
       if (e.event !== 'incident') return;
       let data;
       try {
@@ -616,6 +637,7 @@ function render() {
   const incidents = openIncidents();
   const shown = incidents.length > BOARD_LIMIT ? incidents.slice(0, BOARD_LIMIT) : incidents;
   renderCounters(incidents);
+  renderDirectives();
   renderBoard(shown, incidents.length);
   renderMap(shown);
   renderDetail();
@@ -625,6 +647,11 @@ function render() {
     ? state.totals.open - Object.values(state.totals.drillsByLevel || {}).reduce((n, v) => n + v, 0)
     : incidents.filter(i => i.mode !== 'EXERCISE').length;
   document.title = (actual ? '(' + actual + ') ' : '') + 'Command center ' + state.region + ' · School Safety Hub';
+}
+
+function renderDirectives() {
+  if (!state.token) return;
+  directives.render($('#directives'));
 }
 
 function counter(key, value, label, classes, sub, extra) {
@@ -957,6 +984,7 @@ function tick() {
     el.classList.toggle('overdue', left < 0);
     el.classList.toggle('soon', left >= 0 && left < 60000);
   }
+  tickDirectives($('#directives'), now);
   for (const [id, until] of state.flash) {
     if (until <= now) {
       state.flash.delete(id);
