@@ -81,6 +81,22 @@ public final class AccessPolicy {
         || (p.is(Role.COMMAND_CENTER) && overlaps(p.subject(), agency.jurisdiction())));
   }
 
+  /**
+   * An agency's webhooks (where its notices are pushed) are registered, removed and redelivered
+   * by the agency's own dispatch system only: no one else may send its notices elsewhere. Its
+   * dead letters (notice contents, tips included) are read only by it as well.
+   */
+  public Decision manageWebhooks(Principal p, AgencyProfile agency) {
+    return allowIf(p.is(Role.AGENCY) && p.subject().equals(agency.agencyId()));
+  }
+
+  /** The list of an agency's webhooks (never their secrets): the agency, operators and the command centers above it. */
+  public Decision listWebhooks(Principal p, AgencyProfile agency) {
+    return allowIf(p.is(Role.OPERATOR)
+        || (p.is(Role.AGENCY) && p.subject().equals(agency.agencyId()))
+        || (p.is(Role.COMMAND_CENTER) && agency.jurisdiction().startsWith(p.subject())));
+  }
+
   /** Lists and live streams of a region's incidents: its command centers; operators for drills. */
   public Decision watchRegion(Principal p, String regionPrefix, Set<Mode> modes) {
     boolean commandCenter = p.is(Role.COMMAND_CENTER) && regionPrefix.startsWith(p.subject());
