@@ -170,13 +170,32 @@ class PreventionEndToEndTest {
       String staff = tokens.school(id);
       var risk = get("/api/v1/schools/" + id + "/risk", staff);
       records.put(id, String.join("\n",
-          get("/api/v1/schools/" + id + "/health-checks", staff).toString(),
-          get("/api/v1/schools/" + id + "/trainings", staff).toString(),
-          get("/api/v1/schools/" + id + "/surroundings", staff).toString(),
-          get("/api/v1/schools/" + id + "/drills", staff).toString(),
-          risk.path("overall").asText() + " " + risk.path("level").asText() + " " + risk.path("dimensions")));
+          canonical(get("/api/v1/schools/" + id + "/health-checks", staff)),
+          canonical(get("/api/v1/schools/" + id + "/trainings", staff)),
+          canonical(get("/api/v1/schools/" + id + "/surroundings", staff)),
+          canonical(get("/api/v1/schools/" + id + "/drills", staff)),
+          risk.path("overall").asText() + " " + risk.path("level").asText() + " " + canonical(risk.path("dimensions"))));
     }
     return records;
+  }
+
+  /**
+   * The same content in the same text whatever the order of fields and of list items (some lists
+   * come from a map in the entity's state, whose order differs between JVMs).
+   */
+  static String canonical(JsonNode node) {
+    if (node.isObject()) {
+      var fields = new TreeMap<String, String>();
+      node.fields().forEachRemaining(e -> fields.put(e.getKey(), canonical(e.getValue())));
+      return fields.toString();
+    }
+    if (node.isArray()) {
+      var items = new ArrayList<String>();
+      node.forEach(item -> items.add(canonical(item)));
+      items.sort(null);
+      return items.toString();
+    }
+    return node.toString();
   }
 
   private Map<String, String> settledRanking() {

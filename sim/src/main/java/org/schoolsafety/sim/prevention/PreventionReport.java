@@ -222,9 +222,11 @@ final class PreventionReport {
         summary.get("requests"), summary.get("warningsRaised"), summary.get("warningsByCause"),
         ((List<Map<String, Object>>) summary.get("riskLevels")).stream().map(l -> l.get("level") + "@" + l.get("onDay")).toList()));
     for (var w : (List<Map<String, Object>>) summary.get("warnings")) {
-      b.append(String.format(Locale.ROOT, "  %-15s day %5s  %s ms after its cause (%s term min), listed +%s ms, ack after %s term h, %s — %s%n",
+      b.append(String.format(Locale.ROOT, "  %-15s day %5s  %s ms after its cause (%s term min), listed +%s ms, %s, %s — %s%n",
           w.get("cause"), w.get("raisedOnDay"), w.get("tookFromCauseMs"), w.get("tookFromCauseTermMinutes"), w.get("listedAfterMs"),
-          w.get("acknowledgedAfterTermHours"), w.get("state"), w.get("causedBy")));
+          w.get("acknowledgedAfterTermHours") == null ? "not acknowledged"
+              : "acknowledged after " + w.get("acknowledgedAfterTermHours") + " term h",
+          w.get("state"), w.get("causedBy")));
     }
     for (var c : (List<Map<String, Object>>) summary.get("checks")) {
       b.append(String.format(Locale.ROOT, "  [%s] %s (%s)%n", Boolean.TRUE.equals(c.get("passed")) ? "ok" : "FAILED",
