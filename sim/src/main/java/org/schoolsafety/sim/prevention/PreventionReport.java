@@ -335,8 +335,10 @@ final class PreventionReport {
           .append(esc(hz.get("status"))).append("</td><td>").append(hz.get("deadlineDay")).append("</td><td>")
           .append(hz.get("overdueAfterDeadlineMs") == null ? "–" : hz.get("overdueAfterDeadlineMs") + " ms").append("</td><td>");
       for (var n : (List<Map<String, Object>>) hz.get("notified")) {
-        b.append(esc(n.get("agencyId") + " (" + n.get("tier") + ", " + n.get("reason") + ") +" + n.get("afterDeadlineMs") + " ms"))
-            .append("<br>");
+        // A major hazard is told at once, long before its deadline: its day says more than a negative offset.
+        String when = "OVERDUE".equals(n.get("reason")) ? "+" + n.get("afterDeadlineMs") + " ms after the deadline"
+            : "on day " + n.get("onDay");
+        b.append(esc(n.get("agencyId") + " (" + n.get("tier") + ", " + n.get("reason") + ") " + when)).append("<br>");
       }
       b.append("</td></tr>");
     }
