@@ -176,11 +176,17 @@ class DirectiveFlowTest {
             TestNode.token(Role.COMMAND_CENTER, "6502"), null)) {
       assertThat(stream.status()).isEqualTo(200);
       assertThat(other.status()).isEqualTo(200);
-      Thread.sleep(500); // the streams' subscriptions to the directives' topic take effect
+      // A stream's subscription to the directives' topic takes effect shortly after its 200: report
+      // again (one more child missing each time) until the totals arrive, then check what they say.
       HubClient staff = anonymous.as(Role.SCHOOL_STAFF, school(1));
-      assertThat(staff.post("/api/v1/directives/" + id + "/accountability", Map.of("schoolId", school(1),
-          "students", Map.of("present", 1199, "missing", 1), "staff", Map.of("present", 80))).status()).isEqualTo(200);
-      SseClient.Event event = stream.take(1, Duration.ofSeconds(10)).get(0);
+      var missing = new java.util.concurrent.atomic.AtomicInteger();
+      SseClient.Event event = await().atMost(Duration.ofSeconds(20)).until(() -> {
+        assertThat(staff.post("/api/v1/directives/" + id + "/accountability", Map.of("schoolId", school(1),
+            "students", Map.of("present", 1199, "missing", missing.incrementAndGet()), "staff", Map.of("present", 80)))
+            .status()).isEqualTo(200);
+        List<SseClient.Event> got = stream.take(1, Duration.ofSeconds(1));
+        return got.isEmpty() ? null : got.get(0);
+      }, java.util.Objects::nonNull);
       assertThat(event.type()).isEqualTo("directive");
       assertThat(event.id()).as("no id: it does not move Last-Event-ID").isEqualTo(-1);
       assertThat(event.data().get("directiveId").asText()).isEqualTo(id);
@@ -189,7 +195,7 @@ class DirectiveFlowTest {
       assertThat(totals.get("schools").asInt()).isEqualTo(2);
       assertThat(totals.get("acknowledged").asInt()).isEqualTo(1);
       assertThat(totals.get("accounted").asLong()).isEqualTo(1279);
-      assertThat(totals.get("students").get("missing").asInt()).isEqualTo(1);
+      assertThat(totals.get("students").get("missing").asInt()).isBetween(1, missing.get());
       // Another city's command center does not get it.
       assertThat(other.take(1, Duration.ofSeconds(1))).isEmpty();
     }

@@ -105,6 +105,8 @@ class IncidentFlowTest {
     assertThat(closed.body().get("timeline").findValuesAsText("event")).containsExactly(
         "reported", "dispatched", "acknowledged", "acknowledged", "acknowledged", "report-added", "resolved", "closed");
     assertThat(closed.body().get("reports").findValuesAsText("kind")).containsExactly("INITIAL", "CONTINUATION", "FINAL");
+    assertThat(closed.body().get("reportCount").asInt()).isEqualTo(3);
+    assertThat(closed.body().get("eventCount").asInt()).isEqualTo(8);
 
     assertProblem(agency("fire-650102").post("/api/v1/incidents/" + id + "/acks", Map.of("agencyId", "fire-650102")), 200, null);
     assertProblem(school.post("/api/v1/incidents/" + id + "/reports", Map.of("kind", "CONTINUATION", "summary", "late")), 409, "CLOSED");

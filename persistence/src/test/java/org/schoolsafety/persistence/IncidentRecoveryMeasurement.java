@@ -124,7 +124,9 @@ class IncidentRecoveryMeasurement {
                   IncidentCommand.Get::new, Duration.ofSeconds(60), system.scheduler())
               .toCompletableFuture().get(60, TimeUnit.SECONDS).getValue();
           ms[i] = (System.nanoTime() - started) / 1_000_000;
-          assertThat(state.reports()).hasSize(EVENTS - 4);
+          assertThat(state.reportCount()).isEqualTo(EVENTS - 4);
+          assertThat(state.eventCount()).isEqualTo(EVENTS);
+          assertThat(state.reports()).hasSize(IncidentState.REPORTS_KEPT);
           assertThat(state.status()).isEqualTo(Status.ACKNOWLEDGED);
           // Left running (recovery only reads; no two of them write): a parent may stop only its own children.
         }

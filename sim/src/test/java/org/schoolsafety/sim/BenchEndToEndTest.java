@@ -159,4 +159,24 @@ class BenchEndToEndTest {
     assertThat(j.get("dispatchesInHub").asLong()).isPositive();
     assertThat(j.get("lastDispatchSeconds").asDouble()).isPositive();
   }
+
+  @Test
+  @Timeout(value = 4, unit = TimeUnit.MINUTES)
+  void sensorReadingsAndAlarms() throws Exception {
+    Run run = bench("sensors", hubArgs("sensors", "--cassandra-port", String.valueOf(node.cassandraPort), "--rate", "5",
+        "--duration", "3s", "--warmup", "0s", "--schools", "4", "--devices", "6", "--alarms", "2", "--concurrency", "8"));
+    JsonNode j = run.json();
+    assertThat(j.get("workload").asText()).isEqualTo("sensors");
+    assertThat(j.get("schools").asInt()).isEqualTo(4);
+    long batches = j.get("batchesAccepted").asLong();
+    assertThat(batches).isPositive().isEqualTo(j.get("batchesSent").asLong());
+    assertThat(j.get("readingsAccepted").asLong()).isEqualTo(batches * 6);
+    // each panic press opened its own incident, and that cost journal writes the node counted
+    assertThat(j.get("alarmsPressed").asInt()).isEqualTo(2);
+    assertThat(j.get("alarmIncidentsOpened").asInt()).isEqualTo(2);
+    assertThat(j.get("writesPerAlarm").asDouble()).isPositive();
+    assertThat(j.get("writesAlarms").get("school_safety.messages").asLong()).isGreaterThanOrEqualTo(2);
+    assertThat(j.get("errors").has("alarm:no-incident")).isFalse();
+    assertThat(run.out()).contains("bench sensors", "readings accepted", "Cassandra writes per 1,000 quiet readings");
+  }
 }

@@ -94,18 +94,23 @@ final class Courier {
     return notices;
   }
 
-  /** The feed items for timeline entries {@code from} (inclusive) onwards, with the state's summary. */
-  static List<FeedItem> feedItems(IncidentState state, int from) {
+  /**
+   * The feed items for the timeline entries after journal sequence number {@code after}, with the
+   * state's summary. Only the entries the state keeps can be sent (see {@link IncidentState}); an
+   * incident whose feed fell more than that many events behind would be missing items on the feed.
+   */
+  static List<FeedItem> feedItems(IncidentState state, long after) {
     NewIncident n = state.incident();
     var dispatches = state.dispatches().stream()
         .map(d -> new FeedItem.DispatchSummary(d.agencyId(), d.agency().name(), d.agency().kind(),
             d.agency().tier(), d.state(), d.deadline(), d.ackAt()))
         .toList();
     var items = new ArrayList<FeedItem>();
-    for (int i = from; i < state.timeline().size(); i++) {
+    long first = state.firstTimelineSequenceNr();
+    for (int i = (int) Math.max(0, after + 1 - first); i < state.timeline().size(); i++) {
       TimelineEntry entry = state.timeline().get(i);
-      // Every event adds exactly one timeline entry: entry i is journal sequence number i + 1.
-      items.add(new FeedItem(state.incidentId(), i + 1, entry.event(), entry.at(), entry.by(), entry.detail(),
+      // Every event adds exactly one timeline entry.
+      items.add(new FeedItem(state.incidentId(), first + i, entry.event(), entry.at(), entry.by(), entry.detail(),
           n.school().schoolId(), n.school().name(), n.school().region().value(), n.type(), state.level(),
           n.mode(), state.status(), dispatches, n.drillId()));
     }
@@ -115,7 +120,7 @@ final class Courier {
   /** Sends what changed between two states. */
   void sendChanges(IncidentState before, IncidentState after) {
     if (after.isReported()) {
-      feedQueue.addAll(feedItems(after, before.timeline().size()));
+      feedQueue.addAll(feedItems(after, before.eventCount()));
       flushFeed();
     }
     Map<String, Object> old = noticesOf(before);

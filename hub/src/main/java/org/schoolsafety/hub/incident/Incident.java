@@ -286,6 +286,7 @@ public final class Incident
     if (!state.isReported()) {
       return reject(cmd.replyTo(), notFound());
     }
+    // The same note among the kept timeline entries: a repeat beyond them is noted again, harmlessly.
     boolean noted = state.timeline().stream()
         .anyMatch(t -> t.event().equals("devices-flagged") && t.detail().equals(cmd.detail()));
     if (noted) {

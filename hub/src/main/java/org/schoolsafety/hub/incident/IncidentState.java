@@ -31,6 +31,14 @@ import org.schoolsafety.hub.plan.ResponsePlan;
  * An incident as its events made it. {@code incident} is null until reported. The status is
  * derived, never stored, so it cannot disagree with the reports and dispatches. {@code evidence}:
  * the device alarms attached to a device-raised incident, the first one first.
+ *
+ * <p>The state is bounded, so an incident with a long history recovers as fast as a short one
+ * (a snapshot is as large as the state): {@code reports} keeps the initial report and the latest
+ * {@link #REPORTS_KEPT} - 1, {@code timeline} the latest {@link #TIMELINE_KEPT} entries. The whole
+ * history stays in the journal, which the audit trail and the read side read. {@code eventCount}
+ * is the number of events applied (the journal's last sequence number) and {@code reportCount}
+ * the number of reports ever filed; both are 0 in snapshots written before the bound, which
+ * kept everything, so the compact constructor derives them from the lists.
  */
 public record IncidentState(
     String incidentId,
@@ -43,12 +51,23 @@ public record IncidentState(
     Set<AgencyKind> uncovered,
     Ending ending,
     List<TimelineEntry> timeline,
-    List<Evidence> evidence)
+    List<Evidence> evidence,
+    int eventCount,
+    int reportCount)
     implements CborSerializable {
+
+  /** Timeline entries kept in the state; older ones are in the journal (the audit trail). */
+  public static final int TIMELINE_KEPT = 128;
+
+  /** Reports kept in the state: the initial report and the latest ones. */
+  public static final int REPORTS_KEPT = 16;
 
   public IncidentState {
     // Snapshots written before devices could raise incidents have no evidence.
     evidence = evidence == null ? List.of() : evidence;
+    // Snapshots written before the bound kept every entry and report.
+    eventCount = Math.max(eventCount, timeline.size());
+    reportCount = Math.max(reportCount, reports.size());
   }
 
   /** How an incident ended: closed by the command center or cancelled as a false alarm. */
@@ -57,11 +76,26 @@ public record IncidentState(
 
   public static IncidentState empty(String incidentId) {
     return new IncidentState(
-        incidentId, null, null, null, List.of(), List.of(), Map.of(), Set.of(), null, List.of(), List.of());
+        incidentId, null, null, null, List.of(), List.of(), Map.of(), Set.of(), null, List.of(), List.of(), 0, 0);
   }
 
   public boolean isReported() {
     return incident != null;
+  }
+
+  /** The journal sequence number of {@code timeline().get(0)}: every event adds one entry. */
+  public long firstTimelineSequenceNr() {
+    return eventCount - timeline.size() + 1L;
+  }
+
+  /** The number (1 = the initial report) of {@code reports().get(index)}. */
+  public int reportNumber(int index) {
+    return index == 0 ? 1 : reportCount - reports.size() + 1 + index;
+  }
+
+  /** Whether older reports or timeline entries are in the journal only. */
+  public boolean isTrimmed() {
+    return eventCount > timeline.size() || reportCount > reports.size();
   }
 
   public Status status() {
@@ -192,7 +226,7 @@ public record IncidentState(
     List<Evidence> first = n.origin() == null ? evidence : List.of(n.origin().first());
     return new IncidentState(
             incidentId, n, e.fingerprint(), n.level(), List.of(initial), dispatches, standby,
-            uncovered, ending, timeline, first)
+            uncovered, ending, timeline, first, eventCount, 1)
         .logged(e, detail);
   }
 
@@ -212,7 +246,7 @@ public record IncidentState(
     }
     return new IncidentState(
             incidentId, incident, fingerprint, level, reports, concat(dispatches, e.dispatches()),
-            Map.copyOf(nextStandby), Set.copyOf(nextUncovered), ending, timeline, evidence)
+            Map.copyOf(nextStandby), Set.copyOf(nextUncovered), ending, timeline, evidence, eventCount, reportCount)
         .logged(e, detail);
   }
 
@@ -237,7 +271,7 @@ public record IncidentState(
             + e.to().agencyId() + " (" + e.to().agency().tier() + ")";
     return new IncidentState(
             incidentId, incident, fingerprint, level, reports, next, Map.copyOf(nextStandby),
-            uncovered, ending, timeline, evidence)
+            uncovered, ending, timeline, evidence, eventCount, reportCount)
         .logged(e, detail);
   }
 
@@ -253,8 +287,8 @@ public record IncidentState(
     String detail =
         report.summary() + (nextLevel != level ? " (level " + level + " -> " + nextLevel + ")" : "");
     return new IncidentState(
-            incidentId, incident, fingerprint, nextLevel, concat(reports, List.of(report)),
-            dispatches, standby, uncovered, ending, timeline, evidence)
+            incidentId, incident, fingerprint, nextLevel, withReport(report),
+            dispatches, standby, uncovered, ending, timeline, evidence, eventCount, reportCount + 1)
         .logged(e, detail);
   }
 
@@ -262,15 +296,15 @@ public record IncidentState(
     IncidentReport report = e.report().filed(e.at(), e.by());
     Level nextLevel = report.level() == null ? level : report.level();
     return new IncidentState(
-            incidentId, incident, fingerprint, nextLevel, concat(reports, List.of(report)),
-            dispatches, standby, uncovered, ending, timeline, evidence)
+            incidentId, incident, fingerprint, nextLevel, withReport(report),
+            dispatches, standby, uncovered, ending, timeline, evidence, eventCount, reportCount + 1)
         .logged(e, "final report: " + report.outcome());
   }
 
   private IncidentState ended(Ending end, IncidentEvent e) {
     return new IncidentState(
             incidentId, incident, fingerprint, level, reports, dispatches, standby, uncovered,
-            end, timeline, evidence)
+            end, timeline, evidence, eventCount, reportCount)
         .logged(e, end.text());
   }
 
@@ -283,7 +317,7 @@ public record IncidentState(
             + e.evidence().stream().map(Evidence::describe).collect(Collectors.joining("; "));
     return new IncidentState(
             incidentId, incident, fingerprint, level, reports, dispatches, standby, uncovered, ending,
-            timeline, List.copyOf(all))
+            timeline, List.copyOf(all), eventCount, reportCount)
         .logged(e, detail);
   }
 
@@ -305,13 +339,35 @@ public record IncidentState(
   private IncidentState withDispatches(List<Dispatch> next) {
     return new IncidentState(
         incidentId, incident, fingerprint, level, reports, next, standby, uncovered, ending,
-        timeline, evidence);
+        timeline, evidence, eventCount, reportCount);
   }
 
   private IncidentState logged(IncidentEvent e, String detail) {
     return new IncidentState(
         incidentId, incident, fingerprint, level, reports, dispatches, standby, uncovered, ending,
-        concat(timeline, List.of(new TimelineEntry(e.at(), IncidentEvent.nameOf(e), e.by(), detail))), evidence);
+        latest(timeline, new TimelineEntry(e.at(), IncidentEvent.nameOf(e), e.by(), detail), TIMELINE_KEPT),
+        evidence, eventCount + 1, reportCount);
+  }
+
+  /** The initial report and the latest ones, with {@code report} last. */
+  private List<IncidentReport> withReport(IncidentReport report) {
+    if (reports.size() < REPORTS_KEPT) {
+      return concat(reports, List.of(report));
+    }
+    var kept = new ArrayList<IncidentReport>(REPORTS_KEPT);
+    kept.add(reports.get(0));
+    kept.addAll(reports.subList(reports.size() - REPORTS_KEPT + 2, reports.size()));
+    kept.add(report);
+    return List.copyOf(kept);
+  }
+
+  /** The last {@code keep} of {@code list} followed by {@code item}. */
+  private static <T> List<T> latest(List<T> list, T item, int keep) {
+    int from = Math.max(0, list.size() + 1 - keep);
+    var kept = new ArrayList<T>(list.size() + 1 - from);
+    kept.addAll(list.subList(from, list.size()));
+    kept.add(item);
+    return List.copyOf(kept);
   }
 
   private static <T> List<T> concat(List<T> a, List<T> b) {

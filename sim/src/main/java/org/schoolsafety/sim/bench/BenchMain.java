@@ -59,6 +59,7 @@ public final class BenchMain {
         case SURGE -> SurgeBench.run(options, err);
         case BASELINE -> BaselineBench.run(options, err);
         case SCHOOLS -> SchoolsBench.run(options, err);
+        case SENSORS -> SensorsBench.run(options, err);
       };
       out.print(result.table());
       if (options.out() != null) {

@@ -33,7 +33,9 @@ public record BenchOptions(
     Integer payloadBytes,
     int subscribers,
     String province,
-    Long nodePid) {
+    Long nodePid,
+    int devices,
+    int alarms) {
 
   /** Bad usage: the message names the option. */
   public static final class UsageError extends RuntimeException {
@@ -66,26 +68,32 @@ public record BenchOptions(
                      [--payload-bytes N]
           schools    %s
                      [--schools 100000] [--node-pid PID]
+          sensors    %s
+                     [--rate 50] [--schools 50] [--devices 20] [--alarms 10]
         --rate R            requests per second, open loop (Poisson arrivals, seeded); latency counts from the
                             intended send time, so a slow hub cannot hide behind a slow client
         --concurrency C     requests (or CQL inserts) in flight at most (default 32)
         --duration D        how long the measured load runs (reports: 60s at --rate; without --rate the whole rate
-                            search, 2m, in --step steps; streams 60s; surge: the window of arrivals, 5m; baseline 30s)
-        --warmup D          load before measuring, not counted (reports 10s, streams 5s, surge 0s, baseline 5s)
+                            search, 2m, in --step steps; streams 60s; surge: the window of arrivals, 5m; baseline 30s;
+                            sensors 30s)
+        --warmup D          load before measuring, not counted (reports 10s, streams 5s, surge 0s, baseline 5s,
+                            sensors 5s)
         --hub URL           the hub (default http://127.0.0.1:8080; loopback addresses only)
         --data DIR          the dev node's data directory: tokens are signed with DIR/auth/dev-secret (default ./data)
         --cassandra-port N  the hub's Cassandra node on 127.0.0.1, for the baseline and its write counters (9042)
         --out FILE          also write the result as JSON
+        --devices N         sensors: readings per batch, one per device of the school (default 20)
+        --alarms N          sensors: schools that press a panic button after the measured phase (default 10)
       Start the hub for a benchmark with raised per-principal limits, e.g.
         JAVA_OPTS="-Dhub.http.rate-limit.per-second=100000 -Dhub.http.rate-limit.burst=100000
                    -Dhub.http.streams.max-per-principal=64" bin/hub dev --port 18080 --cassandra-port 19042 --data /tmp/bench
       (docs/PERFORMANCE.md)""".formatted(Workload.REPORTS.brief(), Workload.STREAMS.brief(), Workload.SURGE.brief(),
-      Workload.BASELINE.brief(), Workload.SCHOOLS.brief());
+      Workload.BASELINE.brief(), Workload.SCHOOLS.brief(), Workload.SENSORS.brief());
 
   private static final java.util.Set<String> FLAGS = java.util.Set.of("--rate", "--concurrency", "--duration",
       "--hub", "--data", "--secret-file", "--cassandra-port", "--out", "--warmup", "--seed", "--step",
       "--baseline-duration", "--schools", "--p99-limit", "--payload-bytes", "--subscribers", "--province",
-      "--node-pid");
+      "--node-pid", "--devices", "--alarms");
 
   /**
    * Parses {@code bench <workload> [options]} (the leading "bench" is optional).
@@ -162,10 +170,11 @@ public record BenchOptions(
       case SURGE -> Duration.ofMinutes(5);
       case BASELINE -> Duration.ofSeconds(30);
       case SCHOOLS -> Duration.ZERO;
+      case SENSORS -> Duration.ofSeconds(30);
     }, Duration.ofSeconds(1), Duration.ofHours(2));
     Duration warmup = v.duration("--warmup", switch (w) {
       case REPORTS -> Duration.ofSeconds(10);
-      case STREAMS, BASELINE -> Duration.ofSeconds(5);
+      case STREAMS, BASELINE, SENSORS -> Duration.ofSeconds(5);
       case SURGE, SCHOOLS -> Duration.ZERO;
     }, Duration.ZERO, Duration.ofMinutes(30));
     Path out = v.has("--out") ? Path.of(v.text("--out", null)) : null;
@@ -180,6 +189,7 @@ public record BenchOptions(
     int schools = v.integer("--schools", switch (w) {
       case SURGE -> 5000;
       case SCHOOLS -> 100_000;
+      case SENSORS -> 50;
       default -> 200;
     }, 1, w == Workload.SCHOOLS ? 1_000_000 : 100_000);
     Duration p99Limit = v.duration("--p99-limit", Duration.ofMillis(100), Duration.ofMillis(1), Duration.ofMinutes(10));
@@ -190,8 +200,10 @@ public record BenchOptions(
       throw new UsageError("--province must be a 2-digit province code, not '" + province + "'");
     }
     Long nodePid = v.has("--node-pid") ? (long) v.integer("--node-pid", 0, 1, Integer.MAX_VALUE) : null;
+    int devices = v.integer("--devices", 20, 1, 500);
+    int alarms = v.integer("--alarms", 10, 0, 100_000);
     return new BenchOptions(w, hub, secret, cassandraPort, concurrency, rate, duration, warmup, out, seed, step,
-        baselineDuration, schools, p99Limit, payload, subscribers, province, nodePid);
+        baselineDuration, schools, p99Limit, payload, subscribers, province, nodePid, devices, alarms);
   }
 
   /** The options as given, read with checks whose messages name the option. */

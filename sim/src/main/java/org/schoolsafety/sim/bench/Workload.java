@@ -29,7 +29,13 @@ public enum Workload {
       "registers --schools schools of its own (100,000 by default), reads each back so that every School entity is in"
       + " memory on the node, and measures the node's live heap (a class histogram after a full GC, through jcmd)"
       + " before and after: heap per school and the classes that grew",
-      Set.of("--schools", "--node-pid"));
+      Set.of("--schools", "--node-pid")),
+  SENSORS("gateways' everyday readings from many schools, then panic presses: ingest latency, writes per reading",
+      "open-loop batches of --devices readings (every value below every threshold) from --schools schools' gateways at"
+      + " --rate batches per second, then one panic press at each of --alarms schools: the batches' latency to their 202,"
+      + " readings per second, Cassandra writes per 1,000 quiet readings and per alarm, and whether every alarm opened"
+      + " its incident",
+      Set.of("--rate", "--schools", "--devices", "--alarms"));
 
   /** Options every workload accepts. */
   static final Set<String> COMMON = Set.of("--hub", "--data", "--secret-file", "--cassandra-port", "--concurrency",

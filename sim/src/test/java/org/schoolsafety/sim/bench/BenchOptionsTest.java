@@ -37,7 +37,7 @@ class BenchOptionsTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"reports", "streams", "surge", "baseline", "schools"})
+  @ValueSource(strings = {"reports", "streams", "surge", "baseline", "schools", "sensors"})
   void everyWorkloadHasHelpThatExitsZero(String workload) {
     Outcome o = main(workload, "--help");
     assertThat(o.status()).isZero();
@@ -61,12 +61,15 @@ class BenchOptionsTest {
       "reports --hub ftp://127.0.0.1           | --hub must be an http(s) URL",
       "reports --cassandra-port 70000          | --cassandra-port must be between 1 and 65535, not 70000",
       "reports --subscribers 5                 | --subscribers does not apply to reports (only to streams)",
-      "surge --rate 10                         | --rate does not apply to surge (only to reports, streams, baseline)",
-      "baseline --schools 10                   | --schools does not apply to baseline (only to reports, streams, surge, schools)",
-      "schools --rate 10                       | --rate does not apply to schools (only to reports, streams, baseline)",
+      "surge --rate 10                         | --rate does not apply to surge (only to reports, streams, baseline, sensors)",
+      "baseline --schools 10                   | --schools does not apply to baseline (only to reports, streams, surge, schools, sensors)",
+      "schools --rate 10                       | --rate does not apply to schools (only to reports, streams, baseline, sensors)",
+      "reports --devices 5                     | --devices does not apply to reports (only to sensors)",
+      "sensors --devices 0                     | --devices must be between 1 and 500, not 0",
+      "sensors --alarms many                   | --alarms needs a whole number, not 'many'",
       "schools --node-pid x                    | --node-pid needs a whole number, not 'x'",
       "surge --province 6501                   | --province must be a 2-digit province code, not '6501'",
-      "sprint                                  | unknown workload 'sprint' (one of reports, streams, surge, baseline, schools)",
+      "sprint                                  | unknown workload 'sprint' (one of reports, streams, surge, baseline, schools, sensors)",
       "reports streams                         | one workload at a time: 'streams' after reports",
       "--rate 5                                | which workload?"})
   void badUsageNamesTheProblemAndExitsTwo(String line, String message) {
@@ -97,6 +100,11 @@ class BenchOptionsTest {
     assertThat(BenchOptions.parse("schools").schools()).isEqualTo(100_000);
     assertThat(BenchOptions.parse("schools").nodePid()).isNull();
     assertThat(BenchOptions.parse("schools", "--node-pid", "4242").nodePid()).isEqualTo(4242L);
+    BenchOptions sensors = BenchOptions.parse("sensors");
+    assertThat(sensors.schools()).isEqualTo(50);
+    assertThat(sensors.devices()).isEqualTo(20);
+    assertThat(sensors.alarms()).isEqualTo(10);
+    assertThat(sensors.duration()).isEqualTo(Duration.ofSeconds(30));
   }
 
   @Test

@@ -13,7 +13,11 @@ import org.schoolsafety.hub.incident.NewIncident;
 import org.schoolsafety.hub.incident.Reporter;
 import org.schoolsafety.hub.incident.TimelineEntry;
 
-/** The incident read model of {@code GET /api/v1/incidents/{id}}. */
+/**
+ * The incident read model of {@code GET /api/v1/incidents/{id}}. {@code reports} and {@code timeline}
+ * are the latest ones the incident keeps (see {@link IncidentState}); {@code reportCount} and
+ * {@code eventCount} count all of them, and the audit trail lists every event.
+ */
 public record IncidentView(
     String incidentId,
     String schoolId,
@@ -37,7 +41,9 @@ public record IncidentView(
     int evidenceCount,
     List<Evidence> evidence,
     String leadTier,
-    String leadRegion) {
+    String leadRegion,
+    int reportCount,
+    int eventCount) {
 
   /**
    * For a device-raised incident: the gateway that reported it and its first alarm's device and
@@ -120,6 +126,8 @@ public record IncidentView(
         s.evidence().size(),
         s.evidence(),
         authority.leadTier(s.level()).name(),
-        authority.leadRegion(s.level(), n.school().region()));
+        authority.leadRegion(s.level(), n.school().region()),
+        s.reportCount(),
+        s.eventCount());
   }
 }
