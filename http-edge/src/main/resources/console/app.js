@@ -6,9 +6,9 @@
 // GET /api/v1/incidents/{id} (the detail panel) and the live stream
 // GET /api/v1/stream/incidents (text/event-stream, read with fetch() so that it can carry the
 // bearer token; see sse.js). Prevention (issue 15): GET /api/v1/warnings (the board's early
-// warnings), GET /api/v1/risk (the map's risk layer) and a school's risk and hazards (its panel),
-// read again every PREVENTION_REFRESH_MS (warnings are not on the live stream). Everything is
-// rendered with DOM calls, never innerHTML.
+// warnings, then kept current by the stream's `event: warning`), GET /api/v1/risk (the map's risk
+// layer) and a school's risk and hazards (its panel), all read again every PREVENTION_REFRESH_MS.
+// Everything is rendered with DOM calls, never innerHTML.
 
 import { createApi, ApiError } from './api.js';
 import {
@@ -551,7 +551,7 @@ function openStream() {
     onEvent: e => {
       if (gen !== generation) return;
       state.lastTraffic = Date.now();
-      if (e.event !== 'incident') return;
+      if (e.event !== 'incident' && e.event !== 'warning') return;
       let data;
       try {
         data = JSON.parse(e.data);
@@ -559,7 +559,8 @@ function openStream() {
         console.warn('stream: an event that is not JSON', e);
         return;
       }
-      applyEvent(e.id, data);
+      if (e.event === 'warning') applyWarning(e.id, data);
+      else applyEvent(e.id, data);
     },
   });
   stream.start();
@@ -574,14 +575,37 @@ function countDispatches(dispatches) {
   return counts;
 }
 
-function applyEvent(id, e) {
-  const seq = Number(id || e.seq);
+/** Notes an event's place in the province's sequence; false if this tab has applied it already. */
+function takeSeq(seq) {
   if (Number.isFinite(seq) && seq > 0) {
-    if (seq <= state.lastSeq) return; // already applied (a replay after reconnecting)
+    if (seq <= state.lastSeq) return false; // already applied (a replay after reconnecting)
     state.lastSeq = seq;
     const key = SEQ_KEY + state.region.slice(0, 2);
     if (seq > (Number(sessionStorage.getItem(key)) || 0)) sessionStorage.setItem(key, String(seq));
   }
+  return true;
+}
+
+/**
+ * A change of an early warning on the stream (`event: warning`, the warning as it now is): the
+ * board's strip follows at once; the 15-second reading of the list stays as the backstop.
+ */
+function applyWarning(id, e) {
+  const w = e && e.warning;
+  if (!takeSeq(Number(id || e.seq)) || !w || !w.warningId) return;
+  if (w.regionCode && !w.regionCode.startsWith(state.region)) return;
+  if (state.mode === 'EXERCISE') return; // warnings are about real schools' records
+  const others = state.warnings.filter(x => x.warningId !== w.warningId);
+  state.warnings = w.state === 'CLEARED' ? others : [w, ...others];
+  if (state.warningsState === 'loading') state.warningsState = 'ok';
+  if (w.schoolId === state.selectedSchoolId) loadSchool(w.schoolId);
+  if (state.riskLayer && w.cause === 'RISK_LEVEL') loadRisk();
+  render();
+}
+
+function applyEvent(id, e) {
+  const seq = Number(id || e.seq);
+  if (!takeSeq(seq)) return;
   if (!e.incidentId) return;
   if (state.mode !== 'ALL' && e.mode && e.mode !== state.mode) return;
   if (e.regionCode && !e.regionCode.startsWith(state.region)) return;

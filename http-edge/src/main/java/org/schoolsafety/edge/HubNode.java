@@ -165,7 +165,7 @@ public final class HubNode implements AutoCloseable {
       Agency.init(system, clock, entry -> LiveLog.publish(system, Agency.topic(entry.agencyId()), entry));
       AgencyDirectory.init(system);
       IncidentFeed.init(system, clock, entry ->
-          LiveLog.publish(system, IncidentFeed.topic(entry.item().regionCode().substring(0, 2)), entry));
+          LiveLog.publish(system, IncidentFeed.topic(entry.regionCode().substring(0, 2)), entry));
       var metrics = new Metrics();
       Incident.init(system, entities, IncidentSettings.fromConfig(config), clock, metrics);
       Directive.init(system, entities, clock, progress -> {
@@ -178,7 +178,7 @@ public final class HubNode implements AutoCloseable {
       Tip.init(system, entities, TipSettings.fromConfig(config), clock, metrics);
       var context = new HubContext(system, entities,
           new AgencyRegistration(entities, askTimeout, system.scheduler()), askTimeout, clock);
-      ReadSide readSide = ReadSide.start(system);
+      ReadSide readSide = ReadSide.start(system, entities);
       var streams = new StreamLimits(config.getInt("hub.http.streams.max-per-principal"));
       metrics.gauge("hub_stream_subscribers", "live streams open on this node", streams::total);
       metrics.watchEntities(system, List.of(Incident.ENTITY_TYPE_KEY, School.ENTITY_TYPE_KEY,

@@ -99,6 +99,10 @@ class AuthorizationTableTest {
     TABLE.put("GET /schools/{A}/risk/history",    new int[] {401, 403, 200, 403, 200, 403, 403, 403, 200, 200, 403});
     TABLE.put("GET /risk?region=65",              new int[] {401, 403, 403, 403, 403, 403, 403, 403, 200, 403, 403});
     TABLE.put("GET /warnings?region=650102",      new int[] {401, 403, 403, 403, 403, 403, 403, 403, 200, 200, 403});
+    // a health-cluster warning W at school A becomes an incident: the school's staff (or an education or
+    // health agency covering it); its command centers and its gateway see the school but do not report (403)
+    TABLE.put("POST /warnings/{W}/incident",      new int[] {401, 404, 201, 404, 403, 404, 404, 404, 403, 403, 404});
+    TABLE.put("GET /trainings/coverage?region=650102", new int[] {401, 403, 403, 403, 403, 403, 403, 403, 200, 200, 403});
     TABLE.put("POST /schools/{A}/devices",        new int[] {401, 201, 201, 403, 403, 403, 403, 403, 403, 403, 403});
     TABLE.put("GET /schools/{A}/devices",         new int[] {401, 200, 200, 403, 200, 403, 403, 403, 200, 200, 403});
     TABLE.put("POST /sensors/readings (A)",       new int[] {401, 403, 403, 403, 202, 403, 403, 403, 403, 403, 403});
@@ -137,6 +141,8 @@ class AuthorizationTableTest {
   private String drillDirective;
   /** A hazard at school A (prevention rows). */
   private String hazardH;
+  /** A health-cluster warning at school A (3 pupils with fever in one class). */
+  private String warningW;
   /** A WEAPON tip at school A, told to police-650102. */
   private String tipT;
   private final AtomicInteger counter = new AtomicInteger();
@@ -167,6 +173,7 @@ class AuthorizationTableTest {
     await().atMost(Duration.ofSeconds(20)).until(() -> police.get("/api/v1/agencies/police-650102/dispatches")
         .body().get("tips").findValuesAsText("tipId").contains(tipT));
     HubClient cc = anonymous.as(Role.COMMAND_CENTER, "65");
+    warningW = PreventionFlowTest.clusterWarning(staffA, cc, SCHOOL_A, "authz-cluster");
     directiveD = freshDirective();
     incidentI = freshLevelI();
     drillDirective = created(operator.post("/api/v1/directives", directive(SCHOOL_A, "EXERCISE")))
@@ -289,6 +296,9 @@ class AuthorizationTableTest {
     e.put("GET /schools/{A}/risk/history", (t, c) -> c.get("/api/v1/schools/" + SCHOOL_A + "/risk/history"));
     e.put("GET /risk?region=65", (t, c) -> c.get("/api/v1/risk?region=65"));
     e.put("GET /warnings?region=650102", (t, c) -> c.get("/api/v1/warnings?region=650102"));
+    e.put("POST /warnings/{W}/incident", (t, c) -> c.post("/api/v1/warnings/" + t.warningW + "/incident",
+        Map.of("reporter", Map.of("name", "Li Na", "role", "school doctor"))));
+    e.put("GET /trainings/coverage?region=650102", (t, c) -> c.get("/api/v1/trainings/coverage?region=650102"));
     e.put("POST /schools/{A}/devices", (t, c) -> c.post("/api/v1/schools/" + SCHOOL_A + "/devices", Map.of(
         "deviceId", t.unique("smoke-authz"), "kind", "SMOKE", "location", Map.of("building", "B", "floor", "3F"))));
     e.put("GET /schools/{A}/devices", (t, c) -> c.get("/api/v1/schools/" + SCHOOL_A + "/devices"));

@@ -147,6 +147,8 @@ class HostileInputTest {
   private String resolvedIncident;
   /** A real directive to the school from the province's command center: target of acks, accountability, lift. */
   private String directive;
+  /** A health-cluster warning at the school: target of POST /warnings/{id}/incident (only the control test reports it). */
+  private String warning;
   /** The directive the POST /directives base body would create (only the control test may). */
   private String baseDirective;
 
@@ -200,6 +202,17 @@ class HostileInputTest {
         "posture", "SHELTER", "instruction", "Sandstorm: stay indoors", "mode", "EXERCISE", "ackWithinMinutes", 1440));
     assertThat(issued.status()).as(String.valueOf(issued.body())).isEqualTo(201);
     directive = issued.body().get("directiveId").asText();
+    // A health-cluster warning (issue 15), the target of POST /warnings/{id}/incident; settled once
+    // the read side has delivered it to the agencies' inboxes, which the snapshots compare.
+    warning = PreventionFlowTest.clusterWarning(school, commandCenterClient, SCHOOL, "hostile-3-2");
+    for (String told : List.of("health-" + COUNTY, "education-" + COUNTY)) {
+      long until = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+      while (!commandCenterClient.get("/api/v1/agencies/" + told + "/dispatches").body().get("warnings")
+          .findValuesAsText("warningId").contains(warning)) {
+        assertThat(System.nanoTime()).as("warning " + warning + " in the inbox of " + told).isLessThan(until);
+        sleep(200);
+      }
+    }
     baseDirective = org.schoolsafety.edge.api.DirectiveRoutes.directiveId(
         new org.schoolsafety.edge.auth.Principal(Role.COMMAND_CENTER, "65").id(), "EXERCISE", DIRECTIVE_REF);
     awaitSettled();
@@ -736,6 +749,36 @@ class HostileInputTest {
     return body;
   }
 
+  /**
+   * A health-cluster warning turned into an incident (issue 15): a refused case reports nothing
+   * (the school's open incidents stay as they were) and links nothing.
+   */
+  @TestFactory
+  @Order(11)
+  Stream<DynamicTest> postWarningIncident() {
+    var endpoint = new Endpoint("POST /api/v1/warnings/{id}/incident", "/api/v1/warnings/" + warning + "/incident",
+        staff, warningIncidentBody(), List.of(
+        Field.object("reporter", true),
+        Field.text("reporter.name", 100, true),
+        Field.text("reporter.role", 50, true),
+        Field.phone("reporter.phone"),
+        Field.oneOf("level", false, names(Level.values())),
+        Field.text("measures", 2000, false)));
+    return group(endpoint, corpus(endpoint, pathCases(endpoint, "incident")), (before, c) ->
+        assertThat(read(commandCenter, "/api/v1/schools/" + SCHOOL).json().get("openIncidents"))
+            .as("open incidents after " + c)
+            .isEqualTo(before.get("GET /api/v1/schools/" + SCHOOL).get("body").get("openIncidents")));
+  }
+
+  static ObjectNode warningIncidentBody() {
+    ObjectNode body = NODES.objectNode();
+    body.set("reporter", NODES.objectNode().put("name", "Li Na").put("role", "school doctor")
+        .put("phone", "+86 138 0000 0001"));
+    body.put("level", "IV");
+    body.put("measures", "class isolated, parents informed");
+    return body;
+  }
+
   /** The open tip endpoint (issue 17): no token needed; a refused tip leaves the school's list empty. */
   @TestFactory
   @Order(9)
@@ -820,6 +863,11 @@ class HostileInputTest {
     cases.put("risk history limit=-1", "/api/v1/schools/" + SCHOOL + "/risk/history?limit=-1");
     cases.put("warnings state=gone", "/api/v1/warnings?region=65&state=gone");
     cases.put("warnings region=ab", "/api/v1/warnings?region=ab");
+    cases.put("coverage region=6", "/api/v1/trainings/coverage?region=6");
+    cases.put("coverage region=%2B65", "/api/v1/trainings/coverage?region=%2B65");
+    cases.put("coverage limit=0", "/api/v1/trainings/coverage?region=65&limit=0");
+    cases.put("coverage limit=many", "/api/v1/trainings/coverage?region=65&limit=many");
+    cases.put("coverage limit huge", "/api/v1/trainings/coverage?region=65&limit=99999999999");
     // tips (issue 17)
     cases.put("school tips state=ALL", "/api/v1/schools/" + SCHOOL + "/tips?state=ALL");
     cases.put("unknown tip", "/api/v1/tips/tip-" + "0".repeat(32));
@@ -846,6 +894,9 @@ class HostileInputTest {
     assertThat(send("POST", incidents + resolvedIncident + "/close", commandCenter, bytes(object("note", "all clear")), "application/json", Map.of()).status()).isEqualTo(200);
     assertThat(send("POST", "/api/v1/schools/" + SCHOOL + "/surroundings", staff, bytes(surroundingBody()), "application/json", Map.of()).status()).isEqualTo(201);
     assertThat(send("POST", "/api/v1/tips", null, bytes(tipBody()), "application/json", Map.of()).status()).isEqualTo(201);
+    Reply outbreak = send("POST", "/api/v1/warnings/" + warning + "/incident", staff, bytes(warningIncidentBody()),
+        "application/json", Map.of());
+    assertThat(outbreak.status()).as(outbreak.body()).isEqualTo(201);
     String created = reported.json().get("incidentId").asText();
     assertThat(send("POST", incidents + created + "/reports", staff, bytes(finalReport()), "application/json", Map.of()).status()).isEqualTo(201);
     assertThat(send("POST", "/api/v1/schools/" + SCHOOL + "/devices", staff, bytes(deviceBody()), "application/json", Map.of()).status())

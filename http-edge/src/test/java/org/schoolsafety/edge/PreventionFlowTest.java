@@ -78,6 +78,25 @@ class PreventionFlowTest {
         "hazards", hazards);
   }
 
+  /**
+   * Three pupils with fever in {@code classId} today: a cluster, and its warning once the read
+   * side lists it (as {@code cc} sees it); returns the warning's id.
+   */
+  static String clusterWarning(HubClient staff, HubClient cc, String schoolId, String classId) {
+    var answer = created(staff.post("/api/v1/schools/" + schoolId + "/health-checks", Map.of(
+        "date", LocalDate.now(ZoneOffset.UTC).toString(), "classId", classId, "present", 35, "absentIll", 3,
+        "symptoms", Map.of("FEVER", 3))));
+    String clusterId = answer.body().get("clusters").get(0).get("clusterId").asText();
+    return await().atMost(Duration.ofSeconds(30)).until(() -> {
+      for (JsonNode w : cc.get("/api/v1/warnings?region=" + schoolId.substring(4, 10)).body().get("warnings")) {
+        if (w.get("causeId").asText().equals(clusterId) && w.get("schoolId").asText().equals(schoolId)) {
+          return w.get("warningId").asText();
+        }
+      }
+      return null;
+    }, id -> id != null);
+  }
+
   @Test
   void aMajorHazardReachesTheCountyEducationAgencyAndIsRectifiedAfterARejection() {
     var response = created(staff(A).post("/api/v1/schools/" + A + "/inspections", inspection("insp-major",

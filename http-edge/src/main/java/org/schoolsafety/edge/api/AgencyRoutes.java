@@ -20,6 +20,7 @@ import org.schoolsafety.edge.auth.Principal;
 import org.schoolsafety.hub.agency.Agency;
 import org.schoolsafety.hub.agency.AgencyProfile;
 import org.schoolsafety.hub.incident.Mode;
+import org.schoolsafety.hub.prevention.WarningNotice;
 import org.schoolsafety.persistence.readside.DispatchRecord;
 import org.schoolsafety.persistence.readside.IncidentQueries;
 
@@ -75,6 +76,13 @@ public final class AgencyRoutes extends RouteSupport {
         // shown as real (ACTUAL) items to whoever may see the agency's real dispatches.
         "deviceNotices", agency.deviceInbox(state.equals("all")).stream()
             .filter(n -> scope.admits(Mode.ACTUAL, n.regionCode()))
+            .toList(),
+        // Early warnings addressed to the agency (issue 15: the county education agency, and the
+        // health agency for health-check clusters): additive, by warningId; not cleared ones unless
+        // state=all. About real schools' records, so shown to whoever may see its real dispatches.
+        "warnings", agency.warningInbox(state.equals("all")).stream()
+            .filter(w -> scope.admits(Mode.ACTUAL, w.regionCode()))
+            .map(WarningNotice::warning)
             .toList(),
         // Anonymous tips the agency was told about (WEAPON, SELF_HARM, untriaged, escalated):
         // additive, by tipId; only the agency itself sees them.

@@ -2,19 +2,25 @@ package org.schoolsafety.edge.api;
 
 import static org.apache.pekko.http.javadsl.server.PathMatchers.segment;
 
+import java.time.LocalDate;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.function.BiFunction;
 import java.util.function.Function;
 import java.util.function.Predicate;
+import java.util.regex.Pattern;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.cluster.sharding.typed.javadsl.EntityRef;
 import org.apache.pekko.http.javadsl.model.StatusCodes;
+import org.apache.pekko.http.javadsl.model.headers.Location;
+import org.apache.pekko.http.javadsl.model.headers.RawHeader;
 import org.apache.pekko.http.javadsl.server.Route;
 import org.apache.pekko.pattern.StatusReply;
 import org.schoolsafety.edge.api.dto.PreventionRequests.HealthCheckRequest;
@@ -23,10 +29,13 @@ import org.schoolsafety.edge.api.dto.PreventionRequests.RectificationRequest;
 import org.schoolsafety.edge.api.dto.PreventionRequests.SurroundingRequest;
 import org.schoolsafety.edge.api.dto.PreventionRequests.TrainingRequest;
 import org.schoolsafety.edge.api.dto.PreventionRequests.VerificationRequest;
+import org.schoolsafety.edge.api.dto.IncidentView;
 import org.schoolsafety.edge.api.dto.PreventionRequests.WarningAckRequest;
+import org.schoolsafety.edge.api.dto.PreventionRequests.WarningIncidentRequest;
 import org.schoolsafety.edge.auth.AccessPolicy.Decision;
 import org.schoolsafety.edge.auth.Principal;
 import org.schoolsafety.edge.auth.Role;
+import org.schoolsafety.hub.Rejection;
 import org.schoolsafety.hub.agency.Agency;
 import org.schoolsafety.hub.agency.AgencyProfile;
 import org.schoolsafety.hub.hazard.Hazard;
@@ -35,10 +44,22 @@ import org.schoolsafety.hub.hazard.HazardCommand;
 import org.schoolsafety.hub.hazard.HazardState;
 import org.schoolsafety.hub.hazard.HazardStatus;
 import org.schoolsafety.hub.hazard.NewHazard;
+import org.schoolsafety.hub.incident.Casualties;
+import org.schoolsafety.hub.incident.Incident;
+import org.schoolsafety.hub.incident.IncidentCommand;
+import org.schoolsafety.hub.incident.IncidentReport;
+import org.schoolsafety.hub.incident.IncidentState;
+import org.schoolsafety.hub.incident.IncidentType;
+import org.schoolsafety.hub.incident.Mode;
+import org.schoolsafety.hub.incident.NewIncident;
+import org.schoolsafety.hub.incident.ReportKind;
+import org.schoolsafety.hub.incident.SchoolRef;
 import org.schoolsafety.hub.prevention.HealthCheck;
+import org.schoolsafety.hub.prevention.OutbreakCluster;
 import org.schoolsafety.hub.prevention.Prevention;
 import org.schoolsafety.hub.prevention.SchoolInfo;
 import org.schoolsafety.hub.prevention.Warning;
+import org.schoolsafety.hub.risk.RiskModel;
 import org.schoolsafety.hub.risk.RiskScore;
 import org.schoolsafety.hub.school.School;
 import org.schoolsafety.hub.school.SchoolProfile;
@@ -114,10 +135,14 @@ public final class PreventionRoutes extends RouteSupport {
         path("risk", () -> get(() -> parameterMap(params -> ranking(p, params)))),
         pathPrefix("warnings", () -> concat(
             pathEndOrSingleSlash(() -> get(() -> parameterMap(params -> warnings(p, params)))),
-            pathPrefix(segment(), warningId -> path("acks", () -> post(() -> jsonBody(WarningAckRequest.class, body -> {
-              body.check();
-              return acknowledge(p, warningId);
-            })))))));
+            pathPrefix(segment(), warningId -> concat(
+                path("acks", () -> post(() -> jsonBody(WarningAckRequest.class, body -> {
+                  body.check();
+                  return acknowledge(p, warningId);
+                }))),
+                path("incident", () -> post(() -> jsonBody(WarningIncidentRequest.class,
+                    body -> warningIncident(p, warningId, body.check())))))))),
+        path(segment("trainings").slash("coverage"), () -> get(() -> parameterMap(params -> trainingCoverage(p, params)))));
   }
 
   // --- school-scoped --------------------------------------------------------------------
@@ -260,14 +285,21 @@ public final class PreventionRoutes extends RouteSupport {
         api.policy().readRegionPrevention(p, region, agency, health), p, action, "", inner));
   }
 
+  /** Warning ids are "wr-<n>-<schoolId>": the school's prevention record holds the warning. */
+  private static final Pattern WARNING_ID = Pattern.compile("wr-[0-9]{1,9}-(.+)");
+
+  private static Optional<String> schoolOfWarning(String warningId) {
+    var m = WARNING_ID.matcher(warningId);
+    return m.matches() && Fields.ID.matcher(m.group(1)).matches() ? Optional.of(m.group(1)) : Optional.empty();
+  }
+
   private Route acknowledge(Principal p, String warningId) {
     String notFound = "no warning with id '" + Ids.printable(warningId) + "'";
-    // Warning ids are "wr-<n>-<schoolId>": the school's prevention record holds the warning.
-    var m = java.util.regex.Pattern.compile("wr-[0-9]{1,9}-(.+)").matcher(warningId);
-    if (!m.matches() || !Fields.ID.matcher(m.group(1)).matches()) {
+    Optional<String> school = schoolOfWarning(warningId);
+    if (school.isEmpty()) {
       return complete(Problems.of(StatusCodes.NOT_FOUND, notFound));
     }
-    String schoolId = m.group(1);
+    String schoolId = school.get();
     long started = System.nanoTime();
     return onReply(prevention(schoolId).askWithStatus(Prevention.Get::new, api.askTimeout()), record -> {
       Warning warning = record.warnings().get(warningId);
@@ -280,6 +312,110 @@ public final class PreventionRoutes extends RouteSupport {
               (ActorRef<StatusReply<Warning>> r) -> new Prevention.AcknowledgeWarning(warningId, p.id(), r),
               api.askTimeoutLeft(started)), ok -> ok(ok))));
     });
+  }
+
+  /**
+   * One call from a health-check cluster to an ILLNESS_OUTBREAK incident, prefilled from the
+   * cluster. The incident's clientRef derives from the warning (and its id from that, whoever
+   * calls), so a retry — or a second caller — lands on the same incident: 201 the first time,
+   * then 200 with {@code Idempotent-Replayed: true}. The incident is reported first, then linked
+   * to the warning; a call that failed between the two is mended by calling again.
+   */
+  private Route warningIncident(Principal p, String warningId, WarningIncidentRequest.Checked body) {
+    String notFound = "no warning with id '" + Ids.printable(warningId) + "'";
+    Optional<String> school = schoolOfWarning(warningId);
+    if (school.isEmpty()) {
+      return complete(Problems.of(StatusCodes.NOT_FOUND, notFound));
+    }
+    String schoolId = school.get();
+    long started = System.nanoTime();
+    return onReply(prevention(schoolId).askWithStatus(Prevention.Get::new, api.askTimeout()), record -> {
+      Warning warning = record.warnings().get(warningId);
+      if (warning == null) {
+        return complete(Problems.of(StatusCodes.NOT_FOUND, notFound));
+      }
+      return onReply(callerAgency(p, started), agency -> authorize(
+          api.policy().reportWarning(p, schoolId, warning.regionCode(), warning.audience(), agency), p,
+          "report warning " + warningId + " as an incident", notFound, () -> {
+            Optional<OutbreakCluster> cluster = record.cluster(warning.causeId());
+            if (!warning.cause().equals("HEALTH_CLUSTER") || cluster.isEmpty()) {
+              return complete(Problems.of(StatusCodes.CONFLICT, "warning '" + warningId + "' is about "
+                  + warning.cause() + ": only a HEALTH_CLUSTER warning becomes an incident"));
+            }
+            if (warning.incidentId() != null) {
+              return respond(incidentRef(warning.incidentId()).askWithStatus(IncidentCommand.Get::new,
+                  api.askTimeoutLeft(started)), incident -> warningIncidentAnswer(p, warning, incident, true));
+            }
+            return onReply(api.sharding().entityRefFor(School.ENTITY_TYPE_KEY, schoolId)
+                .askWithStatus(School.Get::new, api.askTimeoutLeft(started)), registered -> {
+                  SchoolProfile profile = registered.profile();
+                  NewIncident report = outbreakReport(warning, cluster.get(), profile, body);
+                  String incidentId = api.incidentIds().forReport(schoolId, Mode.ACTUAL, WARNING_REPORTS,
+                      report.clientRef());
+                  // A conflict means the incident of this warning exists with another reporter's words:
+                  // an earlier call reported it but did not get to link it. It is the same incident.
+                  CompletionStage<IncidentCommand.Accepted> accepted = incidentRef(incidentId).askWithStatus(
+                      (ActorRef<StatusReply<IncidentCommand.Accepted>> r) -> new IncidentCommand.Report(report, p.id(), r),
+                      api.askTimeoutLeft(started))
+                      .exceptionallyCompose(failure -> unwrap(failure) instanceof Rejection.Conflict
+                          ? incidentRef(incidentId).askWithStatus(IncidentCommand.Get::new, api.askTimeoutLeft(started))
+                              .thenApply(existing -> new IncidentCommand.Accepted(existing, true))
+                          : CompletableFuture.failedStage(failure));
+                  CompletionStage<Map.Entry<IncidentCommand.Accepted, Warning>> linked = accepted.thenCompose(a ->
+                      prevention(schoolId).askWithStatus((ActorRef<StatusReply<Warning>> r) ->
+                          new Prevention.LinkIncident(warningId, incidentId, p.id(), r), api.askTimeoutLeft(started))
+                      .thenApply(w -> Map.entry(a, w)));
+                  return onReply(linked, done -> complete(warningIncidentAnswer(p, done.getValue(),
+                      done.getKey().incident(), done.getKey().replayed())));
+                });
+          }));
+    });
+  }
+
+  private static Throwable unwrap(Throwable failure) {
+    return failure instanceof CompletionException && failure.getCause() != null
+        ? failure.getCause() : failure;
+  }
+
+  /** Whose reference the incident ids of warnings' incidents are scoped to: the hub's, not a caller's. */
+  private static final String WARNING_REPORTS = "hub:warnings";
+
+  private static NewIncident outbreakReport(Warning warning, OutbreakCluster c, SchoolProfile school,
+      WarningIncidentRequest.Checked body) {
+    String summary = "Suspected outbreak (early warning " + warning.warningId() + "): " + c.cases() + " students with "
+        + c.symptom() + " in class " + c.classId() + (c.from().equals(c.to()) ? " on " + c.from()
+            : " from " + c.from() + " to " + c.to()) + " (health-check cluster " + c.clusterId() + ")";
+    // When the hub saw the cluster is when the school learnt of it: the initial report is due from then.
+    var initial = new IncidentReport(ReportKind.INITIAL, null, null, warning.raisedAt(), summary, Casualties.NONE,
+        body.measures(), body.level(), body.reporter(), null, null);
+    return new NewIncident(new SchoolRef(school.schoolId(), school.name(), school.region()),
+        IncidentType.ILLNESS_OUTBREAK, body.level(), Mode.ACTUAL, initial, "warning:" + warning.warningId());
+  }
+
+  private org.apache.pekko.http.javadsl.model.HttpResponse warningIncidentAnswer(Principal p, Warning warning,
+      IncidentState incident, boolean replayed) {
+    var body = new LinkedHashMap<String, Object>();
+    body.put("warning", warning);
+    body.put("incident", IncidentView.of(incident, api.policy().mayReadContactDetails(p, incident),
+        api.policy().authority()));
+    var response = json(replayed ? StatusCodes.OK : StatusCodes.CREATED, body)
+        .addHeader(Location.create("/api/v1/incidents/" + incident.incidentId()));
+    return replayed ? response.addHeader(RawHeader.create("Idempotent-Replayed", "true")) : response;
+  }
+
+  private Route trainingCoverage(Principal p, Map<String, String> params) {
+    String region = Params.region(Optional.ofNullable(params.get("region")),
+        p.is(Role.COMMAND_CENTER) ? p.subject() : null);
+    int limit = Params.limit(Optional.ofNullable(params.get("limit")), 500, 10000);
+    LocalDate to = LocalDate.now(api.clock().withZone(ZoneOffset.UTC));
+    LocalDate from = to.minusDays(RiskModel.TRAINING_WINDOW.toDays());
+    return onReply(callerAgency(p, System.nanoTime()), agency -> authorize(
+        api.policy().readTrainingCoverage(p, region, agency), p, "read the training coverage of region " + region, "",
+        () -> respond(queries.trainingCoverage(region, from, to, limit), PreventionRoutes::ok)));
+  }
+
+  private EntityRef<IncidentCommand> incidentRef(String incidentId) {
+    return api.sharding().entityRefFor(Incident.ENTITY_TYPE_KEY, incidentId);
   }
 
   // --- hazards by id ----------------------------------------------------------------------

@@ -29,9 +29,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Live streams as Server-Sent Events, each resumable with {@code Last-Event-ID}:
- * {@code /api/v1/stream/incidents?region=&mode=} — a region's incident events, from its
- * province's {@link IncidentFeed}; {@code /api/v1/agencies/{id}/stream} — an agency's dispatch
- * changes, from the agency's journal. The SSE id is the position in that journal.
+ * {@code /api/v1/stream/incidents?region=&mode=} — a region's incident events and its schools'
+ * early warnings ({@code event: warning}), from its province's {@link IncidentFeed};
+ * {@code /api/v1/agencies/{id}/stream} — an agency's dispatch changes and the warnings addressed
+ * to it, from the agency's journal. The SSE id is the position in that journal.
  */
 public final class StreamRoutes extends RouteSupport {
 
@@ -64,15 +65,25 @@ public final class StreamRoutes extends RouteSupport {
               PersistenceId.of(IncidentFeed.ENTITY_TYPE_KEY.name(), province).id(),
               IncidentFeed.topic(province),
               from,
-              envelope -> new Sequenced<>(envelope.sequenceNr(),
-                  Optional.of(new FeedEntry(envelope.sequenceNr(), ((IncidentFeed.ItemAppended) envelope.event()).item()))),
+              envelope -> new Sequenced<>(envelope.sequenceNr(), Optional.of(feedEntry(envelope))),
               message -> message instanceof FeedEntry e
                   ? Optional.of(new Sequenced<>(e.seq(), Optional.of(e))) : Optional.empty())
-          .filter(e -> e.item().regionCode().startsWith(region) && modes.contains(e.item().mode()))
-          .map(e -> ServerSentEvent.create(new String(JsonSupport.write(StreamViews.of(e, api.policy().authority())),
-                  java.nio.charset.StandardCharsets.UTF_8),
-              "incident", String.valueOf(e.seq()))))));
+          // Warnings are about real schools' real records: shown with the ACTUAL incidents.
+          .filter(e -> e.regionCode().startsWith(region)
+              && modes.contains(e.isWarning() ? Mode.ACTUAL : e.item().mode()))
+          .map(e -> e.isWarning()
+              ? ServerSentEvent.create(new String(JsonSupport.write(StreamViews.of(e.seq(), e.warning())),
+                  java.nio.charset.StandardCharsets.UTF_8), "warning", String.valueOf(e.seq()))
+              : ServerSentEvent.create(new String(JsonSupport.write(StreamViews.of(e, api.policy().authority())),
+                  java.nio.charset.StandardCharsets.UTF_8), "incident", String.valueOf(e.seq()))))));
     });
+  }
+
+  private static FeedEntry feedEntry(org.apache.pekko.persistence.query.EventEnvelope envelope) {
+    if (envelope.event() instanceof IncidentFeed.WarningAppended w) {
+      return new FeedEntry(envelope.sequenceNr(), null, w.notice());
+    }
+    return new FeedEntry(envelope.sequenceNr(), ((IncidentFeed.ItemAppended) envelope.event()).item());
   }
 
   /**
@@ -108,12 +119,19 @@ public final class StreamRoutes extends RouteSupport {
                   Agency.topic(agencyId),
                   from,
                   envelope -> new Sequenced<>(envelope.sequenceNr(), envelope.event() instanceof Agency.DispatchTracked t
-                      ? Optional.of(new DispatchEntry(agencyId, envelope.sequenceNr(), t.notice())) : Optional.empty()),
+                      ? Optional.of(new DispatchEntry(agencyId, envelope.sequenceNr(), t.notice()))
+                      : envelope.event() instanceof Agency.WarningTracked w
+                          ? Optional.of(DispatchEntry.ofWarning(agencyId, envelope.sequenceNr(), w.notice()))
+                          : Optional.empty()),
                   message -> message instanceof DispatchEntry e
                       ? Optional.of(new Sequenced<>(e.seq(), Optional.of(e))) : Optional.empty())
-              .filter(e -> scope.admits(e.notice().mode(), e.notice().regionCode()))
-              .map(e -> ServerSentEvent.create(new String(JsonSupport.write(StreamViews.of(e)), java.nio.charset.StandardCharsets.UTF_8),
-                  "dispatch", String.valueOf(e.seq())))));
+              .filter(e -> e.isWarning() ? scope.admits(Mode.ACTUAL, e.warning().regionCode())
+                  : scope.admits(e.notice().mode(), e.notice().regionCode()))
+              .map(e -> e.isWarning()
+                  ? ServerSentEvent.create(new String(JsonSupport.write(StreamViews.of(e.seq(), e.warning())),
+                      java.nio.charset.StandardCharsets.UTF_8), "warning", String.valueOf(e.seq()))
+                  : ServerSentEvent.create(new String(JsonSupport.write(StreamViews.of(e)),
+                      java.nio.charset.StandardCharsets.UTF_8), "dispatch", String.valueOf(e.seq())))));
         }));
   }
 

@@ -9,6 +9,8 @@ import org.schoolsafety.hub.directive.DirectiveProgress;
 import org.schoolsafety.hub.feed.FeedEntry;
 import org.schoolsafety.hub.feed.FeedItem;
 import org.schoolsafety.hub.incident.Authority;
+import org.schoolsafety.hub.prevention.Warning;
+import org.schoolsafety.hub.prevention.WarningNotice;
 import org.schoolsafety.hub.region.RegionCode;
 
 /** The JSON of stream events (docs/API.md, "Live streams"). */
@@ -43,6 +45,13 @@ final class StreamViews {
   static DirectiveEventView of(DirectiveProgress d) {
     return new DirectiveEventView(d.directiveId(), d.event(), d.at(), d.scope(), d.posture().name(), d.mode().name(),
         d.lifted() ? "LIFTED" : "ACTIVE", d.deadline(), d.totals());
+  }
+
+  /** An early warning (issue 15) as it now is, on either stream: the same fields as in {@code GET /warnings}. */
+  record WarningEventView(long seq, Warning warning) {}
+
+  static WarningEventView of(long seq, WarningNotice notice) {
+    return new WarningEventView(seq, notice.warning());
   }
 
   static DispatchEventView of(DispatchEntry e) {

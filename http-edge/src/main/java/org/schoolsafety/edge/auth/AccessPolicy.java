@@ -429,6 +429,28 @@ public final class AccessPolicy {
     return p.watches(regionCode) ? Decision.FORBIDDEN : Decision.HIDDEN;
   }
 
+  /**
+   * Turning a health-cluster warning into an incident: the school's own staff (it is the
+   * school's report to make), or an agency the warning is addressed to (education, health)
+   * covering the school. Its command centers see the warning but do not report for the school
+   * (403); everyone else is told it does not exist (404), as for acknowledging it.
+   */
+  public Decision reportWarning(Principal p, String schoolId, String regionCode, String audience,
+      AgencyProfile callerAgency) {
+    if (p.is(Role.SCHOOL_STAFF) && p.subject().equals(schoolId)) {
+      return Decision.ALLOW;
+    }
+    if (acknowledgeWarning(p, regionCode, audience, callerAgency) == Decision.ALLOW) {
+      return Decision.ALLOW;
+    }
+    return p.speaksForSchool(schoolId) || p.watches(regionCode) ? Decision.FORBIDDEN : Decision.HIDDEN;
+  }
+
+  /** A region's training coverage: its command centers and the education agencies whose jurisdiction contains it. */
+  public Decision readTrainingCoverage(Principal p, String regionPrefix, AgencyProfile callerAgency) {
+    return readRegionPrevention(p, regionPrefix, callerAgency, false);
+  }
+
   // --- anonymous tips (issue 17) ---------------------------------------------------------
 
   /** The school's own staff (not its sensor gateways), or an education agency covering it. */

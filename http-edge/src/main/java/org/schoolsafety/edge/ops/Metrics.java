@@ -69,6 +69,8 @@ public final class Metrics implements HubMetrics {
       template("/api/v1/risk", "/api/v1/risk"),
       template("/api/v1/warnings/?", "/api/v1/warnings"),
       template("/api/v1/warnings/[^/]+/acks", "/api/v1/warnings/{id}/acks"),
+      template("/api/v1/warnings/[^/]+/incident", "/api/v1/warnings/{id}/incident"),
+      template("/api/v1/trainings/coverage", "/api/v1/trainings/coverage"),
       template("/api/v1/tips/?", "/api/v1/tips"),
       template("/api/v1/tips/[^/]+", "/api/v1/tips/{id}"),
       template("/api/v1/tips/[^/]+/(messages|triage|acks)", "/api/v1/tips/{id}/$1"),

@@ -29,6 +29,7 @@ import org.schoolsafety.hub.JournalFailures;
 import org.schoolsafety.hub.Registrations;
 import org.schoolsafety.hub.directive.DirectiveNotice;
 import org.schoolsafety.hub.hazard.HazardNotice;
+import org.schoolsafety.hub.prevention.WarningNotice;
 import org.schoolsafety.hub.tip.TipNotice;
 
 /**
@@ -73,6 +74,13 @@ public final class Agency
   /** Sent by a tip this agency was told about (WEAPON, SELF_HARM, untriaged, escalated) on every change; idempotent. */
   public record TrackTip(TipNotice notice, ActorRef<Done> replyTo) implements Command {}
 
+  /**
+   * An early warning about a school of this agency's jurisdiction (issue 15), delivered at least
+   * once by the read side from the school's prevention record; idempotent, and a notice older
+   * than the one held is ignored.
+   */
+  public record TrackWarning(WarningNotice notice, ActorRef<Done> replyTo) implements Command {}
+
   // --- events ---------------------------------------------------------------------------
 
   public sealed interface Event extends CborSerializable {}
@@ -89,6 +97,8 @@ public final class Agency
 
   public record TipTracked(TipNotice notice) implements Event {}
 
+  public record WarningTracked(WarningNotice notice) implements Event {}
+
   // --- state ----------------------------------------------------------------------------
 
   /** Device notices kept: every offline device, and the most recent ones that came back. */
@@ -101,7 +111,8 @@ public final class Agency
    * missed a directive's deadline, by {@link DirectiveNotice#key()}.
    */
   public record State(AgencyProfile profile, Map<String, DispatchNotice> dispatches, Map<String, HazardNotice> hazards,
-      Map<String, DeviceNotice> deviceNotices, Map<String, TipNotice> tips, Map<String, DirectiveNotice> directives)
+      Map<String, DeviceNotice> deviceNotices, Map<String, TipNotice> tips, Map<String, DirectiveNotice> directives,
+      Map<String, WarningNotice> warnings)
       implements CborSerializable {
 
     public State {
@@ -109,6 +120,38 @@ public final class Agency
       deviceNotices = deviceNotices == null ? Map.of() : deviceNotices; // ... or device notices
       tips = tips == null ? Map.of() : tips; // ... or tips
       directives = directives == null ? Map.of() : directives; // ... or directive escalations
+      warnings = warnings == null ? Map.of() : warnings; // ... or early warnings
+    }
+
+    public State(AgencyProfile profile, Map<String, DispatchNotice> dispatches, Map<String, HazardNotice> hazards,
+        Map<String, DeviceNotice> deviceNotices, Map<String, TipNotice> tips, Map<String, DirectiveNotice> directives) {
+      this(profile, dispatches, hazards, deviceNotices, tips, directives, Map.of());
+    }
+
+    /** Early warnings, most recently raised first; only those not cleared unless {@code all}. */
+    public List<WarningNotice> warningInbox(boolean all) {
+      return warnings.values().stream()
+          .filter(w -> all || w.warning().isActive())
+          .sorted(Comparator.comparing((WarningNotice w) -> w.warning().raisedAt()).reversed()
+              .thenComparing(WarningNotice::warningId))
+          .toList();
+    }
+
+    /** Whether the notice adds nothing to what the inbox holds (the same, or an older version). */
+    boolean knows(WarningNotice notice) {
+      WarningNotice held = warnings.get(notice.warningId());
+      return held != null && held.version() >= notice.version();
+    }
+
+    State trackWarning(WarningNotice notice) {
+      var next = new LinkedHashMap<>(warnings);
+      next.put(notice.warningId(), notice);
+      var cleared = next.values().stream().filter(w -> !w.warning().isActive())
+          .sorted(Comparator.comparing((WarningNotice w) -> w.warning().raisedAt())).toList();
+      for (int i = 0; i < cleared.size() - FINISHED_KEPT; i++) {
+        next.remove(cleared.get(i).warningId());
+      }
+      return new State(profile, dispatches, hazards, deviceNotices, tips, directives, Map.copyOf(next));
     }
 
     public State(AgencyProfile profile, Map<String, DispatchNotice> dispatches, Map<String, HazardNotice> hazards,
@@ -130,7 +173,7 @@ public final class Agency
         next.values().stream().min(Comparator.comparing(DirectiveNotice::escalatedAt))
             .ifPresent(oldest -> next.remove(oldest.key()));
       }
-      return new State(profile, dispatches, hazards, deviceNotices, tips, Map.copyOf(next));
+      return new State(profile, dispatches, hazards, deviceNotices, tips, Map.copyOf(next), warnings);
     }
 
     /** Tips, most recently notified first; only open ones unless {@code all}. */
@@ -149,7 +192,7 @@ public final class Agency
       for (int i = 0; i < closed.size() - FINISHED_KEPT; i++) {
         next.remove(closed.get(i).tipId());
       }
-      return new State(profile, dispatches, hazards, deviceNotices, Map.copyOf(next), directives);
+      return new State(profile, dispatches, hazards, deviceNotices, Map.copyOf(next), directives, warnings);
     }
 
     public State(AgencyProfile profile, Map<String, DispatchNotice> dispatches) {
@@ -178,7 +221,7 @@ public final class Agency
             .toList()
             .forEach(n -> next.remove(n.key()));
       }
-      return new State(profile, dispatches, hazards, Map.copyOf(next), tips, directives);
+      return new State(profile, dispatches, hazards, Map.copyOf(next), tips, directives, warnings);
     }
 
     /** Hazards, most recently notified first; only those not yet verified unless {@code all}. */
@@ -197,7 +240,7 @@ public final class Agency
       for (int i = 0; i < closed.size() - FINISHED_KEPT; i++) {
         next.remove(closed.get(i).hazardId());
       }
-      return new State(profile, dispatches, Map.copyOf(next), deviceNotices, tips, directives);
+      return new State(profile, dispatches, Map.copyOf(next), deviceNotices, tips, directives, warnings);
     }
 
     public boolean isRegistered() {
@@ -219,7 +262,7 @@ public final class Agency
       var next = new LinkedHashMap<>(dispatches);
       next.put(notice.incidentId(), notice);
       evictFinished(next);
-      return new State(profile, Map.copyOf(next), hazards, deviceNotices, tips, directives);
+      return new State(profile, Map.copyOf(next), hazards, deviceNotices, tips, directives, warnings);
     }
 
     private static void evictFinished(Map<String, DispatchNotice> dispatches) {
@@ -293,6 +336,7 @@ public final class Agency
         .onCommand(TrackHazard.class, this::onTrackHazard)
         .onCommand(TrackDeviceNotice.class, this::onTrackDeviceNotice)
         .onCommand(TrackTip.class, this::onTrackTip)
+        .onCommand(TrackWarning.class, this::onTrackWarning)
         .onCommand(GetPosition.class, (state, cmd) -> Effect().reply(cmd.replyTo(), lastSequenceNumber(context)))
         .build();
   }
@@ -333,6 +377,17 @@ public final class Agency
     return Effect().persist(new TipTracked(cmd.notice())).thenReply(cmd.replyTo(), s -> Done.getInstance());
   }
 
+  /** Published like a dispatch change, so that the agency's live stream shows it at once. */
+  private ReplyEffect<Event, State> onTrackWarning(State state, TrackWarning cmd) {
+    if (state.knows(cmd.notice())) {
+      return Effect().reply(cmd.replyTo(), Done.getInstance());
+    }
+    return Effect()
+        .persist(new WarningTracked(cmd.notice()))
+        .thenRun(s -> publish.accept(DispatchEntry.ofWarning(agencyId, lastSequenceNumber(context), cmd.notice())))
+        .thenReply(cmd.replyTo(), s -> Done.getInstance());
+  }
+
   private ReplyEffect<Event, State> onTrackHazard(State state, TrackHazard cmd) {
     if (cmd.notice().equals(state.hazards().get(cmd.notice().hazardId()))) {
       return Effect().reply(cmd.replyTo(), Done.getInstance());
@@ -352,11 +407,12 @@ public final class Agency
     return newEventHandlerBuilder()
         .forAnyState()
         .onEvent(Registered.class, (state, evt) -> new State(evt.profile(), state.dispatches(), state.hazards(),
-            state.deviceNotices(), state.tips(), state.directives()))
+            state.deviceNotices(), state.tips(), state.directives(), state.warnings()))
         .onEvent(DirectiveNoted.class, (state, evt) -> state.note(evt.notice()))
         .onEvent(HazardTracked.class, (state, evt) -> state.trackHazard(evt.notice()))
         .onEvent(DeviceNoticeTracked.class, (state, evt) -> state.trackDevice(evt.notice()))
         .onEvent(TipTracked.class, (state, evt) -> state.trackTip(evt.notice()))
+        .onEvent(WarningTracked.class, (state, evt) -> state.trackWarning(evt.notice()))
         .onEvent(DispatchTracked.class, (state, evt) -> state.track(evt.notice()))
         .build();
   }

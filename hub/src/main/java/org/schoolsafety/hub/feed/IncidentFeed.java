@@ -25,6 +25,7 @@ import org.apache.pekko.persistence.typed.javadsl.ReplyEffect;
 import org.apache.pekko.persistence.typed.javadsl.RetentionCriteria;
 import org.schoolsafety.hub.CborSerializable;
 import org.schoolsafety.hub.JournalFailures;
+import org.schoolsafety.hub.prevention.WarningNotice;
 
 /**
  * A province's incident feed: every incident event of the province, once, in one order. One
@@ -52,6 +53,13 @@ public final class IncidentFeed
   /** Items in incident order; confirmed once written (or already known). */
   public record Append(List<FeedItem> items, ActorRef<Done> replyTo) implements Command {}
 
+  /**
+   * A school's early warning as it now is (issue 15), for the command centers watching the
+   * province; delivered at least once by the read side, confirmed once written (or already known:
+   * the same or an older version of the warning).
+   */
+  public record AppendWarning(WarningNotice notice, ActorRef<Done> replyTo) implements Command {}
+
   /** The sequence number of the newest item: where a new live subscriber starts. */
   public record GetPosition(ActorRef<Long> replyTo) implements Command {}
 
@@ -65,12 +73,30 @@ public final class IncidentFeed
 
   public record ItemAppended(FeedItem item) implements Event {}
 
+  public record WarningAppended(WarningNotice notice) implements Event {}
+
   // --- state ----------------------------------------------------------------------------
 
   /** Per incident: the last incident sequence number in the feed, and when it ended (if it did). */
   public record Mark(long lastSeqNr, Instant endedAt) implements CborSerializable {}
 
   public record State(Map<String, Mark> marks) implements CborSerializable {
+
+    /** Warnings are marked beside incidents, under a key no incident id can take. */
+    private static String key(WarningNotice w) {
+      return "warning:" + w.warningId();
+    }
+
+    boolean has(WarningNotice w) {
+      Mark mark = marks.get(key(w));
+      return mark != null && w.version() <= mark.lastSeqNr();
+    }
+
+    State with(WarningNotice w) {
+      var next = new HashMap<>(marks);
+      next.put(key(w), new Mark(w.version(), w.warning().isActive() ? null : w.warning().clearedAt()));
+      return new State(next);
+    }
 
     boolean has(FeedItem item) {
       Mark mark = marks.get(item.incidentId());
@@ -145,6 +171,7 @@ public final class IncidentFeed
     return newCommandHandlerWithReplyBuilder()
         .forAnyState()
         .onCommand(Append.class, this::onAppend)
+        .onCommand(AppendWarning.class, this::onAppendWarning)
         .onCommand(Flush.class, this::onFlush)
         .onCommand(GetPosition.class, (state, cmd) ->
             Effect().reply(cmd.replyTo(), lastSequenceNumber(context)))
@@ -168,6 +195,16 @@ public final class IncidentFeed
       context.getSelf().tell(Flush.INSTANCE);
     }
     return Effect().noReply();
+  }
+
+  /** Warnings are rare: each is written on its own, not batched with incident items. */
+  private ReplyEffect<Event, State> onAppendWarning(State state, AppendWarning cmd) {
+    if (state.has(cmd.notice())) {
+      return Effect().reply(cmd.replyTo(), Done.getInstance());
+    }
+    return Effect().persist(new WarningAppended(cmd.notice()))
+        .thenRun(after -> publish.accept(new FeedEntry(lastSequenceNumber(context), null, cmd.notice())))
+        .thenReply(cmd.replyTo(), after -> Done.getInstance());
   }
 
   private static boolean sameItem(FeedItem a, FeedItem b) {
@@ -200,6 +237,7 @@ public final class IncidentFeed
         // Pure: pruning is relative to the event's own time, never the clock, so a replay at any
         // time rebuilds exactly the state the feed had when it wrote the event.
         .onEvent(ItemAppended.class, (state, evt) -> state.with(evt.item()).pruned(evt.item().at()))
+        .onEvent(WarningAppended.class, (state, evt) -> state.with(evt.notice()))
         .build();
   }
 }

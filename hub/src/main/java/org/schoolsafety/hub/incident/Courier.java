@@ -81,7 +81,7 @@ final class Courier {
           new IncidentNotice(
               state.incidentId(), n.type(), state.level(), n.mode(),
               state.status() == Status.CANCELLED ? Status.CANCELLED : Status.REPORTED,
-              state.reportedAt(), null));
+              state.reportedAt(), null, n.initial().occurredAt()));
     }
     for (Dispatch d : state.dispatches()) {
       notices.put(

@@ -57,7 +57,10 @@ public final class Prevention
 
   public static final EntityTypeKey<Command> ENTITY_TYPE_KEY = EntityTypeKey.create(Command.class, "Prevention");
 
-  /** Tag of the events the read side needs: scores (ranking, history) and warnings. */
+  /**
+   * Tag of the events the read side needs: scores (ranking, history), warnings (the list, and
+   * their delivery to agencies and the command-center feed) and trainings (coverage).
+   */
   public static final String TAG = "prevention";
 
   private static final String SYSTEM = "hub";
@@ -81,6 +84,14 @@ public final class Prevention
 
   /** Acknowledge one of the school's warnings (the agency that is to act on it). */
   public record AcknowledgeWarning(String warningId, String by, ActorRef<StatusReply<Warning>> replyTo)
+      implements Command {}
+
+  /**
+   * Record that a health-cluster warning was turned into this incident (both ways linked: the
+   * incident's summary names the warning). Idempotent for the same incident; a warning already
+   * linked to another incident is a conflict, and only HEALTH_CLUSTER warnings can be linked.
+   */
+  public record LinkIncident(String warningId, String incidentId, String by, ActorRef<StatusReply<Warning>> replyTo)
       implements Command {}
 
   /** The record as it is, and the risk score computed now (nothing is written). */
@@ -110,7 +121,13 @@ public final class Prevention
   /** Decided when a check came in: the outbreak rule holds for this class and symptom. */
   public record ClusterSuspected(OutbreakCluster cluster, Instant at, String by) implements Event {}
 
-  public record TrainingRecorded(Training training, Instant at, String by) implements Event {}
+  /** {@code school}: the school as the request knew it, for the read side's coverage (null in old events). */
+  public record TrainingRecorded(Training training, Instant at, String by, SchoolInfo school) implements Event {
+
+    public TrainingRecorded(Training training, Instant at, String by) {
+      this(training, at, by, null);
+    }
+  }
 
   public record SurroundingDeclared(Surrounding surrounding, Instant at, String by) implements Event {}
 
@@ -151,6 +168,10 @@ public final class Prevention
 
     public java.util.Optional<Inspection> inspection(String id) {
       return inspections.stream().filter(i -> i.inspectionId().equals(id)).findFirst();
+    }
+
+    public java.util.Optional<OutbreakCluster> cluster(String id) {
+      return clusters.stream().filter(c -> c.clusterId().equals(id)).findFirst();
     }
 
     public java.util.Optional<Training> training(String id) {
@@ -196,7 +217,8 @@ public final class Prevention
           ill, checked,
           incidents.values().stream()
               .filter(i -> i.mode() == Mode.ACTUAL && i.status() != Status.CANCELLED)
-              .map(i -> new RiskInputs.PastIncident(i.incidentId(), i.type().name(), i.level().name(), i.reportedAt()))
+              .map(i -> new RiskInputs.PastIncident(i.incidentId(), i.type().name(), i.level().name(), i.reportedAt(),
+                  i.occurredAt()))
               .toList(),
           evacuationMonths,
           inspections.stream().map(Inspection::date).toList(),
@@ -315,7 +337,8 @@ public final class Prevention
 
   @Override
   public Set<String> tagsFor(Event event) {
-    return event instanceof RiskAssessed || event instanceof WarningChanged ? Set.of(TAG) : Set.of();
+    return event instanceof RiskAssessed || event instanceof WarningChanged || event instanceof TrainingRecorded
+        ? Set.of(TAG) : Set.of();
   }
 
   @Override
@@ -327,6 +350,7 @@ public final class Prevention
         .onCommand(RecordTraining.class, this::onRecordTraining)
         .onCommand(DeclareSurrounding.class, this::onDeclareSurrounding)
         .onCommand(AcknowledgeWarning.class, this::onAcknowledgeWarning)
+        .onCommand(LinkIncident.class, this::onLinkIncident)
         .onCommand(Assess.class, this::onAssess)
         .onCommand(Get.class, (state, cmd) -> Effect().reply(cmd.replyTo(), StatusReply.success(state)))
         .onCommand(TrackHazard.class, this::onTrackHazard)
@@ -372,7 +396,8 @@ public final class Prevention
       return known.get().equals(cmd.training()) ? Effect().reply(cmd.replyTo(), StatusReply.success(state))
           : conflict(cmd.replyTo(), "training '" + cmd.training().trainingId() + "' is already recorded differently");
     }
-    return record(state, cmd.school(), List.of(new TrainingRecorded(cmd.training(), now(), cmd.by())), cmd.by(),
+    return record(state, cmd.school(), List.of(new TrainingRecorded(cmd.training(), now(), cmd.by(), cmd.school())),
+        cmd.by(),
         cmd.replyTo());
   }
 
@@ -396,6 +421,26 @@ public final class Prevention
     }
     var changed = new WarningChanged(warning.acknowledged(now(), cmd.by()));
     return Effect().persist(changed).thenReply(cmd.replyTo(), s -> StatusReply.success(s.warnings().get(cmd.warningId())));
+  }
+
+  private ReplyEffect<Event, State> onLinkIncident(State state, LinkIncident cmd) {
+    Warning warning = state.warnings().get(cmd.warningId());
+    if (warning == null) {
+      return Effect().reply(cmd.replyTo(), StatusReply.error(
+          new Rejection.NotFound("no warning with id '" + cmd.warningId() + "'")));
+    }
+    if (!warning.cause().equals("HEALTH_CLUSTER")) {
+      return conflict(cmd.replyTo(), "warning '" + cmd.warningId() + "' is about " + warning.cause()
+          + ": only a HEALTH_CLUSTER warning becomes an incident");
+    }
+    if (cmd.incidentId().equals(warning.incidentId())) {
+      return Effect().reply(cmd.replyTo(), StatusReply.success(warning));
+    }
+    if (warning.incidentId() != null) {
+      return conflict(cmd.replyTo(), "warning '" + cmd.warningId() + "' is already incident " + warning.incidentId());
+    }
+    return Effect().persist(new WarningChanged(warning.linked(cmd.incidentId())))
+        .thenReply(cmd.replyTo(), s -> StatusReply.success(s.warnings().get(cmd.warningId())));
   }
 
   private ReplyEffect<Event, State> onAssess(State state, Assess cmd) {
@@ -533,7 +578,8 @@ public final class Prevention
   private Event raise(State s, int seq, String cause, String causeId, String level, String summary, String audience,
       Instant now) {
     return new WarningChanged(new Warning("wr-" + seq + "-" + schoolId, schoolId, s.school().name(),
-        s.school().region().value(), cause, causeId, level, summary, audience, "RAISED", now, null, null, null, null));
+        s.school().region().value(), cause, causeId, level, summary, audience, "RAISED", now, null, null, null, null,
+        null));
   }
 
   private <R> ReplyEffect<Event, State> conflict(ActorRef<StatusReply<R>> replyTo, String message) {

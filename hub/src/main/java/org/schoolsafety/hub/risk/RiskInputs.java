@@ -27,8 +27,16 @@ public record RiskInputs(
   /** A hazard not yet verified: category, severity (GENERAL/MAJOR), whether overdue. */
   public record OpenHazard(String hazardId, String category, String severity, boolean overdue) {}
 
-  /** An ACTUAL incident that was not cancelled: type, level (I..IV, UNGRADED), when. */
-  public record PastIncident(String incidentId, String type, String level, Instant reportedAt) {}
+  /**
+   * An ACTUAL incident that was not cancelled: type, level (I..IV, UNGRADED), when it was
+   * reported and when it happened (by its initial report; null when not known).
+   */
+  public record PastIncident(String incidentId, String type, String level, Instant reportedAt, Instant occurredAt) {
+
+    public PastIncident(String incidentId, String type, String level, Instant reportedAt) {
+      this(incidentId, type, level, reportedAt, null);
+    }
+  }
 
   public static RiskInputs none(int staff) {
     return new RiskInputs(staff, List.of(), List.of(), List.of(), 0, 0, List.of(), Set.of(), List.of(), 0);

@@ -116,6 +116,16 @@ public final class RiskModel {
             String.format(java.util.Locale.ROOT, "staff training coverage %.0f%% in the last 12 months", coverage * 100)));
       }
     }
+    // execution: initial reports filed later than hub.reporting.initial after the incident happened
+    Instant lateFrom = now.minus(w.lateInitialReportWindow());
+    for (RiskInputs.PastIncident i : in.incidents()) {
+      if (i.occurredAt() != null && !i.reportedAt().isBefore(lateFrom)
+          && Duration.between(i.occurredAt(), i.reportedAt()).compareTo(w.initialReportDeadline()) > 0) {
+        factors.add(new Factor("execution", "late-initial-reports", round(w.lateInitialReportPoints()),
+            "initial report of " + i.incidentId() + " filed " + minutes(Duration.between(i.occurredAt(), i.reportedAt()))
+                + " min after the incident (due within " + minutes(w.initialReportDeadline()) + " min)"));
+      }
+    }
 
     var dimensions = new LinkedHashMap<String, Double>();
     for (String d : RiskScore.DIMENSIONS) {
@@ -145,6 +155,10 @@ public final class RiskModel {
   /** Halves every {@code halfLife}. */
   static double decay(double ageSeconds, Duration halfLife) {
     return Math.pow(0.5, ageSeconds / halfLife.toSeconds());
+  }
+
+  private static long minutes(Duration d) {
+    return d.toMinutes();
   }
 
   static double round(double value) {

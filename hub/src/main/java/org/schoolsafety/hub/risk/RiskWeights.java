@@ -36,7 +36,10 @@ public record RiskWeights(
     Duration inspectionCadence,
     double missedInspectionPoints,
     double overdueHazardPoints,
-    double trainingPoints) {
+    double trainingPoints,
+    Duration initialReportDeadline,
+    double lateInitialReportPoints,
+    Duration lateInitialReportWindow) {
 
   public static RiskWeights fromConfig(Config config) {
     Config r = config.getConfig("hub.risk");
@@ -67,7 +70,11 @@ public record RiskWeights(
         r.getDuration("execution.inspection-cadence"),
         r.getDouble("execution.missed-inspection-points"),
         r.getDouble("execution.overdue-hazard-points"),
-        r.getDouble("execution.training-points"));
+        r.getDouble("execution.training-points"),
+        // The same deadline the reporting rules use (hub.reporting.initial), not a copy of it.
+        config.getDuration("hub.reporting.initial"),
+        r.getDouble("execution.late-initial-report-points"),
+        r.getDuration("execution.late-initial-report-window"));
   }
 
   private static Map<String, Double> doubles(Config c) {

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import org.apache.pekko.Done;
 import org.apache.pekko.actor.testkit.typed.annotations.JUnit5TestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
@@ -19,11 +20,13 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.schoolsafety.hub.HubTestConfig;
 import org.schoolsafety.hub.MutableClock;
 import org.schoolsafety.hub.Rejection;
+import org.schoolsafety.hub.feed.IncidentFeedTest;
 import org.schoolsafety.hub.incident.DispatchState;
 import org.schoolsafety.hub.incident.IncidentType;
 import org.schoolsafety.hub.incident.Level;
 import org.schoolsafety.hub.incident.Mode;
 import org.schoolsafety.hub.incident.Status;
+import org.schoolsafety.hub.prevention.WarningNotice;
 
 @ExtendWith(TestKitJUnit5Extension.class)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -50,6 +53,34 @@ class AgencyTest {
   private DispatchNotice notice(String incidentId, Status status, DispatchState state, Instant at) {
     return new DispatchNotice(incidentId, "sch-1", "No. 1 Primary", "650102", IncidentType.FIRE,
         Level.III, Mode.ACTUAL, status, state, at, at.plus(Duration.ofMinutes(10)), null);
+  }
+
+  @Test
+  void keepsTheNewestVersionOfEachWarningAndPublishesItForTheStream() {
+    var published = new ConcurrentLinkedQueue<DispatchEntry>();
+    EventSourcedBehaviorTestKit<Agency.Command, Agency.Event, Agency.State> desk = EventSourcedBehaviorTestKit.create(testKit.system(),
+        Agency.create("health-" + UUID.randomUUID(), clock, published::add),
+        EventSourcedBehaviorTestKit.enabledSerializationSettings());
+    Instant at = clock.instant();
+    var raised = desk.<Done>runCommand(r -> new Agency.TrackWarning(
+        IncidentFeedTest.warning("wr-1-s", "RAISED", 5, at), r));
+    assertThat(raised.events()).hasSize(1);
+    assertThat(raised.state().warningInbox(false)).extracting(WarningNotice::warningId).containsExactly("wr-1-s");
+    assertThat(published).singleElement().satisfies(e -> {
+      assertThat(e.isWarning()).isTrue();
+      assertThat(e.seq()).isEqualTo(1L);
+      assertThat(e.notice()).isNull();
+    });
+    // a replay, or an older change arriving late: ignored
+    assertThat(desk.<Done>runCommand(r -> new Agency.TrackWarning(IncidentFeedTest.warning("wr-1-s", "RAISED", 5, at), r))
+        .hasNoEvents()).isTrue();
+    var cleared = desk.<Done>runCommand(r -> new Agency.TrackWarning(
+        IncidentFeedTest.warning("wr-1-s", "CLEARED", 8, at), r));
+    assertThat(cleared.state().warningInbox(false)).isEmpty();
+    assertThat(cleared.state().warningInbox(true)).extracting(n -> n.warning().state()).containsExactly("CLEARED");
+    assertThat(desk.<Done>runCommand(r -> new Agency.TrackWarning(IncidentFeedTest.warning("wr-1-s", "RAISED", 5, at), r))
+        .hasNoEvents()).isTrue();
+    assertThat(desk.restart().state()).isEqualTo(desk.getState());
   }
 
   @Test

@@ -23,10 +23,12 @@ import org.schoolsafety.hub.incident.IncidentType;
 import org.schoolsafety.hub.incident.Level;
 import org.schoolsafety.hub.incident.Mode;
 import org.schoolsafety.hub.incident.Status;
+import org.schoolsafety.hub.prevention.Warning;
+import org.schoolsafety.hub.prevention.WarningNotice;
 
 @ExtendWith(TestKitJUnit5Extension.class)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class IncidentFeedTest {
+public class IncidentFeedTest {
 
   @JUnit5TestKit
   ActorTestKit testKit = new JUnit5TestKitBuilder().withCustomConfig(HubTestConfig.realTime()).build();
@@ -46,6 +48,38 @@ class IncidentFeedTest {
   private FeedItem item(String incident, long seq, Status status) {
     return new FeedItem(incident, seq, "reported", clock.instant(), "school-staff:s", "detail", "s", "School",
         "650102", IncidentType.FIRE, Level.III, Mode.ACTUAL, status, List.of(), null);
+  }
+
+  /** A cluster warning at one of its changes, as the read side delivers it. */
+  public static WarningNotice warning(String id, String state, long version, Instant at) {
+    return new WarningNotice(new Warning(id, "sch-650102-001", "No. 1 Primary", "650102", "HEALTH_CLUSTER",
+        "cl-3-2-fever-2026-11-28", "ORANGE", "3 students with FEVER", "HEALTH,EDUCATION", state, at, null, null,
+        state.equals("CLEARED") ? at : null, null, null), version);
+  }
+
+  @Test
+  void aWarningIsAppendedOncePerChangeBesideTheIncidentsAndPublishedWithItsPosition() {
+    feed.<Done>runCommand(r -> new IncidentFeed.Append(List.of(item("a", 1, Status.REPORTED)), r));
+    var raised = feed.<Done>runCommand(r -> new IncidentFeed.AppendWarning(warning("wr-1-s", "RAISED", 5, clock.instant()), r));
+    assertThat(raised.reply()).isEqualTo(Done.getInstance());
+    assertThat(raised.events()).hasSize(1);
+    awaitPublished(2);
+    FeedEntry entry = published.stream().filter(FeedEntry::isWarning).findFirst().orElseThrow();
+    assertThat(entry.seq()).isEqualTo(2L);
+    assertThat(entry.regionCode()).isEqualTo("650102");
+    assertThat(entry.warning().warningId()).isEqualTo("wr-1-s");
+    // the same change again, or an older one (a replay of the delivery): nothing
+    assertThat(feed.<Done>runCommand(r -> new IncidentFeed.AppendWarning(warning("wr-1-s", "RAISED", 5, clock.instant()), r))
+        .hasNoEvents()).isTrue();
+    assertThat(feed.<Done>runCommand(r -> new IncidentFeed.AppendWarning(warning("wr-1-s", "RAISED", 4, clock.instant()), r))
+        .hasNoEvents()).isTrue();
+    // a newer change, and an incident item after it, each get the next position
+    assertThat(feed.<Done>runCommand(r -> new IncidentFeed.AppendWarning(warning("wr-1-s", "CLEARED", 9, clock.instant()), r))
+        .events()).hasSize(1);
+    feed.<Done>runCommand(r -> new IncidentFeed.Append(List.of(item("a", 2, Status.DISPATCHED)), r));
+    awaitPublished(4);
+    assertThat(published).extracting(FeedEntry::seq).containsExactly(1L, 2L, 3L, 4L);
+    assertThat(feed.restart().state()).isEqualTo(feed.getState());
   }
 
   @Test

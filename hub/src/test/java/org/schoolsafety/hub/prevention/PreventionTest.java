@@ -3,9 +3,11 @@ package org.schoolsafety.hub.prevention;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.typesafe.config.ConfigFactory;
+import java.time.Clock;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import org.apache.pekko.Done;
 import org.apache.pekko.actor.testkit.typed.annotations.JUnit5TestKit;
@@ -25,8 +27,14 @@ import org.schoolsafety.hub.hazard.HazardCategory;
 import org.schoolsafety.hub.hazard.HazardNotice;
 import org.schoolsafety.hub.hazard.HazardStatus;
 import org.schoolsafety.hub.hazard.Severity;
+import org.schoolsafety.hub.incident.IncidentType;
+import org.schoolsafety.hub.incident.Level;
+import org.schoolsafety.hub.incident.Mode;
+import org.schoolsafety.hub.incident.Status;
 import org.schoolsafety.hub.region.RegionCode;
 import org.schoolsafety.hub.risk.RiskLevel;
+import org.schoolsafety.hub.risk.RiskScore;
+import org.schoolsafety.hub.school.IncidentNotice;
 
 /** A school's prevention record, with serialization checks: clusters, scores and warnings decided in the command path. */
 @ExtendWith(TestKitJUnit5Extension.class)
@@ -70,6 +78,83 @@ class PreventionTest {
     var ack = record.<StatusReply<Warning>>runCommand(r -> new Prevention.AcknowledgeWarning(warning.warningId(), "agency:health-650102", r));
     assertThat(ack.reply().getValue().state()).isEqualTo("ACKNOWLEDGED");
     assertThat(record.restart().state()).isEqualTo(record.getState());
+  }
+
+  @Test
+  void aClusterWarningIsLinkedToOneIncidentOnly() {
+    check("2026-11-28", "MORNING", 3);
+    Warning cluster = record.getState().warningList().stream().filter(w -> w.cause().equals("HEALTH_CLUSTER"))
+        .findFirst().orElseThrow();
+    assertThat(record.getState().cluster(cluster.causeId())).isPresent();
+    var linked = record.<StatusReply<Warning>>runCommand(r ->
+        new Prevention.LinkIncident(cluster.warningId(), "inc-1", "school-staff:x", r));
+    assertThat(linked.reply().getValue().incidentId()).isEqualTo("inc-1");
+    assertThat(linked.event()).isInstanceOf(Prevention.WarningChanged.class);
+    // again: nothing new; another incident for the same warning: refused
+    var again = record.<StatusReply<Warning>>runCommand(r ->
+        new Prevention.LinkIncident(cluster.warningId(), "inc-1", "agency:education-650102", r));
+    assertThat(again.hasNoEvents()).isTrue();
+    assertThat(again.reply().getValue().incidentId()).isEqualTo("inc-1");
+    assertThat(record.<StatusReply<Warning>>runCommand(r ->
+        new Prevention.LinkIncident(cluster.warningId(), "inc-2", "school-staff:x", r)).reply().getError())
+        .isInstanceOf(Rejection.Conflict.class);
+    assertThat(record.<StatusReply<Warning>>runCommand(r ->
+        new Prevention.LinkIncident("wr-99-nowhere", "inc-1", "school-staff:x", r)).reply().getError())
+        .isInstanceOf(Rejection.NotFound.class);
+    // acknowledging keeps the link
+    var ack = record.<StatusReply<Warning>>runCommand(r ->
+        new Prevention.AcknowledgeWarning(cluster.warningId(), "agency:health-650102", r));
+    assertThat(ack.reply().getValue().incidentId()).isEqualTo("inc-1");
+    assertThat(record.restart().state()).isEqualTo(record.getState());
+  }
+
+  @Test
+  void onlyAHealthClusterWarningIsLinkedToAnIncident() {
+    var major = new HazardNotice("hz-9", school.schoolId(), school.name(), "650102", HazardCategory.ELECTRICAL,
+        Severity.MAJOR, HazardStatus.OPEN, clock.instant().plusSeconds(86400), clock.instant(), null, null, null);
+    record.<StatusReply<Prevention.State>>runCommand(r -> new Prevention.RecordTraining(school, new Training("t-9", LocalDate.parse("2026-11-01"),
+        "FIRE", "STAFF", 10, 1.0), "school-staff:x", r));
+    record.<Done>runCommand(r -> new Prevention.TrackHazard(major, r));
+    Warning hazard = record.getState().warningList().stream().filter(w -> w.cause().equals("MAJOR_HAZARD"))
+        .findFirst().orElseThrow();
+    assertThat(record.<StatusReply<Warning>>runCommand(r ->
+        new Prevention.LinkIncident(hazard.warningId(), "inc-1", "school-staff:x", r)).reply().getError())
+        .isInstanceOf(Rejection.Conflict.class);
+  }
+
+  @Test
+  void trainingsCarryTheSchoolForTheReadSideAndAreTagged() {
+    var result = record.<StatusReply<Prevention.State>>runCommand(r -> new Prevention.RecordTraining(school,
+        new Training("t-1", LocalDate.parse("2026-11-01"), "FIRE", "STAFF", 30, 2.0), "school-staff:x", r));
+    var recorded = result.events().stream().filter(e -> e instanceof Prevention.TrainingRecorded).findFirst().orElseThrow();
+    assertThat(((Prevention.TrainingRecorded) recorded).school()).isEqualTo(school);
+    assertThat(tagsOf(recorded)).containsExactly(Prevention.TAG);
+  }
+
+  @Test
+  void incidentsCarryWhenTheyHappenedAndALateInitialReportCountsAgainstExecution() {
+    record.<StatusReply<Prevention.State>>runCommand(r -> new Prevention.RecordTraining(school, new Training("t-1", LocalDate.parse("2026-11-01"),
+        "FIRE", "STAFF", 80, 2.0), "school-staff:x", r));
+    Instant reported = clock.instant().minusSeconds(3600);
+    var onTime = new IncidentNotice("inc-1", IncidentType.INJURY,
+        Level.IV, Mode.ACTUAL,
+        Status.REPORTED, reported, null, reported.minusSeconds(1800));
+    var late = new IncidentNotice("inc-2", IncidentType.INJURY,
+        Level.IV, Mode.ACTUAL,
+        Status.REPORTED, reported, null, reported.minusSeconds(7200));
+    record.<Done>runCommand(r -> new Prevention.TrackIncident(onTime, r));
+    double before = record.getState().risk().dimensions().get("execution");
+    record.<Done>runCommand(r -> new Prevention.TrackIncident(late, r));
+    var score = record.getState().risk();
+    assertThat(score.dimensions().get("execution")).isEqualTo(before + 10.0);
+    assertThat(score.factors()).filteredOn(f -> f.code().equals("late-initial-reports"))
+        .extracting(RiskScore.Factor::detail).singleElement().asString().contains("inc-2");
+    assertThat(record.restart().state()).isEqualTo(record.getState());
+  }
+
+  private static Set<String> tagsOf(Prevention.Event event) {
+    return ((Prevention) Prevention.create("sch-x", Prevention.Settings.fromConfig(ConfigFactory.load()),
+        Clock.systemUTC())).tagsFor(event);
   }
 
   @Test

@@ -108,6 +108,46 @@ class RiskModelTest {
     assertThat(railway.dimensions().get("traffic")).isEqualTo(7.5);
   }
 
+  /**
+   * A diligent school's level IV injury reported ten days ago. History: 5 x 0.5^(10/365) = 4.9 either
+   * way. Filed 30 min or exactly 1 h after it happened: on time, execution 0; mean = 0.2 x 4.9 = 0.98,
+   * overall = 0.7 x 0.98 + 0.3 x 4.9 = 2.2. Filed 61 min after: late, execution 10; mean = 0.98 +
+   * 0.25 x 10 = 3.48, overall = 0.7 x 3.48 + 0.3 x 10 = 5.4. A late report older than a year does not count.
+   */
+  @Test
+  void aLateInitialReportMovesOnlyTheExecutionDimension() {
+    Instant reported = NOW.minus(Duration.ofDays(10));
+    RiskScore onTime = model.score(withIncident(new RiskInputs.PastIncident("inc-1", "INJURY", "IV", reported,
+        reported.minus(Duration.ofMinutes(30)))), NOW);
+    RiskScore atTheHour = model.score(withIncident(new RiskInputs.PastIncident("inc-1", "INJURY", "IV", reported,
+        reported.minus(Duration.ofHours(1)))), NOW);
+    RiskScore late = model.score(withIncident(new RiskInputs.PastIncident("inc-1", "INJURY", "IV", reported,
+        reported.minus(Duration.ofMinutes(61)))), NOW);
+    assertThat(onTime.dimensions()).isEqualTo(Map.of("surroundings", 0.0, "health", 0.0, "traffic", 0.0,
+        "history", 4.9, "execution", 0.0));
+    assertThat(onTime.overall()).isEqualTo(2.2);
+    assertThat(atTheHour).usingRecursiveComparison().isEqualTo(onTime);
+    assertThat(moved(onTime, late)).containsExactly("execution");
+    assertThat(late.dimensions().get("execution")).isEqualTo(10.0);
+    assertThat(late.overall()).isEqualTo(5.4);
+    assertThat(late.factors()).filteredOn(f -> f.code().equals("late-initial-reports")).singleElement()
+        .satisfies(f -> {
+          assertThat(f.dimension()).isEqualTo("execution");
+          assertThat(f.detail()).contains("inc-1", "61 min", "60 min");
+        });
+    Instant longAgo = NOW.minus(Duration.ofDays(400));
+    RiskScore old = model.score(withIncident(new RiskInputs.PastIncident("inc-1", "INJURY", "IV", longAgo,
+        longAgo.minus(Duration.ofHours(5)))), NOW);
+    assertThat(old.dimensions().get("execution")).isEqualTo(0.0);
+    // Not known when it happened (notices from before the hub kept it): never counted late.
+    RiskScore unknown = model.score(withIncident(new RiskInputs.PastIncident("inc-1", "INJURY", "IV", reported)), NOW);
+    assertThat(unknown).usingRecursiveComparison().isEqualTo(onTime);
+  }
+
+  private static RiskInputs withIncident(RiskInputs.PastIncident incident) {
+    return copy(diligent(), List.of(incident), EVERY_MONTH, List.of());
+  }
+
   @Test
   void historyHalvesEveryHalfLife() {
     var old = new RiskInputs(80, List.of(), List.of(), List.of(), 0, 0,

@@ -72,6 +72,46 @@ public final class PreventionQueries {
             .limit(limit).toList());
   }
 
+  /**
+   * Training coverage of a region (see {@link TrainingCoverage}): the region's registered schools
+   * (the registry's rows, for their staff) and their trainings from {@code from} to {@code to},
+   * two reads of the province's partitions.
+   */
+  public CompletionStage<Map<String, Object>> trainingCoverage(String regionPrefix, java.time.LocalDate from,
+      java.time.LocalDate to, int limit) {
+    String province = regionPrefix.substring(0, 2);
+    var schools = session.selectAll("SELECT school_id, name, region_code, staff FROM " + ks
+        + ".schools_by_province WHERE province = ?", province);
+    var trainings = session.selectAll("SELECT * FROM " + ks + ".trainings_by_province WHERE province = ?", province);
+    return schools.thenCombine(trainings, (schoolRows, trainingRows) -> {
+      var known = new LinkedHashMap<String, TrainingCoverage.School>();
+      // A school's staff as its trainings last recorded it: for a school registered before the
+      // registry kept staff, or one the registry's projection has not caught up with yet.
+      var staffOfTrainings = new java.util.HashMap<String, TrainingCoverage.School>();
+      for (Row t : trainingRows) {
+        if (t.getString("region_code").startsWith(regionPrefix)) {
+          staffOfTrainings.put(t.getString("school_id"), new TrainingCoverage.School(t.getString("school_id"),
+              t.getString("school_name"), t.getString("region_code"), t.getInt("staff")));
+        }
+      }
+      for (Row r : schoolRows) {
+        String region = r.getString("region_code");
+        if (region != null && region.startsWith(regionPrefix)) {
+          String id = r.getString("school_id");
+          int staff = r.isNull("staff") ? staffOfTrainings.getOrDefault(id,
+              new TrainingCoverage.School(id, null, region, 0)).staff() : r.getInt("staff");
+          known.put(id, new TrainingCoverage.School(id, r.getString("name"), region, staff));
+        }
+      }
+      staffOfTrainings.forEach(known::putIfAbsent);
+      var sessions = trainingRows.stream().filter(t -> known.containsKey(t.getString("school_id")))
+          .map(t -> new TrainingCoverage.Session(t.getString("school_id"), t.getLocalDate("day"), t.getString("topic"),
+              t.getString("audience"), t.getInt("participants"), t.getDouble("hours")))
+          .toList();
+      return TrainingCoverage.of(regionPrefix, List.copyOf(known.values()), sessions, from, to, limit);
+    });
+  }
+
   private static Map<String, Object> hazard(Row r) {
     var m = new LinkedHashMap<String, Object>();
     m.put("hazardId", r.getString("hazard_id"));
@@ -114,7 +154,7 @@ public final class PreventionQueries {
     for (String[] c : new String[][] {{"warningId", "warning_id"}, {"schoolId", "school_id"},
         {"schoolName", "school_name"}, {"regionCode", "region_code"}, {"cause", "cause"}, {"causeId", "cause_id"},
         {"level", "level"}, {"summary", "summary"}, {"audience", "audience"}, {"state", "state"},
-        {"acknowledgedBy", "acknowledged_by"}, {"clearedBecause", "cleared_because"}}) {
+        {"acknowledgedBy", "acknowledged_by"}, {"clearedBecause", "cleared_because"}, {"incidentId", "incident_id"}}) {
       m.put(c[0], r.getString(c[1]));
     }
     for (String[] c : new String[][] {{"raisedAt", "raised_at"}, {"acknowledgedAt", "acknowledged_at"},

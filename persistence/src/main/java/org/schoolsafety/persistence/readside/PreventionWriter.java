@@ -17,7 +17,8 @@ import org.schoolsafety.hub.prevention.Warning;
 
 /**
  * Projection handler for prevention: hazards by province and by school, the risk ranking by
- * province, each school's risk history and the warnings by province — from the hazards' and the
+ * province, each school's risk history, the warnings by province and the trainings by province
+ * (for coverage) — from the hazards' and the
  * prevention records' events alone (every event names its school and region), through
  * idempotent upserts, so that replays change nothing and no entity is ever asked.
  */
@@ -34,6 +35,7 @@ final class PreventionWriter extends Handler<EventEnvelope<Object>> {
   private PreparedStatement risk;
   private PreparedStatement history;
   private PreparedStatement warning;
+  private PreparedStatement training;
 
   PreventionWriter(CassandraSession session, String keyspace) {
     this.session = session;
@@ -56,7 +58,10 @@ final class PreventionWriter extends Handler<EventEnvelope<Object>> {
             + "VALUES (?, ?, ?, ?, ?)"),
         session.prepare("INSERT INTO " + ks + ".warnings_by_province (province, warning_id, school_id, school_name, "
             + "region_code, cause, cause_id, level, summary, audience, state, raised_at, acknowledged_at, "
-            + "acknowledged_by, cleared_at, cleared_because) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
+            + "acknowledged_by, cleared_at, cleared_because, incident_id) "
+            + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"),
+        session.prepare("INSERT INTO " + ks + ".trainings_by_province (province, school_id, training_id, school_name, "
+            + "region_code, staff, day, topic, audience, participants, hours) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
     return CompletableFuture.allOf(statements.stream().map(CompletionStage::toCompletableFuture)
         .toArray(CompletableFuture[]::new)).thenApply(all -> {
           hazardByProvince = statements.get(0).toCompletableFuture().join();
@@ -66,6 +71,7 @@ final class PreventionWriter extends Handler<EventEnvelope<Object>> {
           risk = statements.get(4).toCompletableFuture().join();
           history = statements.get(5).toCompletableFuture().join();
           warning = statements.get(6).toCompletableFuture().join();
+          training = statements.get(7).toCompletableFuture().join();
           return Done.getInstance();
         });
   }
@@ -124,7 +130,14 @@ final class PreventionWriter extends Handler<EventEnvelope<Object>> {
       Warning w = c.warning();
       return session.executeWrite(warning.bind(w.regionCode().substring(0, 2), w.warningId(), w.schoolId(), w.schoolName(),
           w.regionCode(), w.cause(), w.causeId(), w.level(), w.summary(), w.audience(), w.state(), w.raisedAt(),
-          w.acknowledgedAt(), w.acknowledgedBy(), w.clearedAt(), w.clearedBecause()));
+          w.acknowledgedAt(), w.acknowledgedBy(), w.clearedAt(), w.clearedBecause(), w.incidentId()));
+    }
+    if (event instanceof Prevention.TrainingRecorded t && t.school() != null) {
+      var school = t.school();
+      var tr = t.training();
+      return session.executeWrite(training.bind(school.region().province(), school.schoolId(), tr.trainingId(),
+          school.name(), school.region().value(), school.staff(), tr.date(), tr.topic(), tr.audience(),
+          tr.participants(), tr.hours()));
     }
     return CompletableFuture.completedFuture(Done.getInstance());
   }

@@ -49,7 +49,8 @@ public final class ReadSide {
   static final int GROUP_SIZE = 200;
   static final Duration GROUP_WITHIN = Duration.ofMillis(200);
 
-  public static ReadSide start(ActorSystem<?> system) {
+  /** {@code entities}: how the warning delivery reaches the feeds and agencies (sharded in the node). */
+  public static ReadSide start(ActorSystem<?> system, org.schoolsafety.hub.Entities entities) {
     Config config = system.settings().config();
     String keyspace = config.getString("hub.cassandra.read-keyspace");
     CassandraSession session = session(system);
@@ -68,7 +69,24 @@ public final class ReadSide {
           i -> ProjectionBehavior.create(preventionProjection(system, session, keyspace, tag)),
           ShardedDaemonProcessSettings.create(system), Optional.of(ProjectionBehavior.stopMessage()));
     }
+    ShardedDaemonProcess.get(system).init(ProjectionBehavior.Command.class, "warning-delivery", 1,
+        i -> ProjectionBehavior.create(warningDelivery(system, entities)),
+        ShardedDaemonProcessSettings.create(system), Optional.of(ProjectionBehavior.stopMessage()));
     return new ReadSide(session, keyspace);
+  }
+
+  /**
+   * Early warnings to the command-center feed and the agencies' inboxes (tag "prevention"), at
+   * least once: receivers ignore what they have, so the few events after the last saved offset
+   * that a restart handles again change nothing.
+   */
+  private static AtLeastOnceProjection<Offset, EventEnvelope<Object>> warningDelivery(
+      ActorSystem<?> system, org.schoolsafety.hub.Entities entities) {
+    SourceProvider<Offset, EventEnvelope<Object>> source =
+        EventSourcedProvider.eventsByTag(system, CassandraReadJournal.Identifier(), org.schoolsafety.hub.prevention.Prevention.TAG);
+    return CassandraProjection.atLeastOnce(ProjectionId.of("warning-delivery", org.schoolsafety.hub.prevention.Prevention.TAG),
+            source, () -> new WarningDelivery(system, entities))
+        .withSaveOffset(20, Duration.ofSeconds(1));
   }
 
   /** Hazards (tag "hazard") and risk scores and warnings (tag "prevention"), one projection per tag. */

@@ -50,7 +50,7 @@ public final class ReadSideSchema {
         "CREATE TABLE IF NOT EXISTS " + ks + ".schools_by_province ("
             + "province text, school_id text, name text, region_code text, type text, "
             + "lat double, lon double, posture text, open_incidents int, evacuation_months set<text>, "
-            + "open_ids set<text>, open_exercise_ids set<text>, "
+            + "open_ids set<text>, open_exercise_ids set<text>, staff int, "
             + "PRIMARY KEY ((province), school_id))",
         "CREATE TABLE IF NOT EXISTS " + ks + ".school_provinces (school_id text PRIMARY KEY, province text)",
         "CREATE TABLE IF NOT EXISTS " + ks + ".incident_summaries ("
@@ -80,7 +80,13 @@ public final class ReadSideSchema {
             + "province text, warning_id text, school_id text, school_name text, region_code text, cause text, "
             + "cause_id text, level text, summary text, audience text, state text, raised_at timestamp, "
             + "acknowledged_at timestamp, acknowledged_by text, cleared_at timestamp, cleared_because text, "
-            + "PRIMARY KEY ((province), warning_id))");
+            + "incident_id text, "
+            + "PRIMARY KEY ((province), warning_id))",
+        // training coverage per region (issue 15), from the prevention records' training events
+        "CREATE TABLE IF NOT EXISTS " + ks + ".trainings_by_province ("
+            + "province text, school_id text, training_id text, school_name text, region_code text, staff int, "
+            + "day date, topic text, audience text, participants int, hours double, "
+            + "PRIMARY KEY ((province), school_id, training_id))");
   }
 
   static final String HAZARD_COLUMNS = "school_id text, school_name text, region_code text, inspection_id text, "
@@ -106,7 +112,9 @@ public final class ReadSideSchema {
         "ALTER TABLE " + ks + ".open_incidents_by_region ADD drill_id text",
         "ALTER TABLE " + ks + ".schools_by_province ADD evacuation_months set<text>",
         "ALTER TABLE " + ks + ".schools_by_province ADD open_ids set<text>",
-        "ALTER TABLE " + ks + ".schools_by_province ADD open_exercise_ids set<text>");
+        "ALTER TABLE " + ks + ".schools_by_province ADD open_exercise_ids set<text>",
+        "ALTER TABLE " + ks + ".schools_by_province ADD staff int",
+        "ALTER TABLE " + ks + ".warnings_by_province ADD incident_id text");
   }
 
   /** Dev and tests: keyspace, query tables and the projections' offset tables. */

@@ -31,7 +31,7 @@ public record IncidentRequest(
 
   public record ReporterDto(String name, String role, String phone) {}
 
-  private static final Pattern PHONE = Pattern.compile("[+0-9][0-9 ()-]{2,31}");
+  static final Pattern PHONE = Pattern.compile("[+0-9][0-9 ()-]{2,31}");
   private static final Pattern CLIENT_REF = Pattern.compile("[\\x21-\\x7E]{1,128}");
 
   /** A checked report, waiting only for the school it names. */

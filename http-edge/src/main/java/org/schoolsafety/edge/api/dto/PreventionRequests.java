@@ -14,6 +14,8 @@ import org.schoolsafety.hub.hazard.HazardCategory;
 import org.schoolsafety.hub.hazard.NewHazard;
 import org.schoolsafety.hub.hazard.RectificationPlan;
 import org.schoolsafety.hub.hazard.Severity;
+import org.schoolsafety.hub.incident.Level;
+import org.schoolsafety.hub.incident.Reporter;
 import org.schoolsafety.hub.prevention.HealthCheck;
 import org.schoolsafety.hub.prevention.Inspection;
 import org.schoolsafety.hub.prevention.SchoolInfo;
@@ -240,6 +242,33 @@ public final class PreventionRequests {
       String checked = f.text("note", note, 2000, false);
       f.throwIfInvalid();
       return checked;
+    }
+  }
+
+  /**
+   * Body of {@code POST /api/v1/warnings/{warningId}/incident}: who reports (as in an initial
+   * report), and optionally the level and the measures taken; the rest comes from the cluster.
+   */
+  public record WarningIncidentRequest(IncidentRequest.ReporterDto reporter, String level, String measures) {
+
+    public record Checked(Reporter reporter, Level level,
+        String measures) {}
+
+    public Checked check() {
+      var f = new Fields();
+      Reporter who = null;
+      if (f.required("reporter", reporter)) {
+        who = new Reporter(
+            f.text("reporter.name", reporter.name(), 100, true),
+            f.text("reporter.role", reporter.role(), 50, true),
+            reporter.phone() == null ? null : f.matching("reporter.phone", reporter.phone(), IncidentRequest.PHONE,
+                "a phone number of digits, spaces, '+', '(', ')' or '-'"));
+      }
+      var graded = f.oneOf("level", level, Level.class,
+          Level.UNGRADED);
+      String taken = f.text("measures", measures, 2000, false);
+      f.throwIfInvalid();
+      return new Checked(who, graded, taken);
     }
   }
 }
