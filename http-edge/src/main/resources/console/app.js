@@ -3,11 +3,13 @@
 // Data: GET /api/v1/incidents (open incidents, paged, at most the board's limit),
 // GET /api/v1/incidents/open-counts (true totals for the counters when the board cannot hold every
 // open incident), GET /api/v1/schools (the map),
-// GET /api/v1/incidents/{id} (the detail panel) and the live stream
+// GET /api/v1/incidents/{id} (the detail panel), GET /api/v1/directives/{id} (the directives'
+// schools, see directives.js) and the live stream
 // GET /api/v1/stream/incidents (text/event-stream, read with fetch() so that it can carry the
-// bearer token; see sse.js). Prevention (issue 15): GET /api/v1/warnings (the board's early
-// warnings, then kept current by the stream's `event: warning`), GET /api/v1/risk (the map's risk
-// layer) and a school's risk and hazards (its panel), all read again every PREVENTION_REFRESH_MS.
+// bearer token; see sse.js; its `directive` events drive the directives' progress bars).
+// Prevention (issue 15): GET /api/v1/warnings (the board's early warnings, then kept current by
+// the stream's `warning` events), GET /api/v1/risk (the map's risk layer) and a school's risk and
+// hazards (its panel), all read again every PREVENTION_REFRESH_MS.
 // Everything is rendered with DOM calls, never innerHTML.
 
 import { createApi, ApiError } from './api.js';
@@ -20,6 +22,7 @@ import {
   duration, clockTime, shortTime, since, LEVELS, LEVEL_NAMES, OPEN_STATUSES, levelRank,
   levelClass, humanize, EVENT_LABELS,
 } from './format.js';
+import { Directives, tickDirectives } from './directives.js';
 import { drawMap } from './map.js';
 import {
   RISK_LEVELS, riskClass, riskRank, schoolPanel, warningStrip, dueText,
@@ -90,6 +93,15 @@ const state = {
 };
 
 const api = createApi(() => state.token);
+const directives = new Directives({
+  api,
+  onChange: () => renderDirectives(),
+  onError: e => {
+    if (!e) clearError('directives');
+    else if (e.authentication) signOut('The hub refused the token: ' + e.message);
+    else setError('directives', 'Directives could not be read: ' + e.message);
+  },
+});
 let stream = null;
 let generation = 0; // bumped when the view restarts; results of older requests are dropped
 let expiryTimer = null;
@@ -270,6 +282,7 @@ function restart() {
     return;
   }
   render();
+  directives.reset(state.region, state.mode);
   loadIncidents();
   loadSchools();
   openStream();
@@ -551,6 +564,14 @@ function openStream() {
     onEvent: e => {
       if (gen !== generation) return;
       state.lastTraffic = Date.now();
+      if (e.event === 'directive') {
+        try {
+          directives.apply(JSON.parse(e.data));
+        } catch (err) {
+          console.warn('stream: a directive event that is not JSON', e);
+        }
+        return;
+      }
       if (e.event !== 'incident' && e.event !== 'warning') return;
       let data;
       try {
@@ -771,6 +792,7 @@ function render() {
   const incidents = openIncidents();
   const shown = incidents.length > BOARD_LIMIT ? incidents.slice(0, BOARD_LIMIT) : incidents;
   renderCounters(incidents);
+  renderDirectives();
   renderBoard(shown, incidents.length);
   renderMap(shown);
   renderDetail();
@@ -785,6 +807,11 @@ function render() {
     ? state.totals.open - Object.values(state.totals.drillsByLevel || {}).reduce((n, v) => n + v, 0)
     : incidents.filter(i => i.mode !== 'EXERCISE').length;
   document.title = (actual ? '(' + actual + ') ' : '') + 'Command center ' + state.region + ' · School Safety Hub';
+}
+
+function renderDirectives() {
+  if (!state.token) return;
+  directives.render($('#directives'));
 }
 
 function counter(key, value, label, classes, sub, extra) {
@@ -1187,6 +1214,7 @@ function tick() {
     el.textContent = dueText(el.dataset.due, now);
     el.classList.toggle('overdue', Date.parse(el.dataset.due) < now);
   }
+  tickDirectives($('#directives'), now);
   for (const [id, until] of state.flash) {
     if (until <= now) {
       state.flash.delete(id);

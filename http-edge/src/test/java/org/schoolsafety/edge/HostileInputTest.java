@@ -872,6 +872,11 @@ class HostileInputTest {
     cases.put("school tips state=ALL", "/api/v1/schools/" + SCHOOL + "/tips?state=ALL");
     cases.put("unknown tip", "/api/v1/tips/tip-" + "0".repeat(32));
     cases.put("tip id shape", "/api/v1/tips/" + "t".repeat(500));
+    // the OpenAPI document: one resource, nothing beside or behind it
+    cases.put("openapi traversal", "/api/v1/openapi.yaml/..%2F..%2Fapplication.conf");
+    cases.put("openapi encoded dots", "/api/v1/%2e%2e/openapi.yaml");
+    cases.put("openapi NUL", "/api/v1/openapi.yaml%00");
+    cases.put("openapi other resource", "/api/v1/openapi.yaml/../application.conf");
     return cases.entrySet().stream().map(c -> dynamicTest("GET " + c.getKey(), () -> {
       Reply r = read(commandCenter, c.getValue());
       assertThat(r.status()).as(c.getKey() + ": " + abbreviate(r.body())).isBetween(400, 499);

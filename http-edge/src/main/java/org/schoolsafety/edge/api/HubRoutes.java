@@ -37,6 +37,7 @@ public final class HubRoutes extends AllDirectives {
   private final HealthRoutes health;
   private final ConsoleRoutes console = new ConsoleRoutes();
   private final TipsPageRoutes tipsPage = new TipsPageRoutes();
+  private final OpenApiRoutes openApi = new OpenApiRoutes();
   /** API routes open without a token (the tipster's side of tips), or null. */
   private final Route publicApi;
   private final Authentication authentication;
@@ -71,7 +72,7 @@ public final class HubRoutes extends AllDirectives {
     Route all = respondWithHeaders(SECURITY_HEADERS, () ->
         handleExceptions(exceptions(), () ->
             handleRejections(rejections(), () -> cors.wrap(() -> concat(health.route(), metricsRoute(), console.route(),
-                tipsPage.route(), everyApi)))));
+                tipsPage.route(), openApi.route(), everyApi)))));
     return measured(withRequestTimeoutResponse(request -> Problems.unavailable(
             "the hub could not answer in time; nothing may have changed: retry later, with the same clientRef for reports")
         .addHeaders(SECURITY_HEADERS), () -> all));

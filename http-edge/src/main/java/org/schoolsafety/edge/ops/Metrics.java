@@ -75,6 +75,7 @@ public final class Metrics implements HubMetrics {
       template("/api/v1/tips/[^/]+", "/api/v1/tips/{id}"),
       template("/api/v1/tips/[^/]+/(messages|triage|acks)", "/api/v1/tips/{id}/$1"),
       template("/api/v1/schools/[^/]+/tips", "/api/v1/schools/{id}/tips"),
+      template("/api/v1/openapi.yaml", "/api/v1/openapi.yaml"),
       template("/health/(alive|ready)", "/health/$1"),
       template("/metrics", "/metrics"),
       template("/console(/.*)?", "/console"),
@@ -117,7 +118,16 @@ public final class Metrics implements HubMetrics {
         .record(took);
   }
 
-  static String route(String path) {
+  /**
+   * The regular expressions of {@link #ROUTES}, in order: the list of paths the node serves, which
+   * the OpenAPI contract test compares with the document.
+   */
+  public static List<Pattern> routePatterns() {
+    return ROUTES.stream().map(Map.Entry::getKey).toList();
+  }
+
+  /** The route template a request path is counted under, or "other". */
+  public static String route(String path) {
     for (Map.Entry<Pattern, String> route : ROUTES) {
       var m = route.getKey().matcher(path);
       if (m.matches()) {

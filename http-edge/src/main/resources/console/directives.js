@@ -1,0 +1,236 @@
+// Active directives: one card per directive with its progress — schools acknowledged of all,
+// the share of people accounted for, how many are missing — and its schools, the silent ones
+// first (they are the ones to phone).
+//
+// The stream's `event: directive` carries a directive's whole totals after every change (and has
+// no id, so it never moves Last-Event-ID): the bars follow it at once. The per-school list comes
+// from GET /api/v1/directives/{id}, read again shortly after each event (at most one request in
+// flight per directive). There is no list of directives to start from, so the ids this tab has
+// seen are kept in sessionStorage per region and read again after a reload.
+
+import { h } from './dom.js';
+import { duration, humanize } from './format.js';
+
+const STORE_KEY = 'schoolSafetyHub.directives.';
+/** A directive's schools are read again at most this often while its events keep coming. */
+const REFRESH_MS = 1500;
+/** Schools listed per card; the rest are counted. */
+const SHOWN_SCHOOLS = 12;
+
+export class Directives {
+  constructor({ api, onChange, onError }) {
+    this.api = api;
+    this.onChange = onChange;
+    this.onError = onError;
+    this.region = '';
+    this.mode = 'ALL';
+    this.items = new Map(); // directiveId → { id, posture, scope, mode, deadline, instruction, totals, schools, status }
+    this.loading = new Map(); // directiveId → { timer, inFlight, again }
+    this.generation = 0;
+  }
+
+  /** A new region or mode: forget what is shown and read the directives this tab knew for it. */
+  reset(region, mode) {
+    this.generation++;
+    for (const l of this.loading.values()) clearTimeout(l.timer);
+    this.loading = new Map();
+    this.items = new Map();
+    this.region = region;
+    this.mode = mode;
+    for (const id of this.remembered()) this.refresh(id, 0);
+  }
+
+  /** `data` of an `event: directive` on the incident stream. */
+  apply(data) {
+    if (!data || !data.directiveId) return;
+    if (this.mode !== 'ALL' && data.mode && data.mode !== this.mode) return;
+    if (data.status === 'LIFTED' || data.event === 'lifted') {
+      this.drop(data.directiveId);
+      return;
+    }
+    const item = this.items.get(data.directiveId) || { id: data.directiveId, schools: null };
+    Object.assign(item, {
+      posture: data.posture, scope: data.scope, mode: data.mode, deadline: data.deadline, status: data.status,
+      totals: fromStream(data.totals),
+    });
+    this.items.set(item.id, item);
+    this.remember(item.id);
+    this.onChange();
+    this.refresh(item.id, item.schools ? REFRESH_MS : 0);
+  }
+
+  /** Active directives, the one with the most silent schools first. */
+  active() {
+    return [...this.items.values()]
+      .filter(d => d.status !== 'LIFTED' && d.totals)
+      .sort((a, b) => (b.totals.schools - b.totals.acknowledged) - (a.totals.schools - a.totals.acknowledged)
+        || String(a.deadline).localeCompare(String(b.deadline)) || a.id.localeCompare(b.id));
+  }
+
+  refresh(id, delay) {
+    const l = this.loading.get(id) || { timer: null, inFlight: false, again: false };
+    this.loading.set(id, l);
+    if (l.inFlight) {
+      l.again = true;
+      return;
+    }
+    if (l.timer) return;
+    l.timer = setTimeout(() => this.load(id, l), delay);
+  }
+
+  async load(id, l) {
+    const gen = this.generation;
+    l.timer = null;
+    l.inFlight = true;
+    try {
+      const view = await this.api.get('/api/v1/directives/' + encodeURIComponent(id));
+      if (gen !== this.generation) return;
+      if (view.status === 'LIFTED' || (this.mode !== 'ALL' && view.mode !== this.mode)) {
+        this.drop(id);
+        return;
+      }
+      const item = this.items.get(id) || { id };
+      Object.assign(item, {
+        posture: view.posture, scope: view.scope, mode: view.mode, deadline: view.deadline, status: view.status,
+        instruction: view.instruction, totals: fromView(view.totals), schools: silentFirst(view.schools || []),
+      });
+      this.items.set(id, item);
+      this.onError(null);
+      this.onChange();
+    } catch (e) {
+      if (gen !== this.generation) return;
+      if (e.status === 404 || e.status === 403) {
+        this.drop(id); // gone, or not ours to see
+      } else {
+        this.onError(e);
+      }
+    } finally {
+      l.inFlight = false;
+      if (l.again && gen === this.generation) {
+        l.again = false;
+        this.refresh(id, REFRESH_MS);
+      }
+    }
+  }
+
+  drop(id) {
+    this.items.delete(id);
+    const l = this.loading.get(id);
+    if (l) clearTimeout(l.timer);
+    this.loading.delete(id);
+    this.forget(id);
+    this.onChange();
+  }
+
+  remembered() {
+    try {
+      return JSON.parse(sessionStorage.getItem(STORE_KEY + this.region) || '[]').filter(id => typeof id === 'string');
+    } catch (e) {
+      return [];
+    }
+  }
+
+  remember(id) {
+    const ids = this.remembered();
+    if (!ids.includes(id)) sessionStorage.setItem(STORE_KEY + this.region, JSON.stringify([...ids, id].slice(-50)));
+  }
+
+  forget(id) {
+    sessionStorage.setItem(STORE_KEY + this.region, JSON.stringify(this.remembered().filter(x => x !== id)));
+  }
+
+  render(section, now = Date.now()) {
+    const active = this.active();
+    section.hidden = active.length === 0;
+    const cards = active.map(d => card(d, now));
+    const list = section.querySelector('.directive-list');
+    list.replaceChildren(...cards);
+    section.querySelector('.caption').textContent = active.length === 1 ? '1 active' : active.length + ' active';
+  }
+}
+
+/** The stream's totals carry headcounts; missing is their sum, silent the schools not acknowledged. */
+function fromStream(t) {
+  const students = t.students || {};
+  const staff = t.staff || {};
+  return {
+    schools: t.schools || 0,
+    acknowledged: t.acknowledged || 0,
+    escalated: t.escalated || 0,
+    accountedPercent: Number(t.accountedPercent) || 0,
+    missing: (students.missing || 0) + (staff.missing || 0),
+  };
+}
+
+function fromView(t) {
+  return {
+    schools: t.schools || 0,
+    acknowledged: t.acknowledged || 0,
+    escalated: t.escalated || 0,
+    accountedPercent: Number(t.accountedPercent) || 0,
+    missing: t.missing || 0,
+  };
+}
+
+/** The hub lists silent schools first already; kept so here whatever order comes. */
+function silentFirst(schools) {
+  return [...schools].sort((a, b) => Number(a.acknowledged) - Number(b.acknowledged)
+    || (a.accountedPercent || 0) - (b.accountedPercent || 0) || String(a.name).localeCompare(String(b.name)));
+}
+
+function bar(kind, value, max, label, text) {
+  return h('div', { class: ['bar', 'bar-' + kind] },
+    h('div', { class: 'bar-head' }, h('span', { class: 'bar-label' }, label), h('span', { class: 'bar-text' }, text)),
+    h('progress', { class: kind + '-bar', max: String(max), value: String(Math.min(value, max)), 'aria-label': label + ': ' + text }));
+}
+
+function card(d, now) {
+  const t = d.totals;
+  const silent = t.schools - t.acknowledged;
+  const left = Date.parse(d.deadline) - now;
+  const schools = d.schools || [];
+  const shown = schools.slice(0, SHOWN_SCHOOLS);
+  return h('article', {
+    class: ['directive', 'posture-' + String(d.posture || '').toLowerCase(), d.mode === 'EXERCISE' && 'drill', silent > 0 && 'has-silent'],
+    dataset: {
+      directiveId: d.id, schools: String(t.schools), acknowledged: String(t.acknowledged),
+      accountedPercent: t.accountedPercent.toFixed(1), missing: String(t.missing),
+    },
+  },
+  h('div', { class: 'directive-summary' },
+  h('div', { class: 'directive-head' },
+    h('span', { class: 'directive-posture' }, humanize(d.posture)),
+    h('span', { class: 'directive-scope' }, 'region ' + (d.scope || '–') + (d.mode === 'EXERCISE' ? ' · drill' : '')),
+    silent > 0 && Number.isFinite(left)
+      ? h('span', { class: ['ack-deadline', left < 0 && 'overdue'], dataset: { ackDeadline: d.deadline } },
+        left >= 0 ? 'acks due in ' + duration(left) : 'acks overdue ' + duration(-left))
+      : null),
+  d.instruction ? h('p', { class: 'directive-instruction' }, d.instruction) : null,
+  bar('ack', t.acknowledged, Math.max(1, t.schools), 'Acknowledged', t.acknowledged + ' / ' + t.schools + ' schools'),
+  bar('accounted', t.accountedPercent, 100, 'Accounted for', t.accountedPercent.toFixed(1) + ' %'),
+  h('div', { class: 'directive-facts' },
+    h('span', { class: ['fact-missing', t.missing > 0 && 'nonzero'] }, 'Missing ', h('b', {}, String(t.missing))),
+    h('span', { class: ['fact-silent', silent > 0 && 'nonzero'] }, 'Silent ', h('b', {}, String(silent))),
+    t.escalated > 0 ? h('span', { class: 'fact-escalated nonzero' }, 'Escalated ', h('b', {}, String(t.escalated))) : null)),
+  h('div', { class: 'directive-roll' },
+  h('ol', { class: 'directive-schools' }, ...shown.map(s => h('li', {
+    class: ['directive-school', s.acknowledged ? 'acked' : 'silent', s.escalated && 'escalated'],
+    dataset: { schoolId: s.schoolId, acknowledged: String(Boolean(s.acknowledged)) },
+  },
+  h('span', { class: 'ds-state' }, s.acknowledged ? 'ack' : 'silent'),
+  h('span', { class: 'ds-name' }, s.name || s.schoolId),
+  h('span', { class: 'ds-progress' }, s.acknowledged
+    ? (Number(s.accountedPercent) || 0).toFixed(1) + ' %' + (s.missing ? ' · ' + s.missing + ' missing' : '')
+    : (s.escalated ? 'escalated' : 'no answer'))))),
+  schools.length > shown.length ? h('div', { class: 'directive-more muted' }, '+ ' + (schools.length - shown.length) + ' more schools') : null,
+  d.schools === null || d.schools === undefined ? h('div', { class: 'directive-more muted' }, 'Loading schools…') : null));
+}
+
+/** Once a second, without re-rendering: the acknowledgement countdowns. */
+export function tickDirectives(root, now = Date.now()) {
+  for (const el of root.querySelectorAll('[data-ack-deadline]')) {
+    const left = Date.parse(el.dataset.ackDeadline) - now;
+    el.textContent = left >= 0 ? 'acks due in ' + duration(left) : 'acks overdue ' + duration(-left);
+    el.classList.toggle('overdue', left < 0);
+  }
+}
