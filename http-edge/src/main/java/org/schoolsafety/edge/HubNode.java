@@ -28,6 +28,8 @@ import org.schoolsafety.edge.api.CapRoutes;
 import org.schoolsafety.edge.api.DirectiveRoutes;
 import org.schoolsafety.edge.api.DeviceRoutes;
 import org.schoolsafety.edge.api.DrillRoutes;
+import org.schoolsafety.edge.api.EvaluationRoutes;
+import org.schoolsafety.edge.api.InvestmentRoutes;
 import org.schoolsafety.edge.api.HealthRoutes;
 import org.schoolsafety.edge.api.HubRoutes;
 import org.schoolsafety.edge.api.IncidentRoutes;
@@ -35,6 +37,7 @@ import org.schoolsafety.edge.api.PreventionRoutes;
 import org.schoolsafety.edge.api.SchoolRoutes;
 import org.schoolsafety.edge.api.StreamRoutes;
 import org.schoolsafety.edge.api.TipRoutes;
+import org.schoolsafety.edge.api.WebhookRoutes;
 import org.schoolsafety.edge.auth.AccessPolicy;
 import org.schoolsafety.edge.auth.AuthSettings;
 import org.schoolsafety.edge.auth.RateLimits;
@@ -44,6 +47,8 @@ import org.schoolsafety.edge.auth.TokenVerifier;
 import org.schoolsafety.edge.ops.Metrics;
 import org.schoolsafety.edge.stream.LiveLog;
 import org.schoolsafety.edge.stream.StreamLimits;
+import org.schoolsafety.edge.webhook.JournalAgencyLog;
+import org.schoolsafety.edge.webhook.Webhooks;
 import org.schoolsafety.hub.Entities;
 import org.schoolsafety.hub.directive.Directive;
 import org.schoolsafety.hub.directive.DirectiveProgress;
@@ -59,11 +64,15 @@ import org.schoolsafety.hub.prevention.Prevention;
 import org.schoolsafety.hub.incident.Incident;
 import org.schoolsafety.hub.incident.IncidentIds;
 import org.schoolsafety.hub.incident.IncidentSettings;
+import org.schoolsafety.hub.investment.SchoolInvestments;
+import org.schoolsafety.hub.reporting.ReportingRules;
 import org.schoolsafety.hub.school.School;
 import org.schoolsafety.hub.tip.SchoolTips;
 import org.schoolsafety.hub.tip.Tip;
 import org.schoolsafety.hub.tip.TipCodes;
 import org.schoolsafety.hub.tip.TipSettings;
+import org.schoolsafety.hub.webhook.AgencyWebhooks;
+import org.schoolsafety.hub.webhook.WebhookSettings;
 import org.schoolsafety.persistence.AuditTrail;
 import org.schoolsafety.persistence.StorageHealth;
 import org.schoolsafety.persistence.StorageSchema;
@@ -176,6 +185,10 @@ public final class HubNode implements AutoCloseable {
       Prevention.init(system, Prevention.Settings.fromConfig(config), clock);
       Hazard.init(system, entities, HazardSettings.fromConfig(config), clock, metrics);
       Tip.init(system, entities, TipSettings.fromConfig(config), clock, metrics);
+      SchoolInvestments.init(system);
+      var webhooks = Webhooks.fromConfig(system, config, clock);
+      AgencyWebhooks.init(system, new JournalAgencyLog(system, askTimeout), webhooks.sender(),
+          WebhookSettings.fromConfig(config), clock);
       var context = new HubContext(system, entities,
           new AgencyRegistration(entities, askTimeout, system.scheduler()), askTimeout, clock);
       ReadSide readSide = ReadSide.start(system, entities);
@@ -184,12 +197,12 @@ public final class HubNode implements AutoCloseable {
       metrics.watchEntities(system, List.of(Incident.ENTITY_TYPE_KEY, School.ENTITY_TYPE_KEY,
           Agency.ENTITY_TYPE_KEY, AgencyDirectory.ENTITY_TYPE_KEY, IncidentFeed.ENTITY_TYPE_KEY,
           Hazard.ENTITY_TYPE_KEY, Prevention.ENTITY_TYPE_KEY, Tip.ENTITY_TYPE_KEY, SchoolTips.ENTITY_TYPE_KEY,
-          Directive.ENTITY_TYPE_KEY));
+          Directive.ENTITY_TYPE_KEY, AgencyWebhooks.ENTITY_TYPE_KEY));
       var connections = ConnectionGuard.fromConfig(config);
       var storage = new StorageHealth(system, Duration.ofSeconds(2));
       var guard = storageGuard(system, storage, config, metrics);
       ServerBinding binding = bind(system, config, context, readSide, streams, metrics, connections, startup,
-          storage, guard);
+          storage, guard, webhooks);
       shutDownWithSystem(system, config, binding, connections, streams);
       return new HubNode(system, binding, context, streams, connections, startup, guard);
     } catch (RuntimeException e) {
@@ -255,11 +268,11 @@ public final class HubNode implements AutoCloseable {
 
   private static ServerBinding bind(ActorSystem<?> system, Config config, HubContext context, ReadSide readSide,
       StreamLimits streams, Metrics metrics, ConnectionGuard connections, StartupGate startup,
-      StorageHealth storage, StorageGuard guard) {
+      StorageHealth storage, StorageGuard guard, Webhooks webhooks) {
     var sharding = ClusterSharding.get(system);
     var serverKey = ServerKeys.fromConfig(config);
     var api = new ApiContext(sharding, context.agencyRegistration(), new AccessPolicy(Authority.fromConfig(config)),
-        new AuditTrail(system), readSide.queries(serverKey),
+        new AuditTrail(system), readSide.queries(serverKey, ReportingRules.fromConfig(config), context.clock()),
         new LiveLog(system, config.getInt("hub.http.streams.buffer")), streams,
         config.getDuration("hub.http.streams.heartbeat"), context.askTimeout(), context.clock(), system,
         new IncidentIds(serverKey));
@@ -267,7 +280,10 @@ public final class HubNode implements AutoCloseable {
     var routes = new HubRoutes(
         List.of(new SchoolRoutes(api), new AgencyRoutes(api), new IncidentRoutes(api), new StreamRoutes(api),
             new DrillRoutes(api), new PreventionRoutes(api, readSide.preventionQueries()), new CapFeedRoutes(api),
-            new DeviceRoutes(api, SensorSettings.fromConfig(config)), tips, new DirectiveRoutes(api), new CapRoutes(api)),
+            new DeviceRoutes(api, SensorSettings.fromConfig(config)), tips, new DirectiveRoutes(api), new CapRoutes(api),
+            new EvaluationRoutes(api, readSide.preventionQueries()),
+            new InvestmentRoutes(api, readSide.investmentQueries()),
+            new WebhookRoutes(api, webhooks.addresses(), webhooks.secrets(), webhooks.blocking())),
         tips.publicRoute(),
         new HealthRoutes(() -> readiness(system, storage, startup)),
         new Authentication(new TokenVerifier(AuthSettings.fromConfig(config)), RateLimits.fromConfig(config)),

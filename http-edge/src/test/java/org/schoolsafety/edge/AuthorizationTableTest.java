@@ -130,8 +130,31 @@ class AuthorizationTableTest {
     TABLE.put("POST /incidents/{level I}/close",  new int[] {401, 404, 403, 404, 403, 403, 403, 404, 200, 403, 404});
     TABLE.put("POST /incidents/{new level I}/cancel", new int[] {401, 404, 200, 404, 403, 403, 403, 404, 200, 403, 404});
     TABLE.put("POST /incidents/{new level I}/reports lowering to II", new int[] {401, 404, 403, 404, 403, 403, 403, 404, 201, 403, 404});
+    // Lists, streams and drill logs (rows added when the OpenAPI coverage test found them missing here).
+    TABLE.put("GET /schools?region=6501",         new int[] {401, 200, 403, 403, 403, 403, 403, 403, 200, 200, 403});
+    TABLE.put("GET /incidents?region=6501",       new int[] {401, 403, 403, 403, 403, 403, 403, 403, 200, 200, 403});
+    TABLE.put("GET /incidents?region=6501&mode=EXERCISE", new int[] {401, 200, 403, 403, 403, 403, 403, 403, 200, 200, 403});
+    TABLE.put("GET /stream/incidents?region=6501", new int[] {401, 403, 403, 403, 403, 403, 403, 403, 200, 200, 403});
+    TABLE.put("GET /stream/incidents?region=6501&mode=EXERCISE", new int[] {401, 200, 403, 403, 403, 403, 403, 403, 200, 200, 403});
+    TABLE.put("POST /schools/{A}/drills",         new int[] {401, 201, 201, 403, 403, 403, 403, 403, 403, 403, 403});
+    TABLE.put("GET /schools/{A}/drills",          new int[] {401, 200, 200, 403, 200, 403, 403, 403, 200, 200, 403});
+    TABLE.put("GET /drills/compliance?region=6501", new int[] {401, 200, 403, 403, 403, 403, 403, 403, 200, 200, 403});
+    TABLE.put("POST /warnings/{W}/acks",          new int[] {401, 404, 403, 404, 403, 404, 404, 404, 403, 403, 404});
+    TABLE.put("POST /tips/{T}/messages (no code)", new int[] {404, 404, 404, 404, 404, 404, 404, 404, 404, 404, 404});
+    // Webhooks (issue 17): only the agency's own dispatch system registers, removes and reads dead
+    // letters; operators and the command centers above it may list (never the secrets).
+    TABLE.put("POST /agencies/fire-650102/webhooks", new int[] {401, 403, 403, 403, 403, 201, 403, 403, 403, 403, 403});
+    TABLE.put("GET /agencies/fire-650102/webhooks", new int[] {401, 200, 403, 403, 403, 200, 403, 403, 200, 200, 403});
+    TABLE.put("GET /agencies/fire-650102/webhooks/{W}/dead-letters", new int[] {401, 403, 403, 403, 403, 200, 403, 403, 403, 403, 403});
+    TABLE.put("POST /agencies/fire-650102/webhooks/{W}/dead-letters/redeliver", new int[] {401, 403, 403, 403, 403, 202, 403, 403, 403, 403, 403});
+    TABLE.put("DELETE /agencies/fire-650102/webhooks/{W2}", new int[] {401, 403, 403, 403, 403, 204, 403, 403, 403, 403, 403});
     // The OpenAPI document: open to anyone, a token changes nothing (OpenApiContractTest).
     TABLE.put("GET /openapi.yaml (no token needed)", new int[] {200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200});
+    // evaluation and safety spending (issue 18); education agencies: EvaluationFlowTest
+    TABLE.put("GET /evaluations?region=650102",   new int[] {401, 403, 403, 403, 403, 403, 403, 403, 200, 200, 403});
+    TABLE.put("POST /schools/{A}/investments",    new int[] {401, 403, 201, 403, 403, 403, 403, 403, 403, 403, 403});
+    TABLE.put("GET /schools/{A}/investments",     new int[] {401, 403, 200, 403, 200, 403, 403, 403, 200, 200, 403});
+    TABLE.put("GET /investments?region=650102",   new int[] {401, 403, 403, 403, 403, 403, 403, 403, 200, 200, 403});
   }
 
   private HubNode node;
@@ -147,11 +170,15 @@ class AuthorizationTableTest {
   private String warningW;
   /** A WEAPON tip at school A, told to police-650102. */
   private String tipT;
+  /** Webhooks of fire-650102 (to a closed loopback port: deliveries fail, which nothing here reads). */
+  private String webhookW;
+  private String webhookW2;
   private final AtomicInteger counter = new AtomicInteger();
 
   @BeforeAll
   void setUp() {
-    node = TestNode.start("it_authorization", Map.of());
+    node = TestNode.start("it_authorization", Map.of("hub.webhooks.allow-http", "on",
+        "hub.webhooks.allowed-networks", List.of("127.0.0.0/8")));
     anonymous = new HubClient(node.httpPort());
     Fixtures.registerRegion(anonymous, "650102");
     Fixtures.registerRegion(anonymous, "110105");
@@ -175,6 +202,11 @@ class AuthorizationTableTest {
     await().atMost(Duration.ofSeconds(20)).until(() -> police.get("/api/v1/agencies/police-650102/dispatches")
         .body().get("tips").findValuesAsText("tipId").contains(tipT));
     HubClient cc = anonymous.as(Role.COMMAND_CENTER, "65");
+    HubClient fire = anonymous.as(Role.AGENCY, "fire-650102");
+    webhookW = created(fire.post("/api/v1/agencies/fire-650102/webhooks", Map.of("url", "http://127.0.0.1:9/authz-w",
+        "secret", "authz-secret-0123456789"))).body().get("webhookId").asText();
+    webhookW2 = created(fire.post("/api/v1/agencies/fire-650102/webhooks", Map.of("url", "http://127.0.0.1:9/authz-w2",
+        "secret", "authz-secret-0123456789"))).body().get("webhookId").asText();
     warningW = PreventionFlowTest.clusterWarning(staffA, cc, SCHOOL_A, "authz-cluster");
     directiveD = freshDirective();
     incidentI = freshLevelI();
@@ -339,7 +371,37 @@ class AuthorizationTableTest {
         Map.of("reason", "false alarm")));
     e.put("POST /incidents/{new level I}/reports lowering to II", (t, c) -> c.post(
         "/api/v1/incidents/" + t.freshLevelI() + "/reports", Map.of("kind", "CONTINUATION", "summary", "calmer", "level", "II")));
+    e.put("GET /schools?region=6501", (t, c) -> c.get("/api/v1/schools?region=6501"));
+    e.put("GET /incidents?region=6501", (t, c) -> c.get("/api/v1/incidents?region=6501"));
+    e.put("GET /incidents?region=6501&mode=EXERCISE", (t, c) -> c.get("/api/v1/incidents?region=6501&mode=EXERCISE"));
+    e.put("GET /stream/incidents?region=6501", (t, c) -> t.streamStatus(c, "/api/v1/stream/incidents?region=6501"));
+    e.put("GET /stream/incidents?region=6501&mode=EXERCISE",
+        (t, c) -> t.streamStatus(c, "/api/v1/stream/incidents?region=6501&mode=EXERCISE"));
+    e.put("POST /schools/{A}/drills", (t, c) -> c.post("/api/v1/schools/" + SCHOOL_A + "/drills", Map.of(
+        "drillId", t.unique("authz-drill"), "type", "EVACUATION", "date", java.time.LocalDate.now(java.time.ZoneOffset.UTC)
+            .toString(), "durationMinutes", 10, "participants", 500)));
+    e.put("GET /schools/{A}/drills", (t, c) -> c.get("/api/v1/schools/" + SCHOOL_A + "/drills"));
+    e.put("GET /drills/compliance?region=6501", (t, c) -> c.get("/api/v1/drills/compliance?region=6501&month="
+        + java.time.YearMonth.now(java.time.ZoneOffset.UTC)));
+    e.put("POST /warnings/{W}/acks", (t, c) -> c.post("/api/v1/warnings/" + t.warningW + "/acks", Map.of("note", "seen")));
+    e.put("POST /tips/{T}/messages (no code)", (t, c) -> c.post("/api/v1/tips/" + t.tipT + "/messages",
+        Map.of("text", "more about it")));
+    e.put("POST /agencies/fire-650102/webhooks", (t, c) -> c.post("/api/v1/agencies/fire-650102/webhooks",
+        Map.of("url", "http://127.0.0.1:9/" + t.unique("authz-hook"), "secret", "authz-secret-0123456789")));
+    e.put("GET /agencies/fire-650102/webhooks", (t, c) -> c.get("/api/v1/agencies/fire-650102/webhooks"));
+    e.put("GET /agencies/fire-650102/webhooks/{W}/dead-letters", (t, c) -> c.get(
+        "/api/v1/agencies/fire-650102/webhooks/" + t.webhookW + "/dead-letters"));
+    e.put("POST /agencies/fire-650102/webhooks/{W}/dead-letters/redeliver", (t, c) -> c.post(
+        "/api/v1/agencies/fire-650102/webhooks/" + t.webhookW + "/dead-letters/redeliver", Map.of()));
+    e.put("DELETE /agencies/fire-650102/webhooks/{W2}", (t, c) -> c.delete(
+        "/api/v1/agencies/fire-650102/webhooks/" + t.webhookW2));
     e.put("GET /openapi.yaml (no token needed)", (t, c) -> c.getHeadersOnly("/api/v1/openapi.yaml"));
+    e.put("GET /evaluations?region=650102", (t, c) -> c.get("/api/v1/evaluations?region=650102&month="
+        + java.time.YearMonth.now(java.time.ZoneId.of("Asia/Shanghai"))));
+    e.put("POST /schools/{A}/investments", (t, c) -> c.post("/api/v1/schools/" + SCHOOL_A + "/investments",
+        Map.of("investmentId", t.unique("authz-inv"), "date", "2026-11-01", "category", "SENSORS", "amountCny", 1200)));
+    e.put("GET /schools/{A}/investments", (t, c) -> c.get("/api/v1/schools/" + SCHOOL_A + "/investments"));
+    e.put("GET /investments?region=650102", (t, c) -> c.get("/api/v1/investments?region=650102&year=2026"));
     return e;
   }
 

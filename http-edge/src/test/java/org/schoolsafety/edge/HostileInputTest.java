@@ -147,6 +147,10 @@ class HostileInputTest {
   private String resolvedIncident;
   /** A real directive to the school from the province's command center: target of acks, accountability, lift. */
   private String directive;
+  /** A webhook of the fire agency (to a closed port: its notices stay pending): target of redeliver. */
+  private String webhookW;
+  static final String WEBHOOKS = "/api/v1/agencies/" + FIRE + "/webhooks";
+  static final String WEBHOOK_SECRET = "hostile-secret-0123456789";
   /** A health-cluster warning at the school: target of POST /warnings/{id}/incident (only the control test reports it). */
   private String warning;
   /** The directive the POST /directives base body would create (only the control test may). */
@@ -168,7 +172,10 @@ class HostileInputTest {
     node = TestNode.start(KEYSPACE, Map.of(
         // Hundreds of requests per principal in seconds: the rate limit is not under test here.
         "hub.http.rate-limit.burst", 1_000_000,
-        "hub.http.rate-limit.per-second", 1_000_000));
+        "hub.http.rate-limit.per-second", 1_000_000,
+        // The webhook base bodies point at a closed port on this machine over plain http.
+        "hub.webhooks.allow-http", "on",
+        "hub.webhooks.allowed-networks", List.of("127.0.0.0/8")));
     base = "http://127.0.0.1:" + node.httpPort();
     var anonymous = new HubClient(node.httpPort());
     operator = TestNode.token(Role.OPERATOR, "test-operator");
@@ -215,6 +222,8 @@ class HostileInputTest {
     }
     baseDirective = org.schoolsafety.edge.api.DirectiveRoutes.directiveId(
         new org.schoolsafety.edge.auth.Principal(Role.COMMAND_CENTER, "65").id(), "EXERCISE", DIRECTIVE_REF);
+    webhookW = created(anonymous.withToken(fireAgency).post(WEBHOOKS, Map.of("url", "http://127.0.0.1:9/hostile-w",
+        "secret", WEBHOOK_SECRET))).body().get("webhookId").asText();
     awaitSettled();
   }
 
@@ -289,6 +298,10 @@ class HostileInputTest {
     for (String agency : AGENCIES) {
       read.accept(new String[] {operator, "/api/v1/agencies/" + agency});
       read.accept(new String[] {commandCenter, "/api/v1/agencies/" + agency + "/dispatches?state=all"});
+    }
+    read.accept(new String[] {fireAgency, WEBHOOKS});
+    if (webhookW != null) {
+      read.accept(new String[] {fireAgency, WEBHOOKS + "/" + webhookW + "/dead-letters"});
     }
     if (directive != null) {
       read.accept(new String[] {commandCenter, "/api/v1/directives/" + directive});
@@ -806,6 +819,69 @@ class HostileInputTest {
   }
 
   /**
+   * Safety spending (issue 18): a refused case records nothing, so the school's list stays empty.
+   * Dates, amounts and hazard ids have their own shapes: their cases are listed here.
+   */
+  @TestFactory
+  @Order(11)
+  Stream<DynamicTest> postInvestments() {
+    var endpoint = new Endpoint("POST /api/v1/schools/{id}/investments", "/api/v1/schools/" + SCHOOL + "/investments",
+        staff, investmentBody(), List.of(
+        Field.id("investmentId"),
+        Field.oneOf("category", true, List.of("EQUIPMENT", "SENSORS", "BUILDING", "TRAINING", "STAFFING", "INSURANCE",
+            "OTHER")),
+        Field.text("programme", 200, false)));
+    List<Case> extra = new ArrayList<>();
+    var dates = new LinkedHashMap<String, JsonNode>();
+    dates.put("missing", MissingNode.getInstance());
+    dates.put("null", NullNode.getInstance());
+    for (String date : List.of("", "yesterday", "2026-02-30", "2026-13-01", "20261101", "2026-11-01T00:00:00Z",
+        "2199-01-01", "1999-12-31", "+999999999-12-31", "２０２６-１１-０１")) {
+      dates.put(printable(date), TextNode.valueOf(date));
+    }
+    dates.put("a number", IntNode.valueOf(20261101));
+    dates.forEach((label, value) -> extra.add(endpoint.with(endpoint.mutate("date", value), "date: " + label)
+        .blaming("date")));
+    var amounts = new LinkedHashMap<String, JsonNode>();
+    amounts.put("missing", MissingNode.getInstance());
+    amounts.put("null", NullNode.getInstance());
+    for (String literal : List.of("0", "-1", "-0.01", "1.001", "0.001", "10000000000.01", "1e400", "1e-400",
+        "123456789012345678901234567890")) {
+      amounts.put(literal, number(literal));
+    }
+    amounts.put("string", TextNode.valueOf("12"));
+    amounts.put("empty string", TextNode.valueOf(""));
+    amounts.put("NaN string", TextNode.valueOf("NaN"));
+    amounts.put("boolean", BooleanNode.TRUE);
+    amounts.put("object", NODES.objectNode());
+    amounts.put("array", NODES.arrayNode().add(1));
+    amounts.forEach((label, value) -> extra.add(endpoint.with(endpoint.mutate("amountCny", value), "amountCny: " + label)
+        .blaming("amountCny")));
+    var hazards = new LinkedHashMap<String, JsonNode>();
+    for (String id : List.of("", "<script>", "h".repeat(300), "hz-1\u0000", "../hz-1")) {
+      hazards.put(printable(id), TextNode.valueOf(id));
+    }
+    hazards.put("a number", IntNode.valueOf(12));
+    hazards.put("an object", NODES.objectNode());
+    hazards.forEach((label, value) -> extra.add(endpoint.with(endpoint.mutate("hazardId", value), "hazardId: " + label)
+        .blaming("hazardId")));
+    return group(endpoint, corpus(endpoint, extra), (before, c) ->
+        assertThat(read(staff, "/api/v1/schools/" + SCHOOL + "/investments").json().get("investments"))
+            .as("investments after " + c).isEmpty());
+  }
+
+  static ObjectNode investmentBody() {
+    ObjectNode body = NODES.objectNode();
+    body.put("investmentId", "hostile-inv");
+    body.put("date", "2026-11-01");
+    body.put("category", "SENSORS");
+    body.set("amountCny", number("12500.50"));
+    body.put("hazardId", "hz-0123456789abcdef0123-1");
+    body.put("programme", "smoke detectors");
+    return body;
+  }
+
+  /**
    * Hostile query strings and paths on the read endpoints (issue 11): forged and foreign cursors,
    * dates at the ends of what java.time accepts, absurd limits and modes, path shapes. Each is a
    * 4xx problem naming what is wrong, never a 5xx, and reads change nothing.
@@ -877,6 +953,20 @@ class HostileInputTest {
     cases.put("openapi encoded dots", "/api/v1/%2e%2e/openapi.yaml");
     cases.put("openapi NUL", "/api/v1/openapi.yaml%00");
     cases.put("openapi other resource", "/api/v1/openapi.yaml/../application.conf");
+    // evaluation and spending (issue 18)
+    for (String month : List.of("", "2026-13", "2026-1", "202611", "1999-12", "2200-01", "%2B999999999-12",
+        "2026-11-01", "x".repeat(300))) {
+      cases.put("evaluations month=" + abbreviate(month), "/api/v1/evaluations?region=65&month=" + month);
+    }
+    cases.put("evaluations without month", "/api/v1/evaluations?region=65");
+    cases.put("evaluations region=6", "/api/v1/evaluations?region=6&month=2026-11");
+    cases.put("evaluations region=65%00", "/api/v1/evaluations?region=65%00&month=2026-11");
+    for (String year : List.of("", "1999", "2200", "20x6", "-2026", "%2B2026", "2026.0", "99999999999")) {
+      cases.put("investments year=" + year, "/api/v1/investments?region=65&year=" + year);
+    }
+    cases.put("investments region=ab", "/api/v1/investments?region=ab&year=2026");
+    cases.put("investments of an unknown school", "/api/v1/schools/sch-650102-999/investments");
+    cases.put("investments of a school id shape", "/api/v1/schools/" + "s".repeat(500) + "/investments");
     return cases.entrySet().stream().map(c -> dynamicTest("GET " + c.getKey(), () -> {
       Reply r = read(commandCenter, c.getValue());
       assertThat(r.status()).as(c.getKey() + ": " + abbreviate(r.body())).isBetween(400, 499);
@@ -902,6 +992,8 @@ class HostileInputTest {
     Reply outbreak = send("POST", "/api/v1/warnings/" + warning + "/incident", staff, bytes(warningIncidentBody()),
         "application/json", Map.of());
     assertThat(outbreak.status()).as(outbreak.body()).isEqualTo(201);
+    assertThat(send("POST", "/api/v1/schools/" + SCHOOL + "/investments", staff, bytes(investmentBody()), "application/json",
+        Map.of()).status()).isEqualTo(201);
     String created = reported.json().get("incidentId").asText();
     assertThat(send("POST", incidents + created + "/reports", staff, bytes(finalReport()), "application/json", Map.of()).status()).isEqualTo(201);
     assertThat(send("POST", "/api/v1/schools/" + SCHOOL + "/devices", staff, bytes(deviceBody()), "application/json", Map.of()).status())
@@ -916,6 +1008,105 @@ class HostileInputTest {
         "application/json", Map.of()).status()).isEqualTo(200);
     assertThat(send("POST", directives + "/" + directive + "/lift", commandCenter, bytes(object("reason", "the storm has passed")),
         "application/json", Map.of()).status()).isEqualTo(200);
+    assertThat(send("POST", WEBHOOKS, fireAgency, bytes(webhookBody()), "application/json", Map.of()).status()).isEqualTo(201);
+    assertThat(send("POST", WEBHOOKS + "/" + webhookW + "/dead-letters/redeliver", fireAgency, bytes(NODES.objectNode()),
+        "application/json", Map.of()).status()).isEqualTo(202);
+  }
+
+  /** Webhooks (issue 17): a refused URL or secret stores nothing; SSRF targets are refused by address. */
+  @TestFactory
+  @Order(26)
+  Stream<DynamicTest> postWebhooks() {
+    var endpoint = new Endpoint("POST " + WEBHOOKS, WEBHOOKS, fireAgency, webhookBody(), List.of(
+        Field.text("url", 2000, true), Field.text("secret", 200, true)));
+    List<Case> extra = new ArrayList<>();
+    Map<String, JsonNode> urls = new LinkedHashMap<>();
+    urls.put("missing", MissingNode.getInstance());
+    urls.put("null", NullNode.getInstance());
+    urls.put("number", IntNode.valueOf(80));
+    urls.put("object", NODES.objectNode().put("href", "http://127.0.0.1:9/"));
+    urls.put("array", NODES.arrayNode().add("http://127.0.0.1:9/"));
+    urls.put("empty", TextNode.valueOf(""));
+    urls.put("blank", TextNode.valueOf("   "));
+    urls.put("2001 characters", TextNode.valueOf("http://127.0.0.1:9/" + "a".repeat(1982)));
+    urls.put("relative", TextNode.valueOf("/hooks/fire"));
+    urls.put("no scheme", TextNode.valueOf("127.0.0.1:9/hooks"));
+    urls.put("ftp", TextNode.valueOf("ftp://127.0.0.1/hooks"));
+    urls.put("file", TextNode.valueOf("file:///etc/passwd"));
+    urls.put("javascript", TextNode.valueOf("javascript:alert(1)"));
+    urls.put("gopher", TextNode.valueOf("gopher://127.0.0.1:25/_HELO"));
+    urls.put("cloud metadata", TextNode.valueOf("http://169.254.169.254/latest/meta-data/"));
+    urls.put("cloud metadata IPv6", TextNode.valueOf("http://[fd00:ec2::254]/latest/meta-data/"));
+    urls.put("Alibaba Cloud metadata", TextNode.valueOf("http://100.100.100.200/latest/meta-data/"));
+    urls.put("private 10/8", TextNode.valueOf("http://10.0.0.1/hooks"));
+    urls.put("private 192.168/16", TextNode.valueOf("http://192.168.0.1/hooks"));
+    urls.put("loopback IPv6 (not allowed here)", TextNode.valueOf("http://[::1]:9/hooks"));
+    urls.put("link-local IPv6", TextNode.valueOf("http://[fe80::1]/hooks"));
+    urls.put("unspecified", TextNode.valueOf("http://0.0.0.0:9/hooks"));
+    urls.put("user info", TextNode.valueOf("http://admin:pw@127.0.0.1:9/hooks"));
+    urls.put("fragment", TextNode.valueOf("http://127.0.0.1:9/hooks#x"));
+    urls.put("port 0", TextNode.valueOf("http://127.0.0.1:0/hooks"));
+    urls.put("port 99999", TextNode.valueOf("http://127.0.0.1:99999/hooks"));
+    urls.put("CRLF", TextNode.valueOf("http://127.0.0.1:9/a\r\nX-Injected: 1"));
+    urls.put("unresolvable host", TextNode.valueOf("http://no-such-host.invalid/hooks"));
+    for (String injection : INJECTIONS) {
+      urls.put("injection " + injection, TextNode.valueOf(injection));
+    }
+    urls.forEach((label, value) -> extra.add(endpoint.with(endpoint.mutate("url", value), "url: " + label).blaming("url")));
+    Map<String, JsonNode> secrets = new LinkedHashMap<>();
+    secrets.put("missing", MissingNode.getInstance());
+    secrets.put("null", NullNode.getInstance());
+    secrets.put("number", IntNode.valueOf(1234567890));
+    secrets.put("object", NODES.objectNode());
+    secrets.put("empty", TextNode.valueOf(""));
+    secrets.put("15 characters", TextNode.valueOf("a".repeat(15)));
+    secrets.put("201 characters", TextNode.valueOf("a".repeat(201)));
+    secrets.put("a space", TextNode.valueOf("hostile secret 0123456789"));
+    secrets.put("a control character", TextNode.valueOf("hostile-secret-\u0001-0123456789"));
+    secrets.put("not ASCII", TextNode.valueOf("密钥密钥密钥密钥密钥密钥密钥密钥"));
+    secrets.forEach((label, value) ->
+        extra.add(endpoint.with(endpoint.mutate("secret", value), "secret: " + label).blaming("secret")));
+    extra.addAll(pathCases(endpoint, "webhooks"));
+    return group(endpoint, corpus(endpoint, extra), (before, c) -> assertUnchanged(before, fireAgency, WEBHOOKS, c));
+  }
+
+  @TestFactory
+  @Order(27)
+  Stream<DynamicTest> postRedeliver() {
+    String path = WEBHOOKS + "/" + webhookW + "/dead-letters/redeliver";
+    var endpoint = new Endpoint("POST " + WEBHOOKS + "/{id}/dead-letters/redeliver", path, fireAgency,
+        object("noticeId", "ntc-" + FIRE + "-1"), List.of(Field.text("noticeId", 64, false)));
+    List<Case> extra = new ArrayList<>();
+    Map<String, JsonNode> ids = new LinkedHashMap<>();
+    ids.put("number", IntNode.valueOf(1));
+    ids.put("empty", TextNode.valueOf(""));
+    ids.put("another agency's", TextNode.valueOf("ntc-police-650102-1"));
+    ids.put("position 0", TextNode.valueOf("ntc-" + FIRE + "-0"));
+    ids.put("negative", TextNode.valueOf("ntc-" + FIRE + "--1"));
+    ids.put("not a number", TextNode.valueOf("ntc-" + FIRE + "-abc"));
+    ids.put("too long", TextNode.valueOf("ntc-" + FIRE + "-" + "9".repeat(30)));
+    ids.put("object", NODES.objectNode());
+    for (String injection : INJECTIONS) {
+      ids.put("injection " + injection, TextNode.valueOf(injection));
+    }
+    ids.forEach((label, value) -> extra.add(endpoint.with(endpoint.mutate("noticeId", value), "noticeId: " + label)
+        .blaming("noticeId")));
+    // Well-formed, but no such dead letter, or no such webhook: 404, and nothing changes.
+    extra.add(endpoint.caseOf("no such dead letter", bytes(object("noticeId", "ntc-" + FIRE + "-999999")),
+        "application/json", Map.of(), Set.of(404)));
+    for (String webhook : List.of("wh-0000", "..%2F..%2Fwebhooks", "x".repeat(300), "%00", webhookW + "%20")) {
+      extra.add(new Case(endpoint.name(), "webhook id " + printable(webhook), "POST",
+          WEBHOOKS + "/" + webhook + "/dead-letters/redeliver", fireAgency, bytes(endpoint.base()), "application/json",
+          Map.of(), Set.of(400, 404)));
+    }
+    return group(endpoint, corpus(endpoint, extra), (before, c) -> {
+      assertUnchanged(before, fireAgency, WEBHOOKS, c);
+      assertUnchanged(before, fireAgency, WEBHOOKS + "/" + webhookW + "/dead-letters", c);
+    });
+  }
+
+  private static ObjectNode webhookBody() {
+    return NODES.objectNode().put("url", "http://127.0.0.1:9/hostile-base").put("secret", WEBHOOK_SECRET);
   }
 
   // --- legitimate text that looks like an attack ------------------------------------------

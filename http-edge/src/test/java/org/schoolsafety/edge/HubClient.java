@@ -87,6 +87,10 @@ final class HubClient {
     return postRaw(path, write(body), "application/json", headers);
   }
 
+  Response delete(String path) {
+    return send(HttpRequest.newBuilder(URI.create(base + path)).DELETE());
+  }
+
   Response postRaw(String path, String body, String contentType, Map<String, String> headers) {
     var builder = HttpRequest.newBuilder(URI.create(base + path))
         .header("Content-Type", contentType)

@@ -87,7 +87,7 @@ class PreventionFlowTest {
         "date", LocalDate.now(ZoneOffset.UTC).toString(), "classId", classId, "present", 35, "absentIll", 3,
         "symptoms", Map.of("FEVER", 3))));
     String clusterId = answer.body().get("clusters").get(0).get("clusterId").asText();
-    return await().atMost(Duration.ofSeconds(30)).until(() -> {
+    return await().atMost(Duration.ofSeconds(60)).until(() -> {
       for (JsonNode w : cc.get("/api/v1/warnings?region=" + schoolId.substring(4, 10)).body().get("warnings")) {
         if (w.get("causeId").asText().equals(clusterId) && w.get("schoolId").asText().equals(schoolId)) {
           return w.get("warningId").asText();

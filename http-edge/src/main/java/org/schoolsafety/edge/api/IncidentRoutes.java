@@ -4,6 +4,7 @@ import static org.apache.pekko.http.javadsl.server.PathMatchers.segment;
 
 import java.time.LocalDate;
 import java.time.ZoneOffset;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -38,6 +39,9 @@ import org.schoolsafety.edge.auth.Role;
 import org.schoolsafety.hub.incident.Level;
 import org.schoolsafety.hub.incident.Mode;
 import org.schoolsafety.hub.incident.Status;
+import org.schoolsafety.hub.reporting.ReportingDeadline;
+import org.schoolsafety.hub.reporting.ReportingDeadlines;
+import org.schoolsafety.hub.reporting.ReportingRules;
 import org.schoolsafety.persistence.readside.IncidentQueries;
 import org.schoolsafety.persistence.readside.IncidentSummary;
 import org.schoolsafety.hub.Rejection;
@@ -63,9 +67,11 @@ public final class IncidentRoutes extends RouteSupport {
 
   private final SchoolProfiles schools;
   private final CapAlerts cap;
+  private final ReportingRules reporting;
 
   public IncidentRoutes(ApiContext api) {
     super(api);
+    this.reporting = ReportingRules.fromConfig(api.system().settings().config());
     this.cap = new CapAlerts(CapSettings.fromConfig(api.system().settings().config()));
     this.schools = new SchoolProfiles(id -> api.sharding().entityRefFor(School.ENTITY_TYPE_KEY, id)
         .askWithStatus(School.Get::new, api.askTimeout()).thenApply(School.State::profile), SchoolProfiles.MAX_SCHOOLS);
@@ -81,7 +87,8 @@ public final class IncidentRoutes extends RouteSupport {
         path("open-counts", () -> get(() -> parameterMap(params -> openCounts(p, params)))),
         pathPrefix(segment(), id -> concat(
             pathEnd(() -> get(() -> visible(p, id, state -> api.policy().readIncident(p, state), "read",
-                state -> complete(present(p, state, StatusCodes.OK))))),
+                state -> onReply(reportingDeadlines(id), deadlines -> complete(json(StatusCodes.OK,
+                    view(p, state).withReportingDeadlines(deadlines))))))),
             path("cap", () -> get(() -> visible(p, id, state -> api.policy().readIncident(p, state), "read",
                 state -> optionalHeaderValueByName("Accept", accept -> capAlert(state, accept.orElse("")))))),
             path("audit", () -> get(() -> visible(p, id, state -> api.policy().readAudit(p, state), "read the audit trail of",
@@ -236,14 +243,29 @@ public final class IncidentRoutes extends RouteSupport {
             () -> inner.apply(state)));
   }
 
+  /**
+   * The incident's reporting deadlines, judged now from the facts the read side folded from its
+   * events (never from the live entity); none while the read side has not caught up, or cannot answer.
+   */
+  private CompletionStage<List<ReportingDeadline>> reportingDeadlines(String id) {
+    return api.queries().reportingFacts(id)
+        .thenApply(facts -> facts.map(f -> ReportingDeadlines.of(f, reporting, api.clock().instant()))
+            .orElse(List.of()))
+        .exceptionally(failure -> List.of());
+  }
+
   /** The incident as this principal may see it; agencies' reads of personal data are logged. */
   private HttpResponse present(Principal p, IncidentState state, StatusCode status) {
+    return json(status, view(p, state));
+  }
+
+  private IncidentView view(Principal p, IncidentState state) {
     boolean contacts = api.policy().mayReadContactDetails(p, state);
     if (contacts && api.policy().isDispatchedAgency(p, state)) {
       audit.info("personal-data-read principal={} incident={} data=reporter-contact,casualties",
           p.id(), state.incidentId());
     }
-    return json(status, IncidentView.of(state, contacts, api.policy().authority()));
+    return IncidentView.of(state, contacts, api.policy().authority());
   }
 
   /**

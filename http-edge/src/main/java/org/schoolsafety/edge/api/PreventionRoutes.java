@@ -307,7 +307,7 @@ public final class PreventionRoutes extends RouteSupport {
         return complete(Problems.of(StatusCodes.NOT_FOUND, notFound));
       }
       return onReply(callerAgency(p, started), agency -> authorize(
-          api.policy().acknowledgeWarning(p, warning.regionCode(), warning.audience(), agency), p,
+          api.policy().acknowledgeWarning(p, schoolId, warning.regionCode(), warning.audience(), agency), p,
           "acknowledge warning " + warningId, notFound, () -> respond(prevention(schoolId).askWithStatus(
               (ActorRef<StatusReply<Warning>> r) -> new Prevention.AcknowledgeWarning(warningId, p.id(), r),
               api.askTimeoutLeft(started)), ok -> ok(ok))));

@@ -81,6 +81,22 @@ public final class AccessPolicy {
         || (p.is(Role.COMMAND_CENTER) && overlaps(p.subject(), agency.jurisdiction())));
   }
 
+  /**
+   * An agency's webhooks (where its notices are pushed) are registered, removed and redelivered
+   * by the agency's own dispatch system only: no one else may send its notices elsewhere. Its
+   * dead letters (notice contents, tips included) are read only by it as well.
+   */
+  public Decision manageWebhooks(Principal p, AgencyProfile agency) {
+    return allowIf(p.is(Role.AGENCY) && p.subject().equals(agency.agencyId()));
+  }
+
+  /** The list of an agency's webhooks (never their secrets): the agency, operators and the command centers above it. */
+  public Decision listWebhooks(Principal p, AgencyProfile agency) {
+    return allowIf(p.is(Role.OPERATOR)
+        || (p.is(Role.AGENCY) && p.subject().equals(agency.agencyId()))
+        || (p.is(Role.COMMAND_CENTER) && agency.jurisdiction().startsWith(p.subject())));
+  }
+
   /** Lists and live streams of a region's incidents: its command centers; operators for drills. */
   public Decision watchRegion(Principal p, String regionPrefix, Set<Mode> modes) {
     boolean commandCenter = p.is(Role.COMMAND_CENTER) && regionPrefix.startsWith(p.subject());
@@ -418,15 +434,51 @@ public final class AccessPolicy {
     return allowIf((p.is(Role.COMMAND_CENTER) && regionPrefix.startsWith(p.subject())) || agency);
   }
 
-  /** Acknowledging a warning: an agency of a kind it is addressed to, covering the school. */
-  public Decision acknowledgeWarning(Principal p, String regionCode, String audience, AgencyProfile callerAgency) {
-    boolean agency = p.is(Role.AGENCY) && callerAgency != null && callerAgency.agencyId().equals(p.subject())
-        && regionCode.startsWith(callerAgency.jurisdiction())
-        && java.util.List.of(audience.split(",")).contains(callerAgency.kind().name());
-    if (agency) {
+  /**
+   * A region's monthly evaluation (issue 18): its command centers, and the education agencies
+   * whose jurisdiction contains the region — the same rule as the region's prevention records.
+   */
+  public Decision readEvaluation(Principal p, String regionPrefix, AgencyProfile callerAgency) {
+    return readRegionPrevention(p, regionPrefix, callerAgency, false);
+  }
+
+  /**
+   * Recording a school's safety spending (issue 18): the school's staff, or the county education
+   * agency covering it (the tier that funds and checks schools' safety work).
+   */
+  public Decision recordInvestment(Principal p, SchoolProfile school, AgencyProfile callerAgency) {
+    return allowIf((p.is(Role.SCHOOL_STAFF) && p.speaksForSchool(school.schoolId()))
+        || (coveringAgency(p, callerAgency, school.region().value(), org.schoolsafety.hub.agency.AgencyKind.EDUCATION)
+            && callerAgency.tier() == org.schoolsafety.hub.agency.Tier.COUNTY));
+  }
+
+  /** A school's spending: whoever may read its prevention records. */
+  public Decision readInvestments(Principal p, SchoolProfile school, AgencyProfile callerAgency) {
+    return readPrevention(p, school, callerAgency, false);
+  }
+
+  /** A region's spending roll-ups: whoever may read the region's prevention records. */
+  public Decision readRegionInvestments(Principal p, String regionPrefix, AgencyProfile callerAgency) {
+    return readRegionPrevention(p, regionPrefix, callerAgency, false);
+  }
+
+  /**
+   * Acknowledging a warning: an agency of a kind it is addressed to, covering the school. The
+   * school itself and its command centers know of the warning but do not acknowledge it (403);
+   * everyone else is told it does not exist (404).
+   */
+  public Decision acknowledgeWarning(Principal p, String schoolId, String regionCode, String audience,
+      AgencyProfile callerAgency) {
+    if (addressedAgency(p, regionCode, audience, callerAgency)) {
       return Decision.ALLOW;
     }
-    return p.watches(regionCode) ? Decision.FORBIDDEN : Decision.HIDDEN;
+    return p.speaksForSchool(schoolId) || p.watches(regionCode) ? Decision.FORBIDDEN : Decision.HIDDEN;
+  }
+
+  private static boolean addressedAgency(Principal p, String regionCode, String audience, AgencyProfile callerAgency) {
+    return p.is(Role.AGENCY) && callerAgency != null && callerAgency.agencyId().equals(p.subject())
+        && regionCode.startsWith(callerAgency.jurisdiction())
+        && java.util.List.of(audience.split(",")).contains(callerAgency.kind().name());
   }
 
   /**
@@ -440,10 +492,7 @@ public final class AccessPolicy {
     if (p.is(Role.SCHOOL_STAFF) && p.subject().equals(schoolId)) {
       return Decision.ALLOW;
     }
-    if (acknowledgeWarning(p, regionCode, audience, callerAgency) == Decision.ALLOW) {
-      return Decision.ALLOW;
-    }
-    return p.speaksForSchool(schoolId) || p.watches(regionCode) ? Decision.FORBIDDEN : Decision.HIDDEN;
+    return acknowledgeWarning(p, schoolId, regionCode, audience, callerAgency);
   }
 
   /** A region's training coverage: its command centers and the education agencies whose jurisdiction contains it. */

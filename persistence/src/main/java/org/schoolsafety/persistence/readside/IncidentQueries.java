@@ -1,7 +1,9 @@
 package org.schoolsafety.persistence.readside;
 
 import com.datastax.oss.driver.api.core.cql.Row;
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -14,6 +16,10 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Predicate;
 import org.apache.pekko.stream.connectors.cassandra.javadsl.CassandraSession;
+import org.schoolsafety.hub.evaluation.IncidentFacts;
+import org.schoolsafety.hub.reporting.ReportingDeadlines;
+import org.schoolsafety.hub.reporting.ReportingFacts;
+import org.schoolsafety.hub.reporting.ReportingRules;
 import org.schoolsafety.hub.secret.ServerKey;
 
 /**
@@ -34,10 +40,21 @@ public final class IncidentQueries {
   private final String ks;
   private final Cursor.Codec cursors;
 
+  private final ReportingRules reporting;
+  private final Clock clock;
+
+  /** Reporting deadlines judged by the default rules at the system clock's time. */
   IncidentQueries(CassandraSession session, String keyspace, ServerKey serverKey) {
+    this(session, keyspace, serverKey, ReportingRules.defaults(), Clock.systemUTC());
+  }
+
+  IncidentQueries(CassandraSession session, String keyspace, ServerKey serverKey, ReportingRules reporting,
+      Clock clock) {
     this.session = session;
     this.ks = keyspace;
     this.cursors = new Cursor.Codec(serverKey);
+    this.reporting = reporting;
+    this.clock = clock;
   }
 
   /** What to list: region prefix, optional filters (null = any), days, page size and cursor. */
@@ -184,7 +201,9 @@ public final class IncidentQueries {
     return rows(indexed.stream().map(IncidentSummary::incidentId).distinct().toList())
         .thenApply(rows -> {
           var byId = new HashMap<String, IncidentSummary>();
-          rows.forEach((id, row) -> byId.put(id, row.summary()));
+          Instant now = clock.instant();
+          rows.forEach((id, row) -> byId.put(id, row.reporting() == null ? row.summary()
+              : row.summary().withReportingDeadlines(ReportingDeadlines.of(row.reporting(), reporting, now))));
           return byId;
         });
   }
@@ -207,7 +226,7 @@ public final class IncidentQueries {
     return new IncidentSummary(r.getString("incident_id"), r.getString("school_id"), r.getString("school_name"),
         r.getString("region_code"), r.getString("type"), r.getString("level"), r.getString("mode"),
         r.getString("status"), r.getInstant("reported_at"), r.getInstant("updated_at"), r.getInt("notified"),
-        r.getInt("acknowledged"), r.getInt("escalated"), r.getInt("unanswered"), r.getString("drill_id"));
+        r.getInt("acknowledged"), r.getInt("escalated"), r.getInt("unanswered"), r.getString("drill_id"), List.of());
   }
 
   /**
@@ -246,6 +265,55 @@ public final class IncidentQueries {
           int open = byLevel.values().stream().mapToInt(Integer::intValue).sum();
           return new OpenTotals(regionPrefix, open, byLevel, drills, dispatches);
         });
+  }
+
+  /** An incident's reporting facts as the projection folded them; empty before it caught up (or for old rows). */
+  public CompletionStage<Optional<ReportingFacts>> reportingFacts(String incidentId) {
+    return session.selectOne("SELECT reporting FROM " + ks + ".incident_summaries WHERE incident_id = ?", incidentId)
+        .thenApply(row -> row.flatMap(r -> {
+          try {
+            return Optional.ofNullable(IncidentSummaryWriter.reporting(r.getString("reporting")));
+          } catch (java.io.IOException e) {
+            return Optional.empty();
+          }
+        }));
+  }
+
+  /** Incidents of one evaluation, at most: beyond it the answer would be too large to be useful. */
+  public static final int MAX_EVALUATED = 100_000;
+
+  /**
+   * The region's incidents whose initial report reached the hub in [from, to), as their rows
+   * hold them: the index by region and (UTC) day gives the ids, the rows the facts.
+   */
+  public CompletionStage<List<IncidentFacts>> reportedBetween(String regionPrefix, Instant from, Instant to) {
+    var days = new ArrayList<LocalDate>();
+    for (LocalDate d = from.atZone(java.time.ZoneOffset.UTC).toLocalDate();
+        !d.isAfter(to.minusNanos(1).atZone(java.time.ZoneOffset.UTC).toLocalDate()); d = d.plusDays(1)) {
+      days.add(d);
+    }
+    var ids = new java.util.concurrent.ConcurrentLinkedQueue<String>();
+    var reads = days.stream().map(day -> session.selectAll("SELECT reported_at, incident_id FROM " + ks
+            + ".incidents_by_region_day WHERE region_prefix = ? AND day = ?", regionPrefix, day)
+        .thenAccept(rows -> rows.forEach(r -> {
+          Instant at = r.getInstant("reported_at");
+          if (!at.isBefore(from) && at.isBefore(to)) {
+            ids.add(r.getString("incident_id"));
+          }
+        })).toCompletableFuture()).toArray(CompletableFuture[]::new);
+    return CompletableFuture.allOf(reads).thenCompose(done -> {
+      var all = ids.stream().distinct().sorted().limit(MAX_EVALUATED).toList();
+      var chunks = new ArrayList<CompletableFuture<Map<String, IncidentRow>>>();
+      for (int i = 0; i < all.size(); i += 100) {
+        chunks.add(rows(all.subList(i, Math.min(all.size(), i + 100))).toCompletableFuture());
+      }
+      return CompletableFuture.allOf(chunks.toArray(CompletableFuture[]::new)).thenApply(loaded -> {
+        var facts = new ArrayList<IncidentFacts>();
+        chunks.forEach(c -> c.join().values().forEach(row -> facts.add(row.facts())));
+        facts.sort(java.util.Comparator.comparing(IncidentFacts::incidentId));
+        return facts;
+      });
+    });
   }
 
   /** Schools of a region (any prefix), by id, from the province's partition. */

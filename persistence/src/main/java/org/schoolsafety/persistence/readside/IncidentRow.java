@@ -17,7 +17,9 @@ import org.schoolsafety.hub.incident.IncidentEvent.Resolved;
 import org.schoolsafety.hub.incident.IncidentEvent.WentUnanswered;
 import org.schoolsafety.hub.incident.Dispatch;
 import org.schoolsafety.hub.incident.DispatchState;
+import org.schoolsafety.hub.evaluation.IncidentFacts;
 import org.schoolsafety.hub.incident.Status;
+import org.schoolsafety.hub.reporting.ReportingFacts;
 
 /**
  * The read side's own picture of one incident, folded from its events alone (never asked of
@@ -39,7 +41,8 @@ record IncidentRow(
     boolean resolved,
     String ending,
     List<DispatchRow> dispatches,
-    long lastSeq) {
+    long lastSeq,
+    ReportingFacts reporting) {
 
   /** One agency's part, as the agency's history shows it. */
   record DispatchRow(String agencyId, String kind, String state, Instant notifiedAt, Instant deadline, Instant ackAt) {
@@ -60,7 +63,8 @@ record IncidentRow(
     }
     var n = r.incident();
     return new IncidentRow(r.incidentId(), n.school().schoolId(), n.school().name(), n.school().region().value(),
-        n.type().name(), n.level().name(), n.mode().name(), n.drillId(), r.at(), r.at(), false, null, List.of(), seq);
+        n.type().name(), n.level().name(), n.mode().name(), n.drillId(), r.at(), r.at(), false, null, List.of(), seq,
+        ReportingFacts.reported(n.initial().occurredAt(), r.at(), n.level().name(), n.timeScale()));
   }
 
   /** This row with the event folded in; the same row when the event was folded in before. */
@@ -82,13 +86,17 @@ record IncidentRow(
     } else if (event instanceof WentUnanswered e) {
       next = withDispatches(replace(e.agencyId(), d -> d.withState(DispatchState.UNANSWERED, d.ackAt())));
     } else if (event instanceof ReportAdded e) {
-      next = withLevel(e.report().level() == null ? level : e.report().level().name());
+      var graded = withLevel(e.report().level() == null ? level : e.report().level().name());
+      next = graded.withReporting(
+          reporting(r -> r.with(new ReportingFacts.Update("CONTINUATION", e.at(), graded.level))));
     } else if (event instanceof Resolved e) {
-      next = withLevel(e.report().level() == null ? level : e.report().level().name()).resolvedNow();
+      var graded = withLevel(e.report().level() == null ? level : e.report().level().name());
+      next = graded.resolvedNow()
+          .withReporting(reporting(r -> r.with(new ReportingFacts.Update("FINAL", e.at(), graded.level))));
     } else if (event instanceof Closed) {
       next = ended(Status.CLOSED);
-    } else if (event instanceof Cancelled) {
-      next = ended(Status.CANCELLED);
+    } else if (event instanceof Cancelled e) {
+      next = ended(Status.CANCELLED).withReporting(reporting(r -> r.cancelledAt(e.at())));
     } else {
       next = this; // a second Reported cannot happen: the entity refuses it
     }
@@ -123,7 +131,14 @@ record IncidentRow(
     }
     return new IncidentSummary(incidentId, schoolId, schoolName, regionCode, type, level, mode, status().name(),
         reportedAt, updatedAt, byState[DispatchState.NOTIFIED.ordinal()], byState[DispatchState.ACKNOWLEDGED.ordinal()],
-        byState[DispatchState.ESCALATED.ordinal()], byState[DispatchState.UNANSWERED.ordinal()], drillId);
+        byState[DispatchState.ESCALATED.ordinal()], byState[DispatchState.UNANSWERED.ordinal()], drillId, List.of());
+  }
+
+  /** What the evaluation needs of this incident (issue 18). */
+  IncidentFacts facts() {
+    return new IncidentFacts(incidentId, schoolId, regionCode, type, level, mode, reportedAt, reporting,
+        dispatches.stream().map(d -> new IncidentFacts.DispatchFacts(d.agencyId(), d.kind(), d.state(), d.notifiedAt(),
+            d.ackAt())).toList());
   }
 
   DispatchRecord record(DispatchRow d) {
@@ -137,26 +152,36 @@ record IncidentRow(
 
   private IncidentRow withDispatches(List<DispatchRow> next) {
     return new IncidentRow(incidentId, schoolId, schoolName, regionCode, type, level, mode, drillId, reportedAt,
-        updatedAt, resolved, ending, next, lastSeq);
+        updatedAt, resolved, ending, next, lastSeq, reporting);
   }
 
   private IncidentRow withLevel(String next) {
     return new IncidentRow(incidentId, schoolId, schoolName, regionCode, type, next, mode, drillId, reportedAt,
-        updatedAt, resolved, ending, dispatches, lastSeq);
+        updatedAt, resolved, ending, dispatches, lastSeq, reporting);
   }
 
   private IncidentRow resolvedNow() {
     return new IncidentRow(incidentId, schoolId, schoolName, regionCode, type, level, mode, drillId, reportedAt,
-        updatedAt, true, ending, dispatches, lastSeq);
+        updatedAt, true, ending, dispatches, lastSeq, reporting);
   }
 
   private IncidentRow ended(Status end) {
     return new IncidentRow(incidentId, schoolId, schoolName, regionCode, type, level, mode, drillId, reportedAt,
-        updatedAt, resolved, end.name(), dispatches, lastSeq);
+        updatedAt, resolved, end.name(), dispatches, lastSeq, reporting);
+  }
+
+  /** The reporting facts changed; a row written before they were kept has none and stays without. */
+  private ReportingFacts reporting(UnaryOperator<ReportingFacts> change) {
+    return reporting == null ? null : change.apply(reporting);
+  }
+
+  private IncidentRow withReporting(ReportingFacts next) {
+    return new IncidentRow(incidentId, schoolId, schoolName, regionCode, type, level, mode, drillId, reportedAt,
+        updatedAt, resolved, ending, dispatches, lastSeq, next);
   }
 
   private IncidentRow at(Instant at, long seq) {
     return new IncidentRow(incidentId, schoolId, schoolName, regionCode, type, level, mode, drillId, reportedAt,
-        at, resolved, ending, dispatches, seq);
+        at, resolved, ending, dispatches, seq, reporting);
   }
 }

@@ -26,6 +26,7 @@ import org.apache.pekko.projection.javadsl.Handler;
 import org.apache.pekko.stream.connectors.cassandra.javadsl.CassandraSession;
 import org.schoolsafety.hub.incident.IncidentEvent;
 import org.schoolsafety.hub.incident.IncidentEvent.Reported;
+import org.schoolsafety.hub.reporting.ReportingFacts;
 import org.schoolsafety.persistence.readside.IncidentRow.DispatchRow;
 
 /**
@@ -82,8 +83,8 @@ final class IncidentSummaryWriter extends Handler<List<EventEnvelope<IncidentEve
     countsLoaded.clear();
     var select = session.prepare("SELECT * FROM " + ks + ".incident_summaries WHERE incident_id = ?");
     var row = session.prepare("INSERT INTO " + ks + ".incident_summaries (incident_id, school_id, school_name, "
-        + "region_code, type, level, mode, drill_id, reported_at, updated_at, resolved, ending, dispatches, last_seq) "
-        + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+        + "region_code, type, level, mode, drill_id, reported_at, updated_at, resolved, ending, dispatches, last_seq, "
+        + "reporting) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
     var day = session.prepare("INSERT INTO " + ks + ".incidents_by_region_day (region_prefix, day, reported_at, "
         + "incident_id, " + INDEX_COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
     var open = session.prepare("INSERT INTO " + ks + ".open_incidents_by_region (region_prefix, reported_at, "
@@ -216,7 +217,7 @@ final class IncidentSummaryWriter extends Handler<List<EventEnvelope<IncidentEve
     writes.add(session.executeWrite(statements.upsertRow().bind(after.incidentId(), after.schoolId(),
         after.schoolName(), after.regionCode(), after.type(), after.level(), after.mode(), after.drillId(),
         after.reportedAt(), after.updatedAt(), after.resolved(), after.ending(), json(after.dispatches()),
-        after.lastSeq())));
+        after.lastSeq(), after.reporting() == null ? null : json(after.reporting()))));
     boolean isNew = before == null;
     boolean wasOpen = isNew || before.status().isActive();
     boolean isOpen = after.status().isActive();
@@ -283,15 +284,21 @@ final class IncidentSummaryWriter extends Handler<List<EventEnvelope<IncidentEve
       return new IncidentRow(r.getString("incident_id"), r.getString("school_id"), r.getString("school_name"),
           r.getString("region_code"), r.getString("type"), r.getString("level"), r.getString("mode"),
           r.getString("drill_id"), r.getInstant("reported_at"), r.getInstant("updated_at"), r.getBoolean("resolved"),
-          r.getString("ending"), JSON.readValue(r.getString("dispatches"), DISPATCHES), r.getLong("last_seq"));
+          r.getString("ending"), JSON.readValue(r.getString("dispatches"), DISPATCHES), r.getLong("last_seq"),
+          reporting(r.getString("reporting")));
     } catch (IOException e) {
       throw new UncheckedIOException("unreadable incident row " + r.getString("incident_id"), e);
     }
   }
 
-  private static String json(List<DispatchRow> dispatches) {
+  /** Rows written before issue 18 have no reporting facts (null). */
+  static ReportingFacts reporting(String json) throws IOException {
+    return json == null ? null : JSON.readValue(json, ReportingFacts.class);
+  }
+
+  private static String json(Object value) {
     try {
-      return JSON.writeValueAsString(dispatches);
+      return JSON.writeValueAsString(value);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

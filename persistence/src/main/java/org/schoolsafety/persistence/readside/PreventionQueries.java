@@ -1,5 +1,8 @@
 package org.schoolsafety.persistence.readside;
 
+import java.time.Instant;
+import org.schoolsafety.hub.evaluation.HazardFacts;
+
 import com.datastax.oss.driver.api.core.cql.Row;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.util.Comparator;
@@ -40,6 +43,19 @@ public final class PreventionQueries {
             .filter(h -> ((String) h.get("regionCode")).startsWith(regionPrefix)).filter(wanted)
             .sorted(Comparator.comparing((Map<String, Object> h) -> String.valueOf(h.get("deadline"))))
             .limit(limit).toList());
+  }
+
+  /** The region's hazards whose rectification fell due in [from, to): for the evaluation (issue 18). */
+  public CompletionStage<List<HazardFacts>> hazardsDue(String regionPrefix, Instant from, Instant to) {
+    return session.selectAll("SELECT hazard_id, school_id, region_code, deadline, rectified_at FROM " + ks
+            + ".hazards_by_province WHERE province = ?", regionPrefix.substring(0, 2))
+        .thenApply(rows -> rows.stream()
+            .filter(r -> r.getString("region_code") != null && r.getString("region_code").startsWith(regionPrefix))
+            .filter(r -> r.getInstant("deadline") != null && !r.getInstant("deadline").isBefore(from)
+                && r.getInstant("deadline").isBefore(to))
+            .map(r -> new HazardFacts(r.getString("hazard_id"), r.getString("school_id"), r.getString("region_code"),
+                r.getInstant("deadline"), r.getInstant("rectified_at")))
+            .toList());
   }
 
   /** The region's schools by overall risk, highest first. */

@@ -21,6 +21,8 @@ import org.apache.pekko.stream.connectors.cassandra.javadsl.CassandraSession;
 import org.apache.pekko.stream.connectors.cassandra.javadsl.CassandraSessionRegistry;
 import org.schoolsafety.hub.incident.Incident;
 import org.schoolsafety.hub.incident.IncidentEvent;
+import org.schoolsafety.hub.investment.SchoolInvestments;
+import org.schoolsafety.hub.reporting.ReportingRules;
 import org.schoolsafety.hub.school.School;
 import org.apache.pekko.persistence.query.Offset;
 
@@ -72,7 +74,25 @@ public final class ReadSide {
     ShardedDaemonProcess.get(system).init(ProjectionBehavior.Command.class, "warning-delivery", 1,
         i -> ProjectionBehavior.create(warningDelivery(system, entities)),
         ShardedDaemonProcessSettings.create(system), Optional.of(ProjectionBehavior.stopMessage()));
+    ShardedDaemonProcess.get(system).init(ProjectionBehavior.Command.class, "investments", 1,
+        i -> ProjectionBehavior.create(investmentProjection(system, session, keyspace)),
+        ShardedDaemonProcessSettings.create(system), Optional.of(ProjectionBehavior.stopMessage()));
     return new ReadSide(session, keyspace);
+  }
+
+  /** Schools' safety spending (tag "investment"), for the roll-ups by region, category and year. */
+  private static AtLeastOnceProjection<Offset, EventEnvelope<SchoolInvestments.Event>> investmentProjection(
+      ActorSystem<?> system, CassandraSession session, String keyspace) {
+    SourceProvider<Offset, EventEnvelope<SchoolInvestments.Event>> source =
+        EventSourcedProvider.eventsByTag(system, CassandraReadJournal.Identifier(), SchoolInvestments.TAG);
+    return CassandraProjection.atLeastOnce(ProjectionId.of("investments", SchoolInvestments.TAG), source,
+            () -> new InvestmentWriter(session, keyspace))
+        .withSaveOffset(100, Duration.ofMillis(500));
+  }
+
+  /** The queries over the spending table. */
+  public InvestmentQueries investmentQueries() {
+    return new InvestmentQueries(session, keyspace);
   }
 
   /**
@@ -123,8 +143,17 @@ public final class ReadSide {
         .withSaveOffset(100, Duration.ofMillis(500));
   }
 
-  /** The queries over the read side's tables; cursors are signed with {@code serverKey}. */
+  /** The queries over the read side's tables, judging reporting deadlines by the default rules. */
   public IncidentQueries queries(org.schoolsafety.hub.secret.ServerKey serverKey) {
     return new IncidentQueries(session, keyspace, serverKey);
+  }
+
+  /**
+   * The queries over the read side's tables; cursors are signed with {@code serverKey}; lists
+   * judge reporting deadlines by {@code reporting} at {@code clock}'s time.
+   */
+  public IncidentQueries queries(org.schoolsafety.hub.secret.ServerKey serverKey, ReportingRules reporting,
+      java.time.Clock clock) {
+    return new IncidentQueries(session, keyspace, serverKey, reporting, clock);
   }
 }

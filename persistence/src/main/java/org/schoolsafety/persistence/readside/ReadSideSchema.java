@@ -56,7 +56,7 @@ public final class ReadSideSchema {
         "CREATE TABLE IF NOT EXISTS " + ks + ".incident_summaries ("
             + "incident_id text PRIMARY KEY, school_id text, school_name text, region_code text, type text, "
             + "level text, mode text, drill_id text, reported_at timestamp, updated_at timestamp, resolved boolean, "
-            + "ending text, dispatches text, last_seq bigint)",
+            + "ending text, dispatches text, last_seq bigint, reporting text)",
         "CREATE TABLE IF NOT EXISTS " + ks + ".open_incident_counts ("
             + "region_prefix text, slice text, mode text, levels map<text, int>, dispatches map<text, int>, "
             + "last_offset text, "
@@ -86,7 +86,12 @@ public final class ReadSideSchema {
         "CREATE TABLE IF NOT EXISTS " + ks + ".trainings_by_province ("
             + "province text, school_id text, training_id text, school_name text, region_code text, staff int, "
             + "day date, topic text, audience text, participants int, hours double, "
-            + "PRIMARY KEY ((province), school_id, training_id))");
+            + "PRIMARY KEY ((province), school_id, training_id))",
+        // safety spending (issue 18), from the schools' spending records (InvestmentWriter)
+        "CREATE TABLE IF NOT EXISTS " + ks + ".investments_by_province ("
+            + "province text, year int, school_id text, investment_id text, region_code text, date date, "
+            + "category text, amount_fen bigint, hazard_id text, programme text, recorded_at timestamp, "
+            + "PRIMARY KEY ((province, year), school_id, investment_id))");
   }
 
   static final String HAZARD_COLUMNS = "school_id text, school_name text, region_code text, inspection_id text, "
@@ -114,7 +119,8 @@ public final class ReadSideSchema {
         "ALTER TABLE " + ks + ".schools_by_province ADD open_ids set<text>",
         "ALTER TABLE " + ks + ".schools_by_province ADD open_exercise_ids set<text>",
         "ALTER TABLE " + ks + ".schools_by_province ADD staff int",
-        "ALTER TABLE " + ks + ".warnings_by_province ADD incident_id text");
+        "ALTER TABLE " + ks + ".warnings_by_province ADD incident_id text",
+        "ALTER TABLE " + ks + ".incident_summaries ADD reporting text");
   }
 
   /** Dev and tests: keyspace, query tables and the projections' offset tables. */

@@ -7,7 +7,11 @@ import org.junit.jupiter.api.Test;
 import org.schoolsafety.hub.incident.DispatchState;
 import org.schoolsafety.hub.incident.IncidentEvent;
 import org.schoolsafety.hub.incident.IncidentState;
+import org.schoolsafety.hub.incident.IncidentReport;
 import org.schoolsafety.hub.incident.Mode;
+import org.schoolsafety.hub.incident.ReportKind;
+import org.schoolsafety.hub.incident.Status;
+import org.schoolsafety.hub.reporting.ReportingFacts;
 
 /** The read side's fold agrees with the entity's own event handler after every event. */
 class IncidentRowTest {
@@ -59,6 +63,30 @@ class IncidentRowTest {
       assertThat(settled.apply(life.get(i), i + 1)).isEqualTo(settled);
     }
     assertThat(settled.lastSeq()).isEqualTo(4);
+  }
+
+  /** Issue 18: the reporting facts are the entity's reports, folded from the events alone, and survive the row's JSON. */
+  @Test
+  void theReportingFactsAreTheReportsTheEntityHolds() throws Exception {
+    for (List<IncidentEvent> life : List.of(IncidentEvents.fullLife("inc-6"), IncidentEvents.falseAlarm("inc-7", Mode.ACTUAL))) {
+      IncidentState state = IncidentState.empty(life.get(0).incidentId());
+      IncidentRow row = null;
+      long seq = 0;
+      for (IncidentEvent event : life) {
+        state = state.apply(event);
+        row = row == null ? IncidentRow.first(event, ++seq) : row.apply(event, ++seq);
+      }
+      ReportingFacts facts = row.reporting();
+      assertThat(facts.reportedAt()).isEqualTo(state.reportedAt());
+      assertThat(facts.occurredAt()).isEqualTo(state.incident().initial().occurredAt());
+      assertThat(facts.initialLevel()).isEqualTo(state.incident().level().name());
+      assertThat(facts.updates()).extracting(ReportingFacts.Update::kind).containsExactlyElementsOf(state.reports().stream()
+          .filter(r -> r.kind() != ReportKind.INITIAL).map(r -> r.kind().name()).toList());
+      assertThat(facts.updates()).extracting(ReportingFacts.Update::at).containsExactlyElementsOf(state.reports().stream()
+          .filter(r -> r.kind() != ReportKind.INITIAL).map(IncidentReport::at).toList());
+      assertThat(facts.endedAt() != null).isEqualTo(state.status() == Status.CANCELLED);
+      assertThat(IncidentSummaryWriter.reporting(IncidentSummaryWriter.JSON.writeValueAsString(facts))).isEqualTo(facts);
+    }
   }
 
   @Test

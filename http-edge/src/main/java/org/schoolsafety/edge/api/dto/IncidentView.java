@@ -12,6 +12,7 @@ import org.schoolsafety.hub.incident.IncidentState;
 import org.schoolsafety.hub.incident.NewIncident;
 import org.schoolsafety.hub.incident.Reporter;
 import org.schoolsafety.hub.incident.TimelineEntry;
+import org.schoolsafety.hub.reporting.ReportingDeadline;
 
 /**
  * The incident read model of {@code GET /api/v1/incidents/{id}}. {@code reports} and {@code timeline}
@@ -43,7 +44,18 @@ public record IncidentView(
     String leadTier,
     String leadRegion,
     int reportCount,
-    int eventCount) {
+    int eventCount,
+    List<ReportingDeadline> reportingDeadlines) {
+
+  /**
+   * The incident with its reporting deadlines (issue 18), judged from the read side's facts;
+   * empty until the read side has folded the incident in.
+   */
+  public IncidentView withReportingDeadlines(List<ReportingDeadline> deadlines) {
+    return new IncidentView(incidentId, schoolId, schoolName, regionCode, type, level, mode, drillId, timeScale, status,
+        clientRef, reportedAt, occurredAt, casualties, reports, dispatches, uncoveredKinds, timeline, device,
+        evidenceCount, evidence, leadTier, leadRegion, reportCount, eventCount, List.copyOf(deadlines));
+  }
 
   /**
    * For a device-raised incident: the gateway that reported it and its first alarm's device and
@@ -128,6 +140,7 @@ public record IncidentView(
         authority.leadTier(s.level()).name(),
         authority.leadRegion(s.level(), n.school().region()),
         s.reportCount(),
-        s.eventCount());
+        s.eventCount(),
+        List.of());
   }
 }

@@ -1,0 +1,138 @@
+package org.schoolsafety.edge.api;
+
+import java.time.Instant;
+import java.time.YearMonth;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import org.apache.pekko.http.javadsl.server.Route;
+import org.schoolsafety.edge.auth.Principal;
+import org.schoolsafety.edge.auth.Role;
+import org.schoolsafety.hub.agency.Agency;
+import org.schoolsafety.hub.agency.AgencyProfile;
+import org.schoolsafety.hub.evaluation.Evaluation;
+import org.schoolsafety.hub.evaluation.HazardFacts;
+import org.schoolsafety.hub.evaluation.IncidentFacts;
+import org.schoolsafety.hub.evaluation.SchoolFacts;
+import org.schoolsafety.hub.reporting.ReportingRules;
+import org.schoolsafety.persistence.readside.PreventionQueries;
+import org.schoolsafety.persistence.readside.SchoolSummary;
+
+/**
+ * {@code GET /api/v1/evaluations?region=&month=} (issue 18): how reporting and response worked in
+ * a region in a month, computed from the read side's tables (incident rows, the school list,
+ * hazards) — no entity is asked. Command centers within their region, education agencies within
+ * their jurisdiction (as for the region's prevention records).
+ */
+public final class EvaluationRoutes extends RouteSupport {
+
+  /** Months before this one cannot hold anything the hub recorded. */
+  private static final YearMonth EARLIEST = YearMonth.of(2000, 1);
+  private static final int MAX_SCHOOLS = 20_000;
+
+  private final PreventionQueries prevention;
+  private final ReportingRules rules;
+
+  public EvaluationRoutes(ApiContext api, PreventionQueries prevention) {
+    super(api);
+    this.prevention = prevention;
+    this.rules = ReportingRules.fromConfig(api.system().settings().config());
+  }
+
+  @Override
+  public Route route(Principal p) {
+    return pathPrefix("evaluations", () -> pathEndOrSingleSlash(() -> get(() -> parameterMap(params -> {
+      var errors = new ArrayList<Problem.FieldError>();
+      String region = null;
+      try {
+        region = Params.region(Optional.ofNullable(params.get("region")), p.is(Role.COMMAND_CENTER) ? p.subject() : null);
+      } catch (ApiException e) {
+        errors.addAll(e.errors());
+      }
+      YearMonth month = month(params.get("month"), errors);
+      if (!errors.isEmpty()) {
+        throw ApiException.invalid(errors);
+      }
+      String scope = region;
+      return onReply(callerAgency(p), agency -> authorize(api.policy().readEvaluation(p, scope, agency), p,
+          "read the evaluation of region " + scope, "", () -> respond(evaluate(scope, month)
+              .thenCombine(training(scope, month), EvaluationRoutes::withTraining), RouteSupport::ok)));
+    }))));
+  }
+
+  private YearMonth month(String value, List<Problem.FieldError> errors) {
+    if (value == null) {
+      errors.add(new Problem.FieldError("month", "is required, e.g. 2026-11"));
+      return null;
+    }
+    try {
+      YearMonth month = YearMonth.parse(value);
+      YearMonth latest = YearMonth.now(api.clock().withZone(rules.zone())).plusMonths(1);
+      if (month.isBefore(EARLIEST) || month.isAfter(latest)) {
+        errors.add(new Problem.FieldError("month", "must be between " + EARLIEST + " and " + latest));
+      }
+      return month;
+    } catch (DateTimeParseException e) {
+      errors.add(new Problem.FieldError("month", "must be a month such as 2026-11"));
+      return null;
+    }
+  }
+
+  private CompletionStage<Evaluation.Report> evaluate(String region, YearMonth month) {
+    Instant from = month.minusMonths(1).atDay(1).atStartOfDay(rules.zone()).toInstant();
+    Instant to = month.plusMonths(1).atDay(1).atStartOfDay(rules.zone()).toInstant();
+    CompletionStage<List<IncidentFacts>> incidents = api.queries().reportedBetween(region, from, to);
+    CompletionStage<List<HazardFacts>> hazards = prevention.hazardsDue(region, from, to);
+    CompletionStage<List<SchoolFacts>> schools = allSchools(region, null, new ArrayList<>()).thenApply(list ->
+        list.stream().map(s -> new SchoolFacts(s.schoolId(), s.name(), s.regionCode(), s.evacuationMonths())).toList());
+    Instant now = api.clock().instant();
+    return incidents.thenCompose(i -> hazards.thenCombine(schools,
+        (h, s) -> Evaluation.of(region, month, rules, now, i, s, h)));
+  }
+
+  /**
+   * Training coverage (issue 15's {@code TrainingCoverage}) over the twelve months that end with
+   * the evaluated month: staff trainings against staff, per school and region.
+   */
+  private CompletionStage<Map<String, Object>> training(String region, YearMonth month) {
+    return prevention.trainingCoverage(region, month.plusMonths(1).atDay(1).minusYears(1), month.atEndOfMonth(),
+        MAX_SCHOOLS);
+  }
+
+  private static Map<String, Object> withTraining(Evaluation.Report report, Map<String, Object> training) {
+    var body = new LinkedHashMap<String, Object>();
+    body.put("region", report.region());
+    body.put("month", report.month());
+    body.put("zone", report.zone());
+    body.put("schools", report.schools());
+    body.put("rollups", report.rollups());
+    body.put("findings", report.findings());
+    body.put("trainingCoverage", training);
+    return body;
+  }
+
+  private CompletionStage<List<SchoolSummary>> allSchools(String region, String after, List<SchoolSummary> found) {
+    return api.queries().schools(region, 1000, after).thenCompose(page -> {
+      found.addAll(page.items());
+      if (page.next() == null || found.size() >= MAX_SCHOOLS) {
+        return CompletableFuture.completedFuture(found);
+      }
+      return allSchools(region, page.next(), found);
+    });
+  }
+
+  /** An agency's own profile tells its kind and jurisdiction. */
+  private CompletionStage<AgencyProfile> callerAgency(Principal p) {
+    if (!p.is(Role.AGENCY)) {
+      return CompletableFuture.completedFuture(null);
+    }
+    return api.sharding().entityRefFor(Agency.ENTITY_TYPE_KEY, p.subject())
+        .askWithStatus(Agency.Get::new, api.askTimeout())
+        .handle((state, failure) -> failure == null && state.isRegistered() ? state.profile() : null);
+  }
+}
