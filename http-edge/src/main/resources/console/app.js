@@ -7,6 +7,9 @@
 // schools, see directives.js) and the live stream
 // GET /api/v1/stream/incidents (text/event-stream, read with fetch() so that it can carry the
 // bearer token; see sse.js; its `directive` events drive the directives' progress bars).
+// Prevention (issue 15): GET /api/v1/warnings (the board's early warnings, then kept current by
+// the stream's `warning` events), GET /api/v1/risk (the map's risk layer) and a school's risk and
+// hazards (its panel), all read again every PREVENTION_REFRESH_MS.
 // Everything is rendered with DOM calls, never innerHTML.
 
 import { createApi, ApiError } from './api.js';
@@ -21,6 +24,9 @@ import {
 } from './format.js';
 import { Directives, tickDirectives } from './directives.js';
 import { drawMap } from './map.js';
+import {
+  RISK_LEVELS, riskClass, riskRank, schoolPanel, warningStrip, dueText,
+} from './risk.js';
 import { LiveStream } from './sse.js';
 
 const REGION_PATTERN = /^\d{2}(\d{2}){0,2}$/;
@@ -50,6 +56,9 @@ const BOARD_LIMIT = (() => {
 })();
 /** While the board is partial, the totals are read again this long after the stream's last event. */
 const TOTALS_AFTER_EVENT_MS = 3000;
+/** Warnings, the risk layer and an open school panel are read again this often. */
+const PREVENTION_REFRESH_MS = 15000;
+const SCHOOL_ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
 
 const state = {
   token: null,
@@ -74,6 +83,13 @@ const state = {
   ended: new Map(), // incidentId → when the stream said it was resolved, closed or cancelled
   listComplete: true, // false: the region has more open incidents than the board holds
   totals: null, // the hub's counts of open incidents (GET /api/v1/incidents/open-counts)
+  riskLayer: false, // the map coloured by risk level (?layer=risk pins it)
+  risk: new Map(), // schoolId → ranking row {level, overall, …} (GET /api/v1/risk)
+  riskLoaded: false,
+  warnings: [], // the region's active warnings, newest first
+  warningsState: 'loading', // loading | ok | forbidden | failed
+  selectedSchoolId: null, // the school in the risk panel
+  school: null, // {risk, hazards, failed} of the selected school
 };
 
 const api = createApi(() => state.token);
@@ -93,6 +109,7 @@ let refreshTimer = null;
 let detailTimer = null;
 let mapSignature = '';
 let totalsTimer = null;
+let preventionTimer = null;
 const cardElements = new Map();
 const cardSignatures = new Map();
 const pendingReportedAt = new Set();
@@ -143,12 +160,15 @@ function signIn(token) {
   state.region = region && REGION_PATTERN.test(region) && region.startsWith(home) ? region : home;
   // Operators see drills only (docs/SECURITY.md); everyone else starts with everything.
   state.mode = MODES.includes(mode) ? mode : claims.role === 'OPERATOR' ? 'EXERCISE' : 'ALL';
+  state.riskLayer = query.get('layer') === 'risk';
   $('#login').hidden = true;
   $('#app').hidden = false;
   syncFilterInputs();
   restart();
   const pinned = query.get('incident');
   if (pinned && /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/.test(pinned)) selectIncident(pinned);
+  const school = query.get('school');
+  if (!pinned && school && SCHOOL_ID.test(school)) selectSchool(school);
 }
 
 function signOut(message = 'Signed out.') {
@@ -157,6 +177,7 @@ function signOut(message = 'Signed out.') {
   stream = null;
   clearTimeout(expiryTimer);
   clearInterval(refreshTimer);
+  clearInterval(preventionTimer);
   forgetSession();
   state.token = null;
   state.claims = null;
@@ -234,6 +255,12 @@ function resetView() {
   state.totals = null;
   clearTimeout(totalsTimer);
   totalsTimer = null;
+  state.risk = new Map();
+  state.riskLoaded = false;
+  state.warnings = [];
+  state.warningsState = 'loading';
+  state.selectedSchoolId = null;
+  state.school = null;
   cardElements.clear();
   cardSignatures.clear();
   $('#board').replaceChildren();
@@ -246,6 +273,7 @@ function restart() {
   if (stream) stream.stop();
   stream = null;
   clearInterval(refreshTimer);
+  clearInterval(preventionTimer);
   resetView();
   const problem = regionProblem(state.region);
   if (problem) {
@@ -259,6 +287,13 @@ function restart() {
   loadSchools();
   openStream();
   refreshTimer = setInterval(() => { loadIncidents(); loadSchools(); }, REFRESH_MS);
+  loadWarnings();
+  if (state.riskLayer) loadRisk();
+  preventionTimer = setInterval(() => {
+    loadWarnings();
+    if (state.riskLayer) loadRisk();
+    if (state.selectedSchoolId) loadSchool(state.selectedSchoolId);
+  }, PREVENTION_REFRESH_MS);
   const gen = generation;
   setTimeout(() => { if (gen === generation) loadIncidents(); }, SETTLE_MS);
 }
@@ -393,6 +428,100 @@ async function loadReportedAt(id) {
   }
 }
 
+// --- prevention: warnings, risk layer, a school's risk -----------------------------------------
+
+/** The region's active warnings (raised or acknowledged, not yet cleared), for the board. */
+async function loadWarnings() {
+  const gen = generation;
+  try {
+    const body = await api.get('/api/v1/warnings?region=' + encodeURIComponent(state.region) + '&state=ACTIVE&limit=200');
+    if (gen !== generation) return;
+    clearError('warnings');
+    state.warnings = Array.isArray(body.warnings) ? body.warnings : [];
+    state.warningsState = 'ok';
+    render();
+  } catch (e) {
+    if (gen !== generation) return;
+    // A role that may not read warnings (an operator) just does not get the strip.
+    if (e instanceof ApiError && (e.status === 403 || e.status === 404)) {
+      state.warningsState = 'forbidden';
+      render();
+      return;
+    }
+    state.warningsState = 'failed';
+    handleFailure('warnings', e, 'The early warnings could not be loaded');
+    render();
+  }
+}
+
+/** The ranking of the region's schools (read side): the risk layer's colours. */
+async function loadRisk() {
+  const gen = generation;
+  try {
+    const body = await api.get('/api/v1/risk?region=' + encodeURIComponent(state.region) + '&top=1000');
+    if (gen !== generation) return;
+    clearError('risk');
+    state.risk = new Map((body.schools || []).map(r => [r.schoolId, r]));
+    state.riskLoaded = true;
+    render();
+  } catch (e) {
+    if (gen === generation) {
+      handleFailure('risk', e, 'The risk layer could not be loaded');
+      render();
+    }
+  }
+}
+
+function toggleRiskLayer() {
+  state.riskLayer = !state.riskLayer;
+  const query = new URLSearchParams(window.location.search);
+  if (state.riskLayer) query.set('layer', 'risk');
+  else query.delete('layer');
+  const search = query.toString();
+  window.history.replaceState(null, '', window.location.pathname + (search ? '?' + search : ''));
+  if (state.riskLayer) loadRisk();
+  else clearError('risk');
+  render();
+}
+
+async function selectSchool(schoolId) {
+  if (!schoolId) return;
+  state.selectedId = null;
+  state.detail = null;
+  state.devices = null;
+  clearError('detail');
+  state.selectedSchoolId = schoolId;
+  state.school = null;
+  render();
+  await loadSchool(schoolId);
+}
+
+/** The school's score computed now (with its factors) and its hazards from the read side. */
+async function loadSchool(schoolId) {
+  const gen = generation;
+  const id = encodeURIComponent(schoolId);
+  const [risk, hazards] = await Promise.allSettled([
+    api.get('/api/v1/schools/' + id + '/risk'),
+    api.get('/api/v1/schools/' + id + '/hazards'),
+  ]);
+  if (gen !== generation || state.selectedSchoolId !== schoolId) return;
+  if (risk.status === 'rejected') handleFailure('school', risk.reason, 'The risk of school ' + schoolId + ' could not be loaded');
+  else clearError('school');
+  state.school = {
+    risk: risk.status === 'fulfilled' ? risk.value : (state.school && state.school.risk) || null,
+    hazards: hazards.status === 'fulfilled' ? hazards.value.hazards || [] : null,
+    failed: risk.status === 'rejected',
+  };
+  render();
+}
+
+function closeSchool() {
+  state.selectedSchoolId = null;
+  state.school = null;
+  clearError('school');
+  render();
+}
+
 // --- live stream ----------------------------------------------------------------------------
 
 function openStream() {
@@ -443,7 +572,7 @@ function openStream() {
         }
         return;
       }
-      if (e.event !== 'incident') return;
+      if (e.event !== 'incident' && e.event !== 'warning') return;
       let data;
       try {
         data = JSON.parse(e.data);
@@ -451,7 +580,8 @@ function openStream() {
         console.warn('stream: an event that is not JSON', e);
         return;
       }
-      applyEvent(e.id, data);
+      if (e.event === 'warning') applyWarning(e.id, data);
+      else applyEvent(e.id, data);
     },
   });
   stream.start();
@@ -466,14 +596,37 @@ function countDispatches(dispatches) {
   return counts;
 }
 
-function applyEvent(id, e) {
-  const seq = Number(id || e.seq);
+/** Notes an event's place in the province's sequence; false if this tab has applied it already. */
+function takeSeq(seq) {
   if (Number.isFinite(seq) && seq > 0) {
-    if (seq <= state.lastSeq) return; // already applied (a replay after reconnecting)
+    if (seq <= state.lastSeq) return false; // already applied (a replay after reconnecting)
     state.lastSeq = seq;
     const key = SEQ_KEY + state.region.slice(0, 2);
     if (seq > (Number(sessionStorage.getItem(key)) || 0)) sessionStorage.setItem(key, String(seq));
   }
+  return true;
+}
+
+/**
+ * A change of an early warning on the stream (`event: warning`, the warning as it now is): the
+ * board's strip follows at once; the 15-second reading of the list stays as the backstop.
+ */
+function applyWarning(id, e) {
+  const w = e && e.warning;
+  if (!takeSeq(Number(id || e.seq)) || !w || !w.warningId) return;
+  if (w.regionCode && !w.regionCode.startsWith(state.region)) return;
+  if (state.mode === 'EXERCISE') return; // warnings are about real schools' records
+  const others = state.warnings.filter(x => x.warningId !== w.warningId);
+  state.warnings = w.state === 'CLEARED' ? others : [w, ...others];
+  if (state.warningsState === 'loading') state.warningsState = 'ok';
+  if (w.schoolId === state.selectedSchoolId) loadSchool(w.schoolId);
+  if (state.riskLayer && w.cause === 'RISK_LEVEL') loadRisk();
+  render();
+}
+
+function applyEvent(id, e) {
+  const seq = Number(id || e.seq);
+  if (!takeSeq(seq)) return;
   if (!e.incidentId) return;
   if (state.mode !== 'ALL' && e.mode && e.mode !== state.mode) return;
   if (e.regionCode && !e.regionCode.startsWith(state.region)) return;
@@ -530,6 +683,8 @@ function applyEvent(id, e) {
 
 async function selectIncident(id) {
   if (!id) return;
+  state.selectedSchoolId = null;
+  state.school = null;
   state.selectedId = id;
   state.detail = null;
   state.devices = null;
@@ -641,6 +796,11 @@ function render() {
   renderBoard(shown, incidents.length);
   renderMap(shown);
   renderDetail();
+  renderSchool();
+  renderWarnings();
+  const open = Boolean(state.selectedId || state.selectedSchoolId);
+  $('#feed-wrap').hidden = open;
+  $('.side').classList.toggle('has-detail', open);
   renderFeed();
   renderConnection();
   const actual = useTotals()
@@ -797,8 +957,12 @@ function renderMap(incidents) {
     }
   }
   const selectedSchool = state.selectedId ? (state.incidents.get(state.selectedId) || state.detail || {}).schoolId : null;
+  const risk = state.riskLayer ? {
+    levels: state.risk, selectedSchoolId: state.selectedSchoolId, onSelectSchool: selectSchool,
+  } : null;
   const signature = JSON.stringify([state.schools.length, [...hot], selectedSchool, state.schoolsLoaded,
-    state.errors.has('schools')]);
+    state.errors.has('schools'), state.riskLayer, state.riskLayer ? [...state.risk].map(([id, r]) => id + r.level + r.overall) : null,
+    state.selectedSchoolId]);
   if (signature === mapSignature) return;
   mapSignature = signature;
   const container = $('#map');
@@ -808,9 +972,26 @@ function renderMap(incidents) {
     $('#map-caption').textContent = '';
     return;
   }
-  const drawn = drawMap(container, state.schools, hot, selectedSchool, selectIncident);
+  const drawn = drawMap(container, state.schools, hot, selectedSchool, selectIncident, risk);
   if (drawn === 0) container.replaceChildren(h('div', { class: 'map-empty' }, 'No schools with a location in region ' + state.region));
   $('#map-caption').textContent = drawn + ' school' + (drawn === 1 ? '' : 's') + ' · ' + hot.size + ' with open incidents';
+  renderRiskLegend();
+}
+
+/** The toggle's state and, with the layer on, how many of the region's schools are at each level. */
+function renderRiskLegend() {
+  const toggle = $('#risk-toggle');
+  toggle.setAttribute('aria-pressed', String(state.riskLayer));
+  const legend = $('#risk-legend');
+  legend.hidden = !state.riskLayer;
+  if (!state.riskLayer) return;
+  const ids = new Set(state.schools.map(s => s.schoolId));
+  const rows = [...state.risk.values()].filter(r => ids.has(r.schoolId));
+  legend.replaceChildren(...(state.riskLoaded ? RISK_LEVELS.map(level => {
+    const n = rows.filter(r => r.level === level).length;
+    return h('span', { class: ['swatch', riskClass(level)], dataset: { level, count: String(n) } }, level.charAt(0) + level.slice(1).toLowerCase() + ' ' + n);
+  }).concat([h('span', { class: ['swatch', 'risk-none'], dataset: { level: 'NONE' } }, 'no score ' + Math.max(0, ids.size - rows.length))])
+    : [h('span', {}, 'Loading risk…')]));
 }
 
 function dispatchRow(d, now) {
@@ -855,9 +1036,7 @@ function renderDetail() {
   const signature = JSON.stringify([id, state.detail, state.devices, state.incidents.get(id)?.schoolName, state.errors.has('detail')]);
   if (signature === detailSignature) return;
   detailSignature = signature;
-  $('#feed-wrap').hidden = Boolean(id);
   panel.hidden = !id;
-  $('.side').classList.toggle('has-detail', Boolean(id));
   panel.className = 'detail';
   if (!id) {
     panel.replaceChildren();
@@ -936,6 +1115,53 @@ function fact(label, value) {
     h('span', { class: 'fact-label' }, label), h('span', { class: 'fact-value' }, value === undefined || value === null ? '–' : String(value)));
 }
 
+let schoolSignature = '';
+
+function renderSchool() {
+  const panel = $('#school-detail');
+  const id = state.selectedSchoolId;
+  const signature = JSON.stringify([id, state.school, state.warnings.filter(w => w.schoolId === id)]);
+  if (signature === schoolSignature) return;
+  schoolSignature = signature;
+  panel.hidden = !id;
+  if (!id) {
+    panel.replaceChildren();
+    delete panel.dataset.schoolId;
+    return;
+  }
+  const s = state.school || {};
+  panel.dataset.schoolId = id;
+  panel.className = ['detail', 'school-detail', s.risk && riskClass(s.risk.level)].filter(Boolean).join(' ');
+  panel.replaceChildren(...schoolPanel({
+    schoolId: id,
+    school: state.schools.find(x => x.schoolId === id),
+    risk: s.risk,
+    hazards: s.hazards,
+    warnings: state.warnings,
+    failed: s.failed,
+    now: Date.now(),
+    onClose: closeSchool,
+  }));
+}
+
+let warningsSignature = '';
+
+function renderWarnings() {
+  const wrap = $('#warnings-wrap');
+  wrap.hidden = state.warningsState === 'forbidden';
+  const signature = JSON.stringify([state.warnings, state.warningsState]);
+  if (signature === warningsSignature) return;
+  warningsSignature = signature;
+  const list = [...state.warnings].sort((a, b) => riskRank(a.level) - riskRank(b.level)
+    || (Date.parse(b.raisedAt) || 0) - (Date.parse(a.raisedAt) || 0));
+  const raised = list.filter(w => w.state === 'RAISED').length;
+  $('#warnings').replaceChildren(...(list.length ? warningStrip(list, Date.now(), selectSchool)
+    : [h('li', { class: 'warnings-empty' }, state.warningsState === 'loading' ? 'Loading…'
+      : state.warningsState === 'failed' ? 'Warnings unavailable' : 'No active warnings in region ' + state.region)]));
+  $('#warnings-caption').textContent = list.length ? list.length + ' active · ' + raised + ' not yet acknowledged' : '';
+  $('#warnings-caption').dataset.active = String(list.length);
+}
+
 function renderFeed() {
   const items = state.feed.map(e => h('li', {
     class: ['feed-item', levelClass(e.level), e.mode === 'EXERCISE' && 'drill', 'ev-' + e.event],
@@ -984,6 +1210,10 @@ function tick() {
     el.classList.toggle('overdue', left < 0);
     el.classList.toggle('soon', left >= 0 && left < 60000);
   }
+  for (const el of document.querySelectorAll('[data-due]')) {
+    el.textContent = dueText(el.dataset.due, now);
+    el.classList.toggle('overdue', Date.parse(el.dataset.due) < now);
+  }
   tickDirectives($('#directives'), now);
   for (const [id, until] of state.flash) {
     if (until <= now) {
@@ -1020,7 +1250,11 @@ function wire() {
   for (const list of [$('#board'), $('#feed')]) {
     list.addEventListener('keydown', e => { if (e.key === 'Enter' || e.key === ' ') { e.preventDefault(); pick(e); } });
   }
-  document.addEventListener('keydown', e => { if (e.key === 'Escape' && state.selectedId) closeDetail(); });
+  document.addEventListener('keydown', e => {
+    if (e.key === 'Escape' && state.selectedId) closeDetail();
+    else if (e.key === 'Escape' && state.selectedSchoolId) closeSchool();
+  });
+  $('#risk-toggle').addEventListener('click', toggleRiskLayer);
   window.addEventListener('hashchange', () => {
     if (takeTokenFromFragment() && storedToken()) signIn(storedToken());
   });

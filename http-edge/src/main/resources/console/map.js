@@ -3,6 +3,7 @@
 
 import { svg } from './dom.js';
 import { levelClass, levelRank, LEVEL_NAMES } from './format.js';
+import { riskClass, riskRank } from './risk.js';
 
 const W = 640;
 const H = 340;
@@ -24,8 +25,11 @@ function fmtDeg(v, step) {
  * @param hot       Map schoolId → {level, count, drill, incidentId}
  * @param selectedSchoolId school of the incident in the detail panel, or null
  * @param onSelect  called with an incidentId when a highlighted school is clicked
+ * @param risk      the risk layer, or null when it is off: {levels: Map schoolId → {level, overall},
+ *                  selectedSchoolId, onSelectSchool}. Every school is then coloured by its level
+ *                  (grey until it has a score) and a click opens the school rather than an incident.
  */
-export function drawMap(container, schools, hot, selectedSchoolId, onSelect) {
+export function drawMap(container, schools, hot, selectedSchoolId, onSelect, risk = null) {
   const located = schools.filter(s => s.location && Number.isFinite(s.location.lat) && Number.isFinite(s.location.lon));
   if (located.length === 0) {
     container.replaceChildren();
@@ -71,7 +75,16 @@ export function drawMap(container, schools, hot, selectedSchoolId, onSelect) {
     const cx = x(s.location.lon).toFixed(1);
     const cy = y(s.location.lat).toFixed(1);
     const h = hot.get(s.schoolId);
-    if (!h) {
+    if (!h && risk) {
+      const r = risk.levels.get(s.schoolId);
+      const level = r ? r.level : null;
+      const pick = () => risk.onSelectSchool(s.schoolId);
+      quiet.append(svg('circle', {
+        cx, cy, r: 7, class: ['school', 'risk', riskClass(level), s.schoolId === risk.selectedSchoolId && 'selected'],
+        dataset: { schoolId: s.schoolId, riskLevel: level || 'NONE' }, tabindex: 0, role: 'button',
+        onclick: pick, onkeydown: e => { if (e.key === 'Enter') pick(); },
+      }, svg('title', {}, s.name + ' (' + s.regionCode + ') — ' + (r ? 'risk ' + level + ', ' + Number(r.overall).toFixed(1) : 'no risk score yet'))));
+    } else if (!h) {
       quiet.append(svg('circle', { cx, cy, r: 5, class: 'school', dataset: { schoolId: s.schoolId } },
         svg('title', {}, s.name + ' (' + s.regionCode + ')')));
     } else {
@@ -81,14 +94,19 @@ export function drawMap(container, schools, hot, selectedSchoolId, onSelect) {
   hotOnes.sort((a, b) => levelRank(b.h.level) - levelRank(a.h.level));
   for (const { s, h, cx, cy } of hotOnes) {
     const selected = s.schoolId === selectedSchoolId;
+    const r = risk ? risk.levels.get(s.schoolId) : null;
+    const pick = risk ? () => risk.onSelectSchool(s.schoolId) : () => onSelect(h.incidentId);
     const g = svg('g', {
-      class: ['school-hot', levelClass(h.level), h.drill && 'drill', selected && 'selected'],
-      dataset: { schoolId: s.schoolId },
+      class: ['school-hot', levelClass(h.level), h.drill && 'drill', selected && 'selected', risk && riskClass(r && r.level)],
+      dataset: { schoolId: s.schoolId, riskLevel: risk ? (r ? r.level : 'NONE') : null },
       tabindex: 0,
       role: 'button',
-      onclick: () => onSelect(h.incidentId),
-      onkeydown: e => { if (e.key === 'Enter') onSelect(h.incidentId); },
+      onclick: pick,
+      onkeydown: e => { if (e.key === 'Enter') pick(); },
     },
+    // With the risk layer on, a school with an open incident keeps its incident's colour inside
+    // and wears its risk level as a ring.
+    risk ? svg('circle', { cx, cy, r: 13, class: 'risk-ring' }) : null,
     svg('title', {}, s.name + ' — ' + h.count + ' open incident' + (h.count === 1 ? '' : 's') + ', ' + LEVEL_NAMES[h.level]),
     svg('circle', { cx, cy, r: 16, class: 'pulse' }),
     svg('circle', { cx, cy, r: 9, class: 'dot' }),
@@ -97,10 +115,17 @@ export function drawMap(container, schools, hot, selectedSchoolId, onSelect) {
   }
   // Names next to the highlighted schools, most severe first; a name that would cover another
   // is tried above/below, else left out (the dot's tooltip still has it).
+  const named = [...hotOnes];
+  if (risk) {
+    const risky = located.filter(s => !hot.has(s.schoolId) && riskRank((risk.levels.get(s.schoolId) || {}).level) <= 1)
+      .sort((a, b) => riskRank(risk.levels.get(b.schoolId).level) - riskRank(risk.levels.get(a.schoolId).level))
+      .map(s => ({ s, cx: x(s.location.lon).toFixed(1), cy: y(s.location.lat).toFixed(1) }));
+    named.unshift(...risky);
+  }
   const taken = [];
-  for (const { cx, cy } of hotOnes) taken.push({ x: Number(cx) - 10, y: Number(cy) - 10, w: 20, h: 20 });
+  for (const { cx, cy } of named) taken.push({ x: Number(cx) - 10, y: Number(cy) - 10, w: 20, h: 20 });
   const overlaps = b => taken.some(t => b.x < t.x + t.w && t.x < b.x + b.w && b.y < t.y + t.h && t.y < b.y + b.h);
-  for (const { s, cx, cy } of [...hotOnes].reverse()) {
+  for (const { s, cx, cy } of [...named].reverse()) {
     const px = Number(cx), py = Number(cy);
     const w = Math.min(s.name.length, 34) * 8.6 + 4;
     const name = s.name.length > 34 ? s.name.slice(0, 33) + '…' : s.name;
@@ -117,7 +142,7 @@ export function drawMap(container, schools, hot, selectedSchoolId, onSelect) {
   }
   container.replaceChildren(svg('svg', {
     viewBox: `0 0 ${W} ${H}`, preserveAspectRatio: 'xMidYMid meet', role: 'img',
-    'aria-label': located.length + ' schools, ' + hotOnes.length + ' with open incidents',
+    'aria-label': located.length + ' schools, ' + hotOnes.length + ' with open incidents' + (risk ? ', coloured by risk level' : ''),
   }, svg('rect', { x: 0, y: 0, width: W, height: H, class: 'map-bg' }), grid, quiet, loud, labels));
   return located.length;
 }

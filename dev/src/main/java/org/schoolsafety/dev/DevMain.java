@@ -91,7 +91,8 @@ public final class DevMain {
     String demo = "skipped (--no-demo)";
     if (!cli.flag("--no-demo")) {
       var loaded = DemoData.load(running.node().context()).toCompletableFuture().get(5, TimeUnit.MINUTES);
-      demo = loaded.schools() + " schools and " + loaded.agencies() + " agencies registered";
+      demo = loaded.schools() + " schools and " + loaded.agencies() + " agencies registered"
+          + (loaded.preventionWritten() > 0 ? ", prevention work of " + loaded.preventionWritten() + " schools recorded" : "");
     }
     var tokens = DevTokens.write(dataDir.resolve("auth").resolve("dev-tokens.env"), secret, config);
     startup.open();
@@ -127,7 +128,8 @@ public final class DevMain {
     Running running = run(config, startup);
     if (cli.flag("--demo")) {
       var loaded = DemoData.load(running.node().context()).toCompletableFuture().join();
-      log.info("demo data: {} schools and {} agencies registered", loaded.schools(), loaded.agencies());
+      log.info("demo data: {} schools and {} agencies registered, prevention work of {} schools recorded",
+          loaded.schools(), loaded.agencies(), loaded.preventionWritten());
       startup.open();
     }
     running.node().whenTerminated().join();

@@ -13,6 +13,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
@@ -30,7 +33,9 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.openqa.selenium.By;
+import org.openqa.selenium.Dimension;
 import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.Keys;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.TakesScreenshot;
@@ -39,6 +44,7 @@ import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.interactions.Actions;
 import org.openqa.selenium.logging.LogEntry;
 import org.openqa.selenium.logging.LogType;
 import org.openqa.selenium.support.ui.ExpectedConditions;
@@ -51,8 +57,10 @@ import org.schoolsafety.persistence.testing.SharedCassandra;
  * {@code chromedriver}, driven by Selenium), against a real node on the shared embedded
  * Cassandra: incidents reported and acknowledged over HTTP show up on the board and in the
  * detail panel through the live stream, drills are marked as drills, the filters work, and the
- * page runs under the node's CSP without a single violation. Leaves a screenshot in
- * {@code target/console-screenshot.png}.
+ * page runs under the node's CSP without a single violation; the risk layer colours a school made
+ * high-risk through the API, whose panel shows the five dimensions, the factors, its hazards and
+ * its warnings. Leaves screenshots in {@code target/console-screenshot.png} and
+ * {@code target/console-risk.png}.
  */
 @ExtendWith(SharedCassandra.class)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -62,6 +70,7 @@ class ConsoleBrowserTest {
   static final String CHROMIUM = System.getProperty("hub.test.chromium", "/usr/bin/chromium");
   static final String CHROMEDRIVER = System.getProperty("hub.test.chromedriver", "/usr/bin/chromedriver");
   static final Path SCREENSHOT = Path.of("target", "console-screenshot.png");
+  static final Path RISK_SCREENSHOT = Path.of("target", "console-risk.png");
   static final Duration WAIT = Duration.ofSeconds(30);
 
   static final String COUNTY = "650102";
@@ -456,6 +465,138 @@ class ConsoleBrowserTest {
           By.cssSelector("[data-counter='unacknowledged']"), "data-value", totals.get("dispatches").get("notified").asText()));
       assertNoCspViolations();
     });
+  }
+
+  @Test
+  @Order(7)
+  void theRiskLayerColoursASchoolByItsLevelAndItsPanelSaysWhy() throws IOException {
+    guarded(() -> {
+      // Tianshan's senior high is made RED through the API: a chemical plant, a river, a building
+      // site and a bar around it; a major road and a railway; two major hazards whose rectification
+      // deadline had already passed when the inspection was recorded; two clusters in one class.
+      HubClient school = anonymous.as(Role.SCHOOL_STAFF, TIANSHAN_2);
+      String base2 = "/api/v1/schools/" + TIANSHAN_2;
+      int n = 0;
+      for (var s : List.of(List.of("CHEMICAL_PLANT", 150), List.of("RIVER_OR_RESERVOIR", 100), List.of("CONSTRUCTION_SITE", 80),
+          List.of("ENTERTAINMENT_VENUE", 150), List.of("MAJOR_ROAD", 60), List.of("RAILWAY", 120))) {
+        created(school.post(base2 + "/surroundings", Map.of("surroundingId", "near-" + ++n, "kind", s.get(0),
+            "distanceMetres", s.get(1), "description", "declared by the school")));
+      }
+      Instant now = Instant.now();
+      LocalDate today = LocalDate.now(ZoneOffset.UTC);
+      var inspection = Map.of("inspectionId", "console-risk-insp", "date", today.minusDays(20).toString(),
+          "inspector", Map.of("name", "Zhang Wei", "role", "safety officer"), "areas", List.of("building B", "gate"),
+          "hazards", List.of(
+              riskHazard("FIRE_SAFETY", "MAJOR", "building B stairwell", "fire door blocked", now.minus(Duration.ofDays(2))),
+              riskHazard("TRAFFIC", "MAJOR", "south gate", "no crossing guard at the gate", now.minus(Duration.ofDays(1))),
+              riskHazard("ELECTRICAL", "GENERAL", "canteen", "loose socket", now.plus(Duration.ofDays(5)))));
+      created(school.post(base2 + "/inspections", inspection));
+      created(school.post(base2 + "/health-checks", Map.of("date", today.toString(), "classId", "3-2", "present", 36,
+          "absentIll", 4, "symptoms", Map.of("DIARRHOEA", 3, "VOMITING", 3))));
+
+      HubClient commandCenter = anonymous.as(Role.COMMAND_CENTER, "65");
+      // The ranking and the hazard list are read models: wait for them before looking.
+      Awaitility.await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
+        var rows = commandCenter.get("/api/v1/risk?region=650102&top=50").body().get("schools");
+        String level = null;
+        for (var row : rows) {
+          if (row.get("schoolId").asText().equals(TIANSHAN_2)) {
+            level = row.get("level").asText();
+          }
+        }
+        assertThat(level).isEqualTo("RED");
+        assertThat(commandCenter.get(base2 + "/hazards?state=OVERDUE").body().get("hazards").size()).isEqualTo(2);
+        assertThat(commandCenter.get("/api/v1/warnings?region=650102&state=ACTIVE").body().get("warnings")
+            .findValuesAsText("cause")).contains("HEALTH_CLUSTER", "OVERDUE_HAZARD", "RISK_LEVEL");
+      });
+
+      ((JavascriptExecutor) driver).executeScript("sessionStorage.clear()");
+      driver.get(base + "/console/?region=65#token=" + TestNode.token(Role.COMMAND_CENTER, "65"));
+      By dot = By.cssSelector("#map circle.school[data-school-id='" + TIANSHAN_2 + "']");
+      waitUntil("the school on the map", ExpectedConditions.presenceOfElementLocated(dot));
+      assertThat(driver.findElement(dot).getAttribute("data-risk-level")).as("no risk colours before the toggle").isNull();
+
+      // The warnings on the board, the most severe first.
+      By clusterWarning = By.cssSelector("#warnings li.warning[data-school-id='" + TIANSHAN_2 + "'][data-cause='HEALTH_CLUSTER']");
+      waitUntil("the cluster's warning on the board", ExpectedConditions.visibilityOfElementLocated(clusterWarning));
+      assertThat(driver.findElement(clusterWarning).getText()).contains("Health cluster", "Urumqi No. 1 Senior High",
+          "class 3-2", "RAISED");
+      assertThat(driver.findElements(By.cssSelector("#warnings li.warning[data-school-id='" + TIANSHAN_2
+          + "'][data-cause='OVERDUE_HAZARD']"))).hasSize(2);
+      waitUntil("the level warning", ExpectedConditions.attributeContains(By.cssSelector(
+          "#warnings li.warning[data-school-id='" + TIANSHAN_2 + "'][data-cause='RISK_LEVEL']"), "class", "risk-red"));
+
+      // The layer: the school in RED's colour; a school without a score stays an outline.
+      driver.findElement(By.id("risk-toggle")).click();
+      waitUntil("the school coloured RED", ExpectedConditions.attributeToBe(dot, "data-risk-level", "RED"));
+      assertThat(driver.getCurrentUrl()).contains("layer=risk");
+      assertThat(driver.findElement(By.id("risk-toggle")).getAttribute("aria-pressed")).isEqualTo("true");
+      assertThat(driver.findElement(dot).getCssValue("fill")).isEqualTo("rgb(239, 59, 54)");
+      assertThat(driver.findElement(By.cssSelector("#risk-legend [data-level='RED']")).getAttribute("data-count"))
+          .isEqualTo("1");
+
+      // Its panel: the level, the five dimensions as a chart, the factors, the hazards. (The dot sits
+      // under its neighbour's incident marker here, so it is picked from the keyboard.)
+      ((JavascriptExecutor) driver).executeScript("arguments[0].focus()", driver.findElement(dot));
+      new Actions(driver).sendKeys(Keys.ENTER).perform();
+      By panel = By.cssSelector("#school-detail[data-school-id='" + TIANSHAN_2 + "']");
+      waitUntil("the school's panel", ExpectedConditions.visibilityOfElementLocated(panel));
+      waitUntil("its level", ExpectedConditions.textToBe(By.id("school-risk-level"), "RED"));
+      var risk = commandCenter.get(base2 + "/risk").body();
+      WebElement chart = driver.findElement(By.cssSelector("#school-detail svg.dimension-chart"));
+      assertThat(chart.isDisplayed()).isTrue();
+      assertThat(chart.getRect().getHeight()).as("the chart takes room in the panel").isGreaterThan(100);
+      var bars = driver.findElements(By.cssSelector("#school-detail svg.dimension-chart g.dim"));
+      assertThat(bars).extracting(b -> b.getAttribute("data-dimension"))
+          .containsExactly("surroundings", "health", "traffic", "history", "execution");
+      for (WebElement bar : bars) {
+        String dimension = bar.getAttribute("data-dimension");
+        assertThat(bar.getAttribute("data-value")).as(dimension)
+            .isEqualTo(String.format(java.util.Locale.ROOT, "%.1f", risk.get("dimensions").get(dimension).asDouble()));
+      }
+      assertThat(driver.findElement(By.cssSelector("#school-detail g.dim[data-dimension='surroundings']")).getAttribute("class"))
+          .contains("risk-red");
+      assertThat(driver.findElement(By.cssSelector("#school-detail g.dim[data-dimension='history']")).getAttribute("class"))
+          .contains("risk-blue");
+      var factors = driver.findElements(By.cssSelector("#school-detail li.factor"));
+      assertThat(factors).extracting(f -> f.getAttribute("data-code"))
+          .contains("nearby-CHEMICAL_PLANT", "nearby-RAILWAY", "outbreak-cluster", "illness-absence", "overdue-hazard",
+              "open-hazard", "training-coverage");
+      assertThat(driver.findElement(By.cssSelector("#school-detail li.factor[data-code='nearby-CHEMICAL_PLANT']")).getText())
+          .contains("+40.0", "CHEMICAL_PLANT at 150 m");
+
+      var overdue = driver.findElements(By.cssSelector("#school-detail li.hazard.overdue[data-status='OVERDUE']"));
+      assertThat(overdue).hasSize(2);
+      assertThat(overdue.get(0).getText()).contains("MAJOR", "overdue");
+      WebElement open = driver.findElement(By.cssSelector("#school-detail li.hazard[data-status='OPEN']"));
+      assertThat(open.getAttribute("class")).doesNotContain("overdue");
+      assertThat(open.getText()).contains("Electrical", "canteen", "due in 4 d");
+      assertThat(driver.findElements(By.cssSelector("#school-detail .warnings li.warning"))).hasSizeGreaterThanOrEqualTo(5);
+
+      // A taller window for the picture, so that the panel shows the chart and the factors.
+      driver.manage().window().setSize(new Dimension(1600, 1500));
+      waitUntil("the chart in the taller panel", d -> d.findElement(By.cssSelector("#school-detail svg.dimension-chart"))
+          .getRect().getHeight() > 100);
+      saveScreenshot(RISK_SCREENSHOT);
+      driver.manage().window().setSize(new Dimension(1600, 1000));
+
+      // A warning on the board opens its school; the layer toggles off again.
+      driver.findElement(By.cssSelector("#school-detail .close")).click();
+      waitUntil("the panel to close", ExpectedConditions.invisibilityOfElementLocated(panel));
+      driver.findElement(clusterWarning).click();
+      waitUntil("the warning's school", ExpectedConditions.visibilityOfElementLocated(panel));
+      driver.findElement(By.id("risk-toggle")).click();
+      waitUntil("the plain map", ExpectedConditions.attributeToBe(By.id("risk-toggle"), "aria-pressed", "false"));
+      assertThat(driver.findElement(dot).getAttribute("data-risk-level")).isNull();
+      assertNoCspViolations();
+    });
+  }
+
+  private static Map<String, Object> riskHazard(String category, String severity, String location, String description,
+      Instant deadline) {
+    return Map.of("category", category, "severity", severity, "location", location, "description", description,
+        "rectification", Map.of("responsible", "Li Ming", "measures", "fix it", "fundingYuan", 800,
+            "deadline", deadline.toString(), "interimSafeguard", "teacher on duty"));
   }
 
   private static By card(String incidentId) {

@@ -5,6 +5,9 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -13,6 +16,7 @@ import java.util.Map;
 import java.util.stream.Stream;
 import org.schoolsafety.sim.plan.Plan;
 import org.schoolsafety.sim.plan.Planner;
+import org.schoolsafety.sim.prevention.PreventionDrill;
 import org.schoolsafety.sim.run.DrillFailed;
 import org.schoolsafety.sim.run.DrillOptions;
 import org.schoolsafety.sim.run.DrillRunner;
@@ -90,6 +94,10 @@ public final class Main {
       int status = 0;
       for (String name : positional) {
         try {
+          if (PreventionDrill.Scenario.isPreventionDrill(resolve(name))) {
+            out.println(PreventionDrill.Scenario.read(resolve(name)).describe());
+            continue;
+          }
           if (SensorDrill.Scenario.isSensorDrill(resolve(name))) {
             var sensors = SensorDrill.Scenario.read(resolve(name));
             out.println("sensor drill " + sensors.name() + ": schools " + sensors.schools() + ", mode " + sensors.mode()
@@ -115,6 +123,9 @@ public final class Main {
     try {
       if (SensorDrill.Scenario.isSensorDrill(resolve(positional.get(0)))) {
         return sensorDrill(positional.get(0), options, out, err);
+      }
+      if (PreventionDrill.Scenario.isPreventionDrill(resolve(positional.get(0)))) {
+        return preventionDrill(positional.get(0), options, out, err);
       }
     } catch (IllegalArgumentException e) {
       return usage(err, e.getMessage());
@@ -181,6 +192,39 @@ public final class Main {
     }
   }
 
+  /**
+   * A prevention drill (docs/DRILLS.md, "Prevention drills"): a term of prevention work in compressed
+   * time; {@code --speed} is term days per real day here (default: the scenario's).
+   */
+  private static int preventionDrill(String name, Map<String, String> options, PrintStream out, PrintStream err) {
+    try {
+      var scenario = PreventionDrill.Scenario.read(resolve(name));
+      if (options.containsKey("--speed")) {
+        double speed = number("--speed", options.get("--speed"));
+        if (speed < 1 || speed > 1_000_000) {
+          return usage(err, "--speed of a prevention drill must be between 1 and 1000000");
+        }
+        scenario = scenario.withSpeed(speed);
+      }
+      Path data = Path.of(options.getOrDefault("--data", "./data"));
+      String drillId = options.containsKey("--drill-id") ? id(options.get("--drill-id"))
+          : scenario.name() + "-" + DateTimeFormatter.ofPattern("yyyyMMddHHmmss").withZone(ZoneOffset.UTC).format(Instant.now());
+      Path report = options.containsKey("--out") ? Path.of(options.get("--out")) : Path.of("drill-reports", drillId);
+      var drill = new PreventionDrill(scenario, URI.create(stripSlash(options.getOrDefault("--hub", "http://127.0.0.1:8080"))),
+          options.containsKey("--secret-file") ? Path.of(options.get("--secret-file")) : data.resolve("auth").resolve("dev-secret"),
+          report, drillId, err);
+      Map<String, Object> summary = drill.run();
+      out.print(PreventionDrill.text(summary));
+      out.println("report: " + report.resolve("report.html").toAbsolutePath().normalize());
+      return ((Number) summary.get("checksFailed")).intValue() == 0 ? 0 : 3;
+    } catch (IllegalArgumentException e) {
+      return usage(err, e.getMessage());
+    } catch (RuntimeException e) {
+      err.println("hub drill: the prevention drill failed: " + e);
+      return 1;
+    }
+  }
+
   /** A file, or a name in the scenarios directory ({@code -Dsim.scenarios}, else ./sim/scenarios). */
   static Path resolve(String name) {
     Path file = Path.of(name);
@@ -214,6 +258,7 @@ public final class Main {
       try {
         Path file = scenariosDir().resolve(name + ".json");
         String description = SensorDrill.Scenario.isSensorDrill(file) ? SensorDrill.Scenario.read(file).description()
+            : PreventionDrill.Scenario.isPreventionDrill(file) ? PreventionDrill.Scenario.read(file).description()
             : ScenarioParser.read(file).description();
         String first = description.split("(?<=\\.)\\s")[0];
         out.printf("%-26s %s%n", name, first);

@@ -46,6 +46,11 @@ final class DevNode implements AutoCloseable {
   }
 
   static DevNode start(Path dataDir) throws IOException {
+    return start(dataDir, List.of());
+  }
+
+  /** With extra JVM options for the node, e.g. {@code -Dhub.hazard.escalation-interval=10s}. */
+  static DevNode start(Path dataDir, List<String> jvmOptions) throws IOException {
     Path nodeClasses = Path.of(required("sim.node.classes"));
     Path nodeClasspath = Path.of(required("sim.node.classpath-file"));
     Path cassandraClasspath = Path.of(required("sim.cassandra.classpath-file"));
@@ -72,7 +77,9 @@ final class DevNode implements AutoCloseable {
         // schema DDL on a freshly started Cassandra of a busy machine can take longer than the
         // driver's default 2 s per request
         "-Ddatastax-java-driver.basic.request.timeout=10s",
-        "-Dpekko.remote.artery.canonical.port=" + freePort(),
+        "-Dpekko.remote.artery.canonical.port=" + freePort()));
+    command.addAll(jvmOptions);
+    command.addAll(List.of(
         "-cp", nodeClasses + ":" + Files.readString(nodeClasspath).trim(),
         "org.schoolsafety.dev.DevMain", "dev",
         "--port", String.valueOf(port),
@@ -95,7 +102,11 @@ final class DevNode implements AutoCloseable {
    * schema timing out on a badly overloaded machine, say) is started once more on a fresh directory.
    */
   static DevNode startReady(Path dir, Duration timeout) throws IOException {
-    DevNode node = start(dir.resolve("data"));
+    return startReady(dir, timeout, List.of());
+  }
+
+  static DevNode startReady(Path dir, Duration timeout, List<String> jvmOptions) throws IOException {
+    DevNode node = start(dir.resolve("data"), jvmOptions);
     try {
       node.awaitReady(timeout);
       return node;
@@ -110,7 +121,7 @@ final class DevNode implements AutoCloseable {
       }
       System.err.println("the dev node exited while starting; starting another. Its log:\n" + node.tail());
       node.close();
-      DevNode second = start(dir.resolve("data-2"));
+      DevNode second = start(dir.resolve("data-2"), jvmOptions);
       second.awaitReady(timeout);
       return second;
     }

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -14,13 +15,16 @@ import org.schoolsafety.edge.api.JsonSupport;
 import org.schoolsafety.edge.api.dto.AgencyRequest;
 import org.schoolsafety.edge.api.dto.SchoolRequest;
 import org.schoolsafety.hub.school.School;
+import org.schoolsafety.hub.school.SchoolProfile;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Loads the demo registry (resource {@code demo/demo-data.json}): two provinces, their cities
- * and counties, 20 schools, and agencies of every kind at every tier. It goes through the same
- * validation and entities as the HTTP API; registering again what is already there is a no-op.
+ * and counties, 20 schools, and agencies of every kind at every tier; then each school's
+ * prevention work ({@link DemoPrevention}: inspections and hazards, health checks, trainings,
+ * drills, surroundings). It goes through the same validation and entities as the HTTP API;
+ * loading again what is already there is a no-op.
  */
 public final class DemoData {
 
@@ -31,9 +35,15 @@ public final class DemoData {
 
   public record Region(String code, String name) {}
 
-  public record DemoFile(List<Region> regions, List<SchoolRequest> schools, List<AgencyRequest> agencies) {}
+  public record DemoFile(List<Region> regions, List<SchoolRequest> schools, List<AgencyRequest> agencies,
+      List<DemoPrevention.SchoolPrevention> prevention) {}
 
-  public record Loaded(int schools, int agencies) {}
+  /** {@code preventionWritten}: schools whose prevention work was written now (not there yet). */
+  public record Loaded(int schools, int agencies, int preventionWritten) {
+    public Loaded(int schools, int agencies) {
+      this(schools, agencies, 0);
+    }
+  }
 
   public static DemoFile read() {
     try (InputStream in = DemoData.class.getClassLoader().getResourceAsStream(RESOURCE)) {
@@ -64,8 +74,26 @@ public final class DemoData {
             profile.schoolId(), hub));
       }
       return CompletableFuture.allOf(schools.toArray(CompletableFuture[]::new))
-          .thenApply(all -> new Loaded(demo.schools().size(), demo.agencies().size()));
+          .thenCompose(all -> loadPrevention(hub, demo))
+          .thenApply(written -> new Loaded(demo.schools().size(), demo.agencies().size(), written));
     });
+  }
+
+  /** Every school's prevention work at once (each school's items in order); how many schools got it now. */
+  private static CompletionStage<Integer> loadPrevention(HubContext hub, DemoFile demo) {
+    var prevention = new DemoPrevention(hub);
+    var profiles = new HashMap<String, SchoolProfile>();
+    demo.schools().forEach(s -> profiles.put(s.schoolId(), s.toProfile()));
+    var written = new ArrayList<CompletableFuture<Boolean>>();
+    for (var work : demo.prevention() == null ? List.<DemoPrevention.SchoolPrevention>of() : demo.prevention()) {
+      SchoolProfile profile = profiles.get(work.schoolId());
+      if (profile == null) {
+        throw new IllegalStateException("demo data: prevention work for unknown school " + work.schoolId());
+      }
+      written.add(retry(() -> prevention.load(work, profile), "the prevention work of " + work.schoolId(), hub));
+    }
+    return CompletableFuture.allOf(written.toArray(CompletableFuture[]::new))
+        .thenApply(all -> (int) written.stream().filter(CompletableFuture::join).count());
   }
 
   /** The first writes after a fresh start create keyspaces and tables and may time out: retry. */

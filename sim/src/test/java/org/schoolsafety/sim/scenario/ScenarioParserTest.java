@@ -18,10 +18,14 @@ class ScenarioParserTest {
 
   static final Path SHIPPED = Path.of(System.getProperty("sim.scenarios", "scenarios"));
 
-  /** The shipped drill scenarios; sensor drills ({@code "kind": "sensors"}) have a format of their own. */
+  /**
+   * The shipped drill scenarios; sensor drills ({@code "kind": "sensors"}) and prevention drills
+   * ({@code "kind": "prevention"}) have formats of their own.
+   */
   static Stream<Path> shipped() throws IOException {
     return Files.list(SHIPPED).filter(p -> p.toString().endsWith(".json"))
-        .filter(p -> !org.schoolsafety.sim.sensors.SensorDrill.Scenario.isSensorDrill(p)).sorted();
+        .filter(p -> !org.schoolsafety.sim.sensors.SensorDrill.Scenario.isSensorDrill(p))
+        .filter(p -> !org.schoolsafety.sim.prevention.PreventionDrill.Scenario.isPreventionDrill(p)).sorted();
   }
 
   @ParameterizedTest
