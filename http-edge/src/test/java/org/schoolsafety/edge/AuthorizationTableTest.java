@@ -114,6 +114,7 @@ class AuthorizationTableTest {
     TABLE.put("POST /tips/{T}/triage",            new int[] {401, 404, 200, 404, 404, 404, 403, 404, 404, 404, 404});
     TABLE.put("POST /tips/{T}/acks police-650102", new int[] {401, 404, 403, 404, 404, 404, 200, 404, 404, 404, 404});
     TABLE.put("POST /tips/{new}/incident",        new int[] {401, 404, 201, 404, 404, 404, 404, 404, 404, 404, 404});
+    TABLE.put("POST /tips/{new}/hazard",          new int[] {401, 404, 201, 404, 404, 404, 404, 404, 404, 404, 404});
     TABLE.put("GET /health/ready",                new int[] {200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200});
     // Directives (issue 16): D is a real directive to school A from cc-6501; the drill one from the operator.
     TABLE.put("POST /directives (ACTUAL, A)",     new int[] {401, 403, 403, 403, 403, 403, 403, 403, 201, 201, 403});
@@ -358,6 +359,9 @@ class AuthorizationTableTest {
         Map.of("agencyId", "police-650102")));
     e.put("POST /tips/{new}/incident", (t, c) -> c.post("/api/v1/tips/" + t.freshTip() + "/incident",
         Map.of("reporter", Map.of("name", "Li Wei", "role", "principal"))));
+    e.put("POST /tips/{new}/hazard", (t, c) -> c.post("/api/v1/tips/" + t.freshTip() + "/hazard",
+        Map.of("severity", "GENERAL", "rectification", Map.of("responsible", "Wang Fang", "measures", "fix it",
+            "fundingYuan", 0, "deadline", "2099-12-15T18:00:00+08:00", "interimSafeguard", "taped off"))));
     e.put("GET /health/ready", (t, c) -> c.get("/health/ready"));
     e.put("POST /directives (ACTUAL, A)", (t, c) -> c.post("/api/v1/directives", directive(SCHOOL_A, "ACTUAL")));
     e.put("POST /directives (EXERCISE, A)", (t, c) -> c.post("/api/v1/directives", directive(SCHOOL_A, "EXERCISE")));

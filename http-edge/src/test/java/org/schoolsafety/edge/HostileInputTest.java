@@ -144,6 +144,8 @@ class HostileInputTest {
   private String guardian;
   /** The tip the POST /tips/{id}/incident corpus aims at (submitted by that corpus). */
   private String tipForIncident;
+  /** The tip the POST /tips/{id}/hazard corpus aims at (submitted by that corpus). */
+  private String tipForHazard;
   /** A DISPATCHED incident: target of reports, acks and cancel. */
   private String openIncident;
   /** A RESOLVED incident: target of close. */
@@ -817,6 +819,43 @@ class HostileInputTest {
     });
   }
 
+  /**
+   * A tip recorded as a hazard (issue 17): a refused case opens no hazard and links nothing (the
+   * tip shows no hazard). Every fix of the rectification plan is required, as for an inspection.
+   */
+  @TestFactory
+  @Order(18)
+  Stream<DynamicTest> postTipHazard() {
+    String tip = created(new HubClient(node.httpPort()).post("/api/v1/tips", Map.of("schoolId", SCHOOL,
+        "category", "SAFETY_HAZARD", "text", "a loose railing on the stairs"))).body().get("tipId").asText();
+    tipForHazard = tip;
+    var endpoint = new Endpoint("POST /api/v1/tips/{id}/hazard", "/api/v1/tips/" + tip + "/hazard",
+        staff, tipHazardBody(), List.of(
+        Field.oneOf("category", false, names(org.schoolsafety.hub.hazard.HazardCategory.values())),
+        Field.oneOf("severity", true, names(org.schoolsafety.hub.hazard.Severity.values())),
+        Field.text("location", 200, false),
+        Field.text("description", 2000, false),
+        Field.object("rectification", true),
+        Field.text("rectification.responsible", 100, true),
+        Field.text("rectification.measures", 2000, true),
+        Field.count("rectification.fundingYuan", 0, 1_000_000_000),
+        Field.timestamp("rectification.deadline"),
+        Field.text("rectification.interimSafeguard", 2000, true)));
+    return group(endpoint, corpus(endpoint, pathCases(endpoint, "hazard")), (before, c) ->
+        assertThat(read(staff, "/api/v1/tips/" + tip).json().hasNonNull("hazardId")).as("link after " + c).isFalse());
+  }
+
+  static ObjectNode tipHazardBody() {
+    ObjectNode body = NODES.objectNode();
+    body.put("category", "BUILDING");
+    body.put("severity", "GENERAL");
+    body.put("location", "north stairs, 3rd floor");
+    body.put("description", "railing loose; confirmed by the caretaker");
+    body.set("rectification", NODES.objectNode().put("responsible", "Wang Fang").put("measures", "weld the railing")
+        .put("fundingYuan", 1200).put("deadline", "2026-12-15T18:00:00+08:00").put("interimSafeguard", "stairs taped off"));
+    return body;
+  }
+
   static ObjectNode tipIncidentBody() {
     ObjectNode body = NODES.objectNode();
     body.set("reporter", NODES.objectNode().put("name", "Li Wei").put("role", "principal"));
@@ -1101,6 +1140,9 @@ class HostileInputTest {
     Reply tipIncident = send("POST", "/api/v1/tips/" + tipForIncident + "/incident", staff, bytes(tipIncidentBody()),
         "application/json", Map.of());
     assertThat(tipIncident.status()).as(tipIncident.body()).isEqualTo(201);
+    Reply tipHazard = send("POST", "/api/v1/tips/" + tipForHazard + "/hazard", staff, bytes(tipHazardBody()),
+        "application/json", Map.of());
+    assertThat(tipHazard.status()).as(tipHazard.body()).isEqualTo(201);
     Reply invited = send("POST", "/api/v1/schools/" + SCHOOL + "/guardians/invitations", staff, bytes(invitationBody()),
         "application/json", Map.of());
     assertThat(invited.status()).as(invited.body()).isEqualTo(201);

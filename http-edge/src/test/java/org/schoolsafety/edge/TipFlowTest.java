@@ -199,6 +199,56 @@ class TipFlowTest {
   }
 
   @Test
+  void theSchoolRecordsATipAsAHazardOnceAndTheTipShowsTheLinkToStaffOnly() {
+    var submitted = created(submit("SAFETY_HAZARD", "the railing on the third floor stairs is loose"));
+    String tipId = submitted.body().get("tipId").asText();
+    String code = submitted.body().get("followUpCode").asText();
+    HubClient staff = tipster.as(Role.SCHOOL_STAFF, SCHOOL);
+    var plan = Map.of("responsible", "Wang Fang, logistics", "measures", "weld the railing and test it",
+        "fundingYuan", 1200, "deadline", "2099-12-15T18:00:00+08:00", "interimSafeguard", "stairs taped off");
+    var body = Map.of("severity", "MAJOR", "location", "north stairs, 3rd floor", "rectification", plan);
+    // bad input names each field and records nothing
+    var bad = staff.post("/api/v1/tips/" + tipId + "/hazard", Map.of("category", "ALIENS", "severity", "HUGE",
+        "rectification", Map.of("fundingYuan", -1)));
+    assertThat(bad.status()).isEqualTo(400);
+    assertThat(bad.body().get("errors").findValuesAsText("field")).contains("category", "severity",
+        "rectification.responsible", "rectification.measures", "rectification.fundingYuan",
+        "rectification.deadline", "rectification.interimSafeguard");
+    assertThat(staff.get("/api/v1/tips/" + tipId).body().path("hazardId").asText(null)).isNull();
+    var first = staff.post("/api/v1/tips/" + tipId + "/hazard", body);
+    assertThat(first.status()).as(String.valueOf(first.body())).isEqualTo(201);
+    String hazardId = first.body().get("hazardId").asText();
+    var hazard = first.body().get("hazard");
+    assertThat(hazard.get("category").asText()).isEqualTo("OTHER");
+    assertThat(hazard.get("severity").asText()).isEqualTo("MAJOR");
+    assertThat(hazard.get("inspectionId").asText()).isEqualTo(tipId);
+    assertThat(hazard.get("rectification").get("responsible").asText()).isEqualTo("Wang Fang, logistics");
+    assertThat(first.header("Location")).endsWith("/api/v1/hazards/" + hazardId);
+    // never the tipster's words in the hazard
+    assertThat(first.body().toString()).doesNotContain("railing on the third floor");
+    // the hazard is one like an inspection's: readable and listed for the school
+    assertThat(staff.get("/api/v1/hazards/" + hazardId).status()).isEqualTo(200);
+    await().atMost(Duration.ofSeconds(20)).until(() -> staff.get("/api/v1/schools/" + SCHOOL + "/hazards").body()
+        .get("hazards").findValuesAsText("hazardId").contains(hazardId));
+    // again, or by the county education agency with other words: the same hazard
+    var again = tipster.as(Role.AGENCY, "education-650102").post("/api/v1/tips/" + tipId + "/hazard",
+        Map.of("severity", "GENERAL", "category", "BUILDING", "rectification", plan));
+    assertThat(again.status()).as(String.valueOf(again.body())).isEqualTo(200);
+    assertThat(again.header("Idempotent-Replayed")).isEqualTo("true");
+    assertThat(again.body().get("hazardId").asText()).isEqualTo(hazardId);
+    assertThat(again.body().get("hazard").get("severity").asText()).isEqualTo("MAJOR");
+    // staff see the link; the tipster does not
+    assertThat(staff.get("/api/v1/tips/" + tipId).body().get("hazardId").asText()).isEqualTo(hazardId);
+    var asTipster = tipster.get("/api/v1/tips/" + tipId, withCode(code));
+    assertThat(asTipster.body().has("hazardId")).isFalse();
+    assertThat(asTipster.body().toString()).doesNotContain(hazardId);
+    // another school's staff may not record it; an unknown tip is the one 404
+    assertThat(tipster.as(Role.SCHOOL_STAFF, OTHER_SCHOOL).post("/api/v1/tips/" + tipId + "/hazard", body).status())
+        .isEqualTo(404);
+    assertThat(staff.post("/api/v1/tips/tip-0000000000000000aaaa/hazard", body).status()).isEqualTo(404);
+  }
+
+  @Test
   void theJournalHoldsNothingThatIdentifiesTheTipster() throws Exception {
     var submitted = created(submit("ABUSE", "a teacher hits students in class 5"));
     String tipId = submitted.body().get("tipId").asText();

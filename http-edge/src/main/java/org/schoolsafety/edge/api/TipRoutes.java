@@ -2,6 +2,8 @@ package org.schoolsafety.edge.api;
 
 import static org.apache.pekko.http.javadsl.server.PathMatchers.segment;
 
+import java.time.LocalDate;
+import java.time.ZoneOffset;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -23,6 +25,7 @@ import org.schoolsafety.edge.api.dto.IncidentView;
 import org.schoolsafety.edge.api.dto.TipRequests.MessageRequest;
 import org.schoolsafety.edge.api.dto.TipRequests.TipIncidentRequest;
 import org.schoolsafety.edge.api.dto.TipRequests.TipAckRequest;
+import org.schoolsafety.edge.api.dto.TipRequests.TipHazardRequest;
 import org.schoolsafety.edge.api.dto.TipRequests.TipRequest;
 import org.schoolsafety.edge.api.dto.TipRequests.TriageRequest;
 import org.schoolsafety.edge.auth.AccessPolicy.Decision;
@@ -31,6 +34,10 @@ import org.schoolsafety.edge.auth.Role;
 import org.schoolsafety.edge.auth.TipLimits;
 import org.schoolsafety.hub.agency.Agency;
 import org.schoolsafety.hub.agency.AgencyProfile;
+import org.schoolsafety.hub.hazard.Hazard;
+import org.schoolsafety.hub.hazard.HazardCommand;
+import org.schoolsafety.hub.hazard.HazardState;
+import org.schoolsafety.hub.hazard.NewHazard;
 import org.schoolsafety.hub.incident.Casualties;
 import org.schoolsafety.hub.incident.Incident;
 import org.schoolsafety.hub.incident.IncidentCommand;
@@ -60,7 +67,8 @@ import org.slf4j.LoggerFactory;
  * unknown tip all get the same 404 with the same body.
  *
  * <p>{@link #route(Principal)} is the staff side: a school's tip list, one tip with its text and
- * notes, triage, and the acknowledgement of a told agency.
+ * notes, triage, reporting it as an incident or recording it as a hazard, and the acknowledgement
+ * of a told agency.
  */
 public final class TipRoutes extends RouteSupport {
 
@@ -210,6 +218,10 @@ public final class TipRoutes extends RouteSupport {
               var checked = body.check();
               return tip(p, tipId, "report tip", api.policy()::triageTip, state -> reportTip(p, state, checked));
             }))),
+            path("hazard", () -> post(() -> jsonBody(TipHazardRequest.class, body -> {
+              var checked = body.check();
+              return tip(p, tipId, "record tip as hazard", api.policy()::triageTip, state -> recordHazard(p, state, checked));
+            }))),
             path("acks", () -> post(() -> jsonBody(TipAckRequest.class, body -> {
               String agencyId = body.check();
               return tip(p, tipId, "acknowledge tip",
@@ -274,6 +286,63 @@ public final class TipRoutes extends RouteSupport {
     return replayed ? response.addHeader(RawHeader.create("Idempotent-Replayed", "true")) : response;
   }
 
+  /**
+   * A tip recorded as a hazard, through the same Hazard entity and rectification plan (五定) as an
+   * inspection's hazard: category from the tip's (unless given), found on the day the tip arrived,
+   * the tip's id in place of an inspection id, and the recorder's own description, never the
+   * tipster's words. The hazard id derives from the tip, so a retry or a second caller lands on the
+   * same hazard: 201 the first time, then 200 with {@code Idempotent-Replayed: true}. Opened first,
+   * then linked; calling again mends a failure between. No inspection is recorded: a tip is not one,
+   * and counting it would flatter the school's inspection record.
+   */
+  private Route recordHazard(Principal p, TipState tip, TipHazardRequest.Checked body) {
+    long started = System.nanoTime();
+    if (tip.hazardId() != null) {
+      return respond(hazardRef(tip.hazardId()).askWithStatus(HazardCommand.Get::new, api.askTimeout()),
+          hazard -> tipHazardAnswer(tip, hazard, true));
+    }
+    var t = tip.tip();
+    String hazardId = NewHazard.idOf(t.schoolId(), tip.tipId(), 1);
+    var hazard = new NewHazard(hazardId, t.schoolId(), t.schoolName(), t.region(), tip.tipId(),
+        LocalDate.ofInstant(tip.receivedAt(), ZoneOffset.UTC),
+        body.category() != null ? body.category() : t.category().hazardCategory(), body.severity(),
+        body.location() != null ? body.location() : "as reported in anonymous tip " + tip.tipId(),
+        body.description() != null ? body.description()
+            : "Recorded from anonymous tip " + tip.tipId() + " (" + t.category() + ")",
+        body.plan());
+    // A conflict means this tip's hazard exists in another recorder's words: an earlier call opened
+    // it but did not get to link it. It is the same hazard.
+    CompletionStage<Map.Entry<HazardState, Boolean>> opened = hazardRef(hazardId).askWithStatus(
+            (ActorRef<StatusReply<HazardState>> r) -> new HazardCommand.Open(hazard, p.id(), r),
+            api.askTimeoutLeft(started))
+        .thenApply(state -> Map.entry(state, false))
+        .exceptionallyCompose(failure -> unwrap(failure) instanceof org.schoolsafety.hub.Rejection.Conflict
+            ? hazardRef(hazardId).askWithStatus(HazardCommand.Get::new, api.askTimeoutLeft(started))
+                .thenApply(existing -> Map.entry(existing, true))
+            : CompletableFuture.failedStage(failure));
+    CompletionStage<Map.Entry<Map.Entry<HazardState, Boolean>, TipState>> linked = opened.thenCompose(h ->
+        tipRef(tip.tipId()).askWithStatus((ActorRef<StatusReply<TipState>> r) ->
+            new TipCommand.LinkHazard(hazardId, p.id(), r), api.askTimeoutLeft(started))
+            .thenApply(after -> Map.entry(h, after)));
+    return onReply(linked, done -> complete(tipHazardAnswer(done.getValue(), done.getKey().getKey(),
+        done.getKey().getValue())));
+  }
+
+  private org.apache.pekko.http.javadsl.model.HttpResponse tipHazardAnswer(TipState tip, HazardState hazard,
+      boolean replayed) {
+    var body = new LinkedHashMap<String, Object>();
+    body.put("tipId", tip.tipId());
+    body.put("hazardId", hazard.hazardId());
+    body.put("hazard", PreventionRoutes.view(hazard));
+    var response = json(replayed ? StatusCodes.OK : StatusCodes.CREATED, body)
+        .addHeader(Location.create("/api/v1/hazards/" + hazard.hazardId()));
+    return replayed ? response.addHeader(RawHeader.create("Idempotent-Replayed", "true")) : response;
+  }
+
+  private EntityRef<HazardCommand> hazardRef(String hazardId) {
+    return api.sharding().entityRefFor(Hazard.ENTITY_TYPE_KEY, hazardId);
+  }
+
   private EntityRef<IncidentCommand> incidentRef(String incidentId) {
     return api.sharding().entityRefFor(Incident.ENTITY_TYPE_KEY, incidentId);
   }
@@ -330,6 +399,7 @@ public final class TipRoutes extends RouteSupport {
     view.put("triagedAt", s.triagedAt());
     view.put("overdue", s.overdueAt() != null);
     view.put("incidentId", s.incidentId());
+    view.put("hazardId", s.hazardId());
     view.put("messages", s.messages().stream().map(m -> {
       var msg = new LinkedHashMap<String, Object>();
       msg.put("at", m.at());

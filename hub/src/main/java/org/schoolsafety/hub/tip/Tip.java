@@ -141,7 +141,8 @@ public final class Tip extends EventSourcedBehaviorWithEnforcedReplies<TipComman
         .onCommand(WriteAsTipster.class, (state, cmd) -> unknown(state, cmd.replyTo()))
         .onCommand(Triage.class, (state, cmd) -> unknown(state, cmd.replyTo()))
         .onCommand(Acknowledge.class, (state, cmd) -> unknown(state, cmd.replyTo()))
-        .onCommand(LinkIncident.class, (state, cmd) -> unknown(state, cmd.replyTo()));
+        .onCommand(LinkIncident.class, (state, cmd) -> unknown(state, cmd.replyTo()))
+        .onCommand(LinkHazard.class, (state, cmd) -> unknown(state, cmd.replyTo()));
     builder.forAnyState()
         .onCommand(Submit.class, (state, cmd) -> reject(cmd.replyTo(),
             new Rejection.Conflict("tip " + tipId + " already exists")))
@@ -153,6 +154,7 @@ public final class Tip extends EventSourcedBehaviorWithEnforcedReplies<TipComman
         .onCommand(Triage.class, this::onTriage)
         .onCommand(Acknowledge.class, this::onAcknowledge)
         .onCommand(LinkIncident.class, this::onLinkIncident)
+        .onCommand(LinkHazard.class, this::onLinkHazard)
         .onCommand(ChainsFound.class, this::onChainsFound)
         .onCommand(ChainsUnavailable.class, this::onChainsUnavailable)
         .onCommand(CheckDeadline.class, this::onCheckDeadline)
@@ -233,6 +235,18 @@ public final class Tip extends EventSourcedBehaviorWithEnforcedReplies<TipComman
           + state.incidentId()));
     }
     return persist(state, List.of(new IncidentLinked(tipId, state.tip().schoolId(), cmd.incidentId(), now(),
+        cmd.by())), cmd.replyTo());
+  }
+
+  private ReplyEffect<TipEvent, TipState> onLinkHazard(TipState state, LinkHazard cmd) {
+    if (cmd.hazardId().equals(state.hazardId())) {
+      return Effect().reply(cmd.replyTo(), StatusReply.success(state));
+    }
+    if (state.hazardId() != null) {
+      return reject(cmd.replyTo(), new Rejection.Conflict("tip " + tipId + " is already linked to hazard "
+          + state.hazardId()));
+    }
+    return persist(state, List.of(new HazardLinked(tipId, state.tip().schoolId(), cmd.hazardId(), now(),
         cmd.by())), cmd.replyTo());
   }
 

@@ -35,6 +35,15 @@ public enum TipCategory {
     };
   }
 
+  /**
+   * The hazard category a tip of this category is recorded as, unless the recorder says otherwise.
+   * No tip category names a kind of hazard an inspection knows (fire safety, building, ...), so
+   * it is OTHER until the school, having looked, says which.
+   */
+  public org.schoolsafety.hub.hazard.HazardCategory hazardCategory() {
+    return org.schoolsafety.hub.hazard.HazardCategory.OTHER;
+  }
+
   /** The priority a tip has until someone triages it (and so its first response deadline). */
   public TipPriority initialPriority() {
     return switch (this) {

@@ -34,6 +34,9 @@ public sealed interface TipCommand extends CborSerializable {
   /** Link the incident the tip was reported as; the same again is a no-op, another one a conflict. */
   record LinkIncident(String incidentId, String by, ActorRef<StatusReply<TipState>> replyTo) implements TipCommand {}
 
+  /** Link the hazard the tip was recorded as; the same again is a no-op, another one a conflict. */
+  record LinkHazard(String hazardId, String by, ActorRef<StatusReply<TipState>> replyTo) implements TipCommand {}
+
   /** A told agency acknowledges; repeating it is a no-op. */
   record Acknowledge(String agencyId, String by, ActorRef<StatusReply<TipState>> replyTo) implements TipCommand {}
 

@@ -52,6 +52,9 @@ public sealed interface TipEvent extends CborSerializable {
   /** The school or its education agency reported the tip as {@code incidentId} (docs/API.md). */
   record IncidentLinked(String tipId, String schoolId, String incidentId, Instant at, String by) implements TipEvent {}
 
+  /** The school or its education agency recorded the tip as hazard {@code hazardId} (docs/API.md). */
+  record HazardLinked(String tipId, String schoolId, String hazardId, Instant at, String by) implements TipEvent {}
+
   record AgencyAcknowledged(String tipId, String schoolId, String agencyId, Instant at, String by)
       implements TipEvent {}
 }

@@ -32,10 +32,20 @@ public record TipState(
     Map<String, Notified> notified,
     List<TipMessage> messages,
     List<TimelineEntry> timeline,
-    String incidentId)
+    String incidentId,
+    String hazardId)
     implements CborSerializable {
 
-  /** Before it is linked to an incident (and in the fold, which {@link #apply} completes). */
+  /** Before it is linked to a hazard. */
+  public TipState(String tipId, NewTip tip, String codeHash, TipPriority priority, TipStatus status,
+      Instant receivedAt, Instant deadline, Instant triagedAt, Instant overdueAt,
+      Map<AgencyKind, List<AgencyProfile>> chains, Map<String, Notified> notified, List<TipMessage> messages,
+      List<TimelineEntry> timeline, String incidentId) {
+    this(tipId, tip, codeHash, priority, status, receivedAt, deadline, triagedAt, overdueAt, chains, notified,
+        messages, timeline, incidentId, null);
+  }
+
+  /** Before it is linked to an incident or a hazard (and in the fold, which {@link #apply} completes). */
   public TipState(String tipId, NewTip tip, String codeHash, TipPriority priority, TipStatus status,
       Instant receivedAt, Instant deadline, Instant triagedAt, Instant overdueAt,
       Map<AgencyKind, List<AgencyProfile>> chains, Map<String, Notified> notified, List<TipMessage> messages,
@@ -132,10 +142,12 @@ public record TipState(
     TipState next = fold(event);
     var entries = new ArrayList<>(timeline);
     entries.add(new TimelineEntry(event.at(), nameOf(event), event.by(), detail(event)));
-    // The fold builds every state but the link; the link is carried over here.
+    // The fold builds every state but the links; the links are carried over here.
     String linked = event instanceof IncidentLinked l ? l.incidentId() : incidentId;
+    String hazard = event instanceof HazardLinked h ? h.hazardId() : hazardId;
     return new TipState(tipId, next.tip, next.codeHash, next.priority, next.status, next.receivedAt, next.deadline,
-        next.triagedAt, next.overdueAt, next.chains, next.notified, next.messages, List.copyOf(entries), linked);
+        next.triagedAt, next.overdueAt, next.chains, next.notified, next.messages, List.copyOf(entries), linked,
+        hazard);
   }
 
   private TipState fold(TipEvent event) {
@@ -157,7 +169,7 @@ public record TipState(
     } else if (event instanceof WentOverdue e) {
       return new TipState(tipId, tip, codeHash, priority, status, receivedAt, deadline, triagedAt, e.at(),
           chains, notified, messages, timeline);
-    } else if (event instanceof IncidentLinked) {
+    } else if (event instanceof IncidentLinked || event instanceof HazardLinked) {
       return this;
     } else if (event instanceof AgencyNotified e) {
       var told = new LinkedHashMap<>(notified);
@@ -201,6 +213,8 @@ public record TipState(
       return "acknowledged";
     } else if (event instanceof IncidentLinked) {
       return "incident-linked";
+    } else if (event instanceof HazardLinked) {
+      return "hazard-linked";
     }
     throw new IllegalArgumentException("unknown tip event " + event.getClass());
   }
@@ -216,6 +230,8 @@ public record TipState(
       return e.agencyId();
     } else if (event instanceof IncidentLinked e) {
       return e.incidentId();
+    } else if (event instanceof HazardLinked e) {
+      return e.hazardId();
     } else if (event instanceof WentOverdue) {
       return "response deadline passed without triage";
     }

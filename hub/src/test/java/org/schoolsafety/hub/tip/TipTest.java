@@ -116,16 +116,51 @@ class TipTest {
   }
 
   @Test
+  void aTipIsLinkedToOneHazardBesideItsIncidentAndKeepsBothAcrossEventsAndRestarts() {
+    submit(TipCategory.SAFETY_HAZARD);
+    assertThat(TipCategory.SAFETY_HAZARD.hazardCategory()).isEqualTo(org.schoolsafety.hub.hazard.HazardCategory.OTHER);
+    var linked = tip.<StatusReply<TipState>>runCommand(r -> new TipCommand.LinkHazard("hz-1", "school-staff:" + SCHOOL, r));
+    // (the agency lookup answers asynchronously: its ChainsResolved may land in the same run)
+    assertThat(linked.events()).hasAtLeastOneElementOfType(TipEvent.HazardLinked.class);
+    assertThat(linked.reply().getValue().hazardId()).isEqualTo("hz-1");
+    assertThat(linked.reply().getValue().incidentId()).isNull();
+    assertThat(linked.reply().getValue().timeline()).extracting(e -> e.event()).contains("hazard-linked");
+    // the same link again is a no-op; another hazard is refused and changes nothing
+    assertThat(tip.<StatusReply<TipState>>runCommand(r -> new TipCommand.LinkHazard("hz-1", "x", r)).events())
+        .noneMatch(e -> e instanceof TipEvent.HazardLinked);
+    var other = tip.<StatusReply<TipState>>runCommand(r -> new TipCommand.LinkHazard("hz-2", "x", r));
+    assertThat(other.reply().getError()).isInstanceOf(Rejection.Conflict.class);
+    assertThat(other.events()).noneMatch(e -> e instanceof TipEvent.HazardLinked);
+    // an incident link and later events keep the hazard link, and so does recovery
+    var incident = tip.<StatusReply<TipState>>runCommand(r -> new TipCommand.LinkIncident("inc-1", "x", r));
+    assertThat(incident.reply().getValue().hazardId()).isEqualTo("hz-1");
+    var triaged = tip.<StatusReply<TipState>>runCommand(r -> new TipCommand.Triage(TipPriority.HIGH,
+        TipStatus.IN_PROGRESS, null, false, "school-staff:" + SCHOOL, r));
+    assertThat(triaged.reply().getValue().hazardId()).isEqualTo("hz-1");
+    tip.restart();
+    var recovered = tip.<StatusReply<TipState>>runCommand(TipCommand.Get::new).reply().getValue();
+    assertThat(recovered.hazardId()).isEqualTo("hz-1");
+    assertThat(recovered.incidentId()).isEqualTo("inc-1");
+  }
+
+  @Test
+  void anUnknownTipCannotBeLinkedToAHazard() {
+    var result = tip.<StatusReply<TipState>>runCommand(r -> new TipCommand.LinkHazard("hz-1", "x", r));
+    assertThat(result.reply().getError()).isInstanceOf(Rejection.NotFound.class);
+    assertThat(result.hasNoEvents()).isTrue();
+  }
+
+  @Test
   void aTipIsLinkedToOneIncidentAndKeepsTheLinkAcrossEventsAndRestarts() {
     submit(TipCategory.WEAPON);
     assertThat(TipCategory.WEAPON.incidentType()).isEqualTo(org.schoolsafety.hub.incident.IncidentType.VIOLENCE);
     var linked = tip.<StatusReply<TipState>>runCommand(r -> new TipCommand.LinkIncident("inc-1", "school-staff:" + SCHOOL, r));
-    assertThat(linked.event()).isInstanceOf(TipEvent.IncidentLinked.class);
+    assertThat(linked.events()).hasAtLeastOneElementOfType(TipEvent.IncidentLinked.class);
     assertThat(linked.reply().getValue().incidentId()).isEqualTo("inc-1");
     assertThat(linked.reply().getValue().timeline()).extracting(e -> e.event()).contains("incident-linked");
     // the same link again is a no-op; another incident is refused
-    assertThat(tip.<StatusReply<TipState>>runCommand(r -> new TipCommand.LinkIncident("inc-1", "x", r)).hasNoEvents())
-        .isTrue();
+    assertThat(tip.<StatusReply<TipState>>runCommand(r -> new TipCommand.LinkIncident("inc-1", "x", r)).events())
+        .noneMatch(e -> e instanceof TipEvent.IncidentLinked);
     assertThat(tip.<StatusReply<TipState>>runCommand(r -> new TipCommand.LinkIncident("inc-2", "x", r)).reply()
         .getError()).isInstanceOf(Rejection.Conflict.class);
     // later events keep the link, and so does recovery

@@ -112,22 +112,7 @@ public final class PreventionRequests {
         Severity severity = f.oneOf(at + ".severity", h.severity(), Severity.class, null);
         String location = f.text(at + ".location", h.location(), 200, true);
         String description = f.text(at + ".description", h.description(), 2000, true);
-        RectificationPlan plan = null;
-        if (f.required(at + ".rectification", h.rectification())) {
-          Plan p = h.rectification();
-          String responsible = f.text(at + ".rectification.responsible", p.responsible(), 100, true);
-          String measures = f.text(at + ".rectification.measures", p.measures(), 2000, true);
-          long funding = 0;
-          if (f.required(at + ".rectification.fundingYuan", p.fundingYuan())) {
-            funding = p.fundingYuan();
-            if (funding < 0 || funding > 1_000_000_000L) {
-              f.error(at + ".rectification.fundingYuan", "must be between 0 and 1000000000");
-            }
-          }
-          Instant deadline = deadline(f, at + ".rectification.deadline", p.deadline());
-          String interim = f.text(at + ".rectification.interimSafeguard", p.interimSafeguard(), 2000, true);
-          plan = new RectificationPlan(responsible, measures, funding, deadline, interim);
-        }
+        RectificationPlan plan = plan(f, at + ".rectification", h.rectification());
         if (id != null) {
           found.add(new NewHazard(NewHazard.idOf(school.schoolId(), id, i + 1), school.schoolId(), school.name(),
               school.region(), id, day, category, severity, location, description, plan));
@@ -136,6 +121,28 @@ public final class PreventionRequests {
       f.throwIfInvalid();
       var ids = found.stream().map(NewHazard::hazardId).toList();
       return new Checked(new Inspection(id, day, name, role, List.copyOf(checkedAreas), ids), List.copyOf(found));
+    }
+
+    /**
+     * A hazard's rectification plan (五定), every fix required, errors named under {@code field};
+     * null when absent or invalid. Shared by inspections and tips recorded as hazards.
+     */
+    public static RectificationPlan plan(Fields f, String field, Plan p) {
+      if (!f.required(field, p)) {
+        return null;
+      }
+      String responsible = f.text(field + ".responsible", p.responsible(), 100, true);
+      String measures = f.text(field + ".measures", p.measures(), 2000, true);
+      long funding = 0;
+      if (f.required(field + ".fundingYuan", p.fundingYuan())) {
+        funding = p.fundingYuan();
+        if (funding < 0 || funding > 1_000_000_000L) {
+          f.error(field + ".fundingYuan", "must be between 0 and 1000000000");
+        }
+      }
+      Instant deadline = deadline(f, field + ".deadline", p.deadline());
+      String interim = f.text(field + ".interimSafeguard", p.interimSafeguard(), 2000, true);
+      return new RectificationPlan(responsible, measures, funding, deadline, interim);
     }
 
     private static Instant deadline(Fields f, String field, String value) {

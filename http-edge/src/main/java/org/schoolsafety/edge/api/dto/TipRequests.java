@@ -100,4 +100,29 @@ public final class TipRequests {
       return new Checked(who, t, l, s == null || s.isEmpty() ? null : s, m == null || m.isEmpty() ? null : m);
     }
   }
+
+  /**
+   * {@code POST /api/v1/tips/{tipId}/hazard}: the severity and the rectification plan (五定, every
+   * fix required as for an inspection's hazard); optionally the category (default from the tip's
+   * category), where (default: as reported in the tip) and a description in the recorder's words.
+   */
+  public record TipHazardRequest(String category, String severity, String location, String description,
+      PreventionRequests.Plan rectification) {
+
+    public record Checked(org.schoolsafety.hub.hazard.HazardCategory category,
+        org.schoolsafety.hub.hazard.Severity severity, String location, String description,
+        org.schoolsafety.hub.hazard.RectificationPlan plan) {}
+
+    public Checked check() {
+      var f = new Fields();
+      var c = category == null ? null
+          : f.oneOf("category", category, org.schoolsafety.hub.hazard.HazardCategory.class, null);
+      var s = f.oneOf("severity", severity, org.schoolsafety.hub.hazard.Severity.class, null);
+      String l = f.text("location", location, 200, false);
+      String d = f.text("description", description, 2000, false);
+      var plan = PreventionRequests.InspectionRequest.plan(f, "rectification", rectification);
+      f.throwIfInvalid();
+      return new Checked(c, s, l == null || l.isEmpty() ? null : l, d == null || d.isEmpty() ? null : d, plan);
+    }
+  }
 }
