@@ -10,6 +10,8 @@
 // Prevention (issue 15): GET /api/v1/warnings (the board's early warnings, then kept current by
 // the stream's `warning` events), GET /api/v1/risk (the map's risk layer) and a school's risk and
 // hazards (its panel), all read again every PREVENTION_REFRESH_MS.
+// Tips (issue 17): GET /api/v1/tips?region=&state=open (the tips queue: open tips with their
+// response deadlines, never their text), read again every PREVENTION_REFRESH_MS.
 // Everything is rendered with DOM calls, never innerHTML.
 
 import { createApi, ApiError } from './api.js';
@@ -28,6 +30,7 @@ import {
   RISK_LEVELS, riskClass, riskRank, schoolPanel, warningStrip, dueText,
 } from './risk.js';
 import { LiveStream } from './sse.js';
+import { tipsQueue, isOverdue } from './tips.js';
 
 const REGION_PATTERN = /^\d{2}(\d{2}){0,2}$/;
 const MODES = ['ACTUAL', 'EXERCISE', 'ALL'];
@@ -88,6 +91,8 @@ const state = {
   riskLoaded: false,
   warnings: [], // the region's active warnings, newest first
   warningsState: 'loading', // loading | ok | forbidden | failed
+  tips: [], // the region's open tips (metadata only), as the read side lists them
+  tipsState: 'loading', // loading | ok | forbidden | failed
   selectedSchoolId: null, // the school in the risk panel
   school: null, // {risk, hazards, failed} of the selected school
 };
@@ -259,6 +264,8 @@ function resetView() {
   state.riskLoaded = false;
   state.warnings = [];
   state.warningsState = 'loading';
+  state.tips = [];
+  state.tipsState = 'loading';
   state.selectedSchoolId = null;
   state.school = null;
   cardElements.clear();
@@ -288,9 +295,11 @@ function restart() {
   openStream();
   refreshTimer = setInterval(() => { loadIncidents(); loadSchools(); }, REFRESH_MS);
   loadWarnings();
+  loadTips();
   if (state.riskLayer) loadRisk();
   preventionTimer = setInterval(() => {
     loadWarnings();
+    loadTips();
     if (state.riskLayer) loadRisk();
     if (state.selectedSchoolId) loadSchool(state.selectedSchoolId);
   }, PREVENTION_REFRESH_MS);
@@ -450,6 +459,30 @@ async function loadWarnings() {
     }
     state.warningsState = 'failed';
     handleFailure('warnings', e, 'The early warnings could not be loaded');
+    render();
+  }
+}
+
+/** The region's open tips with their deadlines (read side; metadata only). */
+async function loadTips() {
+  const gen = generation;
+  try {
+    const body = await api.get('/api/v1/tips?region=' + encodeURIComponent(state.region) + '&state=open&limit=200');
+    if (gen !== generation) return;
+    clearError('tips');
+    state.tips = Array.isArray(body.tips) ? body.tips : [];
+    state.tipsState = 'ok';
+    render();
+  } catch (e) {
+    if (gen !== generation) return;
+    // A role that may not see the queue (an operator) just does not get it.
+    if (e instanceof ApiError && (e.status === 403 || e.status === 404)) {
+      state.tipsState = 'forbidden';
+      render();
+      return;
+    }
+    state.tipsState = 'failed';
+    handleFailure('tips', e, 'The tips queue could not be loaded');
     render();
   }
 }
@@ -798,6 +831,7 @@ function render() {
   renderDetail();
   renderSchool();
   renderWarnings();
+  renderTips();
   const open = Boolean(state.selectedId || state.selectedSchoolId);
   $('#feed-wrap').hidden = open;
   $('.side').classList.toggle('has-detail', open);
@@ -1142,6 +1176,24 @@ function renderSchool() {
     now: Date.now(),
     onClose: closeSchool,
   }));
+}
+
+let tipsSignature = '';
+
+function renderTips() {
+  // Drills have no tips: the queue is about real schools.
+  const wrap = $('#tips-wrap');
+  wrap.hidden = state.tipsState === 'forbidden' || state.mode === 'EXERCISE';
+  const signature = JSON.stringify([state.tips, state.tipsState]);
+  if (signature === tipsSignature) return;
+  tipsSignature = signature;
+  const now = Date.now();
+  $('#tips').replaceChildren(...(state.tips.length ? tipsQueue(state.tips, now)
+    : [h('li', { class: 'tips-empty' }, state.tipsState === 'loading' ? 'Loading…'
+      : state.tipsState === 'failed' ? 'Tips unavailable' : 'No open tips in region ' + state.region)]));
+  const overdue = state.tips.filter(t => isOverdue(t, now)).length;
+  $('#tips-caption').textContent = state.tips.length ? state.tips.length + ' open · ' + overdue + ' overdue' : '';
+  $('#tips-caption').dataset.open = String(state.tips.length);
 }
 
 let warningsSignature = '';

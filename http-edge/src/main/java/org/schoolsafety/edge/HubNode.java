@@ -287,7 +287,7 @@ public final class HubNode implements AutoCloseable {
         config.getDuration("hub.http.streams.heartbeat"), context.askTimeout(), context.clock(), system,
         new IncidentIds(serverKey));
     var tipLimits = TipLimits.fromConfig(config);
-    var tips = new TipRoutes(api, new TipCodes(serverKey), tipLimits);
+    var tips = new TipRoutes(api, new TipCodes(serverKey), tipLimits, readSide.tipQueries());
     var authSettings = AuthSettings.fromConfig(config);
     var guardians = new GuardianRoutes(api, new GuardianCodes(serverKey), new GuardianTokens(serverKey,
         authSettings.issuer(), authSettings.audience(), guardianTokenTtl(config, authSettings)), tipLimits,

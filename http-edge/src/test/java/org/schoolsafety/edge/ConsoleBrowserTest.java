@@ -97,7 +97,8 @@ class ConsoleBrowserTest {
               + "(or point -Dhub.test.chromium / -Dhub.test.chromedriver at them).", executable)
           .isTrue();
     }
-    node = TestNode.start("it_console", Map.of());
+    // A MEDIUM tip (BULLYING) is overdue seconds after it arrives: the tips queue marks it.
+    node = TestNode.start("it_console", Map.of("hub.tip.response-deadline.MEDIUM", "3s"));
     base = "http://127.0.0.1:" + node.httpPort();
     anonymous = new HubClient(node.httpPort());
     Fixtures.registerRegion(anonymous, COUNTY);
@@ -588,6 +589,70 @@ class ConsoleBrowserTest {
       driver.findElement(By.id("risk-toggle")).click();
       waitUntil("the plain map", ExpectedConditions.attributeToBe(By.id("risk-toggle"), "aria-pressed", "false"));
       assertThat(driver.findElement(dot).getAttribute("data-risk-level")).isNull();
+      assertNoCspViolations();
+    });
+  }
+
+  @Test
+  @Order(8)
+  void theTipsQueueListsTheRegionsOpenTipsMostUrgentFirstWithDeadlinesAndNeverTheirText() throws IOException {
+    guarded(() -> {
+      // An overdue BULLYING tip (MEDIUM: 3 s in this node), an URGENT WEAPON tip (1 h), and one in
+      // Beijing, outside the console's region.
+      String late = created(anonymous.post("/api/v1/tips", Map.of("schoolId", SAYBAGH, "category", "BULLYING",
+          "text", "older pupils take lunch money every day"))).body().get("tipId").asText();
+      String urgent = created(anonymous.post("/api/v1/tips", Map.of("schoolId", TIANSHAN_1, "category", "WEAPON",
+          "text", "a boy showed a knife at gate 2"))).body().get("tipId").asText();
+      String elsewhere = created(anonymous.post("/api/v1/tips", Map.of("schoolId", "sch-110101-001",
+          "category", "DRUGS", "text", "pills sold behind the gym"))).body().get("tipId").asText();
+      HubClient commandCenter = anonymous.as(Role.COMMAND_CENTER, "65");
+      // The queue is a read model: wait until it holds both, the BULLYING one marked overdue.
+      Awaitility.await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
+        var tips = commandCenter.get("/api/v1/tips?region=65&state=open").body().get("tips");
+        assertThat(tips.findValuesAsText("tipId")).contains(late, urgent).doesNotContain(elsewhere);
+        for (var t : tips) {
+          if (t.get("tipId").asText().equals(late)) {
+            assertThat(t.get("overdue").asBoolean()).isTrue();
+          }
+        }
+      });
+      var listed = commandCenter.get("/api/v1/tips?region=65&state=open").body();
+      assertThat(listed.toString()).doesNotContain("lunch money", "knife", "text");
+      String urgentDeadline = null;
+      for (var t : listed.get("tips")) {
+        if (t.get("tipId").asText().equals(urgent)) {
+          urgentDeadline = t.get("deadline").asText();
+        }
+      }
+
+      ((JavascriptExecutor) driver).executeScript("sessionStorage.clear()");
+      driver.get(base + "/console/?region=65#token=" + TestNode.token(Role.COMMAND_CENTER, "65"));
+      By urgentItem = By.cssSelector("#tips li.tip[data-tip-id='" + urgent + "']");
+      By lateItem = By.cssSelector("#tips li.tip[data-tip-id='" + late + "']");
+      waitUntil("the urgent tip in the queue", ExpectedConditions.visibilityOfElementLocated(urgentItem));
+      waitUntil("the overdue tip in the queue", ExpectedConditions.visibilityOfElementLocated(lateItem));
+      WebElement u = driver.findElement(urgentItem);
+      assertThat(u.getText()).contains("URGENT", "Weapon", "Tianshan No. 1 Primary School", "New");
+      WebElement due = u.findElement(By.cssSelector(".tip-due"));
+      assertThat(due.getAttribute("data-due")).isEqualTo(urgentDeadline);
+      // the countdown ticks: "due in 59:58", then a second less
+      waitUntil("the urgent tip's countdown", ExpectedConditions.textMatches(By.cssSelector(
+          "#tips li.tip[data-tip-id='" + urgent + "'] .tip-due"), java.util.regex.Pattern.compile("due in \\d+:\\d\\d")));
+      String first = driver.findElement(urgentItem).findElement(By.cssSelector(".tip-due")).getText();
+      waitUntil("the countdown to move", d -> !d.findElement(urgentItem).findElement(By.cssSelector(".tip-due"))
+          .getText().equals(first));
+      WebElement l = driver.findElement(lateItem);
+      assertThat(l.getAttribute("class")).contains("overdue");
+      assertThat(l.getText()).contains("OVERDUE", "Bullying", "Saybagh Experimental Primary");
+      assertThat(l.findElement(By.cssSelector(".tip-due")).getText()).startsWith("overdue");
+      // overdue first, then by deadline; nothing from outside the region; never a tip's text
+      var order = driver.findElements(By.cssSelector("#tips li.tip")).stream()
+          .map(e -> e.getAttribute("data-tip-id")).toList();
+      assertThat(order).containsSubsequence(late, urgent).doesNotContain(elsewhere);
+      assertThat(driver.findElement(By.id("tips-caption")).getText()).contains("overdue");
+      String page = driver.findElement(By.tagName("body")).getText();
+      assertThat(page).doesNotContain("lunch money", "knife at gate 2");
+      saveScreenshot(Path.of("target", "console-tips.png"));
       assertNoCspViolations();
     });
   }

@@ -50,6 +50,7 @@ import org.schoolsafety.hub.incident.SchoolRef;
 import org.schoolsafety.hub.school.School;
 import org.schoolsafety.hub.school.SchoolProfile;
 import org.schoolsafety.hub.tip.NewTip;
+import org.schoolsafety.persistence.readside.TipQueries;
 import org.schoolsafety.hub.tip.SchoolTips;
 import org.schoolsafety.hub.tip.Tip;
 import org.schoolsafety.hub.tip.TipCodes;
@@ -79,11 +80,13 @@ public final class TipRoutes extends RouteSupport {
 
   private final TipCodes codes;
   private final TipLimits limits;
+  private final TipQueries queue;
 
-  public TipRoutes(ApiContext api, TipCodes codes, TipLimits limits) {
+  public TipRoutes(ApiContext api, TipCodes codes, TipLimits limits, TipQueries queue) {
     super(api);
     this.codes = codes;
     this.limits = limits;
+    this.queue = queue;
   }
 
   // --- open to anyone ---------------------------------------------------------------------
@@ -203,7 +206,9 @@ public final class TipRoutes extends RouteSupport {
     return concat(
         pathPrefix("schools", () -> pathPrefix(segment(), schoolId -> path("tips", () -> get(() ->
             parameterOptional("state", state -> schoolTips(p, schoolId, state)))))),
-        pathPrefix("tips", () -> pathPrefix(segment(), tipId -> concat(
+        pathPrefix("tips", () -> concat(
+            pathEndOrSingleSlash(() -> get(() -> parameterMap(params -> regionTips(p, params)))),
+            pathPrefix(segment(), tipId -> concat(
             pathEnd(() -> get(() -> tip(p, tipId, "read tip", api.policy()::readTip, state -> {
               audit.info("personal-data-read principal={} tip={} data=tip-text", p.id(), tipId);
               return complete(ok(staffView(state)));
@@ -229,7 +234,26 @@ public final class TipRoutes extends RouteSupport {
                   state -> respond(tipRef(tipId).askWithStatus(
                       (ActorRef<StatusReply<TipState>> r) -> new TipCommand.Acknowledge(agencyId, p.id(), r),
                       api.askTimeout()), after -> ok(staffView(after))));
-            })))))));
+            }))))))));
+  }
+
+  /**
+   * The tips queue of a region, from the read side: the open tips of its schools, most urgent
+   * first, with their response deadlines — metadata only, never a tip's text, messages or notes,
+   * so that a command center may watch that tips are answered in time without reading them.
+   */
+  private Route regionTips(Principal p, Map<String, String> params) {
+    String region = Params.region(Optional.ofNullable(params.get("region")),
+        p.is(Role.COMMAND_CENTER) ? p.subject() : null);
+    String which = params.getOrDefault("state", "open");
+    if (!which.equals("open")) {
+      throw Params.invalid("state", "must be 'open' (the queue lists open tips)");
+    }
+    int limit = Params.limit(Optional.ofNullable(params.get("limit")), 200, 1000);
+    return onReply(callerAgency(p, System.nanoTime()), agency -> authorize(
+        api.policy().readRegionTips(p, region, agency), p, "list the tips of region " + region, "",
+        () -> respond(queue.openOfRegion(region, limit),
+            rows -> ok(Map.of("region", region, "state", which, "tips", rows)))));
   }
 
   /** Whose reference the incident ids of tips' incidents are scoped to: the hub's, not a caller's. */

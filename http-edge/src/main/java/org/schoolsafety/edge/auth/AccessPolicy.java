@@ -508,6 +508,14 @@ public final class AccessPolicy {
         || coveringAgency(p, callerAgency, regionCode, org.schoolsafety.hub.agency.AgencyKind.EDUCATION);
   }
 
+  /**
+   * A region's tips queue (metadata, never text): its command centers, and the education agencies
+   * whose jurisdiction contains the region — the same rule as the region's prevention records.
+   */
+  public Decision readRegionTips(Principal p, String regionPrefix, AgencyProfile callerAgency) {
+    return readRegionPrevention(p, regionPrefix, callerAgency, false);
+  }
+
   /** A school's tip list: its staff and the education agencies covering it; others 403. */
   public Decision listSchoolTips(Principal p, SchoolProfile school, AgencyProfile callerAgency) {
     return allowIf(triagesForSchool(p, school.schoolId(), school.region().value(), callerAgency));

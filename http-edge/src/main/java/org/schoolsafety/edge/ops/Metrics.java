@@ -78,7 +78,7 @@ public final class Metrics implements HubMetrics {
       template("/api/v1/trainings/coverage", "/api/v1/trainings/coverage"),
       template("/api/v1/tips/?", "/api/v1/tips"),
       template("/api/v1/tips/[^/]+", "/api/v1/tips/{id}"),
-      template("/api/v1/tips/[^/]+/(messages|triage|acks|incident)", "/api/v1/tips/{id}/$1"),
+      template("/api/v1/tips/[^/]+/(messages|triage|acks|incident|hazard)", "/api/v1/tips/{id}/$1"),
       template("/api/v1/schools/[^/]+/tips", "/api/v1/schools/{id}/tips"),
       template("/api/v1/schools/[^/]+/guardians/invitations", "/api/v1/schools/{id}/guardians/invitations"),
       template("/api/v1/schools/[^/]+/guardian-messages", "/api/v1/schools/{id}/guardian-messages"),

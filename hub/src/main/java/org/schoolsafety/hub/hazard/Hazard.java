@@ -65,6 +65,7 @@ public final class Hazard
 
   private static final String SYSTEM = "hub";
   private static final String DEADLINE = "deadline";
+  static final Duration MAX_TIMER = Duration.ofDays(30);
   private static final String RETRY = "retry-lookup";
   private static final String REDELIVER = "redeliver";
   private static final String PASSIVATE = "passivate";
@@ -297,8 +298,11 @@ public final class Hazard
       timers.cancel(DEADLINE);
       return;
     }
+    // A rectification deadline may lie years ahead, beyond what the scheduler takes (about 248
+    // days): wake at most this long before it; an early check changes nothing and re-arms.
     Duration delay = Duration.between(now(), next.get());
-    timers.startSingleTimer(DEADLINE, CheckDeadline.INSTANCE, delay.isNegative() ? Duration.ZERO : delay);
+    timers.startSingleTimer(DEADLINE, CheckDeadline.INSTANCE,
+        delay.isNegative() ? Duration.ZERO : delay.compareTo(MAX_TIMER) > 0 ? MAX_TIMER : delay);
   }
 
   // --- notices (at least once, one in flight per receiver) -------------------------------

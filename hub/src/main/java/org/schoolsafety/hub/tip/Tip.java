@@ -62,6 +62,9 @@ public final class Tip extends EventSourcedBehaviorWithEnforcedReplies<TipComman
 
   public static final EntityTypeKey<TipCommand> ENTITY_TYPE_KEY = EntityTypeKey.create(TipCommand.class, "Tip");
 
+  /** The read side's tag: the tips queue per region (metadata only; one slice, tips are few). */
+  public static final String TAG = "tip";
+
   /** The one answer for an unknown tip and for a wrong code alike. */
   public static final String UNKNOWN = "no tip with this id and follow-up code";
 
@@ -122,6 +125,13 @@ public final class Tip extends EventSourcedBehaviorWithEnforcedReplies<TipComman
   @Override
   public TipState emptyState() {
     return TipState.empty(tipId);
+  }
+
+  /** Only what the tips queue shows: arrival, triage (priority, status, deadline) and going overdue. */
+  @Override
+  public Set<String> tagsFor(TipEvent event) {
+    return event instanceof Submitted || event instanceof Triaged || event instanceof WentOverdue
+        ? Set.of(TAG) : Set.of();
   }
 
   @Override

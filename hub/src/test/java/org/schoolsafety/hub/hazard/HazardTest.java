@@ -126,6 +126,18 @@ class HazardTest {
   }
 
   @Test
+  void aDeadlineYearsAheadIsAcceptedAndStillFiresWhenItComes() {
+    // beyond the scheduler's longest delay (about 248 days): the timer wakes early and re-arms
+    Duration far = Duration.ofDays(3 * 365);
+    assertThat(open(hazard(Severity.GENERAL, far)).getValue().status()).isEqualTo(HazardStatus.OPEN);
+    passTime(Hazard.MAX_TIMER);
+    assertThat(hazard.getState().status()).isEqualTo(HazardStatus.OPEN);
+    clock.advance(far);
+    passTime(Hazard.MAX_TIMER);
+    eventually(() -> assertThat(hazard.getState().status()).isEqualTo(HazardStatus.OVERDUE));
+  }
+
+  @Test
   void aDeadlineThatFellWhileTheNodeWasDownFiresOnRecovery() {
     open(hazard(Severity.GENERAL, Duration.ofDays(1)));
     clock.advance(Duration.ofDays(2)); // the node is down: only wall-clock time passes

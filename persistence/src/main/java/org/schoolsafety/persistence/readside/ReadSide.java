@@ -77,7 +77,25 @@ public final class ReadSide {
     ShardedDaemonProcess.get(system).init(ProjectionBehavior.Command.class, "investments", 1,
         i -> ProjectionBehavior.create(investmentProjection(system, session, keyspace)),
         ShardedDaemonProcessSettings.create(system), Optional.of(ProjectionBehavior.stopMessage()));
+    ShardedDaemonProcess.get(system).init(ProjectionBehavior.Command.class, "tip-queue", 1,
+        i -> ProjectionBehavior.create(tipProjection(system, session, keyspace)),
+        ShardedDaemonProcessSettings.create(system), Optional.of(ProjectionBehavior.stopMessage()));
     return new ReadSide(session, keyspace);
+  }
+
+  /** The tips queue per region (tag "tip"): metadata only. */
+  private static AtLeastOnceProjection<Offset, EventEnvelope<org.schoolsafety.hub.tip.TipEvent>> tipProjection(
+      ActorSystem<?> system, CassandraSession session, String keyspace) {
+    SourceProvider<Offset, EventEnvelope<org.schoolsafety.hub.tip.TipEvent>> source =
+        EventSourcedProvider.eventsByTag(system, CassandraReadJournal.Identifier(), org.schoolsafety.hub.tip.Tip.TAG);
+    return CassandraProjection.atLeastOnce(ProjectionId.of("tip-queue", org.schoolsafety.hub.tip.Tip.TAG), source,
+            () -> new TipQueueWriter(session, keyspace))
+        .withSaveOffset(100, Duration.ofMillis(500));
+  }
+
+  /** The queries over the tips queue. */
+  public TipQueries tipQueries() {
+    return new TipQueries(session, keyspace);
   }
 
   /** Schools' safety spending (tag "investment"), for the roll-ups by region, category and year. */

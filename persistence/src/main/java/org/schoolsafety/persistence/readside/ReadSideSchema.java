@@ -91,7 +91,14 @@ public final class ReadSideSchema {
         "CREATE TABLE IF NOT EXISTS " + ks + ".investments_by_province ("
             + "province text, year int, school_id text, investment_id text, region_code text, date date, "
             + "category text, amount_fen bigint, hazard_id text, programme text, recorded_at timestamp, "
-            + "PRIMARY KEY ((province, year), school_id, investment_id))");
+            + "PRIMARY KEY ((province, year), school_id, investment_id))",
+        // the tips queue per region (issue 17), metadata only, never a tip's text (TipQueueWriter)
+        "CREATE TABLE IF NOT EXISTS " + ks + ".tips_by_province ("
+            + "province text, tip_id text, school_id text, school_name text, region_code text, category text, "
+            + "priority text, status text, received_at timestamp, deadline timestamp, overdue boolean, "
+            + "PRIMARY KEY ((province), tip_id))",
+        "CREATE TABLE IF NOT EXISTS " + ks + ".tip_provinces ("
+            + "tip_id text PRIMARY KEY, province text)");
   }
 
   static final String HAZARD_COLUMNS = "school_id text, school_name text, region_code text, inspection_id text, "
