@@ -115,6 +115,8 @@ class AuthorizationTableTest {
     TABLE.put("POST /tips/{T}/acks police-650102", new int[] {401, 404, 403, 404, 404, 404, 200, 404, 404, 404, 404});
     TABLE.put("POST /tips/{new}/incident",        new int[] {401, 404, 201, 404, 404, 404, 404, 404, 404, 404, 404});
     TABLE.put("POST /tips/{new}/hazard",          new int[] {401, 404, 201, 404, 404, 404, 404, 404, 404, 404, 404});
+    // the region's tips queue: metadata only, for its command centers (and its education agencies)
+    TABLE.put("GET /tips?region=650102",          new int[] {401, 403, 403, 403, 403, 403, 403, 403, 200, 200, 403});
     TABLE.put("GET /health/ready",                new int[] {200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200});
     // Directives (issue 16): D is a real directive to school A from cc-6501; the drill one from the operator.
     TABLE.put("POST /directives (ACTUAL, A)",     new int[] {401, 403, 403, 403, 403, 403, 403, 403, 201, 201, 403});
@@ -362,6 +364,7 @@ class AuthorizationTableTest {
     e.put("POST /tips/{new}/hazard", (t, c) -> c.post("/api/v1/tips/" + t.freshTip() + "/hazard",
         Map.of("severity", "GENERAL", "rectification", Map.of("responsible", "Wang Fang", "measures", "fix it",
             "fundingYuan", 0, "deadline", "2099-12-15T18:00:00+08:00", "interimSafeguard", "taped off"))));
+    e.put("GET /tips?region=650102", (t, c) -> c.get("/api/v1/tips?region=650102&state=open"));
     e.put("GET /health/ready", (t, c) -> c.get("/health/ready"));
     e.put("POST /directives (ACTUAL, A)", (t, c) -> c.post("/api/v1/directives", directive(SCHOOL_A, "ACTUAL")));
     e.put("POST /directives (EXERCISE, A)", (t, c) -> c.post("/api/v1/directives", directive(SCHOOL_A, "EXERCISE")));

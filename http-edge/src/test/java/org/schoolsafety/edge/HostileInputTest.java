@@ -1096,6 +1096,12 @@ class HostileInputTest {
     cases.put("school tips state=ALL", "/api/v1/schools/" + SCHOOL + "/tips?state=ALL");
     cases.put("unknown tip", "/api/v1/tips/tip-" + "0".repeat(32));
     cases.put("tip id shape", "/api/v1/tips/" + "t".repeat(500));
+    cases.put("tips queue region=6", "/api/v1/tips?region=6");
+    cases.put("tips queue region=%2B65", "/api/v1/tips?region=%2B65&state=open");
+    cases.put("tips queue state=all", "/api/v1/tips?region=65&state=all");
+    cases.put("tips queue state=OPEN", "/api/v1/tips?region=65&state=OPEN");
+    cases.put("tips queue limit=0", "/api/v1/tips?region=65&limit=0");
+    cases.put("tips queue limit huge", "/api/v1/tips?region=65&limit=99999999999");
     // the OpenAPI document: one resource, nothing beside or behind it
     cases.put("openapi traversal", "/api/v1/openapi.yaml/..%2F..%2Fapplication.conf");
     cases.put("openapi encoded dots", "/api/v1/%2e%2e/openapi.yaml");
