@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 import static org.schoolsafety.edge.Fixtures.created;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
@@ -246,6 +247,48 @@ class TipFlowTest {
     assertThat(tipster.as(Role.SCHOOL_STAFF, OTHER_SCHOOL).post("/api/v1/tips/" + tipId + "/hazard", body).status())
         .isEqualTo(404);
     assertThat(staff.post("/api/v1/tips/tip-0000000000000000aaaa/hazard", body).status()).isEqualTo(404);
+  }
+
+  @Test
+  void theRegionsTipsQueueListsOpenTipsWithDeadlinesForItsEducationAgencyAndNeverTheirText() {
+    String tipId = created(submit("DRUGS", "pills are sold behind the gym after class")).body().get("tipId").asText();
+    HubClient education = tipster.as(Role.AGENCY, "education-650102");
+    await().atMost(Duration.ofSeconds(30)).until(() -> education.get("/api/v1/tips?region=650102").body()
+        .get("tips").findValuesAsText("tipId").contains(tipId));
+    var queue = education.get("/api/v1/tips?region=650102&state=open").body();
+    JsonNode row = null;
+    for (JsonNode t : queue.get("tips")) {
+      if (t.get("tipId").asText().equals(tipId)) {
+        row = t;
+      }
+    }
+    assertThat(row.get("category").asText()).isEqualTo("DRUGS");
+    assertThat(row.get("priority").asText()).isEqualTo("MEDIUM");
+    assertThat(row.get("status").asText()).isEqualTo("NEW");
+    assertThat(row.get("schoolId").asText()).isEqualTo(SCHOOL);
+    assertThat(row.get("overdue").asBoolean()).isFalse();
+    var deadline = java.time.Instant.parse(row.get("deadline").asText());
+    assertThat(java.time.Instant.parse(row.get("receivedAt").asText()).plus(Duration.ofHours(24))).isEqualTo(deadline);
+    assertThat(queue.toString()).doesNotContain("pills", "\"text\"");
+    // triage moves its priority and deadline; once resolved it leaves the queue
+    HubClient staff = tipster.as(Role.SCHOOL_STAFF, SCHOOL);
+    assertThat(staff.post("/api/v1/tips/" + tipId + "/triage", Map.of("priority", "HIGH", "status", "NEW")).status())
+        .isEqualTo(200);
+    await().atMost(Duration.ofSeconds(30)).until(() -> education.get("/api/v1/tips?region=650102").body().get("tips")
+        .findParents("tipId").stream().anyMatch(t -> t.get("tipId").asText().equals(tipId)
+            && t.get("priority").asText().equals("HIGH")));
+    assertThat(staff.post("/api/v1/tips/" + tipId + "/triage", Map.of("priority", "HIGH", "status", "RESOLVED"))
+        .status()).isEqualTo(200);
+    await().atMost(Duration.ofSeconds(30)).until(() -> !education.get("/api/v1/tips?region=650102").body().get("tips")
+        .findValuesAsText("tipId").contains(tipId));
+    // nobody else: the school's staff, a police agency, another region's education agency view
+    assertThat(staff.get("/api/v1/tips?region=650102").status()).isEqualTo(403);
+    assertThat(tipster.as(Role.AGENCY, "police-650102").get("/api/v1/tips?region=650102").status()).isEqualTo(403);
+    assertThat(education.get("/api/v1/tips?region=65").status()).isEqualTo(403);
+    assertThat(tipster.get("/api/v1/tips?region=650102").status()).isEqualTo(401);
+    var bad = education.get("/api/v1/tips?region=650102&state=all");
+    assertThat(bad.status()).isEqualTo(400);
+    assertThat(bad.body().get("errors").findValuesAsText("field")).contains("state");
   }
 
   @Test
