@@ -839,7 +839,7 @@ class HostileInputTest {
         Field.text("rectification.responsible", 100, true),
         Field.text("rectification.measures", 2000, true),
         Field.count("rectification.fundingYuan", 0, 1_000_000_000),
-        Field.timestamp("rectification.deadline"),
+        Field.deadline("rectification.deadline"),
         Field.text("rectification.interimSafeguard", 2000, true)));
     return group(endpoint, corpus(endpoint, pathCases(endpoint, "hazard")), (before, c) ->
         assertThat(read(staff, "/api/v1/tips/" + tip).json().hasNonNull("hazardId")).as("link after " + c).isFalse());
@@ -1481,7 +1481,7 @@ class HostileInputTest {
 
   // --- the corpus -------------------------------------------------------------------------
 
-  enum Kind { ID, TEXT, ENUM, REGION, DIGITS, TIMESTAMP, CLIENT_REF, PHONE, COUNT, COORD, OBJECT }
+  enum Kind { ID, TEXT, ENUM, REGION, DIGITS, TIMESTAMP, DEADLINE, CLIENT_REF, PHONE, COUNT, COORD, OBJECT }
 
   /** One field of a request body: where it is, what it holds, and what the contract allows. */
   record Field(String path, Kind kind, boolean required, int max, double lo, double hi, List<String> constants) {
@@ -1508,6 +1508,11 @@ class HostileInputTest {
 
     static Field timestamp(String path) {
       return new Field(path, Kind.TIMESTAMP, true, 0, 0, 0, List.of());
+    }
+
+    /** A timestamp with offset that may lie ahead (a rectification deadline): 2000 to 2199. */
+    static Field deadline(String path) {
+      return new Field(path, Kind.DEADLINE, true, 0, 0, 0, List.of());
     }
 
     static Field clientRef(String path) {
@@ -1689,7 +1694,7 @@ class HostileInputTest {
       }
       default -> {
         out.addAll(typeErrors());
-        if (f.kind() == Kind.TIMESTAMP) {
+        if (f.kind() == Kind.TIMESTAMP || f.kind() == Kind.DEADLINE) {
           out.add(Bad.of("epoch seconds as a number", number("1764400000")));
           out.add(Bad.of("epoch millis as a number", number("1764400000000")));
         }
@@ -1731,7 +1736,7 @@ class HostileInputTest {
       case ID -> f.path().startsWith("agency") ? FIRE : SCHOOL;
       case ENUM -> f.constants().get(0);
       case REGION, DIGITS -> "650102";
-      case TIMESTAMP -> "2026-01-15T08:15:00+08:00";
+      case TIMESTAMP, DEADLINE -> "2026-01-15T08:15:00+08:00";
       case CLIENT_REF -> "ref-1";
       case PHONE -> "+86 138 0000 0000";
       default -> "ordinary text";
@@ -1839,7 +1844,7 @@ class HostileInputTest {
         add.accept(new String[] {"superscript digits", "⁶⁵⁰¹⁰²"});
         add.accept(new String[] {"10k digits", "6".repeat(10_000)});
       }
-      case TIMESTAMP -> {
+      case TIMESTAMP, DEADLINE -> {
         add.accept(new String[] {"year 9999", "9999-12-31T23:59:59Z"});
         add.accept(new String[] {"year +10000", "+10000-01-01T00:00:00Z"});
         add.accept(new String[] {"month 13 day 45 hour 99", "2026-13-45T99:00:00Z"});
@@ -1886,6 +1891,14 @@ class HostileInputTest {
           Instant at = OffsetDateTime.parse(s).toInstant();
           yield !at.isBefore(Instant.parse("2000-01-01T00:00:00Z"))
               && !at.isAfter(Instant.now().plus(5, ChronoUnit.MINUTES));
+        } catch (DateTimeParseException e) {
+          yield false;
+        }
+      }
+      case DEADLINE -> {
+        try {
+          Instant at = OffsetDateTime.parse(s).toInstant();
+          yield !at.isBefore(Instant.parse("2000-01-01T00:00:00Z")) && !at.isAfter(Instant.parse("2199-12-31T00:00:00Z"));
         } catch (DateTimeParseException e) {
           yield false;
         }
