@@ -2,6 +2,7 @@ package org.schoolsafety.persistence.readside;
 
 import java.time.Instant;
 import org.schoolsafety.hub.evaluation.HazardFacts;
+import org.schoolsafety.hub.priorities.Priorities;
 
 import com.datastax.oss.driver.api.core.cql.Row;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -55,6 +56,24 @@ public final class PreventionQueries {
                 && r.getInstant("deadline").isBefore(to))
             .map(r -> new HazardFacts(r.getString("hazard_id"), r.getString("school_id"), r.getString("region_code"),
                 r.getInstant("deadline"), r.getInstant("rectified_at")))
+            .toList());
+  }
+
+  /**
+   * The region's hazards not yet rectified (status OPEN or OVERDUE, including those whose
+   * rectification was rejected), with their rectification plan's funding (null for rows folded
+   * before the read side kept it): the candidates of {@code GET /api/v1/priorities} (issue 18).
+   */
+  public CompletionStage<List<Priorities.OpenHazard>> openHazards(String regionPrefix) {
+    return session.selectAll("SELECT * FROM " + ks + ".hazards_by_province WHERE province = ?",
+            regionPrefix.substring(0, 2))
+        .thenApply(rows -> rows.stream()
+            .filter(r -> r.getString("region_code") != null && r.getString("region_code").startsWith(regionPrefix))
+            .filter(r -> "OPEN".equals(r.getString("status")) || "OVERDUE".equals(r.getString("status")))
+            .map(r -> new Priorities.OpenHazard(r.getString("hazard_id"), r.getString("school_id"),
+                r.getString("school_name"), r.getString("region_code"), r.getString("category"),
+                r.getString("severity"), "OVERDUE".equals(r.getString("status")) || r.getInstant("overdue_at") != null,
+                r.isNull("funding_yuan") ? null : r.getLong("funding_yuan")))
             .toList());
   }
 
@@ -145,6 +164,7 @@ public final class PreventionQueries {
     m.put("overdueAt", r.getInstant("overdue_at") == null ? null : r.getInstant("overdue_at").toString());
     m.put("rectifiedAt", r.getInstant("rectified_at") == null ? null : r.getInstant("rectified_at").toString());
     m.put("verifiedAt", r.getInstant("verified_at") == null ? null : r.getInstant("verified_at").toString());
+    m.put("fundingYuan", r.isNull("funding_yuan") ? null : r.getLong("funding_yuan"));
     return m;
   }
 
