@@ -1076,6 +1076,14 @@ class HostileInputTest {
     cases.put("investments region=ab", "/api/v1/investments?region=ab&year=2026");
     cases.put("investments of an unknown school", "/api/v1/schools/sch-650102-999/investments");
     cases.put("investments of a school id shape", "/api/v1/schools/" + "s".repeat(500) + "/investments");
+    for (String budget : List.of("", "-1", "1.5", "1e6", "%2B100", "0x10", "10000000001", "99999999999999999999",
+        "x".repeat(300))) {
+      cases.put("priorities budget=" + abbreviate(budget), "/api/v1/priorities?region=65&budget=" + budget);
+    }
+    cases.put("priorities without budget", "/api/v1/priorities?region=65");
+    cases.put("priorities region=6", "/api/v1/priorities?region=6&budget=1000");
+    cases.put("priorities region=65%00", "/api/v1/priorities?region=65%00&budget=1000");
+    cases.put("priorities region=6501021", "/api/v1/priorities?region=6501021&budget=1000");
     return cases.entrySet().stream().map(c -> dynamicTest("GET " + c.getKey(), () -> {
       Reply r = read(commandCenter, c.getValue());
       assertThat(r.status()).as(c.getKey() + ": " + abbreviate(r.body())).isBetween(400, 499);

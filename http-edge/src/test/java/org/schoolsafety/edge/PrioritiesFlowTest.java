@@ -1,0 +1,145 @@
+package org.schoolsafety.edge;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+import static org.schoolsafety.edge.Fixtures.created;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.schoolsafety.edge.auth.Role;
+import org.schoolsafety.persistence.testing.SharedCassandra;
+
+/**
+ * Issue 18 item 4 over real HTTP on a real node: a small county whose best set of actions within
+ * a budget is computed by hand, and the bad-input problems. Default weights and costs: a MAJOR
+ * hazard 25 points, a GENERAL one 10, a fully untrained school 20 × untrained/staff, a month
+ * without an evacuation drill 8; a trained staff member 300 yuan, a drill 2,000 yuan.
+ */
+@ExtendWith(SharedCassandra.class)
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class PrioritiesFlowTest {
+
+  static final String COUNTY = "650205";
+  static final String A = "sch-650205-001";
+  static final String B = "sch-650205-002";
+  private HubNode node;
+  private HubClient anonymous;
+  private String majorFire;
+  private String generalTraffic;
+
+  @BeforeAll
+  void start() {
+    node = TestNode.start("it_priorities", Map.of());
+    anonymous = new HubClient(node.httpPort());
+    Fixtures.registerRegion(anonymous, COUNTY);
+    HubClient operator = anonymous.as(Role.OPERATOR, "ops");
+    for (String school : List.of(A, B)) {
+      var body = new HashMap<>(Fixtures.school(school, COUNTY));
+      body.put("staff", 10);
+      created(operator.post("/api/v1/schools", body));
+    }
+    Instant deadline = Instant.now().plus(Duration.ofDays(20));
+    JsonNode inspection = created(anonymous.as(Role.SCHOOL_STAFF, A).post("/api/v1/schools/" + A + "/inspections",
+        PreventionFlowTest.inspection("insp-prio", List.of(hazard("FIRE_SAFETY", "MAJOR", 5000, deadline),
+            hazard("TRAFFIC", "GENERAL", 1000, deadline))))).body();
+    majorFire = inspection.get("hazards").get(0).get("hazardId").asText();
+    generalTraffic = inspection.get("hazards").get(1).get("hazardId").asText();
+    // A trained all ten of its staff, B four of ten
+    training(A, 10);
+    training(B, 4);
+  }
+
+  void training(String school, int participants) {
+    created(anonymous.as(Role.SCHOOL_STAFF, school).post("/api/v1/schools/" + school + "/trainings",
+        Map.of("trainingId", "t-" + school, "date", LocalDate.now(ZoneOffset.UTC).toString(), "topic", "FIRE",
+            "audience", "STAFF", "participants", participants, "hours", 2.0)));
+  }
+
+  static Map<String, Object> hazard(String category, String severity, long funding, Instant deadline) {
+    return Map.of("category", category, "severity", severity, "location", "gate",
+        "description", "needs fixing", "rectification", Map.of("responsible", "Li Ming",
+            "measures", "fix it", "fundingYuan", funding, "deadline", deadline.toString(),
+            "interimSafeguard", "teacher on duty"));
+  }
+
+  @AfterAll
+  void stop() {
+    if (node != null) {
+      node.close();
+    }
+  }
+
+  HubClient cc(String region) {
+    return anonymous.as(Role.COMMAND_CENTER, region);
+  }
+
+  static List<String> ids(JsonNode actions) {
+    return actions.findValuesAsText("actionId");
+  }
+
+  @Test
+  void theBestSetWithinTheBudgetIsTheHandComputedOne() {
+    // Candidates: major fire hazard 5000 yuan / 25 points, general traffic hazard 1000 / 10,
+    // B's six untrained staff 6 × 300 = 1800 / 20 × 6/10 = 12, a drill at A and at B 2000 / 8 each.
+    // Within 7000: traffic + training + both drills = 6800 for 38 beats fire + training (6800, 37)
+    // and fire + traffic (6000, 35).
+    String url = "/api/v1/priorities?region=" + COUNTY + "&budget=7000";
+    await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+      var answer = cc("65");
+      JsonNode body = answer.get(url).body();
+      assertThat(body.get("candidates").asInt()).isEqualTo(5);
+      assertThat(ids(body.get("chosen"))).containsExactlyInAnyOrder("hazard:" + generalTraffic, "training:" + B,
+          "drill:" + A, "drill:" + B);
+      assertThat(body.get("costYuan").asLong()).isEqualTo(6800);
+      assertThat(body.get("riskReduction").asDouble()).isEqualTo(38.0);
+      assertThat(ids(body.get("leftOut"))).containsExactly("hazard:" + majorFire);
+      JsonNode fire = body.get("leftOut").get(0);
+      assertThat(fire.get("costYuan").asLong()).isEqualTo(5000);
+      assertThat(fire.get("riskReduction").asDouble()).isEqualTo(25.0);
+      assertThat(fire.get("schoolId").asText()).isEqualTo(A);
+      assertThat(fire.get("leftOutBecause").asText()).isEqualTo("the budget buys more risk reduction elsewhere");
+      for (JsonNode a : body.get("chosen")) {
+        if (a.get("actionId").asText().equals("training:" + B)) {
+          assertThat(a.get("costYuan").asLong()).isEqualTo(1800);
+          assertThat(a.get("riskReduction").asDouble()).isEqualTo(12.0);
+          assertThat(a.get("reason").asText()).startsWith("6 of 10 staff not trained");
+        }
+      }
+      assertThat(body.get("counties").get(0).get("regionCode").asText()).isEqualTo(COUNTY);
+      assertThat(body.get("counties").get(0).get("costYuan").asLong()).isEqualTo(6800);
+      assertThat(body.get("method").asText()).contains("knapsack");
+    });
+    // A bigger budget buys everything; nothing buys nothing.
+    JsonNode all = cc("65").get("/api/v1/priorities?region=" + COUNTY + "&budget=20000").body();
+    assertThat(all.get("costYuan").asLong()).isEqualTo(11800);
+    assertThat(all.get("riskReduction").asDouble()).isEqualTo(63.0);
+    assertThat(all.get("leftOut")).isEmpty();
+    JsonNode none = cc("65").get("/api/v1/priorities?region=" + COUNTY + "&budget=0").body();
+    assertThat(none.get("chosen")).isEmpty();
+    assertThat(none.get("leftOut").findValuesAsText("leftOutBecause")).contains("costs more than the whole budget");
+  }
+
+  @Test
+  void badRegionAndBudgetAreNamed() {
+    var answer = cc("65").get("/api/v1/priorities?region=6x&budget=-5");
+    assertThat(answer.status()).isEqualTo(400);
+    assertThat(answer.body().get("errors").findValuesAsText("field")).containsExactly("region", "budget");
+    assertThat(cc("65").get("/api/v1/priorities?region=65").body().get("errors").findValuesAsText("field"))
+        .containsExactly("budget");
+    assertThat(cc("65").get("/api/v1/priorities?region=65&budget=99999999999").body().get("errors")
+        .findValuesAsText("field")).containsExactly("budget");
+    // a command center outside the region
+    assertThat(cc("6502").get("/api/v1/priorities?region=6501&budget=100").status()).isEqualTo(403);
+  }
+}
