@@ -29,6 +29,7 @@ import org.schoolsafety.edge.api.CapRoutes;
 import org.schoolsafety.edge.api.DirectiveRoutes;
 import org.schoolsafety.edge.api.DeviceRoutes;
 import org.schoolsafety.edge.api.DrillRoutes;
+import org.schoolsafety.edge.api.CostBenefitRoutes;
 import org.schoolsafety.edge.api.EvaluationRoutes;
 import org.schoolsafety.edge.api.PrioritiesRoutes;
 import org.schoolsafety.edge.api.GuardianRoutes;
@@ -300,6 +301,7 @@ public final class HubNode implements AutoCloseable {
             new EvaluationRoutes(api, readSide.preventionQueries()),
             new InvestmentRoutes(api, readSide.investmentQueries()),
             new PrioritiesRoutes(api, readSide.preventionQueries()),
+            new CostBenefitRoutes(api, readSide.preventionQueries(), readSide.investmentQueries()),
             new WebhookRoutes(api, webhooks.addresses(), webhooks.secrets(), webhooks.blocking()), guardians),
         Directives.concat(tips.publicRoute(), guardians.publicRoute()),
         new HealthRoutes(() -> readiness(system, storage, startup)),

@@ -1084,6 +1084,14 @@ class HostileInputTest {
     cases.put("priorities region=6", "/api/v1/priorities?region=6&budget=1000");
     cases.put("priorities region=65%00", "/api/v1/priorities?region=65%00&budget=1000");
     cases.put("priorities region=6501021", "/api/v1/priorities?region=6501021&budget=1000");
+    for (String month : List.of("", "2026-13", "2026-1", "1999-12", "2200-01", "%2B999999999-12", "x".repeat(300))) {
+      cases.put("cost-benefit from=" + abbreviate(month), "/api/v1/cost-benefit?region=65&to=2026-01&from=" + month);
+      cases.put("cost-benefit to=" + abbreviate(month), "/api/v1/cost-benefit?region=65&from=2026-01&to=" + month);
+    }
+    cases.put("cost-benefit to before from", "/api/v1/cost-benefit?region=65&from=2026-05&to=2026-04");
+    cases.put("cost-benefit window too long", "/api/v1/cost-benefit?region=65&from=2024-01&to=2026-01");
+    cases.put("cost-benefit without months", "/api/v1/cost-benefit?region=65");
+    cases.put("cost-benefit region=6", "/api/v1/cost-benefit?region=6&from=2026-01&to=2026-02");
     return cases.entrySet().stream().map(c -> dynamicTest("GET " + c.getKey(), () -> {
       Reply r = read(commandCenter, c.getValue());
       assertThat(r.status()).as(c.getKey() + ": " + abbreviate(r.body())).isBetween(400, 499);

@@ -1,6 +1,7 @@
 package org.schoolsafety.edge;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 import static org.awaitility.Awaitility.await;
 import static org.schoolsafety.edge.Fixtures.created;
 
@@ -22,7 +23,7 @@ import org.schoolsafety.persistence.testing.SharedCassandra;
 
 /**
  * Issue 18 item 4 over real HTTP on a real node: a small county whose best set of actions within
- * a budget is computed by hand, and the bad-input problems. Default weights and costs: a MAJOR
+ * a budget is computed by hand, the cost-benefit figures of another, and the bad-input problems. Default weights and costs: a MAJOR
  * hazard 25 points, a GENERAL one 10, a fully untrained school 20 × untrained/staff, a month
  * without an evacuation drill 8; a trained staff member 300 yuan, a drill 2,000 yuan.
  */
@@ -141,5 +142,69 @@ class PrioritiesFlowTest {
         .findValuesAsText("field")).containsExactly("budget");
     // a command center outside the region
     assertThat(cc("6502").get("/api/v1/priorities?region=6501&budget=100").status()).isEqualTo(403);
+  }
+
+  @Test
+  void costBenefitShowsTheWindowsSpendingBesideWhatMoved() {
+    String county = "650206";
+    String c1 = "sch-650206-001";
+    String c2 = "sch-650206-002";
+    Fixtures.registerRegion(anonymous, county);
+    HubClient operator = anonymous.as(Role.OPERATOR, "ops");
+    created(operator.post("/api/v1/schools", Fixtures.school(c1, county))); // 1200 students
+    var small = new HashMap<>(Fixtures.school(c2, county));
+    small.put("students", 800);
+    created(operator.post("/api/v1/schools", small));
+    LocalDate today = LocalDate.now(java.time.ZoneId.of("Asia/Shanghai"));
+    HubClient staff1 = anonymous.as(Role.SCHOOL_STAFF, c1);
+    for (var item : List.of(List.of("cb-1", today.toString(), "BUILDING", "5000.50"),
+        List.of("cb-2", today.toString(), "TRAINING", "1200"), List.of("cb-old", "2025-01-15", "OTHER", "999"))) {
+      created(staff1.post("/api/v1/schools/" + c1 + "/investments", Map.of("investmentId", item.get(0),
+          "date", item.get(1), "category", item.get(2), "amountCny", new java.math.BigDecimal(item.get(3)))));
+    }
+    created(staff1.post("/api/v1/incidents", Fixtures.incident(c1, "FIRE", "IV", "cb-i1")));
+    created(anonymous.as(Role.SCHOOL_STAFF, c2).post("/api/v1/incidents", Fixtures.incident(c2, "FIRE", "IV", "cb-i2")));
+    created(staff1.post("/api/v1/schools/" + c1 + "/inspections", PreventionFlowTest.inspection("insp-cb",
+        List.of(hazard("BUILDING", "GENERAL", 800, Instant.now().plus(Duration.ofDays(20)))))));
+
+    String month = java.time.YearMonth.from(today).toString();
+    String url = "/api/v1/cost-benefit?region=" + county + "&from=" + month + "&to=" + month;
+    await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+      JsonNode body = cc("65").get(url).body();
+      // 5000.50 + 1200 in the window; the 2025 item is outside it
+      assertThat(body.get("spending").get("investments").asInt()).isEqualTo(2);
+      assertThat(body.get("spending").get("totalCny").decimalValue()).isEqualByComparingTo("6200.50");
+      assertThat(body.get("spending").get("byCategory").get("BUILDING").decimalValue()).isEqualByComparingTo("5000.50");
+      // 2 incidents among 1200 + 800 students: 1.00 per 1,000; none in the month before
+      assertThat(body.get("incidents").get("students").asInt()).isEqualTo(2000);
+      assertThat(body.get("incidents").get("inWindow").asInt()).isEqualTo(2);
+      assertThat(body.get("incidents").get("per1000StudentsInWindow").decimalValue()).isEqualByComparingTo("1.00");
+      assertThat(body.get("incidents").get("inWindowBefore").asInt()).isEqualTo(0);
+      assertThat(body.get("hazardsOpen").get("atStart").asInt()).isEqualTo(0);
+      assertThat(body.get("hazardsOpen").get("atEnd").asInt()).isEqualTo(1);
+      // the risk figures are the means of each school's first and last score of the month
+      double start = 0;
+      double end = 0;
+      for (String school : List.of(c1, c2)) {
+        JsonNode history = staff(school).get("/api/v1/schools/" + school + "/risk/history?limit=100").body().get("history");
+        assertThat(history.size()).isGreaterThan(0);
+        end += history.get(0).get("overall").asDouble() / 2;
+        start += history.get(history.size() - 1).get("overall").asDouble() / 2;
+      }
+      assertThat(body.get("risk").get("schoolsCompared").asInt()).isEqualTo(2);
+      assertThat(body.get("risk").get("atStart").get("overall").asDouble()).isCloseTo(start, within(0.051));
+      assertThat(body.get("risk").get("atEnd").get("overall").asDouble()).isCloseTo(end, within(0.051));
+      assertThat(body.get("method").asText()).contains("risk history");
+      assertThat(body.get("limits").get(0).asText()).startsWith("Correlation, not causation");
+    });
+    var bad = cc("65").get("/api/v1/cost-benefit?region=6x&from=2026-13&to=2025-01");
+    assertThat(bad.status()).isEqualTo(400);
+    assertThat(bad.body().get("errors").findValuesAsText("field")).containsExactly("region", "from");
+    assertThat(cc("65").get("/api/v1/cost-benefit?region=65&from=2026-05&to=2026-04").body().get("errors")
+        .findValuesAsText("field")).containsExactly("to");
+  }
+
+  HubClient staff(String school) {
+    return anonymous.as(Role.SCHOOL_STAFF, school);
   }
 }

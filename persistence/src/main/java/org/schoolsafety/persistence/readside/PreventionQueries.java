@@ -77,6 +77,40 @@ public final class PreventionQueries {
             .toList());
   }
 
+  /** Students of the region's registered schools (0 where the registry row predates the column). */
+  public CompletionStage<Map<String, Integer>> students(String regionPrefix) {
+    return session.selectAll("SELECT school_id, region_code, students FROM " + ks
+            + ".schools_by_province WHERE province = ?", regionPrefix.substring(0, 2))
+        .thenApply(rows -> {
+          var students = new java.util.TreeMap<String, Integer>();
+          for (Row r : rows) {
+            if (r.getString("region_code") != null && r.getString("region_code").startsWith(regionPrefix)) {
+              students.put(r.getString("school_id"), r.isNull("students") ? 0 : r.getInt("students"));
+            }
+          }
+          return (Map<String, Integer>) students;
+        });
+  }
+
+  /**
+   * A school's risk score as it stood at {@code at} by its history: the last one computed before
+   * it, or — when there is none — the first one computed from it up to {@code until}; empty when
+   * neither exists. Dimensions plus {@code overall}.
+   */
+  public CompletionStage<java.util.Optional<Map<String, Double>>> riskAt(String schoolId, Instant at, Instant until) {
+    String columns = "SELECT overall, dimensions FROM " + ks + ".risk_history WHERE school_id = ? ";
+    return session.selectOne(columns + "AND computed_at < ? LIMIT 1", schoolId, at)
+        .thenCompose(before -> before.isPresent()
+            ? java.util.concurrent.CompletableFuture.completedFuture(before)
+            : session.selectOne(columns + "AND computed_at >= ? AND computed_at < ? ORDER BY computed_at ASC LIMIT 1",
+                schoolId, at, until))
+        .thenApply(row -> row.map(r -> {
+          var m = new LinkedHashMap<String, Double>(r.getMap("dimensions", String.class, Double.class));
+          m.put("overall", r.getDouble("overall"));
+          return (Map<String, Double>) m;
+        }));
+  }
+
   /** The region's schools by overall risk, highest first. */
   public CompletionStage<List<Map<String, Object>>> ranking(String regionPrefix, int top) {
     return session.selectAll("SELECT * FROM " + ks + ".risk_by_province WHERE province = ?", regionPrefix.substring(0, 2))
