@@ -3,35 +3,17 @@
 // build step, nothing from the internet. The token stays in this browser until it expires or
 // the guardian signs out (localStorage: a family's phone, not a shared kiosk), and is sent only
 // as a bearer header to this hub.
-const LANGS = ['zh-CN', 'en'];
+import { applyLanguage, pickLanguage, t } from './i18n.js';
+
 const KEY = 'guardian-token';
 const $ = (id) => document.getElementById(id);
-let messages = {};
 let lang = 'en';
 let session = null; // { token, expiresAt, schoolId, classId }
 let stream = null;
 
-function pickLanguage() {
-  const asked = new URLSearchParams(location.search).get('lang');
-  if (LANGS.includes(asked)) return asked;
-  const browser = (navigator.languages && navigator.languages[0]) || navigator.language || 'en';
-  return browser.toLowerCase().startsWith('zh') ? 'zh-CN' : 'en';
-}
-
-const t = (key) => messages[key] ?? key;
-
 async function setLanguage(next) {
-  const response = await fetch(`i18n/${next}.json`);
-  messages = await response.json();
+  await applyLanguage(next, 'family.title');
   lang = next;
-  document.documentElement.lang = next;
-  document.title = t('family.title');
-  for (const el of document.querySelectorAll('[data-i18n]')) {
-    el.textContent = t(el.dataset.i18n);
-  }
-  for (const button of document.querySelectorAll('.lang button')) {
-    button.classList.toggle('active', button.dataset.lang === next);
-  }
   if (session) await loadNotices();
 }
 

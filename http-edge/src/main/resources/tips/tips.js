@@ -1,32 +1,14 @@
 // The tipster's page: submit a tip, keep the code, come back with it. No build step, nothing from
 // the internet, nothing stored on the device (a shared phone must not give a tipster away).
-const LANGS = ['zh-CN', 'en'];
+import { applyLanguage, pickLanguage, t } from './i18n.js';
+
 const $ = (id) => document.getElementById(id);
-let messages = {};
 let lang = 'en';
 let current = null; // { tipId, code } while a thread is open: in memory only
 
-function pickLanguage() {
-  const asked = new URLSearchParams(location.search).get('lang');
-  if (LANGS.includes(asked)) return asked;
-  const browser = (navigator.languages && navigator.languages[0]) || navigator.language || 'en';
-  return browser.toLowerCase().startsWith('zh') ? 'zh-CN' : 'en';
-}
-
-const t = (key) => messages[key] ?? key;
-
 async function setLanguage(next) {
-  const response = await fetch(`i18n/${next}.json`);
-  messages = await response.json();
+  await applyLanguage(next, 'title');
   lang = next;
-  document.documentElement.lang = next;
-  document.title = t('title');
-  for (const el of document.querySelectorAll('[data-i18n]')) {
-    el.textContent = t(el.dataset.i18n);
-  }
-  for (const button of document.querySelectorAll('.lang button')) {
-    button.classList.toggle('active', button.dataset.lang === next);
-  }
   if (current && !$('thread').hidden) {
     await openThread();
   }

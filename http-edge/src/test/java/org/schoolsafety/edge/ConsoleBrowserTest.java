@@ -42,8 +42,6 @@ import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.interactions.Actions;
 import org.openqa.selenium.logging.LogEntry;
 import org.openqa.selenium.logging.LogType;
@@ -112,21 +110,8 @@ class ConsoleBrowserTest {
     Awaitility.await().atMost(Duration.ofSeconds(90)).untilAsserted(() -> assertThat(commandCenter.get("/api/v1/schools?region=65")
         .body().get("schools").findValuesAsText("schoolId")).hasSize(4));
 
-    // Selenium must not look for (or download) a browser or driver: both are given.
-    System.setProperty("webdriver.chrome.driver", CHROMEDRIVER);
     profile = Files.createTempDirectory("console-test-chromium-");
-    ChromeOptions options = new ChromeOptions();
-    options.setBinary(CHROMIUM);
-    options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync",
-        "--no-first-run", "--window-size=1600,1000", "--user-data-dir=" + profile);
-    options.setCapability("goog:loggingPrefs", Map.of(LogType.BROWSER, "ALL"));
-    ChromeDriverService service = new ChromeDriverService.Builder()
-        .usingDriverExecutable(new File(CHROMEDRIVER))
-        .usingAnyFreePort()
-        .build();
-    driver = new ChromeDriver(service, options);
-    driver.manage().timeouts().pageLoadTimeout(WAIT).scriptTimeout(WAIT);
+    driver = HeadlessChromium.start(profile, "1600,1000", WAIT);
   }
 
   private static Map<String, Object> school(String id, String name, String region, double lat, double lon) {

@@ -28,8 +28,6 @@ import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.logging.LogEntry;
 import org.openqa.selenium.logging.LogType;
 import org.openqa.selenium.support.ui.ExpectedConditions;
@@ -79,20 +77,8 @@ class ConsoleDirectivesBrowserTest {
       body.put("name", NAMES.get(i));
       created(operator.post("/api/v1/schools", body));
     }
-    System.setProperty("webdriver.chrome.driver", ConsoleBrowserTest.CHROMEDRIVER);
     profile = Files.createTempDirectory("console-directives-chromium-");
-    ChromeOptions options = new ChromeOptions();
-    options.setBinary(ConsoleBrowserTest.CHROMIUM);
-    options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync",
-        "--no-first-run", "--window-size=1500,950", "--user-data-dir=" + profile);
-    options.setCapability("goog:loggingPrefs", Map.of(LogType.BROWSER, "ALL"));
-    ChromeDriverService service = new ChromeDriverService.Builder()
-        .usingDriverExecutable(new File(ConsoleBrowserTest.CHROMEDRIVER))
-        .usingAnyFreePort()
-        .build();
-    driver = new ChromeDriver(service, options);
-    driver.manage().timeouts().pageLoadTimeout(WAIT).scriptTimeout(WAIT);
+    driver = HeadlessChromium.start(profile, "1500,950", WAIT);
   }
 
   @AfterAll

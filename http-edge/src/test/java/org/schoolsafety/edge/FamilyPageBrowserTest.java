@@ -20,8 +20,6 @@ import org.junit.jupiter.params.provider.CsvSource;
 import org.openqa.selenium.By;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.logging.LogEntry;
 import org.openqa.selenium.logging.LogType;
 import org.openqa.selenium.support.ui.WebDriverWait;
@@ -59,17 +57,8 @@ class FamilyPageBrowserTest {
     for (String school : List.of("sch-650102-001", "sch-650102-002")) {
       created(anonymous.as(Role.OPERATOR, "ops").post("/api/v1/schools", Fixtures.school(school, "650102")));
     }
-    System.setProperty("webdriver.chrome.driver", ConsoleBrowserTest.CHROMEDRIVER);
     Path profile = Files.createTempDirectory("family-test-chromium-");
-    ChromeOptions options = new ChromeOptions();
-    options.setBinary(ConsoleBrowserTest.CHROMIUM);
-    options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run",
-        "--window-size=390,1300", "--lang=en-US", "--user-data-dir=" + profile);
-    options.setCapability("goog:loggingPrefs", Map.of(LogType.BROWSER, "ALL"));
-    driver = new ChromeDriver(new ChromeDriverService.Builder()
-        .usingDriverExecutable(new File(ConsoleBrowserTest.CHROMEDRIVER)).usingAnyFreePort().build(), options);
-    driver.manage().timeouts().pageLoadTimeout(WAIT).scriptTimeout(WAIT);
+    driver = HeadlessChromium.start(profile, "390,1300", WAIT, "--lang=en-US");
   }
 
   @AfterAll

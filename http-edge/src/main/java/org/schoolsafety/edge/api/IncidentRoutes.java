@@ -87,7 +87,7 @@ public final class IncidentRoutes extends RouteSupport {
         path("open-counts", () -> get(() -> parameterMap(params -> openCounts(p, params)))),
         pathPrefix(segment(), id -> concat(
             pathEnd(() -> get(() -> visible(p, id, state -> api.policy().readIncident(p, state), "read",
-                state -> onReply(reportingDeadlines(id), deadlines -> complete(json(StatusCodes.OK,
+                state -> onReply(reportingDeadlines(state), deadlines -> complete(json(StatusCodes.OK,
                     view(p, state).withReportingDeadlines(deadlines))))))),
             path("cap", () -> get(() -> visible(p, id, state -> api.policy().readIncident(p, state), "read",
                 state -> optionalHeaderValueByName("Accept", accept -> capAlert(state, accept.orElse("")))))),
@@ -244,19 +244,33 @@ public final class IncidentRoutes extends RouteSupport {
   }
 
   /**
-   * The incident's reporting deadlines, judged now from the facts the read side folded from its
-   * events (never from the live entity); none while the read side has not caught up, or cannot answer.
+   * The incident's reporting deadlines, judged now. The incident at hand holds every report's
+   * time unless its history is longer than its state keeps; then the facts come from the read
+   * side, which folded them from the events (none while it has not caught up, or cannot answer).
    */
-  private CompletionStage<List<ReportingDeadline>> reportingDeadlines(String id) {
-    return api.queries().reportingFacts(id)
+  private CompletionStage<List<ReportingDeadline>> reportingDeadlines(IncidentState state) {
+    if (!state.isTrimmed()) {
+      return java.util.concurrent.CompletableFuture.completedFuture(deadlinesNow(state));
+    }
+    return api.queries().reportingFacts(state.incidentId())
         .thenApply(facts -> facts.map(f -> ReportingDeadlines.of(f, reporting, api.clock().instant()))
             .orElse(List.of()))
         .exceptionally(failure -> List.of());
   }
 
-  /** The incident as this principal may see it; agencies' reads of personal data are logged. */
+  /** The deadlines of an incident whose state holds all its reports. */
+  private List<ReportingDeadline> deadlinesNow(IncidentState state) {
+    return ReportingDeadlines.of(state.reportingFacts(), reporting, api.clock().instant());
+  }
+
+  /**
+   * The incident as this principal may see it after a command; agencies' reads of personal data
+   * are logged. Its deadlines when the state holds every report (else, as before, none: a
+   * command's answer does not wait for the read side).
+   */
   private HttpResponse present(Principal p, IncidentState state, StatusCode status) {
-    return json(status, view(p, state));
+    IncidentView view = view(p, state);
+    return json(status, state.isTrimmed() ? view : view.withReportingDeadlines(deadlinesNow(state)));
   }
 
   private IncidentView view(Principal p, IncidentState state) {

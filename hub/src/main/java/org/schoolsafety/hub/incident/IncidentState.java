@@ -93,6 +93,23 @@ public record IncidentState(
     return index == 0 ? 1 : reportCount - reports.size() + 1 + index;
   }
 
+  /**
+   * What the reports tell about reporting deadlines: the same facts the read side folds from the
+   * events. Whole only while no report was left to the journal ({@link #isTrimmed()}).
+   */
+  public org.schoolsafety.hub.reporting.ReportingFacts reportingFacts() {
+    Level after = incident.level();
+    var updates = new ArrayList<org.schoolsafety.hub.reporting.ReportingFacts.Update>();
+    for (IncidentReport report : reports.subList(1, reports.size())) {
+      after = report.level() == null ? after : report.level();
+      String kind = report.kind() == ReportKind.FINAL ? "FINAL" : "CONTINUATION";
+      updates.add(new org.schoolsafety.hub.reporting.ReportingFacts.Update(kind, report.at(), after.name()));
+    }
+    return new org.schoolsafety.hub.reporting.ReportingFacts(incident.initial().occurredAt(), reportedAt(),
+        incident.level().name(), incident.timeScale(), updates,
+        ending != null && ending.status() == Status.CANCELLED ? ending.at() : null);
+  }
+
   /** Whether older reports or timeline entries are in the journal only. */
   public boolean isTrimmed() {
     return eventCount > timeline.size() || reportCount > reports.size();

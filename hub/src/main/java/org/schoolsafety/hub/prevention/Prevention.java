@@ -562,13 +562,20 @@ public final class Prevention
     return events;
   }
 
-  /** Three days after the cluster, checks of the class show the symptom no more. */
+  /**
+   * The class's last three days of checks after the cluster show the symptom no more. Only the
+   * latest days count: an outbreak that tailed off with a few cases and then went quiet is over,
+   * although the days right after the cluster still had cases.
+   */
   private static boolean calmSince(State s, OutbreakCluster c) {
     var later = s.healthChecks().values().stream()
         .filter(h -> h.classId().equals(c.classId()) && h.date().isAfter(c.to()))
         .toList();
-    long days = later.stream().map(HealthCheck::date).distinct().count();
-    return days >= 3 && later.stream().allMatch(h -> h.count(c.symptom()) == 0);
+    var lastDays = later.stream().map(HealthCheck::date).distinct()
+        .sorted(Comparator.reverseOrder()).limit(3).toList();
+    return lastDays.size() == 3 && later.stream()
+        .filter(h -> lastDays.contains(h.date()))
+        .allMatch(h -> h.count(c.symptom()) == 0);
   }
 
   private static boolean has(State s, String cause, String causeId) {

@@ -81,6 +81,29 @@ class PreventionTest {
   }
 
   @Test
+  void aClusterWarningClearsAfterThreeCleanDaysEvenIfTheOutbreakTailedOffFirst() {
+    check("2026-11-20", "MORNING", 3);
+    Warning cluster = record.getState().warningList().stream().filter(w -> w.cause().equals("HEALTH_CLUSTER"))
+        .findFirst().orElseThrow();
+    check("2026-11-21", "MORNING", 1); // one more case after the cluster
+    check("2026-11-22", "MORNING", 0);
+    check("2026-11-23", "MORNING", 0);
+    assertThat(record.getState().warnings().get(cluster.warningId()).state()).as("two clean days").isEqualTo("RAISED");
+    var third = check("2026-11-24", "MORNING", 0);
+    assertThat(third.state().warnings().get(cluster.warningId()).state()).as("three clean days").isEqualTo("CLEARED");
+  }
+
+  @Test
+  void aCaseOnOneOfTheLastThreeDaysKeepsTheClusterWarning() {
+    check("2026-11-20", "MORNING", 3);
+    check("2026-11-21", "MORNING", 0);
+    check("2026-11-22", "MORNING", 1);
+    check("2026-11-23", "MORNING", 0);
+    assertThat(record.getState().warningList()).filteredOn(w -> w.cause().equals("HEALTH_CLUSTER"))
+        .extracting(Warning::state).containsExactly("RAISED");
+  }
+
+  @Test
   void aClusterWarningIsLinkedToOneIncidentOnly() {
     check("2026-11-28", "MORNING", 3);
     Warning cluster = record.getState().warningList().stream().filter(w -> w.cause().equals("HEALTH_CLUSTER"))

@@ -38,6 +38,7 @@ class IncidentRowTest {
           assertThat(count(s, d)).as(step + " " + d)
               .isEqualTo(state.dispatches().stream().filter(x -> x.state() == d).count());
         }
+        assertThat(row.reporting()).as(step + ": the entity's own reporting facts").isEqualTo(state.reportingFacts());
         assertThat(row.dispatches()).as(step).hasSameSizeAs(state.dispatches());
         for (int i = 0; i < row.dispatches().size(); i++) {
           var mine = row.dispatches().get(i);

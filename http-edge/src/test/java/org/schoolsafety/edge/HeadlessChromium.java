@@ -1,0 +1,42 @@
+package org.schoolsafety.edge;
+
+import java.io.File;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.logging.LogType;
+
+/**
+ * The browser tests' Chromium: Debian's headless Chromium and its driver, with a profile of the
+ * test's own and the browser console's log kept, the same for every page under test.
+ */
+final class HeadlessChromium {
+
+  private HeadlessChromium() {}
+
+  /** {@code windowSize} as Chromium takes it ("1600,1000"); {@code more}: extra arguments such as "--lang=en-US". */
+  static ChromeDriver start(Path profile, String windowSize, Duration wait, String... more) {
+    // Selenium must not look for (or download) a browser or driver: both are given.
+    System.setProperty("webdriver.chrome.driver", ConsoleBrowserTest.CHROMEDRIVER);
+    ChromeOptions options = new ChromeOptions();
+    options.setBinary(ConsoleBrowserTest.CHROMIUM);
+    List<String> args = new ArrayList<>(List.of("--headless=new", "--no-sandbox", "--disable-gpu",
+        "--disable-dev-shm-usage", "--disable-background-networking", "--disable-component-update", "--disable-sync",
+        "--no-first-run", "--window-size=" + windowSize, "--user-data-dir=" + profile));
+    args.addAll(List.of(more));
+    options.addArguments(args);
+    options.setCapability("goog:loggingPrefs", Map.of(LogType.BROWSER, "ALL"));
+    ChromeDriverService service = new ChromeDriverService.Builder()
+        .usingDriverExecutable(new File(ConsoleBrowserTest.CHROMEDRIVER))
+        .usingAnyFreePort()
+        .build();
+    ChromeDriver driver = new ChromeDriver(service, options);
+    driver.manage().timeouts().pageLoadTimeout(wait).scriptTimeout(wait);
+    return driver;
+  }
+}
