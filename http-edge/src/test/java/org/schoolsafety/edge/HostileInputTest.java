@@ -1092,6 +1092,10 @@ class HostileInputTest {
     cases.put("cost-benefit window too long", "/api/v1/cost-benefit?region=65&from=2024-01&to=2026-01");
     cases.put("cost-benefit without months", "/api/v1/cost-benefit?region=65");
     cases.put("cost-benefit region=6", "/api/v1/cost-benefit?region=6&from=2026-01&to=2026-02");
+    cases.put("cost-benefit programme too long", "/api/v1/cost-benefit?region=65&from=2026-01&to=2026-02&programme="
+        + "p".repeat(201));
+    cases.put("cost-benefit programme NUL", "/api/v1/cost-benefit?region=65&from=2026-01&to=2026-02&programme=a%00b");
+    cases.put("cost-benefit programme blank", "/api/v1/cost-benefit?region=65&from=2026-01&to=2026-02&programme=%20");
     return cases.entrySet().stream().map(c -> dynamicTest("GET " + c.getKey(), () -> {
       Reply r = read(commandCenter, c.getValue());
       assertThat(r.status()).as(c.getKey() + ": " + abbreviate(r.body())).isBetween(400, 499);

@@ -159,8 +159,12 @@ class PrioritiesFlowTest {
     HubClient staff1 = anonymous.as(Role.SCHOOL_STAFF, c1);
     for (var item : List.of(List.of("cb-1", today.toString(), "BUILDING", "5000.50"),
         List.of("cb-2", today.toString(), "TRAINING", "1200"), List.of("cb-old", "2025-01-15", "OTHER", "999"))) {
-      created(staff1.post("/api/v1/schools/" + c1 + "/investments", Map.of("investmentId", item.get(0),
-          "date", item.get(1), "category", item.get(2), "amountCny", new java.math.BigDecimal(item.get(3)))));
+      var investment = new HashMap<String, Object>(Map.of("investmentId", item.get(0),
+          "date", item.get(1), "category", item.get(2), "amountCny", new java.math.BigDecimal(item.get(3))));
+      if (item.get(0).equals("cb-1")) {
+        investment.put("programme", "smoke 2026");
+      }
+      created(staff1.post("/api/v1/schools/" + c1 + "/investments", investment));
     }
     created(staff1.post("/api/v1/incidents", Fixtures.incident(c1, "FIRE", "IV", "cb-i1")));
     created(anonymous.as(Role.SCHOOL_STAFF, c2).post("/api/v1/incidents", Fixtures.incident(c2, "FIRE", "IV", "cb-i2")));
@@ -204,6 +208,18 @@ class PrioritiesFlowTest {
       assertThat(body.get("method").asText()).contains("risk history");
       assertThat(body.get("limits").get(0).asText()).startsWith("Correlation, not causation");
     });
+    // a programme's view: its spending, and what moved at the schools that spent on it (C1 alone):
+    // 1 incident among 1200 students is 0.83 per 1,000
+    JsonNode programme = cc("65").get(url + "&programme=smoke%202026").body();
+    assertThat(programme.get("programme").asText()).isEqualTo("smoke 2026");
+    assertThat(programme.get("spending").get("totalCny").decimalValue()).isEqualByComparingTo("5000.50");
+    assertThat(programme.get("incidents").get("schools").asInt()).isEqualTo(1);
+    assertThat(programme.get("incidents").get("students").asInt()).isEqualTo(1200);
+    assertThat(programme.get("incidents").get("inWindow").asInt()).isEqualTo(1);
+    assertThat(programme.get("incidents").get("per1000StudentsInWindow").decimalValue()).isEqualByComparingTo("0.83");
+    assertThat(programme.get("hazardsOpen").get("atEnd").asInt()).isEqualTo(1);
+    assertThat(cc("65").get(url + "&programme=nothing%20spent").body().get("incidents").get("schools").asInt())
+        .isEqualTo(0);
     var bad = cc("65").get("/api/v1/cost-benefit?region=6x&from=2026-13&to=2025-01");
     assertThat(bad.status()).isEqualTo(400);
     assertThat(bad.body().get("errors").findValuesAsText("field")).containsExactly("region", "from");

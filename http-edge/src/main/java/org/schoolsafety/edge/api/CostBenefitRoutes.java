@@ -28,7 +28,7 @@ import org.schoolsafety.persistence.readside.InvestmentQueries;
 import org.schoolsafety.persistence.readside.PreventionQueries;
 
 /**
- * {@code GET /api/v1/cost-benefit?region=&from=YYYY-MM&to=YYYY-MM} (issue 18 item 4): a region's
+ * {@code GET /api/v1/cost-benefit?region=&from=YYYY-MM&to=YYYY-MM&programme=} (issue 18 item 4): a region's
  * safety spending in a window beside what moved — its schools' risk score per dimension at the
  * start and the end of the window (risk history), incidents per 1,000 students in the window and
  * in the window before, hazards open at both ends. All from the read side; correlation only, and
@@ -88,12 +88,18 @@ public final class CostBenefitRoutes extends RouteSupport {
           errors.add(new Problem.FieldError("to", "must be at most " + MAX_MONTHS + " months from from"));
         }
       }
+      String programme = params.get("programme");
+      if (programme != null && (programme.isBlank() || programme.length() > 200
+          || programme.chars().anyMatch(Character::isISOControl))) {
+        errors.add(new Problem.FieldError("programme", "must be 1 to 200 characters without control characters"));
+      }
       if (!errors.isEmpty()) {
         throw ApiException.invalid(errors);
       }
       String scope = region;
       return onReply(callerAgency(p), agency -> authorize(api.policy().readEvaluation(p, scope, agency), p,
-          "read the cost-benefit of region " + scope, "", () -> respond(compute(scope, from, to), RouteSupport::ok)));
+          "read the cost-benefit of region " + scope, "",
+          () -> respond(compute(scope, from, to, programme), RouteSupport::ok)));
     }))));
   }
 
@@ -116,7 +122,7 @@ public final class CostBenefitRoutes extends RouteSupport {
     }
   }
 
-  private CompletionStage<Map<String, Object>> compute(String region, YearMonth from, YearMonth to) {
+  private CompletionStage<Map<String, Object>> compute(String region, YearMonth from, YearMonth to, String programme) {
     Instant start = from.atDay(1).atStartOfDay(rules.zone()).toInstant();
     Instant end = to.plusMonths(1).atDay(1).atStartOfDay(rules.zone()).toInstant();
     int months = (int) (to.getYear() * 12L + to.getMonthValue() - from.getYear() * 12L - from.getMonthValue() + 1);
@@ -127,41 +133,56 @@ public final class CostBenefitRoutes extends RouteSupport {
     var incidents = api.queries().reportedBetween(region, start, end);
     var earlier = api.queries().reportedBetween(region, before, start);
     var hazards = prevention.hazardsOfRegion(region, h -> true, Integer.MAX_VALUE);
-    return students.thenCompose(schools -> {
+    return students.thenCombine(spending, (registered, items) -> {
+      // A programme's view: its spending, and what moved at the schools that spent on it.
+      var spent = programme == null ? items : items.stream().filter(i -> programme.equals(i.programme())).toList();
+      var schools = new java.util.TreeMap<String, Integer>(registered);
+      if (programme != null) {
+        var spenders = spent.stream().map(Investment::schoolId).collect(java.util.stream.Collectors.toSet());
+        schools.keySet().retainAll(spenders);
+      }
+      return Map.entry(schools, spent);
+    }).thenCompose(scope -> {
+      var schools = scope.getKey();
       if (schools.size() > MAX_SCHOOLS) {
         throw new ApiException(StatusCodes.UNPROCESSABLE_ENTITY, "more than " + MAX_SCHOOLS + " schools in region "
             + region, List.of(new Problem.FieldError("region", "has too many schools for one request; ask for a city "
             + "or county")));
       }
-      return risk(schools.keySet().stream().toList(), start, end).thenCompose(risk -> spending.thenCompose(money ->
+      return risk(schools.keySet().stream().toList(), start, end).thenCompose(risk ->
           incidents.thenCompose(now -> earlier.thenCombine(hazards, (then, hz) -> {
             var body = new LinkedHashMap<String, Object>();
             body.put("region", region);
+            body.put("programme", programme);
             body.put("from", from.toString());
             body.put("to", to.toString());
             body.put("zone", rules.zone().getId());
-            body.put("spending", money);
+            body.put("spending", totals(scope.getValue()));
             body.put("risk", risk);
             int pupils = schools.values().stream().mapToInt(Integer::intValue).sum();
+            long inWindow = actual(now, schools);
+            long inWindowBefore = actual(then, schools);
             var inc = new LinkedHashMap<String, Object>();
             inc.put("students", pupils);
             inc.put("schools", schools.size());
-            inc.put("inWindow", actual(now));
-            inc.put("per1000StudentsInWindow", per1000(actual(now), pupils));
+            inc.put("inWindow", inWindow);
+            inc.put("per1000StudentsInWindow", per1000(inWindow, pupils));
             inc.put("windowBefore", Map.of("from", from.minusMonths(months).toString(),
                 "to", from.minusMonths(1).toString()));
-            inc.put("inWindowBefore", actual(then));
-            inc.put("per1000StudentsInWindowBefore", per1000(actual(then), pupils));
+            inc.put("inWindowBefore", inWindowBefore);
+            inc.put("per1000StudentsInWindowBefore", per1000(inWindowBefore, pupils));
             body.put("incidents", inc);
-            body.put("hazardsOpen", Map.of("atStart", openAt(hz, start), "atEnd", openAt(hz, end)));
+            var open = hz.stream().filter(h -> schools.containsKey(String.valueOf(h.get("schoolId")))).toList();
+            body.put("hazardsOpen", Map.of("atStart", openAt(open, start), "atEnd", openAt(open, end)));
             body.put("method", METHOD);
             body.put("limits", LIMITS);
             return (Map<String, Object>) body;
-          }))));
+          })));
     });
   }
 
-  private CompletionStage<Map<String, Object>> spending(String region, YearMonth from, YearMonth to) {
+  /** The region's investments dated within the window. */
+  private CompletionStage<List<Investment>> spending(String region, YearMonth from, YearMonth to) {
     LocalDate first = from.atDay(1);
     LocalDate last = to.atEndOfMonth();
     CompletionStage<List<Investment>> all = CompletableFuture.completedFuture(List.of());
@@ -173,19 +194,21 @@ public final class CostBenefitRoutes extends RouteSupport {
         return (List<Investment>) both;
       });
     }
-    return all.thenApply(list -> {
-      var inWindow = list.stream().filter(i -> !i.date().isBefore(first) && !i.date().isAfter(last)).toList();
-      var byCategory = new LinkedHashMap<String, BigDecimal>();
-      for (InvestmentCategory c : InvestmentCategory.values()) {
-        byCategory.put(c.name(), BigDecimal.valueOf(inWindow.stream().filter(i -> i.category() == c)
-            .mapToLong(Investment::amountFen).sum(), 2));
-      }
-      var m = new LinkedHashMap<String, Object>();
-      m.put("investments", inWindow.size());
-      m.put("totalCny", BigDecimal.valueOf(inWindow.stream().mapToLong(Investment::amountFen).sum(), 2));
-      m.put("byCategory", byCategory);
-      return m;
-    });
+    return all.thenApply(list -> list.stream().filter(i -> !i.date().isBefore(first) && !i.date().isAfter(last))
+        .toList());
+  }
+
+  private static Map<String, Object> totals(List<Investment> inWindow) {
+    var byCategory = new LinkedHashMap<String, BigDecimal>();
+    for (InvestmentCategory c : InvestmentCategory.values()) {
+      byCategory.put(c.name(), BigDecimal.valueOf(inWindow.stream().filter(i -> i.category() == c)
+          .mapToLong(Investment::amountFen).sum(), 2));
+    }
+    var m = new LinkedHashMap<String, Object>();
+    m.put("investments", inWindow.size());
+    m.put("totalCny", BigDecimal.valueOf(inWindow.stream().mapToLong(Investment::amountFen).sum(), 2));
+    m.put("byCategory", byCategory);
+    return m;
   }
 
   /** Mean score per dimension over the schools scored at both ends of the window. */
@@ -226,8 +249,9 @@ public final class CostBenefitRoutes extends RouteSupport {
     });
   }
 
-  private static long actual(List<IncidentFacts> incidents) {
-    return incidents.stream().filter(i -> "ACTUAL".equals(i.mode())).count();
+  /** ACTUAL incidents at the schools in scope (registered schools of the region, or a programme's). */
+  private static long actual(List<IncidentFacts> incidents, Map<String, Integer> schools) {
+    return incidents.stream().filter(i -> "ACTUAL".equals(i.mode()) && schools.containsKey(i.schoolId())).count();
   }
 
   private static BigDecimal per1000(long incidents, int students) {
