@@ -29,7 +29,9 @@ import org.schoolsafety.edge.api.CapRoutes;
 import org.schoolsafety.edge.api.DirectiveRoutes;
 import org.schoolsafety.edge.api.DeviceRoutes;
 import org.schoolsafety.edge.api.DrillRoutes;
+import org.schoolsafety.edge.api.CostBenefitRoutes;
 import org.schoolsafety.edge.api.EvaluationRoutes;
+import org.schoolsafety.edge.api.PrioritiesRoutes;
 import org.schoolsafety.edge.api.GuardianRoutes;
 import org.schoolsafety.edge.api.InvestmentRoutes;
 import org.schoolsafety.edge.api.HealthRoutes;
@@ -298,6 +300,8 @@ public final class HubNode implements AutoCloseable {
             new DeviceRoutes(api, SensorSettings.fromConfig(config)), tips, new DirectiveRoutes(api), new CapRoutes(api),
             new EvaluationRoutes(api, readSide.preventionQueries()),
             new InvestmentRoutes(api, readSide.investmentQueries()),
+            new PrioritiesRoutes(api, readSide.preventionQueries()),
+            new CostBenefitRoutes(api, readSide.preventionQueries(), readSide.investmentQueries()),
             new WebhookRoutes(api, webhooks.addresses(), webhooks.secrets(), webhooks.blocking()), guardians),
         Directives.concat(tips.publicRoute(), guardians.publicRoute()),
         new HealthRoutes(() -> readiness(system, storage, startup)),

@@ -167,6 +167,8 @@ class AuthorizationTableTest {
     TABLE.put("POST /schools/{A}/investments",    new int[] {401, 403, 201, 403, 403, 403, 403, 403, 403, 403, 403});
     TABLE.put("GET /schools/{A}/investments",     new int[] {401, 403, 200, 403, 200, 403, 403, 403, 200, 200, 403});
     TABLE.put("GET /investments?region=650102",   new int[] {401, 403, 403, 403, 403, 403, 403, 403, 200, 200, 403});
+    TABLE.put("GET /priorities?region=650102",    new int[] {401, 403, 403, 403, 403, 403, 403, 403, 200, 200, 403});
+    TABLE.put("GET /cost-benefit?region=650102",  new int[] {401, 403, 403, 403, 403, 403, 403, 403, 200, 200, 403});
   }
 
   private HubNode node;
@@ -429,6 +431,11 @@ class AuthorizationTableTest {
         Map.of("investmentId", t.unique("authz-inv"), "date", "2026-11-01", "category", "SENSORS", "amountCny", 1200)));
     e.put("GET /schools/{A}/investments", (t, c) -> c.get("/api/v1/schools/" + SCHOOL_A + "/investments"));
     e.put("GET /investments?region=650102", (t, c) -> c.get("/api/v1/investments?region=650102&year=2026"));
+    e.put("GET /priorities?region=650102", (t, c) -> c.get("/api/v1/priorities?region=650102&budget=50000"));
+    e.put("GET /cost-benefit?region=650102", (t, c) -> {
+      String month = java.time.YearMonth.now(java.time.ZoneId.of("Asia/Shanghai")).toString();
+      return c.get("/api/v1/cost-benefit?region=650102&from=" + month + "&to=" + month);
+    });
     return e;
   }
 

@@ -1121,6 +1121,26 @@ class HostileInputTest {
     cases.put("investments region=ab", "/api/v1/investments?region=ab&year=2026");
     cases.put("investments of an unknown school", "/api/v1/schools/sch-650102-999/investments");
     cases.put("investments of a school id shape", "/api/v1/schools/" + "s".repeat(500) + "/investments");
+    for (String budget : List.of("", "-1", "1.5", "1e6", "%2B100", "0x10", "10000000001", "99999999999999999999",
+        "x".repeat(300))) {
+      cases.put("priorities budget=" + abbreviate(budget), "/api/v1/priorities?region=65&budget=" + budget);
+    }
+    cases.put("priorities without budget", "/api/v1/priorities?region=65");
+    cases.put("priorities region=6", "/api/v1/priorities?region=6&budget=1000");
+    cases.put("priorities region=65%00", "/api/v1/priorities?region=65%00&budget=1000");
+    cases.put("priorities region=6501021", "/api/v1/priorities?region=6501021&budget=1000");
+    for (String month : List.of("", "2026-13", "2026-1", "1999-12", "2200-01", "%2B999999999-12", "x".repeat(300))) {
+      cases.put("cost-benefit from=" + abbreviate(month), "/api/v1/cost-benefit?region=65&to=2026-01&from=" + month);
+      cases.put("cost-benefit to=" + abbreviate(month), "/api/v1/cost-benefit?region=65&from=2026-01&to=" + month);
+    }
+    cases.put("cost-benefit to before from", "/api/v1/cost-benefit?region=65&from=2026-05&to=2026-04");
+    cases.put("cost-benefit window too long", "/api/v1/cost-benefit?region=65&from=2024-01&to=2026-01");
+    cases.put("cost-benefit without months", "/api/v1/cost-benefit?region=65");
+    cases.put("cost-benefit region=6", "/api/v1/cost-benefit?region=6&from=2026-01&to=2026-02");
+    cases.put("cost-benefit programme too long", "/api/v1/cost-benefit?region=65&from=2026-01&to=2026-02&programme="
+        + "p".repeat(201));
+    cases.put("cost-benefit programme NUL", "/api/v1/cost-benefit?region=65&from=2026-01&to=2026-02&programme=a%00b");
+    cases.put("cost-benefit programme blank", "/api/v1/cost-benefit?region=65&from=2026-01&to=2026-02&programme=%20");
     return cases.entrySet().stream().map(c -> dynamicTest("GET " + c.getKey(), () -> {
       Reply r = read(commandCenter, c.getValue());
       assertThat(r.status()).as(c.getKey() + ": " + abbreviate(r.body())).isBetween(400, 499);

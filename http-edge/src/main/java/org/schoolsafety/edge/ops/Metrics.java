@@ -88,6 +88,8 @@ public final class Metrics implements HubMetrics {
       template("/api/v1/evaluations/?", "/api/v1/evaluations"),
       template("/api/v1/schools/[^/]+/investments", "/api/v1/schools/{id}/investments"),
       template("/api/v1/investments/?", "/api/v1/investments"),
+      template("/api/v1/priorities/?", "/api/v1/priorities"),
+      template("/api/v1/cost-benefit/?", "/api/v1/cost-benefit"),
       template("/health/(alive|ready)", "/health/$1"),
       template("/metrics", "/metrics"),
       template("/console(/.*)?", "/console"),

@@ -2,6 +2,7 @@ package org.schoolsafety.persistence.readside;
 
 import java.time.Instant;
 import org.schoolsafety.hub.evaluation.HazardFacts;
+import org.schoolsafety.hub.priorities.Priorities;
 
 import com.datastax.oss.driver.api.core.cql.Row;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -56,6 +57,58 @@ public final class PreventionQueries {
             .map(r -> new HazardFacts(r.getString("hazard_id"), r.getString("school_id"), r.getString("region_code"),
                 r.getInstant("deadline"), r.getInstant("rectified_at")))
             .toList());
+  }
+
+  /**
+   * The region's hazards not yet rectified (status OPEN or OVERDUE, including those whose
+   * rectification was rejected), with their rectification plan's funding (null for rows folded
+   * before the read side kept it): the candidates of {@code GET /api/v1/priorities} (issue 18).
+   */
+  public CompletionStage<List<Priorities.OpenHazard>> openHazards(String regionPrefix) {
+    return session.selectAll("SELECT * FROM " + ks + ".hazards_by_province WHERE province = ?",
+            regionPrefix.substring(0, 2))
+        .thenApply(rows -> rows.stream()
+            .filter(r -> r.getString("region_code") != null && r.getString("region_code").startsWith(regionPrefix))
+            .filter(r -> "OPEN".equals(r.getString("status")) || "OVERDUE".equals(r.getString("status")))
+            .map(r -> new Priorities.OpenHazard(r.getString("hazard_id"), r.getString("school_id"),
+                r.getString("school_name"), r.getString("region_code"), r.getString("category"),
+                r.getString("severity"), "OVERDUE".equals(r.getString("status")) || r.getInstant("overdue_at") != null,
+                r.isNull("funding_yuan") ? null : r.getLong("funding_yuan")))
+            .toList());
+  }
+
+  /** Students of the region's registered schools (0 where the registry row predates the column). */
+  public CompletionStage<Map<String, Integer>> students(String regionPrefix) {
+    return session.selectAll("SELECT school_id, region_code, students FROM " + ks
+            + ".schools_by_province WHERE province = ?", regionPrefix.substring(0, 2))
+        .thenApply(rows -> {
+          var students = new java.util.TreeMap<String, Integer>();
+          for (Row r : rows) {
+            if (r.getString("region_code") != null && r.getString("region_code").startsWith(regionPrefix)) {
+              students.put(r.getString("school_id"), r.isNull("students") ? 0 : r.getInt("students"));
+            }
+          }
+          return (Map<String, Integer>) students;
+        });
+  }
+
+  /**
+   * A school's risk score as it stood at {@code at} by its history: the last one computed before
+   * it, or — when there is none — the first one computed from it up to {@code until}; empty when
+   * neither exists. Dimensions plus {@code overall}.
+   */
+  public CompletionStage<java.util.Optional<Map<String, Double>>> riskAt(String schoolId, Instant at, Instant until) {
+    String columns = "SELECT overall, dimensions FROM " + ks + ".risk_history WHERE school_id = ? ";
+    return session.selectOne(columns + "AND computed_at < ? LIMIT 1", schoolId, at)
+        .thenCompose(before -> before.isPresent()
+            ? java.util.concurrent.CompletableFuture.completedFuture(before)
+            : session.selectOne(columns + "AND computed_at >= ? AND computed_at < ? ORDER BY computed_at ASC LIMIT 1",
+                schoolId, at, until))
+        .thenApply(row -> row.map(r -> {
+          var m = new LinkedHashMap<String, Double>(r.getMap("dimensions", String.class, Double.class));
+          m.put("overall", r.getDouble("overall"));
+          return (Map<String, Double>) m;
+        }));
   }
 
   /** The region's schools by overall risk, highest first. */
@@ -145,6 +198,7 @@ public final class PreventionQueries {
     m.put("overdueAt", r.getInstant("overdue_at") == null ? null : r.getInstant("overdue_at").toString());
     m.put("rectifiedAt", r.getInstant("rectified_at") == null ? null : r.getInstant("rectified_at").toString());
     m.put("verifiedAt", r.getInstant("verified_at") == null ? null : r.getInstant("verified_at").toString());
+    m.put("fundingYuan", r.isNull("funding_yuan") ? null : r.getLong("funding_yuan"));
     return m;
   }
 

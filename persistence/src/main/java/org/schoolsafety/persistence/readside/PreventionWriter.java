@@ -45,7 +45,7 @@ final class PreventionWriter extends Handler<EventEnvelope<Object>> {
   @Override
   public CompletionStage<Done> start() {
     String hazardValues = "school_name, region_code, inspection_id, category, severity, status, location, "
-        + "description, deadline, recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+        + "description, deadline, recorded_at, funding_yuan) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
     String status = " SET status = ?, overdue_at = ?, rectified_at = ?, verified_at = ?";
     var statements = List.of(
         session.prepare("INSERT INTO " + ks + ".hazards_by_province (province, hazard_id, school_id, " + hazardValues),
@@ -83,7 +83,7 @@ final class PreventionWriter extends Handler<EventEnvelope<Object>> {
       NewHazard h = o.hazard();
       String province = h.region().province();
       Object[] rest = {h.schoolName(), h.region().value(), h.inspectionId(), h.category().name(), h.severity().name(),
-          "OPEN", h.location(), h.description(), h.plan().deadline(), o.at()};
+          "OPEN", h.location(), h.description(), h.plan().deadline(), o.at(), h.plan().fundingYuan()};
       return both(session.executeWrite(hazardByProvince.bind(concat(new Object[] {province, h.hazardId(), h.schoolId()}, rest))),
           session.executeWrite(hazardBySchool.bind(concat(new Object[] {h.schoolId(), h.hazardId(), province}, rest))));
     }

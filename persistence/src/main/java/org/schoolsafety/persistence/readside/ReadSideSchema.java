@@ -127,7 +127,12 @@ public final class ReadSideSchema {
         "ALTER TABLE " + ks + ".schools_by_province ADD open_exercise_ids set<text>",
         "ALTER TABLE " + ks + ".schools_by_province ADD staff int",
         "ALTER TABLE " + ks + ".warnings_by_province ADD incident_id text",
-        "ALTER TABLE " + ks + ".incident_summaries ADD reporting text");
+        "ALTER TABLE " + ks + ".incident_summaries ADD reporting text",
+        // issue 18: the rectification plan's funding, for GET /api/v1/priorities
+        "ALTER TABLE " + ks + ".hazards_by_province ADD funding_yuan bigint",
+        "ALTER TABLE " + ks + ".hazards_by_school ADD funding_yuan bigint",
+        // issue 18: students, for incidents per 1,000 students in GET /api/v1/cost-benefit
+        "ALTER TABLE " + ks + ".schools_by_province ADD students int");
   }
 
   /** Dev and tests: keyspace, query tables and the projections' offset tables. */

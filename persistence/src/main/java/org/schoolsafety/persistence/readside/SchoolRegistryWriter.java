@@ -57,7 +57,7 @@ final class SchoolRegistryWriter extends Handler<EventEnvelope<School.Event>> {
     String row = " WHERE province = ? AND school_id = ?";
     var statements = List.of(
         session.prepare("UPDATE " + ks + ".schools_by_province SET name = ?, region_code = ?, type = ?, lat = ?, "
-            + "lon = ?, posture = ?, staff = ?" + row),
+            + "lon = ?, posture = ?, staff = ?, students = ?" + row),
         session.prepare("INSERT INTO " + ks + ".school_provinces (school_id, province) VALUES (?, ?)"),
         session.prepare("SELECT province FROM " + ks + ".school_provinces WHERE school_id = ?"),
         session.prepare("UPDATE " + ks + ".schools_by_province SET open_ids = open_ids + ?" + row),
@@ -90,7 +90,7 @@ final class SchoolRegistryWriter extends Handler<EventEnvelope<School.Event>> {
       provinces.put(schoolId, p.region().province());
       return session.executeWrite(province.bind(schoolId, p.region().province()))
           .thenCompose(done -> session.executeWrite(profile.bind(p.name(), p.region().value(), p.type().name(),
-              p.location().lat(), p.location().lon(), "NORMAL", p.staff(), p.region().province(), schoolId)));
+              p.location().lat(), p.location().lon(), "NORMAL", p.staff(), p.students(), p.region().province(), schoolId)));
     }
     return provinceOf(schoolId).thenCompose(known -> known.map(prov -> write(prov, schoolId, event))
         .orElseGet(() -> CompletableFuture.completedFuture(Done.getInstance())));

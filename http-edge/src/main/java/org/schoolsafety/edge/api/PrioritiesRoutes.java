@@ -1,0 +1,166 @@
+package org.schoolsafety.edge.api;
+
+import java.time.LocalDate;
+import java.time.YearMonth;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import org.apache.pekko.http.javadsl.model.StatusCodes;
+import org.apache.pekko.http.javadsl.server.Route;
+import org.schoolsafety.edge.auth.Principal;
+import org.schoolsafety.edge.auth.Role;
+import org.schoolsafety.hub.agency.Agency;
+import org.schoolsafety.hub.agency.AgencyProfile;
+import org.schoolsafety.hub.priorities.Priorities;
+import org.schoolsafety.hub.reporting.ReportingRules;
+import org.schoolsafety.hub.risk.RiskWeights;
+import org.schoolsafety.persistence.readside.PreventionQueries;
+import org.schoolsafety.persistence.readside.SchoolSummary;
+
+/**
+ * {@code GET /api/v1/priorities?region=&budget=} (issue 18 item 4): the best set of actions within
+ * a budget — the region's open hazards (their rectification plans' funding) and missing measures
+ * (untrained staff, this month's evacuation drill) — chosen exactly by {@code Knapsack}. Everything
+ * comes from the read side (hazards, the school list, trainings) and the risk model's weights; no
+ * entity is asked except the calling agency's own profile. Readers as for {@code /evaluations}.
+ */
+public final class PrioritiesRoutes extends RouteSupport {
+
+  /** Budgets above this (ten billion yuan) are refused as mistyped. */
+  static final long MAX_BUDGET = 10_000_000_000L;
+  private static final int MAX_SCHOOLS = 20_000;
+
+  private final PreventionQueries prevention;
+  private final RiskWeights weights;
+  private final Priorities.Costs costs;
+  private final ReportingRules rules;
+
+  public PrioritiesRoutes(ApiContext api, PreventionQueries prevention) {
+    super(api);
+    this.prevention = prevention;
+    var config = api.system().settings().config();
+    this.weights = RiskWeights.fromConfig(config);
+    this.costs = Priorities.Costs.fromConfig(config);
+    this.rules = ReportingRules.fromConfig(config);
+  }
+
+  @Override
+  public Route route(Principal p) {
+    return pathPrefix("priorities", () -> pathEndOrSingleSlash(() -> get(() -> parameterMap(params -> {
+      var errors = new ArrayList<Problem.FieldError>();
+      String region = null;
+      try {
+        region = Params.region(Optional.ofNullable(params.get("region")), p.is(Role.COMMAND_CENTER) ? p.subject() : null);
+      } catch (ApiException e) {
+        errors.addAll(e.errors());
+      }
+      long budget = budget(params.get("budget"), errors);
+      if (!errors.isEmpty()) {
+        throw ApiException.invalid(errors);
+      }
+      String scope = region;
+      return onReply(callerAgency(p), agency -> authorize(api.policy().readEvaluation(p, scope, agency), p,
+          "read the priorities of region " + scope, "", () -> respond(plan(scope, budget), RouteSupport::ok)));
+    }))));
+  }
+
+  private static long budget(String value, List<Problem.FieldError> errors) {
+    if (value == null) {
+      errors.add(new Problem.FieldError("budget", "is required: whole yuan, e.g. 50000"));
+      return -1;
+    }
+    if (!value.matches("\\d{1,11}") || Long.parseLong(value) > MAX_BUDGET) {
+      errors.add(new Problem.FieldError("budget", "must be whole yuan from 0 to " + MAX_BUDGET));
+      return -1;
+    }
+    return Long.parseLong(value);
+  }
+
+  private CompletionStage<Map<String, Object>> plan(String region, long budget) {
+    LocalDate today = LocalDate.now(api.clock().withZone(rules.zone()));
+    String month = YearMonth.from(today).toString();
+    var hazards = prevention.openHazards(region);
+    var schools = allSchools(region, null, new ArrayList<>());
+    var training = prevention.trainingCoverage(region, today.minusDays(365), today, MAX_SCHOOLS);
+    return hazards.thenCompose(h -> schools.thenCombine(training, (s, t) -> {
+      var trained = new HashMap<String, int[]>();
+      @SuppressWarnings("unchecked")
+      var rows = (List<Map<String, Object>>) t.get("schools");
+      for (Map<String, Object> row : rows) {
+        trained.put((String) row.get("schoolId"),
+            new int[] {((Number) row.get("staff")).intValue(), ((Number) row.get("staffTrained")).intValue()});
+      }
+      var facts = s.stream().map(school -> {
+        int[] st = trained.getOrDefault(school.schoolId(), new int[] {0, 0});
+        return new Priorities.School(school.schoolId(), school.name(), school.regionCode(), st[0], st[1],
+            school.evacuationMonths() != null && school.evacuationMonths().contains(month));
+      }).toList();
+      try {
+        return view(Priorities.plan(region, budget, h, facts, weights, costs));
+      } catch (Priorities.TooLarge e) {
+        throw new ApiException(StatusCodes.UNPROCESSABLE_ENTITY, e.getMessage(),
+            List.of(new Problem.FieldError("region", "has too many candidates to choose from exactly; ask for a county")));
+      }
+    }));
+  }
+
+  private static Map<String, Object> view(Priorities.Plan plan) {
+    var body = new LinkedHashMap<String, Object>();
+    body.put("region", plan.region());
+    body.put("budgetYuan", plan.budgetYuan());
+    body.put("costYuan", plan.costYuan());
+    body.put("riskReduction", plan.riskReduction());
+    body.put("candidates", plan.candidates());
+    body.put("chosen", plan.chosen().stream().map(PrioritiesRoutes::action).toList());
+    body.put("leftOut", plan.leftOut().stream().map(PrioritiesRoutes::action).toList());
+    body.put("counties", plan.counties());
+    body.put("method", "Candidates are the region's hazards not yet rectified (cost: their rectification plan's "
+        + "funding) and missing measures (staff not trained in the last 12 months, no evacuation drill this month; "
+        + "cost: hub.priorities.costs). Each one's expected risk reduction is the points the risk model's own "
+        + "weights (hub.risk) give it in its school's dimension score. The set with the largest total reduction "
+        + "within the budget is chosen exactly (0/1 knapsack); of equal reductions the cheapest.");
+    return body;
+  }
+
+  private static Map<String, Object> action(Priorities.Action a) {
+    var m = new LinkedHashMap<String, Object>();
+    m.put("actionId", a.actionId());
+    m.put("kind", a.kind());
+    m.put("schoolId", a.schoolId());
+    m.put("schoolName", a.schoolName());
+    m.put("regionCode", a.regionCode());
+    m.put("costYuan", a.costYuan());
+    m.put("riskReduction", a.riskReduction());
+    m.put("dimension", a.dimension());
+    m.put("reason", a.reason());
+    if (a.leftOutBecause() != null) {
+      m.put("leftOutBecause", a.leftOutBecause());
+    }
+    return m;
+  }
+
+  private CompletionStage<List<SchoolSummary>> allSchools(String region, String after, List<SchoolSummary> found) {
+    return api.queries().schools(region, 1000, after).thenCompose(page -> {
+      found.addAll(page.items());
+      if (page.next() == null || found.size() >= MAX_SCHOOLS) {
+        return CompletableFuture.completedFuture(found);
+      }
+      return allSchools(region, page.next(), found);
+    });
+  }
+
+  /** An agency's own profile tells its kind and jurisdiction. */
+  private CompletionStage<AgencyProfile> callerAgency(Principal p) {
+    if (!p.is(Role.AGENCY)) {
+      return CompletableFuture.completedFuture(null);
+    }
+    return api.sharding().entityRefFor(Agency.ENTITY_TYPE_KEY, p.subject())
+        .askWithStatus(Agency.Get::new, api.askTimeout())
+        .handle((state, failure) -> failure == null && state.isRegistered() ? state.profile() : null);
+  }
+}
