@@ -17,8 +17,6 @@ import org.apache.pekko.http.javadsl.model.StatusCodes;
 import org.apache.pekko.http.javadsl.server.Route;
 import org.schoolsafety.edge.auth.Principal;
 import org.schoolsafety.edge.auth.Role;
-import org.schoolsafety.hub.agency.Agency;
-import org.schoolsafety.hub.agency.AgencyProfile;
 import org.schoolsafety.hub.evaluation.IncidentFacts;
 import org.schoolsafety.hub.investment.Investment;
 import org.schoolsafety.hub.investment.InvestmentCategory;
@@ -97,7 +95,7 @@ public final class CostBenefitRoutes extends RouteSupport {
         throw ApiException.invalid(errors);
       }
       String scope = region;
-      return onReply(callerAgency(p), agency -> authorize(api.policy().readEvaluation(p, scope, agency), p,
+      return onReply(agencyProfileOf(p), agency -> authorize(api.policy().readEvaluation(p, scope, agency), p,
           "read the cost-benefit of region " + scope, "",
           () -> respond(compute(scope, from, to, programme), RouteSupport::ok)));
     }))));
@@ -275,13 +273,4 @@ public final class CostBenefitRoutes extends RouteSupport {
     return Math.round(value * 10.0) / 10.0;
   }
 
-  /** An agency's own profile tells its kind and jurisdiction. */
-  private CompletionStage<AgencyProfile> callerAgency(Principal p) {
-    if (!p.is(Role.AGENCY)) {
-      return CompletableFuture.completedFuture(null);
-    }
-    return api.sharding().entityRefFor(Agency.ENTITY_TYPE_KEY, p.subject())
-        .askWithStatus(Agency.Get::new, api.askTimeout())
-        .handle((state, failure) -> failure == null && state.isRegistered() ? state.profile() : null);
-  }
 }

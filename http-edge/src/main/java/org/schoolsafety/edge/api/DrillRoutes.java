@@ -2,17 +2,14 @@ package org.schoolsafety.edge.api;
 
 import java.time.YearMonth;
 import java.time.format.DateTimeParseException;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import org.apache.pekko.http.javadsl.server.Route;
 import org.schoolsafety.edge.auth.Principal;
 import org.schoolsafety.edge.auth.Role;
 import org.schoolsafety.persistence.readside.IncidentQueries;
-import org.schoolsafety.persistence.readside.SchoolSummary;
 
 /** {@code /api/v1/drills}: which schools of a region held no evacuation drill in a month. */
 public final class DrillRoutes extends RouteSupport {
@@ -31,7 +28,7 @@ public final class DrillRoutes extends RouteSupport {
           p.is(Role.COMMAND_CENTER) ? p.subject() : null);
       String month = month(params.get("month"));
       return authorize(api.policy().listSchools(p, region), p, "read drill compliance of region " + region, "",
-          () -> respond(allSchools(region, null, new ArrayList<>()), schools -> {
+          () -> respond(allSchools(region, MAX_SCHOOLS), schools -> {
             var missing = schools.stream().filter(s -> s.evacuationMonths() == null || !s.evacuationMonths().contains(month))
                 .map(s -> Map.of("schoolId", s.schoolId(), "name", s.name(), "regionCode", s.regionCode(),
                     "lastEvacuationMonth", s.evacuationMonths() == null || s.evacuationMonths().isEmpty() ? "none"
@@ -43,15 +40,6 @@ public final class DrillRoutes extends RouteSupport {
     })));
   }
 
-  private CompletionStage<List<SchoolSummary>> allSchools(String region, String after, List<SchoolSummary> found) {
-    return api.queries().schools(region, 1000, after).thenCompose(page -> {
-      found.addAll(page.items());
-      if (page.next() == null || found.size() >= MAX_SCHOOLS) {
-        return CompletableFuture.completedFuture(found);
-      }
-      return allSchools(region, page.next(), found);
-    });
-  }
 
   private static String month(String value) {
     if (value == null) {

@@ -8,20 +8,16 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import org.apache.pekko.http.javadsl.server.Route;
 import org.schoolsafety.edge.auth.Principal;
 import org.schoolsafety.edge.auth.Role;
-import org.schoolsafety.hub.agency.Agency;
-import org.schoolsafety.hub.agency.AgencyProfile;
 import org.schoolsafety.hub.evaluation.Evaluation;
 import org.schoolsafety.hub.evaluation.HazardFacts;
 import org.schoolsafety.hub.evaluation.IncidentFacts;
 import org.schoolsafety.hub.evaluation.SchoolFacts;
 import org.schoolsafety.hub.reporting.ReportingRules;
 import org.schoolsafety.persistence.readside.PreventionQueries;
-import org.schoolsafety.persistence.readside.SchoolSummary;
 
 /**
  * {@code GET /api/v1/evaluations?region=&month=} (issue 18): how reporting and response worked in
@@ -59,7 +55,7 @@ public final class EvaluationRoutes extends RouteSupport {
         throw ApiException.invalid(errors);
       }
       String scope = region;
-      return onReply(callerAgency(p), agency -> authorize(api.policy().readEvaluation(p, scope, agency), p,
+      return onReply(agencyProfileOf(p), agency -> authorize(api.policy().readEvaluation(p, scope, agency), p,
           "read the evaluation of region " + scope, "", () -> respond(evaluate(scope, month)
               .thenCombine(training(scope, month), EvaluationRoutes::withTraining), RouteSupport::ok)));
     }))));
@@ -88,7 +84,7 @@ public final class EvaluationRoutes extends RouteSupport {
     Instant to = month.plusMonths(1).atDay(1).atStartOfDay(rules.zone()).toInstant();
     CompletionStage<List<IncidentFacts>> incidents = api.queries().reportedBetween(region, from, to);
     CompletionStage<List<HazardFacts>> hazards = prevention.hazardsDue(region, from, to);
-    CompletionStage<List<SchoolFacts>> schools = allSchools(region, null, new ArrayList<>()).thenApply(list ->
+    CompletionStage<List<SchoolFacts>> schools = allSchools(region, MAX_SCHOOLS).thenApply(list ->
         list.stream().map(s -> new SchoolFacts(s.schoolId(), s.name(), s.regionCode(), s.evacuationMonths())).toList());
     Instant now = api.clock().instant();
     return incidents.thenCompose(i -> hazards.thenCombine(schools,
@@ -116,23 +112,5 @@ public final class EvaluationRoutes extends RouteSupport {
     return body;
   }
 
-  private CompletionStage<List<SchoolSummary>> allSchools(String region, String after, List<SchoolSummary> found) {
-    return api.queries().schools(region, 1000, after).thenCompose(page -> {
-      found.addAll(page.items());
-      if (page.next() == null || found.size() >= MAX_SCHOOLS) {
-        return CompletableFuture.completedFuture(found);
-      }
-      return allSchools(region, page.next(), found);
-    });
-  }
 
-  /** An agency's own profile tells its kind and jurisdiction. */
-  private CompletionStage<AgencyProfile> callerAgency(Principal p) {
-    if (!p.is(Role.AGENCY)) {
-      return CompletableFuture.completedFuture(null);
-    }
-    return api.sharding().entityRefFor(Agency.ENTITY_TYPE_KEY, p.subject())
-        .askWithStatus(Agency.Get::new, api.askTimeout())
-        .handle((state, failure) -> failure == null && state.isRegistered() ? state.profile() : null);
-  }
 }

@@ -8,19 +8,15 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import org.apache.pekko.http.javadsl.model.StatusCodes;
 import org.apache.pekko.http.javadsl.server.Route;
 import org.schoolsafety.edge.auth.Principal;
 import org.schoolsafety.edge.auth.Role;
-import org.schoolsafety.hub.agency.Agency;
-import org.schoolsafety.hub.agency.AgencyProfile;
 import org.schoolsafety.hub.priorities.Priorities;
 import org.schoolsafety.hub.reporting.ReportingRules;
 import org.schoolsafety.hub.risk.RiskWeights;
 import org.schoolsafety.persistence.readside.PreventionQueries;
-import org.schoolsafety.persistence.readside.SchoolSummary;
 
 /**
  * {@code GET /api/v1/priorities?region=&budget=} (issue 18 item 4): the best set of actions within
@@ -64,7 +60,7 @@ public final class PrioritiesRoutes extends RouteSupport {
         throw ApiException.invalid(errors);
       }
       String scope = region;
-      return onReply(callerAgency(p), agency -> authorize(api.policy().readEvaluation(p, scope, agency), p,
+      return onReply(agencyProfileOf(p), agency -> authorize(api.policy().readEvaluation(p, scope, agency), p,
           "read the priorities of region " + scope, "", () -> respond(plan(scope, budget), RouteSupport::ok)));
     }))));
   }
@@ -85,7 +81,7 @@ public final class PrioritiesRoutes extends RouteSupport {
     LocalDate today = LocalDate.now(api.clock().withZone(rules.zone()));
     String month = YearMonth.from(today).toString();
     var hazards = prevention.openHazards(region);
-    var schools = allSchools(region, null, new ArrayList<>());
+    var schools = allSchools(region, MAX_SCHOOLS);
     var training = prevention.trainingCoverage(region, today.minusDays(365), today, MAX_SCHOOLS);
     return hazards.thenCompose(h -> schools.thenCombine(training, (s, t) -> {
       var trained = new HashMap<String, int[]>();
@@ -144,23 +140,5 @@ public final class PrioritiesRoutes extends RouteSupport {
     return m;
   }
 
-  private CompletionStage<List<SchoolSummary>> allSchools(String region, String after, List<SchoolSummary> found) {
-    return api.queries().schools(region, 1000, after).thenCompose(page -> {
-      found.addAll(page.items());
-      if (page.next() == null || found.size() >= MAX_SCHOOLS) {
-        return CompletableFuture.completedFuture(found);
-      }
-      return allSchools(region, page.next(), found);
-    });
-  }
 
-  /** An agency's own profile tells its kind and jurisdiction. */
-  private CompletionStage<AgencyProfile> callerAgency(Principal p) {
-    if (!p.is(Role.AGENCY)) {
-      return CompletableFuture.completedFuture(null);
-    }
-    return api.sharding().entityRefFor(Agency.ENTITY_TYPE_KEY, p.subject())
-        .askWithStatus(Agency.Get::new, api.askTimeout())
-        .handle((state, failure) -> failure == null && state.isRegistered() ? state.profile() : null);
-  }
 }

@@ -218,4 +218,31 @@ public abstract class RouteSupport extends AllDirectives {
       throw Params.invalid("Last-Event-ID", "must be an id this stream sent (a non-negative number)");
     }
   }
+
+  /** A region's registered schools from the read side, page after page, at most {@code max}. */
+  protected final java.util.concurrent.CompletionStage<List<org.schoolsafety.persistence.readside.SchoolSummary>> allSchools(
+      String region, int max) {
+    return allSchools(region, null, new java.util.ArrayList<>(), max);
+  }
+
+  private java.util.concurrent.CompletionStage<List<org.schoolsafety.persistence.readside.SchoolSummary>> allSchools(
+      String region, String after, List<org.schoolsafety.persistence.readside.SchoolSummary> found, int max) {
+    return api.queries().schools(region, 1000, after).thenCompose(page -> {
+      found.addAll(page.items());
+      if (page.next() == null || found.size() >= max) {
+        return java.util.concurrent.CompletableFuture.completedFuture(found);
+      }
+      return allSchools(region, page.next(), found, max);
+    });
+  }
+
+  /** An agency's own profile tells its kind and jurisdiction (null for other principals, or if unknown). */
+  protected final CompletionStage<org.schoolsafety.hub.agency.AgencyProfile> agencyProfileOf(Principal p) {
+    if (!p.is(org.schoolsafety.edge.auth.Role.AGENCY)) {
+      return java.util.concurrent.CompletableFuture.completedFuture(null);
+    }
+    return api.sharding().entityRefFor(org.schoolsafety.hub.agency.Agency.ENTITY_TYPE_KEY, p.subject())
+        .askWithStatus(org.schoolsafety.hub.agency.Agency.Get::new, api.askTimeout())
+        .handle((state, failure) -> failure == null && state.isRegistered() ? state.profile() : null);
+  }
 }
