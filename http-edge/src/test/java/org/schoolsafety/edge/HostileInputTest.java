@@ -219,12 +219,10 @@ class HostileInputTest {
     // the read side has delivered it to the agencies' inboxes, which the snapshots compare.
     warning = PreventionFlowTest.clusterWarning(school, commandCenterClient, SCHOOL, "hostile-3-2");
     for (String told : List.of("health-" + COUNTY, "education-" + COUNTY)) {
-      long until = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-      while (!commandCenterClient.get("/api/v1/agencies/" + told + "/dispatches").body().get("warnings")
-          .findValuesAsText("warningId").contains(warning)) {
-        assertThat(System.nanoTime()).as("warning " + warning + " in the inbox of " + told).isLessThan(until);
-        sleep(200);
-      }
+      org.awaitility.Awaitility.await("warning " + warning + " in the inbox of " + told).atMost(Duration.ofSeconds(30))
+          .pollInterval(Duration.ofMillis(200))
+          .until(() -> commandCenterClient.get("/api/v1/agencies/" + told + "/dispatches").body().get("warnings")
+              .findValuesAsText("warningId").contains(warning));
     }
     baseDirective = org.schoolsafety.edge.api.DirectiveRoutes.directiveId(
         new org.schoolsafety.edge.auth.Principal(Role.COMMAND_CENTER, "65").id(), "EXERCISE", DIRECTIVE_REF);

@@ -129,8 +129,12 @@ class SensorsMeasurement {
           }
         }
         double burstSeconds = (System.nanoTime() - burstStarted) / 1e9;
-        // Let the incidents take their reports, evidence and dispatches.
-        Thread.sleep(10_000);
+        // Let the incidents take their reports, evidence and dispatches: until the journal holds still
+        // for two seconds.
+        var last = new java.util.concurrent.atomic.AtomicReference<Map<String, Long>>(Map.of());
+        org.awaitility.Awaitility.await("the journal settles after the burst").atMost(java.time.Duration.ofMinutes(2))
+            .pollDelay(java.time.Duration.ofSeconds(2)).pollInterval(java.time.Duration.ofSeconds(2))
+            .until(() -> events(cql).equals(last.getAndSet(events(cql))));
         Map<String, Long> afterBurst = events(cql);
         assertThat(opened).hasSize(SCHOOLS);
         opened.values().forEach(ids -> assertThat(ids).hasSize(1));

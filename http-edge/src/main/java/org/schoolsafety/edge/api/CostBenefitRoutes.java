@@ -16,7 +16,6 @@ import java.util.concurrent.CompletionStage;
 import org.apache.pekko.http.javadsl.model.StatusCodes;
 import org.apache.pekko.http.javadsl.server.Route;
 import org.schoolsafety.edge.auth.Principal;
-import org.schoolsafety.edge.auth.Role;
 import org.schoolsafety.hub.evaluation.IncidentFacts;
 import org.schoolsafety.hub.investment.Investment;
 import org.schoolsafety.hub.investment.InvestmentCategory;
@@ -71,12 +70,7 @@ public final class CostBenefitRoutes extends RouteSupport {
   public Route route(Principal p) {
     return pathPrefix("cost-benefit", () -> pathEndOrSingleSlash(() -> get(() -> parameterMap(params -> {
       var errors = new ArrayList<Problem.FieldError>();
-      String region = null;
-      try {
-        region = Params.region(Optional.ofNullable(params.get("region")), p.is(Role.COMMAND_CENTER) ? p.subject() : null);
-      } catch (ApiException e) {
-        errors.addAll(e.errors());
-      }
+      String region = regionParam(params, p, errors);
       YearMonth from = month("from", params.get("from"), errors);
       YearMonth to = month("to", params.get("to"), errors);
       if (from != null && to != null) {

@@ -7,11 +7,9 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.CompletionStage;
 import org.apache.pekko.http.javadsl.server.Route;
 import org.schoolsafety.edge.auth.Principal;
-import org.schoolsafety.edge.auth.Role;
 import org.schoolsafety.hub.evaluation.Evaluation;
 import org.schoolsafety.hub.evaluation.HazardFacts;
 import org.schoolsafety.hub.evaluation.IncidentFacts;
@@ -44,12 +42,7 @@ public final class EvaluationRoutes extends RouteSupport {
   public Route route(Principal p) {
     return pathPrefix("evaluations", () -> pathEndOrSingleSlash(() -> get(() -> parameterMap(params -> {
       var errors = new ArrayList<Problem.FieldError>();
-      String region = null;
-      try {
-        region = Params.region(Optional.ofNullable(params.get("region")), p.is(Role.COMMAND_CENTER) ? p.subject() : null);
-      } catch (ApiException e) {
-        errors.addAll(e.errors());
-      }
+      String region = regionParam(params, p, errors);
       YearMonth month = month(params.get("month"), errors);
       if (!errors.isEmpty()) {
         throw ApiException.invalid(errors);

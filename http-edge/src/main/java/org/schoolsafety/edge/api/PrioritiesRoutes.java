@@ -7,12 +7,10 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.CompletionStage;
 import org.apache.pekko.http.javadsl.model.StatusCodes;
 import org.apache.pekko.http.javadsl.server.Route;
 import org.schoolsafety.edge.auth.Principal;
-import org.schoolsafety.edge.auth.Role;
 import org.schoolsafety.hub.priorities.Priorities;
 import org.schoolsafety.hub.reporting.ReportingRules;
 import org.schoolsafety.hub.risk.RiskWeights;
@@ -49,12 +47,7 @@ public final class PrioritiesRoutes extends RouteSupport {
   public Route route(Principal p) {
     return pathPrefix("priorities", () -> pathEndOrSingleSlash(() -> get(() -> parameterMap(params -> {
       var errors = new ArrayList<Problem.FieldError>();
-      String region = null;
-      try {
-        region = Params.region(Optional.ofNullable(params.get("region")), p.is(Role.COMMAND_CENTER) ? p.subject() : null);
-      } catch (ApiException e) {
-        errors.addAll(e.errors());
-      }
+      String region = regionParam(params, p, errors);
       long budget = budget(params.get("budget"), errors);
       if (!errors.isEmpty()) {
         throw ApiException.invalid(errors);

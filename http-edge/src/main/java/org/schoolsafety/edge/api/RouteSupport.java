@@ -219,6 +219,20 @@ public abstract class RouteSupport extends AllDirectives {
     }
   }
 
+  /**
+   * The {@code region} parameter of a region's report (default: a command center's own region);
+   * a bad one is added to {@code errors} (null returned), so that every bad field is named at once.
+   */
+  protected static String regionParam(java.util.Map<String, String> params, Principal p, List<Problem.FieldError> errors) {
+    try {
+      return Params.region(Optional.ofNullable(params.get("region")),
+          p.is(org.schoolsafety.edge.auth.Role.COMMAND_CENTER) ? p.subject() : null);
+    } catch (ApiException e) {
+      errors.addAll(e.errors());
+      return null;
+    }
+  }
+
   /** A region's registered schools from the read side, page after page, at most {@code max}. */
   protected final java.util.concurrent.CompletionStage<List<org.schoolsafety.persistence.readside.SchoolSummary>> allSchools(
       String region, int max) {
