@@ -44,6 +44,7 @@ import org.schoolsafety.edge.api.TipRoutes;
 import org.schoolsafety.edge.api.WebhookRoutes;
 import org.schoolsafety.edge.auth.AccessPolicy;
 import org.schoolsafety.edge.auth.AuthSettings;
+import org.schoolsafety.edge.auth.GuardianRevocations;
 import org.schoolsafety.edge.auth.GuardianTokens;
 import org.schoolsafety.edge.auth.RateLimits;
 import org.schoolsafety.edge.auth.ServerKeys;
@@ -66,6 +67,7 @@ import org.schoolsafety.hub.feed.IncidentFeed;
 import org.schoolsafety.hub.guardian.GuardianCodes;
 import org.schoolsafety.hub.guardian.GuardianInvitation;
 import org.schoolsafety.hub.guardian.GuardianMessages;
+import org.schoolsafety.hub.guardian.GuardianRegistry;
 import org.schoolsafety.hub.hazard.Hazard;
 import org.schoolsafety.hub.hazard.HazardSettings;
 import org.schoolsafety.hub.prevention.Prevention;
@@ -182,6 +184,7 @@ public final class HubNode implements AutoCloseable {
           published -> LiveLog.publish(system, School.topic(published.schoolId()), published));
       GuardianInvitation.init(system, clock);
       GuardianMessages.init(system, config.getInt("hub.guardian.messages-kept"));
+      GuardianRegistry.init(system, clock, revoked -> LiveLog.publish(system, GuardianRevocations.TOPIC, revoked));
       Agency.init(system, clock, entry -> LiveLog.publish(system, Agency.topic(entry.agencyId()), entry));
       AgencyDirectory.init(system);
       IncidentFeed.init(system, clock, entry ->
@@ -209,7 +212,7 @@ public final class HubNode implements AutoCloseable {
           Agency.ENTITY_TYPE_KEY, AgencyDirectory.ENTITY_TYPE_KEY, IncidentFeed.ENTITY_TYPE_KEY,
           Hazard.ENTITY_TYPE_KEY, Prevention.ENTITY_TYPE_KEY, Tip.ENTITY_TYPE_KEY, SchoolTips.ENTITY_TYPE_KEY,
           Directive.ENTITY_TYPE_KEY, AgencyWebhooks.ENTITY_TYPE_KEY, GuardianInvitation.ENTITY_TYPE_KEY,
-          GuardianMessages.ENTITY_TYPE_KEY));
+          GuardianMessages.ENTITY_TYPE_KEY, GuardianRegistry.ENTITY_TYPE_KEY));
       var connections = ConnectionGuard.fromConfig(config);
       var storage = new StorageHealth(system, Duration.ofSeconds(2));
       var guard = storageGuard(system, storage, config, metrics);
@@ -291,9 +294,13 @@ public final class HubNode implements AutoCloseable {
     var tipLimits = TipLimits.fromConfig(config);
     var tips = new TipRoutes(api, new TipCodes(serverKey), tipLimits, readSide.tipQueries());
     var authSettings = AuthSettings.fromConfig(config);
+    Duration guardianTokenTtl = guardianTokenTtl(config, authSettings);
+    // A revoked guardian is remembered while a token issued before the revocation may still be accepted.
+    var revocations = new GuardianRevocations(context.clock(), guardianTokenTtl.plus(authSettings.clockSkew()))
+        .start(system, api.liveLog(), Duration.ofSeconds(1));
     var guardians = new GuardianRoutes(api, new GuardianCodes(serverKey), new GuardianTokens(serverKey,
-        authSettings.issuer(), authSettings.audience(), guardianTokenTtl(config, authSettings)), tipLimits,
-        GuardianRoutes.Settings.fromConfig(config));
+        authSettings.issuer(), authSettings.audience(), guardianTokenTtl), tipLimits,
+        GuardianRoutes.Settings.fromConfig(config), revocations);
     var routes = new HubRoutes(
         List.of(new SchoolRoutes(api), new AgencyRoutes(api), new IncidentRoutes(api), new StreamRoutes(api),
             new DrillRoutes(api), new PreventionRoutes(api, readSide.preventionQueries()), new CapFeedRoutes(api),
@@ -305,7 +312,7 @@ public final class HubNode implements AutoCloseable {
             new WebhookRoutes(api, webhooks.addresses(), webhooks.secrets(), webhooks.blocking()), guardians),
         Directives.concat(tips.publicRoute(), guardians.publicRoute()),
         new HealthRoutes(() -> readiness(system, storage, startup)),
-        new Authentication(new TokenVerifier(authSettings, serverKey), RateLimits.fromConfig(config)),
+        new Authentication(new TokenVerifier(authSettings, serverKey), RateLimits.fromConfig(config), revocations),
         new Cors(config.getStringList("hub.http.cors.allowed-origins")),
         guard, metrics);
     String host = config.getString("hub.http.host");

@@ -9,8 +9,10 @@ import org.apache.pekko.http.javadsl.model.headers.RetryAfter;
 import org.apache.pekko.http.javadsl.server.AllDirectives;
 import org.apache.pekko.http.javadsl.server.Route;
 import org.schoolsafety.edge.auth.AuthenticationFailed;
+import org.schoolsafety.edge.auth.GuardianRevocations;
 import org.schoolsafety.edge.auth.Principal;
 import org.schoolsafety.edge.auth.RateLimits;
+import org.schoolsafety.edge.auth.Role;
 import org.schoolsafety.edge.auth.TokenVerifier;
 
 /** The bearer-token gate in front of every API route, with the per-principal rate limit. */
@@ -18,10 +20,17 @@ public final class Authentication extends AllDirectives {
 
   private final TokenVerifier verifier;
   private final RateLimits rateLimits;
+  /** Guardians the schools cut off (checked in memory), or null where no guardian token is accepted. */
+  private final GuardianRevocations revocations;
 
   public Authentication(TokenVerifier verifier, RateLimits rateLimits) {
+    this(verifier, rateLimits, null);
+  }
+
+  public Authentication(TokenVerifier verifier, RateLimits rateLimits, GuardianRevocations revocations) {
     this.verifier = verifier;
     this.rateLimits = rateLimits;
+    this.revocations = revocations;
   }
 
   public Route authenticated(Function<Principal, Route> inner) {
@@ -31,6 +40,17 @@ public final class Authentication extends AllDirectives {
         principal = verifier.verify(bearerToken(header));
       } catch (AuthenticationFailed e) {
         return complete(unauthorized(e.getMessage()));
+      }
+      if (principal.is(Role.GUARDIAN) && revocations != null) {
+        if (!revocations.ready()) {
+          // Until this node has read the recent revocations back, it cannot tell who was cut off.
+          return complete(Problems.unavailable("this node is still reading which guardians were revoked;"
+              + " retry in a few seconds"));
+        }
+        if (revocations.isRevoked(principal.guardianId())) {
+          // RFC 6750: a revoked token is an invalid_token, like an expired one.
+          return complete(unauthorized(GuardianRevocations.REVOKED));
+        }
       }
       var wait = rateLimits.tryAcquire(principal);
       if (wait.isPresent()) {

@@ -24,6 +24,8 @@ import org.apache.pekko.persistence.typed.PersistenceId;
 import org.schoolsafety.edge.api.dto.GuardianRequests.InvitationRequest;
 import org.schoolsafety.edge.api.dto.GuardianRequests.MessageRequest;
 import org.schoolsafety.edge.api.dto.GuardianRequests.RedemptionRequest;
+import org.schoolsafety.edge.api.dto.GuardianRequests.RevocationRequest;
+import org.schoolsafety.edge.auth.GuardianRevocations;
 import org.schoolsafety.edge.auth.GuardianTokens;
 import org.schoolsafety.edge.auth.Principal;
 import org.schoolsafety.edge.auth.TipLimits;
@@ -34,6 +36,8 @@ import org.schoolsafety.hub.guardian.GuardianMessage;
 import org.schoolsafety.hub.guardian.GuardianMessages;
 import org.schoolsafety.hub.guardian.GuardianNotice;
 import org.schoolsafety.hub.guardian.GuardianNotices;
+import org.schoolsafety.hub.guardian.GuardianRegistry;
+import org.schoolsafety.hub.guardian.GuardianRegistry.Enrolment;
 import org.schoolsafety.hub.school.School;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -55,26 +59,33 @@ public final class GuardianRoutes extends RouteSupport {
   /** Reads of guardians' messages go to the audit log, like other personal data. */
   private static final Logger audit = LoggerFactory.getLogger("org.schoolsafety.audit");
 
-  /** What the school's config says about invitations and tokens. */
-  public record Settings(Duration invitationTtl, Duration invitationMaxTtl, int maxCodesPerRequest) {
+  /** What the school's config says about invitations, tokens and enrolments. */
+  public record Settings(Duration invitationTtl, Duration invitationMaxTtl, int maxCodesPerRequest,
+      Duration enrolmentTtl) {
     public static Settings fromConfig(com.typesafe.config.Config config) {
       return new Settings(config.getDuration("hub.guardian.invitation-ttl"),
-          config.getDuration("hub.guardian.invitation-max-ttl"), config.getInt("hub.guardian.max-codes-per-request"));
+          config.getDuration("hub.guardian.invitation-max-ttl"), config.getInt("hub.guardian.max-codes-per-request"),
+          config.getDuration("hub.guardian.enrolment-ttl"));
     }
   }
+
+  /** Guardian ids as {@link GuardianCodes#newGuardianId()} makes them: anything else wakes no entity. */
+  private static final java.util.regex.Pattern GUARDIAN_ID = java.util.regex.Pattern.compile("gdn-[0-9a-f]{16}");
 
   private final GuardianCodes codes;
   private final GuardianTokens tokens;
   private final TipLimits limits;
   private final Settings settings;
+  private final GuardianRevocations revocations;
 
   public GuardianRoutes(ApiContext api, GuardianCodes codes, GuardianTokens tokens, TipLimits limits,
-      Settings settings) {
+      Settings settings, GuardianRevocations revocations) {
     super(api);
     this.codes = codes;
     this.tokens = tokens;
     this.limits = limits;
     this.settings = settings;
+    this.revocations = revocations;
   }
 
   // --- open to anyone: redeeming a code ----------------------------------------------------
@@ -100,23 +111,46 @@ public final class GuardianRoutes extends RouteSupport {
     });
   }
 
+  /**
+   * Redeems the code, then enrols the guardian in the school's registry (where the school lists
+   * and revokes guardians, and renewals are checked); the token is handed out only once both are
+   * durable.
+   */
   private Route redeem(String code) {
     String guardianId = codes.newGuardianId();
-    return respond(api.sharding().entityRefFor(GuardianInvitation.ENTITY_TYPE_KEY, codes.hash(code))
-            .askWithStatus((ActorRef<StatusReply<GuardianInvitation.State>> r) ->
-                new GuardianInvitation.Redeem(guardianId, r), api.askTimeout()),
-        state -> {
-          Principal guardian = Principal.guardian(state.guardianId(), state.schoolId(), state.classId());
-          Instant now = api.clock().instant();
-          var body = new LinkedHashMap<String, Object>();
-          body.put("token", tokens.issue(guardian, now));
-          body.put("tokenType", "Bearer");
-          body.put("expiresAt", now.plus(tokens.ttl()));
-          body.put("guardianId", state.guardianId());
-          body.put("schoolId", state.schoolId());
-          body.put("classId", state.classId());
-          return json(StatusCodes.CREATED, body);
-        });
+    long started = System.nanoTime();
+    CompletionStage<Enrolled> enrolled = api.sharding()
+        .entityRefFor(GuardianInvitation.ENTITY_TYPE_KEY, codes.hash(code))
+        .askWithStatus((ActorRef<StatusReply<GuardianInvitation.State>> r) ->
+            new GuardianInvitation.Redeem(guardianId, r), api.askTimeout())
+        .thenCompose(state -> api.sharding().entityRefFor(GuardianRegistry.ENTITY_TYPE_KEY, state.schoolId())
+            .askWithStatus((ActorRef<StatusReply<Enrolment>> r) -> new GuardianRegistry.Enrol(state.guardianId(),
+                state.classId(), state.redeemedAt(), state.redeemedAt().plus(settings.enrolmentTtl()), r),
+                api.askTimeoutLeft(started))
+            .thenApply(enrolment -> new Enrolled(state.schoolId(), enrolment)));
+    return respond(enrolled, e -> tokenAnswer(StatusCodes.CREATED,
+        Principal.guardian(e.enrolment().guardianId(), e.schoolId(), e.enrolment().classId()), e.enrolment()));
+  }
+
+  private record Enrolled(String schoolId, Enrolment enrolment) {}
+
+  /** The token answer: a token that ends at its lifetime or at the enrolment's end, whichever comes first. */
+  private org.apache.pekko.http.javadsl.model.HttpResponse tokenAnswer(
+      org.apache.pekko.http.javadsl.model.StatusCode status, Principal guardian, Enrolment enrolment) {
+    Instant now = api.clock().instant();
+    Instant expiresAt = now.plus(tokens.ttl());
+    if (enrolment.expiresAt().isBefore(expiresAt)) {
+      expiresAt = enrolment.expiresAt();
+    }
+    var body = new LinkedHashMap<String, Object>();
+    body.put("token", tokens.issue(guardian, now, expiresAt));
+    body.put("tokenType", "Bearer");
+    body.put("expiresAt", expiresAt);
+    body.put("guardianId", guardian.guardianId());
+    body.put("schoolId", guardian.guardianSchool());
+    body.put("classId", guardian.guardianClass());
+    body.put("enrolmentExpiresAt", enrolment.expiresAt());
+    return json(status, body);
   }
 
   // --- with a token ------------------------------------------------------------------------
@@ -128,6 +162,14 @@ public final class GuardianRoutes extends RouteSupport {
             path(segment("guardians").slash("invitations"), () -> post(() ->
                 authorize(api.policy().inviteGuardians(p, schoolId), p, "invite guardians of school " + schoolId, "",
                     () -> jsonBody(InvitationRequest.class, body -> invite(p, schoolId, body))))),
+            path(segment("guardians").slash(org.apache.pekko.http.javadsl.server.PathMatchers.segment()).slash("revocation"),
+                guardianId -> post(() -> authorize(api.policy().revokeGuardian(p, schoolId), p,
+                    "revoke guardians of school " + schoolId, GuardianRegistry.UNKNOWN,
+                    () -> !GUARDIAN_ID.matcher(guardianId).matches()
+                        ? complete(Problems.of(StatusCodes.NOT_FOUND, GuardianRegistry.UNKNOWN))
+                        : jsonBody(RevocationRequest.class, body -> revoke(p, schoolId, guardianId, body.check()))))),
+            path("guardians", () -> get(() -> authorize(api.policy().listGuardians(p, schoolId), p,
+                "list the guardians of school " + schoolId, "", () -> guardians(schoolId)))),
             path("guardian-messages", () -> get(() ->
                 authorize(api.policy().readGuardianMessages(p, schoolId), p,
                     "read guardians' messages to school " + schoolId, "", () -> messages(p, schoolId))))))),
@@ -136,6 +178,8 @@ public final class GuardianRoutes extends RouteSupport {
                 () -> jsonBody(MessageRequest.class, body -> write(p, body.check()))))),
             path("notices", () -> get(() -> authorize(api.policy().actAsGuardian(p), p, "read guardians' notices", "",
                 () -> notices(p)))),
+            path("token", () -> post(() -> authorize(api.policy().actAsGuardian(p), p, "renew a guardian's token", "",
+                () -> renew(p)))),
             path("stream", () -> get(() -> authorize(api.policy().actAsGuardian(p), p, "read guardians' notices", "",
                 () -> optionalHeaderValueByName("Last-Event-ID", lastId -> stream(p, lastEventId(lastId)))))))));
   }
@@ -167,6 +211,88 @@ public final class GuardianRoutes extends RouteSupport {
         return json(StatusCodes.CREATED, answer);
       });
     });
+  }
+
+  /** The school's guardians, newest enrolment first: pseudonymous ids, classes and states only. */
+  private Route guardians(String schoolId) {
+    return respond(api.sharding().entityRefFor(GuardianRegistry.ENTITY_TYPE_KEY, schoolId)
+            .askWithStatus(GuardianRegistry.Get::new, api.askTimeout()),
+        state -> {
+          Instant now = api.clock().instant();
+          return ok(Map.of("schoolId", schoolId, "guardians",
+              state.newestFirst().stream().map(e -> view(e, now)).toList()));
+        });
+  }
+
+  private static Map<String, Object> view(Enrolment e, Instant now) {
+    var view = new LinkedHashMap<String, Object>();
+    view.put("guardianId", e.guardianId());
+    view.put("classId", e.classId());
+    view.put("redeemedAt", e.redeemedAt());
+    view.put("enrolmentExpiresAt", e.expiresAt());
+    view.put("state", e.stateAt(now));
+    view.put("revokedAt", e.revokedAt());
+    view.put("revokedBy", e.revokedBy());
+    view.put("reason", e.reason());
+    return view;
+  }
+
+  /**
+   * Cuts the guardian off: durable in the school's registry, then refused on this node before
+   * the answer, and on the others as the revocation reaches them ({@link GuardianRevocations}).
+   */
+  private Route revoke(Principal p, String schoolId, String guardianId, String reason) {
+    return respond(api.sharding().entityRefFor(GuardianRegistry.ENTITY_TYPE_KEY, schoolId)
+            .askWithStatus((ActorRef<StatusReply<Enrolment>> r) -> new GuardianRegistry.Revoke(guardianId, reason,
+                p.id(), r), api.askTimeout()),
+        e -> {
+          revocations.add(new GuardianRegistry.Revoked(schoolId, e.guardianId(), e.revokedAt(), e.revokedBy(),
+              e.reason()));
+          return ok(view(e, api.clock().instant()));
+        });
+  }
+
+  /**
+   * A fresh token for the same guardian, school and class, while the enrolment lasts. A revoked
+   * guardian never gets here (the token is refused first); the registry is asked all the same, so
+   * a revocation this node has not heard of yet still stops the renewal.
+   */
+  private Route renew(Principal p) {
+    return respond(api.sharding().entityRefFor(GuardianRegistry.ENTITY_TYPE_KEY, p.guardianSchool())
+            .askWithStatus((ActorRef<StatusReply<Enrolment>> r) -> new GuardianRegistry.Find(p.guardianId(), r),
+                api.askTimeout())
+            .exceptionally(failure -> {
+              if (unwrap(failure) instanceof org.schoolsafety.hub.Rejection.NotFound) {
+                return null;
+              }
+              throw failure instanceof java.util.concurrent.CompletionException c ? c
+                  : new java.util.concurrent.CompletionException(failure);
+            }),
+        e -> {
+          Instant now = api.clock().instant();
+          if (e == null || !e.classId().equals(p.guardianClass())) {
+            return Problems.of(StatusCodes.FORBIDDEN, "this guardian is not enrolled at the school;"
+                + " redeem a new code from the school");
+          }
+          if (e.isRevoked()) {
+            return Problems.of(StatusCodes.UNAUTHORIZED, GuardianRevocations.REVOKED).addHeader(
+                org.apache.pekko.http.javadsl.model.headers.RawHeader.create("WWW-Authenticate",
+                    "Bearer realm=\"school-safety-hub\", error=\"invalid_token\""));
+          }
+          if (!now.isBefore(e.expiresAt())) {
+            return Problems.of(StatusCodes.FORBIDDEN, "this guardian's enrolment ended at " + e.expiresAt()
+                + "; redeem a new code from the school");
+          }
+          return tokenAnswer(StatusCodes.OK, p, e);
+        });
+  }
+
+  private static Throwable unwrap(Throwable failure) {
+    Throwable t = failure;
+    while (t instanceof java.util.concurrent.CompletionException && t.getCause() != null) {
+      t = t.getCause();
+    }
+    return t;
   }
 
   private Route messages(Principal p, String schoolId) {
@@ -217,6 +343,26 @@ public final class GuardianRoutes extends RouteSupport {
                 ? Optional.of(new Sequenced<>(pub.seq(), GuardianNotices.of(pub.event(), pub.seq())))
                 : Optional.empty())
         .map(n -> ServerSentEvent.create(new String(JsonSupport.write(n), StandardCharsets.UTF_8), "notice",
-            String.valueOf(n.seq())))));
+            String.valueOf(n.seq())))
+        .via(endsWhenRevoked(p.guardianId()))));
+  }
+
+  /**
+   * Ends the stream when the school revokes the guardian, after one {@code event: revoked} (so
+   * the page can say why, rather than reconnect and be refused).
+   */
+  private org.apache.pekko.stream.javadsl.Flow<ServerSentEvent, ServerSentEvent, org.apache.pekko.NotUsed>
+      endsWhenRevoked(String guardianId) {
+    return org.apache.pekko.stream.javadsl.Flow.<ServerSentEvent>create()
+        .merge(org.apache.pekko.stream.javadsl.Source.lazySource(() -> {
+          var cut = revocations.whenRevoked(guardianId);
+          return org.apache.pekko.stream.javadsl.Source.completionStage(cut)
+              .map(r -> ServerSentEvent.create("{\"reason\":\"access withdrawn by the school\"}", "revoked"))
+              .watchTermination((mat, done) -> {
+                done.whenComplete((ok, failure) -> revocations.unwatch(guardianId, cut));
+                return mat;
+              });
+        }))
+        .takeWhile(e -> !e.getEventType().filter("revoked"::equals).isPresent(), true);
   }
 }

@@ -562,6 +562,19 @@ public final class AccessPolicy {
     return allowIf(p.is(Role.SCHOOL_STAFF) && p.subject().equals(schoolId));
   }
 
+  /** The guardians enrolled at a school (pseudonymous ids, classes, states): its own staff only. */
+  public Decision listGuardians(Principal p, String schoolId) {
+    return allowIf(p.is(Role.SCHOOL_STAFF) && p.subject().equals(schoolId));
+  }
+
+  /**
+   * Cutting a guardian off: the school's own staff. Nobody else can see the school's guardians,
+   * so to everyone else a guardian does not exist (404, like an unknown guardian id).
+   */
+  public Decision revokeGuardian(Principal p, String schoolId) {
+    return p.is(Role.SCHOOL_STAFF) && p.subject().equals(schoolId) ? Decision.ALLOW : Decision.HIDDEN;
+  }
+
   /** A guardian's own endpoints (messages to the school, notices, the stream): guardians only. */
   public Decision actAsGuardian(Principal p) {
     return allowIf(p.is(Role.GUARDIAN));

@@ -46,6 +46,14 @@ public final class GuardianTokens {
   }
 
   public String issue(Principal guardian, Instant issuedAt) {
+    return issue(guardian, issuedAt, issuedAt.plus(ttl));
+  }
+
+  /** A token that ends at {@code expiresAt} (never later than the lifetime: an enrolment's end may come first). */
+  public String issue(Principal guardian, Instant issuedAt, Instant expiresAt) {
+    if (expiresAt.isAfter(issuedAt.plus(ttl))) {
+      expiresAt = issuedAt.plus(ttl);
+    }
     if (!guardian.is(Role.GUARDIAN)) {
       throw new IllegalArgumentException("only guardians' tokens are issued here");
     }
@@ -57,7 +65,7 @@ public final class GuardianTokens {
         .claim("school", guardian.guardianSchool())
         .claim("class", guardian.guardianClass())
         .issueTime(Date.from(issuedAt))
-        .expirationTime(Date.from(issuedAt.plus(ttl)))
+        .expirationTime(Date.from(expiresAt))
         .jwtID(UUID.randomUUID().toString())
         .build();
     var jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.HS256).keyID(KEY_ID).build(), claims);

@@ -69,4 +69,17 @@ public final class GuardianRequests {
       return new Checked(t, c == null || c.isEmpty() ? null : c, x);
     }
   }
+
+  /** The longest reason a school gives for cutting a guardian off. */
+  public static final int MAX_REASON = 500;
+
+  /** {@code POST /api/v1/schools/{schoolId}/guardians/{guardianId}/revocation}: why (kept in the registry). */
+  public record RevocationRequest(String reason) {
+    public String check() {
+      var f = new Fields();
+      String r = f.text("reason", reason, MAX_REASON, true);
+      f.throwIfInvalid();
+      return r;
+    }
+  }
 }
