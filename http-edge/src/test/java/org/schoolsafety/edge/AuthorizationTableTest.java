@@ -142,6 +142,11 @@ class AuthorizationTableTest {
     TABLE.put("POST /guardian/messages",          new int[] {401, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403});
     TABLE.put("GET /guardian/notices",            new int[] {401, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403});
     TABLE.put("GET /guardian/stream",             new int[] {401, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403});
+    // Revocation and renewal: A's staff list and cut off its guardians; to everyone else a guardian of A
+    // does not exist (404). Renewal is for guardians only (GuardianRevocationTest: the guardian's side).
+    TABLE.put("GET /schools/{A}/guardians",       new int[] {401, 403, 200, 403, 403, 403, 403, 403, 403, 403, 403});
+    TABLE.put("POST /schools/{A}/guardians/{new}/revocation", new int[] {401, 404, 200, 404, 404, 404, 404, 404, 404, 404, 404});
+    TABLE.put("POST /guardian/token",             new int[] {401, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403});
     // Lists, streams and drill logs (rows added when the OpenAPI coverage test found them missing here).
     TABLE.put("GET /schools?region=6501",         new int[] {401, 200, 403, 403, 403, 403, 403, 403, 200, 200, 403});
     TABLE.put("GET /incidents?region=6501",       new int[] {401, 403, 403, 403, 403, 403, 403, 403, 200, 200, 403});
@@ -400,6 +405,10 @@ class AuthorizationTableTest {
         Map.of("topic", "HEALTH", "text", "asthma")));
     e.put("GET /guardian/notices", (t, c) -> c.get("/api/v1/guardian/notices"));
     e.put("GET /guardian/stream", (t, c) -> t.streamStatus(c, "/api/v1/guardian/stream"));
+    e.put("GET /schools/{A}/guardians", (t, c) -> c.get("/api/v1/schools/" + SCHOOL_A + "/guardians"));
+    e.put("POST /schools/{A}/guardians/{new}/revocation", (t, c) -> c.post("/api/v1/schools/" + SCHOOL_A + "/guardians/"
+        + t.freshGuardian() + "/revocation", Map.of("reason", "a code handed to the wrong person")));
+    e.put("POST /guardian/token", (t, c) -> c.post("/api/v1/guardian/token", Map.of()));
     e.put("GET /schools?region=6501", (t, c) -> c.get("/api/v1/schools?region=6501"));
     e.put("GET /incidents?region=6501", (t, c) -> c.get("/api/v1/incidents?region=6501"));
     e.put("GET /incidents?region=6501&mode=EXERCISE", (t, c) -> c.get("/api/v1/incidents?region=6501&mode=EXERCISE"));
@@ -480,6 +489,12 @@ class AuthorizationTableTest {
   private String freshGuardianCode() {
     return created(anonymous.as(Role.SCHOOL_STAFF, SCHOOL_A).post("/api/v1/schools/" + SCHOOL_A
         + "/guardians/invitations", Map.of("classId", "7-2", "count", 1))).body().get("codes").get(0).asText();
+  }
+
+  /** A guardian of school A, enrolled by redeeming a new code. */
+  private String freshGuardian() {
+    return created(anonymous.post("/api/v1/guardians/redemptions", Map.of("code", freshGuardianCode())))
+        .body().get("guardianId").asText();
   }
 
   /** A new dispatched level I fire at school A (fire, health, police and education are dispatched). */

@@ -142,6 +142,10 @@ class HostileInputTest {
   private String fireAgency;
   private String commandCenter;
   private String guardian;
+  /** A guardian enrolled at the school by redeeming a code: target of revocation (only the control test revokes it). */
+  private String enrolledGuardian;
+  /** Its token, for renewals. */
+  private String enrolledGuardianToken;
   /** The tip the POST /tips/{id}/incident corpus aims at (submitted by that corpus). */
   private String tipForIncident;
   /** The tip the POST /tips/{id}/hazard corpus aims at (submitted by that corpus). */
@@ -211,6 +215,11 @@ class HostileInputTest {
     assertThat(fin.status()).as(String.valueOf(fin.body())).isEqualTo(201);
     awaitIncident(openIncident, "DISPATCHED");
     awaitIncident(resolvedIncident, "RESOLVED");
+    String code = created(school.post("/api/v1/schools/" + SCHOOL + "/guardians/invitations",
+        Map.of("classId", "7-2", "count", 1))).body().get("codes").get(0).asText();
+    JsonNode redeemed = created(anonymous.post("/api/v1/guardians/redemptions", Map.of("code", code))).body();
+    enrolledGuardian = redeemed.get("guardianId").asText();
+    enrolledGuardianToken = redeemed.get("token").asText();
     var issued = commandCenterClient.post("/api/v1/directives", Map.of("schoolIds", List.of(SCHOOL),
         "posture", "SHELTER", "instruction", "Sandstorm: stay indoors", "mode", "EXERCISE", "ackWithinMinutes", 1440));
     assertThat(issued.status()).as(String.valueOf(issued.body())).isEqualTo(201);
@@ -298,6 +307,7 @@ class HostileInputTest {
     read.accept(new String[] {commandCenter, "/api/v1/schools/" + SCHOOL});
     read.accept(new String[] {commandCenter, "/api/v1/schools/" + SCHOOL + "/devices"});
     read.accept(new String[] {staff, "/api/v1/schools/" + SCHOOL + "/guardian-messages"});
+    read.accept(new String[] {staff, "/api/v1/schools/" + SCHOOL + "/guardians"});
     read.accept(new String[] {operator, "/api/v1/schools/" + NEW_SCHOOL});
     read.accept(new String[] {operator, "/api/v1/agencies/" + NEW_AGENCY});
     for (String agency : AGENCIES) {
@@ -956,6 +966,49 @@ class HostileInputTest {
             .as("guardian messages after " + c).isEmpty());
   }
 
+  /**
+   * Revoking a guardian (issue 17): a refused case leaves the school's guardian list as it was
+   * (the guardian still ACTIVE); a guardian id that cannot be one, an unknown one and another
+   * school's staff are all told the guardian does not exist.
+   */
+  @TestFactory
+  @Order(28)
+  Stream<DynamicTest> postGuardianRevocation() {
+    String path = "/api/v1/schools/" + SCHOOL + "/guardians/" + enrolledGuardian + "/revocation";
+    var endpoint = new Endpoint("POST /api/v1/schools/{id}/guardians/{guardianId}/revocation", path, staff,
+        object("reason", "custody order"), List.of(Field.text("reason", 500, true)));
+    List<Case> extra = new ArrayList<>();
+    for (String id : List.of("gdn-0000000000000000", "gdn-ABCDEF0123456789", "gdn-0123", "..%2F..%2Fguardians",
+        "x".repeat(300), "%00", enrolledGuardian + "%20")) {
+      extra.add(new Case(endpoint.name(), "guardian id " + printable(id), "POST",
+          "/api/v1/schools/" + SCHOOL + "/guardians/" + id + "/revocation", staff, bytes(endpoint.base()),
+          "application/json", Map.of(), Set.of(404)));
+    }
+    extra.add(endpoint.caseOf("as another school's staff", bytes(endpoint.base()), "application/json", Map.of(),
+        Set.of(404)).withToken(TestNode.token(Role.SCHOOL_STAFF, "sch-650102-002")));
+    extra.add(endpoint.caseOf("as the guardian itself", bytes(endpoint.base()), "application/json", Map.of(),
+        Set.of(404)).withToken(enrolledGuardianToken));
+    return group(endpoint, corpus(endpoint, extra), (before, c) -> {
+      assertUnchanged(before, staff, "/api/v1/schools/" + SCHOOL + "/guardians", c);
+      assertThat(read(enrolledGuardianToken, "/api/v1/guardian/notices").status()).as("notices after " + c)
+          .isEqualTo(200);
+    });
+  }
+
+  /** Renewing a guardian's token: the body is an empty object; renewing changes nothing stored. */
+  @TestFactory
+  @Order(29)
+  Stream<DynamicTest> postGuardianToken() {
+    var endpoint = new Endpoint("POST /api/v1/guardian/token", "/api/v1/guardian/token", enrolledGuardianToken,
+        NODES.objectNode(), List.of());
+    return group(endpoint, corpus(endpoint, List.of(
+        endpoint.caseOf("as the school's staff", bytes(NODES.objectNode()), "application/json", Map.of(), Set.of(403))
+            .withToken(staff),
+        endpoint.caseOf("a guardian the school never enrolled", bytes(NODES.objectNode()), "application/json", Map.of(),
+            Set.of(403)).withToken(guardian))),
+        (before, c) -> assertUnchanged(before, staff, "/api/v1/schools/" + SCHOOL + "/guardians", c));
+  }
+
   static ObjectNode guardianMessageBody() {
     ObjectNode body = NODES.objectNode();
     body.put("topic", "HEALTH");
@@ -1175,6 +1228,12 @@ class HostileInputTest {
         .isEqualTo(201);
     assertThat(send("POST", "/api/v1/guardian/messages", guardian, bytes(guardianMessageBody()), "application/json",
         Map.of()).status()).isEqualTo(201);
+    assertThat(send("POST", "/api/v1/guardian/token", enrolledGuardianToken, bytes(NODES.objectNode()),
+        "application/json", Map.of()).status()).isEqualTo(200);
+    Reply revoked = send("POST", "/api/v1/schools/" + SCHOOL + "/guardians/" + enrolledGuardian + "/revocation", staff,
+        bytes(object("reason", "custody order")), "application/json", Map.of());
+    assertThat(revoked.status()).as(revoked.body()).isEqualTo(200);
+    assertThat(revoked.json().get("state").asText()).isEqualTo("REVOKED");
     Reply outbreak = send("POST", "/api/v1/warnings/" + warning + "/incident", staff, bytes(warningIncidentBody()),
         "application/json", Map.of());
     assertThat(outbreak.status()).as(outbreak.body()).isEqualTo(201);

@@ -24,6 +24,7 @@ import org.apache.pekko.persistence.typed.PersistenceId;
 import org.schoolsafety.edge.api.dto.GuardianRequests.InvitationRequest;
 import org.schoolsafety.edge.api.dto.GuardianRequests.MessageRequest;
 import org.schoolsafety.edge.api.dto.GuardianRequests.RedemptionRequest;
+import org.schoolsafety.edge.api.dto.GuardianRequests.RenewalRequest;
 import org.schoolsafety.edge.api.dto.GuardianRequests.RevocationRequest;
 import org.schoolsafety.edge.auth.GuardianRevocations;
 import org.schoolsafety.edge.auth.GuardianTokens;
@@ -179,7 +180,7 @@ public final class GuardianRoutes extends RouteSupport {
             path("notices", () -> get(() -> authorize(api.policy().actAsGuardian(p), p, "read guardians' notices", "",
                 () -> notices(p)))),
             path("token", () -> post(() -> authorize(api.policy().actAsGuardian(p), p, "renew a guardian's token", "",
-                () -> renew(p)))),
+                () -> jsonBody(RenewalRequest.class, body -> renew(p))))),
             path("stream", () -> get(() -> authorize(api.policy().actAsGuardian(p), p, "read guardians' notices", "",
                 () -> optionalHeaderValueByName("Last-Event-ID", lastId -> stream(p, lastEventId(lastId)))))))));
   }

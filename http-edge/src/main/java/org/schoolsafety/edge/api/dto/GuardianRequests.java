@@ -82,4 +82,7 @@ public final class GuardianRequests {
       return r;
     }
   }
+
+  /** {@code POST /api/v1/guardian/token}: an empty object; who and what come from the token. */
+  public record RenewalRequest() {}
 }
