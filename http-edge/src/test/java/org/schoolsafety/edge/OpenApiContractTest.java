@@ -507,6 +507,19 @@ class OpenApiContractTest {
       answers.add(answer("POST", "/api/v1/warnings/{warningId}/incident", created(staff.post(
           "/api/v1/warnings/" + clusterWarning + "/incident", Map.of("reporter", Map.of("name", "Li Na",
               "role", "school doctor"), "level", "IV", "measures", "class 3-2 isolated")))));
+      // A guardian: redeemed, renewed, listed by the school, revoked, then refused.
+      String guardianCode = created(staff.post("/api/v1/schools/" + SCHOOL + "/guardians/invitations",
+          Map.of("classId", "7-2", "count", 1))).body().get("codes").get(0).asText();
+      var redeemed = created(anonymous.post("/api/v1/guardians/redemptions", Map.of("code", guardianCode)));
+      answers.add(answer("POST", "/api/v1/guardians/redemptions", redeemed));
+      HubClient guardian = anonymous.withToken(redeemed.body().get("token").asText());
+      String guardianId = redeemed.body().get("guardianId").asText();
+      answers.add(answer("POST", "/api/v1/guardian/token", guardian.post("/api/v1/guardian/token", Map.of())));
+      answers.add(answer("GET", "/api/v1/schools/{schoolId}/guardians",
+          staff.get("/api/v1/schools/" + SCHOOL + "/guardians")));
+      answers.add(answer("POST", "/api/v1/schools/{schoolId}/guardians/{guardianId}/revocation", staff.post(
+          "/api/v1/schools/" + SCHOOL + "/guardians/" + guardianId + "/revocation", Map.of("reason", "custody order"))));
+      answers.add(answer("POST", "/api/v1/guardian/token", guardian.post("/api/v1/guardian/token", Map.of())));
       // Problems: a missing token, an unknown school, a bad body.
       answers.add(answer("GET", "/api/v1/schools/{schoolId}", anonymous.get("/api/v1/schools/" + SCHOOL)));
       answers.add(answer("GET", "/api/v1/schools/{schoolId}", commandCenter.get("/api/v1/schools/sch-none")));
