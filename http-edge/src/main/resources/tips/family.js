@@ -2,7 +2,9 @@
 // school's notices (kept current from the guardian stream) and writes to the school's staff. No
 // build step, nothing from the internet. The token stays in this browser until it expires or
 // the guardian signs out (localStorage: a family's phone, not a shared kiosk), and is sent only
-// as a bearer header to this hub.
+// as a bearer header to this hub. It is renewed once half its life has passed (also on load), so
+// a parent never types a code again while enrolled; if the school withdraws access, the page
+// says so and forgets the token.
 import { applyLanguage, pickLanguage, t } from './i18n.js';
 
 const KEY = 'guardian-token';
@@ -10,6 +12,7 @@ const $ = (id) => document.getElementById(id);
 let lang = 'en';
 let session = null; // { token, expiresAt, schoolId, classId }
 let stream = null;
+let renewal = null; // the timer of the next renewal
 
 async function setLanguage(next) {
   await applyLanguage(next, 'family.title');
@@ -32,7 +35,69 @@ async function call(method, path, body) {
   });
   let json = null;
   try { json = await response.json(); } catch (e) { /* no body */ }
-  return { status: response.status, json };
+  return { status: response.status, json, revoked: isRevoked(response) };
+}
+
+// The hub marks a revoked guardian's 401 (RFC 6750 error_description), unlike an expired token's.
+function isRevoked(response) {
+  return response.status === 401 && (response.headers.get('WWW-Authenticate') || '').includes('revoked');
+}
+
+// The token's payload (the page only reads it; the hub checks it).
+function claims(token) {
+  try {
+    return JSON.parse(atob(token.split('.')[1].replace(/-/g, '+').replace(/_/g, '/')));
+  } catch (e) {
+    return null;
+  }
+}
+
+// The token's own issue and expiry times, in milliseconds.
+function lifetime(token) {
+  const c = claims(token);
+  return c ? { iat: c.iat * 1000, exp: c.exp * 1000 } : null;
+}
+
+function save(json) {
+  session = { token: json.token, expiresAt: json.expiresAt, schoolId: json.schoolId, classId: json.classId };
+  localStorage.setItem(KEY, JSON.stringify(session));
+  scheduleRenewal();
+}
+
+// Renew once half the token's life has passed: at once if that is already so.
+function scheduleRenewal() {
+  if (renewal) clearTimeout(renewal);
+  const life = session && lifetime(session.token);
+  if (!life) return;
+  const at = life.iat + (life.exp - life.iat) / 2;
+  renewal = setTimeout(renew, Math.max(0, Math.min(at - Date.now(), 2147483647)));
+}
+
+async function renew() {
+  if (!session) return;
+  let answer;
+  try {
+    answer = await call('POST', '/api/v1/guardian/token', {});
+  } catch (e) {
+    answer = { status: 0 };
+  }
+  if (answer.status === 200) {
+    save(answer.json);
+    document.body.dataset.renewed = String(Number(document.body.dataset.renewed || '0') + 1);
+    return;
+  }
+  if (answer.revoked) return withdrawn();
+  if (answer.status === 401) return signOut();
+  // 403: the enrolment has ended; the token serves until it expires, then the page asks for a
+  // new code. Anything else (offline, 503): try again in a minute.
+  if (answer.status !== 403) renewal = setTimeout(renew, 60000);
+}
+
+// The school cut this guardian off: say so, and forget the token.
+function withdrawn() {
+  signOut();
+  showError('redeem-error', t('family.withdrawn'));
+  document.body.dataset.withdrawn = 'true';
 }
 
 function restore() {
@@ -52,8 +117,7 @@ async function redeem(event) {
     showError('redeem-error', t('family.err' + (['400', '404', '409', '410', '429'].includes(String(status)) ? status : 'Network')));
     return;
   }
-  session = { token: json.token, expiresAt: json.expiresAt, schoolId: json.schoolId, classId: json.classId };
-  localStorage.setItem(KEY, JSON.stringify(session));
+  save(json);
   $('invitation').value = '';
   await enter();
 }
@@ -71,6 +135,9 @@ function describe(n) {
 function renderNotices(body) {
   $('school-name').textContent = body.schoolName;
   $('class-id').textContent = body.classId;
+  // The guardian's pseudonymous id: what the school's list shows, to name this phone if it is lost.
+  const c = session && claims(session.token);
+  $('guardian-id').textContent = c ? String(c.sub).split('@')[0] : '';
   const list = $('notices');
   list.replaceChildren();
   for (const n of body.notices) {
@@ -89,7 +156,8 @@ function renderNotices(body) {
 }
 
 async function loadNotices() {
-  const { status, json } = await call('GET', '/api/v1/guardian/notices');
+  const { status, json, revoked } = await call('GET', '/api/v1/guardian/notices');
+  if (revoked) return withdrawn();
   if (status === 401) return signOut();
   if (status === 200) renderNotices(json);
 }
@@ -103,6 +171,7 @@ async function follow() {
       headers: { 'Authorization': 'Bearer ' + session.token, 'Accept': 'text/event-stream' },
       credentials: 'omit', cache: 'no-store', signal: stream.signal,
     });
+    if (isRevoked(response)) return withdrawn();
     if (!response.ok) return;
     // Connected: what changed before the stream started is in a fresh read of the picture.
     await loadNotices();
@@ -113,6 +182,9 @@ async function follow() {
       const { value, done } = await reader.read();
       if (done) break;
       buffer += value;
+      if (buffer.includes('event: revoked') || buffer.includes('event:revoked')) {
+        return withdrawn();
+      }
       if (buffer.includes('event: notice') || buffer.includes('event:notice')) {
         buffer = '';
         await loadNotices();
@@ -131,7 +203,8 @@ async function sendMessage(event) {
   $('message-sent').hidden = true;
   const body = { topic: $('topic').value, text: $('message').value };
   if ($('child').value.trim()) body.child = $('child').value.trim();
-  const { status } = await call('POST', '/api/v1/guardian/messages', body);
+  const { status, revoked } = await call('POST', '/api/v1/guardian/messages', body);
+  if (revoked) return withdrawn();
   if (status !== 201) {
     showError('message-error', t(status === 400 ? 'family.errMessage' : 'family.errNetwork'));
     return;
@@ -142,6 +215,7 @@ async function sendMessage(event) {
 
 function signOut() {
   session = null;
+  if (renewal) clearTimeout(renewal);
   localStorage.removeItem(KEY);
   if (stream) stream.abort();
   $('family').hidden = true;
@@ -151,8 +225,9 @@ function signOut() {
 async function enter() {
   $('redeem').hidden = true;
   $('family').hidden = false;
+  scheduleRenewal();
   await loadNotices();
-  follow();
+  if (session) follow();
 }
 
 async function start() {

@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
@@ -30,7 +31,8 @@ import org.schoolsafety.persistence.testing.SharedCassandra;
  * The family page ({@code /tips/family.html}) in headless Chromium on a phone-sized window, in
  * Chinese and in English: a guardian redeems the school's invitation code, sees the school's
  * notices in the page's language, sees a lockdown arrive by itself (the guardian stream), and
- * writes to the school's staff. No CSP violation. Screenshots in {@code target/family-<lang>.png}
+ * writes to the school's staff; a token past half its life is renewed when the page loads; and
+ * when the school revokes the guardian the page says access was withdrawn. No CSP violation. Screenshots in {@code target/family-<lang>.png}
  * (docs/screenshots/family.png is the Chinese one).
  */
 @ExtendWith(SharedCassandra.class)
@@ -76,10 +78,11 @@ class FamilyPageBrowserTest {
 
   @ParameterizedTest(name = "{0}")
   @CsvSource({
-      "zh-CN, sch-650102-001, 家长通知, 学校正常运行, 封闭管控, 请不要到校, 仅学校工作人员可以查看",
-      "en, sch-650102-002, Family notices, operating normally, Lockdown, Do not come to the school, Only the school's staff"})
+      "zh-CN, sch-650102-001, 家长通知, 学校正常运行, 封闭管控, 请不要到校, 仅学校工作人员可以查看, 学校已撤销",
+      "en, sch-650102-002, Family notices, operating normally, Lockdown, Do not come to the school, Only the school's staff,"
+          + " Access withdrawn by the school"})
   void redeemReadNoticesAndWriteToTheSchool(String lang, String school, String title, String normal, String lockdown,
-      String stayAway, String sent) throws IOException {
+      String stayAway, String sent, String withdrawn) throws IOException {
     HubClient staff = anonymous.as(Role.SCHOOL_STAFF, school);
     String code = created(staff.post("/api/v1/schools/" + school + "/guardians/invitations",
         Map.of("classId", "7-2", "count", 1))).body().get("codes").get(0).asText();
@@ -94,6 +97,9 @@ class FamilyPageBrowserTest {
     wait.until(d -> d.findElement(By.id("family")).isDisplayed());
     wait.until(d -> d.findElement(By.id("notices")).getText().contains(normal));
     assertThat(driver.findElement(By.id("class-id")).getText()).isEqualTo("7-2");
+    // the guardian's pseudonymous id, as the school's list shows it (to name a lost phone)
+    String shownId = driver.findElement(By.id("guardian-id")).getText();
+    assertThat(shownId).matches("gdn-[0-9a-f]{16}");
     // A code is good once: the page already holds its token, the API refuses it again.
     assertThat(anonymous.post("/api/v1/guardians/redemptions", Map.of("code", code)).status()).isEqualTo(409);
 
@@ -116,10 +122,32 @@ class FamilyPageBrowserTest {
         .contains("the inhaler is in the school bag (" + lang + ")");
     screenshot("family-" + lang);
 
+    // Staying signed in: a token with less than half its life left is renewed as the page loads.
+    String guardianId = staff.get("/api/v1/schools/" + school + "/guardians").body().get("guardians").get(0)
+        .get("guardianId").asText();
+    assertThat(guardianId).isEqualTo(shownId);
+    String aging = TestNode.guardianToken(guardianId, school, "7-2", Instant.now().minus(Duration.ofMinutes(40)));
+    driver.executeScript("localStorage.setItem('guardian-token', JSON.stringify({token: arguments[0],"
+        + " expiresAt: arguments[1], schoolId: arguments[2], classId: '7-2'}));", aging,
+        Instant.now().plus(Duration.ofMinutes(20)).toString(), school);
+    driver.navigate().refresh();
+    wait.until(d -> "1".equals(d.findElement(By.tagName("body")).getDomAttribute("data-renewed")));
+    assertThat((String) driver.executeScript("return JSON.parse(localStorage.getItem('guardian-token')).token;"))
+        .isNotEqualTo(aging);
+    wait.until(d -> d.findElement(By.id("notices")).getText().contains(lockdown));
+
     List<LogEntry> logs = driver.manage().logs().get(LogType.BROWSER).getAll();
     assertThat(logs).filteredOn(e -> e.getMessage().contains("Content Security Policy")).isEmpty();
-    driver.findElement(By.id("sign-out")).click();
-    wait.until(d -> d.findElement(By.id("redeem")).isDisplayed());
+
+    // The school withdraws access: the page says so by itself, and forgets the token.
+    wait.until(d -> "true".equals(d.findElement(By.tagName("body")).getDomAttribute("data-live")));
+    assertThat(staff.post("/api/v1/schools/" + school + "/guardians/" + guardianId + "/revocation",
+        Map.of("reason", "custody order")).status()).isEqualTo(200);
+    wait.until(d -> "true".equals(d.findElement(By.tagName("body")).getDomAttribute("data-withdrawn")));
+    assertThat(driver.findElement(By.id("redeem")).isDisplayed()).isTrue();
+    assertThat(driver.findElement(By.id("redeem-error")).getText()).contains(withdrawn);
+    assertThat(driver.executeScript("return localStorage.getItem('guardian-token');")).isNull();
+    screenshot("family-withdrawn-" + lang);
   }
 
   private void screenshot(String name) throws IOException {

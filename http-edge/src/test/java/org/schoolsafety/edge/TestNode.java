@@ -41,10 +41,15 @@ final class TestNode {
 
   /** A guardian's token as the test node issues them on redemption (under its server key). */
   static String guardianToken(String guardianId, String schoolId, String classId) {
+    return guardianToken(guardianId, schoolId, classId, java.time.Instant.now());
+  }
+
+  /** The same, issued at {@code issuedAt} (and living an hour from then). */
+  static String guardianToken(String guardianId, String schoolId, String classId, java.time.Instant issuedAt) {
     var serverKey = org.schoolsafety.edge.auth.ServerKeys.fromConfig(com.typesafe.config.ConfigFactory
         .parseMap(Map.of("hub.auth.hs256-secret", SECRET)).withFallback(ConfigFactory.load()));
     return new org.schoolsafety.edge.auth.GuardianTokens(serverKey, "school-safety-hub", "school-safety-hub-api",
-        java.time.Duration.ofHours(1)).issue(Principal.guardian(guardianId, schoolId, classId), java.time.Instant.now());
+        java.time.Duration.ofHours(1)).issue(Principal.guardian(guardianId, schoolId, classId), issuedAt);
   }
 
   static String token(Role role, String subject) {

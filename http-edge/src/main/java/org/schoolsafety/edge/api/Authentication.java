@@ -49,7 +49,7 @@ public final class Authentication extends AllDirectives {
         }
         if (revocations.isRevoked(principal.guardianId())) {
           // RFC 6750: a revoked token is an invalid_token, like an expired one.
-          return complete(unauthorized(GuardianRevocations.REVOKED));
+          return complete(revoked());
         }
       }
       var wait = rateLimits.tryAcquire(principal);
@@ -75,6 +75,16 @@ public final class Authentication extends AllDirectives {
       throw new AuthenticationFailed("token is too long");
     }
     return token;
+  }
+
+  /**
+   * A revoked guardian's token: RFC 6750's invalid_token (like an expired one), with a
+   * description by which the family page tells "withdrawn by the school" from "expired".
+   */
+  public static HttpResponse revoked() {
+    return Problems.of(StatusCodes.UNAUTHORIZED, GuardianRevocations.REVOKED)
+        .addHeader(RawHeader.create("WWW-Authenticate",
+            "Bearer realm=\"school-safety-hub\", error=\"invalid_token\", error_description=\"revoked\""));
   }
 
   private static HttpResponse unauthorized(String detail) {

@@ -276,9 +276,7 @@ public final class GuardianRoutes extends RouteSupport {
                 + " redeem a new code from the school");
           }
           if (e.isRevoked()) {
-            return Problems.of(StatusCodes.UNAUTHORIZED, GuardianRevocations.REVOKED).addHeader(
-                org.apache.pekko.http.javadsl.model.headers.RawHeader.create("WWW-Authenticate",
-                    "Bearer realm=\"school-safety-hub\", error=\"invalid_token\""));
+            return Authentication.revoked();
           }
           if (!now.isBefore(e.expiresAt())) {
             return Problems.of(StatusCodes.FORBIDDEN, "this guardian's enrolment ended at " + e.expiresAt()
