@@ -12,15 +12,22 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Supplier;
+import java.util.regex.Pattern;
+import org.apache.pekko.NotUsed;
 import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.http.javadsl.model.HttpResponse;
+import org.apache.pekko.http.javadsl.model.StatusCode;
 import org.apache.pekko.http.javadsl.model.StatusCodes;
 import org.apache.pekko.http.javadsl.model.headers.RetryAfter;
 import org.apache.pekko.http.javadsl.model.sse.ServerSentEvent;
 import org.apache.pekko.http.javadsl.server.Route;
 import org.apache.pekko.pattern.StatusReply;
 import org.apache.pekko.persistence.typed.PersistenceId;
+import org.apache.pekko.stream.javadsl.Flow;
+import org.apache.pekko.stream.javadsl.Source;
 import org.schoolsafety.edge.api.dto.GuardianRequests.InvitationRequest;
 import org.schoolsafety.edge.api.dto.GuardianRequests.MessageRequest;
 import org.schoolsafety.edge.api.dto.GuardianRequests.RedemptionRequest;
@@ -31,6 +38,7 @@ import org.schoolsafety.edge.auth.GuardianTokens;
 import org.schoolsafety.edge.auth.Principal;
 import org.schoolsafety.edge.auth.TipLimits;
 import org.schoolsafety.edge.stream.LiveLog.Sequenced;
+import org.schoolsafety.hub.Rejection;
 import org.schoolsafety.hub.guardian.GuardianCodes;
 import org.schoolsafety.hub.guardian.GuardianInvitation;
 import org.schoolsafety.hub.guardian.GuardianMessage;
@@ -59,6 +67,7 @@ public final class GuardianRoutes extends RouteSupport {
 
   /** Reads of guardians' messages go to the audit log, like other personal data. */
   private static final Logger audit = LoggerFactory.getLogger("org.schoolsafety.audit");
+  private static final Logger log = LoggerFactory.getLogger(GuardianRoutes.class);
 
   /** What the school's config says about invitations, tokens and enrolments. */
   public record Settings(Duration invitationTtl, Duration invitationMaxTtl, int maxCodesPerRequest,
@@ -71,7 +80,7 @@ public final class GuardianRoutes extends RouteSupport {
   }
 
   /** Guardian ids as {@link GuardianCodes#newGuardianId()} makes them: anything else wakes no entity. */
-  private static final java.util.regex.Pattern GUARDIAN_ID = java.util.regex.Pattern.compile("gdn-[0-9a-f]{16}");
+  private static final Pattern GUARDIAN_ID = Pattern.compile("gdn-[0-9a-f]{16}");
 
   private final GuardianCodes codes;
   private final GuardianTokens tokens;
@@ -128,7 +137,14 @@ public final class GuardianRoutes extends RouteSupport {
             .askWithStatus((ActorRef<StatusReply<Enrolment>> r) -> new GuardianRegistry.Enrol(state.guardianId(),
                 state.classId(), state.redeemedAt(), state.redeemedAt().plus(settings.enrolmentTtl()), r),
                 api.askTimeoutLeft(started))
-            .thenApply(enrolment -> new Enrolled(state.schoolId(), enrolment)));
+            .thenApply(enrolment -> new Enrolled(state.schoolId(), enrolment))
+            .exceptionally(failure -> {
+              // The code is spent but the guardian is not on the school's list: a retry would be 409.
+              log.warn("guardian {} redeemed a code of school {} but could not be enrolled", state.guardianId(),
+                  state.schoolId(), failure);
+              throw new ApiException(StatusCodes.SERVICE_UNAVAILABLE, "the code was accepted but the school's"
+                  + " guardian list could not be updated in time; ask the school for a new code", List.of());
+            }));
     return respond(enrolled, e -> tokenAnswer(StatusCodes.CREATED,
         Principal.guardian(e.enrolment().guardianId(), e.schoolId(), e.enrolment().classId()), e.enrolment()));
   }
@@ -136,8 +152,7 @@ public final class GuardianRoutes extends RouteSupport {
   private record Enrolled(String schoolId, Enrolment enrolment) {}
 
   /** The token answer: a token that ends at its lifetime or at the enrolment's end, whichever comes first. */
-  private org.apache.pekko.http.javadsl.model.HttpResponse tokenAnswer(
-      org.apache.pekko.http.javadsl.model.StatusCode status, Principal guardian, Enrolment enrolment) {
+  private HttpResponse tokenAnswer(StatusCode status, Principal guardian, Enrolment enrolment) {
     Instant now = api.clock().instant();
     Instant expiresAt = now.plus(tokens.ttl());
     if (enrolment.expiresAt().isBefore(expiresAt)) {
@@ -163,7 +178,7 @@ public final class GuardianRoutes extends RouteSupport {
             path(segment("guardians").slash("invitations"), () -> post(() ->
                 authorize(api.policy().inviteGuardians(p, schoolId), p, "invite guardians of school " + schoolId, "",
                     () -> jsonBody(InvitationRequest.class, body -> invite(p, schoolId, body))))),
-            path(segment("guardians").slash(org.apache.pekko.http.javadsl.server.PathMatchers.segment()).slash("revocation"),
+            path(segment("guardians").slash(segment()).slash("revocation"),
                 guardianId -> post(() -> authorize(api.policy().revokeGuardian(p, schoolId), p,
                     "revoke guardians of school " + schoolId, GuardianRegistry.UNKNOWN,
                     () -> !GUARDIAN_ID.matcher(guardianId).matches()
@@ -263,11 +278,10 @@ public final class GuardianRoutes extends RouteSupport {
             .askWithStatus((ActorRef<StatusReply<Enrolment>> r) -> new GuardianRegistry.Find(p.guardianId(), r),
                 api.askTimeout())
             .exceptionally(failure -> {
-              if (unwrap(failure) instanceof org.schoolsafety.hub.Rejection.NotFound) {
+              if (unwrap(failure) instanceof Rejection.NotFound) {
                 return null;
               }
-              throw failure instanceof java.util.concurrent.CompletionException c ? c
-                  : new java.util.concurrent.CompletionException(failure);
+              throw failure instanceof CompletionException c ? c : new CompletionException(failure);
             }),
         e -> {
           Instant now = api.clock().instant();
@@ -288,7 +302,7 @@ public final class GuardianRoutes extends RouteSupport {
 
   private static Throwable unwrap(Throwable failure) {
     Throwable t = failure;
-    while (t instanceof java.util.concurrent.CompletionException && t.getCause() != null) {
+    while (t instanceof CompletionException && t.getCause() != null) {
       t = t.getCause();
     }
     return t;
@@ -350,12 +364,11 @@ public final class GuardianRoutes extends RouteSupport {
    * Ends the stream when the school revokes the guardian, after one {@code event: revoked} (so
    * the page can say why, rather than reconnect and be refused).
    */
-  private org.apache.pekko.stream.javadsl.Flow<ServerSentEvent, ServerSentEvent, org.apache.pekko.NotUsed>
-      endsWhenRevoked(String guardianId) {
-    return org.apache.pekko.stream.javadsl.Flow.<ServerSentEvent>create()
-        .merge(org.apache.pekko.stream.javadsl.Source.lazySource(() -> {
+  private Flow<ServerSentEvent, ServerSentEvent, NotUsed> endsWhenRevoked(String guardianId) {
+    return Flow.<ServerSentEvent>create()
+        .merge(Source.lazySource(() -> {
           var cut = revocations.whenRevoked(guardianId);
-          return org.apache.pekko.stream.javadsl.Source.completionStage(cut)
+          return Source.completionStage(cut)
               .map(r -> ServerSentEvent.create("{\"reason\":\"access withdrawn by the school\"}", "revoked"))
               .watchTermination((mat, done) -> {
                 done.whenComplete((ok, failure) -> revocations.unwatch(guardianId, cut));
