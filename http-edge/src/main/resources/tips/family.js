@@ -2,9 +2,9 @@
 // school's notices (kept current from the guardian stream) and writes to the school's staff. No
 // build step, nothing from the internet. The token stays in this browser until it expires or
 // the guardian signs out (localStorage: a family's phone, not a shared kiosk), and is sent only
-// as a bearer header to this hub. It is renewed once half its life has passed (also on load), so
-// a parent never types a code again while enrolled; if the school withdraws access, the page
-// says so and forgets the token.
+// as a bearer header to this hub. It is renewed once half its life has passed (also on load, and
+// for a while after it expired: hub.guardian.renewal-grace), so a parent never types a code again
+// while enrolled; if the school withdraws access, the page says so and forgets the token.
 import { applyLanguage, pickLanguage, t } from './i18n.js';
 
 const KEY = 'guardian-token';
@@ -100,10 +100,11 @@ function withdrawn() {
   document.body.dataset.withdrawn = 'true';
 }
 
+// A token that has expired is kept too: the hub renews it for a while after its expiry.
 function restore() {
   try {
     const saved = JSON.parse(localStorage.getItem(KEY) || 'null');
-    if (saved && Date.parse(saved.expiresAt) > Date.now()) return saved;
+    if (saved && saved.token) return saved;
   } catch (e) { /* nothing usable */ }
   localStorage.removeItem(KEY);
   return null;
@@ -225,7 +226,11 @@ function signOut() {
 async function enter() {
   $('redeem').hidden = true;
   $('family').hidden = false;
-  scheduleRenewal();
+  // Past half its life (or expired): renewed before anything else is asked with it.
+  const life = lifetime(session.token);
+  if (life && Date.now() >= life.iat + (life.exp - life.iat) / 2) await renew();
+  else scheduleRenewal();
+  if (!session) return;
   await loadNotices();
   if (session) follow();
 }

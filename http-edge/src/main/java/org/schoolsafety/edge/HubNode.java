@@ -312,7 +312,8 @@ public final class HubNode implements AutoCloseable {
             new WebhookRoutes(api, webhooks.addresses(), webhooks.secrets(), webhooks.blocking()), guardians),
         Directives.concat(tips.publicRoute(), guardians.publicRoute()),
         new HealthRoutes(() -> readiness(system, storage, startup)),
-        new Authentication(new TokenVerifier(authSettings, serverKey), RateLimits.fromConfig(config), revocations),
+        new Authentication(new TokenVerifier(authSettings, serverKey, config.getDuration("hub.guardian.renewal-grace")),
+            RateLimits.fromConfig(config), revocations),
         new Cors(config.getStringList("hub.http.cors.allowed-origins")),
         guard, metrics);
     String host = config.getString("hub.http.host");

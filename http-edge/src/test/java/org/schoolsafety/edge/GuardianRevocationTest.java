@@ -22,7 +22,7 @@ import org.schoolsafety.persistence.testing.SharedCassandra;
 
 /**
  * A school cuts a guardian off (issue 17): over real HTTP on a two-node cluster, a guardian
- * renews its token, the school's staff list and revoke it, and from then on every token of that
+ * renews its token (also one that expired, within the renewal grace), the school's staff list and revoke it, and from then on every token of that
  * guardian — the first and the renewed one — is refused on both nodes, its open streams on both
  * nodes end, and it can no longer renew; another school's staff cannot revoke it (404); and after
  * the cluster restarts on the same keyspace the revocation still holds.
@@ -108,6 +108,18 @@ class GuardianRevocationTest {
     assertThat(Instant.parse(renewal.body().get("expiresAt").asText()))
         .isBeforeOrEqualTo(Instant.parse(renewal.body().get("enrolmentExpiresAt").asText()));
     assertThat(two.withToken(renewedToken).get("/api/v1/guardian/notices").status()).isEqualTo(200);
+    // A token that expired an hour ago opens nothing but its renewal (hub.guardian.renewal-grace, 30 days);
+    // one that expired longer ago than that not even this.
+    String expired = TestNode.guardianToken(guardianId, A, "7-2", Instant.now().minus(Duration.ofHours(2)));
+    assertThat(two.withToken(expired).get("/api/v1/guardian/notices").status()).isEqualTo(401);
+    assertThat(two.withToken(expired).post("/api/v1/guardian/messages", Map.of("topic", "OTHER", "text", "x"))
+        .status()).isEqualTo(401);
+    var late = two.withToken(expired).post("/api/v1/guardian/token", Map.of());
+    assertThat(late.status()).as(late.body().toString()).isEqualTo(200);
+    assertThat(two.withToken(late.body().get("token").asText()).get("/api/v1/guardian/notices").status())
+        .isEqualTo(200);
+    String tooOld = TestNode.guardianToken(guardianId, A, "7-2", Instant.now().minus(Duration.ofDays(31)));
+    assertThat(two.withToken(tooOld).post("/api/v1/guardian/token", Map.of()).status()).isEqualTo(401);
 
     // The school's list: pseudonymous ids, classes and states, nothing more.
     JsonNode before = listed(staffA, guardianId);
@@ -179,8 +191,12 @@ class GuardianRevocationTest {
       assertThat(again.body().get("reason").asText()).isEqualTo("custody order");
     }
 
-    // Every token of the guardian, on every node and every guardian endpoint: refused.
+    // Every token of the guardian, on every node and every guardian endpoint: refused; an expired one
+    // cannot be renewed either.
     for (HubClient node : List.of(one, two)) {
+      var renewExpired = node.withToken(expired).post("/api/v1/guardian/token", Map.of());
+      assertThat(renewExpired.status()).isEqualTo(401);
+      assertThat(renewExpired.header("WWW-Authenticate")).contains("revoked");
       for (String token : List.of(firstToken, renewedToken)) {
         HubClient g = node.withToken(token);
         assertThat(g.get("/api/v1/guardian/notices").status()).isEqualTo(401);

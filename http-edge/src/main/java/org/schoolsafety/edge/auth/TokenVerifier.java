@@ -28,6 +28,8 @@ public final class TokenVerifier {
   private final DefaultJWTProcessor<SecurityContext> publicKey;
   /** Guardians' tokens, under the key derived from the server key ({@link GuardianTokens}); or null. */
   private final DefaultJWTProcessor<SecurityContext> guardian;
+  /** The same, accepting a token up to the renewal grace past its expiry (renewal only); or null. */
+  private final DefaultJWTProcessor<SecurityContext> guardianRenewal;
   private final Duration maxTtl;
   private final Duration clockSkew;
 
@@ -37,11 +39,15 @@ public final class TokenVerifier {
 
   /** With {@code serverKey}: also guardians' tokens issued by this hub (kid {@value GuardianTokens#KEY_ID}). */
   public TokenVerifier(AuthSettings settings, org.schoolsafety.hub.secret.ServerKey serverKey) {
-    var claims = new DefaultJWTClaimsVerifier<SecurityContext>(
-        settings.audience(),
-        new JWTClaimsSet.Builder().issuer(settings.issuer()).build(),
-        new HashSet<>(Set.of("sub", "exp", "iat", "role")));
-    claims.setMaxClockSkew((int) settings.clockSkew().toSeconds());
+    this(settings, serverKey, Duration.ZERO);
+  }
+
+  /**
+   * With {@code renewalGrace}: {@link #verifyForGuardianRenewal} also accepts a guardian's token
+   * that expired up to that long ago (everything else about it checked as usual).
+   */
+  public TokenVerifier(AuthSettings settings, org.schoolsafety.hub.secret.ServerKey serverKey, Duration renewalGrace) {
+    var claims = claimsVerifier(settings, settings.clockSkew());
     this.maxTtl = settings.maxTtl();
     this.clockSkew = settings.clockSkew();
     this.hmac = settings.hs256Secret() == null ? null : processor(claims,
@@ -49,11 +55,38 @@ public final class TokenVerifier {
     this.publicKey = settings.jwks() == null ? null : processor(claims,
         new JWSVerificationKeySelector<>(Set.of(JWSAlgorithm.RS256, JWSAlgorithm.ES256),
             new ImmutableJWKSet<>(settings.jwks())));
-    this.guardian = serverKey == null ? null : processor(claims,
-        // The key carries the kid guardians' tokens name: Nimbus matches a token's kid to its key's.
-        new JWSVerificationKeySelector<>(JWSAlgorithm.HS256, new ImmutableJWKSet<>(new com.nimbusds.jose.jwk.JWKSet(
-            new com.nimbusds.jose.jwk.OctetSequenceKey.Builder(GuardianTokens.keyOf(serverKey))
-                .keyID(GuardianTokens.KEY_ID).build()))));
+    this.guardian = serverKey == null ? null : processor(claims, guardianKeys(serverKey));
+    this.guardianRenewal = serverKey == null ? null
+        : processor(claimsVerifier(settings, settings.clockSkew().plus(renewalGrace)), guardianKeys(serverKey));
+  }
+
+  private static DefaultJWTClaimsVerifier<SecurityContext> claimsVerifier(AuthSettings settings, Duration skew) {
+    var claims = new DefaultJWTClaimsVerifier<SecurityContext>(
+        settings.audience(),
+        new JWTClaimsSet.Builder().issuer(settings.issuer()).build(),
+        new HashSet<>(Set.of("sub", "exp", "iat", "role")));
+    claims.setMaxClockSkew((int) Math.min(Integer.MAX_VALUE, skew.toSeconds()));
+    return claims;
+  }
+
+  /** The key carries the kid guardians' tokens name: Nimbus matches a token's kid to its key's. */
+  private static JWSVerificationKeySelector<SecurityContext> guardianKeys(
+      org.schoolsafety.hub.secret.ServerKey serverKey) {
+    return new JWSVerificationKeySelector<>(JWSAlgorithm.HS256, new ImmutableJWKSet<>(new com.nimbusds.jose.jwk.JWKSet(
+        new com.nimbusds.jose.jwk.OctetSequenceKey.Builder(GuardianTokens.keyOf(serverKey))
+            .keyID(GuardianTokens.KEY_ID).build())));
+  }
+
+  /**
+   * For {@code POST /guardian/token} only: a guardian's token, which may have expired up to the
+   * renewal grace ago. Only tokens under the guardian key; every other check as in {@link #verify}.
+   */
+  public Principal verifyForGuardianRenewal(String token) {
+    if (!GuardianTokens.KEY_ID.equals(keyIdOf(token)) || guardianRenewal == null
+        || !"HS256".equals(algorithmOf(token))) {
+      return verify(token);
+    }
+    return principalOf(process(guardianRenewal, token), true);
   }
 
   private static DefaultJWTProcessor<SecurityContext> processor(
@@ -66,7 +99,10 @@ public final class TokenVerifier {
 
   public Principal verify(String token) {
     boolean guardianKey = GuardianTokens.KEY_ID.equals(keyIdOf(token));
-    JWTClaimsSet claims = claims(token, guardianKey);
+    return principalOf(claims(token, guardianKey), guardianKey);
+  }
+
+  private Principal principalOf(JWTClaimsSet claims, boolean guardianKey) {
     // Nimbus checks exp and nbf, not iat. A token "issued" in the future would pass the lifetime
     // check below while staying valid from now until long after max-ttl: refuse it.
     if (claims.getIssueTime() != null
@@ -104,6 +140,10 @@ public final class TokenVerifier {
     if (processor == null) {
       throw new AuthenticationFailed("token algorithm " + alg + " is not accepted here");
     }
+    return process(processor, token);
+  }
+
+  private static JWTClaimsSet process(DefaultJWTProcessor<SecurityContext> processor, String token) {
     try {
       return processor.process(token, null);
     } catch (BadJWTException e) {
