@@ -9,7 +9,9 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.apache.pekko.actor.CoordinatedShutdown;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
@@ -205,6 +207,12 @@ public final class HubNode implements AutoCloseable {
           WebhookSettings.fromConfig(config), clock);
       var context = new HubContext(system, entities,
           new AgencyRegistration(entities, askTimeout, system.scheduler()), askTimeout, clock);
+      // Read back the recent guardian revocations while the rest starts; HTTP waits for it below. A
+      // revoked guardian is remembered while a token issued before the revocation may still be accepted.
+      var authSettings = AuthSettings.fromConfig(config);
+      Duration guardianTokenTtl = guardianTokenTtl(config, authSettings);
+      var revocations = new GuardianRevocations(clock, guardianTokenTtl.plus(authSettings.clockSkew()))
+          .start(system, new LiveLog(system, config.getInt("hub.http.streams.buffer")), Duration.ofSeconds(1));
       ReadSide readSide = ReadSide.start(system, entities);
       var streams = new StreamLimits(config.getInt("hub.http.streams.max-per-principal"));
       metrics.gauge("hub_stream_subscribers", "live streams open on this node", streams::total);
@@ -216,8 +224,9 @@ public final class HubNode implements AutoCloseable {
       var connections = ConnectionGuard.fromConfig(config);
       var storage = new StorageHealth(system, Duration.ofSeconds(2));
       var guard = storageGuard(system, storage, config, metrics);
+      awaitRevocations(revocations, config.getDuration("hub.cassandra.schema-timeout"));
       ServerBinding binding = bind(system, config, context, readSide, streams, metrics, connections, startup,
-          storage, guard, webhooks);
+          storage, guard, webhooks, revocations);
       shutDownWithSystem(system, config, binding, connections, streams);
       return new HubNode(system, binding, context, streams, connections, startup, guard);
     } catch (RuntimeException e) {
@@ -281,9 +290,26 @@ public final class HubNode implements AutoCloseable {
     ClusterFormation.join(system, config);
   }
 
+  /**
+   * A node serves guardians only once it knows whom the schools revoked: the read normally takes a
+   * second or two and overlaps the rest of the start. If it takes longer, the node serves anyway
+   * and answers guardians 503 until it is done.
+   */
+  private static void awaitRevocations(GuardianRevocations revocations, Duration atMost) {
+    try {
+      revocations.whenReady().toCompletableFuture().get(atMost.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (TimeoutException e) {
+      log.warn("guardian revocations not read back within {}: guardians get 503 until they are", atMost);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (ExecutionException e) {
+      log.warn("guardian revocations could not be read back", e);
+    }
+  }
+
   private static ServerBinding bind(ActorSystem<?> system, Config config, HubContext context, ReadSide readSide,
       StreamLimits streams, Metrics metrics, ConnectionGuard connections, StartupGate startup,
-      StorageHealth storage, StorageGuard guard, Webhooks webhooks) {
+      StorageHealth storage, StorageGuard guard, Webhooks webhooks, GuardianRevocations revocations) {
     var sharding = ClusterSharding.get(system);
     var serverKey = ServerKeys.fromConfig(config);
     var api = new ApiContext(sharding, context.agencyRegistration(), new AccessPolicy(Authority.fromConfig(config)),
@@ -295,9 +321,6 @@ public final class HubNode implements AutoCloseable {
     var tips = new TipRoutes(api, new TipCodes(serverKey), tipLimits, readSide.tipQueries());
     var authSettings = AuthSettings.fromConfig(config);
     Duration guardianTokenTtl = guardianTokenTtl(config, authSettings);
-    // A revoked guardian is remembered while a token issued before the revocation may still be accepted.
-    var revocations = new GuardianRevocations(context.clock(), guardianTokenTtl.plus(authSettings.clockSkew()))
-        .start(system, api.liveLog(), Duration.ofSeconds(1));
     var guardians = new GuardianRoutes(api, new GuardianCodes(serverKey), new GuardianTokens(serverKey,
         authSettings.issuer(), authSettings.audience(), guardianTokenTtl), tipLimits,
         GuardianRoutes.Settings.fromConfig(config), revocations);

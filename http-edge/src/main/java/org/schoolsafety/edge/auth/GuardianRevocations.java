@@ -7,7 +7,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.CompletionStage;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.javadsl.Adapter;
 import org.apache.pekko.persistence.cassandra.query.javadsl.CassandraReadJournal;
@@ -56,7 +56,7 @@ public final class GuardianRevocations {
   private final Map<String, Instant> revoked = new ConcurrentHashMap<>();
   /** Guardian id → the open streams waiting to end on its revocation. */
   private final Map<String, Set<CompletableFuture<Revoked>>> watchers = new ConcurrentHashMap<>();
-  private final AtomicBoolean ready = new AtomicBoolean();
+  private final CompletableFuture<Integer> ready = new CompletableFuture<>();
 
   public GuardianRevocations(Clock clock, Duration remember) {
     this.clock = clock;
@@ -65,12 +65,17 @@ public final class GuardianRevocations {
 
   /** Whether the start-up read of recent revocations is done: before that the set may be short. */
   public boolean ready() {
-    return ready.get();
+    return ready.isDone();
+  }
+
+  /** Completes, with the number of guardians refused, once the start-up read is done. */
+  public CompletionStage<Integer> whenReady() {
+    return ready;
   }
 
   /** Marks the set complete without a journal (for tests of the routes alone). */
   public GuardianRevocations markReady() {
-    ready.set(true);
+    ready.complete(size());
     return this;
   }
 
@@ -145,7 +150,7 @@ public final class GuardianRevocations {
             })
             .watchTermination((mat, done) -> {
               done.thenRun(() -> {
-                if (!ready.getAndSet(true)) {
+                if (ready.complete(size())) {
                   log.info("guardian revocations read back: {} guardians refused on this node", size());
                 }
               });
