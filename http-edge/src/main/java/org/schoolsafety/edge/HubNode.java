@@ -9,9 +9,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import org.apache.pekko.actor.CoordinatedShutdown;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
@@ -207,8 +205,8 @@ public final class HubNode implements AutoCloseable {
           WebhookSettings.fromConfig(config), clock);
       var context = new HubContext(system, entities,
           new AgencyRegistration(entities, askTimeout, system.scheduler()), askTimeout, clock);
-      // Read back the recent guardian revocations while the rest starts; HTTP waits for it below. A
-      // revoked guardian is remembered while a token issued before the revocation may still be accepted.
+      // Read back the recent guardian revocations while the rest starts (guardians' requests wait for
+      // it). A revoked guardian is remembered while a token issued before it may still be accepted.
       var authSettings = AuthSettings.fromConfig(config);
       Duration guardianTokenTtl = guardianTokenTtl(config, authSettings);
       var revocations = new GuardianRevocations(clock, guardianTokenTtl.plus(authSettings.clockSkew()))
@@ -224,7 +222,6 @@ public final class HubNode implements AutoCloseable {
       var connections = ConnectionGuard.fromConfig(config);
       var storage = new StorageHealth(system, Duration.ofSeconds(2));
       var guard = storageGuard(system, storage, config, metrics);
-      awaitRevocations(revocations, config.getDuration("hub.cassandra.schema-timeout"));
       ServerBinding binding = bind(system, config, context, readSide, streams, metrics, connections, startup,
           storage, guard, webhooks, revocations);
       shutDownWithSystem(system, config, binding, connections, streams);
@@ -288,23 +285,6 @@ public final class HubNode implements AutoCloseable {
 
   private static void joinCluster(ActorSystem<?> system, Config config) {
     ClusterFormation.join(system, config);
-  }
-
-  /**
-   * A node serves guardians only once it knows whom the schools revoked: the read normally takes a
-   * second or two and overlaps the rest of the start. If it takes longer, the node serves anyway
-   * and answers guardians 503 until it is done.
-   */
-  private static void awaitRevocations(GuardianRevocations revocations, Duration atMost) {
-    try {
-      revocations.whenReady().toCompletableFuture().get(atMost.toMillis(), TimeUnit.MILLISECONDS);
-    } catch (TimeoutException e) {
-      log.warn("guardian revocations not read back within {}: guardians get 503 until they are", atMost);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    } catch (ExecutionException e) {
-      log.warn("guardian revocations could not be read back", e);
-    }
   }
 
   private static ServerBinding bind(ActorSystem<?> system, Config config, HubContext context, ReadSide readSide,

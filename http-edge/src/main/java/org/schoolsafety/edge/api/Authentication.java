@@ -1,6 +1,8 @@
 package org.schoolsafety.edge.api;
 
+import java.time.Duration;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import org.apache.pekko.http.javadsl.model.HttpMethods;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
@@ -50,23 +52,39 @@ public final class Authentication extends AllDirectives {
       }
       if (principal.is(Role.GUARDIAN) && revocations != null) {
         if (!revocations.ready()) {
-          // Until this node has read the recent revocations back, it cannot tell who was cut off.
-          return complete(Problems.unavailable("this node is still reading which guardians were revoked;"
-              + " retry in a few seconds"));
+          // Until this node has read the recent revocations back (a second or two after it
+          // starts) it cannot tell who was cut off: the request waits for that, then is checked.
+          return onComplete(revocations.whenReady().toCompletableFuture().copy()
+                  .orTimeout(READ_BACK_WAIT.toMillis(), TimeUnit.MILLISECONDS),
+              done -> done.isSuccess() ? admitGuardian(principal, inner)
+                  : complete(Problems.unavailable("this node is still reading which guardians were revoked;"
+                      + " retry in a few seconds")));
         }
-        if (revocations.isRevoked(principal.guardianId())) {
-          // RFC 6750: a revoked token is an invalid_token, like an expired one.
-          return complete(revoked());
-        }
+        return admitGuardian(principal, inner);
       }
-      var wait = rateLimits.tryAcquire(principal);
-      if (wait.isPresent()) {
-        return complete(Problems.of(StatusCodes.TOO_MANY_REQUESTS,
-                "rate limit for " + principal.id() + " exceeded; retry in " + wait.getAsLong() + " s")
-            .addHeader(RetryAfter.create(wait.getAsLong())));
-      }
-      return inner.apply(principal);
+      return admit(principal, inner);
     }));
+  }
+
+  /** How long a guardian's request waits for a starting node's read-back of revocations. */
+  static final Duration READ_BACK_WAIT = Duration.ofSeconds(5);
+
+  private Route admitGuardian(Principal principal, Function<Principal, Route> inner) {
+    if (revocations.isRevoked(principal.guardianId())) {
+      // RFC 6750: a revoked token is an invalid_token, like an expired one.
+      return complete(revoked());
+    }
+    return admit(principal, inner);
+  }
+
+  private Route admit(Principal principal, Function<Principal, Route> inner) {
+    var wait = rateLimits.tryAcquire(principal);
+    if (wait.isPresent()) {
+      return complete(Problems.of(StatusCodes.TOO_MANY_REQUESTS,
+              "rate limit for " + principal.id() + " exceeded; retry in " + wait.getAsLong() + " s")
+          .addHeader(RetryAfter.create(wait.getAsLong())));
+    }
+    return inner.apply(principal);
   }
 
   private static String bearerToken(Optional<String> header) {
