@@ -1331,6 +1331,12 @@ function renderWho() {
 /** Another language: the catalogue's strings on the page, and everything drawn again in it. */
 async function switchLanguage(lang) {
   rememberLanguage(LANG_KEY, lang);
+  // A ?lang= in the address would pin the old language on the next reload: it follows the choice.
+  const query = new URLSearchParams(window.location.search);
+  if (query.has('lang')) {
+    query.set('lang', lang);
+    window.history.replaceState(null, '', window.location.pathname + '?' + query.toString());
+  }
   await applyLanguage(lang, 'title');
   for (const key of [...cardSignatures.keys()]) cardSignatures.delete(key);
   mapSignature = '';
