@@ -135,6 +135,23 @@ class PageCataloguesTest {
     assertThat(zh.path("level.IV").asText()).isEqualTo("一般");
   }
 
+  @Test
+  void theConsoleAndTheFamilyPageNameIncidentsPosturesAndLevelsAlikeInChinese() {
+    JsonNode console = catalogue("console", "zh-CN");
+    JsonNode family = catalogue("tips", "zh-CN");
+    for (String prefix : List.of("type.", "posture.")) {
+      for (String code : CODES.get(prefix)) {
+        if (family.has(prefix + code)) {
+          assertThat(console.path(prefix + code).asText()).as(prefix + code).isEqualTo(family.get(prefix + code).asText());
+        }
+      }
+    }
+    // The family page adds the level's number ("较大（III级）"); the term is the same.
+    for (String level : List.of("I", "II", "III", "IV")) {
+      assertThat(family.path("level." + level).asText()).as("level." + level).startsWith(console.path("level." + level).asText());
+    }
+  }
+
   private static void assertSameKeys(String page) {
     JsonNode zh = catalogue(page, "zh-CN");
     JsonNode en = catalogue(page, "en");
