@@ -8,14 +8,18 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CompletionStage;
+import java.util.function.Supplier;
+import org.apache.pekko.NotUsed;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.javadsl.Adapter;
 import org.apache.pekko.persistence.cassandra.query.javadsl.CassandraReadJournal;
+import org.apache.pekko.persistence.query.EventEnvelope;
 import org.apache.pekko.persistence.query.Offset;
 import org.apache.pekko.persistence.query.PersistenceQuery;
 import org.apache.pekko.stream.RestartSettings;
 import org.apache.pekko.stream.javadsl.RestartSource;
 import org.apache.pekko.stream.javadsl.Sink;
+import org.apache.pekko.stream.javadsl.Source;
 import org.schoolsafety.edge.stream.LiveLog;
 import org.schoolsafety.hub.guardian.GuardianRegistry;
 import org.schoolsafety.hub.guardian.GuardianRegistry.Revoked;
@@ -126,6 +130,29 @@ public final class GuardianRevocations {
     revoked.values().removeIf(until -> !until.isAfter(now));
   }
 
+  /** The revocations in the journal from {@code from} until now; the set is ready when it ends. */
+  private Source<EventEnvelope, NotUsed> readBack(CassandraReadJournal journal, Offset from) {
+    return journal.currentEventsByTag(GuardianRegistry.REVOKED_TAG, from)
+        .map(envelope -> {
+          addFrom(envelope);
+          return envelope;
+        })
+        .watchTermination((mat, done) -> {
+          done.thenRun(() -> {
+            if (ready.complete(size())) {
+              log.info("guardian revocations read back: {} guardians refused on this node", size());
+            }
+          });
+          return mat;
+        });
+  }
+
+  private void addFrom(EventEnvelope envelope) {
+    if (envelope.event() instanceof Revoked r) {
+      add(r);
+    }
+  }
+
   /**
    * Starts feeding this set on {@code system}: the cluster topic first (so nothing published
    * during the read is missed), then the journal's recent revocations, then the journal live.
@@ -140,29 +167,13 @@ public final class GuardianRevocations {
         }), system);
     CassandraReadJournal journal = PersistenceQuery.get(Adapter.toClassic(system))
         .getReadJournalFor(CassandraReadJournal.class, CassandraReadJournal.Identifier());
-    Offset from = journal.timeBasedUUIDFrom(clock.instant().minus(remember).toEpochMilli());
-    RestartSource.onFailuresWithBackoff(restart, () -> journal.currentEventsByTag(GuardianRegistry.REVOKED_TAG, from)
-            .map(envelope -> {
-              if (envelope.event() instanceof Revoked r) {
-                add(r);
-              }
-              return envelope;
-            })
-            .watchTermination((mat, done) -> {
-              done.thenRun(() -> {
-                if (ready.complete(size())) {
-                  log.info("guardian revocations read back: {} guardians refused on this node", size());
-                }
-              });
-              return mat;
-            }))
+    // Each (re)start reads from `remember` ago: older revocations concern no token that is still valid.
+    Supplier<Offset> from = () -> journal.timeBasedUUIDFrom(clock.instant().minus(remember).toEpochMilli());
+    RestartSource.onFailuresWithBackoff(restart, () -> readBack(journal, from.get()))
         .runWith(Sink.ignore(), system)
-        .thenRun(() -> RestartSource.withBackoff(restart, () -> journal.eventsByTag(GuardianRegistry.REVOKED_TAG, from))
-            .runWith(Sink.foreach(envelope -> {
-              if (envelope.event() instanceof Revoked r) {
-                add(r);
-              }
-            }), system));
+        .thenRun(() -> RestartSource.withBackoff(restart,
+                () -> journal.eventsByTag(GuardianRegistry.REVOKED_TAG, from.get()))
+            .runWith(Sink.foreach(this::addFrom), system));
     Duration sweep = remember.compareTo(Duration.ofMinutes(1)) < 0 ? remember : Duration.ofMinutes(1);
     system.scheduler().scheduleAtFixedRate(sweep, sweep, this::forgetExpired, system.executionContext());
     return this;
