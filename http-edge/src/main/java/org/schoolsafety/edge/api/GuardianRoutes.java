@@ -62,6 +62,11 @@ import org.slf4j.LoggerFactory;
  * <p>Notices are read from the School entity's own events (its state for the current picture,
  * its journal and pub-sub for the stream, {@link GuardianNotices}); telling guardians writes
  * nothing.
+ *
+ * <p>Redeeming enrols the guardian in the school's {@link GuardianRegistry}: the school's staff
+ * list their guardians there and revoke one, which every node then refuses
+ * ({@link GuardianRevocations}, checked in {@link Authentication}) and whose open streams end; a
+ * guardian renews its token ({@code POST /guardian/token}) while enrolled.
  */
 public final class GuardianRoutes extends RouteSupport {
 
