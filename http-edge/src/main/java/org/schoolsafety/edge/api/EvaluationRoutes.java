@@ -28,6 +28,8 @@ public final class EvaluationRoutes extends RouteSupport {
   /** Months before this one cannot hold anything the hub recorded. */
   private static final YearMonth EARLIEST = YearMonth.of(2000, 1);
   private static final int MAX_SCHOOLS = 20_000;
+  /** The answer's tables a CSV can hold ({@code table=}), the first by default. */
+  static final List<String> TABLES = List.of("schools", "rollups", "findings");
 
   private final PreventionQueries prevention;
   private final ReportingRules rules;
@@ -40,18 +42,21 @@ public final class EvaluationRoutes extends RouteSupport {
 
   @Override
   public Route route(Principal p) {
-    return pathPrefix("evaluations", () -> pathEndOrSingleSlash(() -> get(() -> parameterMap(params -> {
+    return pathPrefix("evaluations", () -> pathEndOrSingleSlash(() -> get(() -> parameterMap(params ->
+        optionalHeaderValueByName("Accept", accept -> {
       var errors = new ArrayList<Problem.FieldError>();
       String region = regionParam(params, p, errors);
       YearMonth month = month(params.get("month"), errors);
+      CsvTables.Choice format = CsvTables.choose(params, accept, TABLES, errors);
       if (!errors.isEmpty()) {
         throw ApiException.invalid(errors);
       }
       String scope = region;
       return onReply(agencyProfileOf(p), agency -> authorize(api.policy().readEvaluation(p, scope, agency), p,
           "read the evaluation of region " + scope, "", () -> respond(evaluate(scope, month)
-              .thenCombine(training(scope, month), EvaluationRoutes::withTraining), RouteSupport::ok)));
-    }))));
+              .thenCombine(training(scope, month), EvaluationRoutes::withTraining),
+              body -> format.respond(body, "evaluation-" + scope + "-" + month))));
+    })))));
   }
 
   private YearMonth month(String value, List<Problem.FieldError> errors) {

@@ -38,6 +38,9 @@ import org.schoolsafety.persistence.readside.InvestmentQueries;
  */
 public final class InvestmentRoutes extends RouteSupport {
 
+  /** The region answer's tables a CSV can hold ({@code table=}), the first by default. */
+  static final List<String> TABLES = List.of("schools", "rollups");
+
   private final InvestmentQueries queries;
   private final ReportingRules rules;
 
@@ -57,7 +60,8 @@ public final class InvestmentRoutes extends RouteSupport {
                     state -> ok(Map.of("schoolId", schoolId,
                         "investments", state.list().stream().map(InvestmentRoutes::view).toList())))))),
             post(() -> jsonBody(InvestmentRequest.class, body -> record(p, schoolId, body))))))),
-        path("investments", () -> get(() -> parameterMap(params -> rollups(p, params)))));
+        path("investments", () -> get(() -> parameterMap(params ->
+            optionalHeaderValueByName("Accept", accept -> rollups(p, params, accept))))));
   }
 
   private Route record(Principal p, String schoolId, InvestmentRequest body) {
@@ -76,23 +80,29 @@ public final class InvestmentRoutes extends RouteSupport {
         }));
   }
 
-  private Route rollups(Principal p, Map<String, String> params) {
-    String region = Params.region(Optional.ofNullable(params.get("region")),
-        p.is(Role.COMMAND_CENTER) ? p.subject() : null);
+  private Route rollups(Principal p, Map<String, String> params, Optional<String> accept) {
+    var errors = new java.util.ArrayList<Problem.FieldError>();
+    String region = regionParam(params, p, errors);
     int thisYear = Year.now(api.clock().withZone(rules.zone())).getValue();
     int year = thisYear;
     if (params.containsKey("year")) {
       String value = params.get("year");
       if (value == null || !value.matches("\\d{4}") || Integer.parseInt(value) < 2000
           || Integer.parseInt(value) > thisYear + 1) {
-        throw Params.invalid("year", "must be a year from 2000 to " + (thisYear + 1));
+        errors.add(new Problem.FieldError("year", "must be a year from 2000 to " + (thisYear + 1)));
+      } else {
+        year = Integer.parseInt(value);
       }
-      year = Integer.parseInt(value);
+    }
+    CsvTables.Choice format = CsvTables.choose(params, accept, TABLES, errors);
+    if (!errors.isEmpty()) {
+      throw ApiException.invalid(errors);
     }
     int chosen = year;
     return onReply(callerAgency(p, System.nanoTime()), agency -> authorize(
         api.policy().readRegionInvestments(p, region, agency), p, "read the safety spending of region " + region, "",
-        () -> respond(queries.ofRegion(region, chosen), list -> ok(rollup(region, chosen, list)))));
+        () -> respond(queries.ofRegion(region, chosen),
+            list -> format.respond(rollup(region, chosen, list), "investments-" + region + "-" + chosen))));
   }
 
   /** Totals by category for the region, each county, city and province within it, and each school. */

@@ -28,6 +28,8 @@ public final class PrioritiesRoutes extends RouteSupport {
   /** Budgets above this (ten billion yuan) are refused as mistyped. */
   static final long MAX_BUDGET = 10_000_000_000L;
   private static final int MAX_SCHOOLS = 20_000;
+  /** The answer's tables a CSV can hold ({@code table=}), the first by default. */
+  static final List<String> TABLES = List.of("chosen", "leftOut", "counties");
 
   private final PreventionQueries prevention;
   private final RiskWeights weights;
@@ -45,17 +47,20 @@ public final class PrioritiesRoutes extends RouteSupport {
 
   @Override
   public Route route(Principal p) {
-    return pathPrefix("priorities", () -> pathEndOrSingleSlash(() -> get(() -> parameterMap(params -> {
+    return pathPrefix("priorities", () -> pathEndOrSingleSlash(() -> get(() -> parameterMap(params ->
+        optionalHeaderValueByName("Accept", accept -> {
       var errors = new ArrayList<Problem.FieldError>();
       String region = regionParam(params, p, errors);
       long budget = budget(params.get("budget"), errors);
+      CsvTables.Choice format = CsvTables.choose(params, accept, TABLES, errors);
       if (!errors.isEmpty()) {
         throw ApiException.invalid(errors);
       }
       String scope = region;
       return onReply(agencyProfileOf(p), agency -> authorize(api.policy().readEvaluation(p, scope, agency), p,
-          "read the priorities of region " + scope, "", () -> respond(plan(scope, budget), RouteSupport::ok)));
-    }))));
+          "read the priorities of region " + scope, "", () -> respond(plan(scope, budget),
+              body -> format.respond(body, "priorities-" + scope))));
+    })))));
   }
 
   private static long budget(String value, List<Problem.FieldError> errors) {
