@@ -1,6 +1,8 @@
 package org.schoolsafety.edge.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -38,7 +40,7 @@ final class CsvTables {
       if (!csv) {
         return RouteSupport.ok(body);
       }
-      JsonNode tree = JsonSupport.mapper().valueToTree(body);
+      JsonNode tree = TREES.valueToTree(body);
       String csvText = write(tree.path(table));
       return HttpResponse.create()
           .withEntity(ContentTypes.TEXT_CSV_UTF8, csvText.getBytes(StandardCharsets.UTF_8))
@@ -48,6 +50,9 @@ final class CsvTables {
   }
 
   private static final String BOM = "\uFEFF";
+  /** The JSON answer's own mapper, keeping decimals as written (12500.50, not 12500.5). */
+  private static final ObjectMapper TREES = JsonSupport.mapper().copy()
+      .setNodeFactory(JsonNodeFactory.withExactBigDecimals(true));
 
   private CsvTables() {}
 

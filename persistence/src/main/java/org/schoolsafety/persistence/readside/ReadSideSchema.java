@@ -96,6 +96,7 @@ public final class ReadSideSchema {
         "CREATE TABLE IF NOT EXISTS " + ks + ".tips_by_province ("
             + "province text, tip_id text, school_id text, school_name text, region_code text, category text, "
             + "priority text, status text, received_at timestamp, deadline timestamp, overdue boolean, "
+            + "triaged_at timestamp, triage_due timestamp, "
             + "PRIMARY KEY ((province), tip_id))",
         "CREATE TABLE IF NOT EXISTS " + ks + ".tip_provinces ("
             + "tip_id text PRIMARY KEY, province text)");
@@ -132,7 +133,10 @@ public final class ReadSideSchema {
         "ALTER TABLE " + ks + ".hazards_by_province ADD funding_yuan bigint",
         "ALTER TABLE " + ks + ".hazards_by_school ADD funding_yuan bigint",
         // issue 18: students, for incidents per 1,000 students in GET /api/v1/cost-benefit
-        "ALTER TABLE " + ks + ".schools_by_province ADD students int");
+        "ALTER TABLE " + ks + ".schools_by_province ADD students int",
+        // issue 18: the first triage and the deadline it had to meet, for tips answered in time
+        "ALTER TABLE " + ks + ".tips_by_province ADD triaged_at timestamp",
+        "ALTER TABLE " + ks + ".tips_by_province ADD triage_due timestamp");
   }
 
   /** Dev and tests: keyspace, query tables and the projections' offset tables. */
