@@ -328,7 +328,7 @@ function costBenefitRows(data) {
   if (!cb || cb.failed) return [];
   const round = v => (v === null || v === undefined ? null : Math.round(v * 100) / 100);
   return [
-    { key: 'spending', label: t('cbSpending'), value: cb.spending?.totalCny },
+    { key: 'spending', label: t('cbSpending'), value: cb.spending ? Number(cb.spending.totalCny).toFixed(2) : null },
     { key: 'riskAtStart', label: t('cbRiskStart'), value: round(cb.risk?.atStart?.overall) },
     { key: 'riskAtEnd', label: t('cbRiskEnd'), value: round(cb.risk?.atEnd?.overall) },
     { key: 'incidentsBefore', label: t('cbIncidentsBefore'), value: cb.incidents?.per1000StudentsInWindowBefore },

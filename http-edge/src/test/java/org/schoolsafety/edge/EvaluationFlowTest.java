@@ -174,7 +174,6 @@ class EvaluationFlowTest {
       assertThat(county.get("tipsReceived").asInt()).isEqualTo(3);
       assertThat(county.get("tipsAnsweredInTime").asInt()).isEqualTo(1);
       assertThat(county.get("tipsLate").asInt()).isEqualTo(2);
-      assertThat(rollup(answer, "65").get("tipsLate").asInt()).isEqualTo(2);
       JsonNode a = school(answer, A);
       assertThat(a.get("tipsReceived").asInt()).isEqualTo(1);
       assertThat(a.get("tipsAnsweredInTime").asInt()).isEqualTo(1);

@@ -100,6 +100,12 @@ class EvaluationPageBrowserTest {
     }
     created(anonymous.as(Role.SCHOOL_STAFF, A).post("/api/v1/schools/" + A + "/investments",
         EvaluationFlowTest.investment("page-inv-1", "12500.50", "SENSORS")));
+    // Risk scores for the spending-against-risk chart: A has a major hazard, B a clean inspection.
+    Instant due = Instant.now().plus(Duration.ofDays(20));
+    created(anonymous.as(Role.SCHOOL_STAFF, A).post("/api/v1/schools/" + A + "/inspections",
+        PreventionFlowTest.inspection("page-insp-a", List.of(PrioritiesFlowTest.hazard("FIRE_SAFETY", "MAJOR", 5000, due)))));
+    created(anonymous.as(Role.SCHOOL_STAFF, B).post("/api/v1/schools/" + B + "/inspections",
+        PreventionFlowTest.inspection("page-insp-b", List.of())));
     month = YearMonth.from(Instant.parse(late.body().get("reportedAt").asText()).atZone(ZoneId.of("Asia/Shanghai")))
         .toString();
     // The read side has folded it all in: both reports, every acknowledgement, the spending.
@@ -110,6 +116,8 @@ class EvaluationPageBrowserTest {
       assertThat(county.get("acknowledged").asInt()).isEqualTo(county.get("dispatches").asInt()).isPositive();
       assertThat(cc("65").get("/api/v1/investments?region=" + COUNTY + "&year=" + year).body().get("investments")
           .asInt()).isEqualTo(1);
+      assertThat(cc("65").get("/api/v1/risk?region=" + COUNTY + "&top=1000").body().get("schools")
+          .findValuesAsText("schoolId")).contains(A);
     });
     profile = Files.createTempDirectory("evaluation-test-chromium-");
     driver = HeadlessChromium.start(profile, "1300,2600", WAIT, "--lang=en-US");
@@ -191,8 +199,16 @@ class EvaluationPageBrowserTest {
       assertThat(driver.findElement(By.cssSelector("#acks tr[data-key='" + kind.getKey() + "'] td[data-field='count']"))
           .getText()).isEqualTo(kind.getValue().get("count").asText());
     });
-    int scored = cc("65").get("/api/v1/risk?region=" + COUNTY + "&top=1000").body().get("schools").size();
-    assertThat(driver.findElements(By.cssSelector("#spending-chart svg circle"))).hasSize(scored);
+    JsonNode risk = cc("65").get("/api/v1/risk?region=" + COUNTY + "&top=1000").body().get("schools");
+    assertThat(risk.size()).isPositive();
+    assertThat(driver.findElements(By.cssSelector("#spending-chart svg circle"))).hasSize(risk.size());
+    for (JsonNode school : risk) {
+      WebElement dot = driver.findElement(By.cssSelector("#spending-chart circle[data-school='"
+          + school.get("schoolId").asText() + "']"));
+      assertThat(Double.parseDouble(dot.getDomAttribute("data-y"))).isEqualTo(school.get("overall").asDouble());
+      assertThat(Double.parseDouble(dot.getDomAttribute("data-x"))).isEqualTo(
+          school.get("schoolId").asText().equals(A) ? 12500.50 : 0.0);
+    }
     assertThat(driver.findElement(By.cssSelector("#spending tr[data-key='" + A + "'] td[data-field='spentCny']"))
         .getText()).isEqualTo("12500.50");
 
@@ -379,8 +395,10 @@ class EvaluationPageBrowserTest {
     var spent = byKey(parse(getCsv("/api/v1/investments?region=" + COUNTY + "&year=" + year + "&format=csv", token,
         null).text()), "schoolId");
     assertThat(spent.keySet()).containsExactly(A);
-    assertThat(spent.get(A).get("totalCny")).isEqualTo(spending.get("schools").get(0).get("totalCny").asText())
-        .isEqualTo("12500.50");
+    // as the JSON writes it, two decimals (the test's own JSON reader drops trailing zeros)
+    assertThat(new java.math.BigDecimal(spent.get(A).get("totalCny")))
+        .isEqualByComparingTo(spending.get("schools").get(0).get("totalCny").decimalValue());
+    assertThat(spent.get(A).get("totalCny")).isEqualTo("12500.50");
     assertThat(spent.get(A).get("byCategory.SENSORS")).isEqualTo("12500.50");
 
     String priorities = "/api/v1/priorities?region=" + COUNTY + "&budget=100000";
