@@ -166,7 +166,12 @@ class PrioritiesFlowTest {
       }
       created(staff1.post("/api/v1/schools/" + c1 + "/investments", investment));
     }
-    created(staff1.post("/api/v1/incidents", Fixtures.incident(c1, "FIRE", "IV", "cb-i1")));
+    String i1 = created(staff1.post("/api/v1/incidents", Fixtures.incident(c1, "FIRE", "IV", "cb-i1")))
+        .body().get("incidentId").asText();
+    // the latest figures count: 2 injured in the initial report, then 3 injured and 1 missing
+    assertThat(staff1.post("/api/v1/incidents/" + i1 + "/reports", Map.of("kind", "CONTINUATION",
+        "summary", "one more pupil hurt", "casualties", Map.of("dead", 0, "injured", 3, "missing", 1))).status())
+        .isEqualTo(201);
     created(anonymous.as(Role.SCHOOL_STAFF, c2).post("/api/v1/incidents", Fixtures.incident(c2, "FIRE", "IV", "cb-i2")));
     created(staff1.post("/api/v1/schools/" + c1 + "/inspections", PreventionFlowTest.inspection("insp-cb",
         List.of(hazard("BUILDING", "GENERAL", 800, Instant.now().plus(Duration.ofDays(20)))))));
@@ -184,6 +189,13 @@ class PrioritiesFlowTest {
       assertThat(body.get("incidents").get("inWindow").asInt()).isEqualTo(2);
       assertThat(body.get("incidents").get("per1000StudentsInWindow").decimalValue()).isEqualByComparingTo("1.00");
       assertThat(body.get("incidents").get("inWindowBefore").asInt()).isEqualTo(0);
+      // casualties (dead and injured, latest figures): 3 at C1 and 2 at C2 among 2000 students
+      assertThat(body.get("incidents").get("casualtiesInWindow").asInt()).isEqualTo(5);
+      assertThat(body.get("incidents").get("casualtiesPer1000StudentsInWindow").decimalValue())
+          .isEqualByComparingTo("2.50");
+      assertThat(body.get("incidents").get("casualtiesInWindowBefore").asInt()).isEqualTo(0);
+      assertThat(body.get("incidents").get("casualtiesByKind").get("inWindow").get("missing").asInt()).isEqualTo(1);
+      assertThat(body.get("incidents").get("withoutCasualtyFigures").asInt()).isEqualTo(0);
       assertThat(body.get("hazardsOpen").get("atStart").asInt()).isEqualTo(0);
       assertThat(body.get("hazardsOpen").get("atEnd").asInt()).isEqualTo(1);
       // the risk figures are the means of each scored school's first and last score of the month
@@ -217,6 +229,8 @@ class PrioritiesFlowTest {
     assertThat(programme.get("incidents").get("students").asInt()).isEqualTo(1200);
     assertThat(programme.get("incidents").get("inWindow").asInt()).isEqualTo(1);
     assertThat(programme.get("incidents").get("per1000StudentsInWindow").decimalValue()).isEqualByComparingTo("0.83");
+    assertThat(programme.get("incidents").get("casualtiesPer1000StudentsInWindow").decimalValue())
+        .isEqualByComparingTo("2.50");
     assertThat(programme.get("hazardsOpen").get("atEnd").asInt()).isEqualTo(1);
     assertThat(cc("65").get(url + "&programme=nothing%20spent").body().get("incidents").get("schools").asInt())
         .isEqualTo(0);

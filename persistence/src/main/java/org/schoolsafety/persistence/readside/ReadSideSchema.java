@@ -56,7 +56,7 @@ public final class ReadSideSchema {
         "CREATE TABLE IF NOT EXISTS " + ks + ".incident_summaries ("
             + "incident_id text PRIMARY KEY, school_id text, school_name text, region_code text, type text, "
             + "level text, mode text, drill_id text, reported_at timestamp, updated_at timestamp, resolved boolean, "
-            + "ending text, dispatches text, last_seq bigint, reporting text)",
+            + "ending text, dispatches text, last_seq bigint, reporting text, casualties text)",
         "CREATE TABLE IF NOT EXISTS " + ks + ".open_incident_counts ("
             + "region_prefix text, slice text, mode text, levels map<text, int>, dispatches map<text, int>, "
             + "last_offset text, "
@@ -135,6 +135,8 @@ public final class ReadSideSchema {
         // issue 18: students, for incidents per 1,000 students in GET /api/v1/cost-benefit
         "ALTER TABLE " + ks + ".schools_by_province ADD students int",
         // issue 18: the first triage and the deadline it had to meet, for tips answered in time
+        // issue 18: the latest casualty figures, for casualties per 1,000 students in cost-benefit
+        "ALTER TABLE " + ks + ".incident_summaries ADD casualties text",
         "ALTER TABLE " + ks + ".tips_by_province ADD triaged_at timestamp",
         "ALTER TABLE " + ks + ".tips_by_province ADD triage_due timestamp");
   }
