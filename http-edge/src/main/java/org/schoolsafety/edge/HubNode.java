@@ -300,7 +300,7 @@ public final class HubNode implements AutoCloseable {
             new DeviceRoutes(api, SensorSettings.fromConfig(config)), tips, new DirectiveRoutes(api), new CapRoutes(api),
             new EvaluationRoutes(api, readSide.preventionQueries(), readSide.tipQueries()),
             new InvestmentRoutes(api, readSide.investmentQueries()),
-            new PrioritiesRoutes(api, readSide.preventionQueries()),
+            new PrioritiesRoutes(api, readSide.preventionQueries(), readSide.deviceQueries()),
             new CostBenefitRoutes(api, readSide.preventionQueries(), readSide.investmentQueries()),
             new WebhookRoutes(api, webhooks.addresses(), webhooks.secrets(), webhooks.blocking()), guardians),
         Directives.concat(tips.publicRoute(), guardians.publicRoute()),

@@ -41,7 +41,8 @@ class PrioritiesFlowTest {
 
   @BeforeAll
   void start() {
-    node = TestNode.start("it_priorities", Map.of());
+    // a camera silent for 3 s is OFFLINE here (anOfflineDeviceIsACandidate…)
+    node = TestNode.start("it_priorities", Map.of("hub.sensors.offline-after.CAMERA", "3s"));
     anonymous = new HubClient(node.httpPort());
     Fixtures.registerRegion(anonymous, COUNTY);
     HubClient operator = anonymous.as(Role.OPERATOR, "ops");
@@ -129,6 +130,60 @@ class PrioritiesFlowTest {
     JsonNode none = cc("65").get("/api/v1/priorities?region=" + COUNTY + "&budget=0").body();
     assertThat(none.get("chosen")).isEmpty();
     assertThat(none.get("leftOut").findValuesAsText("leftOutBecause")).contains("costs more than the whole budget");
+  }
+
+  @Test
+  void anOfflineDeviceIsACandidateAtTheReconnectionCostUntilItReportsAgain() {
+    String county = "650207";
+    String school = "sch-650207-001";
+    var body = new HashMap<>(Fixtures.school(school, county));
+    body.put("staff", 10);
+    created(anonymous.as(Role.OPERATOR, "ops").post("/api/v1/schools", body));
+    HubClient staff = staff(school);
+    created(staff.post("/api/v1/schools/" + school + "/devices", SensorsTest.device("cam-P-1", "CAMERA", "P")));
+    String actionId = "device:" + school + ":cam-P-1";
+    // The camera sends nothing: after 3 s the school turns it OFFLINE, and the read side lists it.
+    await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
+      JsonNode device = staff.get("/api/v1/schools/" + school + "/devices").body().get("devices").get(0);
+      assertThat(device.get("state").asText()).isEqualTo("OFFLINE");
+      JsonNode plan = cc("65").get("/api/v1/priorities?region=" + county + "&budget=100000").body();
+      JsonNode reconnect = action(plan.get("chosen"), actionId);
+      assertThat(reconnect).as("chosen: %s", plan.get("chosen")).isNotNull();
+      assertThat(reconnect.get("kind").asText()).isEqualTo("RECONNECT_DEVICE");
+      assertThat(reconnect.get("costYuan").asLong()).isEqualTo(500);
+      assertThat(reconnect.get("riskReduction").asDouble()).isEqualTo(10.0);
+      assertThat(reconnect.get("dimension").asText()).isEqualTo("execution");
+      assertThat(reconnect.get("reason").asText()).contains("CAMERA device cam-P-1 offline since");
+    });
+    // Too small a budget leaves it out, saying why.
+    JsonNode poor = cc("65").get("/api/v1/priorities?region=" + county + "&budget=100").body();
+    assertThat(action(poor.get("leftOut"), actionId).get("leftOutBecause").asText())
+        .isEqualTo("costs more than the whole budget");
+    // Its next reading brings it back ACTIVE; silent again, it goes OFFLINE again, and the
+    // candidate follows: offline since after that reading.
+    Instant reading = Instant.now();
+    HubClient gateway = anonymous.as(Role.SENSOR_GATEWAY, school);
+    assertThat(gateway.post("/api/v1/sensors/readings", SensorsTest.batch(school, List.of(Map.of("sensorId", "cam-P-1",
+        "kind", "CAMERA", "label", "CROWDING", "confidence", 0.1, "at", reading.toString())))).status())
+        .isEqualTo(202);
+    await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
+      JsonNode plan = cc("65").get("/api/v1/priorities?region=" + county + "&budget=100000").body();
+      JsonNode reconnect = action(plan.get("chosen"), actionId);
+      assertThat(reconnect).isNotNull();
+      String reason = reconnect.get("reason").asText();
+      int at = reason.indexOf(" since ") + " since ".length();
+      Instant since = Instant.parse(reason.substring(at, reason.indexOf(": ", at)));
+      assertThat(since).isAfter(reading);
+    });
+  }
+
+  static JsonNode action(JsonNode actions, String actionId) {
+    for (JsonNode a : actions) {
+      if (a.get("actionId").asText().equals(actionId)) {
+        return a;
+      }
+    }
+    return null;
   }
 
   @Test

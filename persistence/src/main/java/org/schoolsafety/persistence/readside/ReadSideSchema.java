@@ -98,6 +98,9 @@ public final class ReadSideSchema {
             + "priority text, status text, received_at timestamp, deadline timestamp, overdue boolean, "
             + "triaged_at timestamp, triage_due timestamp, "
             + "PRIMARY KEY ((province), tip_id))",
+        "CREATE TABLE IF NOT EXISTS " + ks + ".devices_by_province ("
+            + "province text, school_id text, device_id text, kind text, registered_at timestamp, state text, "
+            + "changed_at timestamp, PRIMARY KEY ((province), school_id, device_id))",
         "CREATE TABLE IF NOT EXISTS " + ks + ".tip_provinces ("
             + "tip_id text PRIMARY KEY, province text)");
   }
