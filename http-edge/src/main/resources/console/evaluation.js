@@ -238,10 +238,14 @@ function renderFindings(findings, region) {
   $('#findings').replaceChildren(...findings.map(f => h('li', { dataset: { rule: f.rule } },
     h('span', { class: 'rule' }, t('rule.' + f.rule)),
     h('span', { class: 'text' }, f.text),
-    (f.incidentIds.length || f.schoolIds.length || f.hazardIds.length) ? h('span', { class: 'records' }, t('records') + ' ',
-      f.incidentIds.map(id => h('a', { href: consoleLink(region, { mode: 'ACTUAL', incident: id }), dataset: { incident: id } }, id)),
-      f.schoolIds.map(id => h('a', { href: consoleLink(region, { school: id }), dataset: { school: id } }, id)),
-      f.hazardIds.map(id => h('span', { class: 'hazard', dataset: { hazard: id } }, id + ' '))) : null)));
+    (f.incidentIds.length || f.schoolIds.length || f.hazardIds.length || (f.tipIds || []).length)
+      ? h('span', { class: 'records' }, t('records') + ' ',
+        f.incidentIds.map(id => h('a', { href: consoleLink(region, { mode: 'ACTUAL', incident: id }), dataset: { incident: id } }, id)),
+        f.schoolIds.map(id => h('a', { href: consoleLink(region, { school: id }), dataset: { school: id } }, id)),
+        // Hazards and tips open from their school's panel in the console; their ids are listed here.
+        f.hazardIds.map(id => h('span', { class: 'record', dataset: { hazard: id } }, id)),
+        (f.tipIds || []).map(id => h('span', { class: 'record', dataset: { tip: id } }, id)))
+      : null)));
 }
 
 function ackRows(top) {
