@@ -133,7 +133,7 @@ class PrioritiesFlowTest {
   }
 
   @Test
-  void anOfflineDeviceIsACandidateAtTheReconnectionCostUntilItReportsAgain() {
+  void anOfflineDeviceIsACandidateAtTheReconnectionCostAndFollowsItsStateChanges() {
     String county = "650207";
     String school = "sch-650207-001";
     var body = new HashMap<>(Fixtures.school(school, county));
