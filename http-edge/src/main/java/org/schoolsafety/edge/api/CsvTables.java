@@ -9,6 +9,7 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.StringJoiner;
@@ -65,7 +66,7 @@ final class CsvTables {
     String format = params.get("format");
     boolean csv;
     if (format == null) {
-      csv = accept.map(a -> a.toLowerCase(java.util.Locale.ROOT).contains("text/csv")).orElse(false);
+      csv = accept.map(a -> a.toLowerCase(Locale.ROOT).contains("text/csv")).orElse(false);
     } else if (format.equals("csv") || format.equals("json")) {
       csv = format.equals("csv");
     } else {

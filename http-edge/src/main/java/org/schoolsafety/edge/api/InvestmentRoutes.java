@@ -4,6 +4,7 @@ import static org.apache.pekko.http.javadsl.server.PathMatchers.segment;
 
 import java.math.BigDecimal;
 import java.time.Year;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -81,7 +82,7 @@ public final class InvestmentRoutes extends RouteSupport {
   }
 
   private Route rollups(Principal p, Map<String, String> params, Optional<String> accept) {
-    var errors = new java.util.ArrayList<Problem.FieldError>();
+    var errors = new ArrayList<Problem.FieldError>();
     String region = regionParam(params, p, errors);
     int thisYear = Year.now(api.clock().withZone(rules.zone())).getValue();
     int year = thisYear;
@@ -117,10 +118,10 @@ public final class InvestmentRoutes extends RouteSupport {
     for (Investment i : investments) {
       for (int length : new int[] {2, 4, 6}) {
         if (length >= region.length()) {
-          regions.computeIfAbsent(i.regionCode().substring(0, length), k -> new java.util.ArrayList<>()).add(i);
+          regions.computeIfAbsent(i.regionCode().substring(0, length), k -> new ArrayList<>()).add(i);
         }
       }
-      schools.computeIfAbsent(i.schoolId(), k -> new java.util.ArrayList<>()).add(i);
+      schools.computeIfAbsent(i.schoolId(), k -> new ArrayList<>()).add(i);
     }
     body.put("rollups", regions.entrySet().stream().map(e -> {
       var r = new LinkedHashMap<String, Object>();

@@ -8,6 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletionStage;
+import java.util.stream.Collectors;
 import org.apache.pekko.http.javadsl.model.StatusCodes;
 import org.apache.pekko.http.javadsl.server.Route;
 import org.schoolsafety.edge.auth.Principal;
@@ -85,7 +86,7 @@ public final class PrioritiesRoutes extends RouteSupport {
     var schools = allSchools(region, MAX_SCHOOLS);
     var training = prevention.trainingCoverage(region, today.minusDays(365), today, MAX_SCHOOLS);
     var offline = schools.thenCompose(list -> devices.offline(region.substring(0, 2),
-        list.stream().map(school -> school.schoolId()).collect(java.util.stream.Collectors.toSet())));
+        list.stream().map(school -> school.schoolId()).collect(Collectors.toSet())));
     return hazards.thenCompose(h -> offline.thenCompose(o -> schools.thenCombine(training, (s, t) -> {
       var trained = new HashMap<String, int[]>();
       @SuppressWarnings("unchecked")

@@ -1,6 +1,7 @@
 package org.schoolsafety.hub.evaluation;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.time.YearMonth;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -131,7 +132,7 @@ final class Findings {
   }
 
   /** "2 of 5 tips received in county 650102 in 2026-02 were not answered in time." */
-  private static void tips(List<Finding> findings, String county, YearMonth month, java.time.Instant now,
+  private static void tips(List<Finding> findings, String county, YearMonth month, Instant now,
       List<TipFacts> tips) {
     var late = tips.stream().filter(t -> Boolean.FALSE.equals(t.answeredInTime(now))).toList();
     if (late.isEmpty()) {

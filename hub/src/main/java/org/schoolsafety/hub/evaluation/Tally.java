@@ -1,6 +1,7 @@
 package org.schoolsafety.hub.evaluation;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.time.YearMonth;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -26,7 +27,7 @@ record Tally(Map<String, Integer> counters, Map<String, Integer> incidentsByType
       "hazardsDue", "hazardsRectifiedOnTime", "tipsReceived", "tipsAnsweredInTime", "tipsLate");
 
   static Tally of(Collection<Judged> incidents, Collection<SchoolFacts> schools, Collection<HazardFacts> hazards,
-      Collection<TipFacts> tips, YearMonth month, java.time.Instant now) {
+      Collection<TipFacts> tips, YearMonth month, Instant now) {
     var c = new LinkedHashMap<String, Integer>();
     COUNTERS.forEach(name -> c.put(name, 0));
     var byType = new TreeMap<String, Integer>();

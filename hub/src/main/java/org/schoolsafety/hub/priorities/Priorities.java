@@ -1,8 +1,10 @@
 package org.schoolsafety.hub.priorities;
 
 import com.typesafe.config.Config;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -56,7 +58,7 @@ public final class Priorities {
   }
 
   /** A registered device of a school that the read side lists OFFLINE, since {@code since}. */
-  public record OfflineDevice(String schoolId, String deviceId, String kind, java.time.Instant since) {}
+  public record OfflineDevice(String schoolId, String deviceId, String kind, Instant since) {}
 
   public static Plan plan(String region, long budgetYuan, List<OpenHazard> hazards, List<School> schools,
       RiskWeights w, Costs costs) {
@@ -66,7 +68,7 @@ public final class Priorities {
   public static Plan plan(String region, long budgetYuan, List<OpenHazard> hazards, List<School> schools,
       List<OfflineDevice> offline, RiskWeights w, Costs costs) {
     var actions = new ArrayList<Action>();
-    var bySchool = new java.util.HashMap<String, School>();
+    var bySchool = new HashMap<String, School>();
     schools.forEach(s -> bySchool.put(s.schoolId(), s));
     for (OfflineDevice d : offline) {
       School s = bySchool.get(d.schoolId());
