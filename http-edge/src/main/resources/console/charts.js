@@ -91,7 +91,8 @@ export function scatterChart({ label, points, xLabel, yLabel, yMax = 100, format
   const innerW = W - PAD.left - PAD.right;
   const innerH = H - PAD.top - PAD.bottom;
   for (let i = 0; i <= 4; i++) {
-    root.append(svg('text', { class: 'tick', x: PAD.left + (innerW * i) / 4, y: H - 26, 'text-anchor': 'middle' }, formatX((xMax * i) / 4)));
+    root.append(svg('text', { class: 'tick', x: PAD.left + (innerW * i) / 4, y: H - 26, 'text-anchor': i === 4 ? 'end' : 'middle' },
+      formatX((xMax * i) / 4)));
   }
   root.append(svg('text', { class: 'axis-label', x: W - PAD.right, y: H - 4, 'text-anchor': 'end' }, xLabel));
   root.append(svg('text', { class: 'axis-label', x: 4, y: 12 }, yLabel));
