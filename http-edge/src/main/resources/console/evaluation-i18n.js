@@ -1,6 +1,7 @@
 // The evaluation page's strings (issue 18): one catalogue object per language, kept apart from the
-// page's code so that it can join the console's message catalogue later. Simplified Chinese for a
-// Chinese browser, English otherwise; ?lang=zh-CN or ?lang=en wins. {name} is filled in by t().
+// page's code so that it can join the console's message catalogue later. ?lang=zh-CN or ?lang=en
+// first, then the console's remembered choice, then the browser (Chinese for a Chinese browser,
+// English otherwise). {name} is filled in by t().
 
 export const CATALOGUE = {
   en: {
@@ -200,9 +201,18 @@ export const CATALOGUE = {
 
 export const LANGS = Object.keys(CATALOGUE);
 
+/** The console's remembered language choice (app.js LANG_KEY): the page follows the console. */
+export const LANG_KEY = 'schoolSafetyHub.lang';
+
 export function pickLanguage(search = window.location.search) {
   const asked = new URLSearchParams(search).get('lang');
   if (LANGS.includes(asked)) return asked;
+  try {
+    const stored = localStorage.getItem(LANG_KEY);
+    if (LANGS.includes(stored)) return stored;
+  } catch (e) {
+    // storage refused: the browser's language decides
+  }
   const browser = (navigator.languages && navigator.languages[0]) || navigator.language || 'en';
   return browser.toLowerCase().startsWith('zh') ? 'zh-CN' : 'en';
 }

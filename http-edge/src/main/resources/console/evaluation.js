@@ -7,7 +7,7 @@ import { createApi, ApiError } from './api.js';
 import { takeTokenFromFragment, storedToken, decodeClaims, homeRegion } from './auth.js';
 import { h, $ } from './dom.js';
 import { lineChart, barChart, scatterChart } from './charts.js';
-import { pickLanguage, translator } from './evaluation-i18n.js';
+import { LANG_KEY, pickLanguage, translator } from './evaluation-i18n.js';
 
 const REGION = /^\d{2}(\d{2}){0,2}$/;
 const MONTH = /^\d{4}-(0[1-9]|1[0-2])$/;
@@ -55,6 +55,7 @@ function start() {
   $('#language').addEventListener('click', () => {
     lang = lang === 'en' ? 'zh-CN' : 'en';
     t = translator(lang);
+    try { localStorage.setItem(LANG_KEY, lang); } catch (e) { /* not remembered */ }
     const q = new URLSearchParams(window.location.search);
     q.set('lang', lang);
     window.history.replaceState(null, '', window.location.pathname + '?' + q.toString());

@@ -102,7 +102,12 @@ public final class ReadSideSchema {
             + "province text, school_id text, device_id text, kind text, registered_at timestamp, state text, "
             + "changed_at timestamp, PRIMARY KEY ((province), school_id, device_id))",
         "CREATE TABLE IF NOT EXISTS " + ks + ".tip_provinces ("
-            + "tip_id text PRIMARY KEY, province text)");
+            + "tip_id text PRIMARY KEY, province text)",
+        // guardian notices a directive caused (issue 17): one row per posture a directive set or
+        // released at a school, from the schools' PostureDirected events (SchoolRegistryWriter)
+        "CREATE TABLE IF NOT EXISTS " + ks + ".guardian_notices_by_directive ("
+            + "directive_id text, school_id text, seq bigint, posture text, at timestamp, "
+            + "PRIMARY KEY ((directive_id), school_id, seq))");
   }
 
   static final String HAZARD_COLUMNS = "school_id text, school_name text, region_code text, inspection_id text, "
