@@ -205,8 +205,14 @@ function handleFailure(source, error, what) {
 
 // --- filters --------------------------------------------------------------------------------
 
+/** The watched region's monthly evaluation (evaluation.html opens the current month). */
+function linkEvaluation() {
+  $('#evaluation-link').href = 'evaluation.html' + (state.region ? '?region=' + encodeURIComponent(state.region) : '');
+}
+
 function syncFilterInputs() {
   $('#region').value = state.region;
+  linkEvaluation();
   $('#region').placeholder = homeRegion(state.claims) || '65';
   for (const radio of document.querySelectorAll('input[name=mode]')) {
     radio.checked = radio.value === state.mode;
@@ -235,6 +241,7 @@ function applyFilters() {
   if (region === state.region && mode === state.mode && stream) return;
   state.region = region;
   state.mode = mode;
+  linkEvaluation();
   const query = new URLSearchParams(window.location.search);
   query.set('region', region);
   query.set('mode', mode);
