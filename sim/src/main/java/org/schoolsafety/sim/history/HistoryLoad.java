@@ -23,8 +23,11 @@ import org.schoolsafety.sim.hub.Tokens;
 
 /**
  * Plays a {@link HistoryPlan} against a hub over its API: lists the schools of the scenario's
- * regions, then sends every call, a few at a time. A call answered {@code 201} recorded
- * something; {@code 200} (an idempotent replay) found it recorded before; anything else failed.
+ * regions, then sends every call, a few at a time. A call answered {@code 200} with
+ * {@code Idempotent-Replayed} (imports, investments) found its record there already; {@code 201}
+ * recorded it — or, for drills, inspections, trainings and health checks, whose endpoints answer
+ * {@code 201} to a repeat of the same item too, found it there unchanged (their entities write
+ * nothing then); anything else failed.
  */
 public final class HistoryLoad {
 
@@ -42,8 +45,8 @@ public final class HistoryLoad {
 
     public String text() {
       var b = new StringBuilder();
-      b.append(String.format(Locale.ROOT, "history: %d schools, %d calls in %.1f s: %d recorded, %d already there, %d failed%n",
-          schools, calls(), wallSeconds, count("recorded"), count("already there"), count("failed")));
+      b.append(String.format(Locale.ROOT, "history: %d schools, %d calls in %.1f s: %d answered 201, %d already there (200), %d failed%n",
+          schools, calls(), wallSeconds, count("201"), count("already there"), count("failed")));
       byKind.forEach((kind, outcomes) -> b.append(String.format(Locale.ROOT, "  %-13s %s%n", kind, outcomes)));
       b.append(String.format(Locale.ROOT, "  imported incidents' events written: %d%n", eventsImported));
       failures.stream().limit(5).forEach(f -> b.append("  failed: ").append(f).append('\n'));
@@ -83,7 +86,7 @@ public final class HistoryLoad {
                 outcome = "failed";
                 failures.add(step.kind() + " " + step.path() + ": " + failure);
               } else if (response.status() == 201) {
-                outcome = "recorded";
+                outcome = "201";
                 if (step.kind().equals("incident") && response.body() != null && response.body().has("eventCount")) {
                   events.addAndGet(response.body().get("eventCount").asLong());
                 }

@@ -118,11 +118,15 @@ public final class HistoryPlan {
     double draw = r.nextDouble();
     int incidents = draw < 0.3 ? 0 : draw < 0.65 ? 1 : draw < 0.9 ? 2 : 3;
     for (int i = 1; i <= incidents; i++) {
-      Map<String, Object> record = incident(school, q, month, r, "hist-" + seed + "-" + sid + "-" + tag + "-" + i);
+      Map<String, Object> record = incident(school, q, month, random(sid, month + "/incident/" + i),
+          "hist-" + seed + "-" + sid + "-" + tag + "-" + i);
       if (record != null) {
         steps.add(new Step("incident", sid, Sender.OPERATOR, "/api/v1/incidents/imports", record));
       }
     }
+    // each item draws from a stream of its own: whether one is included yet (its date past)
+    // never shifts another's figures
+    r = random(sid, month + "/drill");
     if (r.nextDouble() >= q.missedDrill()) {
       LocalDate day = month.atDay(3 + r.nextInt(20));
       if (isPast(day)) {
@@ -136,6 +140,7 @@ public final class HistoryPlan {
         steps.add(new Step("drill", sid, Sender.OPERATOR, "/api/v1/schools/" + sid + "/drills", drill));
       }
     }
+    r = random(sid, month + "/inspection");
     if (r.nextDouble() >= q.missedInspection()) {
       LocalDate day = month.atDay(1 + r.nextInt(25));
       if (isPast(day)) {
@@ -148,6 +153,7 @@ public final class HistoryPlan {
         steps.add(new Step("inspection", sid, Sender.SCHOOL, "/api/v1/schools/" + sid + "/inspections", inspection));
       }
     }
+    r = random(sid, month + "/training");
     if (month.getMonthValue() % 2 == 0 && r.nextDouble() < (q.poor() ? 0.5 : 0.9)) {
       LocalDate day = month.atDay(5 + r.nextInt(20));
       if (isPast(day)) {
@@ -161,6 +167,7 @@ public final class HistoryPlan {
         steps.add(new Step("training", sid, Sender.SCHOOL, "/api/v1/schools/" + sid + "/trainings", training));
       }
     }
+    r = random(sid, month + "/investment");
     if (r.nextDouble() < 0.35) {
       LocalDate day = month.atDay(1 + r.nextInt(27));
       if (isPast(day)) {
@@ -226,6 +233,7 @@ public final class HistoryPlan {
     Instant fin = later(later(previous, lastAnswer).plusSeconds(60), received.plus(toFinal));
     reports.add(Map.of("kind", "FINAL", "at", fin.toString(), "summary", "dealt with", "cause", causeOf(type[0]),
         "outcome", "handled; " + (r.nextInt(3)) + " pupils treated"));
+    int injured = type[0].equals("BULLYING") || type[0].equals("MISSING_STUDENT") ? 0 : r.nextInt(3);
     boolean closed = r.nextDouble() < 0.85;
     Instant closedAt = fin.plus(Duration.ofMinutes(60 + r.nextInt(48 * 60)));
     Instant ended = closed ? closedAt : fin;
@@ -241,8 +249,7 @@ public final class HistoryPlan {
     body.put("occurredAt", occurred.toString());
     body.put("receivedAt", received.toString());
     body.put("summary", summaryOf(type[0]));
-    body.put("casualties", Map.of("dead", 0, "injured", type[0].equals("BULLYING") || type[0].equals("MISSING_STUDENT")
-        ? 0 : r.nextInt(3), "missing", 0));
+    body.put("casualties", Map.of("dead", 0, "injured", injured, "missing", 0));
     body.put("reporter", Map.of("name", "Duty teacher", "role", "teacher"));
     body.put("reports", reports);
     body.put("dispatches", dispatches);
@@ -256,11 +263,11 @@ public final class HistoryPlan {
 
   /** A few weekly morning checks of one class in the last six weeks (the record keeps 60 days). */
   private List<Step> healthChecks(School school) {
-    Random r = random(school.schoolId(), "health");
     var steps = new ArrayList<Step>();
     LocalDate today = LocalDate.ofInstant(now, ZONE);
     for (int week = 6; week >= 1; week--) {
       LocalDate day = today.minusDays(7L * week);
+      Random r = random(school.schoolId(), "health/" + day); // the same figures for a day whenever it is planned
       var check = new LinkedHashMap<String, Object>();
       check.put("date", day.toString());
       check.put("session", "MORNING");
