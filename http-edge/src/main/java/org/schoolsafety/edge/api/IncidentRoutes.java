@@ -92,8 +92,11 @@ public final class IncidentRoutes extends RouteSupport {
                 key -> jsonBody(IncidentRequest.class, body -> report(p, body, key.orElse(null))))),
             get(() -> parameterMap(params -> list(p, params))))),
         path("open-counts", () -> get(() -> parameterMap(params -> openCounts(p, params)))),
-        path("imports", () -> post(() -> authorize(api.policy().importIncidents(p), p, "import incidents", "",
-            () -> jsonBody(IncidentImportRequest.class, body -> importRecord(p, body))))),
+        // Other methods end here with 405: "imports" is not an incident id for the routes below.
+        path("imports", () -> concat(
+            post(() -> authorize(api.policy().importIncidents(p), p, "import incidents", "",
+                () -> jsonBody(IncidentImportRequest.class, body -> importRecord(p, body)))),
+            complete(Problems.of(StatusCodes.METHOD_NOT_ALLOWED, "method not allowed here; allowed: [POST]")))),
         pathPrefix(segment(), id -> concat(
             pathEnd(() -> get(() -> visible(p, id, state -> api.policy().readIncident(p, state), "read",
                 state -> onReply(reportingDeadlines(state), deadlines -> complete(json(StatusCodes.OK,
