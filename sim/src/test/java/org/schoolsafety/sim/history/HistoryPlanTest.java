@@ -109,6 +109,21 @@ class HistoryPlanTest {
     assertThat(kinds).containsExactlyInAnyOrder("drill", "inspection", "training", "health-check", "investment");
   }
 
+  @Test
+  void theShippedScenarioIsSixMonthsOfTheDemoProvincesAndTheCommandLineKnowsIt() {
+    var file = java.nio.file.Path.of(System.getProperty("sim.scenarios", "scenarios")).resolve("history-six-months.json");
+    assertThat(HistoryScenario.isHistory(file)).isTrue();
+    var scenario = HistoryScenario.read(file);
+    assertThat(scenario.regions()).containsExactly("11", "65");
+    assertThat(scenario.months()).isEqualTo(6);
+    var out = new java.io.ByteArrayOutputStream();
+    int status = org.schoolsafety.sim.Main.run(new String[] {"drill", "--check", file.toString()},
+        new java.io.PrintStream(out, true, java.nio.charset.StandardCharsets.UTF_8), System.err);
+    assertThat(status).isZero();
+    assertThat(out.toString(java.nio.charset.StandardCharsets.UTF_8)).startsWith("history history-six-months: ok");
+    assertThat(new HistoryPlan(18, 6, NOW).months()).hasSize(7);
+  }
+
   private static Map<String, Map<String, Object>> byReference(List<HistoryPlan.Step> steps) {
     var map = new java.util.HashMap<String, Map<String, Object>>();
     for (var s : steps) {
