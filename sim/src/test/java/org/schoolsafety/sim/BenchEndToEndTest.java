@@ -17,11 +17,12 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.awaitility.Awaitility;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.schoolsafety.sim.bench.BenchMain;
 import org.schoolsafety.sim.hub.Tokens;
 
@@ -32,6 +33,8 @@ import org.schoolsafety.sim.hub.Tokens;
  * on how fast this machine is.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@ExtendWith(SharedDevNode.class)
+@Order(3)
 class BenchEndToEndTest {
 
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -43,9 +46,10 @@ class BenchEndToEndTest {
 
   @BeforeAll
   @Timeout(value = 8, unit = TimeUnit.MINUTES)
-  void startANode() throws Exception {
-    work = Path.of(System.getProperty("sim.work", "target")).resolve("bench-e2e-" + System.currentTimeMillis());
-    node = DevNode.startReady(work, Duration.ofMinutes(5));
+  void useTheSharedDevNode(SharedDevNode.Handle shared) throws Exception {
+    work = shared.work("bench");
+    java.nio.file.Files.createDirectories(work);
+    node = shared.node();
     Tokens tokens = Tokens.fromSecretFile(node.dataDir.resolve("auth").resolve("dev-secret"));
     HttpClient http = HttpClient.newHttpClient();
     // the school list is a read-side table: the benchmark takes its counties from it
@@ -54,15 +58,6 @@ class BenchEndToEndTest {
           .header("Authorization", "Bearer " + tokens.operator("e2e")).build(), HttpResponse.BodyHandlers.ofString());
       return r.statusCode() == 200 && JSON.readTree(r.body()).path("schools").size() >= 3;
     });
-  }
-
-  @AfterAll
-  void stopTheNode() {
-    if (node != null) {
-      List<ProcessHandle> tree = node.processTree();
-      node.close();
-      assertThat(tree).as("the dev node and its Cassandra are gone").noneMatch(ProcessHandle::isAlive);
-    }
   }
 
   private Run bench(String name, String... args) throws Exception {

@@ -26,11 +26,12 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 import org.awaitility.Awaitility;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.schoolsafety.sim.hub.Tokens;
 
 /**
@@ -41,6 +42,8 @@ import org.schoolsafety.sim.hub.Tokens;
  * condition, and the counts are compared, not bounded.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@ExtendWith(SharedDevNode.class)
+@Order(2)
 class DrillEndToEndTest {
 
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -58,9 +61,9 @@ class DrillEndToEndTest {
 
   @BeforeAll
   @Timeout(value = 12, unit = TimeUnit.MINUTES)
-  void runADrill() throws Exception {
-    Path work = Path.of(System.getProperty("sim.work", "target")).resolve("e2e-" + System.currentTimeMillis());
-    node = DevNode.startReady(work, Duration.ofMinutes(5));
+  void runADrill(SharedDevNode.Handle shared) throws Exception {
+    Path work = shared.work("drill");
+    node = shared.node();
     Path data = node.dataDir;
     tokens = Tokens.fromSecretFile(data.resolve("auth").resolve("dev-secret"));
     // the school list is a read-side table: let it catch up with the demo data first
@@ -90,15 +93,6 @@ class DrillEndToEndTest {
         .until(() -> listed("65", "&mode=EXERCISE&drillId=" + drillId, tokens.operator("e2e")).size() >= expected);
     for (String id : listed("65", "&mode=EXERCISE&drillId=" + drillId, tokens.operator("e2e"))) {
       recorded.put(id, get("/api/v1/incidents/" + id, tokens.operator("e2e")));
-    }
-  }
-
-  @AfterAll
-  void stopTheNode() {
-    if (node != null) {
-      List<ProcessHandle> tree = node.processTree();
-      node.close();
-      assertThat(tree).as("the dev node and its Cassandra are gone").noneMatch(ProcessHandle::isAlive);
     }
   }
 

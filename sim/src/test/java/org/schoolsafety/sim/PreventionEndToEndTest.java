@@ -23,7 +23,6 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 import org.awaitility.Awaitility;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -31,6 +30,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.schoolsafety.sim.hub.Tokens;
 
 /**
@@ -40,13 +40,13 @@ import org.schoolsafety.sim.hub.Tokens;
  * each timed from its cause, while the hub's own records agree with its report.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@ExtendWith(SharedDevNode.class)
+@Order(1)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class PreventionEndToEndTest {
 
   private static final ObjectMapper JSON = new ObjectMapper();
-  /** The node escalates an overdue hazard to the next tier every 10 s, so the short drill sees it. */
-  private static final List<String> NODE_OPTIONS = List.of("-Dhub.hazard.escalation-interval=10s");
-
+  private SharedDevNode.Handle shared;
   private Path work;
   private DevNode node;
   private Tokens tokens;
@@ -54,17 +54,11 @@ class PreventionEndToEndTest {
 
   @BeforeAll
   @Timeout(value = 8, unit = TimeUnit.MINUTES)
-  void startADevNode() throws Exception {
-    work = Path.of(System.getProperty("sim.work", "target")).resolve("e2e-prevention-" + System.currentTimeMillis());
-    node = DevNode.startReady(work, Duration.ofMinutes(5), NODE_OPTIONS);
+  void useTheSharedDevNode(SharedDevNode.Handle shared) throws Exception {
+    this.shared = shared;
+    work = shared.work("prevention");
+    node = shared.node();
     tokens = Tokens.fromSecretFile(node.dataDir.resolve("auth").resolve("dev-secret"));
-  }
-
-  @AfterAll
-  void stopTheNode() {
-    if (node != null) {
-      node.close();
-    }
   }
 
   @Test
@@ -99,9 +93,7 @@ class PreventionEndToEndTest {
     Map<String, String> before = demoRecords();
     // the read side's ranking has caught up once it stops changing
     Map<String, String> ranking = settledRanking();
-    node.close();
-    node = DevNode.start(node.dataDir, NODE_OPTIONS); // the demo is loaded again on the same data
-    node.awaitReady(Duration.ofMinutes(5));
+    node = shared.restart(); // the demo is loaded again on the same data
     assertThat(demoRecords()).isEqualTo(before);
     // nothing new reaches the ranking either: it holds the same rows, the same computedAt, for a while
     Awaitility.await("the same ranking").during(Duration.ofSeconds(8)).atMost(Duration.ofSeconds(40))

@@ -5,12 +5,10 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumSet;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.function.Function;
 import org.apache.pekko.Done;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
@@ -32,6 +30,7 @@ import org.apache.pekko.persistence.typed.javadsl.ReplyEffect;
 import org.apache.pekko.persistence.typed.javadsl.RetentionCriteria;
 import org.apache.pekko.persistence.typed.javadsl.SignalHandler;
 import org.schoolsafety.hub.Entities;
+import org.schoolsafety.hub.NoticeOutbox;
 import org.schoolsafety.hub.HubMetrics;
 import org.schoolsafety.hub.JournalFailures;
 import org.schoolsafety.hub.Rejection;
@@ -92,8 +91,7 @@ public final class Hazard
   private final ActorContext<HazardCommand> context;
   private final TimerScheduler<HazardCommand> timers;
   private final HubMetrics metrics;
-  private final Map<String, Object> waiting = new LinkedHashMap<>();
-  private final Map<String, Object> inFlight = new HashMap<>();
+  private final NoticeOutbox<HazardNotice> notices = new NoticeOutbox<>(this::deliver, this::retryLater);
   private boolean lookingUp;
 
   private Hazard(String hazardId, Entities entities, HazardSettings settings, Clock clock,
@@ -149,7 +147,7 @@ public final class Hazard
         .onCommand(CheckDeadline.class, this::onCheckDeadline)
         .onCommand(NoticeSettled.class, this::onNoticeSettled)
         .onCommand(Redeliver.class, (state, cmd) -> {
-          flush();
+          notices.flush();
           settle(state);
           return Effect().noReply();
         })
@@ -307,8 +305,8 @@ public final class Hazard
 
   // --- notices (at least once, one in flight per receiver) -------------------------------
 
-  static Map<String, Object> noticesOf(HazardState state) {
-    var notices = new LinkedHashMap<String, Object>();
+  static Map<String, HazardNotice> noticesOf(HazardState state) {
+    var notices = new LinkedHashMap<String, HazardNotice>();
     if (!state.isOpened()) {
       return notices;
     }
@@ -318,26 +316,10 @@ public final class Hazard
   }
 
   private void sendChanges(HazardState before, HazardState after) {
-    Map<String, Object> old = noticesOf(before);
-    noticesOf(after).forEach((target, notice) -> {
-      if (!notice.equals(old.get(target))) {
-        waiting.put(target, notice);
-      }
-    });
-    flush();
+    notices.sendChanges(noticesOf(before), noticesOf(after));
   }
 
-  private void flush() {
-    for (String target : List.copyOf(waiting.keySet())) {
-      if (!inFlight.containsKey(target)) {
-        Object notice = waiting.remove(target);
-        inFlight.put(target, notice);
-        deliver(target, (HazardNotice) notice);
-      }
-    }
-  }
-
-  private void deliver(String target, HazardNotice notice) {
+  private boolean deliver(String target, HazardNotice notice) {
     if (target.startsWith("agency:")) {
       context.ask(Done.class, entities.agency(target.substring("agency:".length())), settings.askTimeout(),
           replyTo -> new Agency.TrackHazard(notice, replyTo),
@@ -347,21 +329,20 @@ public final class Hazard
           replyTo -> new Prevention.TrackHazard(notice, replyTo),
           (done, failure) -> new NoticeSettled(target, failure == null));
     } else {
-      inFlight.remove(target);
+      return false; // a setup without that receiver (unit tests)
     }
+    return true;
   }
 
   private ReplyEffect<HazardEvent, HazardState> onNoticeSettled(HazardState state, NoticeSettled cmd) {
-    Object sent = inFlight.remove(cmd.target());
-    if (!cmd.delivered() && sent != null) {
-      waiting.putIfAbsent(cmd.target(), sent);
-      if (!timers.isTimerActive(REDELIVER)) {
-        timers.startSingleTimer(REDELIVER, Redeliver.INSTANCE, settings.redeliveryInterval());
-      }
-    } else {
-      flush();
-    }
+    notices.settled(cmd.target(), cmd.delivered());
     return Effect().noReply();
+  }
+
+  private void retryLater() {
+    if (!timers.isTimerActive(REDELIVER)) {
+      timers.startSingleTimer(REDELIVER, Redeliver.INSTANCE, settings.redeliveryInterval());
+    }
   }
 
   // --- passivation ----------------------------------------------------------------------
@@ -376,7 +357,7 @@ public final class Hazard
   }
 
   private ReplyEffect<HazardEvent, HazardState> onPassivate(HazardState state, Passivate cmd) {
-    if (waiting.isEmpty() && inFlight.isEmpty()) {
+    if (notices.isIdle()) {
       // Passivate (not a plain stop) so that remember-entities forgets the hazard.
       shard.tell(new ClusterSharding.Passivate<>(context.getSelf()));
     } else {
@@ -434,8 +415,7 @@ public final class Hazard
     return newSignalHandlerBuilder()
         .onSignal(RecoveryCompleted.instance(), state -> {
           // A notice may have been in flight when the hazard stopped: everything again.
-          waiting.putAll(noticesOf(state));
-          flush();
+          notices.sendAll(noticesOf(state));
           settle(state);
         })
         .build();

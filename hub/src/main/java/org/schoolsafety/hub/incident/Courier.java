@@ -2,7 +2,6 @@ package org.schoolsafety.hub.incident;
 
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -10,6 +9,7 @@ import org.apache.pekko.Done;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
 import org.schoolsafety.hub.Entities;
+import org.schoolsafety.hub.NoticeOutbox;
 import org.schoolsafety.hub.agency.Agency;
 import org.schoolsafety.hub.agency.DispatchNotice;
 import org.schoolsafety.hub.feed.FeedItem;
@@ -39,8 +39,7 @@ final class Courier {
   private final Duration redeliveryInterval;
   private final Duration resendAtOnceWithin;
   private final Duration resendSpread;
-  private final Map<String, Object> waiting = new LinkedHashMap<>();
-  private final Map<String, Object> inFlight = new HashMap<>();
+  private final NoticeOutbox<Object> notices = new NoticeOutbox<>(this::deliver, this::scheduleRedelivery);
   private final List<FeedItem> feedQueue = new ArrayList<>();
   private List<FeedItem> feedInFlight;
   private static final int FEED_BATCH = 100;
@@ -137,14 +136,7 @@ final class Courier {
       feedQueue.addAll(feedItems(after, before.eventCount()));
       flushFeed();
     }
-    Map<String, Object> old = noticesOf(before);
-    noticesOf(after).forEach(
-        (target, notice) -> {
-          if (!notice.equals(old.get(target))) {
-            waiting.put(target, notice);
-          }
-        });
-    flush();
+    notices.sendChanges(noticesOf(before), noticesOf(after));
   }
 
   /**
@@ -177,8 +169,7 @@ final class Courier {
    * skip the feed, which had their items long before it forgot them.
    */
   void sendAll(IncidentState state, java.time.Instant now) {
-    waiting.putAll(noticesOf(state));
-    flush();
+    notices.sendAll(noticesOf(state));
     boolean endedLongAgo = state.ending() != null
         && state.ending().at().plus(IncidentFeed.REMEMBER_ENDED.minusDays(1)).isBefore(now);
     if (onFeed(state) && !endedLongAgo) {
@@ -221,40 +212,24 @@ final class Courier {
   }
 
   void settled(IncidentCommand.NoticeSettled result) {
-    Object sent = inFlight.remove(result.target());
-    if (!result.delivered() && sent != null) {
-      waiting.putIfAbsent(result.target(), sent);
-      scheduleRedelivery();
+    if (notices.settled(result.target(), result.delivered())) {
       context.getLog().warn("notice to {} not confirmed; retrying in {}", result.target(), redeliveryInterval);
-      return;
     }
-    flush();
   }
 
   void redeliver() {
-    flush();
+    notices.flush();
     flushFeed();
   }
 
   boolean isIdle() {
-    return !resendPending() && waiting.isEmpty() && inFlight.isEmpty() && feedQueue.isEmpty() && feedInFlight == null;
+    return !resendPending() && notices.isIdle() && feedQueue.isEmpty() && feedInFlight == null;
   }
 
-  private void flush() {
-    for (String target : List.copyOf(waiting.keySet())) {
-      if (!inFlight.containsKey(target)) {
-        Object notice = waiting.remove(target);
-        inFlight.put(target, notice);
-        deliver(target, notice);
-      }
-    }
-  }
-
-  private void deliver(String target, Object notice) {
+  private boolean deliver(String target, Object notice) {
     if (target.startsWith("prevention:")) {
       if (entities.preventions() == null) {
-        inFlight.remove(target); // a setup without prevention records (unit tests of incidents)
-        return;
+        return false; // a setup without prevention records (unit tests of incidents)
       }
       context.ask(
           Done.class,
@@ -277,5 +252,6 @@ final class Courier {
           replyTo -> new School.TrackIncident(i, replyTo),
           (done, failure) -> new IncidentCommand.NoticeSettled(target, failure == null));
     }
+    return true;
   }
 }

@@ -5,7 +5,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumSet;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -34,12 +33,12 @@ import org.apache.pekko.persistence.typed.javadsl.ReplyEffect;
 import org.apache.pekko.persistence.typed.javadsl.RetentionCriteria;
 import org.apache.pekko.persistence.typed.javadsl.SignalHandler;
 import org.schoolsafety.hub.Entities;
+import org.schoolsafety.hub.NoticeOutbox;
 import org.schoolsafety.hub.HubMetrics;
 import org.schoolsafety.hub.JournalFailures;
 import org.schoolsafety.hub.Rejection;
 import org.schoolsafety.hub.agency.Agency;
 import org.schoolsafety.hub.agency.AgencyKind;
-import org.schoolsafety.hub.agency.AgencyProfile;
 import org.schoolsafety.hub.directory.AgencyDirectory;
 import org.schoolsafety.hub.tip.TipCommand.*;
 import org.schoolsafety.hub.tip.TipEvent.*;
@@ -103,8 +102,7 @@ public final class Tip extends EventSourcedBehaviorWithEnforcedReplies<TipComman
   private final ActorContext<TipCommand> context;
   private final TimerScheduler<TipCommand> timers;
   private final HubMetrics metrics;
-  private final Map<String, TipNotice> waiting = new LinkedHashMap<>();
-  private final Map<String, TipNotice> inFlight = new HashMap<>();
+  private final NoticeOutbox<TipNotice> notices = new NoticeOutbox<>(this::deliver, this::retryLater);
   private boolean lookingUp;
 
   private Tip(String tipId, Entities entities, Function<String, RecipientRef<SchoolTips.Command>> schoolTips,
@@ -170,7 +168,7 @@ public final class Tip extends EventSourcedBehaviorWithEnforcedReplies<TipComman
         .onCommand(CheckDeadline.class, this::onCheckDeadline)
         .onCommand(NoticeSettled.class, this::onNoticeSettled)
         .onCommand(Redeliver.class, (state, cmd) -> {
-          flush();
+          notices.flush();
           settle(state);
           return Effect().noReply();
         })
@@ -379,26 +377,10 @@ public final class Tip extends EventSourcedBehaviorWithEnforcedReplies<TipComman
   }
 
   private void sendChanges(TipState before, TipState after) {
-    Map<String, TipNotice> old = noticesOf(before);
-    noticesOf(after).forEach((target, notice) -> {
-      if (!notice.equals(old.get(target))) {
-        waiting.put(target, notice);
-      }
-    });
-    flush();
+    notices.sendChanges(noticesOf(before), noticesOf(after));
   }
 
-  private void flush() {
-    for (String target : List.copyOf(waiting.keySet())) {
-      if (!inFlight.containsKey(target)) {
-        TipNotice notice = waiting.remove(target);
-        inFlight.put(target, notice);
-        deliver(target, notice);
-      }
-    }
-  }
-
-  private void deliver(String target, TipNotice notice) {
+  private boolean deliver(String target, TipNotice notice) {
     if (target.startsWith("agency:")) {
       context.ask(Done.class, entities.agency(target.substring("agency:".length())), settings.askTimeout(),
           replyTo -> new Agency.TrackTip(notice, replyTo),
@@ -408,21 +390,20 @@ public final class Tip extends EventSourcedBehaviorWithEnforcedReplies<TipComman
           replyTo -> new SchoolTips.Track(notice, replyTo),
           (done, failure) -> new NoticeSettled(target, failure == null));
     } else {
-      inFlight.remove(target);
+      return false; // a setup without that receiver (unit tests)
     }
+    return true;
   }
 
   private ReplyEffect<TipEvent, TipState> onNoticeSettled(TipState state, NoticeSettled cmd) {
-    TipNotice sent = inFlight.remove(cmd.target());
-    if (!cmd.delivered() && sent != null) {
-      waiting.putIfAbsent(cmd.target(), sent);
-      if (!timers.isTimerActive(REDELIVER)) {
-        timers.startSingleTimer(REDELIVER, Redeliver.INSTANCE, settings.redeliveryInterval());
-      }
-    } else {
-      flush();
-    }
+    notices.settled(cmd.target(), cmd.delivered());
     return Effect().noReply();
+  }
+
+  private void retryLater() {
+    if (!timers.isTimerActive(REDELIVER)) {
+      timers.startSingleTimer(REDELIVER, Redeliver.INSTANCE, settings.redeliveryInterval());
+    }
   }
 
   // --- passivation ----------------------------------------------------------------------
@@ -437,7 +418,7 @@ public final class Tip extends EventSourcedBehaviorWithEnforcedReplies<TipComman
   }
 
   private ReplyEffect<TipEvent, TipState> onPassivate(TipState state, Passivate cmd) {
-    if (waiting.isEmpty() && inFlight.isEmpty()) {
+    if (notices.isIdle()) {
       shard.tell(new ClusterSharding.Passivate<>(context.getSelf()));
     } else {
       schedulePassivation(state);
@@ -488,8 +469,7 @@ public final class Tip extends EventSourcedBehaviorWithEnforcedReplies<TipComman
   public SignalHandler<TipState> signalHandler() {
     return newSignalHandlerBuilder()
         .onSignal(RecoveryCompleted.instance(), state -> {
-          waiting.putAll(noticesOf(state));
-          flush();
+          notices.sendAll(noticesOf(state));
           settle(state);
         })
         .build();
