@@ -38,6 +38,7 @@ import org.schoolsafety.sim.hub.Tokens;
  * without the simulator's classpath, so without history.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@Order(0) // its own node (with history), started and stopped before the shared dev node starts
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class HistoryEndToEndTest {
 
