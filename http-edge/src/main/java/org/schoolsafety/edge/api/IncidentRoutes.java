@@ -18,6 +18,7 @@ import org.apache.pekko.http.javadsl.model.ContentType;
 import org.apache.pekko.http.javadsl.model.ContentTypes;
 import org.apache.pekko.http.javadsl.model.HttpCharsets;
 import org.apache.pekko.http.javadsl.model.HttpEntities;
+import org.apache.pekko.http.javadsl.model.HttpMethods;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
 import org.apache.pekko.http.javadsl.model.MediaTypes;
 import org.apache.pekko.http.javadsl.model.StatusCode;
@@ -96,7 +97,8 @@ public final class IncidentRoutes extends RouteSupport {
         path("imports", () -> concat(
             post(() -> authorize(api.policy().importIncidents(p), p, "import incidents", "",
                 () -> jsonBody(IncidentImportRequest.class, body -> importRecord(p, body)))),
-            complete(Problems.of(StatusCodes.METHOD_NOT_ALLOWED, "method not allowed here; allowed: [POST]")))),
+            extractMethod(method -> method.equals(HttpMethods.POST) ? reject() // POST's own rejections (413, 415, ...)
+                : complete(Problems.of(StatusCodes.METHOD_NOT_ALLOWED, "method not allowed here; allowed: [POST]"))))),
         pathPrefix(segment(), id -> concat(
             pathEnd(() -> get(() -> visible(p, id, state -> api.policy().readIncident(p, state), "read",
                 state -> onReply(reportingDeadlines(state), deadlines -> complete(json(StatusCodes.OK,
