@@ -81,6 +81,7 @@ class HistoryEndToEndTest {
     assertThat(node.dataDir.resolve("history-loaded")).exists();
     JsonNode loaded = JSON.readTree(node.dataDir.resolve("history.json").toFile());
     assertThat(loaded.get("failures")).isEmpty();
+    assertThat(loaded.get("schools").asInt()).isEqualTo(20);
     assertThat(loaded.at("/byKind/incident/201").asInt()).isPositive();
     JsonNode province = settledEvaluation().get("65");
     System.out.println("history, province 65 in " + LAST_MONTH + ": " + province);

@@ -115,26 +115,59 @@ public final class HistoryLoad {
     }
   }
 
-  /** The registered schools of the scenario's regions, each with its staff (for training sizes). */
+  /** How long to wait for the school list (a read model) to show the schools just registered. */
+  private static final java.time.Duration SETTLE = java.time.Duration.ofSeconds(90);
+
+  /**
+   * The registered schools of the scenario's regions, each with its staff (for training sizes).
+   * The list is the read side's, a few seconds behind registrations (the dev node runs this right
+   * after registering its demo schools): read until it holds schools and two reads two seconds
+   * apart agree.
+   */
   private List<HistoryPlan.School> schools(HubHttp http, String operator) {
+    long deadline = System.nanoTime() + SETTLE.toNanos();
+    List<JsonNode> listed = list(http, operator);
+    while (System.nanoTime() < deadline) {
+      try {
+        Thread.sleep(2000);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        break;
+      }
+      List<JsonNode> again = list(http, operator);
+      if (!again.isEmpty() && again.size() == listed.size()) {
+        break;
+      }
+      listed = again;
+    }
+    if (listed.isEmpty()) {
+      throw new IllegalStateException("no schools are registered in regions " + scenario.regions()
+          + " (waited " + SETTLE.toSeconds() + " s for the school list)");
+    }
     var schools = new ArrayList<HistoryPlan.School>();
+    for (JsonNode s : listed) {
+      String id = s.get("schoolId").asText();
+      if (id.startsWith("sch-drill-")) {
+        continue; // drills' stand-in schools have no history
+      }
+      var profile = http.call(HubHttp.Call.get("/api/v1/schools/" + id, () -> operator, "history-setup"));
+      int staff = profile.status() == 200 && profile.body().has("staff") ? profile.body().get("staff").asInt() : 50;
+      schools.add(new HistoryPlan.School(id, s.get("regionCode").asText(), Math.max(1, staff)));
+    }
+    schools.sort(java.util.Comparator.comparing(HistoryPlan.School::schoolId));
+    return schools;
+  }
+
+  private List<JsonNode> list(HubHttp http, String operator) {
+    var all = new ArrayList<JsonNode>();
     for (String region : scenario.regions()) {
       var listed = http.call(HubHttp.Call.get("/api/v1/schools?limit=1000&region=" + region, () -> operator, "history-setup"));
       if (listed.status() != 200) {
         throw new IllegalStateException("cannot list the schools of region " + region + ": " + listed.describe());
       }
-      for (JsonNode s : listed.body().get("schools")) {
-        String id = s.get("schoolId").asText();
-        if (id.startsWith("sch-drill-")) {
-          continue; // drills' stand-in schools have no history
-        }
-        var profile = http.call(HubHttp.Call.get("/api/v1/schools/" + id, () -> operator, "history-setup"));
-        int staff = profile.status() == 200 && profile.body().has("staff") ? profile.body().get("staff").asInt() : 50;
-        schools.add(new HistoryPlan.School(id, s.get("regionCode").asText(), Math.max(1, staff)));
-      }
+      listed.body().get("schools").forEach(all::add);
     }
-    schools.sort(java.util.Comparator.comparing(HistoryPlan.School::schoolId));
-    return schools;
+    return all;
   }
 
   /** Writes the result as JSON beside a report, when asked for. */
