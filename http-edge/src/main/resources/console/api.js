@@ -1,5 +1,7 @@
 // Calls to the hub's API with the bearer token; failures become ApiError with the problem's detail.
 
+import { t } from '../tips/i18n.js';
+
 export class ApiError extends Error {
   constructor(status, detail, path) {
     super(detail);
@@ -23,7 +25,7 @@ export function createApi(getToken) {
       });
     } catch (e) {
       if (e.name === 'AbortError') throw e;
-      throw new ApiError(0, 'the hub cannot be reached (' + e.message + ')', path);
+      throw new ApiError(0, t('api.unreachable', { message: e.message }), path);
     }
     if (!response.ok) {
       throw new ApiError(response.status, await problemDetail(response), path);

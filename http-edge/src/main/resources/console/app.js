@@ -21,9 +21,12 @@ import {
 } from './auth.js';
 import { h, $ } from './dom.js';
 import {
-  duration, clockTime, shortTime, since, LEVELS, LEVEL_NAMES, OPEN_STATUSES, levelRank,
-  levelClass, humanize, EVENT_LABELS,
+  duration, clockTime, shortTime, since, LEVELS, OPEN_STATUSES, levelRank,
+  levelClass, humanize, localTime,
 } from './format.js';
+// One language mechanism for the tips, family and console pages: the console's catalogue is
+// i18n/<lang>.json beside this file.
+import { applyLanguage, label, language, pickLanguage, rememberLanguage, t } from '../tips/i18n.js';
 import { Directives, tickDirectives } from './directives.js';
 import { drawMap } from './map.js';
 import {
@@ -62,6 +65,8 @@ const TOTALS_AFTER_EVENT_MS = 3000;
 /** Warnings, the risk layer and an open school panel are read again this often. */
 const PREVENTION_REFRESH_MS = 15000;
 const SCHOOL_ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
+/** The officer's choice of language on this browser (a wall screen keeps it). */
+const LANG_KEY = 'schoolSafetyHub.lang';
 
 const state = {
   token: null,
@@ -103,8 +108,8 @@ const directives = new Directives({
   onChange: () => renderDirectives(),
   onError: e => {
     if (!e) clearError('directives');
-    else if (e.authentication) signOut('The hub refused the token: ' + e.message);
-    else setError('directives', 'Directives could not be read: ' + e.message);
+    else if (e.authentication) signOut(t('login.refused', { message: e.message }));
+    else setError('directives', t('err.directives', { message: e.message }));
   },
 });
 let stream = null;
@@ -127,7 +132,7 @@ function showLogin(message = '') {
   $('#login-message').textContent = message;
   $('#login-token').value = '';
   $('#login-token').focus();
-  document.title = 'Sign in · School Safety Hub';
+  document.title = t('title.signIn');
 }
 
 function signIn(token) {
@@ -135,13 +140,13 @@ function signIn(token) {
   try {
     claims = decodeClaims(token);
   } catch (e) {
-    showLogin(e.message);
+    showLogin(t(e.message));
     return;
   }
   const left = secondsLeft(claims);
   if (left !== null && left <= 0) {
     forgetToken();
-    showLogin('This token expired at ' + new Date(claims.exp * 1000).toLocaleString() + '. Please use a new one.');
+    showLogin(t('login.expired', { at: localTime(new Date(claims.exp * 1000)) }));
     return;
   }
   storeToken(token);
@@ -149,13 +154,10 @@ function signIn(token) {
   state.claims = claims;
   clearTimeout(expiryTimer);
   if (left !== null) {
-    expiryTimer = setTimeout(() => signOut('Your token has expired. Please sign in with a new one.'),
+    expiryTimer = setTimeout(() => signOut(t('login.tokenExpired')),
       Math.min(left * 1000, 2 ** 31 - 1));
   }
-  $('#who-role').textContent = describeRole(claims.role);
-  $('#who-sub').textContent = String(claims.sub || '');
-  $('#who-sub').title = 'Signed in as ' + claims.role + ' ' + claims.sub
-    + (claims.exp ? ' until ' + new Date(claims.exp * 1000).toLocaleString() : '');
+  renderWho();
 
   const query = new URLSearchParams(window.location.search);
   const region = query.get('region');
@@ -176,7 +178,7 @@ function signIn(token) {
   if (!pinned && school && SCHOOL_ID.test(school)) selectSchool(school);
 }
 
-function signOut(message = 'Signed out.') {
+function signOut(message = t('login.signedOut')) {
   generation++;
   if (stream) stream.stop();
   stream = null;
@@ -194,17 +196,23 @@ function signOut(message = 'Signed out.') {
 function handleFailure(source, error, what) {
   if (error && error.name === 'AbortError') return;
   if (error instanceof ApiError && error.authentication) {
-    signOut('The hub refused the token: ' + error.message);
+    signOut(t('login.refused', { message: error.message }));
     return;
   }
-  const status = error instanceof ApiError && error.status ? ' (HTTP ' + error.status + ')' : '';
-  setError(source, what + status + ': ' + (error ? error.message : 'unknown error'));
+  const status = error instanceof ApiError && error.status ? t('err.httpStatus', { status: error.status }) : '';
+  setError(source, what + status + ': ' + (error ? error.message : t('err.unknown')));
 }
 
 // --- filters --------------------------------------------------------------------------------
 
+/** The watched region's monthly evaluation (evaluation.html opens the current month). */
+function linkEvaluation() {
+  $('#evaluation-link').href = 'evaluation.html' + (state.region ? '?region=' + encodeURIComponent(state.region) : '');
+}
+
 function syncFilterInputs() {
   $('#region').value = state.region;
+  linkEvaluation();
   $('#region').placeholder = homeRegion(state.claims) || '65';
   for (const radio of document.querySelectorAll('input[name=mode]')) {
     radio.checked = radio.value === state.mode;
@@ -212,10 +220,10 @@ function syncFilterInputs() {
 }
 
 function regionProblem(region) {
-  if (!region) return 'Enter a region to watch: 2, 4 or 6 digits (65, 6501, 650102).';
-  if (!REGION_PATTERN.test(region)) return 'A region is 2, 4 or 6 digits (65, 6501, 650102), not "' + region + '".';
+  if (!region) return t('filter.enterRegion');
+  if (!REGION_PATTERN.test(region)) return t('filter.badRegion', { region });
   const home = homeRegion(state.claims);
-  if (home && !region.startsWith(home)) return 'Region ' + region + ' is outside this command center\'s region ' + home + '.';
+  if (home && !region.startsWith(home)) return t('filter.outside', { region, home });
   return null;
 }
 
@@ -233,6 +241,7 @@ function applyFilters() {
   if (region === state.region && mode === state.mode && stream) return;
   state.region = region;
   state.mode = mode;
+  linkEvaluation();
   const query = new URLSearchParams(window.location.search);
   query.set('region', region);
   query.set('mode', mode);
@@ -344,7 +353,7 @@ async function loadIncidents() {
     render();
   } catch (e) {
     if (gen === generation) {
-      handleFailure('incidents', e, 'The list of open incidents could not be loaded');
+      handleFailure('incidents', e, t('err.incidents'));
       render();
     }
   }
@@ -361,7 +370,7 @@ async function loadTotals() {
     render();
   } catch (e) {
     if (gen === generation) {
-      handleFailure('totals', e, 'The totals of open incidents could not be loaded');
+      handleFailure('totals', e, t('err.totals'));
       render();
     }
   }
@@ -389,7 +398,7 @@ async function loadSchools() {
     render();
   } catch (e) {
     if (gen === generation) {
-      handleFailure('schools', e, 'The map\'s list of schools could not be loaded');
+      handleFailure('schools', e, t('err.schools'));
       render();
     }
   }
@@ -458,7 +467,7 @@ async function loadWarnings() {
       return;
     }
     state.warningsState = 'failed';
-    handleFailure('warnings', e, 'The early warnings could not be loaded');
+    handleFailure('warnings', e, t('err.warnings'));
     render();
   }
 }
@@ -482,7 +491,7 @@ async function loadTips() {
       return;
     }
     state.tipsState = 'failed';
-    handleFailure('tips', e, 'The tips queue could not be loaded');
+    handleFailure('tips', e, t('err.tips'));
     render();
   }
 }
@@ -499,7 +508,7 @@ async function loadRisk() {
     render();
   } catch (e) {
     if (gen === generation) {
-      handleFailure('risk', e, 'The risk layer could not be loaded');
+      handleFailure('risk', e, t('err.risk'));
       render();
     }
   }
@@ -538,7 +547,7 @@ async function loadSchool(schoolId) {
     api.get('/api/v1/schools/' + id + '/hazards'),
   ]);
   if (gen !== generation || state.selectedSchoolId !== schoolId) return;
-  if (risk.status === 'rejected') handleFailure('school', risk.reason, 'The risk of school ' + schoolId + ' could not be loaded');
+  if (risk.status === 'rejected') handleFailure('school', risk.reason, t('err.schoolRisk', { school: schoolId }));
   else clearError('school');
   state.school = {
     risk: risk.status === 'fulfilled' ? risk.value : (state.school && state.school.risk) || null,
@@ -572,13 +581,12 @@ function openStream() {
         clearError('stream');
       } else if (s.state === 'failed') {
         if (s.status === 401) {
-          signOut('The hub refused the token: ' + s.detail);
+          signOut(t('login.refused', { message: s.detail }));
           return;
         }
-        setError('stream', 'The live stream was refused (HTTP ' + s.status + '): ' + s.detail);
+        setError('stream', t('err.streamRefused', { status: s.status, detail: s.detail }));
       } else if (s.state === 'reconnecting' && s.status) {
-        setError('stream', 'The live stream is unavailable (HTTP ' + s.status + '): ' + s.reason.replace(/^HTTP \d+: /, '')
-          + '. Retrying; the board may be out of date.');
+        setError('stream', t('err.streamDown', { status: s.status, reason: s.reason.replace(/^HTTP \d+: /, '') }));
       }
       renderConnection();
     },
@@ -737,7 +745,7 @@ async function loadDetail(id) {
     loadDevices(id, incident.schoolId);
   } catch (e) {
     if (gen === generation && state.selectedId === id) {
-      handleFailure('detail', e, 'Incident ' + id + ' could not be loaded');
+      handleFailure('detail', e, t('err.detail', { id }));
       render();
     }
   }
@@ -773,7 +781,7 @@ function patchDetail(e) {
     const byAgency = new Map((d.dispatches || []).map(x => [x.agencyId, x]));
     d.dispatches = e.dispatches.map(x => ({ ...(byAgency.get(x.agencyId) || {}), ...x }));
   }
-  if (e.event && e.at && !(d.timeline || []).some(t => t.at === e.at && t.event === e.event)) {
+  if (e.event && e.at && !(d.timeline || []).some(x => x.at === e.at && x.event === e.event)) {
     d.timeline = [...(d.timeline || []), { at: e.at, event: e.event, by: e.by, detail: e.detail }];
   }
 }
@@ -840,7 +848,7 @@ function render() {
   const actual = useTotals()
     ? state.totals.open - Object.values(state.totals.drillsByLevel || {}).reduce((n, v) => n + v, 0)
     : incidents.filter(i => i.mode !== 'EXERCISE').length;
-  document.title = (actual ? '(' + actual + ') ' : '') + 'Command center ' + state.region + ' · School Safety Hub';
+  document.title = (actual ? '(' + actual + ') ' : '') + t('title.region', { region: state.region });
 }
 
 function renderDirectives() {
@@ -868,8 +876,8 @@ function renderCounters(incidents) {
       open = of.length;
       drills = of.filter(i => i.mode === 'EXERCISE').length;
     }
-    return counter('level-' + level, open, LEVEL_NAMES[level], ['level', levelClass(level)],
-      'open', drills ? drills + (drills === 1 ? ' drill' : ' drills') : null);
+    return counter('level-' + level, open, t('level.' + level), ['level', levelClass(level)],
+      t('counter.open'), drills ? t('counter.drills', { n: drills }) : null);
   });
   const sum = key => totals ? Number((totals.dispatches || {})[key]) || 0
     : incidents.reduce((n, i) => n + (Number(i[key]) || 0), 0);
@@ -877,10 +885,10 @@ function renderCounters(incidents) {
   const escalated = sum('escalated');
   const unanswered = sum('unanswered');
   tiles.push(h('div', { class: 'counter-gap', 'aria-hidden': 'true' }));
-  const dispatches = n => (n === 1 ? 'dispatch' : 'dispatches');
-  tiles.push(counter('unacknowledged', waiting, 'Unacknowledged', ['dispatch', waiting && 'warn'], dispatches(waiting)));
-  tiles.push(counter('escalated', escalated, 'Escalated', ['dispatch', escalated && 'warn'], dispatches(escalated)));
-  tiles.push(counter('unanswered', unanswered, 'Unanswered', ['dispatch', unanswered && 'alarm'], dispatches(unanswered)));
+  const dispatches = n => t('counter.dispatches', { n });
+  tiles.push(counter('unacknowledged', waiting, t('counter.unacknowledged'), ['dispatch', waiting && 'warn'], dispatches(waiting)));
+  tiles.push(counter('escalated', escalated, t('counter.escalated'), ['dispatch', escalated && 'warn'], dispatches(escalated)));
+  tiles.push(counter('unanswered', unanswered, t('counter.unanswered'), ['dispatch', unanswered && 'alarm'], dispatches(unanswered)));
   $('#counters').replaceChildren(...tiles);
 }
 
@@ -901,21 +909,21 @@ function fillCard(el, i, now) {
   el.dataset.acknowledged = String(i.acknowledged || 0);
   el.replaceChildren(
     h('div', { class: 'card-top' },
-      h('span', { class: 'level-badge' }, i.level === 'UNGRADED' ? 'UNGR.' : i.level || '?'),
-      h('span', { class: 'type' }, humanize(i.type)),
-      drill ? h('span', { class: 'drill-badge', title: 'An exercise, not a real incident' }, 'DRILL') : null,
-      h('span', { class: 'since', title: 'Time since the report' + (i.reportedAt ? ' (' + shortTime(i.reportedAt) + ')' : ''),
+      h('span', { class: 'level-badge', title: label('level.', i.level) }, i.level === 'UNGRADED' ? t('level.badgeUngraded') : i.level || '?'),
+      h('span', { class: 'type' }, label('type.', i.type, humanize)),
+      drill ? h('span', { class: 'drill-badge', title: t('card.drillTitle') }, t('card.drill')) : null,
+      h('span', { class: 'since', title: t('card.since') + (i.reportedAt ? ' (' + shortTime(i.reportedAt) + ')' : ''),
         dataset: { since: i.reportedAt || '' } }, since(i.reportedAt, now))),
     h('div', { class: 'school-name' }, i.schoolName || i.schoolId || '–'),
     h('div', { class: 'meta' },
-      h('span', { class: ['status', 'st-' + String(i.status || '').toLowerCase()] }, i.status || '–'),
+      h('span', { class: ['status', 'st-' + String(i.status || '').toLowerCase()] }, label('status.', i.status) || '–'),
       h('span', { class: 'region' }, i.regionCode || ''),
       h('span', { class: 'incident-id', title: i.incidentId }, shortId(i.incidentId))),
     h('div', { class: 'chips' },
-      chip('notified', 'awaiting', i.notified),
-      chip('acknowledged', 'ack', i.acknowledged),
-      chip('escalated', 'escalated', i.escalated),
-      chip('unanswered', 'unanswered', i.unanswered)));
+      chip('notified', t('chip.awaiting'), i.notified),
+      chip('acknowledged', t('chip.ack'), i.acknowledged),
+      chip('escalated', t('chip.escalated'), i.escalated),
+      chip('unanswered', t('chip.unanswered'), i.unanswered)));
 }
 
 /** inc-853242c9-4b9e-… → inc-853242c9: enough to tell cards apart and to read out loud. */
@@ -962,20 +970,20 @@ function renderBoard(incidents, openHere) {
   const unknown = state.errors.has('incidents') || state.errors.has('filter');
   $('#board-empty').hidden = !empty;
   $('#board-empty').classList.toggle('unknown', unknown);
-  $('#board-empty .empty-text').textContent = unknown ? 'Board unavailable' : 'No open incidents';
-  $('#board-empty-sub').textContent = unknown ? 'See the message above.' : 'Region ' + state.region + ' · ' + modeLabel();
+  $('#board-empty .empty-text').textContent = unknown ? t('board.unavailable') : t('board.none');
+  $('#board-empty-sub').textContent = unknown ? t('board.seeAbove') : t('board.regionMode', { region: state.region, mode: modeLabel() });
   const drills = incidents.filter(i => i.mode === 'EXERCISE').length;
   const total = useTotals() ? Math.max(state.totals.open, openHere) : openHere;
   const partial = incidents.length < total;
-  $('#board-caption').textContent = (partial ? 'showing ' + incidents.length + ' of ' + total + ' open (most severe first)'
-    : incidents.length + ' open' + (drills ? ' · ' + drills + ' drill' + (drills === 1 ? '' : 's') : ''))
-    + ' · region ' + state.region + ' · ' + modeLabel();
+  $('#board-caption').textContent = (partial ? t('board.partial', { shown: incidents.length, total })
+    : t('board.open', { n: incidents.length }) + (drills ? t('board.drills', { n: drills }) : ''))
+    + t('board.region', { region: state.region, mode: modeLabel() });
   $('#board-caption').dataset.shown = String(incidents.length);
   $('#board-caption').dataset.total = String(total);
 }
 
 function modeLabel() {
-  return ({ ACTUAL: 'actual incidents', EXERCISE: 'drills only', ALL: 'actual and drills' })[state.mode];
+  return t('modeLabel.' + state.mode);
 }
 
 function renderMap(incidents) {
@@ -1002,13 +1010,13 @@ function renderMap(incidents) {
   const container = $('#map');
   if (!state.schoolsLoaded) {
     container.replaceChildren(h('div', { class: 'map-empty' },
-      state.errors.has('schools') ? 'Map unavailable' : 'Loading schools…'));
+      state.errors.has('schools') ? t('map.unavailable') : t('map.loading')));
     $('#map-caption').textContent = '';
     return;
   }
   const drawn = drawMap(container, state.schools, hot, selectedSchool, selectIncident, risk);
-  if (drawn === 0) container.replaceChildren(h('div', { class: 'map-empty' }, 'No schools with a location in region ' + state.region));
-  $('#map-caption').textContent = drawn + ' school' + (drawn === 1 ? '' : 's') + ' · ' + hot.size + ' with open incidents';
+  if (drawn === 0) container.replaceChildren(h('div', { class: 'map-empty' }, t('map.noSchools', { region: state.region })));
+  $('#map-caption').textContent = t('map.caption', { n: drawn, hot: hot.size });
   renderRiskLegend();
 }
 
@@ -1023,9 +1031,9 @@ function renderRiskLegend() {
   const rows = [...state.risk.values()].filter(r => ids.has(r.schoolId));
   legend.replaceChildren(...(state.riskLoaded ? RISK_LEVELS.map(level => {
     const n = rows.filter(r => r.level === level).length;
-    return h('span', { class: ['swatch', riskClass(level)], dataset: { level, count: String(n) } }, level.charAt(0) + level.slice(1).toLowerCase() + ' ' + n);
-  }).concat([h('span', { class: ['swatch', 'risk-none'], dataset: { level: 'NONE' } }, 'no score ' + Math.max(0, ids.size - rows.length))])
-    : [h('span', {}, 'Loading risk…')]));
+    return h('span', { class: ['swatch', riskClass(level)], dataset: { level, count: String(n) } }, t('risk.' + level) + ' ' + n);
+  }).concat([h('span', { class: ['swatch', 'risk-none'], dataset: { level: 'NONE' } }, t('risk.noScore', { n: Math.max(0, ids.size - rows.length) }))])
+    : [h('span', {}, t('risk.loading'))]));
 }
 
 function dispatchRow(d, now) {
@@ -1034,18 +1042,18 @@ function dispatchRow(d, now) {
   if (stateName === 'NOTIFIED' && d.deadline) {
     timing = h('span', { class: 'countdown', dataset: { deadline: d.deadline } }, countdownText(d.deadline, now));
   } else if (stateName === 'ACKNOWLEDGED') {
-    timing = h('span', { class: 'timing' }, 'at ' + shortTime(d.ackAt));
+    timing = h('span', { class: 'timing' }, t('dispatch.at', { time: shortTime(d.ackAt) }));
   } else if (stateName === 'ESCALATED') {
-    timing = h('span', { class: 'timing' }, 'passed up a tier');
+    timing = h('span', { class: 'timing' }, t('dispatch.passedUp'));
   } else if (stateName === 'UNANSWERED') {
-    timing = h('span', { class: 'timing' }, 'no tier answered');
+    timing = h('span', { class: 'timing' }, t('dispatch.noTier'));
   } else {
     timing = h('span', { class: 'timing' }, '');
   }
   return h('li', { class: ['dispatch', 'ds-' + stateName.toLowerCase()], dataset: { agencyId: d.agencyId, state: stateName } },
-    h('span', { class: 'agency-name' }, h('span', { class: 'kind' }, humanize(d.kind)), d.agencyName || d.agencyId),
-    h('span', { class: 'dispatch-state' }, stateName),
-    h('span', { class: 'agency-id' }, d.agencyId + (d.tier ? ' · ' + humanize(d.tier) + ' tier' : '')),
+    h('span', { class: 'agency-name' }, h('span', { class: 'kind' }, label('agencyKind.', d.kind, humanize)), d.agencyName || d.agencyId),
+    h('span', { class: 'dispatch-state' }, label('dispatchState.', stateName)),
+    h('span', { class: 'agency-id' }, d.agencyId + (d.tier ? ' · ' + label('tier.', d.tier, x => humanize(x) + ' tier') : '')),
     timing);
 }
 
@@ -1058,7 +1066,7 @@ function sortDispatches(dispatches) {
 
 function countdownText(deadline, now) {
   const left = Date.parse(deadline) - now;
-  return left >= 0 ? 'escalates in ' + duration(left) : 'overdue ' + duration(-left);
+  return left >= 0 ? t('dispatch.escalatesIn', { d: duration(left) }) : t('dispatch.overdue', { d: duration(-left) });
 }
 
 let detailSignature = '';
@@ -1079,11 +1087,11 @@ function renderDetail() {
   const now = Date.now();
   const d = state.detail;
   const summary = state.incidents.get(id) || {};
-  const close = h('button', { type: 'button', class: 'ghost close', title: 'Close (Esc)', onclick: closeDetail }, '×');
+  const close = h('button', { type: 'button', class: 'ghost close', title: t('detail.close'), onclick: closeDetail }, '×');
   if (!d) {
     panel.dataset.incidentId = id;
     panel.replaceChildren(h('div', { class: 'detail-head' }, h('h2', {}, summary.schoolName || id), close),
-      h('p', { class: 'muted' }, state.errors.has('detail') ? 'Could not load this incident.' : 'Loading…'));
+      h('p', { class: 'muted' }, state.errors.has('detail') ? t('detail.loadFailed') : t('loading')));
     return;
   }
   const drill = d.mode === 'EXERCISE';
@@ -1093,38 +1101,41 @@ function renderDetail() {
   panel.className = ['detail', levelClass(d.level), drill && 'drill'].filter(Boolean).join(' ');
   panel.replaceChildren(...[
     h('div', { class: 'detail-head' },
-      h('span', { class: 'level-badge' }, d.level === 'UNGRADED' ? 'UNGR.' : d.level),
+      h('span', { class: 'level-badge', title: label('level.', d.level) }, d.level === 'UNGRADED' ? t('level.badgeUngraded') : d.level),
       h('div', { class: 'detail-title' },
-        h('h2', {}, humanize(d.type) + ' · ' + (d.schoolName || d.schoolId)),
+        h('h2', {}, label('type.', d.type, humanize) + ' · ' + (d.schoolName || d.schoolId)),
         h('div', { class: 'detail-sub' },
-          h('span', { class: ['status', 'st-' + String(d.status).toLowerCase()], id: 'detail-status' }, d.status),
-          drill ? h('span', { class: 'drill-badge' }, 'DRILL') : null,
+          h('span', { class: ['status', 'st-' + String(d.status).toLowerCase()], id: 'detail-status', dataset: { status: d.status } },
+            label('status.', d.status)),
+          h('span', { class: 'level-name' }, label('level.', d.level)),
+          drill ? h('span', { class: 'drill-badge' }, t('card.drill')) : null,
           h('span', {}, d.regionCode),
-          h('span', {}, 'reported ' + shortTime(d.reportedAt) + ' · ',
-            h('span', { dataset: { since: d.reportedAt } }, since(d.reportedAt, now)), ' ago'))),
+          h('span', {}, t('detail.reported', { at: shortTime(d.reportedAt) }),
+            h('span', { dataset: { since: d.reportedAt } }, since(d.reportedAt, now)), t('detail.ago')))),
       close),
-    latest.summary ? h('p', { class: 'detail-summary' }, latest.summary) : null,
+    latest.summary ? h('p', { class: 'detail-summary', dataset: { reportKind: latest.kind } },
+      latest.kind ? t('detail.latestReport', { kind: label('reportKind.', latest.kind, humanize) }) : '', latest.summary) : null,
     h('div', { class: 'facts' },
-      fact('Injured', casualties.injured), fact('Dead', casualties.dead), fact('Missing', casualties.missing),
-      h('div', { class: 'fact wide' }, h('span', { class: 'fact-label' }, 'Incident'), h('span', { class: 'fact-value mono' }, d.incidentId))),
+      fact(t('fact.injured'), casualties.injured), fact(t('fact.dead'), casualties.dead), fact(t('fact.missing'), casualties.missing),
+      h('div', { class: 'fact wide' }, h('span', { class: 'fact-label' }, t('fact.incident')), h('span', { class: 'fact-value mono' }, d.incidentId))),
     (d.uncoveredKinds || []).length ? h('div', { class: 'uncovered' },
-      'No agency covers: ' + d.uncoveredKinds.map(humanize).join(', ')) : null,
-    h('h3', {}, 'Dispatches'),
+      t('detail.uncovered', { kinds: d.uncoveredKinds.map(k => label('agencyKind.', k, humanize)).join(', ') })) : null,
+    h('h3', {}, t('detail.dispatches')),
     h('ul', { class: 'dispatches' }, (d.dispatches || []).length
-      ? sortDispatches(d.dispatches).map(x => dispatchRow(x, now)) : h('li', { class: 'muted' }, 'No agency notified yet')),
+      ? sortDispatches(d.dispatches).map(x => dispatchRow(x, now)) : h('li', { class: 'muted' }, t('detail.noDispatch'))),
     d.device ? h('div', { class: 'device-origin' },
-      h('span', { class: 'fact-label' }, 'Raised by device'),
+      h('span', { class: 'fact-label' }, t('detail.device')),
       h('span', { class: 'mono' }, d.device.deviceId),
       h('span', {}, d.device.place || ''),
-      h('span', { class: 'muted' }, 'gateway ' + d.device.gatewayId),
-      h('span', { class: 'evidence-count' }, (d.evidenceCount || 0) + ' alarm' + (d.evidenceCount === 1 ? '' : 's') + ' as evidence')) : null,
+      h('span', { class: 'muted' }, t('detail.gateway', { id: d.device.gatewayId })),
+      h('span', { class: 'evidence-count' }, t('detail.alarms', { n: d.evidenceCount || 0 }))) : null,
     deviceList(d.schoolId),
-    h('h3', {}, 'Timeline'),
-    h('ol', { class: 'timeline' }, [...(d.timeline || [])].reverse().map(t =>
-      h('li', { class: 'tl-' + t.event },
-        h('span', { class: 'tl-time' }, shortTime(t.at)),
-        h('span', { class: 'tl-event' }, EVENT_LABELS[t.event] || t.event),
-        h('span', { class: 'tl-detail' }, [t.detail, t.by].filter(Boolean).join(' — '))))),
+    h('h3', {}, t('detail.timeline')),
+    h('ol', { class: 'timeline' }, [...(d.timeline || [])].reverse().map(entry =>
+      h('li', { class: 'tl-' + entry.event },
+        h('span', { class: 'tl-time' }, shortTime(entry.at)),
+        h('span', { class: 'tl-event' }, label('event.', entry.event)),
+        h('span', { class: 'tl-detail' }, [entry.detail, entry.by].filter(Boolean).join(' — '))))),
   ].filter(Boolean));
 }
 
@@ -1135,13 +1146,13 @@ function deviceList(schoolId) {
   const rank = x => (x.state === 'OFFLINE' ? 0 : x.state === 'FAULT' ? 1 : x.flagged ? 2 : 3);
   const devices = [...list.devices].sort((a, b) => rank(a) - rank(b) || a.deviceId.localeCompare(b.deviceId));
   return h('div', { class: 'school-devices' },
-    h('h3', {}, 'Devices of the school (' + devices.length + ')'),
+    h('h3', {}, t('devices.title', { n: devices.length })),
     h('ul', { class: 'devices' }, devices.slice(0, 30).map(x =>
       h('li', { class: ['device', 'dev-' + String(x.state).toLowerCase(), x.flagged && 'dev-flagged'] },
         h('span', { class: 'mono' }, x.deviceId),
-        h('span', { class: 'muted' }, humanize(x.kind) + (x.location ? ' · ' + x.location.building + (x.location.floor ? ' ' + x.location.floor : '') : ' · unregistered')),
-        h('span', { class: 'dev-state' }, x.state + (x.flagged ? ' · flagged' : '')),
-        h('span', { class: 'muted' }, x.falseAlarms + '/' + x.alarms + ' false')))));
+        h('span', { class: 'muted' }, label('deviceKind.', x.kind, humanize) + (x.location ? ' · ' + x.location.building + (x.location.floor ? ' ' + x.location.floor : '') : t('devices.unregistered'))),
+        h('span', { class: 'dev-state' }, label('deviceState.', x.state) + (x.flagged ? t('devices.flagged') : '')),
+        h('span', { class: 'muted' }, t('devices.false', { f: x.falseAlarms, n: x.alarms }))))));
 }
 
 function fact(label, value) {
@@ -1189,10 +1200,10 @@ function renderTips() {
   tipsSignature = signature;
   const now = Date.now();
   $('#tips').replaceChildren(...(state.tips.length ? tipsQueue(state.tips, now)
-    : [h('li', { class: 'tips-empty' }, state.tipsState === 'loading' ? 'Loading…'
-      : state.tipsState === 'failed' ? 'Tips unavailable' : 'No open tips in region ' + state.region)]));
-  const overdue = state.tips.filter(t => isOverdue(t, now)).length;
-  $('#tips-caption').textContent = state.tips.length ? state.tips.length + ' open · ' + overdue + ' overdue' : '';
+    : [h('li', { class: 'tips-empty' }, state.tipsState === 'loading' ? t('loading')
+      : state.tipsState === 'failed' ? t('tips.unavailable') : t('tips.noneIn', { region: state.region }))]));
+  const overdue = state.tips.filter(tip => isOverdue(tip, now)).length;
+  $('#tips-caption').textContent = state.tips.length ? t('tips.caption', { n: state.tips.length, overdue }) : '';
   $('#tips-caption').dataset.open = String(state.tips.length);
 }
 
@@ -1208,9 +1219,9 @@ function renderWarnings() {
     || (Date.parse(b.raisedAt) || 0) - (Date.parse(a.raisedAt) || 0));
   const raised = list.filter(w => w.state === 'RAISED').length;
   $('#warnings').replaceChildren(...(list.length ? warningStrip(list, Date.now(), selectSchool)
-    : [h('li', { class: 'warnings-empty' }, state.warningsState === 'loading' ? 'Loading…'
-      : state.warningsState === 'failed' ? 'Warnings unavailable' : 'No active warnings in region ' + state.region)]));
-  $('#warnings-caption').textContent = list.length ? list.length + ' active · ' + raised + ' not yet acknowledged' : '';
+    : [h('li', { class: 'warnings-empty' }, state.warningsState === 'loading' ? t('loading')
+      : state.warningsState === 'failed' ? t('warnings.unavailable') : t('warnings.noneIn', { region: state.region }))]));
+  $('#warnings-caption').textContent = list.length ? t('warnings.caption', { n: list.length, raised }) : '';
   $('#warnings-caption').dataset.active = String(list.length);
 }
 
@@ -1221,12 +1232,12 @@ function renderFeed() {
   },
   h('span', { class: 'feed-time' }, shortTime(e.at)),
   h('span', { class: 'level-dot', 'aria-hidden': 'true' }),
-  h('span', { class: 'feed-event' }, EVENT_LABELS[e.event] || e.event),
-  h('span', { class: 'feed-text' }, (e.schoolName || e.schoolId || '') + (e.mode === 'EXERCISE' ? ' (drill)' : '')
+  h('span', { class: 'feed-event' }, label('event.', e.event)),
+  h('span', { class: 'feed-text' }, (e.schoolName || e.schoolId || '') + (e.mode === 'EXERCISE' ? t('feed.drill') : '')
     + (e.detail ? ' — ' + e.detail : ''))));
   $('#feed').replaceChildren(...(items.length ? items
-    : [h('li', { class: 'feed-empty muted' }, 'Events appear here as they happen.')]));
-  $('#feed-caption').textContent = state.lastSeq ? 'last #' + state.lastSeq : '';
+    : [h('li', { class: 'feed-empty muted' }, t('feed.empty'))]));
+  $('#feed-caption').textContent = state.lastSeq ? t('feed.last', { seq: state.lastSeq }) : '';
 }
 
 function renderConnection() {
@@ -1235,17 +1246,17 @@ function renderConnection() {
   const now = Date.now();
   let text;
   switch (c.state) {
-    case 'live': text = 'Live'; break;
-    case 'connecting': text = c.attempt ? 'Reconnecting…' : 'Connecting…'; break;
-    case 'reconnecting': text = 'Reconnecting in ' + Math.max(1, Math.ceil((c.retryAt - now) / 1000)) + ' s'; break;
-    case 'failed': text = 'Stream refused'; break;
-    default: text = 'Not connected';
+    case 'live': text = t('conn.live'); break;
+    case 'connecting': text = c.attempt ? t('conn.reconnecting') : t('conn.connecting'); break;
+    case 'reconnecting': text = t('conn.reconnectingIn', { s: Math.max(1, Math.ceil((c.retryAt - now) / 1000)) }); break;
+    case 'failed': text = t('conn.failed'); break;
+    default: text = t('conn.idle');
   }
   el.dataset.state = c.state;
   $('#connection-text').textContent = text;
   el.title = c.state === 'live'
-    ? 'Live since ' + clockTime(new Date(c.since)) + (state.lastTraffic ? ', last traffic ' + duration(now - state.lastTraffic) + ' ago' : '')
-    : (c.reason || c.detail || 'Live stream');
+    ? t('conn.liveSince', { time: clockTime(new Date(c.since)) }) + (state.lastTraffic ? t('conn.lastTraffic', { ago: duration(now - state.lastTraffic) }) : '')
+    : (c.reason || c.detail || t('conn.title'));
 }
 
 /** Once a second: the clock, every "time since" and every countdown, without re-rendering. */
@@ -1284,7 +1295,7 @@ function wire() {
     e.preventDefault();
     const token = $('#login-token').value.trim().replace(/^Bearer\s+/i, '');
     if (!token) {
-      $('#login-message').textContent = 'Paste a token first.';
+      $('#login-message').textContent = t('login.pasteFirst');
       return;
     }
     signIn(token);
@@ -1312,8 +1323,51 @@ function wire() {
   });
 }
 
-function boot() {
+// --- language -------------------------------------------------------------------------------
+
+/** Who is signed in, in the page's language. */
+function renderWho() {
+  const claims = state.claims;
+  if (!claims) return;
+  $('#who-role').textContent = describeRole(claims.role);
+  $('#who-sub').textContent = String(claims.sub || '');
+  $('#who-sub').title = t('login.signedInAs', { role: describeRole(claims.role), sub: claims.sub })
+    + (claims.exp ? t('login.until', { at: localTime(new Date(claims.exp * 1000)) }) : '');
+}
+
+/** Another language: the catalogue's strings on the page, and everything drawn again in it. */
+async function switchLanguage(lang) {
+  rememberLanguage(LANG_KEY, lang);
+  // A ?lang= in the address would pin the old language on the next reload: it follows the choice.
+  const query = new URLSearchParams(window.location.search);
+  if (query.has('lang')) {
+    query.set('lang', lang);
+    window.history.replaceState(null, '', window.location.pathname + '?' + query.toString());
+  }
+  await applyLanguage(lang, 'title');
+  for (const key of [...cardSignatures.keys()]) cardSignatures.delete(key);
+  mapSignature = '';
+  detailSignature = '';
+  schoolSignature = '';
+  tipsSignature = '';
+  warningsSignature = '';
+  if (state.token) {
+    renderWho();
+    render();
+    renderBanners();
+  } else {
+    document.title = t('title.signIn');
+  }
+  document.body.dataset.lang = language();
+}
+
+async function boot() {
   takeTokenFromFragment();
+  await applyLanguage(pickLanguage(LANG_KEY), 'title');
+  document.body.dataset.lang = language();
+  for (const button of document.querySelectorAll('.lang button')) {
+    button.addEventListener('click', () => switchLanguage(button.dataset.lang));
+  }
   wire();
   tick();
   setInterval(tick, 1000);

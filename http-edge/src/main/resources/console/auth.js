@@ -1,6 +1,8 @@
 // The duty officer's bearer token: taken from the URL fragment (#token=…, which never reaches
 // the server) or pasted into the sign-in form, kept in this tab's sessionStorage only.
 
+import { label } from '../tips/i18n.js';
+
 const PREFIX = 'schoolSafetyHub.';
 const KEY = PREFIX + 'token';
 
@@ -48,18 +50,19 @@ function base64UrlDecode(part) {
 
 /**
  * The token's claims, decoded here only to show who is signed in and when the token expires;
- * the hub verifies the signature on every call. Throws with a readable message if it is not a JWT.
+ * the hub verifies the signature on every call. Throws, if it is not a JWT, with the catalogue key
+ * of a readable message.
  */
 export function decodeClaims(token) {
   const parts = (token || '').split('.');
-  if (parts.length !== 3) throw new Error('That is not a JWT (expected three dot-separated parts).');
+  if (parts.length !== 3) throw new Error('login.notJwt');
   let claims;
   try {
     claims = JSON.parse(base64UrlDecode(parts[1]));
   } catch (e) {
-    throw new Error('The token\'s payload cannot be read.');
+    throw new Error('login.badPayload');
   }
-  if (typeof claims !== 'object' || claims === null) throw new Error('The token has no claims.');
+  if (typeof claims !== 'object' || claims === null) throw new Error('login.noClaims');
   return claims;
 }
 
@@ -74,11 +77,5 @@ export function homeRegion(claims) {
 }
 
 export function describeRole(role) {
-  return ({
-    COMMAND_CENTER: 'Command center',
-    OPERATOR: 'Operator',
-    AGENCY: 'Agency',
-    SCHOOL_STAFF: 'School staff',
-    SENSOR_GATEWAY: 'Sensor gateway',
-  })[role] || String(role || 'unknown role');
+  return label('role.', role) || '?';
 }

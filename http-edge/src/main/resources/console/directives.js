@@ -7,15 +7,23 @@
 // from GET /api/v1/directives/{id}, read again shortly after each event (at most one request in
 // flight per directive). There is no list of directives to start from, so the ids this tab has
 // seen are kept in sessionStorage per region and read again after a reload.
+//
+// Each card also counts the notices the directive put on its schools' guardian feeds (the GET's
+// guardianNotices: a posture set or released per school, counted by the hub's read side from the
+// schools' records). The read side follows the schools by a moment, so while an ACTUAL
+// directive's count is short of its schools the GET is read again a few times.
 
 import { h } from './dom.js';
 import { duration, humanize } from './format.js';
+import { label, t } from '../tips/i18n.js';
 
 const STORE_KEY = 'schoolSafetyHub.directives.';
 /** A directive's schools are read again at most this often while its events keep coming. */
 const REFRESH_MS = 1500;
 /** Schools listed per card; the rest are counted. */
 const SHOWN_SCHOOLS = 12;
+/** While the guardian count trails the schools the GET is read again (REFRESH_MS later), this often at most. */
+const GUARDIANS_REFRESHES = 20;
 
 export class Directives {
   constructor({ api, onChange, onError }) {
@@ -26,6 +34,7 @@ export class Directives {
     this.mode = 'ALL';
     this.items = new Map(); // directiveId → { id, posture, scope, mode, deadline, instruction, totals, schools, status }
     this.loading = new Map(); // directiveId → { timer, inFlight, again }
+    this.guardianReads = new Map(); // directiveId → GETs made while its guardian count trailed
     this.generation = 0;
   }
 
@@ -35,6 +44,7 @@ export class Directives {
     for (const l of this.loading.values()) clearTimeout(l.timer);
     this.loading = new Map();
     this.items = new Map();
+    this.guardianReads = new Map();
     this.region = region;
     this.mode = mode;
     for (const id of this.remembered()) this.refresh(id, 0);
@@ -93,8 +103,15 @@ export class Directives {
       Object.assign(item, {
         posture: view.posture, scope: view.scope, mode: view.mode, deadline: view.deadline, status: view.status,
         instruction: view.instruction, totals: fromView(view.totals), schools: silentFirst(view.schools || []),
+        guardianNotices: view.guardianNotices || null,
       });
       this.items.set(id, item);
+      const counted = view.guardianNotices;
+      const reads = this.guardianReads.get(id) || 0;
+      if (view.mode === 'ACTUAL' && counted && counted.schools < (view.schools || []).length && reads < GUARDIANS_REFRESHES) {
+        this.guardianReads.set(id, reads + 1);
+        l.again = true;
+      }
       this.onError(null);
       this.onChange();
     } catch (e) {
@@ -145,7 +162,7 @@ export class Directives {
     const cards = active.map(d => card(d, now));
     const list = section.querySelector('.directive-list');
     list.replaceChildren(...cards);
-    section.querySelector('.caption').textContent = active.length === 1 ? '1 active' : active.length + ' active';
+    section.querySelector('.caption').textContent = t('directives.active', { n: active.length });
   }
 }
 
@@ -178,59 +195,69 @@ function silentFirst(schools) {
     || (a.accountedPercent || 0) - (b.accountedPercent || 0) || String(a.name).localeCompare(String(b.name)));
 }
 
-function bar(kind, value, max, label, text) {
+function bar(kind, value, max, name, text) {
   return h('div', { class: ['bar', 'bar-' + kind] },
-    h('div', { class: 'bar-head' }, h('span', { class: 'bar-label' }, label), h('span', { class: 'bar-text' }, text)),
-    h('progress', { class: kind + '-bar', max: String(max), value: String(Math.min(value, max)), 'aria-label': label + ': ' + text }));
+    h('div', { class: 'bar-head' }, h('span', { class: 'bar-label' }, name), h('span', { class: 'bar-text' }, text)),
+    h('progress', { class: kind + '-bar', max: String(max), value: String(Math.min(value, max)), 'aria-label': name + ': ' + text }));
+}
+
+function ackText(left) {
+  return left >= 0 ? t('directive.acksDue', { d: duration(left) }) : t('directive.acksOverdue', { d: duration(-left) });
 }
 
 function card(d, now) {
-  const t = d.totals;
-  const silent = t.schools - t.acknowledged;
+  const n = d.totals;
+  const silent = n.schools - n.acknowledged;
+  // Exercise directives change no posture and tell no guardian: nothing to count.
+  const guardians = d.mode === 'ACTUAL' ? d.guardianNotices : null;
   const left = Date.parse(d.deadline) - now;
   const schools = d.schools || [];
   const shown = schools.slice(0, SHOWN_SCHOOLS);
   return h('article', {
     class: ['directive', 'posture-' + String(d.posture || '').toLowerCase(), d.mode === 'EXERCISE' && 'drill', silent > 0 && 'has-silent'],
     dataset: {
-      directiveId: d.id, schools: String(t.schools), acknowledged: String(t.acknowledged),
-      accountedPercent: t.accountedPercent.toFixed(1), missing: String(t.missing),
+      directiveId: d.id, schools: String(n.schools), acknowledged: String(n.acknowledged),
+      accountedPercent: n.accountedPercent.toFixed(1), missing: String(n.missing),
     },
   },
   h('div', { class: 'directive-summary' },
   h('div', { class: 'directive-head' },
-    h('span', { class: 'directive-posture' }, humanize(d.posture)),
-    h('span', { class: 'directive-scope' }, 'region ' + (d.scope || '–') + (d.mode === 'EXERCISE' ? ' · drill' : '')),
+    h('span', { class: 'directive-posture' }, label('posture.', d.posture, humanize)),
+    h('span', { class: 'directive-scope' }, t('directive.region', { scope: d.scope || '–' }) + (d.mode === 'EXERCISE' ? t('directive.drill') : '')),
     silent > 0 && Number.isFinite(left)
-      ? h('span', { class: ['ack-deadline', left < 0 && 'overdue'], dataset: { ackDeadline: d.deadline } },
-        left >= 0 ? 'acks due in ' + duration(left) : 'acks overdue ' + duration(-left))
+      ? h('span', { class: ['ack-deadline', left < 0 && 'overdue'], dataset: { ackDeadline: d.deadline } }, ackText(left))
       : null),
   d.instruction ? h('p', { class: 'directive-instruction' }, d.instruction) : null,
-  bar('ack', t.acknowledged, Math.max(1, t.schools), 'Acknowledged', t.acknowledged + ' / ' + t.schools + ' schools'),
-  bar('accounted', t.accountedPercent, 100, 'Accounted for', t.accountedPercent.toFixed(1) + ' %'),
+  bar('ack', n.acknowledged, Math.max(1, n.schools), t('directive.acknowledged'),
+    t('directive.acknowledgedText', { acked: n.acknowledged, schools: n.schools })),
+  bar('accounted', n.accountedPercent, 100, t('directive.accounted'), n.accountedPercent.toFixed(1) + ' %'),
   h('div', { class: 'directive-facts' },
-    h('span', { class: ['fact-missing', t.missing > 0 && 'nonzero'] }, 'Missing ', h('b', {}, String(t.missing))),
-    h('span', { class: ['fact-silent', silent > 0 && 'nonzero'] }, 'Silent ', h('b', {}, String(silent))),
-    t.escalated > 0 ? h('span', { class: 'fact-escalated nonzero' }, 'Escalated ', h('b', {}, String(t.escalated))) : null)),
+    h('span', { class: ['fact-missing', n.missing > 0 && 'nonzero'] }, t('directive.missing'), h('b', {}, String(n.missing))),
+    h('span', { class: ['fact-silent', silent > 0 && 'nonzero'] }, t('directive.silent'), h('b', {}, String(silent))),
+    n.escalated > 0 ? h('span', { class: 'fact-escalated nonzero' }, t('directive.escalated'), h('b', {}, String(n.escalated))) : null,
+    guardians ? h('span', {
+      class: 'fact-guardians', title: t('directive.guardiansTitle'),
+      dataset: { guardianSchools: String(guardians.schools), guardianNotices: String(guardians.notices) },
+    }, t('directive.guardians'), h('b', {}, t('directive.guardiansText', { n: guardians.notices, notices: guardians.notices, schools: guardians.schools }))) : null)),
   h('div', { class: 'directive-roll' },
   h('ol', { class: 'directive-schools' }, ...shown.map(s => h('li', {
     class: ['directive-school', s.acknowledged ? 'acked' : 'silent', s.escalated && 'escalated'],
     dataset: { schoolId: s.schoolId, acknowledged: String(Boolean(s.acknowledged)) },
   },
-  h('span', { class: 'ds-state' }, s.acknowledged ? 'ack' : 'silent'),
+  h('span', { class: 'ds-state' }, s.acknowledged ? t('directive.ack') : t('directive.silentState')),
   h('span', { class: 'ds-name' }, s.name || s.schoolId),
   h('span', { class: 'ds-progress' }, s.acknowledged
-    ? (Number(s.accountedPercent) || 0).toFixed(1) + ' %' + (s.missing ? ' · ' + s.missing + ' missing' : '')
-    : (s.escalated ? 'escalated' : 'no answer'))))),
-  schools.length > shown.length ? h('div', { class: 'directive-more muted' }, '+ ' + (schools.length - shown.length) + ' more schools') : null,
-  d.schools === null || d.schools === undefined ? h('div', { class: 'directive-more muted' }, 'Loading schools…') : null));
+    ? (Number(s.accountedPercent) || 0).toFixed(1) + ' %' + (s.missing ? t('directive.schoolMissing', { n: s.missing }) : '')
+    : (s.escalated ? t('directive.schoolEscalated') : t('directive.noAnswer')))))),
+  schools.length > shown.length ? h('div', { class: 'directive-more muted' }, t('directive.more', { n: schools.length - shown.length })) : null,
+  d.schools === null || d.schools === undefined ? h('div', { class: 'directive-more muted' }, t('directive.loadingSchools')) : null));
 }
 
 /** Once a second, without re-rendering: the acknowledgement countdowns. */
 export function tickDirectives(root, now = Date.now()) {
   for (const el of root.querySelectorAll('[data-ack-deadline]')) {
     const left = Date.parse(el.dataset.ackDeadline) - now;
-    el.textContent = left >= 0 ? 'acks due in ' + duration(left) : 'acks overdue ' + duration(-left);
+    el.textContent = ackText(left);
     el.classList.toggle('overdue', left < 0);
   }
 }

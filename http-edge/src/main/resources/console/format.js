@@ -1,4 +1,6 @@
-// Times and labels, written to be read from across a room.
+// Times and labels, written to be read from across a room, in the console's language.
+
+import { language, t } from '../tips/i18n.js';
 
 const pad = n => String(n).padStart(2, '0');
 
@@ -8,8 +10,8 @@ export function duration(ms) {
   const h = Math.floor(total / 3600);
   const m = Math.floor((total % 3600) / 60);
   const s = total % 60;
-  if (h >= 24) return Math.floor(h / 24) + ' d ' + (h % 24) + ' h';
-  if (h > 0) return h + ' h ' + pad(m);
+  if (h >= 24) return t('duration.days', { d: Math.floor(h / 24), h: h % 24 });
+  if (h > 0) return t('duration.hours', { h, m: pad(m) });
   return m + ':' + pad(s);
 }
 
@@ -24,7 +26,7 @@ export function shortTime(iso) {
   const today = new Date();
   const time = clockTime(d);
   return d.toDateString() === today.toDateString() ? time
-    : d.toLocaleDateString(undefined, { month: 'short', day: 'numeric' }) + ' ' + time;
+    : d.toLocaleDateString(language(), { month: 'short', day: 'numeric' }) + ' ' + time;
 }
 
 export function since(iso, now = Date.now()) {
@@ -33,7 +35,6 @@ export function since(iso, now = Date.now()) {
 }
 
 export const LEVELS = ['I', 'II', 'III', 'IV', 'UNGRADED'];
-export const LEVEL_NAMES = { I: 'Level I', II: 'Level II', III: 'Level III', IV: 'Level IV', UNGRADED: 'Ungraded' };
 export const OPEN_STATUSES = ['REPORTED', 'DISPATCHED', 'ACKNOWLEDGED'];
 
 export function levelRank(level) {
@@ -52,16 +53,7 @@ export function humanize(code) {
   return s.charAt(0).toUpperCase() + s.slice(1);
 }
 
-export const EVENT_LABELS = {
-  reported: 'Reported',
-  dispatched: 'Dispatched',
-  acknowledged: 'Acknowledged',
-  escalated: 'Escalated',
-  unanswered: 'Unanswered',
-  'report-added': 'Report added',
-  resolved: 'Resolved',
-  closed: 'Closed',
-  cancelled: 'Cancelled',
-  'evidence-added': 'Evidence',
-  'devices-flagged': 'Devices flagged',
-};
+/** A date and time in the console's language. */
+export function localTime(date) {
+  return date.toLocaleString(language());
+}

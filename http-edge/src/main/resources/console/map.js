@@ -2,8 +2,9 @@
 // Equirectangular projection into the schools' bounding box (longitude shrunk by cos(latitude)).
 
 import { svg } from './dom.js';
-import { levelClass, levelRank, LEVEL_NAMES } from './format.js';
+import { levelClass, levelRank } from './format.js';
 import { riskClass, riskRank } from './risk.js';
+import { label, t } from '../tips/i18n.js';
 
 const W = 640;
 const H = 340;
@@ -83,7 +84,7 @@ export function drawMap(container, schools, hot, selectedSchoolId, onSelect, ris
         cx, cy, r: 7, class: ['school', 'risk', riskClass(level), s.schoolId === risk.selectedSchoolId && 'selected'],
         dataset: { schoolId: s.schoolId, riskLevel: level || 'NONE' }, tabindex: 0, role: 'button',
         onclick: pick, onkeydown: e => { if (e.key === 'Enter') pick(); },
-      }, svg('title', {}, s.name + ' (' + s.regionCode + ') — ' + (r ? 'risk ' + level + ', ' + Number(r.overall).toFixed(1) : 'no risk score yet'))));
+      }, svg('title', {}, s.name + ' (' + s.regionCode + ') — ' + (r ? t('map.risk', { level: label('risk.', level), overall: Number(r.overall).toFixed(1) }) : t('map.noRisk')))));
     } else if (!h) {
       quiet.append(svg('circle', { cx, cy, r: 5, class: 'school', dataset: { schoolId: s.schoolId } },
         svg('title', {}, s.name + ' (' + s.regionCode + ')')));
@@ -107,7 +108,7 @@ export function drawMap(container, schools, hot, selectedSchoolId, onSelect, ris
     // With the risk layer on, a school with an open incident keeps its incident's colour inside
     // and wears its risk level as a ring.
     risk ? svg('circle', { cx, cy, r: 13, class: 'risk-ring' }) : null,
-    svg('title', {}, s.name + ' — ' + h.count + ' open incident' + (h.count === 1 ? '' : 's') + ', ' + LEVEL_NAMES[h.level]),
+    svg('title', {}, s.name + ' — ' + t('map.openIncidents', { n: h.count }) + ', ' + label('level.', h.level)),
     svg('circle', { cx, cy, r: 16, class: 'pulse' }),
     svg('circle', { cx, cy, r: 9, class: 'dot' }),
     selected ? svg('circle', { cx, cy, r: 14, class: 'ring' }) : null);
@@ -142,7 +143,7 @@ export function drawMap(container, schools, hot, selectedSchoolId, onSelect, ris
   }
   container.replaceChildren(svg('svg', {
     viewBox: `0 0 ${W} ${H}`, preserveAspectRatio: 'xMidYMid meet', role: 'img',
-    'aria-label': located.length + ' schools, ' + hotOnes.length + ' with open incidents' + (risk ? ', coloured by risk level' : ''),
+    'aria-label': t('map.label', { n: located.length, hot: hotOnes.length }) + (risk ? t('map.byRisk') : ''),
   }, svg('rect', { x: 0, y: 0, width: W, height: H, class: 'map-bg' }), grid, quiet, loud, labels));
   return located.length;
 }

@@ -8,18 +8,14 @@
 
 import { h, svg } from './dom.js';
 import { duration, humanize, shortTime, since } from './format.js';
+import { label, t } from '../tips/i18n.js';
 
 /** Most severe first, as the national early-warning scale orders them. */
 export const RISK_LEVELS = ['RED', 'ORANGE', 'YELLOW', 'BLUE'];
 export const DIMENSIONS = ['surroundings', 'health', 'traffic', 'history', 'execution'];
-const DIMENSION_NAMES = {
-  surroundings: 'Surroundings', health: 'Health', traffic: 'Traffic', history: 'History', execution: 'Execution',
-};
+const dimensionName = d => label('dimension.', d, humanize);
 /** docs/RISK.md: the same quarters for the overall score and every dimension. */
 const THRESHOLDS = [25, 50, 75];
-const CAUSE_NAMES = {
-  RISK_LEVEL: 'Risk level', MAJOR_HAZARD: 'Major hazard', OVERDUE_HAZARD: 'Overdue hazard', HEALTH_CLUSTER: 'Health cluster',
-};
 
 export function riskClass(level) {
   return RISK_LEVELS.includes(level) ? 'risk-' + level.toLowerCase() : 'risk-none';
@@ -49,8 +45,8 @@ export function dimensionChart(dimensions) {
     const value = Number((dimensions || {})[d]) || 0;
     const y = 8 + i * ROW;
     return svg('g', { class: ['dim', riskClass(levelOf(value))], dataset: { dimension: d, value: one(value) } },
-      svg('title', {}, DIMENSION_NAMES[d] + ': ' + one(value) + ' of 100 (' + levelOf(value) + ')'),
-      svg('text', { x: X0 - 12, y: y + 17, class: 'dim-label' }, DIMENSION_NAMES[d]),
+      svg('title', {}, t('risk.dimTitle', { name: dimensionName(d), value: one(value), level: label('risk.', levelOf(value)) })),
+      svg('text', { x: X0 - 12, y: y + 17, class: 'dim-label' }, dimensionName(d)),
       svg('rect', { x: X0, y, width: BAR, height: 22, rx: 4, class: 'dim-track' }),
       svg('rect', { x: X0, y, width: Math.max(0, x(value) - X0).toFixed(1), height: 22, rx: 4, class: 'dim-bar' }),
       svg('text', { x: x(100) + 10, y: y + 17, class: 'dim-value' }, one(value)));
@@ -60,20 +56,20 @@ export function dimensionChart(dimensions) {
     svg('text', { x: x(t), y: H - 6 }, String(t))));
   return svg('svg', {
     class: 'dimension-chart', viewBox: `0 0 ${W} ${H}`, role: 'img',
-    'aria-label': 'Risk by dimension: ' + DIMENSIONS.map(d => DIMENSION_NAMES[d] + ' ' + one((dimensions || {})[d])).join(', '),
+    'aria-label': t('risk.chartLabel', { list: DIMENSIONS.map(d => dimensionName(d) + ' ' + one((dimensions || {})[d])).join(', ') }),
   }, ...rows, ...ticks);
 }
 
 /** What moved the score, largest first: why a school is red. */
 export function factorList(factors) {
   const list = [...(factors || [])].sort((a, b) => (Number(b.points) || 0) - (Number(a.points) || 0));
-  if (!list.length) return h('p', { class: 'muted' }, 'Nothing adds to this school\'s risk.');
+  if (!list.length) return h('p', { class: 'muted' }, t('risk.noFactors'));
   return h('ol', { class: 'factors' }, list.map(f => h('li', {
     class: ['factor', riskClass(levelOf(Number(f.points) || 0))],
     dataset: { dimension: f.dimension, code: f.code, points: one(f.points) },
   },
   h('span', { class: 'factor-points' }, '+' + one(f.points)),
-  h('span', { class: 'factor-dimension' }, DIMENSION_NAMES[f.dimension] || humanize(f.dimension)),
+  h('span', { class: 'factor-dimension' }, dimensionName(f.dimension)),
   h('span', { class: 'factor-detail' }, f.detail || humanize(f.code)))));
 }
 
@@ -81,7 +77,7 @@ export function factorList(factors) {
 export function dueText(deadline, now) {
   const left = Date.parse(deadline) - now;
   if (Number.isNaN(left)) return '–';
-  return left >= 0 ? 'due in ' + duration(left) : 'overdue ' + duration(-left);
+  return left >= 0 ? t('due.in', { d: duration(left) }) : t('due.overdue', { d: duration(-left) });
 }
 
 /** Hazards still awaiting work or its acceptance: overdue first, then by deadline. */
@@ -93,7 +89,7 @@ export function openHazards(hazards) {
 
 export function hazardList(hazards, now) {
   const list = openHazards(hazards);
-  if (!list.length) return h('p', { class: 'muted' }, 'No open hazards.');
+  if (!list.length) return h('p', { class: 'muted' }, t('hazards.none'));
   return h('ul', { class: 'hazards' }, list.map(x => {
     const late = x.status === 'OVERDUE' || (x.status === 'OPEN' && Date.parse(x.deadline) < now);
     return h('li', {
@@ -101,44 +97,44 @@ export function hazardList(hazards, now) {
       dataset: { hazardId: x.hazardId, status: x.status, severity: x.severity },
     },
     h('span', { class: 'hazard-what' },
-      x.severity === 'MAJOR' ? h('span', { class: 'major-badge' }, 'MAJOR') : null,
-      h('b', {}, humanize(x.category)), ' · ', x.location || ''),
-    h('span', { class: 'hazard-status' }, x.status),
+      x.severity === 'MAJOR' ? h('span', { class: 'major-badge' }, t('hazard.major')) : null,
+      h('b', {}, label('hazardCategory.', x.category, humanize)), ' · ', x.location || ''),
+    h('span', { class: 'hazard-status' }, label('hazardStatus.', x.status)),
     h('span', { class: 'hazard-description muted' }, x.description || ''),
     x.status === 'RECTIFIED'
-      ? h('span', { class: 'hazard-due' }, 'rectified ' + shortTime(x.rectifiedAt) + ', awaiting verification')
-      : h('span', { class: ['hazard-due', late && 'overdue'], title: 'Deadline ' + shortTime(x.deadline), dataset: { due: x.deadline } },
+      ? h('span', { class: 'hazard-due' }, t('hazard.rectified', { at: shortTime(x.rectifiedAt) }))
+      : h('span', { class: ['hazard-due', late && 'overdue'], title: t('hazard.deadline', { at: shortTime(x.deadline) }), dataset: { due: x.deadline } },
         dueText(x.deadline, now)));
   }));
 }
 
 /** The school's panel: level, overall, the chart, the factors, hazards and warnings. */
 export function schoolPanel({ schoolId, school, risk, hazards, warnings, failed, now, onClose }) {
-  const close = h('button', { type: 'button', class: 'ghost close', title: 'Close (Esc)', onclick: onClose }, '×');
+  const close = h('button', { type: 'button', class: 'ghost close', title: t('detail.close'), onclick: onClose }, '×');
   const name = (school && school.name) || (risk && risk.schoolName) || schoolId;
   if (!risk) {
     return [h('div', { class: 'detail-head' }, h('h2', {}, name), close),
-      h('p', { class: 'muted' }, failed ? 'Could not load this school\'s risk.' : 'Loading…')];
+      h('p', { class: 'muted' }, failed ? t('risk.loadFailed') : t('loading'))];
   }
   const mine = (warnings || []).filter(w => w.schoolId === schoolId);
   const open = openHazards(hazards);
   return [
     h('div', { class: 'detail-head' },
-      h('span', { class: 'level-badge risk-badge', id: 'school-risk-level' }, risk.level),
+      h('span', { class: 'level-badge risk-badge', id: 'school-risk-level', dataset: { level: risk.level } }, label('riskBadge.', risk.level)),
       h('div', { class: 'detail-title' },
         h('h2', {}, name),
         h('div', { class: 'detail-sub' },
-          h('span', { class: 'overall', id: 'school-risk-overall' }, 'risk ' + one(risk.overall) + ' / 100'),
+          h('span', { class: 'overall', id: 'school-risk-overall' }, t('risk.overall', { value: one(risk.overall) })),
           school ? h('span', {}, school.regionCode) : null,
-          h('span', { class: 'muted' }, 'computed ' + shortTime(risk.computedAt)))),
+          h('span', { class: 'muted' }, t('risk.computed', { at: shortTime(risk.computedAt) })))),
       close),
-    h('h3', {}, 'Five dimensions'),
+    h('h3', {}, t('risk.dimensions')),
     dimensionChart(risk.dimensions),
-    h('h3', {}, 'Why: the factors'),
+    h('h3', {}, t('risk.factors')),
     factorList(risk.factors),
-    h('h3', {}, 'Open hazards' + (hazards ? ' (' + open.length + ')' : '')),
-    hazards ? hazardList(hazards, now) : h('p', { class: 'muted' }, 'Hazards unavailable.'),
-    mine.length ? h('h3', {}, 'Active warnings (' + mine.length + ')') : null,
+    h('h3', { class: 'hazards-head' }, t('hazards.title') + (hazards ? t('hazards.count', { n: open.length }) : '')),
+    hazards ? hazardList(hazards, now) : h('p', { class: 'muted' }, t('hazards.unavailable')),
+    mine.length ? h('h3', {}, t('warnings.active', { n: mine.length })) : null,
     mine.length ? h('ol', { class: 'warnings in-detail' }, mine.map(w => warningItem(w, now))) : null,
   ].filter(Boolean);
 }
@@ -152,13 +148,13 @@ export function warningItem(w, now, onSelect) {
     onclick: onSelect ? () => onSelect(w.schoolId) : null,
     onkeydown: onSelect ? e => { if (e.key === 'Enter') onSelect(w.schoolId); } : null,
   },
-  h('span', { class: 'warning-cause' }, CAUSE_NAMES[w.cause] || humanize(w.cause)),
+  h('span', { class: 'warning-cause' }, label('cause.', w.cause, humanize)),
   h('span', { class: 'warning-school' }, w.schoolName || w.schoolId),
-  h('span', { class: 'warning-state' }, w.state),
+  h('span', { class: 'warning-state' }, label('warningState.', w.state)),
   h('span', { class: 'warning-summary' }, w.summary || ''),
-  h('span', { class: 'warning-since muted', title: 'Raised ' + shortTime(w.raisedAt) },
-    'raised ', h('span', { dataset: { since: w.raisedAt } }, since(w.raisedAt, now)), ' ago'
-      + (w.acknowledgedBy ? ' · acknowledged by ' + w.acknowledgedBy : '')));
+  h('span', { class: 'warning-since muted', title: t('warnings.raisedTitle', { at: shortTime(w.raisedAt) }) },
+    t('warnings.raised'), h('span', { dataset: { since: w.raisedAt } }, since(w.raisedAt, now)), t('warnings.ago')
+      + (w.acknowledgedBy ? t('warnings.ackBy', { by: w.acknowledgedBy }) : '')));
 }
 
 /** The board's strip of active warnings, newest first. */

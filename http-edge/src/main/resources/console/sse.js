@@ -3,6 +3,7 @@
 // multi-line data, CR/LF/CRLF line ends — and reconnects with backoff and Last-Event-ID.
 
 import { problemDetail } from './api.js';
+import { t } from '../tips/i18n.js';
 
 /**
  * Incremental parser of the text/event-stream format (WHATWG HTML, "server-sent events").
@@ -157,7 +158,7 @@ export class LiveStream {
       }
       const type = response.headers.get('Content-Type') || '';
       if (!type.startsWith('text/event-stream')) {
-        this.fail(response.status, 'the stream answered ' + (type || 'no content type') + ', not text/event-stream', false);
+        this.fail(response.status, t('sse.notEventStream', { type: type || '–' }), false);
         return;
       }
       connectedAt = Date.now();
@@ -183,10 +184,10 @@ export class LiveStream {
       }
       parser.push(decoder.decode());
       if (controller !== this.controller) return;
-      this.retryLater(received || Date.now() - connectedAt > 10000, 'the hub closed the stream');
+      this.retryLater(received || Date.now() - connectedAt > 10000, t('sse.closed'));
     } catch (e) {
       if (this.stopped || (controller.signal.aborted && controller !== this.controller)) return;
-      const reason = controller.signal.aborted ? 'no heartbeat for ' + LiveStream.SILENCE_MS / 1000 + ' s' : 'connection lost';
+      const reason = controller.signal.aborted ? t('sse.noHeartbeat', { s: LiveStream.SILENCE_MS / 1000 }) : t('sse.lost');
       this.retryLater(received || (connectedAt && Date.now() - connectedAt > 10000), reason);
     } finally {
       clearTimeout(watchdog);

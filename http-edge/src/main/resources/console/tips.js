@@ -7,6 +7,7 @@
 import { h } from './dom.js';
 import { humanize, shortTime } from './format.js';
 import { dueText } from './risk.js';
+import { label, t } from '../tips/i18n.js';
 
 const PRIORITIES = ['URGENT', 'HIGH', 'MEDIUM', 'LOW'];
 
@@ -23,25 +24,25 @@ export function byUrgency(tips, now) {
     || due(a) - due(b) || rank(a.priority) - rank(b.priority));
 }
 
-export function tipItem(t, now) {
-  const late = isOverdue(t, now);
+export function tipItem(tip, now) {
+  const late = isOverdue(tip, now);
   // Once someone took the tip on, its deadline is met: no countdown, just when it was due.
-  const waiting = t.status === 'NEW';
+  const waiting = tip.status === 'NEW';
   return h('li', {
-    class: ['tip', 'prio-' + String(t.priority).toLowerCase(), late && 'overdue'],
-    dataset: { tipId: t.tipId, priority: t.priority, status: t.status, category: t.category, schoolId: t.schoolId },
+    class: ['tip', 'prio-' + String(tip.priority).toLowerCase(), late && 'overdue'],
+    dataset: { tipId: tip.tipId, priority: tip.priority, status: tip.status, category: tip.category, schoolId: tip.schoolId },
   },
-  h('span', { class: 'tip-priority' }, t.priority),
-  h('span', { class: 'tip-category' }, humanize(t.category)),
-  h('span', { class: 'tip-school' }, t.schoolName || t.schoolId),
-  h('span', { class: 'tip-status' }, humanize(t.status)),
+  h('span', { class: 'tip-priority' }, label('priority.', tip.priority)),
+  h('span', { class: 'tip-category' }, label('tipCategory.', tip.category, humanize)),
+  h('span', { class: 'tip-school' }, tip.schoolName || tip.schoolId),
+  h('span', { class: 'tip-status' }, label('tipStatus.', tip.status, humanize)),
   waiting
-    ? h('span', { class: ['tip-due', late && 'overdue'], title: 'Respond by ' + shortTime(t.deadline),
-      dataset: { due: t.deadline } }, dueText(t.deadline, now))
-    : h('span', { class: 'tip-due muted', title: 'Was due ' + shortTime(t.deadline) }, 'taken on'),
-  late ? h('span', { class: 'overdue-badge' }, 'OVERDUE') : null);
+    ? h('span', { class: ['tip-due', late && 'overdue'], title: t('tips.respondBy', { at: shortTime(tip.deadline) }),
+      dataset: { due: tip.deadline } }, dueText(tip.deadline, now))
+    : h('span', { class: 'tip-due muted', title: t('tips.wasDue', { at: shortTime(tip.deadline) }) }, t('tips.takenOn')),
+  late ? h('span', { class: 'overdue-badge' }, t('tips.overdue')) : null);
 }
 
 export function tipsQueue(tips, now) {
-  return byUrgency(tips, now).map(t => tipItem(t, now));
+  return byUrgency(tips, now).map(tip => tipItem(tip, now));
 }

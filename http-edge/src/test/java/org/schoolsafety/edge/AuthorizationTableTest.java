@@ -169,6 +169,10 @@ class AuthorizationTableTest {
     TABLE.put("GET /investments?region=650102",   new int[] {401, 403, 403, 403, 403, 403, 403, 403, 200, 200, 403});
     TABLE.put("GET /priorities?region=650102",    new int[] {401, 403, 403, 403, 403, 403, 403, 403, 200, 200, 403});
     TABLE.put("GET /cost-benefit?region=650102",  new int[] {401, 403, 403, 403, 403, 403, 403, 403, 200, 200, 403});
+    // the same tables as CSV (format=csv): the JSON's rules
+    TABLE.put("GET /evaluations?region=650102&format=csv", new int[] {401, 403, 403, 403, 403, 403, 403, 403, 200, 200, 403});
+    TABLE.put("GET /investments?region=650102&format=csv", new int[] {401, 403, 403, 403, 403, 403, 403, 403, 200, 200, 403});
+    TABLE.put("GET /priorities?region=650102&format=csv",  new int[] {401, 403, 403, 403, 403, 403, 403, 403, 200, 200, 403});
     // issue 18 item 6: a region's past records from its previous system, operators only
     TABLE.put("POST /incidents/imports",          new int[] {401, 201, 403, 403, 403, 403, 403, 403, 403, 403, 403});
   }
@@ -438,6 +442,14 @@ class AuthorizationTableTest {
       String month = java.time.YearMonth.now(java.time.ZoneId.of("Asia/Shanghai")).toString();
       return c.get("/api/v1/cost-benefit?region=650102&from=" + month + "&to=" + month);
     });
+    // CSV bodies are not JSON: status and content type only
+    e.put("GET /evaluations?region=650102&format=csv", (t, c) -> c.getHeadersOnly(
+        "/api/v1/evaluations?region=650102&format=csv&table=rollups&month="
+        + java.time.YearMonth.now(java.time.ZoneId.of("Asia/Shanghai"))));
+    e.put("GET /investments?region=650102&format=csv", (t, c) -> c.getHeadersOnly(
+        "/api/v1/investments?region=650102&year=2026&format=csv"));
+    e.put("GET /priorities?region=650102&format=csv", (t, c) -> c.getHeadersOnly(
+        "/api/v1/priorities?region=650102&budget=50000&format=csv&table=counties"));
     e.put("POST /incidents/imports", (t, c) -> c.post("/api/v1/incidents/imports", importedRecord(t.unique("authz-import"))));
     return e;
   }

@@ -3,6 +3,7 @@ package org.schoolsafety.edge;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.schoolsafety.edge.Fixtures.created;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.File;
 import java.io.IOException;
 import java.net.URI;
@@ -20,6 +21,8 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
@@ -69,6 +72,7 @@ class ConsoleBrowserTest {
   static final String CHROMEDRIVER = System.getProperty("hub.test.chromedriver", "/usr/bin/chromedriver");
   static final Path SCREENSHOT = Path.of("target", "console-screenshot.png");
   static final Path RISK_SCREENSHOT = Path.of("target", "console-risk.png");
+  static final Path CHINESE_SCREENSHOT = Path.of("target", "console-zh.png");
   static final Duration WAIT = Duration.ofSeconds(30);
 
   static final String COUNTY = "650102";
@@ -112,7 +116,8 @@ class ConsoleBrowserTest {
         .body().get("schools").findValuesAsText("schoolId")).hasSize(4));
 
     profile = Files.createTempDirectory("console-test-chromium-");
-    driver = HeadlessChromium.start(profile, "1600,1000", WAIT);
+    // English unless a test switches: most assertions read the English catalogue's text.
+    driver = HeadlessChromium.start(profile, "1600,1000", WAIT, "--lang=en-US");
   }
 
   private static Map<String, Object> school(String id, String name, String region, double lat, double lon) {
@@ -640,6 +645,88 @@ class ConsoleBrowserTest {
       saveScreenshot(Path.of("target", "console-tips.png"));
       assertNoCspViolations();
     });
+  }
+
+  @Test
+  @Order(9)
+  void theConsoleSpeaksChineseAndEnglishSwitchedInThePageAndRemembered() throws IOException {
+    guarded(() -> {
+      JavascriptExecutor js = (JavascriptExecutor) driver;
+      Set<String> keys = new TreeSet<>();
+      new ObjectMapper().readTree(getClass().getClassLoader().getResource("console/i18n/en.json"))
+          .fieldNames().forEachRemaining(keys::add);
+      try {
+        js.executeScript("sessionStorage.clear(); localStorage.removeItem('schoolSafetyHub.lang')");
+        // The browser asks for English (--lang=en-US): the console starts in English.
+        driver.get(base + "/console/?region=65&mode=ACTUAL#token=" + TestNode.token(Role.COMMAND_CENTER, "65"));
+        waitUntil("the English console", d -> "en".equals(d.findElement(By.tagName("html")).getAttribute("lang")));
+        By clusterWarning = By.cssSelector("#warnings li.warning[data-school-id='" + TIANSHAN_2 + "'][data-cause='HEALTH_CLUSTER']");
+        waitUntil("the warnings", ExpectedConditions.visibilityOfElementLocated(clusterWarning));
+        waitUntil("the tips", ExpectedConditions.visibilityOfElementLocated(By.cssSelector("#tips li.tip")));
+        assertThat(counterLabel("III")).isEqualTo("Level III");
+        assertThat(counterLabel("IV")).isEqualTo("Level IV");
+        assertThat(driver.findElement(By.cssSelector("#warnings-wrap h2")).getAttribute("textContent")).isEqualTo("Early warnings");
+        assertThat(driver.findElement(clusterWarning).getText()).contains("Health cluster", "RAISED");
+        assertNoKeyShows(keys);
+
+        // Switched in the page: every string in Chinese, the official terms, nothing in English left.
+        driver.findElement(By.id("lang-zh")).click();
+        waitUntil("the Chinese console", d -> "zh-CN".equals(d.findElement(By.tagName("html")).getAttribute("lang")));
+        waitUntil("the counters in Chinese", d -> "较大".equals(counterLabel("III")));
+        assertThat(counterLabel("I")).isEqualTo("特别重大");
+        assertThat(counterLabel("II")).isEqualTo("重大");
+        assertThat(counterLabel("IV")).isEqualTo("一般");
+        assertThat(driver.findElement(By.cssSelector("#warnings-wrap h2")).getAttribute("textContent")).isEqualTo("预警");
+        assertThat(driver.findElement(clusterWarning).getText()).contains("聚集性疫情", "已发布");
+        assertThat(driver.findElement(By.cssSelector("#tips-wrap h2")).getAttribute("textContent")).contains("举报");
+        assertThat(driver.findElement(By.id("sign-out")).getText()).isEqualTo("退出");
+        assertThat(driver.findElement(By.id("who-role")).getText()).isEqualTo("指挥中心");
+        assertThat(driver.getTitle()).contains("指挥中心");
+        // A school's panel: its hazards (隐患) and their rectification (整改) state.
+        driver.findElement(clusterWarning).click();
+        waitUntil("the school's panel", ExpectedConditions.visibilityOfElementLocated(By.cssSelector("#school-detail .hazards-head")));
+        assertThat(driver.findElement(By.cssSelector("#school-detail .hazards-head")).getAttribute("textContent")).contains("隐患");
+        assertThat(driver.findElement(By.cssSelector("#school-detail li.hazard[data-status='OVERDUE']")).getText())
+            .contains("重大", "整改逾期");
+        String page = pageText();
+        assertThat(page).doesNotContain("Early warnings", "Tips queue", "Open incidents", "Level III", "Sign out",
+            "Open hazards", "Five dimensions", "OVERDUE");
+        assertNoKeyShows(keys);
+        saveScreenshot(CHINESE_SCREENSHOT);
+
+        // The choice is remembered on this browser: a reload stays in Chinese.
+        driver.get(base + "/console/?region=65&mode=ACTUAL");
+        waitUntil("Chinese after a reload", d -> "zh-CN".equals(d.findElement(By.tagName("html")).getAttribute("lang")));
+        waitUntil("the counters in Chinese", d -> "一般".equals(counterLabel("IV")));
+        assertThat(driver.findElement(By.cssSelector(".lang button.active")).getAttribute("data-lang")).isEqualTo("zh-CN");
+
+        // And back to English.
+        driver.findElement(By.id("lang-en")).click();
+        waitUntil("English again", d -> "Level IV".equals(counterLabel("IV")));
+        assertThat(driver.findElement(By.tagName("html")).getAttribute("lang")).isEqualTo("en");
+        assertThat(driver.findElement(By.cssSelector("#warnings-wrap h2")).getAttribute("textContent")).isEqualTo("Early warnings");
+        assertThat(pageText()).doesNotContain("预警", "较大");
+        assertNoCspViolations();
+      } finally {
+        js.executeScript("localStorage.removeItem('schoolSafetyHub.lang')");
+      }
+    });
+  }
+
+  private String counterLabel(String level) {
+    return driver.findElement(By.cssSelector("#counters [data-counter='level-" + level + "'] .counter-label")).getAttribute("textContent");
+  }
+
+  /** The console's text as written (getText() would give what the style sheet shows in capitals). */
+  private String pageText() {
+    return driver.findElement(By.id("app")).getAttribute("textContent");
+  }
+
+  /** No catalogue key ("level.III", "directive.guardians") is shown as if it were a message. */
+  private void assertNoKeyShows(Set<String> keys) {
+    String page = pageText();
+    var shown = keys.stream().filter(k -> k.contains(".") && page.contains(k)).toList();
+    assertThat(shown).as("catalogue keys shown on the page").isEmpty();
   }
 
   private static Map<String, Object> riskHazard(String category, String severity, String location, String description,

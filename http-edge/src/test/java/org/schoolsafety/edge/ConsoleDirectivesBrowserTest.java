@@ -23,6 +23,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.openqa.selenium.By;
+import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.WebDriver;
@@ -78,7 +79,7 @@ class ConsoleDirectivesBrowserTest {
       created(operator.post("/api/v1/schools", body));
     }
     profile = Files.createTempDirectory("console-directives-chromium-");
-    driver = HeadlessChromium.start(profile, "1500,950", WAIT);
+    driver = HeadlessChromium.start(profile, "1500,950", WAIT, "--lang=en-US");
   }
 
   @AfterAll
@@ -160,7 +161,32 @@ class ConsoleDirectivesBrowserTest {
       assertThat(listed.subList(2, 4).stream().map(li -> li.getAttribute("data-school-id")).toList())
           .containsExactly(SCHOOLS.get(1), SCHOOLS.get(0));
 
+      // The guardians of the four schools were told of the posture: one notice each, counted by the
+      // hub from the schools' records (GET …/directives/{id} guardianNotices), shown on the card.
+      By guardians = By.cssSelector("#directives .directive[data-directive-id='" + directiveId + "'] .fact-guardians");
+      waitUntil("the guardian notices counted", ExpectedConditions.attributeToBe(guardians, "data-guardian-schools", "4"));
+      JsonNode counted = city.get("/api/v1/directives/" + directiveId).body().get("guardianNotices");
+      assertThat(counted.get("schools").asInt()).isEqualTo(4);
+      assertThat(driver.findElement(guardians).getAttribute("data-guardian-notices")).isEqualTo(counted.get("notices").asText());
+      assertThat(driver.findElement(guardians).getText()).isEqualTo("Guardians told 4 notices · 4 schools");
+
       saveScreenshot(driver.findElement(By.id("directives")), SCREENSHOT);
+
+      // The same panel in Chinese: 指令, the posture's official name, the guardians told.
+      JavascriptExecutor js = (JavascriptExecutor) driver;
+      try {
+        driver.findElement(By.id("lang-zh")).click();
+        // (textContent: the heading is shown in capitals by the style sheet)
+        waitUntil("the panel in Chinese", ExpectedConditions.attributeToBe(By.cssSelector("#directives h2"), "textContent", "指令"));
+        waitUntil("the card in Chinese", ExpectedConditions.textToBePresentInElementLocated(card, "已签收"));
+        assertThat(driver.findElement(card).getText()).contains("就地避险", "2 / 4 所学校", "失踪 2", "未响应 2");
+        assertThat(driver.findElement(guardians).getText()).isEqualTo("已通知家长 4 条通知 · 4 所学校");
+        assertThat(driver.findElement(card).getText()).doesNotContain("Acknowledged", "Missing", "Guardians", "schools");
+        driver.findElement(By.id("lang-en")).click();
+        waitUntil("the panel in English", ExpectedConditions.attributeToBe(By.cssSelector("#directives h2"), "textContent", "Directives"));
+      } finally {
+        js.executeScript("localStorage.removeItem('schoolSafetyHub.lang')");
+      }
 
       // Lifting it takes the card away, live.
       assertThat(city.post("/api/v1/directives/" + directiveId + "/lift", Map.of("reason", "the storm has passed"))

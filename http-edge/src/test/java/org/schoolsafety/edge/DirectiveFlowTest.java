@@ -59,6 +59,13 @@ class DirectiveFlowTest {
     return String.format("sch-%s-%03d", COUNTY, i);
   }
 
+  /** [schools, notices] of the view's guardianNotices. */
+  private static List<Integer> guardianNotices(JsonNode view) {
+    JsonNode counted = view.get("guardianNotices");
+    assertThat(counted).as("guardianNotices in " + view).isNotNull();
+    return counted.isNull() ? List.of() : List.of(counted.get("schools").asInt(), counted.get("notices").asInt());
+  }
+
   private Map<String, Object> directive(String clientRef) {
     var body = new LinkedHashMap<String, Object>();
     body.put("region", COUNTY);
@@ -95,6 +102,10 @@ class DirectiveFlowTest {
     await().atMost(Duration.ofSeconds(30)).until(() ->
         commandCenter.get("/api/v1/schools?region=" + COUNTY).body().get("schools").findValuesAsText("posture")
             .stream().allMatch("SHELTER"::equals));
+    // Each school's posture is a notice on its guardians' feed; the directive counts them, from
+    // the schools' events (the read side), not by asking the schools.
+    await().atMost(Duration.ofSeconds(30)).until(() ->
+        guardianNotices(commandCenter.get("/api/v1/directives/" + id).body()).equals(List.of(SCHOOLS, SCHOOLS)));
 
     // Every school but the last reports at once, three times over; the last report of each counts.
     ExecutorService pool = Executors.newFixedThreadPool(8);
@@ -139,6 +150,7 @@ class DirectiveFlowTest {
     JsonNode own = staff0.get("/api/v1/directives/" + id).body();
     assertThat(own.get("schools")).hasSize(1);
     assertThat(own.get("totals").get("schools").asInt()).isEqualTo(1);
+    assertThat(guardianNotices(own)).as("counted over its own school only").isEqualTo(List.of(1, 1));
 
     // The silent school acknowledges, by class.
     HubClient last = anonymous.as(Role.SCHOOL_STAFF, school(SCHOOLS - 1));
@@ -156,6 +168,9 @@ class DirectiveFlowTest {
     assertThat(lifted.body().get("status").asText()).isEqualTo("LIFTED");
     await().atMost(Duration.ofSeconds(10)).until(() ->
         commandCenter.get("/api/v1/schools/" + school(0)).body().get("posture").asText().equals("NORMAL"));
+    // Lifting tells every school's guardians again (posture NORMAL).
+    await().atMost(Duration.ofSeconds(30)).until(() ->
+        guardianNotices(commandCenter.get("/api/v1/directives/" + id).body()).equals(List.of(SCHOOLS, 2 * SCHOOLS)));
     // A lifted directive takes no more answers.
     assertThat(staff0.post("/api/v1/directives/" + id + "/acks", Map.of("schoolId", school(0))).status()).isEqualTo(409);
     assertThat(staff0.post("/api/v1/directives/" + id + "/accountability",

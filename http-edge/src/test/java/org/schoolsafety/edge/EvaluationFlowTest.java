@@ -37,7 +37,8 @@ class EvaluationFlowTest {
 
   @BeforeAll
   void start() {
-    node = TestNode.start("it_evaluation", Map.of());
+    // A MEDIUM tip (bullying) must be triaged within 10 s here, so that one can go overdue in the test.
+    node = TestNode.start("it_evaluation", Map.of("hub.tip.response-deadline.MEDIUM", "10s"));
     anonymous = new HubClient(node.httpPort());
     Fixtures.registerRegion(anonymous, COUNTY);
     HubClient operator = anonymous.as(Role.OPERATOR, "ops");
@@ -145,6 +146,62 @@ class EvaluationFlowTest {
     assertThat(staffA.get(url).status()).isEqualTo(403);
     assertThat(anonymous.as(Role.AGENCY, "education-" + COUNTY).get("/api/v1/evaluations?region=65&month=" + month)
         .status()).isEqualTo(403);
+  }
+
+  @Test
+  void tipsAnsweredInTimeAndLateCountPerSchoolAndCounty() {
+    String inTime = created(anonymous.post("/api/v1/tips", TipFlowTest.tip(A, "BULLYING", "eval tip one")))
+        .body().get("tipId").asText();
+    String untriaged = created(anonymous.post("/api/v1/tips", TipFlowTest.tip(B, "BULLYING", "eval tip two")))
+        .body().get("tipId").asText();
+    String triagedLate = created(anonymous.post("/api/v1/tips", TipFlowTest.tip(B, "BULLYING", "eval tip three")))
+        .body().get("tipId").asText();
+    var triage = Map.of("priority", "MEDIUM", "status", "IN_PROGRESS");
+    assertThat(anonymous.as(Role.SCHOOL_STAFF, A).post("/api/v1/tips/" + inTime + "/triage", triage).status())
+        .isEqualTo(200);
+    // The other two pass their 10 s deadline untriaged; then one of them is triaged, late.
+    await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> assertThat(
+        cc("65").get("/api/v1/tips?region=" + COUNTY + "&state=open").body().get("tips").findValues("overdue").stream()
+            .filter(JsonNode::asBoolean).count()).isEqualTo(2));
+    assertThat(anonymous.as(Role.SCHOOL_STAFF, B).post("/api/v1/tips/" + triagedLate + "/triage", triage).status())
+        .isEqualTo(200);
+
+    String month = YearMonth.now(ZoneId.of("Asia/Shanghai")).toString();
+    String url = "/api/v1/evaluations?region=" + COUNTY + "&month=" + month;
+    await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+      JsonNode answer = cc("65").get(url).body();
+      JsonNode county = rollup(answer, COUNTY);
+      assertThat(county.get("tipsReceived").asInt()).isEqualTo(3);
+      assertThat(county.get("tipsAnsweredInTime").asInt()).isEqualTo(1);
+      assertThat(county.get("tipsLate").asInt()).isEqualTo(2);
+      JsonNode a = school(answer, A);
+      assertThat(a.get("tipsReceived").asInt()).isEqualTo(1);
+      assertThat(a.get("tipsAnsweredInTime").asInt()).isEqualTo(1);
+      assertThat(a.get("tipsLate").asInt()).isZero();
+      JsonNode b = school(answer, B);
+      assertThat(b.get("tipsReceived").asInt()).isEqualTo(2);
+      assertThat(b.get("tipsLate").asInt()).isEqualTo(2);
+      JsonNode finding = null;
+      for (JsonNode f : answer.get("findings")) {
+        if (f.get("rule").asText().equals("tips-late")) {
+          finding = f;
+        }
+      }
+      assertThat(finding).isNotNull();
+      assertThat(finding.get("text").asText()).isEqualTo("2 of 3 tips received in county " + COUNTY + " in " + month
+          + " were not answered (triaged) in time.");
+      assertThat(finding.get("tipIds").toString()).contains(untriaged).contains(triagedLate).doesNotContain(inTime);
+      assertThat(finding.get("schoolIds").toString()).contains(B).doesNotContain(A);
+    });
+  }
+
+  static JsonNode school(JsonNode evaluation, String schoolId) {
+    for (JsonNode s : evaluation.get("schools")) {
+      if (s.get("schoolId").asText().equals(schoolId)) {
+        return s;
+      }
+    }
+    throw new AssertionError("no school " + schoolId + " in " + evaluation);
   }
 
   static JsonNode rollup(JsonNode evaluation, String code) {

@@ -1139,6 +1139,20 @@ class HostileInputTest {
     cases.put("cost-benefit programme too long", "/api/v1/cost-benefit?region=65&from=2026-01&to=2026-02&programme="
         + "p".repeat(201));
     cases.put("cost-benefit programme NUL", "/api/v1/cost-benefit?region=65&from=2026-01&to=2026-02&programme=a%00b");
+    // CSV of the evaluation, spending and priorities tables (issue 18 item 5)
+    for (String format : List.of("", "CSV", "xml", "csv%00", "json,csv", "x".repeat(300))) {
+      cases.put("evaluations format=" + abbreviate(format), "/api/v1/evaluations?region=65&month=2026-11&format=" + format);
+      cases.put("investments format=" + abbreviate(format), "/api/v1/investments?region=65&year=2026&format=" + format);
+      cases.put("priorities format=" + abbreviate(format), "/api/v1/priorities?region=65&budget=1000&format=" + format);
+    }
+    for (String table : List.of("", "SCHOOLS", "hazards", "schools%00", "../schools", "x".repeat(300))) {
+      cases.put("evaluations table=" + abbreviate(table), "/api/v1/evaluations?region=65&month=2026-11&format=csv&table="
+          + table);
+      cases.put("investments table=" + abbreviate(table), "/api/v1/investments?region=65&year=2026&format=csv&table="
+          + table);
+      cases.put("priorities table=" + abbreviate(table), "/api/v1/priorities?region=65&budget=1000&format=csv&table="
+          + table);
+    }
     cases.put("cost-benefit programme blank", "/api/v1/cost-benefit?region=65&from=2026-01&to=2026-02&programme=%20");
     return cases.entrySet().stream().map(c -> dynamicTest("GET " + c.getKey(), () -> {
       Reply r = read(commandCenter, c.getValue());

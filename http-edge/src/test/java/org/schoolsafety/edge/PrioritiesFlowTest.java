@@ -41,7 +41,8 @@ class PrioritiesFlowTest {
 
   @BeforeAll
   void start() {
-    node = TestNode.start("it_priorities", Map.of());
+    // a camera silent for 3 s is OFFLINE here (anOfflineDeviceIsACandidate…)
+    node = TestNode.start("it_priorities", Map.of("hub.sensors.offline-after.CAMERA", "3s"));
     anonymous = new HubClient(node.httpPort());
     Fixtures.registerRegion(anonymous, COUNTY);
     HubClient operator = anonymous.as(Role.OPERATOR, "ops");
@@ -132,6 +133,60 @@ class PrioritiesFlowTest {
   }
 
   @Test
+  void anOfflineDeviceIsACandidateAtTheReconnectionCostAndFollowsItsStateChanges() {
+    String county = "650207";
+    String school = "sch-650207-001";
+    var body = new HashMap<>(Fixtures.school(school, county));
+    body.put("staff", 10);
+    created(anonymous.as(Role.OPERATOR, "ops").post("/api/v1/schools", body));
+    HubClient staff = staff(school);
+    created(staff.post("/api/v1/schools/" + school + "/devices", SensorsTest.device("cam-P-1", "CAMERA", "P")));
+    String actionId = "device:" + school + ":cam-P-1";
+    // The camera sends nothing: after 3 s the school turns it OFFLINE, and the read side lists it.
+    await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
+      JsonNode device = staff.get("/api/v1/schools/" + school + "/devices").body().get("devices").get(0);
+      assertThat(device.get("state").asText()).isEqualTo("OFFLINE");
+      JsonNode plan = cc("65").get("/api/v1/priorities?region=" + county + "&budget=100000").body();
+      JsonNode reconnect = action(plan.get("chosen"), actionId);
+      assertThat(reconnect).as("chosen: %s", plan.get("chosen")).isNotNull();
+      assertThat(reconnect.get("kind").asText()).isEqualTo("RECONNECT_DEVICE");
+      assertThat(reconnect.get("costYuan").asLong()).isEqualTo(500);
+      assertThat(reconnect.get("riskReduction").asDouble()).isEqualTo(10.0);
+      assertThat(reconnect.get("dimension").asText()).isEqualTo("execution");
+      assertThat(reconnect.get("reason").asText()).contains("CAMERA device cam-P-1 offline since");
+    });
+    // Too small a budget leaves it out, saying why.
+    JsonNode poor = cc("65").get("/api/v1/priorities?region=" + county + "&budget=100").body();
+    assertThat(action(poor.get("leftOut"), actionId).get("leftOutBecause").asText())
+        .isEqualTo("costs more than the whole budget");
+    // Its next reading brings it back ACTIVE; silent again, it goes OFFLINE again, and the
+    // candidate follows: offline since after that reading.
+    Instant reading = Instant.now();
+    HubClient gateway = anonymous.as(Role.SENSOR_GATEWAY, school);
+    assertThat(gateway.post("/api/v1/sensors/readings", SensorsTest.batch(school, List.of(Map.of("sensorId", "cam-P-1",
+        "kind", "CAMERA", "label", "CROWDING", "confidence", 0.1, "at", reading.toString())))).status())
+        .isEqualTo(202);
+    await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
+      JsonNode plan = cc("65").get("/api/v1/priorities?region=" + county + "&budget=100000").body();
+      JsonNode reconnect = action(plan.get("chosen"), actionId);
+      assertThat(reconnect).isNotNull();
+      String reason = reconnect.get("reason").asText();
+      int at = reason.indexOf(" since ") + " since ".length();
+      Instant since = Instant.parse(reason.substring(at, reason.indexOf(": ", at)));
+      assertThat(since).isAfter(reading);
+    });
+  }
+
+  static JsonNode action(JsonNode actions, String actionId) {
+    for (JsonNode a : actions) {
+      if (a.get("actionId").asText().equals(actionId)) {
+        return a;
+      }
+    }
+    return null;
+  }
+
+  @Test
   void badRegionAndBudgetAreNamed() {
     var answer = cc("65").get("/api/v1/priorities?region=6x&budget=-5");
     assertThat(answer.status()).isEqualTo(400);
@@ -166,7 +221,12 @@ class PrioritiesFlowTest {
       }
       created(staff1.post("/api/v1/schools/" + c1 + "/investments", investment));
     }
-    created(staff1.post("/api/v1/incidents", Fixtures.incident(c1, "FIRE", "IV", "cb-i1")));
+    String i1 = created(staff1.post("/api/v1/incidents", Fixtures.incident(c1, "FIRE", "IV", "cb-i1")))
+        .body().get("incidentId").asText();
+    // the latest figures count: 2 injured in the initial report, then 3 injured and 1 missing
+    assertThat(staff1.post("/api/v1/incidents/" + i1 + "/reports", Map.of("kind", "CONTINUATION",
+        "summary", "one more pupil hurt", "casualties", Map.of("dead", 0, "injured", 3, "missing", 1))).status())
+        .isEqualTo(201);
     created(anonymous.as(Role.SCHOOL_STAFF, c2).post("/api/v1/incidents", Fixtures.incident(c2, "FIRE", "IV", "cb-i2")));
     created(staff1.post("/api/v1/schools/" + c1 + "/inspections", PreventionFlowTest.inspection("insp-cb",
         List.of(hazard("BUILDING", "GENERAL", 800, Instant.now().plus(Duration.ofDays(20)))))));
@@ -184,6 +244,13 @@ class PrioritiesFlowTest {
       assertThat(body.get("incidents").get("inWindow").asInt()).isEqualTo(2);
       assertThat(body.get("incidents").get("per1000StudentsInWindow").decimalValue()).isEqualByComparingTo("1.00");
       assertThat(body.get("incidents").get("inWindowBefore").asInt()).isEqualTo(0);
+      // casualties (dead and injured, latest figures): 3 at C1 and 2 at C2 among 2000 students
+      assertThat(body.get("incidents").get("casualtiesInWindow").asInt()).isEqualTo(5);
+      assertThat(body.get("incidents").get("casualtiesPer1000StudentsInWindow").decimalValue())
+          .isEqualByComparingTo("2.50");
+      assertThat(body.get("incidents").get("casualtiesInWindowBefore").asInt()).isEqualTo(0);
+      assertThat(body.get("incidents").get("casualtiesByKind").get("inWindow").get("missing").asInt()).isEqualTo(1);
+      assertThat(body.get("incidents").get("withoutCasualtyFigures").asInt()).isEqualTo(0);
       assertThat(body.get("hazardsOpen").get("atStart").asInt()).isEqualTo(0);
       assertThat(body.get("hazardsOpen").get("atEnd").asInt()).isEqualTo(1);
       // the risk figures are the means of each scored school's first and last score of the month
@@ -217,6 +284,8 @@ class PrioritiesFlowTest {
     assertThat(programme.get("incidents").get("students").asInt()).isEqualTo(1200);
     assertThat(programme.get("incidents").get("inWindow").asInt()).isEqualTo(1);
     assertThat(programme.get("incidents").get("per1000StudentsInWindow").decimalValue()).isEqualByComparingTo("0.83");
+    assertThat(programme.get("incidents").get("casualtiesPer1000StudentsInWindow").decimalValue())
+        .isEqualByComparingTo("2.50");
     assertThat(programme.get("hazardsOpen").get("atEnd").asInt()).isEqualTo(1);
     assertThat(cc("65").get(url + "&programme=nothing%20spent").body().get("incidents").get("schools").asInt())
         .isEqualTo(0);

@@ -17,6 +17,7 @@ import org.apache.pekko.http.javadsl.model.StatusCodes;
 import org.apache.pekko.http.javadsl.server.Route;
 import org.schoolsafety.edge.auth.Principal;
 import org.schoolsafety.hub.evaluation.IncidentFacts;
+import org.schoolsafety.hub.incident.Casualties;
 import org.schoolsafety.hub.investment.Investment;
 import org.schoolsafety.hub.investment.InvestmentCategory;
 import org.schoolsafety.hub.reporting.ReportingRules;
@@ -44,7 +45,8 @@ public final class CostBenefitRoutes extends RouteSupport {
       + "before the window, or the first within it when none came before) and at the end (the last one computed "
       + "before the window ended); the figures are the means over those schools, per dimension and overall. "
       + "Incidents: ACTUAL incidents reported in the window and in the equally long window before it, per 1,000 "
-      + "students of the region's registered schools. Hazards open: recorded before and not rectified by the "
+      + "students of the region's registered schools; casualties (dead and injured, as the latest report on each "
+      + "incident gave them) the same way. Hazards open: recorded before and not rectified by the "
       + "start, and by the end.";
   static final List<String> LIMITS = List.of(
       "Correlation, not causation: risk and incidents move for many reasons (seasons, new records, the model's "
@@ -163,6 +165,17 @@ public final class CostBenefitRoutes extends RouteSupport {
                 "to", from.minusMonths(1).toString()));
             inc.put("inWindowBefore", inWindowBefore);
             inc.put("per1000StudentsInWindowBefore", per1000(inWindowBefore, pupils));
+            Casualties hurt = casualties(now, schools);
+            Casualties hurtBefore = casualties(then, schools);
+            inc.put("casualtiesInWindow", hurt.dead() + hurt.injured());
+            inc.put("casualtiesPer1000StudentsInWindow", per1000(hurt.dead() + hurt.injured(), pupils));
+            inc.put("casualtiesInWindowBefore", hurtBefore.dead() + hurtBefore.injured());
+            inc.put("casualtiesPer1000StudentsInWindowBefore", per1000(hurtBefore.dead() + hurtBefore.injured(), pupils));
+            var byKind = new LinkedHashMap<String, Object>();
+            byKind.put("inWindow", hurt);
+            byKind.put("inWindowBefore", hurtBefore);
+            inc.put("casualtiesByKind", byKind);
+            inc.put("withoutCasualtyFigures", unknownCasualties(now, schools) + unknownCasualties(then, schools));
             body.put("incidents", inc);
             var open = hz.stream().filter(h -> schools.containsKey(String.valueOf(h.get("schoolId")))).toList();
             body.put("hazardsOpen", Map.of("atStart", openAt(open, start), "atEnd", openAt(open, end)));
@@ -244,6 +257,29 @@ public final class CostBenefitRoutes extends RouteSupport {
   /** ACTUAL incidents at the schools in scope (registered schools of the region, or a programme's). */
   private static long actual(List<IncidentFacts> incidents, Map<String, Integer> schools) {
     return incidents.stream().filter(i -> "ACTUAL".equals(i.mode()) && schools.containsKey(i.schoolId())).count();
+  }
+
+  /**
+   * The latest casualty figures of the ACTUAL incidents in scope, summed; incidents whose read-side
+   * row predates the figures count none ({@link #unknownCasualties}).
+   */
+  private static Casualties casualties(List<IncidentFacts> incidents, Map<String, Integer> schools) {
+    int dead = 0;
+    int injured = 0;
+    int missing = 0;
+    for (IncidentFacts i : incidents) {
+      if ("ACTUAL".equals(i.mode()) && schools.containsKey(i.schoolId()) && i.casualties() != null) {
+        dead += i.casualties().dead();
+        injured += i.casualties().injured();
+        missing += i.casualties().missing();
+      }
+    }
+    return new Casualties(dead, injured, missing);
+  }
+
+  private static long unknownCasualties(List<IncidentFacts> incidents, Map<String, Integer> schools) {
+    return incidents.stream().filter(i -> "ACTUAL".equals(i.mode()) && schools.containsKey(i.schoolId())
+        && i.casualties() == null).count();
   }
 
   private static BigDecimal per1000(long incidents, int students) {

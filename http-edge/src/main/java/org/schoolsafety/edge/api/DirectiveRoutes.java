@@ -11,6 +11,7 @@ import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -19,7 +20,7 @@ import java.util.function.Function;
 import java.util.regex.Pattern;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.cluster.sharding.typed.javadsl.EntityRef;
-import org.apache.pekko.http.javadsl.model.HttpResponse;
+import org.apache.pekko.http.javadsl.model.HttpHeader;
 import org.apache.pekko.http.javadsl.model.StatusCode;
 import org.apache.pekko.http.javadsl.model.StatusCodes;
 import org.apache.pekko.http.javadsl.model.headers.Location;
@@ -64,7 +65,7 @@ public final class DirectiveRoutes extends RouteSupport {
         pathEndOrSingleSlash(() -> post(() -> jsonBody(DirectiveRequest.class, body -> issue(p, body)))),
         pathPrefix(segment(), id -> concat(
             pathEnd(() -> get(() -> visible(p, id, state -> api.policy().readDirective(p, state), "read",
-                state -> complete(present(p, state, StatusCodes.OK))))),
+                state -> present(p, state, StatusCodes.OK)))),
             path("acks", () -> post(() -> jsonBody(DirectiveAckRequest.class, body -> acknowledge(p, id, body)))),
             path("accountability", () -> post(() -> jsonBody(AccountabilityRequest.class, body -> account(p, id, body)))),
             path("lift", () -> post(() -> jsonBody(LiftRequest.class, body -> lift(p, id, body))))))));
@@ -135,15 +136,13 @@ public final class DirectiveRoutes extends RouteSupport {
           return complete(Problems.of(StatusCodes.CONFLICT,
               "clientRef '" + checked.clientRef() + "' was used for a different directive"));
         }
-        return complete(present(p, known, StatusCodes.OK)
-            .addHeader(Location.create("/api/v1/directives/" + id))
-            .addHeader(RawHeader.create("Idempotent-Replayed", "true")));
+        return present(p, known, StatusCodes.OK, Location.create("/api/v1/directives/" + id),
+            RawHeader.create("Idempotent-Replayed", "true"));
       }
       return onReply(directive(id).askWithStatus(
               (ActorRef<StatusReply<Directive.State>> r) -> new Directive.Issue(spec, p.id(), r),
               api.askTimeoutLeft(started)),
-          state -> complete(present(p, state, StatusCodes.CREATED)
-              .addHeader(Location.create("/api/v1/directives/" + id))));
+          state -> present(p, state, StatusCodes.CREATED, Location.create("/api/v1/directives/" + id)));
     });
   }
 
@@ -242,7 +241,7 @@ public final class DirectiveRoutes extends RouteSupport {
   private Route command(Principal p, String id, long started, StatusCode status,
       Function<ActorRef<StatusReply<Directive.State>>, Directive.Command> command) {
     return onReply(directive(id).askWithStatus(command::apply, api.askTimeoutLeft(started)),
-        state -> complete(present(p, state, status)));
+        state -> present(p, state, status));
   }
 
   /** Fetches the directive and lets the access policy decide; one the caller may not see is a 404. */
@@ -256,8 +255,16 @@ public final class DirectiveRoutes extends RouteSupport {
         state -> authorize(decide.apply(state), p, action + " directive " + id, notFound, () -> inner.apply(state)));
   }
 
-  private HttpResponse present(Principal p, Directive.State state, StatusCode status) {
-    return json(status, DirectiveView.of(state, s -> api.policy().seesDirectiveSchool(p, state, s.school())));
+  /** The directive as {@code p} may see it, with the guardian notices it caused at those schools. */
+  private Route present(Principal p, Directive.State state, StatusCode status, HttpHeader... headers) {
+    DirectiveView view = DirectiveView.of(state, s -> api.policy().seesDirectiveSchool(p, state, s.school()));
+    // The count is a read-side nicety: when the read side cannot be read, the directive still answers (null).
+    CompletionStage<Optional<DirectiveView.GuardianNotices>> counted = api.queries()
+        .guardianNotices(state.directiveId(), view.schools().stream().map(DirectiveView.SchoolEntry::schoolId).toList())
+        .handle((c, failure) -> failure != null ? Optional.empty()
+            : Optional.of(new DirectiveView.GuardianNotices(c.schools(), c.notices())));
+    return onSuccess(counted, c -> complete(json(status, view.withGuardianNotices(c.orElse(null)))
+        .addHeaders(List.of(headers))));
   }
 
   private EntityRef<Directive.Command> directive(String id) {

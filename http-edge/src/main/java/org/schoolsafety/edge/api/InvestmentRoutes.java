@@ -4,6 +4,7 @@ import static org.apache.pekko.http.javadsl.server.PathMatchers.segment;
 
 import java.math.BigDecimal;
 import java.time.Year;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -38,6 +39,9 @@ import org.schoolsafety.persistence.readside.InvestmentQueries;
  */
 public final class InvestmentRoutes extends RouteSupport {
 
+  /** The region answer's tables a CSV can hold ({@code table=}), the first by default. */
+  static final List<String> TABLES = List.of("schools", "rollups");
+
   private final InvestmentQueries queries;
   private final ReportingRules rules;
 
@@ -57,7 +61,8 @@ public final class InvestmentRoutes extends RouteSupport {
                     state -> ok(Map.of("schoolId", schoolId,
                         "investments", state.list().stream().map(InvestmentRoutes::view).toList())))))),
             post(() -> jsonBody(InvestmentRequest.class, body -> record(p, schoolId, body))))))),
-        path("investments", () -> get(() -> parameterMap(params -> rollups(p, params)))));
+        path("investments", () -> get(() -> parameterMap(params ->
+            optionalHeaderValueByName("Accept", accept -> rollups(p, params, accept))))));
   }
 
   private Route record(Principal p, String schoolId, InvestmentRequest body) {
@@ -76,23 +81,29 @@ public final class InvestmentRoutes extends RouteSupport {
         }));
   }
 
-  private Route rollups(Principal p, Map<String, String> params) {
-    String region = Params.region(Optional.ofNullable(params.get("region")),
-        p.is(Role.COMMAND_CENTER) ? p.subject() : null);
+  private Route rollups(Principal p, Map<String, String> params, Optional<String> accept) {
+    var errors = new ArrayList<Problem.FieldError>();
+    String region = regionParam(params, p, errors);
     int thisYear = Year.now(api.clock().withZone(rules.zone())).getValue();
     int year = thisYear;
     if (params.containsKey("year")) {
       String value = params.get("year");
       if (value == null || !value.matches("\\d{4}") || Integer.parseInt(value) < 2000
           || Integer.parseInt(value) > thisYear + 1) {
-        throw Params.invalid("year", "must be a year from 2000 to " + (thisYear + 1));
+        errors.add(new Problem.FieldError("year", "must be a year from 2000 to " + (thisYear + 1)));
+      } else {
+        year = Integer.parseInt(value);
       }
-      year = Integer.parseInt(value);
+    }
+    CsvTables.Choice format = CsvTables.choose(params, accept, TABLES, errors);
+    if (!errors.isEmpty()) {
+      throw ApiException.invalid(errors);
     }
     int chosen = year;
     return onReply(callerAgency(p, System.nanoTime()), agency -> authorize(
         api.policy().readRegionInvestments(p, region, agency), p, "read the safety spending of region " + region, "",
-        () -> respond(queries.ofRegion(region, chosen), list -> ok(rollup(region, chosen, list)))));
+        () -> respond(queries.ofRegion(region, chosen),
+            list -> format.respond(rollup(region, chosen, list), "investments-" + region + "-" + chosen))));
   }
 
   /** Totals by category for the region, each county, city and province within it, and each school. */
@@ -107,10 +118,10 @@ public final class InvestmentRoutes extends RouteSupport {
     for (Investment i : investments) {
       for (int length : new int[] {2, 4, 6}) {
         if (length >= region.length()) {
-          regions.computeIfAbsent(i.regionCode().substring(0, length), k -> new java.util.ArrayList<>()).add(i);
+          regions.computeIfAbsent(i.regionCode().substring(0, length), k -> new ArrayList<>()).add(i);
         }
       }
-      schools.computeIfAbsent(i.schoolId(), k -> new java.util.ArrayList<>()).add(i);
+      schools.computeIfAbsent(i.schoolId(), k -> new ArrayList<>()).add(i);
     }
     body.put("rollups", regions.entrySet().stream().map(e -> {
       var r = new LinkedHashMap<String, Object>();

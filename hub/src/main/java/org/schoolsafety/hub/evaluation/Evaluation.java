@@ -20,7 +20,7 @@ import org.schoolsafety.hub.reporting.ReportingRules;
  *
  * <p>An incident belongs to the month (in the hub's zone) in which its initial report reached
  * the hub; a hazard to the month in which its rectification fell due; the drill requirement is
- * one evacuation drill per registered school and month.
+ * one evacuation drill per registered school and month; a tip to the month in which it came.
  */
 public final class Evaluation {
 
@@ -37,10 +37,16 @@ public final class Evaluation {
    */
   public static Report of(String region, YearMonth month, ReportingRules rules, Instant now,
       List<IncidentFacts> incidents, List<SchoolFacts> schools, List<HazardFacts> hazards) {
+    return of(region, month, rules, now, incidents, schools, hazards, List.of());
+  }
+
+  /** @param tips tips received in {@code month} and the month before (others are ignored) */
+  public static Report of(String region, YearMonth month, ReportingRules rules, Instant now,
+      List<IncidentFacts> incidents, List<SchoolFacts> schools, List<HazardFacts> hazards, List<TipFacts> tips) {
     YearMonth before = month.minusMonths(1);
     ZoneId zone = rules.zone();
-    var current = Month.of(month, zone, region, rules, now, incidents, schools, hazards);
-    var previous = Month.of(before, zone, region, rules, now, incidents, schools, hazards);
+    var current = Month.of(month, zone, region, rules, now, incidents, schools, hazards, tips);
+    var previous = Month.of(before, zone, region, rules, now, incidents, schools, hazards, tips);
 
     var schoolIds = new TreeSet<String>();
     var names = new TreeMap<String, SchoolFacts>();
@@ -52,6 +58,7 @@ public final class Evaluation {
     }
     current.incidents.forEach(j -> schoolIds.add(j.incident().schoolId()));
     current.hazards.forEach(h -> schoolIds.add(h.schoolId()));
+    current.tips.forEach(t -> schoolIds.add(t.schoolId()));
 
     var schoolViews = new ArrayList<Map<String, Object>>();
     var regions = new TreeSet<String>((a, b) -> a.length() != b.length() ? a.length() - b.length() : a.compareTo(b));
@@ -93,16 +100,21 @@ public final class Evaluation {
     final List<Judged> incidents;
     final List<SchoolFacts> schools;
     final List<HazardFacts> hazards;
+    final List<TipFacts> tips;
+    final Instant now;
 
-    private Month(YearMonth month, List<Judged> incidents, List<SchoolFacts> schools, List<HazardFacts> hazards) {
+    private Month(YearMonth month, List<Judged> incidents, List<SchoolFacts> schools, List<HazardFacts> hazards,
+        List<TipFacts> tips, Instant now) {
       this.month = month;
       this.incidents = incidents;
       this.schools = schools;
       this.hazards = hazards;
+      this.tips = tips;
+      this.now = now;
     }
 
     static Month of(YearMonth month, ZoneId zone, String region, ReportingRules rules, Instant now,
-        List<IncidentFacts> incidents, List<SchoolFacts> schools, List<HazardFacts> hazards) {
+        List<IncidentFacts> incidents, List<SchoolFacts> schools, List<HazardFacts> hazards, List<TipFacts> tips) {
       Instant from = month.atDay(1).atStartOfDay(zone).toInstant();
       Instant to = month.plusMonths(1).atDay(1).atStartOfDay(zone).toInstant();
       Predicate<Instant> within = at -> at != null && !at.isBefore(from) && at.isBefore(to);
@@ -111,13 +123,16 @@ public final class Evaluation {
               .filter(i -> "ACTUAL".equals(i.mode()) && i.regionCode().startsWith(region) && within.test(i.reportedAt()))
               .map(i -> Judged.of(i, rules, now)).toList(),
           schools.stream().filter(s -> s.regionCode() != null && s.regionCode().startsWith(region)).toList(),
-          hazards.stream().filter(h -> h.regionCode().startsWith(region) && within.test(h.deadline())).toList());
+          hazards.stream().filter(h -> h.regionCode().startsWith(region) && within.test(h.deadline())).toList(),
+          tips.stream().filter(t -> t.regionCode() != null && t.regionCode().startsWith(region)
+              && within.test(t.receivedAt())).toList(), now);
     }
 
     Tally tally(Predicate<String> school) {
       return Tally.of(incidents.stream().filter(j -> school.test(j.incident().schoolId())).toList(),
           schools.stream().filter(s -> school.test(s.schoolId())).toList(),
-          hazards.stream().filter(h -> school.test(h.schoolId())).toList(), month);
+          hazards.stream().filter(h -> school.test(h.schoolId())).toList(),
+          tips.stream().filter(t -> school.test(t.schoolId())).toList(), month, now);
     }
 
     /** The region of a school that is not (yet) in the registry, from its incidents or hazards. */
@@ -125,7 +140,8 @@ public final class Evaluation {
       return incidents.stream().filter(j -> j.incident().schoolId().equals(schoolId))
           .map(j -> j.incident().regionCode()).findFirst()
           .orElse(hazards.stream().filter(h -> h.schoolId().equals(schoolId)).map(HazardFacts::regionCode)
-              .findFirst().orElse(null));
+              .findFirst().orElse(tips.stream().filter(t -> t.schoolId().equals(schoolId)).map(TipFacts::regionCode)
+                  .findFirst().orElse(null)));
     }
   }
 }

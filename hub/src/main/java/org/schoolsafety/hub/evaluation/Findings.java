@@ -1,6 +1,7 @@
 package org.schoolsafety.hub.evaluation;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.time.YearMonth;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -36,6 +37,8 @@ final class Findings {
       escalations(findings, county, here);
       drills(findings, county, month, current.schools.stream().filter(s -> s.regionCode().startsWith(county)).toList());
       hazards(findings, county, month, current.hazards.stream().filter(h -> h.regionCode().startsWith(county)).toList());
+      tips(findings, county, month, current.now,
+          current.tips.stream().filter(t -> t.regionCode().startsWith(county)).toList());
     }
     trend(findings, region, current, previous);
     return findings;
@@ -126,6 +129,19 @@ final class Findings {
         + " hazards due for rectification in county " + county + " in " + month + " were not rectified on time.",
         List.of(), late.stream().map(HazardFacts::schoolId).distinct().sorted().toList(),
         late.stream().map(HazardFacts::hazardId).sorted().toList()));
+  }
+
+  /** "2 of 5 tips received in county 650102 in 2026-02 were not answered in time." */
+  private static void tips(List<Finding> findings, String county, YearMonth month, Instant now,
+      List<TipFacts> tips) {
+    var late = tips.stream().filter(t -> Boolean.FALSE.equals(t.answeredInTime(now))).toList();
+    if (late.isEmpty()) {
+      return;
+    }
+    findings.add(new Finding("tips-late", county, late.size() + " of " + tips.size() + " tips received in county "
+        + county + " in " + month + " were not answered (triaged) in time.", List.of(),
+        late.stream().map(TipFacts::schoolId).distinct().sorted().toList(), List.of(),
+        late.stream().map(TipFacts::tipId).sorted().toList()));
   }
 
   /** Late initial reports across the whole region, against the month before. */

@@ -1,6 +1,7 @@
 package org.schoolsafety.hub.evaluation;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.time.YearMonth;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -23,10 +24,10 @@ record Tally(Map<String, Integer> counters, Map<String, Integer> incidentsByType
       "initialReportsLate", "quickReportsDue", "quickReportsLate", "continuationReportsDue",
       "continuationReportsOnTime", "continuationReportsLate", "finalReportsDue", "finalReportsOnTime",
       "finalReportsLate", "dispatches", "acknowledged", "escalations", "unanswered", "drillsRequired", "drillsDone",
-      "hazardsDue", "hazardsRectifiedOnTime");
+      "hazardsDue", "hazardsRectifiedOnTime", "tipsReceived", "tipsAnsweredInTime", "tipsLate");
 
   static Tally of(Collection<Judged> incidents, Collection<SchoolFacts> schools, Collection<HazardFacts> hazards,
-      YearMonth month) {
+      Collection<TipFacts> tips, YearMonth month, Instant now) {
     var c = new LinkedHashMap<String, Integer>();
     COUNTERS.forEach(name -> c.put(name, 0));
     var byType = new TreeMap<String, Integer>();
@@ -67,6 +68,15 @@ record Tally(Map<String, Integer> counters, Map<String, Integer> incidentsByType
       c.merge("hazardsDue", 1, Integer::sum);
       if (h.rectifiedAt() != null && !h.rectifiedAt().isAfter(h.deadline())) {
         c.merge("hazardsRectifiedOnTime", 1, Integer::sum);
+      }
+    }
+    for (TipFacts t : tips) {
+      c.merge("tipsReceived", 1, Integer::sum);
+      Boolean inTime = t.answeredInTime(now);
+      if (Boolean.TRUE.equals(inTime)) {
+        c.merge("tipsAnsweredInTime", 1, Integer::sum);
+      } else if (Boolean.FALSE.equals(inTime)) {
+        c.merge("tipsLate", 1, Integer::sum);
       }
     }
     var acks = new TreeMap<String, Map<String, Object>>();

@@ -1,8 +1,10 @@
 package org.schoolsafety.hub.priorities;
 
 import com.typesafe.config.Config;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -55,9 +57,34 @@ public final class Priorities {
     }
   }
 
+  /** A registered device of a school that the read side lists OFFLINE, since {@code since}. */
+  public record OfflineDevice(String schoolId, String deviceId, String kind, Instant since) {}
+
   public static Plan plan(String region, long budgetYuan, List<OpenHazard> hazards, List<School> schools,
       RiskWeights w, Costs costs) {
+    return plan(region, budgetYuan, hazards, schools, List.of(), w, costs);
+  }
+
+  public static Plan plan(String region, long budgetYuan, List<OpenHazard> hazards, List<School> schools,
+      List<OfflineDevice> offline, RiskWeights w, Costs costs) {
     var actions = new ArrayList<Action>();
+    var bySchool = new HashMap<String, School>();
+    schools.forEach(s -> bySchool.put(s.schoolId(), s));
+    for (OfflineDevice d : offline) {
+      School s = bySchool.get(d.schoolId());
+      if (s == null) {
+        continue;
+      }
+      // The risk model does not weigh device availability yet: a life-safety device that is
+      // silent is counted like a known, unfixed general equipment hazard (its execution points).
+      double points = round(w.generalHazard());
+      actions.add(new Action("device:" + d.schoolId() + ":" + d.deviceId(), "RECONNECT_DEVICE", s.schoolId(),
+          s.schoolName(), s.regionCode(), costs.deviceReconnect(), points, "execution",
+          d.kind() + " device " + d.deviceId() + " offline" + (d.since() == null ? "" : " since " + d.since())
+              + ": counted like a general equipment hazard, " + fmt(w.generalHazard())
+              + " execution points (the risk score does not weigh devices yet); cost "
+              + costs.deviceReconnect() + " yuan (hub.priorities.costs.device-reconnect)", null));
+    }
     for (OpenHazard h : hazards) {
       double base = h.severity().equals("MAJOR") ? w.majorHazard() : w.generalHazard();
       double points = round(base * (h.overdue() ? w.overdueFactor() : 1.0) + (h.overdue() ? w.overdueHazardPoints() : 0));

@@ -155,7 +155,7 @@ public final class School
   public record PostureDirected(String directiveId, Posture posture, Posture schoolPosture, Instant at)
       implements Event {}
 
-  /** What changes the school's devices; none of it is read by the read side (no tag). */
+  /** What changes the school's devices; only registrations and state changes reach the read side (DEVICE_TAG). */
   public sealed interface DeviceEvent extends Event {}
 
   public record DeviceRegistered(Device device, Instant at, String by) implements DeviceEvent {}
@@ -383,12 +383,19 @@ public final class School
 
   /** For the read side: the registry of schools by region (a projection). */
   public static final String TAG = "school";
+  /** Device registrations and state changes, for the read side's device states (DeviceStateWriter). */
+  public static final String DEVICE_TAG = "device-state";
 
   @Override
   public java.util.Set<String> tagsFor(Event event) {
     // Only what the school registry projection reads: a school's open incidents reach the read
-    // side from the incidents' own events, so the notices need no tag (each tag costs writes),
-    // and nothing reads device events from the tag.
+    // side from the incidents' own events, so the notices need no tag (each tag costs writes).
+    // Of the device events only registrations and state changes (rare: a device going OFFLINE,
+    // coming back, turning FAULT) are tagged, for the device states the priorities read (issue
+    // 18); readings, sightings and last-seen times are not.
+    if (event instanceof DeviceRegistered || event instanceof DeviceStatesChanged) {
+      return java.util.Set.of(DEVICE_TAG);
+    }
     return event instanceof IncidentTracked || event instanceof DeviceEvent ? java.util.Set.of() : java.util.Set.of(TAG);
   }
 

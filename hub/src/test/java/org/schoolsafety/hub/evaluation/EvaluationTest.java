@@ -192,4 +192,41 @@ class EvaluationTest {
       }
     }
   }
+
+  @Test
+  void tipsAnsweredInTimeLateOrPendingBelongToTheMonthTheyCameInAndAddUp() {
+    Instant due = FEB_START.plus(Duration.ofDays(3));
+    var onTheDeadline = new TipFacts("tip-1", "sch-650102-001", "650102", FEB_START.plus(Duration.ofDays(2)), due,
+        due, due, false);
+    var triagedLate = new TipFacts("tip-2", "sch-650102-001", "650102", FEB_START.plus(Duration.ofDays(2)),
+        due.plus(Duration.ofDays(1)), due.plusSeconds(1), due, true);
+    var overdue = new TipFacts("tip-3", "sch-650102-002", "650102", FEB_START, due, null, null, true);
+    var pending = new TipFacts("tip-4", "sch-650203-001", "650203", NOW.minus(Duration.ofHours(1)),
+        NOW.plus(Duration.ofHours(1)), null, null, false);
+    // the last second of January in Shanghai: January's
+    var january = new TipFacts("tip-5", "sch-650102-001", "650102", FEB_START.minusSeconds(1), due, null, null, true);
+    assertThat(onTheDeadline.answeredInTime(NOW)).isTrue();
+    assertThat(triagedLate.answeredInTime(NOW)).isFalse();
+    assertThat(pending.answeredInTime(NOW)).isNull();
+
+    var report = Evaluation.of("65", FEB, RULES, NOW, List.of(), SCHOOLS, List.of(),
+        List.of(onTheDeadline, triagedLate, overdue, january));
+    var a = report.schools().stream().filter(s -> s.get("schoolId").equals("sch-650102-001")).findFirst().orElseThrow();
+    assertThat(a).containsEntry("tipsReceived", 2).containsEntry("tipsAnsweredInTime", 1).containsEntry("tipsLate", 1);
+    var county = report.rollups().stream().filter(r -> r.get("regionCode").equals("650102")).findFirst().orElseThrow();
+    assertThat(county).containsEntry("tipsReceived", 3).containsEntry("tipsAnsweredInTime", 1)
+        .containsEntry("tipsLate", 2);
+    @SuppressWarnings("unchecked")
+    var change = (Map<String, Integer>) county.get("change");
+    assertThat(change).containsEntry("tipsReceived", 2);
+    var finding = report.findings().stream().filter(f -> f.rule().equals("tips-late")).findFirst().orElseThrow();
+    assertThat(finding.text()).isEqualTo("2 of 3 tips received in county 650102 in 2026-02 were not answered (triaged) in time.");
+    assertThat(finding.tipIds()).containsExactly("tip-2", "tip-3");
+    assertThat(finding.schoolIds()).containsExactly("sch-650102-001", "sch-650102-002");
+
+    var withPending = Evaluation.of("650203", YearMonth.of(2026, 3), RULES, NOW, List.of(), SCHOOLS, List.of(),
+        List.of(pending));
+    assertThat(withPending.rollups().get(0)).containsEntry("tipsReceived", 1).containsEntry("tipsAnsweredInTime", 0)
+        .containsEntry("tipsLate", 0);
+  }
 }

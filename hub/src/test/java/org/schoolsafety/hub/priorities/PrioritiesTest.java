@@ -47,6 +47,25 @@ class PrioritiesTest {
   }
 
   @Test
+  void anOfflineDeviceCountsLikeAGeneralEquipmentHazardAtTheReconnectionCost() {
+    var since = java.time.Instant.parse("2026-11-20T02:00:00Z");
+    var plan = Priorities.plan("6501", 100_000, List.of(),
+        List.of(new Priorities.School("s3", "S3", "650104", 10, 10, true)),
+        List.of(new Priorities.OfflineDevice("s3", "smoke-1", "SMOKE", since),
+            new Priorities.OfflineDevice("elsewhere", "cam-9", "CAMERA", since)), WEIGHTS, COSTS);
+    // only devices of the region's schools; 10 execution points (a general hazard) for 500 yuan
+    assertThat(plan.chosen()).singleElement().satisfies(a -> {
+      assertThat(a.actionId()).isEqualTo("device:s3:smoke-1");
+      assertThat(a.kind()).isEqualTo("RECONNECT_DEVICE");
+      assertThat(a.costYuan()).isEqualTo(COSTS.deviceReconnect());
+      assertThat(a.riskReduction()).isEqualTo(WEIGHTS.generalHazard());
+      assertThat(a.dimension()).isEqualTo("execution");
+      assertThat(a.reason()).contains("SMOKE device smoke-1 offline since 2026-11-20T02:00:00Z")
+          .contains("does not weigh devices");
+    });
+  }
+
+  @Test
   void moreCandidatesThanCanBeSolvedExactlyAreRefused() {
     var schools = new ArrayList<Priorities.School>();
     for (int i = 0; i < Priorities.MAX_CANDIDATES + 1; i++) {

@@ -316,6 +316,16 @@ public final class IncidentQueries {
     });
   }
 
+  /**
+   * The guardian notices directive {@code directiveId} caused at the schools in {@code shown}
+   * (the ones the caller may see), from the schools' posture events; lags them by the projection.
+   */
+  public CompletionStage<GuardianNoticeCount> guardianNotices(String directiveId, java.util.Collection<String> shown) {
+    return session.selectAll("SELECT school_id FROM " + ks + ".guardian_notices_by_directive WHERE directive_id = ?",
+        directiveId).thenApply(rows -> GuardianNoticeCount.of(
+            rows.stream().map(r -> r.getString("school_id")).toList(), Set.copyOf(shown)));
+  }
+
   /** Schools of a region (any prefix), by id, from the province's partition. */
   public CompletionStage<Page<SchoolSummary>> schools(String regionPrefix, int limit, String after) {
     String query = "SELECT * FROM " + ks + ".schools_by_province WHERE province = ?";

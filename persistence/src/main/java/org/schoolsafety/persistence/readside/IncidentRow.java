@@ -15,6 +15,7 @@ import org.schoolsafety.hub.incident.IncidentEvent.ReportAdded;
 import org.schoolsafety.hub.incident.IncidentEvent.Reported;
 import org.schoolsafety.hub.incident.IncidentEvent.Resolved;
 import org.schoolsafety.hub.incident.IncidentEvent.WentUnanswered;
+import org.schoolsafety.hub.incident.Casualties;
 import org.schoolsafety.hub.incident.Dispatch;
 import org.schoolsafety.hub.incident.DispatchState;
 import org.schoolsafety.hub.evaluation.IncidentFacts;
@@ -42,7 +43,8 @@ record IncidentRow(
     String ending,
     List<DispatchRow> dispatches,
     long lastSeq,
-    ReportingFacts reporting) {
+    ReportingFacts reporting,
+    Casualties casualties) {
 
   /** One agency's part, as the agency's history shows it. */
   record DispatchRow(String agencyId, String kind, String state, Instant notifiedAt, Instant deadline, Instant ackAt) {
@@ -64,7 +66,8 @@ record IncidentRow(
     var n = r.incident();
     return new IncidentRow(r.incidentId(), n.school().schoolId(), n.school().name(), n.school().region().value(),
         n.type().name(), n.level().name(), n.mode().name(), n.drillId(), r.at(), r.at(), false, null, List.of(), seq,
-        ReportingFacts.reported(n.initial().occurredAt(), r.at(), n.level().name(), n.timeScale()));
+        ReportingFacts.reported(n.initial().occurredAt(), r.at(), n.level().name(), n.timeScale()),
+        n.initial().casualties() == null ? Casualties.NONE : n.initial().casualties());
   }
 
   /** This row with the event folded in; the same row when the event was folded in before. */
@@ -88,11 +91,13 @@ record IncidentRow(
     } else if (event instanceof ReportAdded e) {
       var graded = withLevel(e.report().level() == null ? level : e.report().level().name());
       next = graded.withReporting(
-          reporting(r -> r.with(new ReportingFacts.Update("CONTINUATION", e.at(), graded.level))));
+          reporting(r -> r.with(new ReportingFacts.Update("CONTINUATION", e.at(), graded.level))))
+          .withCasualties(e.report().casualties());
     } else if (event instanceof Resolved e) {
       var graded = withLevel(e.report().level() == null ? level : e.report().level().name());
       next = graded.resolvedNow()
-          .withReporting(reporting(r -> r.with(new ReportingFacts.Update("FINAL", e.at(), graded.level))));
+          .withReporting(reporting(r -> r.with(new ReportingFacts.Update("FINAL", e.at(), graded.level))))
+          .withCasualties(e.report().casualties());
     } else if (event instanceof Closed) {
       next = ended(Status.CLOSED);
     } else if (event instanceof Cancelled e) {
@@ -138,7 +143,7 @@ record IncidentRow(
   IncidentFacts facts() {
     return new IncidentFacts(incidentId, schoolId, regionCode, type, level, mode, reportedAt, reporting,
         dispatches.stream().map(d -> new IncidentFacts.DispatchFacts(d.agencyId(), d.kind(), d.state(), d.notifiedAt(),
-            d.ackAt())).toList());
+            d.ackAt())).toList(), casualties);
   }
 
   DispatchRecord record(DispatchRow d) {
@@ -152,22 +157,22 @@ record IncidentRow(
 
   private IncidentRow withDispatches(List<DispatchRow> next) {
     return new IncidentRow(incidentId, schoolId, schoolName, regionCode, type, level, mode, drillId, reportedAt,
-        updatedAt, resolved, ending, next, lastSeq, reporting);
+        updatedAt, resolved, ending, next, lastSeq, reporting, casualties);
   }
 
   private IncidentRow withLevel(String next) {
     return new IncidentRow(incidentId, schoolId, schoolName, regionCode, type, next, mode, drillId, reportedAt,
-        updatedAt, resolved, ending, dispatches, lastSeq, reporting);
+        updatedAt, resolved, ending, dispatches, lastSeq, reporting, casualties);
   }
 
   private IncidentRow resolvedNow() {
     return new IncidentRow(incidentId, schoolId, schoolName, regionCode, type, level, mode, drillId, reportedAt,
-        updatedAt, true, ending, dispatches, lastSeq, reporting);
+        updatedAt, true, ending, dispatches, lastSeq, reporting, casualties);
   }
 
   private IncidentRow ended(Status end) {
     return new IncidentRow(incidentId, schoolId, schoolName, regionCode, type, level, mode, drillId, reportedAt,
-        updatedAt, resolved, end.name(), dispatches, lastSeq, reporting);
+        updatedAt, resolved, end.name(), dispatches, lastSeq, reporting, casualties);
   }
 
   /** The reporting facts changed; a row written before they were kept has none and stays without. */
@@ -177,11 +182,23 @@ record IncidentRow(
 
   private IncidentRow withReporting(ReportingFacts next) {
     return new IncidentRow(incidentId, schoolId, schoolName, regionCode, type, level, mode, drillId, reportedAt,
-        updatedAt, resolved, ending, dispatches, lastSeq, next);
+        updatedAt, resolved, ending, dispatches, lastSeq, next, casualties);
+  }
+
+  /**
+   * The casualty figures of the latest report that gave any (as {@code IncidentState.casualties()});
+   * a row folded before they were kept has none and stays without.
+   */
+  private IncidentRow withCasualties(Casualties reported) {
+    if (reported == null || casualties == null) {
+      return this;
+    }
+    return new IncidentRow(incidentId, schoolId, schoolName, regionCode, type, level, mode, drillId, reportedAt,
+        updatedAt, resolved, ending, dispatches, lastSeq, reporting, reported);
   }
 
   private IncidentRow at(Instant at, long seq) {
     return new IncidentRow(incidentId, schoolId, schoolName, regionCode, type, level, mode, drillId, reportedAt,
-        at, resolved, ending, dispatches, seq, reporting);
+        at, resolved, ending, dispatches, seq, reporting, casualties);
   }
 }

@@ -26,6 +26,7 @@ import org.apache.pekko.projection.javadsl.Handler;
 import org.apache.pekko.stream.connectors.cassandra.javadsl.CassandraSession;
 import org.schoolsafety.hub.incident.IncidentEvent;
 import org.schoolsafety.hub.incident.IncidentEvent.Reported;
+import org.schoolsafety.hub.incident.Casualties;
 import org.schoolsafety.hub.reporting.ReportingFacts;
 import org.schoolsafety.persistence.readside.IncidentRow.DispatchRow;
 
@@ -84,7 +85,7 @@ final class IncidentSummaryWriter extends Handler<List<EventEnvelope<IncidentEve
     var select = session.prepare("SELECT * FROM " + ks + ".incident_summaries WHERE incident_id = ?");
     var row = session.prepare("INSERT INTO " + ks + ".incident_summaries (incident_id, school_id, school_name, "
         + "region_code, type, level, mode, drill_id, reported_at, updated_at, resolved, ending, dispatches, last_seq, "
-        + "reporting) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+        + "reporting, casualties) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
     var day = session.prepare("INSERT INTO " + ks + ".incidents_by_region_day (region_prefix, day, reported_at, "
         + "incident_id, " + INDEX_COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
     var open = session.prepare("INSERT INTO " + ks + ".open_incidents_by_region (region_prefix, reported_at, "
@@ -217,7 +218,8 @@ final class IncidentSummaryWriter extends Handler<List<EventEnvelope<IncidentEve
     writes.add(session.executeWrite(statements.upsertRow().bind(after.incidentId(), after.schoolId(),
         after.schoolName(), after.regionCode(), after.type(), after.level(), after.mode(), after.drillId(),
         after.reportedAt(), after.updatedAt(), after.resolved(), after.ending(), json(after.dispatches()),
-        after.lastSeq(), after.reporting() == null ? null : json(after.reporting()))));
+        after.lastSeq(), after.reporting() == null ? null : json(after.reporting()),
+        after.casualties() == null ? null : json(after.casualties()))));
     boolean isNew = before == null;
     boolean wasOpen = isNew || before.status().isActive();
     boolean isOpen = after.status().isActive();
@@ -285,7 +287,7 @@ final class IncidentSummaryWriter extends Handler<List<EventEnvelope<IncidentEve
           r.getString("region_code"), r.getString("type"), r.getString("level"), r.getString("mode"),
           r.getString("drill_id"), r.getInstant("reported_at"), r.getInstant("updated_at"), r.getBoolean("resolved"),
           r.getString("ending"), JSON.readValue(r.getString("dispatches"), DISPATCHES), r.getLong("last_seq"),
-          reporting(r.getString("reporting")));
+          reporting(r.getString("reporting")), casualties(r.getString("casualties")));
     } catch (IOException e) {
       throw new UncheckedIOException("unreadable incident row " + r.getString("incident_id"), e);
     }
@@ -294,6 +296,11 @@ final class IncidentSummaryWriter extends Handler<List<EventEnvelope<IncidentEve
   /** Rows written before issue 18 have no reporting facts (null). */
   static ReportingFacts reporting(String json) throws IOException {
     return json == null ? null : JSON.readValue(json, ReportingFacts.class);
+  }
+
+  /** Rows folded before the casualty figures were kept have none (null). */
+  static Casualties casualties(String json) throws IOException {
+    return json == null ? null : JSON.readValue(json, Casualties.class);
   }
 
   private static String json(Object value) {

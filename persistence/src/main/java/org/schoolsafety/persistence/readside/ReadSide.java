@@ -80,7 +80,31 @@ public final class ReadSide {
     ShardedDaemonProcess.get(system).init(ProjectionBehavior.Command.class, "tip-queue", 1,
         i -> ProjectionBehavior.create(tipProjection(system, session, keyspace)),
         ShardedDaemonProcessSettings.create(system), Optional.of(ProjectionBehavior.stopMessage()));
+    ShardedDaemonProcess.get(system).init(ProjectionBehavior.Command.class, "device-states", 1,
+        i -> ProjectionBehavior.create(deviceProjection(system, session, keyspace)),
+        ShardedDaemonProcessSettings.create(system), Optional.of(ProjectionBehavior.stopMessage()));
     return new ReadSide(session, keyspace);
+  }
+
+  /**
+   * Registered devices' states (tag "device-state"). An event whose school the registry
+   * projection has not listed yet fails, and the projection restarts from its last offset with
+   * backoff like the others: never skipped, since a skipped change would leave a device's state
+   * wrong in the read model until its next change. A school with device events is registered,
+   * so the registry's row comes.
+   */
+  private static AtLeastOnceProjection<Offset, EventEnvelope<School.Event>> deviceProjection(
+      ActorSystem<?> system, CassandraSession session, String keyspace) {
+    SourceProvider<Offset, EventEnvelope<School.Event>> source =
+        EventSourcedProvider.eventsByTag(system, CassandraReadJournal.Identifier(), School.DEVICE_TAG);
+    return CassandraProjection.atLeastOnce(ProjectionId.of("device-states", School.DEVICE_TAG), source,
+            () -> new DeviceStateWriter(session, keyspace))
+        .withSaveOffset(100, Duration.ofMillis(500));
+  }
+
+  /** The queries over the registered devices' states. */
+  public DeviceQueries deviceQueries() {
+    return new DeviceQueries(session, keyspace);
   }
 
   /** The tips queue per region (tag "tip"): metadata only. */

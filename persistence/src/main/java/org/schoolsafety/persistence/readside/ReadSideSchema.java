@@ -56,7 +56,7 @@ public final class ReadSideSchema {
         "CREATE TABLE IF NOT EXISTS " + ks + ".incident_summaries ("
             + "incident_id text PRIMARY KEY, school_id text, school_name text, region_code text, type text, "
             + "level text, mode text, drill_id text, reported_at timestamp, updated_at timestamp, resolved boolean, "
-            + "ending text, dispatches text, last_seq bigint, reporting text)",
+            + "ending text, dispatches text, last_seq bigint, reporting text, casualties text)",
         "CREATE TABLE IF NOT EXISTS " + ks + ".open_incident_counts ("
             + "region_prefix text, slice text, mode text, levels map<text, int>, dispatches map<text, int>, "
             + "last_offset text, "
@@ -96,9 +96,18 @@ public final class ReadSideSchema {
         "CREATE TABLE IF NOT EXISTS " + ks + ".tips_by_province ("
             + "province text, tip_id text, school_id text, school_name text, region_code text, category text, "
             + "priority text, status text, received_at timestamp, deadline timestamp, overdue boolean, "
+            + "triaged_at timestamp, triage_due timestamp, "
             + "PRIMARY KEY ((province), tip_id))",
+        "CREATE TABLE IF NOT EXISTS " + ks + ".devices_by_province ("
+            + "province text, school_id text, device_id text, kind text, registered_at timestamp, state text, "
+            + "changed_at timestamp, PRIMARY KEY ((province), school_id, device_id))",
         "CREATE TABLE IF NOT EXISTS " + ks + ".tip_provinces ("
-            + "tip_id text PRIMARY KEY, province text)");
+            + "tip_id text PRIMARY KEY, province text)",
+        // guardian notices a directive caused (issue 17): one row per posture a directive set or
+        // released at a school, from the schools' PostureDirected events (SchoolRegistryWriter)
+        "CREATE TABLE IF NOT EXISTS " + ks + ".guardian_notices_by_directive ("
+            + "directive_id text, school_id text, seq bigint, posture text, at timestamp, "
+            + "PRIMARY KEY ((directive_id), school_id, seq))");
   }
 
   static final String HAZARD_COLUMNS = "school_id text, school_name text, region_code text, inspection_id text, "
@@ -132,7 +141,12 @@ public final class ReadSideSchema {
         "ALTER TABLE " + ks + ".hazards_by_province ADD funding_yuan bigint",
         "ALTER TABLE " + ks + ".hazards_by_school ADD funding_yuan bigint",
         // issue 18: students, for incidents per 1,000 students in GET /api/v1/cost-benefit
-        "ALTER TABLE " + ks + ".schools_by_province ADD students int");
+        "ALTER TABLE " + ks + ".schools_by_province ADD students int",
+        // issue 18: the first triage and the deadline it had to meet, for tips answered in time
+        // issue 18: the latest casualty figures, for casualties per 1,000 students in cost-benefit
+        "ALTER TABLE " + ks + ".incident_summaries ADD casualties text",
+        "ALTER TABLE " + ks + ".tips_by_province ADD triaged_at timestamp",
+        "ALTER TABLE " + ks + ".tips_by_province ADD triage_due timestamp");
   }
 
   /** Dev and tests: keyspace, query tables and the projections' offset tables. */

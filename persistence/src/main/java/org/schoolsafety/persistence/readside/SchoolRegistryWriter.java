@@ -46,6 +46,7 @@ final class SchoolRegistryWriter extends Handler<EventEnvelope<School.Event>> {
   private PreparedStatement ended;
   private PreparedStatement evacuated;
   private PreparedStatement posture;
+  private PreparedStatement guardianNotice;
 
   SchoolRegistryWriter(CassandraSession session, String keyspace) {
     this.session = session;
@@ -65,7 +66,9 @@ final class SchoolRegistryWriter extends Handler<EventEnvelope<School.Event>> {
         session.prepare("UPDATE " + ks + ".schools_by_province SET open_ids = open_ids - ?, "
             + "open_exercise_ids = open_exercise_ids - ?" + row),
         session.prepare("UPDATE " + ks + ".schools_by_province SET evacuation_months = evacuation_months + ?" + row),
-        session.prepare("UPDATE " + ks + ".schools_by_province SET posture = ?" + row));
+        session.prepare("UPDATE " + ks + ".schools_by_province SET posture = ?" + row),
+        session.prepare("INSERT INTO " + ks + ".guardian_notices_by_directive (directive_id, school_id, seq, posture, at) "
+            + "VALUES (?, ?, ?, ?, ?)"));
     return CompletableFuture.allOf(statements.stream().map(CompletionStage::toCompletableFuture)
         .toArray(CompletableFuture[]::new)).thenApply(all -> {
           profile = statements.get(0).toCompletableFuture().join();
@@ -76,6 +79,7 @@ final class SchoolRegistryWriter extends Handler<EventEnvelope<School.Event>> {
           ended = statements.get(5).toCompletableFuture().join();
           evacuated = statements.get(6).toCompletableFuture().join();
           posture = statements.get(7).toCompletableFuture().join();
+          guardianNotice = statements.get(8).toCompletableFuture().join();
           return Done.getInstance();
         });
   }
@@ -92,11 +96,11 @@ final class SchoolRegistryWriter extends Handler<EventEnvelope<School.Event>> {
           .thenCompose(done -> session.executeWrite(profile.bind(p.name(), p.region().value(), p.type().name(),
               p.location().lat(), p.location().lon(), "NORMAL", p.staff(), p.students(), p.region().province(), schoolId)));
     }
-    return provinceOf(schoolId).thenCompose(known -> known.map(prov -> write(prov, schoolId, event))
+    return provinceOf(schoolId).thenCompose(known -> known.map(prov -> write(prov, schoolId, event, envelope.sequenceNr()))
         .orElseGet(() -> CompletableFuture.completedFuture(Done.getInstance())));
   }
 
-  private CompletionStage<Done> write(String prov, String schoolId, School.Event event) {
+  private CompletionStage<Done> write(String prov, String schoolId, School.Event event, long seq) {
     if (event instanceof School.IncidentTracked t) {
       Set<String> id = Set.of(t.notice().incidentId());
       if (t.notice().status().isTerminal()) {
@@ -105,7 +109,14 @@ final class SchoolRegistryWriter extends Handler<EventEnvelope<School.Event>> {
       return session.executeWrite((t.notice().mode() == Mode.EXERCISE ? exerciseOpened : opened).bind(id, prov, schoolId));
     }
     if (event instanceof School.PostureDirected d) {
-      return session.executeWrite(posture.bind(d.schoolPosture().name(), prov, schoolId));
+      var postured = session.executeWrite(posture.bind(d.schoolPosture().name(), prov, schoolId));
+      if (!GuardianNoticeCount.isDirective(d.directiveId())) {
+        return postured;
+      }
+      // Every PostureDirected is a notice to the school's guardians (GuardianNotices.of): the row
+      // counts it for the directive that caused it, keyed by journal position so a replay changes nothing.
+      return postured.thenCompose(done -> session.executeWrite(guardianNotice.bind(d.directiveId(), schoolId, seq,
+          d.posture().name(), d.at())));
     }
     if (event instanceof School.DrillRecorded d && d.drill().type() == DrillType.EVACUATION) {
       return session.executeWrite(evacuated.bind(Set.of(d.drill().date().toString().substring(0, 7)), prov, schoolId));

@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletionStage;
 import org.apache.pekko.stream.connectors.cassandra.javadsl.CassandraSession;
+import org.schoolsafety.hub.evaluation.TipFacts;
 
 /** A region's open tips, most urgent first, from the province's partition: metadata, never text. */
 public final class TipQueries {
@@ -38,6 +39,23 @@ public final class TipQueries {
                 .thenComparing(r -> PRIORITIES.indexOf(r.getString("priority"))))
             .limit(limit)
             .map(TipQueries::tip)
+            .toList());
+  }
+
+  /**
+   * The tips of the schools in {@code regionPrefix} received in [{@code from}, {@code to}), with
+   * their first triage, for the monthly evaluation (issue 18). One read of the province's partition.
+   */
+  public CompletionStage<List<TipFacts>> receivedBetween(String regionPrefix, Instant from, Instant to) {
+    return session.selectAll("SELECT tip_id, school_id, region_code, received_at, deadline, triaged_at, triage_due, "
+            + "overdue FROM " + ks + ".tips_by_province WHERE province = ?", regionPrefix.substring(0, 2))
+        .thenApply(rows -> rows.stream()
+            .filter(r -> r.getString("region_code") != null && r.getString("region_code").startsWith(regionPrefix))
+            .filter(r -> r.getInstant("received_at") != null && !r.getInstant("received_at").isBefore(from)
+                && r.getInstant("received_at").isBefore(to))
+            .map(r -> new TipFacts(r.getString("tip_id"), r.getString("school_id"), r.getString("region_code"),
+                r.getInstant("received_at"), r.getInstant("deadline"), r.getInstant("triaged_at"),
+                r.getInstant("triage_due"), r.getBoolean("overdue")))
             .toList());
   }
 

@@ -15,6 +15,8 @@ import org.schoolsafety.hub.tip.TipEvent;
  * partition — category, priority, status, school, response deadline, overdue — never its text nor
  * anything of the tipster. Later events name only the school, so the arrival also records the
  * tip's province. Every write is an upsert of values from the event: a replay changes nothing.
+ * The first triage also keeps its time and the response deadline the tip had until then
+ * ({@code triaged_at}, {@code triage_due}) for the monthly evaluation; later triages leave them.
  */
 final class TipQueueWriter extends Handler<EventEnvelope<TipEvent>> {
 
@@ -25,6 +27,8 @@ final class TipQueueWriter extends Handler<EventEnvelope<TipEvent>> {
   private PreparedStatement findProvince;
   private PreparedStatement triaged;
   private PreparedStatement overdue;
+  private PreparedStatement findTriage;
+  private PreparedStatement firstTriage;
 
   TipQueueWriter(CassandraSession session, String keyspace) {
     this.session = session;
@@ -41,7 +45,10 @@ final class TipQueueWriter extends Handler<EventEnvelope<TipEvent>> {
         session.prepare("SELECT province FROM " + ks + ".tip_provinces WHERE tip_id = ?"),
         session.prepare("UPDATE " + ks + ".tips_by_province SET priority = ?, status = ?, deadline = ? "
             + "WHERE province = ? AND tip_id = ?"),
-        session.prepare("UPDATE " + ks + ".tips_by_province SET overdue = true WHERE province = ? AND tip_id = ?"));
+        session.prepare("UPDATE " + ks + ".tips_by_province SET overdue = true WHERE province = ? AND tip_id = ?"),
+        session.prepare("SELECT triaged_at, deadline FROM " + ks + ".tips_by_province WHERE province = ? AND tip_id = ?"),
+        session.prepare("UPDATE " + ks + ".tips_by_province SET priority = ?, status = ?, deadline = ?, "
+            + "triaged_at = ?, triage_due = ? WHERE province = ? AND tip_id = ?"));
     return CompletableFuture.allOf(statements.stream().map(CompletionStage::toCompletableFuture)
             .toArray(CompletableFuture[]::new))
         .thenApply(all -> {
@@ -50,6 +57,8 @@ final class TipQueueWriter extends Handler<EventEnvelope<TipEvent>> {
           findProvince = statements.get(2).toCompletableFuture().join();
           triaged = statements.get(3).toCompletableFuture().join();
           overdue = statements.get(4).toCompletableFuture().join();
+          findTriage = statements.get(5).toCompletableFuture().join();
+          firstTriage = statements.get(6).toCompletableFuture().join();
           return Done.getInstance();
         });
   }
@@ -65,8 +74,15 @@ final class TipQueueWriter extends Handler<EventEnvelope<TipEvent>> {
               t.region().value(), t.category().name(), s.priority().name(), "NEW", s.at(), s.deadline())));
     }
     if (event instanceof TipEvent.Triaged e) {
-      return inProvince(e.tipId(), p -> session.executeWrite(triaged.bind(e.priority().name(), e.status().name(),
-          e.deadline(), p, e.tipId())));
+      return inProvince(e.tipId(), p -> session.selectOne(findTriage.bind(p, e.tipId())).thenCompose(row -> {
+        // The first triage answers the tip (issue 18's "tips answered in time"); it had to come by
+        // the deadline the row held until now. A replay finds triaged_at set and keeps it.
+        if (row.isPresent() && row.get().getInstant("triaged_at") == null) {
+          return session.executeWrite(firstTriage.bind(e.priority().name(), e.status().name(), e.deadline(),
+              e.at(), row.get().getInstant("deadline"), p, e.tipId()));
+        }
+        return session.executeWrite(triaged.bind(e.priority().name(), e.status().name(), e.deadline(), p, e.tipId()));
+      }));
     }
     if (event instanceof TipEvent.WentOverdue e) {
       return inProvince(e.tipId(), p -> session.executeWrite(overdue.bind(p, e.tipId())));

@@ -39,6 +39,7 @@ class IncidentRowTest {
               .isEqualTo(state.dispatches().stream().filter(x -> x.state() == d).count());
         }
         assertThat(row.reporting()).as(step + ": the entity's own reporting facts").isEqualTo(state.reportingFacts());
+        assertThat(row.casualties()).as(step + ": the latest casualty figures").isEqualTo(state.casualties());
         assertThat(row.dispatches()).as(step).hasSameSizeAs(state.dispatches());
         for (int i = 0; i < row.dispatches().size(); i++) {
           var mine = row.dispatches().get(i);

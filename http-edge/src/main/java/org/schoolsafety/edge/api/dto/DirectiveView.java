@@ -16,7 +16,21 @@ import org.schoolsafety.hub.directive.SchoolProgress;
 public record DirectiveView(
     String directiveId, String posture, String instruction, String mode, String scope, String source,
     Instant issuedAt, String issuedBy, Instant deadline, String status, Instant liftedAt, String liftedBy,
-    String liftReason, Totals totals, List<SchoolEntry> schools) {
+    String liftReason, Totals totals, List<SchoolEntry> schools, GuardianNotices guardianNotices) {
+
+  /**
+   * The notices this directive caused on the guardian feeds of the schools shown: a POSTURE
+   * notice each time it set or released a school's posture (ACTUAL directives only), counted
+   * from the schools' posture events by the read side (which lags them by a moment). Notices
+   * published, not guardians reached: the hub does not know who holds a guardian token. Null
+   * when the read side could not be read.
+   */
+  public record GuardianNotices(int schools, int notices) {}
+
+  public DirectiveView withGuardianNotices(GuardianNotices counted) {
+    return new DirectiveView(directiveId, posture, instruction, mode, scope, source, issuedAt, issuedBy, deadline,
+        status, liftedAt, liftedBy, liftReason, totals, schools, counted);
+  }
 
   public record Totals(int schools, int acknowledged, int silent, int escalated, long expected, long accounted,
       double accountedPercent, int missing, int injured, Headcount students, Headcount staff) {}
@@ -49,7 +63,7 @@ public record DirectiveView(
     return new DirectiveView(state.directiveId(), spec.posture().name(), spec.instruction(), spec.mode().name(),
         spec.scope(), spec.source(), state.issuedAt(), state.issuedBy(), state.deadline(),
         state.isLifted() ? "LIFTED" : "ACTIVE", state.liftedAt(), state.liftedBy(), state.liftReason(), totals,
-        shown.stream().map(DirectiveView::entry).toList());
+        shown.stream().map(DirectiveView::entry).toList(), null);
   }
 
   private static SchoolEntry entry(SchoolProgress s) {
