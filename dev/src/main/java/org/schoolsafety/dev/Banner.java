@@ -7,7 +7,8 @@ final class Banner {
 
   private Banner() {}
 
-  static void print(int httpPort, String cassandra, Path dataDir, String demo, Path tokens, String consoleToken) {
+  static void print(int httpPort, String cassandra, Path dataDir, String demo, String history, Path tokens,
+      String consoleToken) {
     String base = "http://127.0.0.1:" + httpPort;
     System.out.println("""
 
@@ -17,6 +18,7 @@ final class Banner {
           API        %1$s/api/v1   (health: %1$s/health/ready)
           Cassandra  %2$s   (data: %3$s)
           Demo data  %4$s
+          History    %7$s
 
         Every API call needs a bearer token. Dev tokens for the demo (12h) are in
           %5$s
@@ -34,6 +36,6 @@ final class Banner {
           curl -s -H "Authorization: Bearer $HUB_FIRE_TOKEN" %1$s/api/v1/agencies/fire-650102/dispatches
 
         Ctrl-C stops the node and Cassandra; run again with the same --data to find everything.
-        """.formatted(base, cassandra, dataDir, demo, tokens, consoleToken));
+        """.formatted(base, cassandra, dataDir, demo, tokens, consoleToken, history));
   }
 }

@@ -86,7 +86,8 @@ public final class DevMain {
 
     // Not ready before the demo data is registered and the tokens file is written: a script that
     // waits for /health/ready may use both at once.
-    var startup = StartupGate.closedUntil(cli.flag("--no-demo") ? "the dev tokens" : "the demo data and the dev tokens");
+    var startup = StartupGate.closedUntil(cli.flag("--no-demo") ? "the dev tokens"
+        : "the demo data, its history and the dev tokens");
     Running running = run(config, startup);
     String demo = "skipped (--no-demo)";
     if (!cli.flag("--no-demo")) {
@@ -94,9 +95,14 @@ public final class DevMain {
       demo = loaded.schools() + " schools and " + loaded.agencies() + " agencies registered"
           + (loaded.preventionWritten() > 0 ? ", prevention work of " + loaded.preventionWritten() + " schools recorded" : "");
     }
+    // Six months of history (issue 18), through the API: before "ready", so that the evaluation
+    // and cost-benefit pages show something real as soon as the banner says so.
+    String history = cli.flag("--no-demo") ? "skipped (--no-demo)"
+        : cli.flag("--no-history") ? "skipped (--no-history)"
+        : DevHistory.load(dataDir, running.node().httpPort());
     var tokens = DevTokens.write(dataDir.resolve("auth").resolve("dev-tokens.env"), secret, config);
     startup.open();
-    Banner.print(running.node().httpPort(), running.cassandraAddress(), dataDir, demo, tokens.file(),
+    Banner.print(running.node().httpPort(), running.cassandraAddress(), dataDir, demo, history, tokens.file(),
         tokens.tokens().get(DevTokens.CONSOLE));
     running.node().whenTerminated().join();
   }
@@ -165,7 +171,7 @@ public final class DevMain {
   record CommandLine(String command, Map<String, String> options) {
 
     static final String USAGE = """
-        usage: hub dev [--port N] [--data DIR] [--cassandra-port N] [--no-demo]
+        usage: hub dev [--port N] [--data DIR] [--cassandra-port N] [--no-demo] [--no-history]
                hub node --config FILE [--demo]
           dev   one node with its own Cassandra and the demo data; tokens in DIR/auth/dev-tokens.env
                 --port N            the API's port (8080)
@@ -173,14 +179,17 @@ public final class DevMain {
                 --cassandra-port N  the embedded Cassandra's CQL port (9042); its storage (internode)
                                     port is N - 2042 (7000), or N + 2042 below 3066, unless
                                     -Dhub.cassandra.storage-port says otherwise
-                --no-demo           do not register the demo data
+                --no-demo           do not register the demo data (nor its history)
+                --no-history        do not load six months of demo history on a fresh --data
+                                    (sim's history-six-months scenario, run against the node
+                                    before it is ready: about 25 s on the first start)
           node  one node of a production cluster, configured by FILE (external Cassandra), as the
                 production image runs it
                 --demo              register the demo data
           Any config key with JAVA_OPTS="-Dkey=value" (README, Configuration).""";
 
     private static final List<String> VALUED = List.of("--port", "--data", "--cassandra-port", "--config");
-    private static final List<String> FLAGS = List.of("--no-demo", "--demo", "--help", "-h");
+    private static final List<String> FLAGS = List.of("--no-demo", "--no-history", "--demo", "--help", "-h");
 
     static CommandLine parse(String[] args) {
       if (args.length == 0 || !List.of("dev", "node").contains(args[0])) {

@@ -178,6 +178,8 @@ class AuthorizationTableTest {
     TABLE.put("GET /evaluations?region=650102&format=csv", new int[] {401, 403, 403, 403, 403, 403, 403, 403, 200, 200, 403});
     TABLE.put("GET /investments?region=650102&format=csv", new int[] {401, 403, 403, 403, 403, 403, 403, 403, 200, 200, 403});
     TABLE.put("GET /priorities?region=650102&format=csv",  new int[] {401, 403, 403, 403, 403, 403, 403, 403, 200, 200, 403});
+    // issue 18 item 6: a region's past records from its previous system, operators only
+    TABLE.put("POST /incidents/imports",          new int[] {401, 201, 403, 403, 403, 403, 403, 403, 403, 403, 403});
   }
 
   private HubNode node;
@@ -457,6 +459,7 @@ class AuthorizationTableTest {
         "/api/v1/investments?region=650102&year=2026&format=csv"));
     e.put("GET /priorities?region=650102&format=csv", (t, c) -> c.getHeadersOnly(
         "/api/v1/priorities?region=650102&budget=50000&format=csv&table=counties"));
+    e.put("POST /incidents/imports", (t, c) -> c.post("/api/v1/incidents/imports", importedRecord(t.unique("authz-import"))));
     return e;
   }
 
@@ -474,6 +477,24 @@ class AuthorizationTableTest {
         <urgency>Immediate</urgency><severity>Severe</severity><certainty>Observed</certainty>
         <area><areaDesc>Tianshan</areaDesc><geocode><valueName>GB/T 2260</valueName><value>650102</value></geocode></area>
         </info></alert>""".formatted(identifier);
+  }
+
+  /** A closed level IV injury at school A a month ago, as a previous system recorded it. */
+  static Map<String, Object> importedRecord(String clientRef) {
+    java.time.Instant occurred = java.time.Instant.now().minus(Duration.ofDays(30));
+    var body = new LinkedHashMap<String, Object>();
+    body.put("clientRef", clientRef);
+    body.put("schoolId", SCHOOL_A);
+    body.put("type", "INJURY");
+    body.put("level", "IV");
+    body.put("occurredAt", occurred.toString());
+    body.put("receivedAt", occurred.plus(Duration.ofMinutes(20)).toString());
+    body.put("summary", "a pupil fell");
+    body.put("reporter", Map.of("name", "Li Na", "role", "teacher"));
+    body.put("reports", List.of(Map.of("kind", "FINAL", "at", occurred.plus(Duration.ofHours(2)).toString(),
+        "summary", "treated", "cause", "wet floor", "outcome", "a bruise")));
+    body.put("status", "RESOLVED");
+    return body;
   }
 
   static Map<String, Object> directive(String schoolId, String mode) {

@@ -14,6 +14,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.stream.Stream;
+import org.schoolsafety.sim.history.HistoryLoad;
+import org.schoolsafety.sim.history.HistoryScenario;
 import org.schoolsafety.sim.plan.Plan;
 import org.schoolsafety.sim.plan.Planner;
 import org.schoolsafety.sim.prevention.PreventionDrill;
@@ -40,14 +42,17 @@ public final class Main {
                        [--progress auto|bar|plain|off] [--settle 2m] [--read-back-timeout 2m]
              hub drill --check <scenario>...      parse the scenarios and show their plans, send nothing
              hub drill --list                     the scenarios in sim/scenarios
+             hub drill history-six-months [--hub URL] [--data DIR] [--months N] [--seed N] [--out FILE]
+                                                  months of history for the demo schools (docs/DRILLS.md)
         <scenario> is a file or the name of one in sim/scenarios (e.g. school-fire).
         --speed N   drill time runs N times faster than real time (1..3600, default: the scenario's);
                     the hub's acknowledgement deadlines of the drill's incidents are divided by N.
         --data DIR  the dev node's data directory: tokens are signed with DIR/auth/dev-secret.
-        --out DIR   where the report goes (default drill-reports/<drill id>).""";
+        --out DIR   where the report goes (default drill-reports/<drill id>; a history scenario: a JSON file).
+        --months N  a history scenario: how many months before the current one (1..24, default: the scenario's).""";
 
   private static final List<String> VALUED = List.of("--hub", "--speed", "--out", "--data", "--secret-file", "--seed",
-      "--drill-id", "--concurrency", "--progress", "--settle", "--read-back-timeout");
+      "--drill-id", "--concurrency", "--progress", "--settle", "--read-back-timeout", "--months");
 
   private Main() {}
 
@@ -98,6 +103,10 @@ public final class Main {
             out.println(PreventionDrill.Scenario.read(resolve(name)).describe());
             continue;
           }
+          if (HistoryScenario.isHistory(resolve(name))) {
+            out.println(HistoryScenario.read(resolve(name)).describe());
+            continue;
+          }
           if (SensorDrill.Scenario.isSensorDrill(resolve(name))) {
             var sensors = SensorDrill.Scenario.read(resolve(name));
             out.println("sensor drill " + sensors.name() + ": schools " + sensors.schools() + ", mode " + sensors.mode()
@@ -126,6 +135,9 @@ public final class Main {
       }
       if (PreventionDrill.Scenario.isPreventionDrill(resolve(positional.get(0)))) {
         return preventionDrill(positional.get(0), options, out, err);
+      }
+      if (HistoryScenario.isHistory(resolve(positional.get(0)))) {
+        return history(positional.get(0), options, out, err);
       }
     } catch (IllegalArgumentException e) {
       return usage(err, e.getMessage());
@@ -225,6 +237,37 @@ public final class Main {
     }
   }
 
+  /**
+   * A history scenario (docs/DRILLS.md, "History"): months of plausible history recorded through
+   * the API; exit 0 when every call recorded something or found it recorded, 1 otherwise.
+   */
+  private static int history(String name, Map<String, String> options, PrintStream out, PrintStream err) {
+    try {
+      var scenario = HistoryScenario.read(resolve(name));
+      if (options.containsKey("--months")) {
+        scenario = scenario.withMonths((int) number("--months", options.get("--months")));
+      }
+      if (options.containsKey("--seed")) {
+        scenario = scenario.withSeed((long) number("--seed", options.get("--seed")));
+      }
+      Path data = Path.of(options.getOrDefault("--data", "./data"));
+      var load = new HistoryLoad(scenario, URI.create(stripSlash(options.getOrDefault("--hub", "http://127.0.0.1:8080"))),
+          options.containsKey("--secret-file") ? Path.of(options.get("--secret-file")) : data.resolve("auth").resolve("dev-secret"),
+          java.time.Clock.systemUTC());
+      HistoryLoad.Result result = load.run();
+      out.print(result.text());
+      if (options.containsKey("--out")) {
+        HistoryLoad.write(result, Path.of(options.get("--out")));
+      }
+      return result.count("failed") == 0 ? 0 : 1;
+    } catch (IllegalArgumentException e) {
+      return usage(err, e.getMessage());
+    } catch (RuntimeException e) {
+      err.println("hub drill: the history failed: " + e);
+      return 1;
+    }
+  }
+
   /** A file, or a name in the scenarios directory ({@code -Dsim.scenarios}, else ./sim/scenarios). */
   static Path resolve(String name) {
     Path file = Path.of(name);
@@ -259,6 +302,7 @@ public final class Main {
         Path file = scenariosDir().resolve(name + ".json");
         String description = SensorDrill.Scenario.isSensorDrill(file) ? SensorDrill.Scenario.read(file).description()
             : PreventionDrill.Scenario.isPreventionDrill(file) ? PreventionDrill.Scenario.read(file).description()
+            : HistoryScenario.isHistory(file) ? HistoryScenario.read(file).description()
             : ScenarioParser.read(file).description();
         String first = description.split("(?<=\\.)\\s")[0];
         out.printf("%-26s %s%n", name, first);

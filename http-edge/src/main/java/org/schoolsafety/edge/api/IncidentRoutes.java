@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Function;
@@ -17,6 +18,7 @@ import org.apache.pekko.http.javadsl.model.ContentType;
 import org.apache.pekko.http.javadsl.model.ContentTypes;
 import org.apache.pekko.http.javadsl.model.HttpCharsets;
 import org.apache.pekko.http.javadsl.model.HttpEntities;
+import org.apache.pekko.http.javadsl.model.HttpMethods;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
 import org.apache.pekko.http.javadsl.model.MediaTypes;
 import org.apache.pekko.http.javadsl.model.StatusCode;
@@ -28,6 +30,7 @@ import org.apache.pekko.pattern.StatusReply;
 import org.schoolsafety.edge.api.dto.AckRequest;
 import org.schoolsafety.edge.api.dto.CancelRequest;
 import org.schoolsafety.edge.api.dto.CloseRequest;
+import org.schoolsafety.edge.api.dto.IncidentImportRequest;
 import org.schoolsafety.edge.api.dto.IncidentRequest;
 import org.schoolsafety.edge.api.dto.IncidentView;
 import org.schoolsafety.edge.api.dto.ReportRequest;
@@ -45,9 +48,14 @@ import org.schoolsafety.hub.reporting.ReportingRules;
 import org.schoolsafety.persistence.readside.IncidentQueries;
 import org.schoolsafety.persistence.readside.IncidentSummary;
 import org.schoolsafety.hub.Rejection;
+import org.schoolsafety.hub.agency.AgencyKind;
+import org.schoolsafety.hub.agency.AgencyProfile;
+import org.schoolsafety.hub.directory.AgencyDirectory;
 import org.schoolsafety.hub.incident.Incident;
 import org.schoolsafety.hub.incident.IncidentCommand;
 import org.schoolsafety.hub.incident.IncidentIds;
+import org.schoolsafety.hub.incident.IncidentImport;
+import org.schoolsafety.hub.incident.IncidentImports;
 import org.schoolsafety.hub.incident.IncidentReport;
 import org.schoolsafety.hub.incident.IncidentState;
 import org.schoolsafety.hub.incident.SchoolRef;
@@ -85,6 +93,12 @@ public final class IncidentRoutes extends RouteSupport {
                 key -> jsonBody(IncidentRequest.class, body -> report(p, body, key.orElse(null))))),
             get(() -> parameterMap(params -> list(p, params))))),
         path("open-counts", () -> get(() -> parameterMap(params -> openCounts(p, params)))),
+        // Other methods end here with 405: "imports" is not an incident id for the routes below.
+        path("imports", () -> concat(
+            post(() -> authorize(api.policy().importIncidents(p), p, "import incidents", "",
+                () -> jsonBody(IncidentImportRequest.class, body -> importRecord(p, body)))),
+            extractMethod(method -> method.equals(HttpMethods.POST) ? reject() // POST's own rejections (413, 415, ...)
+                : complete(Problems.of(StatusCodes.METHOD_NOT_ALLOWED, "method not allowed here; allowed: [POST]"))))),
         pathPrefix(segment(), id -> concat(
             pathEnd(() -> get(() -> visible(p, id, state -> api.policy().readIncident(p, state), "read",
                 state -> onReply(reportingDeadlines(state), deadlines -> complete(json(StatusCodes.OK,
@@ -174,6 +188,44 @@ public final class IncidentRoutes extends RouteSupport {
             return complete(a.replayed() ? response.addHeader(RawHeader.create("Idempotent-Replayed", "true")) : response);
           });
         }));
+  }
+
+  /** The principal id under which imported records' references are keyed: any operator may retry an import. */
+  static final String IMPORTS = "import";
+
+  /**
+   * A closed incident from a previous system (issue 18): checked as a live report is, then the
+   * escalation chains of the kinds it names from the province's directory (so the agencies are
+   * the ones that cover the school today), then the incident records it — or says which field
+   * is wrong, changing nothing.
+   */
+  private Route importRecord(Principal p, IncidentImportRequest body) {
+    IncidentImportRequest.Checked checked = body.check(api.clock());
+    long started = System.nanoTime();
+    return onReply(school(checked.schoolId()), school -> {
+      IncidentImport record = checked.at(new SchoolRef(checked.schoolId(), school.name(), school.region()));
+      CompletionStage<Map<AgencyKind, List<AgencyProfile>>> chains = checked.kinds().isEmpty()
+          ? CompletableFuture.completedFuture(Map.of())
+          : api.sharding().entityRefFor(AgencyDirectory.ENTITY_TYPE_KEY, school.region().province())
+              .<AgencyDirectory.Chains>askWithStatus(r -> new AgencyDirectory.FindChains(school.region(),
+                  Set.copyOf(checked.kinds()), r), api.askTimeoutLeft(started))
+              .thenApply(AgencyDirectory.Chains::byKind);
+      return onReply(chains, byKind -> {
+        var problems = IncidentImports.check(record, byKind, api.clock().instant());
+        if (!problems.isEmpty()) {
+          throw ApiException.invalid(problems.stream().map(x -> new Problem.FieldError(x.field(), x.message())).toList());
+        }
+        String incidentId = api.incidentIds().forReport(checked.schoolId(), Mode.ACTUAL, IMPORTS, checked.clientRef());
+        CompletionStage<IncidentCommand.Accepted> accepted = incident(incidentId).askWithStatus(
+            (ActorRef<StatusReply<IncidentCommand.Accepted>> r) -> new IncidentCommand.Import(record, byKind, p.id(), r),
+            api.askTimeoutLeft(started));
+        return onReply(accepted, a -> {
+          HttpResponse response = present(p, a.incident(), a.replayed() ? StatusCodes.OK : StatusCodes.CREATED)
+              .addHeader(Location.create("/api/v1/incidents/" + incidentId));
+          return complete(a.replayed() ? response.addHeader(RawHeader.create("Idempotent-Replayed", "true")) : response);
+        });
+      });
+    });
   }
 
   /** The profile of the school a report names; an unknown school is a 404 naming the field. */

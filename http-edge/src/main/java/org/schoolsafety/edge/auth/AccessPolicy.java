@@ -61,6 +61,11 @@ public final class AccessPolicy {
     return allowIf(p.is(Role.OPERATOR));
   }
 
+  /** Importing a region's past records from its previous system (issue 18): operators only. */
+  public Decision importIncidents(Principal p) {
+    return allowIf(p.is(Role.OPERATOR));
+  }
+
   /**
    * Schools: operators, the school itself, its command centers, and agencies whose
    * jurisdiction covers it ({@code callerAgency}: the caller's own profile when it is an agency).

@@ -56,6 +56,7 @@ public final class Metrics implements HubMetrics {
           "/api/v1/agencies/{id}/webhooks/{webhookId}/dead-letters/redeliver"),
       template("/api/v1/incidents/?", "/api/v1/incidents"),
       template("/api/v1/incidents/open-counts", "/api/v1/incidents/open-counts"),
+      template("/api/v1/incidents/imports", "/api/v1/incidents/imports"),
       template("/api/v1/cap/feed", "/api/v1/cap/feed"),
       template("/api/v1/incidents/[^/]+", "/api/v1/incidents/{id}"),
       template("/api/v1/incidents/[^/]+/(audit|cap|reports|acks|close|cancel)", "/api/v1/incidents/{id}/$1"),

@@ -65,6 +65,12 @@ final class Courier {
       return notices;
     }
     NewIncident n = state.incident();
+    if (n.imported()) {
+      // An imported record was handled by the previous system: only the school's risk inputs
+      // learn of it; no agency inbox, school list (nor so its guardians) hears of it live.
+      notices.put("prevention:" + n.school().schoolId(), preventionNotice(state));
+      return notices;
+    }
     notices.put(
         "school:" + n.school().schoolId(),
         new IncidentNotice(
@@ -75,12 +81,7 @@ final class Courier {
     // the record writes about once per real incident rather than once per dispatch step, and
     // drills (which never count towards risk) send nothing.
     if (n.mode() == Mode.ACTUAL) {
-      notices.put(
-          "prevention:" + n.school().schoolId(),
-          new IncidentNotice(
-              state.incidentId(), n.type(), state.level(), n.mode(),
-              state.status() == Status.CANCELLED ? Status.CANCELLED : Status.REPORTED,
-              state.reportedAt(), null, n.initial().occurredAt()));
+      notices.put("prevention:" + n.school().schoolId(), preventionNotice(state));
     }
     for (Dispatch d : state.dispatches()) {
       notices.put(
@@ -91,6 +92,19 @@ final class Courier {
               d.state(), d.notifiedAt(), d.deadline(), d.ackAt()));
     }
     return notices;
+  }
+
+  private static IncidentNotice preventionNotice(IncidentState state) {
+    NewIncident n = state.incident();
+    return new IncidentNotice(
+        state.incidentId(), n.type(), state.level(), n.mode(),
+        state.status() == Status.CANCELLED ? Status.CANCELLED : Status.REPORTED,
+        state.reportedAt(), null, n.initial().occurredAt());
+  }
+
+  /** Whether the province feed (and so the command centers' streams and CAP) hears of this incident. */
+  private static boolean onFeed(IncidentState state) {
+    return state.isReported() && !state.incident().imported();
   }
 
   /**
@@ -118,7 +132,7 @@ final class Courier {
 
   /** Sends what changed between two states. */
   void sendChanges(IncidentState before, IncidentState after) {
-    if (after.isReported()) {
+    if (onFeed(after)) {
       feedQueue.addAll(feedItems(after, before.eventCount()));
       flushFeed();
     }
@@ -158,7 +172,7 @@ final class Courier {
     notices.sendAll(noticesOf(state));
     boolean endedLongAgo = state.ending() != null
         && state.ending().at().plus(IncidentFeed.REMEMBER_ENDED.minusDays(1)).isBefore(now);
-    if (state.isReported() && !endedLongAgo) {
+    if (onFeed(state) && !endedLongAgo) {
       feedQueue.clear();
       feedQueue.addAll(feedItems(state, 0));
       flushFeed();

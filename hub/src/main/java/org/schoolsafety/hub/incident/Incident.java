@@ -9,6 +9,7 @@ import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.stream.Collectors;
 import org.apache.pekko.Done;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
@@ -151,6 +152,7 @@ public final class Incident
     return newCommandHandlerWithReplyBuilder()
         .forAnyState()
         .onCommand(Report.class, this::onReport)
+        .onCommand(Import.class, this::onImport)
         .onCommand(AddReport.class, this::onAddReport)
         .onCommand(Acknowledge.class, this::onAcknowledge)
         .onCommand(Close.class, this::onClose)
@@ -182,6 +184,31 @@ public final class Incident
     }
     var event = new Reported(incidentId, cmd.incident(), cmd.incident().fingerprint(), now(), cmd.by());
     return persistThenReply(state, List.of(event), cmd.replyTo(), s -> new Accepted(s, false));
+  }
+
+  /**
+   * A closed incident from a previous system: its ordinary events at their historical times, in
+   * one atomic write. Nothing follows live — the incident is already over, so no agency is looked
+   * up, no deadline armed, and the courier tells only the school's prevention record (its risk
+   * inputs), never agencies, the school's list or the province feed.
+   */
+  private ReplyEffect<IncidentEvent, IncidentState> onImport(IncidentState state, Import cmd) {
+    String fingerprint = cmd.record().fingerprint();
+    if (state.isReported()) {
+      if (fingerprint.equals(state.fingerprint())) {
+        return Effect().reply(cmd.replyTo(), StatusReply.success(new Accepted(state, true)));
+      }
+      return reject(cmd.replyTo(), new Rejection.Conflict("clientRef '" + cmd.record().incident().clientRef()
+          + "' was already used for an imported record with other content (incident " + incidentId + ")"));
+    }
+    var problems = IncidentImports.check(cmd.record(), cmd.chains(), now());
+    if (!problems.isEmpty()) {
+      return reject(cmd.replyTo(), new Rejection.Invalid(problems.stream()
+          .map(p -> p.field() + ": " + p.message()).collect(Collectors.joining("; "))));
+    }
+    List<IncidentEvent> events = IncidentImports.events(incidentId, cmd.record(), cmd.chains(), settings.deadlines(),
+        fingerprint, now(), cmd.by());
+    return persistThenReply(state, events, cmd.replyTo(), s -> new Accepted(s, false));
   }
 
   private ReplyEffect<IncidentEvent, IncidentState> onAddReport(IncidentState state, AddReport cmd) {

@@ -1,10 +1,13 @@
 package org.schoolsafety.hub.incident;
 
 import java.util.List;
+import java.util.Map;
 import org.apache.pekko.Done;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.pattern.StatusReply;
 import org.schoolsafety.hub.CborSerializable;
+import org.schoolsafety.hub.agency.AgencyKind;
+import org.schoolsafety.hub.agency.AgencyProfile;
 import org.schoolsafety.hub.directory.AgencyDirectory;
 
 /** What can be asked of an incident. {@code by} names who asks, for the timeline and audit. */
@@ -12,6 +15,19 @@ public sealed interface IncidentCommand extends CborSerializable {
 
   /** Raise the incident. A retry with the same content answers with the incident as it is. */
   record Report(NewIncident incident, String by, ActorRef<StatusReply<Accepted>> replyTo)
+      implements IncidentCommand {}
+
+  /**
+   * Import a closed incident from a previous system (issue 18), with the escalation chains of the
+   * kinds it names (most specific agency first, as the directory answers). Persisted as the
+   * ordinary events at their historical times; nothing is dispatched or told live. A retry with
+   * the same content answers with the incident as it is.
+   */
+  record Import(
+      IncidentImport record,
+      Map<AgencyKind, List<AgencyProfile>> chains,
+      String by,
+      ActorRef<StatusReply<Accepted>> replyTo)
       implements IncidentCommand {}
 
   /** Answer to {@link Report}: {@code replayed} when the report was a retry. */

@@ -3,6 +3,7 @@ package org.schoolsafety.hub.incident;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.Instant;
 import java.util.HexFormat;
 import org.schoolsafety.hub.CborSerializable;
 
@@ -10,7 +11,9 @@ import org.schoolsafety.hub.CborSerializable;
  * What a school, parent or sensor reports to raise an incident. Drills (mode EXERCISE) carry
  * their {@code drillId} and may run faster than real time: {@code timeScale} divides the
  * incident's acknowledgement deadlines (null: real time). Incidents a school's devices raised
- * carry their {@code origin} (null for reports by people).
+ * carry their {@code origin} (null for reports by people). Records imported from a previous system
+ * (issue 18) carry when they were imported ({@code importedAt}, null for live reports): they were
+ * handled elsewhere, so the hub dispatches nothing and tells nobody live about them.
  */
 public record NewIncident(
     SchoolRef school,
@@ -21,8 +24,15 @@ public record NewIncident(
     String clientRef,
     String drillId,
     Double timeScale,
-    DeviceAlarm origin)
+    DeviceAlarm origin,
+    Instant importedAt)
     implements CborSerializable {
+
+  public NewIncident(
+      SchoolRef school, IncidentType type, Level level, Mode mode, IncidentReport initial, String clientRef,
+      String drillId, Double timeScale, DeviceAlarm origin) {
+    this(school, type, level, mode, initial, clientRef, drillId, timeScale, origin, null);
+  }
 
   public NewIncident(
       SchoolRef school, IncidentType type, Level level, Mode mode, IncidentReport initial, String clientRef) {
@@ -33,6 +43,16 @@ public record NewIncident(
       SchoolRef school, IncidentType type, Level level, Mode mode, IncidentReport initial, String clientRef,
       String drillId, Double timeScale) {
     this(school, type, level, mode, initial, clientRef, drillId, timeScale, null);
+  }
+
+  /** A record imported from a previous system, not a live report. */
+  public boolean imported() {
+    return importedAt != null;
+  }
+
+  /** The same incident marked as imported at {@code at}. */
+  NewIncident importedAt(Instant at) {
+    return new NewIncident(school, type, level, mode, initial, clientRef, drillId, timeScale, origin, at);
   }
 
   public boolean deviceRaised() {

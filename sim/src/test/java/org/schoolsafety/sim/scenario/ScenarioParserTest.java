@@ -25,7 +25,8 @@ class ScenarioParserTest {
   static Stream<Path> shipped() throws IOException {
     return Files.list(SHIPPED).filter(p -> p.toString().endsWith(".json"))
         .filter(p -> !org.schoolsafety.sim.sensors.SensorDrill.Scenario.isSensorDrill(p))
-        .filter(p -> !org.schoolsafety.sim.prevention.PreventionDrill.Scenario.isPreventionDrill(p)).sorted();
+        .filter(p -> !org.schoolsafety.sim.prevention.PreventionDrill.Scenario.isPreventionDrill(p))
+        .filter(p -> !org.schoolsafety.sim.history.HistoryScenario.isHistory(p)).sorted();
   }
 
   @ParameterizedTest

@@ -17,7 +17,8 @@ import org.schoolsafety.hub.reporting.ReportingDeadline;
 /**
  * The incident read model of {@code GET /api/v1/incidents/{id}}. {@code reports} and {@code timeline}
  * are the latest ones the incident keeps (see {@link IncidentState}); {@code reportCount} and
- * {@code eventCount} count all of them, and the audit trail lists every event.
+ * {@code eventCount} count all of them, and the audit trail lists every event. {@code imported}: a
+ * record imported from a previous system ({@code POST /api/v1/incidents/imports}, at {@code importedAt}).
  */
 public record IncidentView(
     String incidentId,
@@ -45,7 +46,9 @@ public record IncidentView(
     String leadRegion,
     int reportCount,
     int eventCount,
-    List<ReportingDeadline> reportingDeadlines) {
+    List<ReportingDeadline> reportingDeadlines,
+    boolean imported,
+    Instant importedAt) {
 
   /**
    * The incident with its reporting deadlines (issue 18), judged from the read side's facts;
@@ -54,7 +57,8 @@ public record IncidentView(
   public IncidentView withReportingDeadlines(List<ReportingDeadline> deadlines) {
     return new IncidentView(incidentId, schoolId, schoolName, regionCode, type, level, mode, drillId, timeScale, status,
         clientRef, reportedAt, occurredAt, casualties, reports, dispatches, uncoveredKinds, timeline, device,
-        evidenceCount, evidence, leadTier, leadRegion, reportCount, eventCount, List.copyOf(deadlines));
+        evidenceCount, evidence, leadTier, leadRegion, reportCount, eventCount, List.copyOf(deadlines), imported,
+        importedAt);
   }
 
   /**
@@ -141,6 +145,8 @@ public record IncidentView(
         authority.leadRegion(s.level(), n.school().region()),
         s.reportCount(),
         s.eventCount(),
-        List.of());
+        List.of(),
+        n.imported(),
+        n.importedAt());
   }
 }
