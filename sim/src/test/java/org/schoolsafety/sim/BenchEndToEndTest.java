@@ -34,7 +34,7 @@ import org.schoolsafety.sim.hub.Tokens;
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @ExtendWith(SharedDevNode.class)
-@Order(3)
+@Order(4)
 class BenchEndToEndTest {
 
   private static final ObjectMapper JSON = new ObjectMapper();

@@ -43,7 +43,7 @@ import org.schoolsafety.sim.hub.Tokens;
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @ExtendWith(SharedDevNode.class)
-@Order(2)
+@Order(3)
 class DrillEndToEndTest {
 
   private static final ObjectMapper JSON = new ObjectMapper();

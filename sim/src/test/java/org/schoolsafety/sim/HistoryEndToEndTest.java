@@ -16,11 +16,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.YearMonth;
 import java.time.ZoneId;
-import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import org.awaitility.Awaitility;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -28,17 +26,19 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.schoolsafety.sim.hub.Tokens;
 
 /**
  * The demo history (issue 18 item 6) on a real dev node: the node runs the history scenario against
  * itself before it is ready (a short one here: the month before this one and this one so far), so
  * the evaluation of last month counts incidents on first start; running the scenario again
- * records nothing new and the evaluation stays as it was. The other dev-node tests start nodes
- * without the simulator's classpath, so without history.
+ * records nothing new and the evaluation stays as it was. The node is the shared one of the sim
+ * end-to-end classes ({@link SharedDevNode}), which loads that short history when it starts.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-@Order(0) // its own node (with history), started and stopped before the shared dev node starts
+@ExtendWith(SharedDevNode.class)
+@Order(1) // first on the shared node, which loaded the short history when it started
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class HistoryEndToEndTest {
 
@@ -52,26 +52,12 @@ class HistoryEndToEndTest {
   private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
   @BeforeAll
-  @Timeout(value = 10, unit = TimeUnit.MINUTES)
-  void startADevNodeWithHistory() throws Exception {
-    work = Path.of(System.getProperty("sim.work", "target")).resolve("e2e-history-" + System.currentTimeMillis());
+  void useTheSharedDevNode(SharedDevNode.Handle shared) throws Exception {
+    node = shared.node();
+    scenario = shared.historyScenario();
+    work = shared.work("history");
     Files.createDirectories(work);
-    scenario = work.resolve("history-one-month.json");
-    Files.writeString(scenario, """
-        {"name": "history-one-month", "kind": "history", "description": "a short history for the test",
-         "regions": ["11", "65"], "months": 1, "seed": 7, "concurrency": 8}
-        """);
-    String classpath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
-    node = DevNode.startReady(work, Duration.ofMinutes(8), List.of(
-        "-Dhub.dev.history.classpath=" + classpath, "-Dhub.dev.history.scenario=" + scenario));
     tokens = Tokens.fromSecretFile(node.dataDir.resolve("auth").resolve("dev-secret"));
-  }
-
-  @AfterAll
-  void stopTheNode() {
-    if (node != null) {
-      node.close();
-    }
   }
 
   @Test

@@ -41,7 +41,7 @@ import org.schoolsafety.sim.hub.Tokens;
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @ExtendWith(SharedDevNode.class)
-@Order(1)
+@Order(2)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class PreventionEndToEndTest {
 
