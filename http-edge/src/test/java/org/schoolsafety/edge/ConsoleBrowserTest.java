@@ -91,14 +91,8 @@ class ConsoleBrowserTest {
 
   @BeforeAll
   void start() throws IOException {
-    // Fail (never skip) when the browser is missing: a console nobody tested is not done.
-    for (String executable : List.of(CHROMIUM, CHROMEDRIVER)) {
-      assertThat(new File(executable).canExecute())
-          .as("%s is not installed. The console's browser test needs Debian's Chromium and its driver: "
-              + "run `apt-get update && apt-get install -y chromium chromium-driver` "
-              + "(or point -Dhub.test.chromium / -Dhub.test.chromedriver at them).", executable)
-          .isTrue();
-    }
+    // Fail (never skip) when the browser is missing: a page nobody tested is not done.
+    HeadlessChromium.requireInstalled();
     // A MEDIUM tip (BULLYING) is overdue seconds after it arrives: the tips queue marks it.
     node = TestNode.start("it_console", Map.of("hub.tip.response-deadline.MEDIUM", "3s"));
     base = "http://127.0.0.1:" + node.httpPort();

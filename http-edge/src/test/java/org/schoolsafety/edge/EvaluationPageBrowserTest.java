@@ -5,7 +5,6 @@ import static org.awaitility.Awaitility.await;
 import static org.schoolsafety.edge.Fixtures.created;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.io.File;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -70,10 +69,8 @@ class EvaluationPageBrowserTest {
 
   @BeforeAll
   void start() throws IOException {
-    for (String executable : List.of(ConsoleBrowserTest.CHROMIUM, ConsoleBrowserTest.CHROMEDRIVER)) {
-      assertThat(new File(executable).canExecute()).as("%s is not installed (apt-get install -y chromium chromium-driver)",
-          executable).isTrue();
-    }
+    // Fail (never skip) when the browser is missing: a page nobody tested is not done.
+    HeadlessChromium.requireInstalled();
     node = TestNode.start("it_evaluation_page", Map.of());
     base = "http://127.0.0.1:" + node.httpPort();
     anonymous = new HubClient(node.httpPort());

@@ -3,7 +3,6 @@ package org.schoolsafety.edge;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.schoolsafety.edge.Fixtures.created;
 
-import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -48,10 +47,8 @@ class FamilyPageBrowserTest {
 
   @BeforeAll
   void start() throws IOException {
-    for (String executable : List.of(ConsoleBrowserTest.CHROMIUM, ConsoleBrowserTest.CHROMEDRIVER)) {
-      assertThat(new File(executable).canExecute()).as("%s is not installed (apt-get install -y chromium chromium-driver)",
-          executable).isTrue();
-    }
+    // Fail (never skip) when the browser is missing: a page nobody tested is not done.
+    HeadlessChromium.requireInstalled();
     node = TestNode.start("it_family_page", Map.of());
     base = "http://127.0.0.1:" + node.httpPort();
     anonymous = new HubClient(node.httpPort());

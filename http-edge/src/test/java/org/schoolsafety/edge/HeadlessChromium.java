@@ -19,6 +19,17 @@ final class HeadlessChromium {
 
   private HeadlessChromium() {}
 
+  /** Fails the test with what to install when Debian's Chromium or its driver is missing. */
+  static void requireInstalled() {
+    for (String executable : List.of(ConsoleBrowserTest.CHROMIUM, ConsoleBrowserTest.CHROMEDRIVER)) {
+      if (!new File(executable).canExecute()) {
+        throw new AssertionError(executable + " is not installed. The browser tests need Debian's Chromium and its driver: "
+            + "run `apt-get update && apt-get install -y chromium chromium-driver` "
+            + "(or point -Dhub.test.chromium / -Dhub.test.chromedriver at them).");
+      }
+    }
+  }
+
   /** {@code windowSize} as Chromium takes it ("1600,1000"); {@code more}: extra arguments such as "--lang=en-US". */
   static ChromeDriver start(Path profile, String windowSize, Duration wait, String... more) {
     // Selenium must not look for (or download) a browser or driver: both are given.
