@@ -65,6 +65,10 @@ final class TestNode {
     overrides.putIfAbsent("hub.http.tips.rate-limit.follow-up.burst", 100_000);
     overrides.put("pekko.remote.artery.canonical.port", 0);
     overrides.put("pekko.coordinated-shutdown.exit-jvm", "off");
+    // A test node stopped a moment after it started can still hold messages for a sharded daemon
+    // process (a projection) whose shard was not yet allocated: its region then waits the phase's
+    // full 10 s before it stops anyway, with nothing to hand off in a one-node cluster.
+    overrides.putIfAbsent("pekko.coordinated-shutdown.phases.cluster-sharding-shutdown-region.timeout", "2s");
     overrides.put("pekko.cluster.jmx.multi-mbeans-in-same-jvm", "on");
     overrides.put("datastax-java-driver.basic.contact-points", List.of(SharedCassandra.contactPoint()));
     overrides.put("hub.cassandra.journal-keyspace", keyspace);
