@@ -4,10 +4,12 @@ import com.typesafe.config.Config;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Supplier;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.cluster.sharding.typed.ShardedDaemonProcessSettings;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ShardedDaemonProcess;
 import org.apache.pekko.persistence.cassandra.query.javadsl.CassandraReadJournal;
+import org.apache.pekko.projection.Projection;
 import org.apache.pekko.projection.ProjectionBehavior;
 import org.apache.pekko.projection.ProjectionId;
 import org.apache.pekko.projection.cassandra.javadsl.CassandraProjection;
@@ -15,6 +17,7 @@ import org.apache.pekko.projection.eventsourced.EventEnvelope;
 import org.apache.pekko.projection.eventsourced.javadsl.EventSourcedProvider;
 import org.apache.pekko.projection.javadsl.AtLeastOnceProjection;
 import org.apache.pekko.projection.javadsl.GroupedProjection;
+import org.apache.pekko.projection.javadsl.Handler;
 import org.apache.pekko.projection.javadsl.SourceProvider;
 import org.apache.pekko.stream.connectors.cassandra.CassandraSessionSettings;
 import org.apache.pekko.stream.connectors.cassandra.javadsl.CassandraSession;
@@ -63,27 +66,34 @@ public final class ReadSide {
     ShardedDaemonProcess.get(system).init(ProjectionBehavior.Command.class, "incident-summaries", tags.size(),
         i -> ProjectionBehavior.create(incidentProjection(system, session, keyspace, tags.get(i))),
         ShardedDaemonProcessSettings.create(system), Optional.of(ProjectionBehavior.stopMessage()));
-    ShardedDaemonProcess.get(system).init(ProjectionBehavior.Command.class, "school-registry", 1,
-        i -> ProjectionBehavior.create(schoolProjection(system, session, keyspace)),
-        ShardedDaemonProcessSettings.create(system), Optional.of(ProjectionBehavior.stopMessage()));
+    runAlone(system, "school-registry", () -> schoolProjection(system, session, keyspace));
     for (String tag : List.of(org.schoolsafety.hub.hazard.Hazard.TAG, org.schoolsafety.hub.prevention.Prevention.TAG)) {
-      ShardedDaemonProcess.get(system).init(ProjectionBehavior.Command.class, "prevention-" + tag, 1,
-          i -> ProjectionBehavior.create(preventionProjection(system, session, keyspace, tag)),
-          ShardedDaemonProcessSettings.create(system), Optional.of(ProjectionBehavior.stopMessage()));
+      runAlone(system, "prevention-" + tag, () -> preventionProjection(system, session, keyspace, tag));
     }
-    ShardedDaemonProcess.get(system).init(ProjectionBehavior.Command.class, "warning-delivery", 1,
-        i -> ProjectionBehavior.create(warningDelivery(system, entities)),
-        ShardedDaemonProcessSettings.create(system), Optional.of(ProjectionBehavior.stopMessage()));
-    ShardedDaemonProcess.get(system).init(ProjectionBehavior.Command.class, "investments", 1,
-        i -> ProjectionBehavior.create(investmentProjection(system, session, keyspace)),
-        ShardedDaemonProcessSettings.create(system), Optional.of(ProjectionBehavior.stopMessage()));
-    ShardedDaemonProcess.get(system).init(ProjectionBehavior.Command.class, "tip-queue", 1,
-        i -> ProjectionBehavior.create(tipProjection(system, session, keyspace)),
-        ShardedDaemonProcessSettings.create(system), Optional.of(ProjectionBehavior.stopMessage()));
-    ShardedDaemonProcess.get(system).init(ProjectionBehavior.Command.class, "device-states", 1,
-        i -> ProjectionBehavior.create(deviceProjection(system, session, keyspace)),
-        ShardedDaemonProcessSettings.create(system), Optional.of(ProjectionBehavior.stopMessage()));
+    runAlone(system, "warning-delivery", () -> warningDelivery(system, entities));
+    runAlone(system, "investments", () -> investmentProjection(system, session, keyspace));
+    runAlone(system, "tip-queue", () -> tipProjection(system, session, keyspace));
+    runAlone(system, "device-states", () -> deviceProjection(system, session, keyspace));
     return new ReadSide(session, keyspace);
+  }
+
+  /** One instance of the projection in the cluster (a sharded daemon process of one), built where it runs. */
+  private static void runAlone(ActorSystem<?> system, String name, Supplier<Projection<?>> projection) {
+    ShardedDaemonProcess.get(system).init(ProjectionBehavior.Command.class, name, 1,
+        i -> ProjectionBehavior.create(projection.get()), ShardedDaemonProcessSettings.create(system),
+        Optional.of(ProjectionBehavior.stopMessage()));
+  }
+
+  /**
+   * The read side's usual projection: the events of {@code tag}, at least once, into a handler
+   * whose writes are idempotent upserts; the offset is saved every 100 events or 500 ms.
+   */
+  private static <E> AtLeastOnceProjection<Offset, EventEnvelope<E>> upserts(ActorSystem<?> system, String name,
+      String tag, Supplier<Handler<EventEnvelope<E>>> handler) {
+    SourceProvider<Offset, EventEnvelope<E>> source =
+        EventSourcedProvider.eventsByTag(system, CassandraReadJournal.Identifier(), tag);
+    return CassandraProjection.atLeastOnce(ProjectionId.of(name, tag), source, handler)
+        .withSaveOffset(100, Duration.ofMillis(500));
   }
 
   /**
@@ -95,11 +105,7 @@ public final class ReadSide {
    */
   private static AtLeastOnceProjection<Offset, EventEnvelope<School.Event>> deviceProjection(
       ActorSystem<?> system, CassandraSession session, String keyspace) {
-    SourceProvider<Offset, EventEnvelope<School.Event>> source =
-        EventSourcedProvider.eventsByTag(system, CassandraReadJournal.Identifier(), School.DEVICE_TAG);
-    return CassandraProjection.atLeastOnce(ProjectionId.of("device-states", School.DEVICE_TAG), source,
-            () -> new DeviceStateWriter(session, keyspace))
-        .withSaveOffset(100, Duration.ofMillis(500));
+    return upserts(system, "device-states", School.DEVICE_TAG, () -> new DeviceStateWriter(session, keyspace));
   }
 
   /** The queries over the registered devices' states. */
@@ -110,11 +116,7 @@ public final class ReadSide {
   /** The tips queue per region (tag "tip"): metadata only. */
   private static AtLeastOnceProjection<Offset, EventEnvelope<org.schoolsafety.hub.tip.TipEvent>> tipProjection(
       ActorSystem<?> system, CassandraSession session, String keyspace) {
-    SourceProvider<Offset, EventEnvelope<org.schoolsafety.hub.tip.TipEvent>> source =
-        EventSourcedProvider.eventsByTag(system, CassandraReadJournal.Identifier(), org.schoolsafety.hub.tip.Tip.TAG);
-    return CassandraProjection.atLeastOnce(ProjectionId.of("tip-queue", org.schoolsafety.hub.tip.Tip.TAG), source,
-            () -> new TipQueueWriter(session, keyspace))
-        .withSaveOffset(100, Duration.ofMillis(500));
+    return upserts(system, "tip-queue", org.schoolsafety.hub.tip.Tip.TAG, () -> new TipQueueWriter(session, keyspace));
   }
 
   /** The queries over the tips queue. */
@@ -125,11 +127,7 @@ public final class ReadSide {
   /** Schools' safety spending (tag "investment"), for the roll-ups by region, category and year. */
   private static AtLeastOnceProjection<Offset, EventEnvelope<SchoolInvestments.Event>> investmentProjection(
       ActorSystem<?> system, CassandraSession session, String keyspace) {
-    SourceProvider<Offset, EventEnvelope<SchoolInvestments.Event>> source =
-        EventSourcedProvider.eventsByTag(system, CassandraReadJournal.Identifier(), SchoolInvestments.TAG);
-    return CassandraProjection.atLeastOnce(ProjectionId.of("investments", SchoolInvestments.TAG), source,
-            () -> new InvestmentWriter(session, keyspace))
-        .withSaveOffset(100, Duration.ofMillis(500));
+    return upserts(system, "investments", SchoolInvestments.TAG, () -> new InvestmentWriter(session, keyspace));
   }
 
   /** The queries over the spending table. */
@@ -154,11 +152,7 @@ public final class ReadSide {
   /** Hazards (tag "hazard") and risk scores and warnings (tag "prevention"), one projection per tag. */
   private static AtLeastOnceProjection<Offset, EventEnvelope<Object>> preventionProjection(
       ActorSystem<?> system, CassandraSession session, String keyspace, String tag) {
-    SourceProvider<Offset, EventEnvelope<Object>> source =
-        EventSourcedProvider.eventsByTag(system, CassandraReadJournal.Identifier(), tag);
-    return CassandraProjection.atLeastOnce(ProjectionId.of("prevention", tag), source,
-            () -> new PreventionWriter(session, keyspace))
-        .withSaveOffset(100, Duration.ofMillis(500));
+    return upserts(system, "prevention", tag, () -> new PreventionWriter(session, keyspace));
   }
 
   /** The queries over the prevention tables. */
@@ -178,11 +172,7 @@ public final class ReadSide {
 
   private static AtLeastOnceProjection<Offset, EventEnvelope<School.Event>> schoolProjection(
       ActorSystem<?> system, CassandraSession session, String keyspace) {
-    SourceProvider<Offset, EventEnvelope<School.Event>> source =
-        EventSourcedProvider.eventsByTag(system, CassandraReadJournal.Identifier(), School.TAG);
-    return CassandraProjection.atLeastOnce(ProjectionId.of("school-registry", School.TAG), source,
-            () -> new SchoolRegistryWriter(session, keyspace))
-        .withSaveOffset(100, Duration.ofMillis(500));
+    return upserts(system, "school-registry", School.TAG, () -> new SchoolRegistryWriter(session, keyspace));
   }
 
   /** The queries over the read side's tables, judging reporting deadlines by the default rules. */
