@@ -31,7 +31,7 @@ final class DevHistory {
     if (classpath == null || scenario == null) {
       return "none (start with bin/hub dev to load sim's history scenario)";
     }
-    Path marker = dataDir.resolve("history-loaded");
+    Path marker = dataDir.resolve(DemoMarker.HISTORY);
     Path log = dataDir.resolve("history.log");
     try {
       if (Files.exists(marker)) {

@@ -88,13 +88,12 @@ public final class DevMain {
     // waits for /health/ready may use both at once.
     var startup = StartupGate.closedUntil(cli.flag("--no-demo") ? "the dev tokens"
         : "the demo data, its history and the dev tokens");
-    Running running = run(config, startup);
-    String demo = "skipped (--no-demo)";
-    if (!cli.flag("--no-demo")) {
-      var loaded = DemoData.load(running.node().context()).toCompletableFuture().get(5, TimeUnit.MINUTES);
-      demo = loaded.schools() + " schools and " + loaded.agencies() + " agencies registered"
-          + (loaded.preventionWritten() > 0 ? ", prevention work of " + loaded.preventionWritten() + " schools recorded" : "");
+    boolean embedded = config.getBoolean("hub.cassandra.embedded");
+    if (embedded) {
+      DemoMarker.forgetUnlessStorageKept(dataDir, Path.of(config.getString("hub.cassandra.data-dir")));
     }
+    Running running = run(config, startup);
+    String demo = cli.flag("--no-demo") ? "skipped (--no-demo)" : registerDemo(running, dataDir, embedded);
     // Six months of history (issue 18), through the API: before "ready", so that the evaluation
     // and cost-benefit pages show something real as soon as the banner says so.
     String history = cli.flag("--no-demo") ? "skipped (--no-demo)"
@@ -105,6 +104,26 @@ public final class DevMain {
     Banner.print(running.node().httpPort(), running.cassandraAddress(), dataDir, demo, history, tokens.file(),
         tokens.tokens().get(DevTokens.CONSOLE));
     running.node().whenTerminated().join();
+  }
+
+  /**
+   * Registers the demo data unless this data directory's own Cassandra already holds this very
+   * demo file ({@link DemoMarker}); says what happened, for the banner.
+   */
+  private static String registerDemo(Running running, Path dataDir, boolean embedded) throws Exception {
+    if (embedded) {
+      var before = DemoMarker.registeredBefore(dataDir);
+      if (before.isPresent()) {
+        return before.get() + " (registered on an earlier start)";
+      }
+    }
+    var loaded = DemoData.load(running.node().context()).toCompletableFuture().get(5, TimeUnit.MINUTES);
+    String registered = loaded.schools() + " schools and " + loaded.agencies() + " agencies";
+    if (embedded) {
+      DemoMarker.remember(dataDir, registered);
+    }
+    return registered + " registered" + (loaded.preventionWritten() > 0
+        ? ", prevention work of " + loaded.preventionWritten() + " schools recorded" : "");
   }
 
   static Config devConfig(CommandLine cli, Path dataDir, Path secretFile) {

@@ -29,7 +29,12 @@ import org.slf4j.LoggerFactory;
 public final class DemoData {
 
   private static final Logger log = LoggerFactory.getLogger(DemoData.class);
-  private static final String RESOURCE = "demo/demo-data.json";
+  public static final String RESOURCE = "demo/demo-data.json";
+  /**
+   * Bump when the loader writes something new for the same file, so that data directories that
+   * remember an earlier registration ({@code demo-loaded}) register again.
+   */
+  public static final int LOADER_VERSION = 1;
   private static final String BY = "operator:demo-loader";
   private static final int ATTEMPTS = 5;
 
