@@ -58,12 +58,15 @@ class ShardLeaseTest {
       assertThat(read.status()).isEqualTo(200);
       assertThat(read.body().get("schoolId").asText()).isEqualTo(SCHOOL);
 
-      // every started shard holds its lease, and nothing else is leased
+      // every started shard holds its lease, so does every entity type's coordinator (a singleton
+      // on this only node), and nothing else is leased
       await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
         Set<String> shards = startedShardLeases(node);
         assertThat(shards).anyMatch(name -> name.startsWith("hub-shard-Incident-"))
             .anyMatch(name -> name.startsWith("hub-shard-School-"));
-        assertThat(leases(cql)).isEqualTo(owned(shards, owner));
+        Set<String> leased = new TreeSet<>(shards);
+        leased.addAll(coordinatorLeases(node));
+        assertThat(leases(cql)).isEqualTo(owned(leased, owner));
         // The journal's write fence checks exactly the lease sharding took for the incident's shard.
         assertThat(leases(cql)).containsKey(org.schoolsafety.persistence.lease.FencedCassandraJournal.shardLeaseName(
             (org.apache.pekko.actor.ExtendedActorSystem) Adapter.toClassic(node.system()), "Incident|" + id));
@@ -93,6 +96,16 @@ class ShardLeaseTest {
       for (ShardRegion.ShardState shard : state.getShards()) {
         names.add(node.system().name() + "-shard-" + type + "-" + shard.shardId());
       }
+    }
+    return names;
+  }
+
+  /** The leases of the sharding coordinators (Pekko's singleton manager: system-singleton-its path). */
+  private static Set<String> coordinatorLeases(HubNode node) {
+    var sharding = org.apache.pekko.cluster.sharding.ClusterSharding.get(Adapter.toClassic(node.system()));
+    Set<String> names = new TreeSet<>();
+    for (String type : sharding.getShardTypeNames()) {
+      names.add("hub-singleton-pekko://hub/system/sharding/" + type + "Coordinator");
     }
     return names;
   }

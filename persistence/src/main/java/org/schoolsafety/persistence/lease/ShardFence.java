@@ -20,29 +20,65 @@ final class ShardFence {
   private final boolean enabled;
   private final int numberOfShards;
 
+  private final boolean coordinatorLeased;
+
   ShardFence(ExtendedActorSystem system) {
     this.system = system;
     Config config = system.settings().config();
     this.enabled = !config.getString("pekko.cluster.sharding.use-lease").isBlank();
+    this.coordinatorLeased = !config.getString("pekko.cluster.sharding.coordinator-singleton.use-lease").isBlank();
     this.numberOfShards = config.getInt("pekko.cluster.sharding.number-of-shards");
   }
 
   /** Why the events of {@code persistenceId} must not be written now; empty when they may. */
   Optional<String> refusal(String persistenceId) {
-    int bar = persistenceId.indexOf('|');
-    if (!enabled || bar < 0) {
-      return Optional.empty();
-    }
-    String name = leaseName(persistenceId.substring(0, bar), persistenceId.substring(bar + 1));
-    return CassandraLeases.get(system).lease(name)
+    return leaseOf(persistenceId).flatMap(name -> CassandraLeases.get(system).lease(name)
         .filter(lease -> !lease.checkLease())
         .map(lease -> "not writing events of " + persistenceId + ": this node no longer holds lease " + name
-            + " (frozen or cut off past its timeout; the entity lives on elsewhere)");
+            + " (frozen or cut off past its timeout; the writer lives on elsewhere)"));
   }
+
+  /**
+   * The lease that guards the writes of {@code persistenceId}: an entity's ("Type|id") and its
+   * shard's remembered entities ("/sharding/TypeShard/n") are guarded by the shard's lease; the
+   * coordinator's remembered shards ("/sharding/TypeCoordinator") by the coordinator singleton's
+   * lease, when it has one.
+   */
+  Optional<String> leaseOf(String persistenceId) {
+    if (!enabled) {
+      return Optional.empty();
+    }
+    int bar = persistenceId.indexOf('|');
+    if (bar > 0) {
+      return Optional.of(leaseName(persistenceId.substring(0, bar), persistenceId.substring(bar + 1)));
+    }
+    if (!persistenceId.startsWith(SHARDING)) {
+      return Optional.empty();
+    }
+    String rest = persistenceId.substring(SHARDING.length());
+    int shard = rest.lastIndexOf("Shard/");
+    if (shard > 0) {
+      return Optional.of(system.name() + "-shard-" + rest.substring(0, shard) + "-" + rest.substring(shard + "Shard/".length()));
+    }
+    if (coordinatorLeased && rest.endsWith("Coordinator") && rest.indexOf('/') < 0) {
+      return Optional.of(coordinatorLeaseName(rest.substring(0, rest.length() - "Coordinator".length())));
+    }
+    return Optional.empty();
+  }
+
+  private static final String SHARDING = "/sharding/";
 
   /** The name sharding gives the lease of the entity's shard (Pekko's Shard: system-shard-type-shardId). */
   String leaseName(String typeName, String entityId) {
     return system.name() + "-shard-" + typeName + "-"
         + ShardRegion.HashCodeMessageExtractor$.MODULE$.shardId(entityId, numberOfShards);
+  }
+
+  /**
+   * The name of the coordinator singleton's lease (Pekko's ClusterSingletonManager names it
+   * system-singleton-its path; the coordinator's manager is /system/sharding/TypeCoordinator).
+   */
+  String coordinatorLeaseName(String typeName) {
+    return system.name() + "-singleton-pekko://" + system.name() + "/system/sharding/" + typeName + "Coordinator";
   }
 }
