@@ -70,6 +70,22 @@ public final class FailoverHarness {
     this.options = options;
   }
 
+  /**
+   * The nodes' system properties. With the environment variable {@code HUB_NODE_LOGBACK} naming
+   * a logback file, the nodes log through it with Pekko's debug logging on: how the failover
+   * breakdown in docs/RELIABILITY.md was taken (e.g. org.apache.pekko.cluster.sharding at DEBUG).
+   */
+  static Map<String, String> nodeProperties() {
+    var properties = new java.util.HashMap<String, String>();
+    properties.put("hub.escalation.ack-deadline.IV", LEVEL_IV_DEADLINE.toSeconds() + "s");
+    String logback = System.getenv("HUB_NODE_LOGBACK");
+    if (logback != null && !logback.isBlank()) {
+      properties.put("logback.configurationFile", logback);
+      properties.put("pekko.loglevel", "DEBUG");
+    }
+    return properties;
+  }
+
   public static Result run(Options options) throws Exception {
     return new FailoverHarness(options).execute();
   }
@@ -78,7 +94,7 @@ public final class FailoverHarness {
     Instant began = Instant.now();
     var ports = freePorts(8);
     var layout = new LocalCluster.Layout(3, options.dataDir(), ports.get(0), ports.get(3), ports.get(6), ports.get(7),
-        "512m", Map.of("hub.escalation.ack-deadline.IV", LEVEL_IV_DEADLINE.toSeconds() + "s"), false);
+        "512m", nodeProperties(), false);
     try (LocalCluster cluster = LocalCluster.start(layout)) {
       tokens = Tokens.fromSecretFile(LocalCluster.secretFile(cluster.dataDir()));
       client = new LoadClient(cluster.nodes().stream().map(LocalCluster.Node::httpPort).toList(), Duration.ofSeconds(10));
