@@ -5,8 +5,9 @@
 // The stream's `event: directive` carries a directive's whole totals after every change (and has
 // no id, so it never moves Last-Event-ID): the bars follow it at once. The per-school list comes
 // from GET /api/v1/directives/{id}, read again shortly after each event (at most one request in
-// flight per directive). There is no list of directives to start from, so the ids this tab has
-// seen are kept in sessionStorage per region and read again after a reload.
+// flight per directive). The console opens with the directives in force over its region from
+// GET /api/v1/directives (the read side, a moment behind); the ids this tab has seen are also
+// kept in sessionStorage per region and read again after a reload.
 //
 // Each card also counts the notices the directive put on its schools' guardian feeds (the GET's
 // guardianNotices: a posture set or released per school, counted by the hub's read side from the
@@ -48,6 +49,25 @@ export class Directives {
     this.region = region;
     this.mode = mode;
     for (const id of this.remembered()) this.refresh(id, 0);
+    this.loadList(this.generation);
+  }
+
+  /** The directives in force over the region (the list), each then read like one seen on the stream. */
+  async loadList(gen) {
+    if (!this.region) return;
+    try {
+      const list = await this.api.get('/api/v1/directives?region=' + encodeURIComponent(this.region)
+        + '&mode=' + encodeURIComponent(this.mode || 'ALL') + '&state=ACTIVE');
+      if (gen !== this.generation) return;
+      for (const d of list.directives || []) {
+        this.remember(d.directiveId);
+        this.refresh(d.directiveId, 0);
+      }
+    } catch (e) {
+      // 403: not a list this caller may read (an operator sees exercises only); the stream still
+      // brings every directive that changes.
+      if (gen === this.generation && e.status !== 403) this.onError(e);
+    }
   }
 
   /** `data` of an `event: directive` on the incident stream. */

@@ -307,7 +307,7 @@ public final class HubNode implements AutoCloseable {
     var routes = new HubRoutes(
         List.of(new SchoolRoutes(api), new AgencyRoutes(api), new IncidentRoutes(api), new StreamRoutes(api),
             new DrillRoutes(api), new PreventionRoutes(api, readSide.preventionQueries()), new CapFeedRoutes(api),
-            new DeviceRoutes(api, SensorSettings.fromConfig(config)), tips, new DirectiveRoutes(api), new CapRoutes(api),
+            new DeviceRoutes(api, SensorSettings.fromConfig(config)), tips, new DirectiveRoutes(api, readSide.directiveQueries()), new CapRoutes(api),
             new EvaluationRoutes(api, readSide.preventionQueries(), readSide.tipQueries()),
             new InvestmentRoutes(api, readSide.investmentQueries()),
             new PrioritiesRoutes(api, readSide.preventionQueries(), readSide.deviceQueries()),

@@ -127,6 +127,8 @@ class AuthorizationTableTest {
     TABLE.put("POST /directives/{D}/acks A",      new int[] {401, 404, 200, 404, 403, 404, 404, 404, 200, 200, 404});
     TABLE.put("POST /directives/{D}/accountability A", new int[] {401, 404, 200, 404, 403, 404, 404, 404, 200, 200, 404});
     TABLE.put("POST /directives/{new}/lift",      new int[] {401, 404, 403, 404, 403, 404, 404, 404, 200, 200, 404});
+    TABLE.put("GET /directives?region=6501",      new int[] {401, 403, 403, 403, 403, 403, 403, 403, 200, 200, 403});
+    TABLE.put("GET /directives?region=6501&mode=EXERCISE", new int[] {401, 200, 403, 403, 403, 403, 403, 403, 200, 200, 403});
     // CAP in: command centers (each reaches only its own region's schools) and alert sources (CapInTest).
     TABLE.put("POST /cap/alerts",                 new int[] {401, 403, 403, 403, 403, 403, 403, 403, 201, 201, 201});
     // Handling authority by level: a level I incident is led by the province. Its city's command
@@ -395,6 +397,8 @@ class AuthorizationTableTest {
         Map.of("schoolId", SCHOOL_A, "students", Map.of("present", 1200), "staff", Map.of("present", 80))));
     e.put("POST /directives/{new}/lift", (t, c) -> c.post("/api/v1/directives/" + t.freshDirective() + "/lift",
         Map.of("reason", "all clear")));
+    e.put("GET /directives?region=6501", (t, c) -> c.get("/api/v1/directives?region=6501"));
+    e.put("GET /directives?region=6501&mode=EXERCISE", (t, c) -> c.get("/api/v1/directives?region=6501&mode=EXERCISE"));
     e.put("POST /cap/alerts", (t, c) -> c.postRaw("/api/v1/cap/alerts", capAlert(t.unique("authz-cap")),
         "application/cap+xml", Map.of()));
     e.put("POST /incidents/{level I}/close", (t, c) -> c.post("/api/v1/incidents/" + t.incidentI + "/close", Map.of()));

@@ -41,7 +41,7 @@ import org.schoolsafety.persistence.testing.SharedCassandra;
  * API, two of them acknowledge (one also accounts for its people), and the console — live, from
  * the stream's directive totals — shows the progress bar (2 of 4 schools, the accounted-for
  * percentage, the missing count) with the two silent schools listed first; lifting it takes the
- * card away. Leaves {@code target/console-directive.png} (copied by hand to
+ * card away; a console opened afresh finds it in force from the list. Leaves {@code target/console-directive.png} (copied by hand to
  * docs/screenshots/console-directive.png).
  */
 @ExtendWith(SharedCassandra.class)
@@ -184,6 +184,15 @@ class ConsoleDirectivesBrowserTest {
       } finally {
         js.executeScript("localStorage.removeItem('schoolSafetyHub.lang')");
       }
+
+      // A console opened afresh (nothing remembered, no change on the stream since) finds the
+      // directive in force from the list (GET /directives, the read side).
+      js.executeScript("sessionStorage.clear()");
+      driver.get("about:blank");
+      driver.get(base + "/console/#token=" + TestNode.token(Role.COMMAND_CENTER, "65"));
+      waitUntil("the live stream to connect again", ExpectedConditions.attributeToBe(By.id("connection"), "data-state", "live"));
+      waitUntil("the directive's card, from the list", ExpectedConditions.visibilityOfElementLocated(card));
+      waitUntil("its progress, read again", ExpectedConditions.attributeToBe(card, "data-acknowledged", "2"));
 
       // Lifting it takes the card away, live.
       assertThat(city.post("/api/v1/directives/" + directiveId + "/lift", Map.of("reason", "the storm has passed"))

@@ -237,4 +237,69 @@ class DirectiveFlowTest {
         Map.of("schoolIds", List.of(school(0)), "posture", "HOLD", "instruction", "hold"));
     assertThat(foreign.status()).isEqualTo(403);
   }
+
+  /**
+   * The list a console opens with: built from the directives' own events (a projection), so a
+   * directive appears a moment after it is issued and moves from ACTIVE to LIFTED when lifted;
+   * exercises only when asked for; for the command centers over the region.
+   */
+  @Test
+  void theListShowsTheDirectivesInForceOverARegionAndThoseLifted() {
+    String first = school(0);
+    var real = created(commandCenter.post("/api/v1/directives", Map.of("schoolIds", List.of(first),
+        "posture", "HOLD", "instruction", "Police operation nearby: hold everyone in class", "clientRef", "list-real")));
+    String realId = real.body().get("directiveId").asText();
+    var drill = created(anonymous.as(Role.OPERATOR, "ops").post("/api/v1/directives", Map.of("schoolIds", List.of(first),
+        "posture", "EVACUATE", "instruction", "Evacuation drill", "mode", "EXERCISE", "clientRef", "list-drill")));
+    String drillId = drill.body().get("directiveId").asText();
+
+    await().atMost(Duration.ofSeconds(30)).until(() -> ids(commandCenter.get("/api/v1/directives?region=6501&mode=ALL"))
+        .containsAll(List.of(realId, drillId)));
+    JsonNode listed = listed(commandCenter.get("/api/v1/directives?region=" + COUNTY), realId);
+    assertThat(listed.get("posture").asText()).isEqualTo("HOLD");
+    assertThat(listed.get("mode").asText()).isEqualTo("ACTUAL");
+    assertThat(listed.get("scope").asText()).isEqualTo(COUNTY);
+    assertThat(listed.get("schools").asInt()).isEqualTo(1);
+    assertThat(listed.get("state").asText()).isEqualTo("ACTIVE");
+    assertThat(listed.get("instruction").asText()).startsWith("Police operation");
+    assertThat(listed.get("issuedBy").asText()).isEqualTo("command-center:6501");
+    // real ones by default, exercises when asked for; the province's command center sees both too
+    assertThat(ids(commandCenter.get("/api/v1/directives?region=" + COUNTY))).contains(realId).doesNotContain(drillId);
+    assertThat(ids(commandCenter.get("/api/v1/directives?region=" + COUNTY + "&mode=EXERCISE")))
+        .contains(drillId).doesNotContain(realId);
+    assertThat(ids(anonymous.as(Role.COMMAND_CENTER, "65").get("/api/v1/directives"))).contains(realId);
+    // another county of the same province has nothing to do with it
+    assertThat(ids(commandCenter.get("/api/v1/directives?region=650101"))).doesNotContain(realId);
+
+    assertThat(commandCenter.post("/api/v1/directives/" + realId + "/lift", Map.of("reason", "operation over"))
+        .status()).isEqualTo(200);
+    await().atMost(Duration.ofSeconds(30)).until(() ->
+        !ids(commandCenter.get("/api/v1/directives?region=" + COUNTY)).contains(realId));
+    JsonNode lifted = listed(commandCenter.get("/api/v1/directives?region=" + COUNTY + "&state=LIFTED"), realId);
+    assertThat(lifted.get("state").asText()).isEqualTo("LIFTED");
+    assertThat(lifted.get("liftReason").asText()).isEqualTo("operation over");
+    assertThat(lifted.get("liftedAt").asText()).isNotBlank();
+    assertThat(ids(commandCenter.get("/api/v1/directives?region=" + COUNTY + "&state=ALL"))).contains(realId);
+
+    // others' regions and bad parameters
+    assertThat(anonymous.as(Role.COMMAND_CENTER, "11").get("/api/v1/directives?region=6501").status()).isEqualTo(403);
+    var bad = commandCenter.get("/api/v1/directives?region=6501&state=OPEN");
+    assertThat(bad.status()).isEqualTo(400);
+    assertThat(bad.body().get("errors").findValuesAsText("field")).containsExactly("state");
+  }
+
+  private static List<String> ids(HubClient.Response listing) {
+    assertThat(listing.status()).as(String.valueOf(listing.body())).isEqualTo(200);
+    return listing.body().get("directives").findValuesAsText("directiveId");
+  }
+
+  private static JsonNode listed(HubClient.Response listing, String directiveId) {
+    assertThat(listing.status()).as(String.valueOf(listing.body())).isEqualTo(200);
+    for (JsonNode d : listing.body().get("directives")) {
+      if (d.get("directiveId").asText().equals(directiveId)) {
+        return d;
+      }
+    }
+    throw new AssertionError(directiveId + " not listed in " + listing.body());
+  }
 }

@@ -10,14 +10,17 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Function;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.cluster.sharding.typed.javadsl.EntityRef;
 import org.apache.pekko.http.javadsl.model.HttpHeader;
@@ -34,12 +37,15 @@ import org.schoolsafety.edge.api.dto.DirectiveView;
 import org.schoolsafety.edge.api.dto.LiftRequest;
 import org.schoolsafety.edge.auth.AccessPolicy.Decision;
 import org.schoolsafety.edge.auth.Principal;
+import org.schoolsafety.edge.auth.Role;
 import org.schoolsafety.hub.Rejection;
 import org.schoolsafety.hub.directive.Directive;
 import org.schoolsafety.hub.directive.DirectiveSpec;
 import org.schoolsafety.hub.directive.TargetSchool;
+import org.schoolsafety.hub.incident.Mode;
 import org.schoolsafety.hub.school.School;
 import org.schoolsafety.hub.school.SchoolProfile;
+import org.schoolsafety.persistence.readside.DirectiveQueries;
 import org.schoolsafety.persistence.readside.SchoolSummary;
 
 /**
@@ -52,9 +58,11 @@ public final class DirectiveRoutes extends RouteSupport {
   private static final Pattern DIRECTIVE_ID = Pattern.compile("dir-[0-9a-f]{24,32}");
 
   private final SchoolProfiles schools;
+  private final DirectiveQueries list;
 
-  public DirectiveRoutes(ApiContext api) {
+  public DirectiveRoutes(ApiContext api, DirectiveQueries list) {
     super(api);
+    this.list = list;
     this.schools = new SchoolProfiles(id -> api.sharding().entityRefFor(School.ENTITY_TYPE_KEY, id)
         .askWithStatus(School.Get::new, api.askTimeout()).thenApply(School.State::profile), SchoolProfiles.MAX_SCHOOLS);
   }
@@ -62,13 +70,33 @@ public final class DirectiveRoutes extends RouteSupport {
   @Override
   public Route route(Principal p) {
     return pathPrefix("directives", () -> concat(
-        pathEndOrSingleSlash(() -> post(() -> jsonBody(DirectiveRequest.class, body -> issue(p, body)))),
+        pathEndOrSingleSlash(() -> concat(
+            post(() -> jsonBody(DirectiveRequest.class, body -> issue(p, body))),
+            get(() -> parameterMap(params -> listed(p, params))))),
         pathPrefix(segment(), id -> concat(
             pathEnd(() -> get(() -> visible(p, id, state -> api.policy().readDirective(p, state), "read",
                 state -> present(p, state, StatusCodes.OK)))),
             path("acks", () -> post(() -> jsonBody(DirectiveAckRequest.class, body -> acknowledge(p, id, body)))),
             path("accountability", () -> post(() -> jsonBody(AccountabilityRequest.class, body -> account(p, id, body)))),
             path("lift", () -> post(() -> jsonBody(LiftRequest.class, body -> lift(p, id, body))))))));
+  }
+
+  /**
+   * The directives over a region, newest first, from the read side (a directive appears a moment
+   * after it is issued): those issued within the region and those naming one of its schools. For
+   * the command centers over the region, and operators for exercise directives, as the incident
+   * list. Each directive's schools and sums are in {@code GET /directives/{id}}.
+   */
+  private Route listed(Principal p, Map<String, String> params) {
+    String region = Params.region(Optional.ofNullable(params.get("region")),
+        p.is(Role.COMMAND_CENTER) ? p.subject() : null);
+    Set<Mode> modes = Params.modes(Optional.ofNullable(params.get("mode")));
+    DirectiveQueries.Which which = Params.oneOf("state", Optional.of(params.getOrDefault("state", "ACTIVE")),
+        DirectiveQueries.Which.class);
+    int limit = Params.limit(Optional.ofNullable(params.get("limit")), 100, 500);
+    return authorize(api.policy().watchRegion(p, region, modes), p, "list the directives of region " + region, "",
+        () -> respond(list.ofRegion(region, modes.stream().map(Enum::name).collect(Collectors.toSet()), which, limit),
+            rows -> ok(Map.of("region", region, "state", which.name(), "directives", rows))));
   }
 
   /** A directive's id: keyed by the principal, mode and clientRef when there is one, else random. */

@@ -56,6 +56,12 @@ public final class Directive
   public static final EntityTypeKey<Command> ENTITY_TYPE_KEY =
       EntityTypeKey.create(Command.class, "Directive");
 
+  /**
+   * The tag of the events the list of directives reads (issued, revised, lifted): rare events,
+   * so the list costs nothing per school's acknowledgement or report.
+   */
+  public static final String TAG = "directive";
+
   /** How long a failed lookup of an escalation target waits before it is tried again. */
   static final Duration RETRY_ESCALATION = Duration.ofSeconds(5);
 
@@ -279,6 +285,11 @@ public final class Directive
   @Override
   public RetentionCriteria retentionCriteria() {
     return RetentionCriteria.snapshotEvery(100, 2);
+  }
+
+  @Override
+  public Set<String> tagsFor(Event event) {
+    return event instanceof Issued || event instanceof Revised || event instanceof Lifted ? Set.of(TAG) : Set.of();
   }
 
   @Override

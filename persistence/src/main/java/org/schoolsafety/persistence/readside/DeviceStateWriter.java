@@ -42,12 +42,10 @@ final class DeviceStateWriter extends Handler<EventEnvelope<School.Event>> {
             + "registered_at) VALUES (?, ?, ?, ?, ?)"),
         session.prepare("UPDATE " + ks + ".devices_by_province SET state = ?, changed_at = ? "
             + "WHERE province = ? AND school_id = ? AND device_id = ?"));
-    return CompletableFuture.allOf(statements.stream().map(CompletionStage::toCompletableFuture)
-            .toArray(CompletableFuture[]::new))
-        .thenApply(all -> {
-          findProvince = statements.get(0).toCompletableFuture().join();
-          registered = statements.get(1).toCompletableFuture().join();
-          changed = statements.get(2).toCompletableFuture().join();
+    return Statements.all(statements).thenApply(prepared -> {
+          findProvince = prepared.get(0);
+          registered = prepared.get(1);
+          changed = prepared.get(2);
           return Done.getInstance();
         });
   }

@@ -22,6 +22,7 @@ import org.apache.pekko.projection.javadsl.SourceProvider;
 import org.apache.pekko.stream.connectors.cassandra.CassandraSessionSettings;
 import org.apache.pekko.stream.connectors.cassandra.javadsl.CassandraSession;
 import org.apache.pekko.stream.connectors.cassandra.javadsl.CassandraSessionRegistry;
+import org.schoolsafety.hub.directive.Directive;
 import org.schoolsafety.hub.incident.Incident;
 import org.schoolsafety.hub.incident.IncidentEvent;
 import org.schoolsafety.hub.investment.SchoolInvestments;
@@ -74,6 +75,8 @@ public final class ReadSide {
     runAlone(system, "investments", () -> investmentProjection(system, session, keyspace));
     runAlone(system, "tip-queue", () -> tipProjection(system, session, keyspace));
     runAlone(system, "device-states", () -> deviceProjection(system, session, keyspace));
+    runAlone(system, "directive-list", () -> upserts(system, "directive-list", Directive.TAG,
+        () -> new DirectiveListWriter(session, keyspace)));
     return new ReadSide(session, keyspace);
   }
 
@@ -106,6 +109,11 @@ public final class ReadSide {
   private static AtLeastOnceProjection<Offset, EventEnvelope<School.Event>> deviceProjection(
       ActorSystem<?> system, CassandraSession session, String keyspace) {
     return upserts(system, "device-states", School.DEVICE_TAG, () -> new DeviceStateWriter(session, keyspace));
+  }
+
+  /** The directives over a region (the list; each directive's progress is its entity's). */
+  public DirectiveQueries directiveQueries() {
+    return new DirectiveQueries(session, keyspace);
   }
 
   /** The queries over the registered devices' states. */

@@ -87,6 +87,13 @@ public final class ReadSideSchema {
             + "province text, school_id text, training_id text, school_name text, region_code text, staff int, "
             + "day date, topic text, audience text, participants int, hours double, "
             + "PRIMARY KEY ((province), school_id, training_id))",
+        // the list of directives, from their issued, revised and lifted events (DirectiveListWriter)
+        "CREATE TABLE IF NOT EXISTS " + ks + ".directives_by_province ("
+            + "province text, directive_id text, scope text, posture text, mode text, instruction text, "
+            + "schools int, school_regions set<text>, issued_at timestamp, issued_by text, source text, "
+            + "revised_at timestamp, lifted_at timestamp, lifted_by text, lift_reason text, "
+            + "PRIMARY KEY ((province), directive_id))",
+        "CREATE TABLE IF NOT EXISTS " + ks + ".directive_provinces (directive_id text PRIMARY KEY, provinces set<text>)",
         // safety spending (issue 18), from the schools' spending records (InvestmentWriter)
         "CREATE TABLE IF NOT EXISTS " + ks + ".investments_by_province ("
             + "province text, year int, school_id text, investment_id text, region_code text, date date, "

@@ -69,17 +69,16 @@ final class SchoolRegistryWriter extends Handler<EventEnvelope<School.Event>> {
         session.prepare("UPDATE " + ks + ".schools_by_province SET posture = ?" + row),
         session.prepare("INSERT INTO " + ks + ".guardian_notices_by_directive (directive_id, school_id, seq, posture, at) "
             + "VALUES (?, ?, ?, ?, ?)"));
-    return CompletableFuture.allOf(statements.stream().map(CompletionStage::toCompletableFuture)
-        .toArray(CompletableFuture[]::new)).thenApply(all -> {
-          profile = statements.get(0).toCompletableFuture().join();
-          province = statements.get(1).toCompletableFuture().join();
-          provinceOf = statements.get(2).toCompletableFuture().join();
-          opened = statements.get(3).toCompletableFuture().join();
-          exerciseOpened = statements.get(4).toCompletableFuture().join();
-          ended = statements.get(5).toCompletableFuture().join();
-          evacuated = statements.get(6).toCompletableFuture().join();
-          posture = statements.get(7).toCompletableFuture().join();
-          guardianNotice = statements.get(8).toCompletableFuture().join();
+    return Statements.all(statements).thenApply(prepared -> {
+          profile = prepared.get(0);
+          province = prepared.get(1);
+          provinceOf = prepared.get(2);
+          opened = prepared.get(3);
+          exerciseOpened = prepared.get(4);
+          ended = prepared.get(5);
+          evacuated = prepared.get(6);
+          posture = prepared.get(7);
+          guardianNotice = prepared.get(8);
           return Done.getInstance();
         });
   }

@@ -49,16 +49,14 @@ final class TipQueueWriter extends Handler<EventEnvelope<TipEvent>> {
         session.prepare("SELECT triaged_at, deadline FROM " + ks + ".tips_by_province WHERE province = ? AND tip_id = ?"),
         session.prepare("UPDATE " + ks + ".tips_by_province SET priority = ?, status = ?, deadline = ?, "
             + "triaged_at = ?, triage_due = ? WHERE province = ? AND tip_id = ?"));
-    return CompletableFuture.allOf(statements.stream().map(CompletionStage::toCompletableFuture)
-            .toArray(CompletableFuture[]::new))
-        .thenApply(all -> {
-          insert = statements.get(0).toCompletableFuture().join();
-          province = statements.get(1).toCompletableFuture().join();
-          findProvince = statements.get(2).toCompletableFuture().join();
-          triaged = statements.get(3).toCompletableFuture().join();
-          overdue = statements.get(4).toCompletableFuture().join();
-          findTriage = statements.get(5).toCompletableFuture().join();
-          firstTriage = statements.get(6).toCompletableFuture().join();
+    return Statements.all(statements).thenApply(prepared -> {
+          insert = prepared.get(0);
+          province = prepared.get(1);
+          findProvince = prepared.get(2);
+          triaged = prepared.get(3);
+          overdue = prepared.get(4);
+          findTriage = prepared.get(5);
+          firstTriage = prepared.get(6);
           return Done.getInstance();
         });
   }

@@ -2,8 +2,6 @@ package org.schoolsafety.persistence.readside;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.typesafe.config.Config;
-import com.typesafe.config.ConfigFactory;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.LocalDate;
@@ -15,7 +13,6 @@ import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.pekko.actor.typed.ActorSystem;
-import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.persistence.query.Offset;
 import org.apache.pekko.projection.ProjectionId;
 import org.apache.pekko.projection.eventsourced.EventEnvelope;
@@ -55,14 +52,8 @@ class IncidentSummaryWriterTest {
 
   @BeforeAll
   void setUp() {
-    Config config = ConfigFactory.load(ConfigFactory.parseMap(Map.of(
-            "hub.cassandra.journal-keyspace", "it_projection",
-            "hub.cassandra.contact-points", List.of(SharedCassandra.contactPoint()),
-            "datastax-java-driver.basic.request.timeout", "30s"))
-        .withFallback(ConfigFactory.parseResources("persistence.conf")));
-    system = ActorSystem.create(Behaviors.empty(), "projection-test", config);
+    system = ReadSideTesting.system("projection-test", "it_projection", KS);
     session = ReadSide.session(system);
-    ReadSideSchema.create(system, session, KS);
     queries = new IncidentQueries(session, KS,
         ServerKey.of("projection-test-key-of-32-bytes!".getBytes(StandardCharsets.US_ASCII)));
   }
