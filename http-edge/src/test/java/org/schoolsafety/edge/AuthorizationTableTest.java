@@ -139,6 +139,7 @@ class AuthorizationTableTest {
     // Guardians (issue 17): only A's staff invite and read what guardians wrote; anyone redeems a code
     // without a token; the /guardian endpoints answer guardians only (GuardianFlowTest: the guardian's side).
     TABLE.put("POST /schools/{A}/guardians/invitations", new int[] {401, 403, 201, 403, 403, 403, 403, 403, 403, 403, 403});
+    TABLE.put("POST /schools/{A}/guardians/invitations/withdrawal", new int[] {401, 403, 200, 403, 403, 403, 403, 403, 403, 403, 403});
     TABLE.put("POST /guardians/redemptions (no token needed)", new int[] {201, 201, 201, 201, 201, 201, 201, 201, 201, 201, 201});
     TABLE.put("GET /schools/{A}/guardian-messages", new int[] {401, 403, 200, 403, 403, 403, 403, 403, 403, 403, 403});
     TABLE.put("POST /guardian/messages",          new int[] {401, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403});
@@ -408,6 +409,8 @@ class AuthorizationTableTest {
         "/api/v1/incidents/" + t.freshLevelI() + "/reports", Map.of("kind", "CONTINUATION", "summary", "calmer", "level", "II")));
     e.put("POST /schools/{A}/guardians/invitations", (t, c) -> c.post("/api/v1/schools/" + SCHOOL_A
         + "/guardians/invitations", Map.of("classId", "7-2", "count", 1)));
+    e.put("POST /schools/{A}/guardians/invitations/withdrawal", (t, c) -> c.post("/api/v1/schools/" + SCHOOL_A
+        + "/guardians/invitations/withdrawal", Map.of("codes", List.of(t.freshGuardianCode()), "reason", "sheet lost")));
     e.put("POST /guardians/redemptions (no token needed)", (t, c) -> c.post("/api/v1/guardians/redemptions",
         Map.of("code", t.freshGuardianCode())));
     e.put("GET /schools/{A}/guardian-messages", (t, c) -> c.get("/api/v1/schools/" + SCHOOL_A + "/guardian-messages"));

@@ -133,6 +133,41 @@ class GuardianFlowTest {
     assertThat(expired.body().get("detail").asText()).contains("expired");
   }
 
+  /** A lost sheet of codes: the school withdraws those nobody has used; a used one names its remedy. */
+  @Test
+  void theSchoolWithdrawsCodesNobodyHasUsed() {
+    List<String> codes = invite(staffA, A, "8-1", 3, null);
+    assertThat(redeem(codes.get(0)).status()).isEqualTo(201);
+    String otherSchools = invite(anonymous.as(Role.SCHOOL_STAFF, B), B, "8-1", 1, null).get(0);
+
+    String url = "/api/v1/schools/" + A + "/guardians/invitations/withdrawal";
+    var answer = staffA.post(url, Map.of("codes", List.of(codes.get(0), codes.get(1), codes.get(2).toLowerCase(),
+        otherSchools, "0000-0000-0000-0000-0000"), "reason", "The class list was left on the bus"));
+    assertThat(answer.status()).as(String.valueOf(answer.body())).isEqualTo(200);
+    assertThat(answer.body().get("withdrawn").asInt()).isEqualTo(2);
+    assertThat(answer.body().get("codes").findValuesAsText("outcome"))
+        .containsExactly("USED", "WITHDRAWN", "WITHDRAWN", "UNKNOWN", "UNKNOWN");
+    // withdrawn codes admit nobody; the other school's code is untouched
+    var refused = redeem(codes.get(1));
+    assertThat(refused.status()).isEqualTo(410);
+    assertThat(refused.body().get("detail").asText()).contains("withdrawn");
+    assertThat(redeem(codes.get(2)).status()).isEqualTo(410);
+    assertThat(redeem(otherSchools).status()).isEqualTo(201);
+    // again: the same outcome, nothing new
+    assertThat(staffA.post(url, Map.of("codes", List.of(codes.get(1)), "reason", "again")).body()
+        .get("codes").findValuesAsText("outcome")).containsExactly("WITHDRAWN");
+
+    // only the school's own staff; bad bodies name their fields and change nothing
+    assertThat(anonymous.as(Role.SCHOOL_STAFF, B).post(url, Map.of("codes", List.of(codes.get(1)), "reason", "x"))
+        .status()).isEqualTo(403);
+    var invalid = staffA.post(url, Map.of("codes", List.of("not a code"), "reason", ""));
+    assertThat(invalid.status()).isEqualTo(400);
+    assertThat(invalid.contentType()).isEqualTo("application/problem+json");
+    assertThat(invalid.body().get("errors").findValuesAsText("field")).containsExactlyInAnyOrder("codes[0]", "reason");
+    assertThat(staffA.post(url, Map.of("codes", List.of(), "reason", "x")).body().get("errors")
+        .findValuesAsText("field")).containsExactly("codes");
+  }
+
   @Test
   void onlyTheSchoolsOwnStaffInvite() {
     var body = Map.of("classId", "7-2", "count", 1);

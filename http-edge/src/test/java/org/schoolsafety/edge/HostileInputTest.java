@@ -996,6 +996,46 @@ class HostileInputTest {
     });
   }
 
+  /**
+   * Withdrawing guardian codes: the base names a well-formed code nobody issued (its outcome is
+   * UNKNOWN, nothing changes); every refused case is refused before any entity is asked.
+   */
+  @TestFactory
+  @Order(15) // with the other guardian endpoints, before the webhooks exist (their pending counts move)
+  Stream<DynamicTest> postGuardianWithdrawal() {
+    var endpoint = new Endpoint("POST /api/v1/schools/{id}/guardians/invitations/withdrawal",
+        "/api/v1/schools/" + SCHOOL + "/guardians/invitations/withdrawal", staff, withdrawalBody(),
+        List.of(Field.text("reason", 500, true)));
+    var empty = withdrawalBody();
+    empty.putArray("codes");
+    var tooMany = withdrawalBody();
+    var codes = tooMany.putArray("codes");
+    for (int i = 0; i < 101; i++) {
+      codes.add("0000-0000-0000-0000-0000");
+    }
+    return group(endpoint, corpus(endpoint, List.of(
+        endpoint.with(bytes(empty), "codes: empty").blaming("codes"),
+        endpoint.with(bytes(tooMany), "codes: 101 of them").blaming("codes"),
+        endpoint.with(bytes(withdrawalBody().without("codes")), "codes: missing").blaming("codes"),
+        endpoint.with(bytes(bodyWithCodes("UUUU-UUUU-UUUU-UUUU-UUUU")), "codes[0]: letters outside the alphabet")
+            .blaming("codes[0]"),
+        endpoint.with(bytes(bodyWithCodes("'; DROP TABLE messages; --")), "codes[0]: injection").blaming("codes[0]"),
+        endpoint.caseOf("as another school's staff", bytes(withdrawalBody()), "application/json", Map.of(),
+            Set.of(403)).withToken(TestNode.token(Role.SCHOOL_STAFF, "sch-650102-002")))),
+        (before, c) -> { });
+  }
+
+  static ObjectNode withdrawalBody() {
+    return bodyWithCodes("0000-0000-0000-0000-0000");
+  }
+
+  private static ObjectNode bodyWithCodes(String code) {
+    ObjectNode body = NODES.objectNode();
+    body.putArray("codes").add(code);
+    body.put("reason", "sheet lost");
+    return body;
+  }
+
   /** Renewing a guardian's token: the body is an empty object; renewing changes nothing stored. */
   @TestFactory
   @Order(29)

@@ -143,7 +143,7 @@ class SchemaFilesTest {
             .isInstanceOf(IllegalStateException.class)
             .hasMessageContaining("Cassandra answers, but its schema is incomplete")
             .hasMessageContaining("drift_absent=[all_persistence_ids, messages, metadata,")
-            .hasMessageContaining("drift_absent_read=[devices_by_province, dispatches_by_agency,")
+            .hasMessageContaining("drift_absent_read=[devices_by_province, directive_provinces, directives_by_province,")
             .hasMessageContaining("drift_absent_snapshot=[snapshots]")
             .hasMessageContaining("schema/"));
   }

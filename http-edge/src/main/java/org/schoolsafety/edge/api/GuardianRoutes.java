@@ -33,6 +33,7 @@ import org.schoolsafety.edge.api.dto.GuardianRequests.MessageRequest;
 import org.schoolsafety.edge.api.dto.GuardianRequests.RedemptionRequest;
 import org.schoolsafety.edge.api.dto.GuardianRequests.RenewalRequest;
 import org.schoolsafety.edge.api.dto.GuardianRequests.RevocationRequest;
+import org.schoolsafety.edge.api.dto.GuardianRequests.WithdrawalRequest;
 import org.schoolsafety.edge.auth.GuardianRevocations;
 import org.schoolsafety.edge.auth.GuardianTokens;
 import org.schoolsafety.edge.auth.Principal;
@@ -183,6 +184,9 @@ public final class GuardianRoutes extends RouteSupport {
             path(segment("guardians").slash("invitations"), () -> post(() ->
                 authorize(api.policy().inviteGuardians(p, schoolId), p, "invite guardians of school " + schoolId, "",
                     () -> jsonBody(InvitationRequest.class, body -> invite(p, schoolId, body))))),
+            path(segment("guardians").slash("invitations").slash("withdrawal"), () -> post(() ->
+                authorize(api.policy().inviteGuardians(p, schoolId), p, "withdraw guardian codes of school " + schoolId, "",
+                    () -> jsonBody(WithdrawalRequest.class, body -> withdraw(p, schoolId, body.check()))))),
             path(segment("guardians").slash(segment()).slash("revocation"),
                 guardianId -> post(() -> authorize(api.policy().revokeGuardian(p, schoolId), p,
                     "revoke guardians of school " + schoolId, GuardianRegistry.UNKNOWN,
@@ -231,6 +235,46 @@ public final class GuardianRoutes extends RouteSupport {
         answer.put("note", "Each code admits one guardian once. They are shown only now: the hub keeps their hashes.");
         return json(StatusCodes.CREATED, answer);
       });
+    });
+  }
+
+  /**
+   * Withdraws codes nobody has used: each code's outcome — WITHDRAWN (also when it already was),
+   * USED (revoke its guardian instead) or UNKNOWN (never issued, or issued by another school: the
+   * same answer, so that a school learns nothing of other schools' codes).
+   */
+  private Route withdraw(Principal p, String schoolId, WithdrawalRequest.Checked checked) {
+    long started = System.nanoTime();
+    var outcomes = new ArrayList<CompletableFuture<String>>();
+    for (String code : checked.codes()) {
+      outcomes.add(api.sharding().entityRefFor(GuardianInvitation.ENTITY_TYPE_KEY, codes.hash(code))
+          .askWithStatus((ActorRef<StatusReply<GuardianInvitation.State>> r) -> new GuardianInvitation.Withdraw(
+              schoolId, checked.reason(), p.id(), r), api.askTimeoutLeft(started))
+          .handle((state, failure) -> {
+            if (failure == null) {
+              return "WITHDRAWN";
+            }
+            Throwable cause = unwrap(failure);
+            if (cause instanceof Rejection.Conflict) {
+              return "USED";
+            }
+            if (cause instanceof Rejection.NotFound) {
+              return "UNKNOWN";
+            }
+            throw failure instanceof CompletionException c ? c : new CompletionException(failure);
+          }).toCompletableFuture());
+    }
+    CompletionStage<List<String>> all = CompletableFuture.allOf(outcomes.toArray(CompletableFuture[]::new))
+        .thenApply(done -> outcomes.stream().map(CompletableFuture::join).toList());
+    return respond(all, list -> {
+      var rows = new ArrayList<Map<String, Object>>();
+      for (int i = 0; i < list.size(); i++) {
+        rows.add(Map.of("code", checked.codes().get(i), "outcome", list.get(i)));
+      }
+      audit.info("guardian-codes-withdrawn principal={} school={} withdrawn={} of={}", p.id(), schoolId,
+          list.stream().filter("WITHDRAWN"::equals).count(), list.size());
+      return ok(Map.of("schoolId", schoolId, "withdrawn", list.stream().filter("WITHDRAWN"::equals).count(),
+          "codes", rows));
     });
   }
 

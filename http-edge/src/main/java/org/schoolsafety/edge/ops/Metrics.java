@@ -82,6 +82,8 @@ public final class Metrics implements HubMetrics {
       template("/api/v1/tips/[^/]+/(messages|triage|acks|incident|hazard)", "/api/v1/tips/{id}/$1"),
       template("/api/v1/schools/[^/]+/tips", "/api/v1/schools/{id}/tips"),
       template("/api/v1/schools/[^/]+/guardians/invitations", "/api/v1/schools/{id}/guardians/invitations"),
+      template("/api/v1/schools/[^/]+/guardians/invitations/withdrawal",
+          "/api/v1/schools/{id}/guardians/invitations/withdrawal"),
       template("/api/v1/schools/[^/]+/guardian-messages", "/api/v1/schools/{id}/guardian-messages"),
       template("/api/v1/guardians/redemptions", "/api/v1/guardians/redemptions"),
       template("/api/v1/schools/[^/]+/guardians", "/api/v1/schools/{id}/guardians"),

@@ -21,7 +21,9 @@ import org.schoolsafety.hub.Rejection;
 /**
  * One guardian invitation code (entity id = the code's keyed hash, {@link GuardianCodes}): which
  * school and class it admits to, until when, and whether it was redeemed. The code itself is
- * never stored. Redemption is single-writer here, so a code admits exactly one guardian.
+ * never stored. Redemption is single-writer here, so a code admits exactly one guardian. The
+ * school may withdraw a code nobody has used yet (a lost or misprinted sheet of codes): it then
+ * admits nobody.
  */
 public final class GuardianInvitation extends EventSourcedBehaviorWithEnforcedReplies<
     GuardianInvitation.Command, GuardianInvitation.Event, GuardianInvitation.State> {
@@ -37,8 +39,15 @@ public final class GuardianInvitation extends EventSourcedBehaviorWithEnforcedRe
   public record Issue(String schoolId, String classId, Instant expiresAt, String by,
       ActorRef<StatusReply<State>> replyTo) implements Command {}
 
-  /** Redeem the code for {@code guardianId}: once, before it expires. */
+  /** Redeem the code for {@code guardianId}: once, before it expires, unless withdrawn. */
   public record Redeem(String guardianId, ActorRef<StatusReply<State>> replyTo) implements Command {}
+
+  /**
+   * Withdraw the code for {@code schoolId}'s staff: a code of another school is unknown to them;
+   * a used one cannot be withdrawn (revoke its guardian instead); withdrawing again is a no-op.
+   */
+  public record Withdraw(String schoolId, String reason, String by, ActorRef<StatusReply<State>> replyTo)
+      implements Command {}
 
   public sealed interface Event extends CborSerializable {}
 
@@ -46,9 +55,18 @@ public final class GuardianInvitation extends EventSourcedBehaviorWithEnforcedRe
 
   public record Redeemed(String guardianId, Instant at) implements Event {}
 
-  /** {@code schoolId} null until issued; {@code guardianId} null until redeemed. */
+  public record Withdrawn(String reason, Instant at, String by) implements Event {}
+
+  /**
+   * {@code schoolId} null until issued; {@code guardianId} null until redeemed; {@code withdrawnAt}
+   * null unless withdrawn.
+   */
   public record State(String schoolId, String classId, Instant expiresAt, Instant issuedAt, String guardianId,
-      Instant redeemedAt) implements CborSerializable {
+      Instant redeemedAt, Instant withdrawnAt) implements CborSerializable {
+
+    public boolean isWithdrawn() {
+      return withdrawnAt != null;
+    }
 
     public boolean isIssued() {
       return schoolId != null;
@@ -76,7 +94,7 @@ public final class GuardianInvitation extends EventSourcedBehaviorWithEnforcedRe
 
   @Override
   public State emptyState() {
-    return new State(null, null, null, null, null, null);
+    return new State(null, null, null, null, null, null, null);
   }
 
   @Override
@@ -84,6 +102,7 @@ public final class GuardianInvitation extends EventSourcedBehaviorWithEnforcedRe
     return newCommandHandlerWithReplyBuilder().forAnyState()
         .onCommand(Issue.class, this::onIssue)
         .onCommand(Redeem.class, this::onRedeem)
+        .onCommand(Withdraw.class, this::onWithdraw)
         .build();
   }
 
@@ -106,6 +125,10 @@ public final class GuardianInvitation extends EventSourcedBehaviorWithEnforcedRe
       return Effect().reply(cmd.replyTo(), StatusReply.error(new Rejection.Conflict(
           "this invitation code has already been used; ask the school for a new one")));
     }
+    if (state.isWithdrawn()) {
+      return Effect().reply(cmd.replyTo(), StatusReply.error(new Rejection.Gone(
+          "this invitation code was withdrawn by the school; ask the school for a new one")));
+    }
     Instant now = clock.instant();
     if (!now.isBefore(state.expiresAt())) {
       return Effect().reply(cmd.replyTo(), StatusReply.error(new Rejection.Gone(
@@ -114,12 +137,29 @@ public final class GuardianInvitation extends EventSourcedBehaviorWithEnforcedRe
     return Effect().persist(new Redeemed(cmd.guardianId(), now)).thenReply(cmd.replyTo(), StatusReply::success);
   }
 
+  private ReplyEffect<Event, State> onWithdraw(State state, Withdraw cmd) {
+    if (!state.isIssued() || !state.schoolId().equals(cmd.schoolId())) {
+      return Effect().reply(cmd.replyTo(), StatusReply.error(new Rejection.NotFound(UNKNOWN)));
+    }
+    if (state.isRedeemed()) {
+      return Effect().reply(cmd.replyTo(), StatusReply.error(new Rejection.Conflict(
+          "this invitation code has already been used; revoke its guardian instead")));
+    }
+    if (state.isWithdrawn()) {
+      return Effect().reply(cmd.replyTo(), StatusReply.success(state));
+    }
+    return Effect().persist(new Withdrawn(cmd.reason(), clock.instant(), cmd.by()))
+        .thenReply(cmd.replyTo(), StatusReply::success);
+  }
+
   @Override
   public EventHandler<State, Event> eventHandler() {
     return newEventHandlerBuilder().forAnyState()
-        .onEvent(Issued.class, (s, e) -> new State(e.schoolId(), e.classId(), e.expiresAt(), e.at(), null, null))
+        .onEvent(Issued.class, (s, e) -> new State(e.schoolId(), e.classId(), e.expiresAt(), e.at(), null, null, null))
         .onEvent(Redeemed.class, (s, e) -> new State(s.schoolId(), s.classId(), s.expiresAt(), s.issuedAt(),
-            e.guardianId(), e.at()))
+            e.guardianId(), e.at(), null))
+        .onEvent(Withdrawn.class, (s, e) -> new State(s.schoolId(), s.classId(), s.expiresAt(), s.issuedAt(),
+            null, null, e.at()))
         .build();
   }
 }

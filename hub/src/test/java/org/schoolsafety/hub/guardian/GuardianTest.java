@@ -106,6 +106,44 @@ class GuardianTest {
   }
 
   @Test
+  void theSchoolWithdrawsAnUnusedCodeOnlyItsOwnAndNeverAUsedOne() {
+    String code = codes.newCode();
+    var kit = invitation(code);
+    Instant expires = clock.instant().plus(Duration.ofDays(7));
+    kit.<StatusReply<GuardianInvitation.State>>runCommand(
+        r -> new GuardianInvitation.Issue(SCHOOL, "7-2", expires, "staff", r));
+    // another school's staff cannot tell it from a code nobody issued
+    var foreign = kit.<StatusReply<GuardianInvitation.State>>runCommand(
+        r -> new GuardianInvitation.Withdraw("sch-110101-001", "lost", "school-staff:sch-110101-001", r));
+    assertThat(foreign.hasNoEvents()).isTrue();
+    assertThat(foreign.reply().getError()).isInstanceOf(Rejection.NotFound.class).hasMessage(GuardianInvitation.UNKNOWN);
+
+    var withdrawn = kit.<StatusReply<GuardianInvitation.State>>runCommand(
+        r -> new GuardianInvitation.Withdraw(SCHOOL, "sheet lost on the bus", "school-staff:" + SCHOOL, r));
+    assertThat(withdrawn.event()).isEqualTo(new GuardianInvitation.Withdrawn("sheet lost on the bus", clock.instant(),
+        "school-staff:" + SCHOOL));
+    assertThat(withdrawn.reply().getValue().isWithdrawn()).isTrue();
+    assertThat(kit.<StatusReply<GuardianInvitation.State>>runCommand(
+        r -> new GuardianInvitation.Withdraw(SCHOOL, "again", "x", r)).hasNoEvents()).as("idempotent").isTrue();
+    var refused = kit.<StatusReply<GuardianInvitation.State>>runCommand(
+        r -> new GuardianInvitation.Redeem("gdn-0123456789abcdef", r));
+    assertThat(refused.hasNoEvents()).isTrue();
+    assertThat(refused.reply().getError()).isInstanceOf(Rejection.Gone.class).hasMessageContaining("withdrawn");
+    kit.restart();
+    assertThat(kit.getState().isWithdrawn()).as("after recovery").isTrue();
+
+    String used = codes.newCode();
+    var other = invitation(used);
+    other.<StatusReply<GuardianInvitation.State>>runCommand(
+        r -> new GuardianInvitation.Issue(SCHOOL, "7-2", expires, "staff", r));
+    other.<StatusReply<GuardianInvitation.State>>runCommand(r -> new GuardianInvitation.Redeem("gdn-0123456789abcdef", r));
+    var tooLate = other.<StatusReply<GuardianInvitation.State>>runCommand(
+        r -> new GuardianInvitation.Withdraw(SCHOOL, "lost", "staff", r));
+    assertThat(tooLate.hasNoEvents()).isTrue();
+    assertThat(tooLate.reply().getError()).isInstanceOf(Rejection.Conflict.class).hasMessageContaining("revoke");
+  }
+
+  @Test
   void codesAreHashedTheSameHoweverTheyAreTyped() {
     String code = codes.newCode();
     assertThat(code).matches("([0-9A-Z]{4}-){4}[0-9A-Z]{4}");

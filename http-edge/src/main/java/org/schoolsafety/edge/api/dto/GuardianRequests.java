@@ -2,6 +2,7 @@ package org.schoolsafety.edge.api.dto;
 
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
+import java.util.List;
 import org.schoolsafety.edge.api.Fields;
 import org.schoolsafety.hub.guardian.GuardianCodes;
 import org.schoolsafety.hub.guardian.GuardianTopic;
@@ -80,6 +81,34 @@ public final class GuardianRequests {
       String r = f.text("reason", reason, MAX_REASON, true);
       f.throwIfInvalid();
       return r;
+    }
+  }
+
+  /** The most codes one withdrawal names: a class's sheet and more. */
+  public static final int MAX_WITHDRAWN = 100;
+
+  /**
+   * {@code POST /api/v1/schools/{schoolId}/guardians/invitations/withdrawal}: codes the school
+   * handed out that nobody has used (a lost or misprinted sheet), and why.
+   */
+  public record WithdrawalRequest(List<String> codes, String reason) {
+
+    public record Checked(List<String> codes, String reason) {}
+
+    public Checked check() {
+      var f = new Fields();
+      if (codes == null || codes.isEmpty() || codes.size() > MAX_WITHDRAWN) {
+        f.error("codes", "must list 1 to " + MAX_WITHDRAWN + " codes");
+      } else {
+        for (int i = 0; i < codes.size(); i++) {
+          if (codes.get(i) == null || !GuardianCodes.wellFormed(codes.get(i))) {
+            f.error("codes[" + i + "]", "must be a " + GuardianCodes.CODE_SYMBOLS + "-symbol code the hub issued (XXXX-XXXX-…)");
+          }
+        }
+      }
+      String r = f.text("reason", reason, MAX_REASON, true);
+      f.throwIfInvalid();
+      return new Checked(List.copyOf(codes), r);
     }
   }
 
