@@ -50,6 +50,15 @@ class GuardianTest {
         EventSourcedBehaviorTestKit.enabledSerializationSettings());
   }
 
+  /** A new code of {@link #SCHOOL}'s class 7-2, issued until {@code expires}. */
+  private EventSourcedBehaviorTestKit<GuardianInvitation.Command, GuardianInvitation.Event, GuardianInvitation.State>
+      issued(Instant expires) {
+    var kit = invitation(codes.newCode());
+    kit.<StatusReply<GuardianInvitation.State>>runCommand(
+        r -> new GuardianInvitation.Issue(SCHOOL, "7-2", expires, "staff", r));
+    return kit;
+  }
+
   @Test
   void aCodeIsRedeemedOnceBeforeItExpires() {
     String code = codes.newCode();
@@ -87,11 +96,7 @@ class GuardianTest {
 
   @Test
   void anExpiredOrUnknownCodeIsRefused() {
-    String code = codes.newCode();
-    var kit = invitation(code);
-    Instant expires = clock.instant().plus(Duration.ofHours(1));
-    kit.<StatusReply<GuardianInvitation.State>>runCommand(
-        r -> new GuardianInvitation.Issue(SCHOOL, "7-2", expires, "staff", r));
+    var kit = issued(clock.instant().plus(Duration.ofHours(1)));
     clock.advance(Duration.ofHours(1));
     var late = kit.<StatusReply<GuardianInvitation.State>>runCommand(
         r -> new GuardianInvitation.Redeem("gdn-0123456789abcdef", r));
@@ -107,11 +112,8 @@ class GuardianTest {
 
   @Test
   void theSchoolWithdrawsAnUnusedCodeOnlyItsOwnAndNeverAUsedOne() {
-    String code = codes.newCode();
-    var kit = invitation(code);
     Instant expires = clock.instant().plus(Duration.ofDays(7));
-    kit.<StatusReply<GuardianInvitation.State>>runCommand(
-        r -> new GuardianInvitation.Issue(SCHOOL, "7-2", expires, "staff", r));
+    var kit = issued(expires);
     // another school's staff cannot tell it from a code nobody issued
     var foreign = kit.<StatusReply<GuardianInvitation.State>>runCommand(
         r -> new GuardianInvitation.Withdraw("sch-110101-001", "lost", "school-staff:sch-110101-001", r));
@@ -132,10 +134,7 @@ class GuardianTest {
     kit.restart();
     assertThat(kit.getState().isWithdrawn()).as("after recovery").isTrue();
 
-    String used = codes.newCode();
-    var other = invitation(used);
-    other.<StatusReply<GuardianInvitation.State>>runCommand(
-        r -> new GuardianInvitation.Issue(SCHOOL, "7-2", expires, "staff", r));
+    var other = issued(expires);
     other.<StatusReply<GuardianInvitation.State>>runCommand(r -> new GuardianInvitation.Redeem("gdn-0123456789abcdef", r));
     var tooLate = other.<StatusReply<GuardianInvitation.State>>runCommand(
         r -> new GuardianInvitation.Withdraw(SCHOOL, "lost", "staff", r));
