@@ -71,6 +71,10 @@ public final class StorageSchema {
       if (Instant.now().isAfter(deadline)) {
         throw new IllegalStateException(failure(config, answered, autocreate, missing, within));
       }
+      if (autocreate && answered && onlyTheListOfAllIdsIsMissing(config, missing)) {
+        createListOfAllIds(config, health, deadline);
+        continue;
+      }
       if (autocreate && answered && !fellBack && Instant.now().isAfter(began.plus(FALL_BACK_AFTER))) {
         fellBack = true;
         createFromFiles(config, health, missing, deadline);
@@ -91,6 +95,30 @@ public final class StorageSchema {
    * are created from the schema files (identical, as SchemaFilesTest checks), with a longer timeout.
    */
   static final Duration FALL_BACK_AFTER = Duration.ofSeconds(15);
+
+  /**
+   * With {@code support-all-persistence-ids = off} (persistence.conf: nothing here asks for that
+   * list) the journal plugin does not create {@code all_persistence_ids}. The schema keeps it,
+   * as the production files do, so that a tool that needs the list can have it rebuilt: it is
+   * created from the schema file at once instead of after {@link #FALL_BACK_AFTER}.
+   */
+  private static boolean onlyTheListOfAllIdsIsMissing(Config config, Map<String, Set<String>> missing) {
+    return !config.getBoolean("pekko.persistence.cassandra.journal.support-all-persistence-ids")
+        && missing.equals(Map.of(config.getString("pekko.persistence.cassandra.journal.keyspace"),
+            Set.of(ALL_PERSISTENCE_IDS)));
+  }
+
+  private static final String ALL_PERSISTENCE_IDS = "all_persistence_ids";
+
+  private static void createListOfAllIds(Config config, StorageHealth health, Instant deadline) {
+    String replication = "{'class': 'SimpleStrategy', 'replication_factor': "
+        + config.getInt("pekko.persistence.cassandra.journal.replication-factor") + "}";
+    for (String ddl : SchemaFiles.statements(SchemaFiles.JOURNAL, SchemaFiles.Keyspaces.fromConfig(config), replication)) {
+      if (ddl.contains("." + ALL_PERSISTENCE_IDS + "(") || ddl.contains("." + ALL_PERSISTENCE_IDS + " (")) {
+        execute(health, ddl, deadline);
+      }
+    }
+  }
 
   private static void createFromFiles(Config config, StorageHealth health, Map<String, Set<String>> missing,
       Instant deadline) {
