@@ -271,10 +271,10 @@ public final class GuardianRoutes extends RouteSupport {
       for (int i = 0; i < list.size(); i++) {
         rows.add(Map.of("code", checked.codes().get(i), "outcome", list.get(i)));
       }
+      long withdrawn = list.stream().filter("WITHDRAWN"::equals).count();
       audit.info("guardian-codes-withdrawn principal={} school={} withdrawn={} of={}", p.id(), schoolId,
-          list.stream().filter("WITHDRAWN"::equals).count(), list.size());
-      return ok(Map.of("schoolId", schoolId, "withdrawn", list.stream().filter("WITHDRAWN"::equals).count(),
-          "codes", rows));
+          withdrawn, list.size());
+      return ok(Map.of("schoolId", schoolId, "withdrawn", withdrawn, "codes", rows));
     });
   }
 

@@ -71,11 +71,11 @@ final class DirectiveListWriter extends Handler<EventEnvelope<Directive.Event>> 
     }
     if (event instanceof Directive.Revised e) {
       return known(directiveId).thenCompose(before -> {
-        Set<String> all = new TreeSet<>(before);
-        all.addAll(provincesOf(e.spec()));
         if (before.isEmpty()) {
           return CompletableFuture.completedFuture(Done.getInstance());  // issued before it was tagged
         }
+        Set<String> all = new TreeSet<>(before);
+        all.addAll(provincesOf(e.spec()));
         return session.selectOne(findRow.bind(before.iterator().next(), directiveId)).thenCompose(row -> row.isEmpty()
             ? CompletableFuture.completedFuture(Done.getInstance())
             : write(directiveId, e.spec(), all, row.get().getInstant("issued_at"), row.get().getString("issued_by"), e.at()));

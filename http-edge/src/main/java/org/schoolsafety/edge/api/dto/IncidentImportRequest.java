@@ -87,15 +87,7 @@ public record IncidentImportRequest(
     String what = f.text("summary", summary, 2000, true);
     Casualties figures = CasualtiesDto.check(f, "casualties", casualties);
     String taken = f.text("measures", measures, 2000, false);
-    Reporter who = null;
-    if (f.required("reporter", reporter)) {
-      who = new Reporter(
-          f.text("reporter.name", reporter.name(), 100, true),
-          f.text("reporter.role", reporter.role(), 50, true),
-          reporter.phone() == null ? null
-              : f.matching("reporter.phone", reporter.phone(), IncidentRequest.PHONE,
-                  "a phone number of digits, spaces, '+', '(', ')' or '-'"));
-    }
+    Reporter who = IncidentRequest.reporter(f, reporter);
     List<IncidentReport> followUps = reports(f, clock);
     List<IncidentImport.DispatchRecord> records = dispatches(f, clock);
     Status ending = f.oneOf("status", status, Status.class, null);

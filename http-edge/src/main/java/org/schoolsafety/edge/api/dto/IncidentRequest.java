@@ -58,14 +58,7 @@ public record IncidentRequest(
     String what = f.text("summary", summary, 2000, true);
     Casualties figures = CasualtiesDto.check(f, "casualties", casualties);
     String taken = f.text("measures", measures, 2000, false);
-    Reporter who = null;
-    if (f.required("reporter", reporter)) {
-      who = new Reporter(
-          f.text("reporter.name", reporter.name(), 100, true),
-          f.text("reporter.role", reporter.role(), 50, true),
-          reporter.phone() == null ? null
-              : f.matching("reporter.phone", reporter.phone(), PHONE, "a phone number of digits, spaces, '+', '(', ')' or '-'"));
-    }
+    Reporter who = reporter(f, reporter);
     String ref = clientRef(f, idempotencyKey);
     String drill = drillId == null ? null : f.id("drillId", drillId);
     if (timeScale != null && (timeScale.isNaN() || timeScale < 1 || timeScale > MAX_TIME_SCALE)) {
@@ -91,5 +84,17 @@ public record IncidentRequest(
     }
     return f.matching(clientRef != null ? "clientRef" : "Idempotency-Key", ref, CLIENT_REF,
         "1-128 printable ASCII characters without spaces");
+  }
+
+  /** The reporter of a report or an imported record, checked field by field (null when missing). */
+  static Reporter reporter(Fields f, ReporterDto reporter) {
+    if (!f.required("reporter", reporter)) {
+      return null;
+    }
+    return new Reporter(
+        f.text("reporter.name", reporter.name(), 100, true),
+        f.text("reporter.role", reporter.role(), 50, true),
+        reporter.phone() == null ? null
+            : f.matching("reporter.phone", reporter.phone(), PHONE, "a phone number of digits, spaces, '+', '(', ')' or '-'"));
   }
 }
