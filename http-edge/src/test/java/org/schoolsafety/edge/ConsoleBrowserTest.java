@@ -1,5 +1,6 @@
 package org.schoolsafety.edge;
 
+import org.junit.jupiter.api.parallel.ResourceLock;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.schoolsafety.edge.Fixtures.created;
 
@@ -66,6 +67,7 @@ import org.schoolsafety.persistence.testing.SharedCassandra;
 @ExtendWith(SharedCassandra.class)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+@ResourceLock("chromium") // one headless browser at a time (junit-platform.properties)
 class ConsoleBrowserTest {
 
   static final String CHROMIUM = System.getProperty("hub.test.chromium", "/usr/bin/chromium");

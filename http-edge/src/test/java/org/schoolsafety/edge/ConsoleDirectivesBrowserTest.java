@@ -1,5 +1,6 @@
 package org.schoolsafety.edge;
 
+import org.junit.jupiter.api.parallel.ResourceLock;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.schoolsafety.edge.Fixtures.created;
 
@@ -46,6 +47,7 @@ import org.schoolsafety.persistence.testing.SharedCassandra;
  */
 @ExtendWith(SharedCassandra.class)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@ResourceLock("chromium") // one headless browser at a time (junit-platform.properties)
 class ConsoleDirectivesBrowserTest {
 
   static final Path SCREENSHOT = Path.of("target", "console-directive.png");

@@ -1,5 +1,6 @@
 package org.schoolsafety.edge;
 
+import org.junit.jupiter.api.parallel.ResourceLock;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 import static org.schoolsafety.edge.Fixtures.created;
@@ -50,6 +51,7 @@ import org.schoolsafety.persistence.testing.SharedCassandra;
  */
 @ExtendWith(SharedCassandra.class)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@ResourceLock("chromium") // one headless browser at a time (junit-platform.properties)
 class EvaluationPageBrowserTest {
 
   static final String COUNTY = "650105";

@@ -1,5 +1,6 @@
 package org.schoolsafety.edge;
 
+import org.junit.jupiter.api.parallel.Isolated;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.schoolsafety.edge.Fixtures.created;
 
@@ -26,6 +27,7 @@ import org.schoolsafety.persistence.testing.SharedCassandra;
  * already waiting when the storage went; everything resumes when Cassandra answers again.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@Isolated // starts and stops a Cassandra of its own: nothing beside it (junit-platform.properties)
 class StorageOutageTest {
 
   private static final String COUNTY = "650106";
