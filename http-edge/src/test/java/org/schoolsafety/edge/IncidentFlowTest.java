@@ -59,7 +59,10 @@ class IncidentFlowTest {
     var reported = created(school.post("/api/v1/incidents", Fixtures.incident(SCHOOL, "FIRE", "III", "flow-1")));
     String id = reported.body().get("incidentId").asText();
     assertThat(reported.header("Location")).isEqualTo("/api/v1/incidents/" + id);
-    assertThat(reported.body().get("status").asText()).isEqualTo("REPORTED");
+    // The report waited for its region's agencies and was written with its dispatch: the 201
+    // already names who was notified (hub.incident.dispatch-with-report-within).
+    assertThat(reported.body().get("status").asText()).isEqualTo("DISPATCHED");
+    assertThat(agencies(reported.body())).containsExactlyInAnyOrder("fire-650102", "health-650102", "education-650102");
     assertThat(reported.body().get("regionCode").asText()).isEqualTo(COUNTY);
 
     JsonNode dispatched = awaitIncident(id, i -> i.get("status").asText().equals("DISPATCHED"));

@@ -43,9 +43,12 @@ import org.schoolsafety.hub.incident.IncidentEvent.*;
 /**
  * One safety incident at one school, from report to close.
  *
- * <p>Dispatch and escalation live here: after the report the incident asks its province's
- * {@link AgencyDirectory} for the agencies of each kind the response plan calls for, notifies
- * the most specific one and keeps the higher tiers on standby. Deadlines are part of the
+ * <p>Dispatch and escalation live here: a new report asks its province's {@link AgencyDirectory}
+ * for the agencies of each kind the response plan calls for, and is written together with its
+ * dispatch (one journal write; the school, agencies and feed hear of it once): the most specific
+ * agency of each kind is notified, the higher tiers kept on standby. If the directory does not
+ * answer within {@code dispatch-with-report-within}, the report is written alone and dispatched
+ * when it does. Deadlines are part of the
  * persisted state; the timer is re-armed from them after every event and after recovery, so an
  * escalation whose deadline fell while the node was down fires as soon as the incident is back.
  * Open incidents are remembered by sharding and so come back by themselves after a restart.
@@ -108,6 +111,11 @@ public final class Incident
   private final Courier courier;
   private final HubMetrics metrics;
   private boolean lookingUpAgencies;
+  /**
+   * A new report waiting for its region's agencies, so that the report and its dispatch are
+   * written together (hub.incident.dispatch-with-report-within); null otherwise.
+   */
+  private Report waitingReport;
 
   private Incident(
       String incidentId,
@@ -149,6 +157,15 @@ public final class Incident
 
   @Override
   public CommandHandlerWithReply<IncidentCommand, IncidentEvent, IncidentState> commandHandler() {
+    var handler = handlers();
+    // While a new report waits for its agencies the incident does not exist yet: everything else
+    // (a retry of the same report too) waits until it is written, then finds it.
+    return (state, cmd) -> waitingReport != null && !(cmd instanceof ChainsFound || cmd instanceof ChainsUnavailable)
+        ? Effect().stash()
+        : handler.apply(state, cmd);
+  }
+
+  private CommandHandlerWithReply<IncidentCommand, IncidentEvent, IncidentState> handlers() {
     return newCommandHandlerWithReplyBuilder()
         .forAnyState()
         .onCommand(Report.class, this::onReport)
@@ -182,8 +199,38 @@ public final class Incident
               + " (incident " + incidentId + "): to correct or update it, send a CONTINUATION report to"
               + " /api/v1/incidents/" + incidentId + "/reports; for a new incident use a new clientRef"));
     }
-    var event = new Reported(incidentId, cmd.incident(), cmd.incident().fingerprint(), now(), cmd.by());
-    return persistThenReply(state, List.of(event), cmd.replyTo(), s -> new Accepted(s, false));
+    Duration within = settings.dispatchWithReportWithin();
+    if (!within.isZero() && !state.apply(reported(cmd)).kindsToDispatch(settings.plan()).isEmpty()) {
+      waitingReport = cmd;
+      lookUpAgencies(state.apply(reported(cmd)), within);
+      return Effect().noReply();
+    }
+    return persistThenReply(state, List.of(reported(cmd)), cmd.replyTo(), s -> new Accepted(s, false));
+  }
+
+  private Reported reported(Report cmd) {
+    return new Reported(incidentId, cmd.incident(), cmd.incident().fingerprint(), now(), cmd.by());
+  }
+
+  /**
+   * The waiting report, with its dispatch when the directory answered ({@code chains} not null),
+   * in one atomic write; the reply and whatever waited behind the report follow it.
+   */
+  private ReplyEffect<IncidentEvent, IncidentState> writeWaitingReport(IncidentState state, AgencyDirectory.Chains chains) {
+    Report report = waitingReport;
+    waitingReport = null;
+    Reported reported = reported(report);
+    var events = new ArrayList<IncidentEvent>(List.of(reported));
+    Dispatched dispatched = chains == null ? null : dispatch(state.apply(reported), chains);
+    if (dispatched != null) {
+      events.add(dispatched);
+    }
+    long started = System.nanoTime();
+    return Effect()
+        .persist(events)
+        .thenRun(after -> changed(state, after, events, started))
+        .thenReply(report.replyTo(), after -> StatusReply.success(new Accepted(after, false)))
+        .thenUnstashAll();
   }
 
   /**
@@ -326,6 +373,10 @@ public final class Incident
   // --- dispatch -------------------------------------------------------------------------
 
   private void lookUpAgencies(IncidentState state) {
+    lookUpAgencies(state, settings.askTimeout());
+  }
+
+  private void lookUpAgencies(IncidentState state, Duration timeout) {
     Set<AgencyKind> kinds = state.kindsToDispatch(settings.plan());
     if (kinds.isEmpty() || lookingUpAgencies) {
       return;
@@ -335,7 +386,7 @@ public final class Incident
     context.askWithStatus(
         AgencyDirectory.Chains.class,
         entities.directory(region.province()),
-        settings.askTimeout(),
+        timeout,
         replyTo -> new AgencyDirectory.FindChains(region, kinds, replyTo),
         (chains, failure) -> failure == null
             ? new ChainsFound(chains)
@@ -344,9 +395,18 @@ public final class Incident
 
   private ReplyEffect<IncidentEvent, IncidentState> onChainsFound(IncidentState state, ChainsFound cmd) {
     lookingUpAgencies = false;
+    if (waitingReport != null) {
+      return writeWaitingReport(state, cmd.chains());
+    }
+    Dispatched event = dispatch(state, cmd.chains());
+    return event == null ? Effect().noReply() : persistThenNoReply(state, List.of(event));
+  }
+
+  /** The dispatch of every kind still to dispatch, to the first agency of its chain; null if none is due. */
+  private Dispatched dispatch(IncidentState state, AgencyDirectory.Chains chains) {
     Set<AgencyKind> kinds = state.kindsToDispatch(settings.plan());
     if (kinds.isEmpty()) {
-      return Effect().noReply();
+      return null;
     }
     Instant now = now();
     Instant deadline = notBeforeGrace(state, now.plus(ackDeadline(state)));
@@ -354,7 +414,7 @@ public final class Incident
     var standby = new EnumMap<AgencyKind, List<AgencyProfile>>(AgencyKind.class);
     var uncovered = EnumSet.noneOf(AgencyKind.class);
     for (AgencyKind kind : kinds) {
-      List<AgencyProfile> chain = cmd.chains().of(kind);
+      List<AgencyProfile> chain = chains.of(kind);
       if (chain.isEmpty()) {
         uncovered.add(kind);
       } else {
@@ -366,13 +426,19 @@ public final class Incident
       context.getLog().warn("incident {}: no agency covers {} for region {}",
           incidentId, uncovered, state.incident().school().region());
     }
-    var event = new Dispatched(incidentId, List.copyOf(dispatches), Map.copyOf(standby),
+    return new Dispatched(incidentId, List.copyOf(dispatches), Map.copyOf(standby),
         Set.copyOf(uncovered), now, SYSTEM);
-    return persistThenNoReply(state, List.of(event));
   }
 
   private ReplyEffect<IncidentEvent, IncidentState> onChainsUnavailable(IncidentState state, ChainsUnavailable cmd) {
     lookingUpAgencies = false;
+    if (waitingReport != null) {
+      // The report is not held up any longer: written alone, and dispatched once the directory
+      // answers (settle looks the agencies up again after the write).
+      context.getLog().info("incident {}: agency directory did not answer within {} ({}); report written without"
+          + " its dispatch", incidentId, settings.dispatchWithReportWithin(), cmd.reason());
+      return writeWaitingReport(state, null);
+    }
     context.getLog().warn("incident {}: agency directory unavailable ({}); retrying in {}",
         incidentId, cmd.reason(), settings.redeliveryInterval());
     timers.startSingleTimer(RETRY_DISPATCH, RetryDispatch.INSTANCE, settings.redeliveryInterval());

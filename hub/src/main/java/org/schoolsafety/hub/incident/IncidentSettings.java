@@ -13,7 +13,8 @@ public record IncidentSettings(
     Duration idlePassivation,
     Duration redeliveryInterval,
     Duration resendAtOnceWithin,
-    Duration resendSpread) {
+    Duration resendSpread,
+    Duration dispatchWithReportWithin) {
 
   public static IncidentSettings fromConfig(Config config) {
     Config hub = config.getConfig("hub");
@@ -24,6 +25,7 @@ public record IncidentSettings(
         hub.getDuration("incident.idle-passivation"),
         hub.getDuration("incident.redelivery-interval"),
         hub.getDuration("incident.recovery.resend-at-once-within"),
-        hub.getDuration("incident.recovery.resend-spread"));
+        hub.getDuration("incident.recovery.resend-spread"),
+        hub.getDuration("incident.dispatch-with-report-within"));
   }
 }

@@ -118,8 +118,9 @@ class IncidentTest {
   void reportIsAcceptedAndDispatchedToTheMostSpecificAgencyOfEachPlannedKind() {
     var result = report(URUMQI_SCHOOL, IncidentType.FIRE, Level.III, "ref-1");
     assertThat(result.reply().getValue().replayed()).isFalse();
-    assertThat(result.event()).isInstanceOf(Reported.class);
-    assertThat(result.reply().getValue().incident().status()).isEqualTo(Status.REPORTED);
+    // The report waited for its region's agencies and was written with its dispatch, in one write.
+    assertThat(result.events()).hasExactlyElementsOfTypes(Reported.class, Dispatched.class);
+    assertThat(result.reply().getValue().incident().status()).isEqualTo(Status.DISPATCHED);
 
     IncidentState state = awaitStatus(Status.DISPATCHED);
     assertThat(state.dispatches()).extracting(Dispatch::agencyId)
@@ -138,6 +139,50 @@ class IncidentTest {
       assertThat(n.state()).isEqualTo(DispatchState.NOTIFIED);
     }));
     awaitOpenIncidents(URUMQI_SCHOOL, ids -> assertThat(ids).contains(incidentId));
+  }
+
+  @Test
+  void aReportWhoseDirectoryCannotAnswerIsWrittenAloneAndDispatchedWhenTheDirectoryAnswers() {
+    // The province's directory fails the first lookup (as while it moves to another node), then answers.
+    var lookups = new java.util.concurrent.atomic.AtomicInteger();
+    ActorRef<AgencyDirectory.Command> flaky = testKit.spawn(org.apache.pekko.actor.typed.javadsl.Behaviors.receiveMessage(
+        (AgencyDirectory.Command c) -> {
+          if (c instanceof AgencyDirectory.FindChains find && lookups.getAndIncrement() == 0) {
+            find.replyTo().tell(StatusReply.error("the directory is moving"));
+          } else {
+            directories.get("65").tell(c);
+          }
+          return org.apache.pekko.actor.typed.javadsl.Behaviors.same();
+        }));
+    var withFlakyDirectory = new Entities(schools::get, agencies::get, province -> flaky, feeds::get);
+    incident = EventSourcedBehaviorTestKit.create(testKit.system(),
+        Incident.create(incidentId, withFlakyDirectory, settings, clock, null),
+        EventSourcedBehaviorTestKit.enabledSerializationSettings());
+
+    var result = report(URUMQI_SCHOOL, IncidentType.FIRE, Level.III, "ref-flaky");
+    // The reply is the state after the write: the report alone (the dispatch may follow so fast
+    // that the testkit already counts it among this command's events).
+    assertThat(result.reply().getValue().incident().status()).isEqualTo(Status.REPORTED);
+    assertThat(result.events().get(0)).isInstanceOf(Reported.class);
+    IncidentState state = awaitStatus(Status.DISPATCHED);
+    assertThat(state.dispatches()).extracting(Dispatch::agencyId)
+        .containsExactlyInAnyOrder("fire-650102", "health-650102", "edu-650102");
+    assertThat(lookups).hasValue(2);
+  }
+
+  @Test
+  void withoutWaitingForAgenciesTheReportIsWrittenFirstAndDispatchedAfter() {
+    var writeAlone = new IncidentSettings(settings.plan(), settings.deadlines(), settings.askTimeout(),
+        settings.idlePassivation(), settings.redeliveryInterval(), settings.resendAtOnceWithin(),
+        settings.resendSpread(), Duration.ZERO);
+    incident = EventSourcedBehaviorTestKit.create(testKit.system(),
+        Incident.create(incidentId, entities, writeAlone, clock, null),
+        EventSourcedBehaviorTestKit.enabledSerializationSettings());
+
+    var result = report(URUMQI_SCHOOL, IncidentType.FIRE, Level.III, "ref-alone");
+    assertThat(result.reply().getValue().incident().status()).isEqualTo(Status.REPORTED);
+    assertThat(awaitStatus(Status.DISPATCHED).timeline()).extracting(TimelineEntry::event)
+        .containsExactly("reported", "dispatched");
   }
 
   @Test
