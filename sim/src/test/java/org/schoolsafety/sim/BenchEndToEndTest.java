@@ -124,6 +124,9 @@ class BenchEndToEndTest {
     assertThat(j.get("writesPerReport").asDouble()).isCloseTo(sum / accepted, org.assertj.core.api.Assertions.within(0.01));
     assertThat(tables.fieldNames()).toIterable().allMatch(t -> t.startsWith("school_safety"));
     assertThat(j.get("acks").get("acknowledged").asLong()).isPositive();
+    // every dispatch seen is timed from its report's intended send time to its arrival on the agency's stream
+    assertThat(j.get("dispatch").get("count").asLong()).isEqualTo(j.get("acks").get("dispatchesSeen").asLong());
+    assertThat(j.get("dispatch").get("p50Ms").asDouble()).isPositive();
     assertThat(j.get("journalReportEventBytes").asLong()).isPositive();
     assertThat(j.get("payloadBytes").asLong()).isEqualTo(j.get("baseline").get("payloadBytes").asLong());
     assertThat(run.out()).contains("bench reports", "ratio to baseline", "Cassandra writes per report", "school_safety.messages");

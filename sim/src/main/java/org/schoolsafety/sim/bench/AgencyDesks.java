@@ -28,12 +28,15 @@ final class AgencyDesks implements AutoCloseable {
 
   private record Seen(BenchHub.Agency agency, long receivedNanos) {}
 
+  /** A report the hub accepted, with the moment it was due to be sent. */
+  private record Tracked(Phase phase, long intendedNanos) {}
+
   private final HubHttp http;
   private final Tokens tokens;
   private final PrintStream err;
   private final List<SseStream> streams = new ArrayList<>();
   private final Object lock = new Object();
-  private final Map<String, Phase> incidents = new HashMap<>();
+  private final Map<String, Tracked> incidents = new HashMap<>();
   private final Map<String, List<Seen>> early = new HashMap<>();
   private final Set<String> handled = new HashSet<>();
   private final AtomicInteger pending = new AtomicInteger();
@@ -73,14 +76,15 @@ final class AgencyDesks implements AutoCloseable {
   }
 
   /** A report was accepted: its dispatches are acknowledged from now on (those that came early at once). */
-  void accepted(String incidentId, Phase phase) {
+  void accepted(String incidentId, Phase phase, long intendedNanos) {
     List<Seen> waiting;
+    var tracked = new Tracked(phase, intendedNanos);
     synchronized (lock) {
-      incidents.put(incidentId, phase);
+      incidents.put(incidentId, tracked);
       waiting = early.remove(incidentId);
     }
     if (waiting != null) {
-      waiting.forEach(s -> acknowledge(s.agency(), incidentId, phase, s.receivedNanos()));
+      waiting.forEach(s -> acknowledge(s.agency(), incidentId, tracked, s.receivedNanos()));
     }
   }
 
@@ -115,24 +119,26 @@ final class AgencyDesks implements AutoCloseable {
       return; // real incidents are never touched; acknowledged, escalated and closed dispatches need nothing
     }
     String incidentId = dispatch.path("incidentId").asText();
-    Phase phase;
+    Tracked tracked;
     synchronized (lock) {
-      phase = incidents.get(incidentId);
-      if (phase == null) {
+      tracked = incidents.get(incidentId);
+      if (tracked == null) {
         early.computeIfAbsent(incidentId, k -> new ArrayList<>()).add(new Seen(agency, received));
         return;
       }
     }
-    acknowledge(agency, incidentId, phase, received);
+    acknowledge(agency, incidentId, tracked, received);
   }
 
-  private void acknowledge(BenchHub.Agency agency, String incidentId, Phase phase, long receivedNanos) {
+  private void acknowledge(BenchHub.Agency agency, String incidentId, Tracked tracked, long receivedNanos) {
     synchronized (lock) {
       if (!handled.add(incidentId + "|" + agency.agencyId())) {
         return;
       }
     }
+    Phase phase = tracked.phase();
     phase.dispatches.incrementAndGet();
+    phase.dispatched.recordFrom(tracked.intendedNanos(), receivedNanos);
     Phase.min(phase.firstDispatchNanos, receivedNanos);
     Phase.max(phase.lastDispatchNanos, receivedNanos);
     pending.incrementAndGet();

@@ -22,6 +22,8 @@ final class Phase {
   final int planned;
   final Latencies reports = new Latencies();
   final Latencies acks = new Latencies();
+  /** From a report's intended send time to each of its dispatches reaching its agency's stream. */
+  final Latencies dispatched = new Latencies();
   final ErrorKinds errors = new ErrorKinds();
   final Map<String, Accepted> accepted = new ConcurrentHashMap<>();
   final AtomicInteger answered = new AtomicInteger();

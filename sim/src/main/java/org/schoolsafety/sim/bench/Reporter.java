@@ -67,7 +67,7 @@ final class Reporter {
           Phase.max(phase.lastAnswerNanos, now);
           var accepted = new Phase.Accepted(r.body().get("incidentId").asText(), now, school.regionCode());
           phase.accepted.put(accepted.incidentId(), accepted);
-          desks.accepted(accepted.incidentId(), phase);
+          desks.accepted(accepted.incidentId(), phase, intended);
           onAccepted.accept(accepted);
         } else {
           phase.errors.add("report:http-" + r.status());

@@ -119,8 +119,11 @@ final class ReportsBench {
           : "NO rate passed (lowest tried " + BenchResult.fmt(p.offeredRate) + "/s is shown)");
     }
     Latencies.Summary acks = p.acks.summary();
+    Latencies.Summary dispatched = p.dispatched.summary();
     result.row("reports accepted / sent", p.accepted.size() + " / " + p.planned)
         .row("dispatches acknowledged / seen", p.acknowledged.get() + " / " + p.dispatches.get())
+        .row("dispatch p50 / p99 / max", dispatched.p50Ms() + " / " + dispatched.p99Ms() + " / " + dispatched.maxMs()
+            + " ms (from the report's intended send time to its dispatch on the agency's stream)")
         .row("acknowledgement p50 / p99 / max", acks.p50Ms() + " / " + acks.p99Ms() + " / " + acks.maxMs() + " ms"
             + " (from the dispatch reaching the agency)")
         .row("baseline latency p50 / p99 / max", baseline.latency().p50Ms() + " / " + baseline.latency().p99Ms() + " / "
@@ -144,6 +147,8 @@ final class ReportsBench {
         .put("sent", p.planned)
         .put("acks", Map.of("dispatchesSeen", p.dispatches.get(), "acknowledged", p.acknowledged.get(),
             "p50Ms", acks.p50Ms(), "p95Ms", acks.p95Ms(), "p99Ms", acks.p99Ms(), "maxMs", acks.maxMs()))
+        .put("dispatch", Map.of("count", dispatched.count(), "p50Ms", dispatched.p50Ms(), "p95Ms", dispatched.p95Ms(),
+            "p99Ms", dispatched.p99Ms(), "maxMs", dispatched.maxMs()))
         .put("baseline", baselineJson(baseline))
         .put("payloadBytes", payload.bytes())
         .put("payloadSource", payload.source())
