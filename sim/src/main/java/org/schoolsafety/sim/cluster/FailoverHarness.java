@@ -629,7 +629,7 @@ public final class FailoverHarness {
     }
   }
 
-  /** {@code bin/hub failover-test [--scenario kill|rolling|storage|all] [--duration 60s] [--rate 10] [--out FILE]}. */
+  /** {@code bin/hub failover-test [--scenario kill|rolling|storage|pause|all] [--duration 60s] [--rate 10] [--out FILE]}. */
   public static void main(String[] args) throws Exception {
     System.exit(run(args, System.out, System.err));
   }
