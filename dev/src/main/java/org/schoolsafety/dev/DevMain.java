@@ -29,6 +29,7 @@ public final class DevMain {
   private static final Logger log = LoggerFactory.getLogger(DevMain.class);
 
   public static void main(String[] args) {
+    org.schoolsafety.edge.CommonPool.warnIfThreadPerCallback(System.err);
     int status = run(args, System.out, System.err);
     if (status != 0) {
       System.exit(status);

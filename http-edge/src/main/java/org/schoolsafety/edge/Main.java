@@ -27,6 +27,7 @@ public final class Main {
         data, dev tokens), which the production image does not have.""";
 
   public static void main(String[] args) {
+    CommonPool.warnIfThreadPerCallback(System.err);
     int status = run(args, System.out, System.err);
     if (status != 0) {
       System.exit(status);

@@ -71,6 +71,7 @@ final class DevNode implements AutoCloseable {
     command.addAll(List.of(
         Path.of(System.getProperty("java.home"), "bin", "java").toString(),
         "-Xmx768m",
+        org.schoolsafety.sim.cluster.LocalCluster.commonPoolParallelism(),
         "-Dhub.cassandra.classpath-file=" + cassandraClasspath,
         "-Dhub.cassandra.storage-port=" + freePort(), // other test JVMs run Cassandra nodes too
         "-Dhub.cassandra.heap=512m",

@@ -96,10 +96,13 @@ public final class HubRoutes extends AllDirectives {
   /** The route's result, or a 503 as soon as storage goes down before it is ready. */
   private CompletionStage<RouteResult> whileStorageUp(CompletionStage<RouteResult> result) {
     CompletableFuture<String> outage = storage.watch();
-    result.whenComplete((r, failure) -> storage.unwatch(outage));
-    return result.applyToEither(outage.thenApply(why -> RouteResults.complete(Problems.unavailable(
+    // The explicit executor keeps these trivial callbacks on the completing thread: pekko-http's
+    // futures would otherwise run each on the JDK's default executor, a new thread per callback
+    // on a 2-core machine (see CassandraLeases.Store#driver).
+    result.whenCompleteAsync((r, failure) -> storage.unwatch(outage), Runnable::run);
+    return result.applyToEitherAsync(outage.thenApply(why -> RouteResults.complete(Problems.unavailable(
         "storage (Cassandra) became unavailable (" + why + ") while this request was handled: it may or may"
-            + " not have been made durable; retry later (the same clientRef for reports)"))), r -> r);
+            + " not have been made durable; retry later (the same clientRef for reports)"))), r -> r, Runnable::run);
   }
 
   private static HttpResponse storageUnavailable() {

@@ -1,6 +1,7 @@
 package org.schoolsafety.persistence.lease;
 
 import com.datastax.oss.driver.api.core.ConsistencyLevel;
+import com.datastax.oss.driver.api.core.CqlSession;
 import com.datastax.oss.driver.api.core.cql.AsyncResultSet;
 import com.datastax.oss.driver.api.core.cql.BoundStatement;
 import com.datastax.oss.driver.api.core.cql.PreparedStatement;
@@ -117,6 +118,8 @@ final class CassandraLeases implements Extension {
     private final String renewCql;
     private final String releaseCql;
     private final Map<String, CompletableFuture<PreparedStatement>> prepared = new ConcurrentHashMap<>();
+    /** The driver's own session, once Pekko's has it (see {@link #driver()}). */
+    private volatile CompletableFuture<CqlSession> driver;
 
     Store(CassandraSession session, String keyspace) {
       this.session = session;
@@ -150,8 +153,31 @@ final class CassandraLeases implements Extension {
             .setConsistencyLevel(options.consistency())
             .setSerialConsistencyLevel(options.serialConsistency())
             .setTimeout(options.timeout());
-        return session.underlying().thenCompose(cql2 -> cql2.executeAsync(bound));
+        return driver().thenCompose(cql2 -> cql2.executeAsync(bound));
       }).thenApply(Store::outcome);
+    }
+
+    /**
+     * The driver's session, whose futures run their callbacks on the thread that completes them.
+     * Pekko's javadsl futures are Scala's CompletableFuture wrappers, which run every callback
+     * asynchronously on the JDK's default executor: with one core to spare (the common pool's
+     * parallelism is cores - 1), that is a new thread per callback — two per lease renewal, ~220
+     * threads a second on a 2-core node holding ~330 leases (docs/PERFORMANCE.md).
+     */
+    private CompletableFuture<CqlSession> driver() {
+      CompletableFuture<CqlSession> d = driver;
+      if (d == null || d.isCompletedExceptionally()) {
+        var resolved = new CompletableFuture<CqlSession>();
+        session.underlying().whenCompleteAsync((s, failure) -> {
+          if (failure != null) {
+            resolved.completeExceptionally(failure);
+          } else {
+            resolved.complete(s);
+          }
+        }, Runnable::run);
+        driver = d = resolved;
+      }
+      return d;
     }
 
     private static Outcome outcome(AsyncResultSet rs) {
@@ -171,7 +197,7 @@ final class CassandraLeases implements Extension {
     private CompletableFuture<PreparedStatement> statement(String cql) {
       return prepared.compute(cql, (k, existing) ->
           existing != null && !existing.isCompletedExceptionally() ? existing
-              : session.prepare(cql).toCompletableFuture());
+              : driver().thenCompose(s -> s.prepareAsync(cql)));
     }
   }
 

@@ -161,10 +161,20 @@ public final class LocalCluster implements AutoCloseable {
     }
   }
 
+  /**
+   * As bin/hub gives every node: a common fork-join pool of at least 2, or on a 2-core machine
+   * every callback of Pekko's Java futures starts a thread (the node's CommonPool warns of it).
+   */
+  public static String commonPoolParallelism() {
+    int cores = Runtime.getRuntime().availableProcessors();
+    return "-Djava.util.concurrent.ForkJoinPool.common.parallelism=" + Math.max(2, cores - 1);
+  }
+
   private void launch(Node node, boolean demo) {
     var command = new ArrayList<String>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.add("-Xmx" + layout.nodeHeap());
+    command.add(commonPoolParallelism());
     command.add("-Dhub.exit-when-stdin-closes=true");
     cassandraClasspathFile().ifPresent(file -> command.add("-Dhub.cassandra.classpath-file=" + file));
     layout.systemProperties().forEach((k, v) -> command.add("-D" + k + "=" + v));
