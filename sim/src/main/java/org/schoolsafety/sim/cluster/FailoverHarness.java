@@ -56,7 +56,7 @@ public final class FailoverHarness {
       long acksAccepted, long acksLost, Double failoverSeconds, Map<String, Object> escalationLatenessSeconds,
       Map<String, Long> errorsByKind, long hangs, long serverErrors, Double slowest503Millis,
       int clusterRestarts, double harnessSeconds, List<String> notes, Integer twoWriterIncidents,
-      Integer twoWriterIncidentsAfterFreeze) {}
+      Integer twoWriterIncidentsAfterFreeze, Integer twoWriterEntities, Integer twoWriterEntitiesAfterFreeze) {}
 
   private final Options options;
   /** When the frozen node stopped running (pause scenario). */
@@ -140,7 +140,8 @@ public final class FailoverHarness {
           accepted.size(), check.lost, check.duplicates, acked.size(), check.acksLost, failover, check.lateness,
           errors, client.hangs.get(), serverErrors, slowest == 0 ? null : slowest / 1e6, clusterRestarts,
           Duration.between(began, Instant.now()).toMillis() / 1000.0, List.copyOf(notes),
-          writers == null ? null : writers.incidents(), writers == null ? null : writers.afterFreeze());
+          writers == null ? null : writers.incidents(), writers == null ? null : writers.incidentsAfterFreeze(),
+          writers == null ? null : writers.entities(), writers == null ? null : writers.entitiesAfterFreeze());
     }
   }
 
@@ -356,25 +357,31 @@ public final class FailoverHarness {
     return takeover;
   }
 
-  /** Incidents with events from two writers: all of them, and those not explained by a write in flight at the freeze. */
-  record TwoWriters(int incidents, int afterFreeze) {}
+  /**
+   * Entities with events from two writers — incidents, and every entity (feeds, agencies,
+   * schools, ...) — all of them, and those not explained by a write in flight at the freeze.
+   */
+  record TwoWriters(int incidents, int incidentsAfterFreeze, int entities, int entitiesAfterFreeze) {}
 
-  /** Two-writer incidents in the journal; null for scenarios that cannot produce them. */
+  /** Two-writer entities in the journal; null for scenarios that cannot produce them. */
   private TwoWriters twoWriters(LocalCluster cluster) {
     if (options.scenario() != Scenario.PAUSE && options.scenario() != Scenario.ROLLING) {
       return null;
     }
     var doubled = JournalWriters.twoWriterEntities("127.0.0.1", cluster.cassandra().port(), "school_safety");
     JournalWriters.describe(doubled).forEach(d -> notes.add("two writers: " + d));
-    var incidents = doubled.keySet().stream().filter(id -> id.startsWith("Incident|")).toList();
+    var all = List.copyOf(doubled.keySet());
+    var incidents = all.stream().filter(id -> id.startsWith("Incident|")).toList();
     Instant frozen = frozenAt;
     if (frozen == null) {
-      return new TwoWriters(incidents.size(), incidents.size());
+      return new TwoWriters(incidents.size(), incidents.size(), all.size(), all.size());
     }
-    var inFlight = JournalWriters.writtenBefore("127.0.0.1", cluster.cassandra().port(), "school_safety", incidents, frozen);
+    var inFlight = JournalWriters.writtenBefore("127.0.0.1", cluster.cassandra().port(), "school_safety", all, frozen);
     inFlight.forEach(id -> notes.add("two writers, " + id + ": the frozen node's event was created before the freeze"
         + " (at most the moment kill -STOP returned) and reached Cassandra after the takeover: a write in flight at the freeze"));
-    return new TwoWriters(incidents.size(), incidents.size() - inFlight.size());
+    long incidentsInFlight = inFlight.stream().filter(id -> id.startsWith("Incident|")).count();
+    return new TwoWriters(incidents.size(), (int) (incidents.size() - incidentsInFlight), all.size(),
+        all.size() - inFlight.size());
   }
 
   /** Cassandra stops for 20 s and comes back; measures until a report succeeds again. */
@@ -697,7 +704,8 @@ public final class FailoverHarness {
         // Events created after the freeze must never be written beside a successor's (the fence);
         // a write already in flight at the freeze is counted in twoWriterIncidents and explained
         // in the notes (docs/RELIABILITY.md, "Remaining risk").
-        && (r.twoWriterIncidentsAfterFreeze() == null || r.twoWriterIncidentsAfterFreeze() == 0));
+        && (r.twoWriterIncidentsAfterFreeze() == null || r.twoWriterIncidentsAfterFreeze() == 0)
+        && (r.twoWriterEntitiesAfterFreeze() == null || r.twoWriterEntitiesAfterFreeze() == 0));
     return ok ? 0 : 1;
   }
 }

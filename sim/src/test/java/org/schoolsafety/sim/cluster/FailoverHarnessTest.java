@@ -52,6 +52,11 @@ class FailoverHarnessTest {
     // twoWriterIncidents and named in the notes, not failed here.
     assertThat(result.twoWriterIncidentsAfterFreeze()).as("incidents with events from two writers, created after"
         + " the freeze: " + result.notes()).isZero();
+    // The same for every entity (the province feed writes all the time, so a write in flight at
+    // the freeze is likelier there than for any one incident).
+    assertThat(result.twoWriterEntitiesAfterFreeze()).as("entities with events from two writers, created after"
+        + " the freeze: " + result.notes()).isZero();
+    assertThat(result.twoWriterEntities()).isGreaterThanOrEqualTo(result.twoWriterIncidents());
     assertThat(result.lost()).as("accepted reports lost").isZero();
     assertThat(result.acksLost()).as("accepted acknowledgements lost").isZero();
     assertThat(result.duplicates()).as("incidents created twice for one clientRef").isZero();
