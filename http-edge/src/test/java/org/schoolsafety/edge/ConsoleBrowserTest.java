@@ -501,13 +501,15 @@ class ConsoleBrowserTest {
       driver.get(base + "/console/?region=65#token=" + TestNode.token(Role.COMMAND_CENTER, "65"));
       By dot = By.cssSelector("#map circle.school[data-school-id='" + TIANSHAN_2 + "']");
       waitUntil("the school on the map", ExpectedConditions.presenceOfElementLocated(dot));
-      assertThat(driver.findElement(dot).getAttribute("data-risk-level")).as("no risk colours before the toggle").isNull();
+      // Read through waitUntil: the map re-renders as events arrive, and an element found a moment
+      // ago may have been replaced (a stale element, seen once in the suite).
+      waitUntil("no risk colours before the toggle", d -> d.findElement(dot).getAttribute("data-risk-level") == null);
 
       // The warnings on the board, the most severe first.
       By clusterWarning = By.cssSelector("#warnings li.warning[data-school-id='" + TIANSHAN_2 + "'][data-cause='HEALTH_CLUSTER']");
       waitUntil("the cluster's warning on the board", ExpectedConditions.visibilityOfElementLocated(clusterWarning));
-      assertThat(driver.findElement(clusterWarning).getText()).contains("Health cluster", "Urumqi No. 1 Senior High",
-          "class 3-2", "RAISED");
+      String warningText = waitUntil("the cluster's warning's text", d -> d.findElement(clusterWarning).getText());
+      assertThat(warningText).contains("Health cluster", "Urumqi No. 1 Senior High", "class 3-2", "RAISED");
       assertThat(driver.findElements(By.cssSelector("#warnings li.warning[data-school-id='" + TIANSHAN_2
           + "'][data-cause='OVERDUE_HAZARD']"))).hasSize(2);
       waitUntil("the level warning", ExpectedConditions.attributeContains(By.cssSelector(
