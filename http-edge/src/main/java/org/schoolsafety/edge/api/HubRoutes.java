@@ -98,7 +98,7 @@ public final class HubRoutes extends AllDirectives {
     CompletableFuture<String> outage = storage.watch();
     // The explicit executor keeps these trivial callbacks on the completing thread: pekko-http's
     // futures would otherwise run each on the JDK's default executor, a new thread per callback
-    // on a 2-core machine (see CassandraLeases.Store#driver).
+    // when the JVM runs without the common-pool flag (see CommonPool).
     result.whenCompleteAsync((r, failure) -> storage.unwatch(outage), Runnable::run);
     return result.applyToEitherAsync(outage.thenApply(why -> RouteResults.complete(Problems.unavailable(
         "storage (Cassandra) became unavailable (" + why + ") while this request was handled: it may or may"

@@ -200,9 +200,10 @@ public final class Incident
               + " /api/v1/incidents/" + incidentId + "/reports; for a new incident use a new clientRef"));
     }
     Duration within = settings.dispatchWithReportWithin();
-    if (!within.isZero() && !state.apply(reported(cmd)).kindsToDispatch(settings.plan()).isEmpty()) {
+    IncidentState asReported = state.apply(reported(cmd));
+    if (!within.isZero() && !asReported.kindsToDispatch(settings.plan()).isEmpty()) {
       waitingReport = cmd;
-      lookUpAgencies(state.apply(reported(cmd)), within);
+      lookUpAgencies(asReported, within);
       return Effect().noReply();
     }
     return persistThenReply(state, List.of(reported(cmd)), cmd.replyTo(), s -> new Accepted(s, false));
