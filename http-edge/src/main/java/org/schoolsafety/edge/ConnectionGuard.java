@@ -34,6 +34,7 @@ import org.apache.pekko.stream.javadsl.Keep;
 import org.apache.pekko.stream.javadsl.Sink;
 import org.apache.pekko.stream.javadsl.Source;
 import org.apache.pekko.util.ByteString;
+import org.schoolsafety.edge.api.DeviceRoutes;
 import org.schoolsafety.edge.api.Problems;
 
 /**
@@ -46,7 +47,9 @@ import org.schoolsafety.edge.api.Problems;
  *       connection is closed at once, so one client cannot take the slots everybody else, the
  *       health probes included, needs;
  *   <li>a new connection must deliver its first request's headers within
- *       {@code first-request-within}, or it is closed.
+ *       {@code first-request-within}, or it is closed;
+ *   <li>a body that did not arrive in one piece is read to its end before the routes answer
+ *       ({@link RequestBodies}), so a refusal reaches a client still sending.
  * </ul>
  *
  * <p>It also ends the connections when the node shuts down ({@link #drain}). Pekko HTTP's own
@@ -60,6 +63,7 @@ public final class ConnectionGuard {
   private final int maxConnections;
   private final int maxPerAddress;
   private final Duration firstRequestWithin;
+  private final RequestBodies bodies;
   private final Map<InetAddress, AtomicInteger> open = new ConcurrentHashMap<>();
   private final AtomicLong refused = new AtomicLong();
 
@@ -69,16 +73,19 @@ public final class ConnectionGuard {
   private final CompletableFuture<Done> drained = new CompletableFuture<>();
   private volatile boolean draining;
 
-  public ConnectionGuard(int maxConnections, int maxPerAddress, Duration firstRequestWithin) {
+  public ConnectionGuard(int maxConnections, int maxPerAddress, Duration firstRequestWithin, RequestBodies bodies) {
     this.maxConnections = maxConnections;
     this.maxPerAddress = maxPerAddress;
     this.firstRequestWithin = firstRequestWithin;
+    this.bodies = bodies;
   }
 
   public static ConnectionGuard fromConfig(Config config) {
     Config c = config.getConfig("hub.http.connections");
+    long usual = config.getBytes("pekko.http.server.parsing.max-content-length");
+    var bodies = new RequestBodies(c.getBytes("read-refused-body-up-to"), request -> DeviceRoutes.bodyLimit(request, usual));
     return new ConnectionGuard(c.getInt("max-connections"), c.getInt("max-connections-per-address"),
-        c.getDuration("first-request-within"));
+        c.getDuration("first-request-within"), bodies);
   }
 
   /**
@@ -251,7 +258,7 @@ public final class ConnectionGuard {
         answerLate(pending);
       }
       // A failed handler fails the connection's stream: the connection ends, and its count with it.
-      handler.apply(request).whenComplete((response, failure) -> {
+      bodies.read(request, materializer).thenCompose(this::answer).whenComplete((response, failure) -> {
         if (failure != null) {
           pending.completeExceptionally(failure);
         } else {
@@ -259,6 +266,18 @@ public final class ConnectionGuard {
         }
       });
       return pending.thenApply(this::watched);
+    }
+
+    /** The handler's answer to a request whose body has been read, or the refusal of its body. */
+    private CompletionStage<HttpResponse> answer(RequestBodies.Read read) {
+      if (read.refusal() != null) {
+        return CompletableFuture.completedFuture(read.refusal());
+      }
+      try {
+        return handler.apply(read.request());
+      } catch (Exception e) {
+        return CompletableFuture.failedFuture(e);
+      }
     }
 
     /** The response, saying {@code Connection: close} while draining, its end watched if streamed. */

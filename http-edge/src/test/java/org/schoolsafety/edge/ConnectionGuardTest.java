@@ -43,7 +43,7 @@ class ConnectionGuardTest {
             "pekko.actor.provider = local\npekko.coordinated-shutdown.exit-jvm = off")
         .withFallback(ConfigFactory.load()));
     Materializer materializer = Materializer.matFromSystem(system);
-    guard = new ConnectionGuard(16, 16, Duration.ofSeconds(10));
+    guard = new ConnectionGuard(16, 16, Duration.ofSeconds(10), new RequestBodies(1 << 20, request -> 64 * 1024));
     // Echoes the request's body once all of it has arrived.
     binding = guard.bind(Http.get(system).newServerAt("127.0.0.1", 0),
             request -> echo(request, materializer), materializer)

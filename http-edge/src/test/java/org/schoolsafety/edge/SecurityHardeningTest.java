@@ -400,6 +400,63 @@ class SecurityHardeningTest {
     assertThat(answer.raw().body()).doesNotContain("school-safety-hub\"").doesNotContain("someone-else");
   }
 
+  // --- a refused body is read before the connection closes (RFC 9112, section 9.6) ---------
+
+  /**
+   * A body over the limit gets its 413 while the client is still sending it. Closing a connection
+   * with unread bytes in it makes TCP reset it, and the reset throws away the 413 the client had
+   * not read yet: the client saw "no answer" (it failed HostileInputTest on CI once).
+   */
+  @Test
+  void aBodyOverTheLimitIsAnswered413WhileTheClientIsStillSendingIt() throws Exception {
+    HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+    String token = TestNode.token(Role.SCHOOL_STAFF, SCHOOL_A);
+    // Its own principal, so these 24 requests do not eat into the rate limit of the class's others.
+    String sender = TestNode.token(Role.SCHOOL_STAFF, "sch-650102-077");
+    for (int size : List.of(80 * 1024, 1 << 20, 4 << 20)) {
+      for (int i = 0; i < 8; i++) {
+        var answer = post(http, "/api/v1/incidents", sender, ("{\"description\":\"" + "x".repeat(size) + "\"}"));
+        assertThat(answer.statusCode()).as(size + " bytes, attempt " + i).isEqualTo(413);
+        assertProblemWithHeaders(answer);
+      }
+    }
+    // The routes still decide: without a token the answer is 401, the body read and thrown away.
+    var anonymousPost = post(http, "/api/v1/incidents", null, "{\"description\":\"" + "x".repeat(1 << 20) + "\"}");
+    assertThat(anonymousPost.statusCode()).isEqualTo(401);
+    // A body within the limit (60 KB of it whitespace), too large to arrive in one piece, is read
+    // whole and handled as usual.
+    String report = new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsString(
+        Fixtures.incident(SCHOOL_A, "INJURY", "IV", "large-body"));
+    var fine = post(http, "/api/v1/incidents", token, "{" + " ".repeat(60_000) + report.substring(1));
+    assertThat(fine.statusCode()).as(fine.body()).isEqualTo(201);
+    assertThat(fine.body()).contains("large-body");
+  }
+
+  /** A body declared larger than the node would ever read is refused at once, unread. */
+  @Test
+  void aBodyDeclaredLargerThanTheNodeReadsIsRefusedAtOnce() throws Exception {
+    try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), node.httpPort())) {
+      socket.setSoTimeout(10_000);
+      OutputStream out = socket.getOutputStream();
+      out.write(("POST /api/v1/incidents HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
+          + "Authorization: Bearer " + TestNode.token(Role.SCHOOL_STAFF, SCHOOL_A) + "\r\n"
+          + "Content-Length: 1000000000\r\n\r\n{").getBytes(StandardCharsets.US_ASCII));
+      out.flush();
+      String answer = new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      assertThat(answer).startsWith("HTTP/1.1 413").contains("application/problem+json").contains("Connection: close");
+    }
+  }
+
+  private HttpResponse<String> post(HttpClient http, String path, String token, String body) throws Exception {
+    var request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + node.httpPort() + path))
+        .header("Content-Type", "application/json")
+        .POST(HttpRequest.BodyPublishers.ofString(body));
+    if (token != null) {
+      request.header("Authorization", "Bearer " + token);
+    }
+    return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+  }
+
   private static void assertProblemWithHeaders(HttpResponse<String> response) {
     assertThat(response.headers().firstValue("Content-Type")).hasValue("application/problem+json");
     assertThat(response.headers().firstValue("X-Content-Type-Options")).hasValue("nosniff");

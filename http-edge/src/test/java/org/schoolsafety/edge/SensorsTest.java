@@ -319,6 +319,27 @@ class SensorsTest {
 
   // --- a node restart -----------------------------------------------------------------------------
 
+  /**
+   * A gateway's full batch is larger than the API's usual 64 KiB body limit: its endpoint takes up
+   * to 256 KiB, also when the node reads the body before the routes (ConnectionGuard).
+   */
+  @Test
+  @Order(7)
+  void aFullBatchLargerThanTheUsualBodyLimitIsAccepted() throws Exception {
+    var readings = new ArrayList<Map<String, Object>>();
+    Instant at = Instant.now().minusSeconds(5).truncatedTo(ChronoUnit.SECONDS);
+    for (int i = 0; i < 500; i++) {
+      readings.add(reading("smoke-B-" + (i % 10), "SMOKE", 0.01, at.plusMillis(i)));
+    }
+    String pretty = new com.fasterxml.jackson.databind.ObjectMapper().writerWithDefaultPrettyPrinter()
+        .writeValueAsString(batch(SCHOOL, readings));
+    String body = "{" + " ".repeat(40_000) + pretty.substring(1);
+    assertThat(body.length()).isBetween(64 * 1024 + 1, 256 * 1024);
+    var r = gateway.postRaw("/api/v1/sensors/readings", body, "application/json", Map.of());
+    assertThat(r.status()).as(String.valueOf(r.body())).isEqualTo(202);
+    assertThat(r.body().get("accepted").asInt()).isEqualTo(500);
+  }
+
   @Test
   @Order(8)
   void theOpenIncidentIsStillFoundAfterTheNodeRestarts() {

@@ -7,6 +7,7 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.cluster.sharding.typed.javadsl.EntityRef;
+import org.apache.pekko.http.javadsl.model.HttpRequest;
 import org.apache.pekko.http.javadsl.model.StatusCodes;
 import org.apache.pekko.http.javadsl.model.headers.Location;
 import org.apache.pekko.http.javadsl.server.Route;
@@ -33,6 +34,11 @@ public final class DeviceRoutes extends RouteSupport {
 
   /** A batch of 500 camera readings with long ids is larger than the API's usual 64 KiB. */
   static final long MAX_READINGS_BODY = 256 * 1024;
+
+  /** The largest body {@code request}'s endpoint accepts: {@code usual}, more for readings. */
+  public static long bodyLimit(HttpRequest request, long usual) {
+    return request.getUri().path().equals("/api/v1/sensors/readings") ? Math.max(usual, MAX_READINGS_BODY) : usual;
+  }
 
   private final SensorSettings settings;
 

@@ -3,6 +3,8 @@ package org.schoolsafety.edge.api;
 import org.apache.pekko.event.LoggingAdapter;
 import org.apache.pekko.http.ParsingErrorHandler;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
+import org.apache.pekko.http.javadsl.model.StatusCodes;
+import org.apache.pekko.http.javadsl.model.headers.Connection;
 import org.apache.pekko.http.scaladsl.model.ErrorInfo;
 import org.apache.pekko.http.scaladsl.model.StatusCode;
 import org.apache.pekko.http.scaladsl.settings.ServerSettings;
@@ -25,5 +27,16 @@ public final class ParsingProblems extends ParsingErrorHandler {
       default -> "the request could not be parsed as HTTP/1.1";
     };
     return Problems.of(status, detail).addHeaders(HubRoutes.SECURITY_HEADERS);
+  }
+
+  /**
+   * The answer to a body too large for the node to read at all (ConnectionGuard), which never
+   * reaches the routes either; the connection closes after it.
+   */
+  public static HttpResponse bodyTooLarge(long accepted) {
+    return Problems.of(StatusCodes.PAYLOAD_TOO_LARGE,
+            "the request body is larger than allowed (at most " + accepted + " bytes here)")
+        .addHeaders(HubRoutes.SECURITY_HEADERS)
+        .addHeader(Connection.create("close"));
   }
 }
