@@ -159,7 +159,7 @@ public final class CassandraLease extends Lease {
     this.system = system;
     this.leases = CassandraLeases.get(system);
     leases.register(this);
-    this.store = leases.store(settings.sessionConfigPath(), settings.keyspace());
+    this.store = leases.store(settings.sessionConfigPath(), settings.keyspace(), settings.giveUpMargin());
     this.validityNanos = settings.validity().toNanos();
   }
 

@@ -96,10 +96,15 @@ final class CassandraLeases implements Extension {
     return operation;
   }
 
-  Store store(String sessionConfigPath, String keyspace) {
-    return stores.computeIfAbsent(sessionConfigPath + "|" + keyspace, k -> new Store(
-        CassandraSessionRegistry.get(system).sessionFor(CassandraSessionSettings.create(sessionConfigPath)),
-        keyspace));
+  /** The store of one keyspace; the first time, also checks Cassandra's idle timeout against the margin. */
+  Store store(String sessionConfigPath, String keyspace, Duration giveUpMargin) {
+    return stores.computeIfAbsent(sessionConfigPath + "|" + keyspace, k -> {
+      var store = new Store(
+          CassandraSessionRegistry.get(system).sessionFor(CassandraSessionSettings.create(sessionConfigPath)),
+          keyspace);
+      store.driver().thenCompose(session -> IdleCloseCheck.run(session, giveUpMargin));
+      return store;
+    });
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -164,7 +169,7 @@ final class CassandraLeases implements Extension {
      * parallelism is cores - 1), that is a new thread per callback — two per lease renewal, ~220
      * threads a second on a 2-core node holding ~330 leases (docs/PERFORMANCE.md).
      */
-    private CompletableFuture<CqlSession> driver() {
+    CompletableFuture<CqlSession> driver() {
       CompletableFuture<CqlSession> d = driver;
       if (d == null || d.isCompletedExceptionally()) {
         var resolved = new CompletableFuture<CqlSession>();

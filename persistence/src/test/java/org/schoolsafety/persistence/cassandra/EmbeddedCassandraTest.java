@@ -216,6 +216,7 @@ class EmbeddedCassandraTest {
     options.put(TypedDriverOption.CONTACT_POINTS, List.of(contactPoint));
     options.put(TypedDriverOption.LOAD_BALANCING_LOCAL_DATACENTER, "datacenter1");
     options.put(TypedDriverOption.REQUEST_TIMEOUT, Duration.ofSeconds(30));
+    options.put(TypedDriverOption.HEARTBEAT_INTERVAL, EmbeddedCassandra.CLIENT_HEARTBEAT);
     return CqlSession.builder().withConfigLoader(DriverConfigLoader.fromMap(options)).build();
   }
 }

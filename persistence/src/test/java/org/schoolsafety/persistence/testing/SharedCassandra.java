@@ -92,6 +92,8 @@ public final class SharedCassandra implements BeforeAllCallback, ParameterResolv
     options.put(TypedDriverOption.REQUEST_TIMEOUT, Duration.ofSeconds(30));
     // as in persistence.conf: a schema change then completes in ~0.1 s instead of ~1 s
     options.put(TypedDriverOption.METADATA_SCHEMA_WINDOW, Duration.ofMillis(50));
+    // the node closes connections silent for EmbeddedCassandra.IDLE_CLOSE
+    options.put(TypedDriverOption.HEARTBEAT_INTERVAL, EmbeddedCassandra.CLIENT_HEARTBEAT);
     return CqlSession.builder().withConfigLoader(DriverConfigLoader.fromMap(options)).build();
   }
 

@@ -56,6 +56,15 @@ import org.slf4j.LoggerFactory;
  */
 public final class EmbeddedCassandra implements AutoCloseable {
 
+  /**
+   * Cassandra closes a client connection that has been silent this long
+   * ({@code native_transport_idle_timeout}). It must stay below the lease's give-up margin minus
+   * 1 s (hub.lease.cassandra in persistence.conf).
+   */
+  public static final Duration IDLE_CLOSE = Duration.ofSeconds(3);
+  /** How often a client with this node should send a heartbeat on an idle connection. */
+  public static final Duration CLIENT_HEARTBEAT = Duration.ofSeconds(1);
+
   private static final Logger log = LoggerFactory.getLogger(EmbeddedCassandra.class);
 
   /** Where module persistence/cassandra-node writes Cassandra's runtime classpath. */
@@ -611,6 +620,10 @@ public final class EmbeddedCassandra implements AutoCloseable {
         "memtable_allocation_type: heap_buffers",
         "# dev/test node: DROP and TRUNCATE (frequent in tests) need not snapshot the data first",
         "auto_snapshot: false",
+        "# Close a client connection silent this long: a frozen hub node's writes then die with its",
+        "# connections before its leases expire (docs/RELIABILITY.md, 'A write in flight at a freeze').",
+        "# Live clients send a heartbeat every " + CLIENT_HEARTBEAT.toSeconds() + " s (advanced.heartbeat.interval).",
+        "native_transport_idle_timeout: " + IDLE_CLOSE.toMillis() + "ms",
         "");
   }
 
@@ -765,6 +778,7 @@ public final class EmbeddedCassandra implements AutoCloseable {
     options.put(TypedDriverOption.CONNECTION_CONNECT_TIMEOUT, Duration.ofSeconds(5));
     options.put(TypedDriverOption.CONNECTION_INIT_QUERY_TIMEOUT, Duration.ofSeconds(5));
     options.put(TypedDriverOption.REQUEST_TIMEOUT, Duration.ofSeconds(10));
+    options.put(TypedDriverOption.HEARTBEAT_INTERVAL, CLIENT_HEARTBEAT);
     options.put(TypedDriverOption.METADATA_SCHEMA_ENABLED, false);
     options.put(TypedDriverOption.METADATA_TOKEN_MAP_ENABLED, false);
     options.put(TypedDriverOption.PROTOCOL_VERSION, "V5"); // Cassandra 5: no DSE protocol negotiation

@@ -49,6 +49,8 @@ public final class CassandraNode implements AutoCloseable {
         .withDuration(DefaultDriverOption.CONNECTION_INIT_QUERY_TIMEOUT, Duration.ofSeconds(10))
         .withDuration(DefaultDriverOption.CONTROL_CONNECTION_TIMEOUT, Duration.ofSeconds(10))
         .withDuration(DefaultDriverOption.METADATA_SCHEMA_REQUEST_TIMEOUT, Duration.ofSeconds(20))
+        // a hub's Cassandra closes connections silent for 3 s (native_transport_idle_timeout)
+        .withDuration(DefaultDriverOption.HEARTBEAT_INTERVAL, Duration.ofSeconds(1))
         .build();
     try {
       CqlSession session = CqlSession.builder()
