@@ -57,33 +57,41 @@ class FrozenWriterTest {
   @Test
   void aWriteHeldUpByAFreezeLongerThanTheIdleTimeoutNeverLands() throws Exception {
     String id = "late-" + UUID.randomUUID();
-    String name = "frozen-" + UUID.randomUUID();
-    try (CqlSession node = writer(name)) {
-      CountDownLatch wake = freeze(node);
-      CompletableFuture<AsyncResultSet> write = insert(node, id);
-      // Cassandra closes the silent node's connections.
-      await().atMost(Duration.ofSeconds(60)).until(() -> connectionsOf(name) == 0);
-      wake.countDown();
-      Optional<Throwable> failure = outcome(write);
-      System.out.printf("frozen writer: woke after its connections were closed; the write %s%n",
-          failure.map(f -> "failed: " + f).orElse("succeeded"));
-      assertThat(failure).as("the woken node's write").isPresent();
-    }
+    // Cassandra closes the silent node's connections.
+    Optional<Throwable> failure = writeWhileFrozen(id, name ->
+        await().atMost(Duration.ofSeconds(60)).until(() -> connectionsOf(name) == 0));
+    System.out.printf("frozen writer: woke after its connections were closed; the write %s%n",
+        failure.map(f -> "failed: " + f).orElse("succeeded"));
+    assertThat(failure).as("the woken node's write").isPresent();
     assertThat(row(id)).as("the row the frozen node wrote").isNull();
   }
 
   @Test
   void aWriteHeldUpByAShortFreezeLands() throws Exception {
     String id = "on-time-" + UUID.randomUUID();
-    String name = "paused-" + UUID.randomUUID();
+    Optional<Throwable> failure = writeWhileFrozen(id, name ->
+        assertThat(connectionsOf(name)).as("connections during the short freeze").isPositive());
+    assertThat(failure).as("the write's failure").isEmpty();
+    assertThat(row(id)).isNotNull();
+  }
+
+  /**
+   * Freezes a node's session, hands it a write of row {@code id}, runs {@code whileFrozen} with the
+   * session's application name, wakes the node: how the write ended.
+   */
+  private Optional<Throwable> writeWhileFrozen(String id, java.util.function.Consumer<String> whileFrozen)
+      throws Exception {
+    String name = "node-" + UUID.randomUUID();
     try (CqlSession node = writer(name)) {
       CountDownLatch wake = freeze(node);
       CompletableFuture<AsyncResultSet> write = insert(node, id);
-      assertThat(connectionsOf(name)).as("connections during the short freeze").isPositive();
-      wake.countDown();
-      assertThat(outcome(write)).as("the write's failure").isEmpty();
+      try {
+        whileFrozen.accept(name);
+      } finally {
+        wake.countDown();
+      }
+      return outcome(write);
     }
-    assertThat(row(id)).isNotNull();
   }
 
   @Test
