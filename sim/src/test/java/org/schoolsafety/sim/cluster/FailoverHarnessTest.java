@@ -32,6 +32,8 @@ class FailoverHarnessTest {
     assertThat(result.clusterRestarts()).as("the survivors kept serving (no down-all)").isZero();
     assertThat(result.failoverSeconds()).as("every probed incident answered again").isNotNull();
     assertThat(result.notes()).noneMatch(n -> n.contains("never answered"));
+    // and every accepted report is in the incident list (a projection) once it has caught up
+    assertThat(result.notes()).noneMatch(n -> n.contains("the incident list shows"));
   }
 
   /**
@@ -59,5 +61,8 @@ class FailoverHarnessTest {
     assertThat(result.duplicates()).as("incidents created twice for one clientRef").isZero();
     assertThat(result.failoverSeconds()).as("every probed incident answered again").isNotNull();
     assertThat(result.notes()).anyMatch(n -> n.contains("node 2 stopped by itself"));
+    // An incident reported just before the freeze is in the incident list too (its first tag rows
+    // are written late, by its next owner: docs/RELIABILITY.md).
+    assertThat(result.notes()).noneMatch(n -> n.contains("the incident list shows"));
   }
 }
