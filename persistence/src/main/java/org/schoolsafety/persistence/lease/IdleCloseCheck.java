@@ -3,6 +3,8 @@ package org.schoolsafety.persistence.lease;
 import com.datastax.oss.driver.api.core.CqlSession;
 import com.datastax.oss.driver.api.core.cql.SimpleStatement;
 import com.datastax.oss.driver.api.core.metadata.Node;
+import com.typesafe.config.ConfigException;
+import com.typesafe.config.ConfigFactory;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -85,27 +87,19 @@ final class IdleCloseCheck {
     return problems;
   }
 
-  /** Cassandra 5 shows durations as {@code 3000ms}, {@code 3s} or {@code 0ms}; 0 means never. */
+  /**
+   * Cassandra 5 shows durations as {@code 3000ms}, {@code 3s} or {@code 0ms} (0 means never): the
+   * same notation as HOCON's, so Typesafe Config reads them.
+   */
   static Optional<Duration> parse(String value) {
     if (value == null || value.isBlank()) {
       return Optional.empty();
     }
-    String v = value.trim().toLowerCase(java.util.Locale.ROOT);
-    int split = 0;
-    while (split < v.length() && Character.isDigit(v.charAt(split))) {
-      split++;
-    }
-    if (split == 0) {
+    try {
+      Duration d = ConfigFactory.parseMap(Map.of("timeout", value.trim())).getDuration("timeout");
+      return d.isZero() ? Optional.empty() : Optional.of(d);
+    } catch (ConfigException e) {
       return Optional.empty();
     }
-    long amount = Long.parseLong(v.substring(0, split));
-    Duration d = switch (v.substring(split).trim()) {
-      case "", "ms", "milliseconds" -> Duration.ofMillis(amount);
-      case "s", "seconds" -> Duration.ofSeconds(amount);
-      case "m", "minutes" -> Duration.ofMinutes(amount);
-      case "h", "hours" -> Duration.ofHours(amount);
-      default -> Duration.ZERO;
-    };
-    return d.isZero() ? Optional.empty() : Optional.of(d);
   }
 }
