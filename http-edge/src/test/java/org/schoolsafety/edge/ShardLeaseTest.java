@@ -25,7 +25,7 @@ import org.schoolsafety.persistence.testing.SharedCassandra;
 /**
  * A node with the shard lease configured (cluster.conf: pekko.cluster.sharding.use-lease =
  * hub.lease.cassandra) starts and serves a report, every shard it runs holds its lease — one row in
- * the leases table per started shard, owned by the node — and a node that shuts down gives them all
+ * the leases table per started shard, owned by the node, all under the node's one session — and a node that shuts down gives them all
  * back (its shards hand off, and each lease is released when its shard has stopped).
  */
 @ExtendWith(SharedCassandra.class)
@@ -71,6 +71,14 @@ class ShardLeaseTest {
         assertThat(leases(cql)).containsKey(org.schoolsafety.persistence.lease.FencedCassandraJournal.shardLeaseName(
             (org.apache.pekko.actor.ExtendedActorSystem) Adapter.toClassic(node.system()), "Incident|" + id));
       });
+      // all of them held under one session of this node: the one row its renewals write
+      Set<java.util.UUID> sessions = new TreeSet<>();
+      cql.execute("SELECT session FROM " + KEYSPACE + ".leases").forEach(row -> sessions.add(row.getUuid("session")));
+      assertThat(sessions).hasSize(1);
+      Row session = cql.execute("SELECT owner, TTL(owner) AS ttl FROM " + KEYSPACE + ".lease_sessions WHERE id = ?",
+          sessions.iterator().next()).one();
+      assertThat(session).isNotNull();
+      assertThat(session.getString("owner")).isEqualTo(owner);
       Map<String, String> leases = leases(cql);
       System.out.printf("shard lease figures: node started in %d ms; region + school registered in %d ms;"
               + " first report 201 in %d ms; %d shards leased: %s%n",

@@ -138,7 +138,7 @@ public final class StorageSchema {
   }
 
   /**
-   * The leases table of {@link CassandraLease} (schema/lease.cql), in the keyspace of
+   * The leases and lease_sessions tables of {@link CassandraLease} (schema/lease.cql), in the keyspace of
    * {@code hub.lease.cassandra} and of every other lease block that Pekko is told to use with it.
    * Created whether or not a lease is in use: it is small, and a node started later with the lease
    * on finds it.
@@ -154,6 +154,23 @@ public final class StorageSchema {
       for (String ddl : LeaseSchema.statements(keyspace, replication)) {
         execute(health, ddl, deadline);
       }
+      if (!columnsOf(health, keyspace, LeaseSchema.TABLE).contains("session")) {
+        // a leases table made before leases were held by sessions (2026-12-01)
+        execute(health, LeaseSchema.addSessionColumn(keyspace), deadline);
+      }
+    }
+  }
+
+  private static Set<String> columnsOf(StorageHealth health, String keyspace, String table) {
+    try {
+      List<Row> rows = health.session()
+          .selectAll("SELECT column_name FROM system_schema.columns WHERE keyspace_name = ? AND table_name = ?",
+              keyspace, table)
+          .toCompletableFuture().get(10, TimeUnit.SECONDS);
+      return rows.stream().map(r -> r.getString("column_name")).collect(Collectors.toSet());
+    } catch (Exception e) {
+      log.debug("schema check failed: {}", e.toString());
+      return Set.of("session"); // unknown: let the table be; a missing column fails the first acquire loudly
     }
   }
 
@@ -187,7 +204,8 @@ public final class StorageSchema {
         .addAll(SNAPSHOT_TABLES);
     if (withReadSide) {
       for (String keyspace : CassandraLease.keyspacesInUse(config)) {
-        expected.computeIfAbsent(keyspace, k -> new TreeSet<>()).add(LeaseSchema.TABLE);
+        expected.computeIfAbsent(keyspace, k -> new TreeSet<>())
+            .addAll(List.of(LeaseSchema.TABLE, LeaseSchema.SESSIONS_TABLE));
       }
       expected.computeIfAbsent(config.getString("hub.cassandra.read-keyspace"), k -> new TreeSet<>())
           .addAll(ReadSideSchema.tableNames());

@@ -75,7 +75,7 @@ class SchemaFilesTest {
         }
       }
       assertThat(columns(cql, AUTO).keySet()).contains("messages", "tag_views", "tag_write_progress",
-          "tag_scanning", "metadata", "all_persistence_ids", "leases");
+          "tag_scanning", "metadata", "all_persistence_ids", "leases", "lease_sessions");
       assertThat(columns(cql, AUTO + "_snapshot").keySet()).containsExactly("snapshots");
       assertThat(columns(cql, AUTO + "_read").keySet()).containsAll(ReadSideSchema.tableNames())
           .contains("offset_store", "projection_management");
@@ -127,6 +127,25 @@ class SchemaFilesTest {
             .containsEntry("class", "org.apache.cassandra.locator.SimpleStrategy")
             .containsEntry("replication_factor", "1");
       }
+    }
+  }
+
+  /** A leases table made before leases were held by sessions gets its session column at start. */
+  @Test
+  void autocreateAddsTheSessionColumnToAnOlderLeasesTable() throws Exception {
+    try (CqlSession cql = SharedCassandra.session()) {
+      cql.execute("CREATE KEYSPACE IF NOT EXISTS drift_old WITH replication ="
+          + " {'class': 'SimpleStrategy', 'replication_factor': 1}");
+      cql.execute("CREATE TABLE IF NOT EXISTS drift_old.leases (name text PRIMARY KEY, owner text, holder uuid)");
+      cql.execute("INSERT INTO drift_old.leases (name, owner, holder) VALUES ('kept', 'node-old', uuid())");
+    }
+    withSystem(config("drift_old", true, SharedCassandra.contactPoint()),
+        system -> StorageSchema.initialize(system, Duration.ofSeconds(120)));
+    try (CqlSession cql = SharedCassandra.session()) {
+      assertThat(columns(cql, "drift_old").get("leases")).isEqualTo(columns(cql, AUTO).get("leases"));
+      assertThat(columns(cql, "drift_old")).containsKey("lease_sessions");
+      assertThat(cql.execute("SELECT owner FROM drift_old.leases WHERE name = 'kept'").one().getString("owner"))
+          .isEqualTo("node-old");
     }
   }
 

@@ -10,10 +10,8 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
-import org.apache.pekko.actor.Cancellable;
 import org.apache.pekko.actor.ExtendedActorSystem;
 import org.apache.pekko.coordination.lease.LeaseException;
 import org.apache.pekko.coordination.lease.LeaseSettings;
@@ -31,22 +29,27 @@ import org.slf4j.LoggerFactory;
  * persistence.conf) with {@code lease-class} naming this class; sharding asks for one per shard
  * ({@code pekko.cluster.sharding.use-lease}).
  *
+ * <p>A lease row has no TTL of its own: it names the {@link LeaseSession} it was taken under (its
+ * owner's heartbeat row, one per node) and is held for as long as that session lives. The node
+ * renews one row every heartbeat-interval, whatever the number of leases it holds.
+ *
  * <ul>
- *   <li><b>acquire</b>: {@code INSERT ... IF NOT EXISTS USING TTL heartbeat-timeout}. An expired row
- *       does not exist for Cassandra, so a holder that stopped renewing lets the next one in after
- *       the TTL.
- *   <li><b>renew</b>, every {@code heartbeat-interval}: {@code UPDATE ... USING TTL ... IF owner = me AND holder = me}.
- *       Found another holder, or no row (it expired): the lease is lost at once.
- *   <li><b>checkLease()</b> is true only while the last successful renewal was <em>sent</em> less than
- *       {@code heartbeat-timeout - give-up-margin} ago on this JVM's monotonic clock. The row's TTL
- *       started when Cassandra applied that write, later than it was sent, so the holder gives up
- *       before Cassandra can let anyone else in: by the margin, which covers the TTL's whole seconds
- *       (a row may expire up to 1 s early), the clocks' rates and the time a shard needs to stop.
- *       A node that was frozen longer than that knows on waking, before any renewal, that its lease
- *       may be gone; a timer fires the lost callback at that moment even while renewals hang.
- *   <li><b>lost callback</b> (given to {@code acquire}): called once when a renewal finds the lease
- *       gone or taken, or when renewals have failed for so long that checkLease() turned false. A
- *       renewal that fails (timeout, Cassandra unavailable) is retried until then.
+ *   <li><b>acquire</b>: {@code INSERT (name, owner, holder, session) ... IF NOT EXISTS}. Found the row
+ *       of another holder: if its session is still alive (a SERIAL read of {@code lease_sessions}),
+ *       refused; if that session is over (its row expired: its owner stopped renewing it, and gave up
+ *       all its leases before the TTL ran out), taken over with {@code UPDATE ... IF holder = theirs
+ *       AND session = theirs}, which fails if a third holder got in first.
+ *   <li><b>checkLease()</b> is true only while the session it was taken under is valid: its last
+ *       successful renewal <em>sent</em> less than {@code heartbeat-timeout - give-up-margin} ago on
+ *       this JVM's monotonic clock. The session row's TTL started when Cassandra applied that renewal,
+ *       later than it was sent, so the holder gives up before Cassandra can let anyone else in: by the
+ *       margin, which covers the TTL's whole seconds (a row may expire up to 1 s early), the clocks'
+ *       rates and the time a shard needs to stop. A node that was frozen longer than that knows on
+ *       waking, before any renewal, that its leases may be gone.
+ *   <li><b>lost callback</b> (given to {@code acquire}): called once when the session is over: a
+ *       renewal found its row gone, or renewals failed for so long that checkLease() turned false (a
+ *       timer fires it at that moment even while renewals hang). A renewal that fails (timeout,
+ *       Cassandra unavailable) is retried until then.
  *   <li><b>release</b>: {@code DELETE ... IF owner = me AND holder = me}; the next holder gets in at once.
  * </ul>
  *
@@ -122,45 +125,29 @@ public final class CassandraLease extends Lease {
 
   private final LeaseSettings leaseSettings;
   private final Settings settings;
-  private final ExtendedActorSystem system;
   private final CassandraLeases leases;
   private final CassandraLeases.Store store;
+  private final LeaseSession session;
   private final UUID holder = UUID.randomUUID();
-  private final long validityNanos;
+  private final LeaseSession.Holder onSessionOver = this::sessionOver;
 
   // guarded by this
   /** Bumped by every acquire and release: answers that arrive for an older one are ignored. */
   private long generation;
   private Held held;
-  private boolean renewalsSuspended;
-  private long renewals;
   private CompletableFuture<?> tail = CompletableFuture.completedFuture(null);
 
-  /** The held lease: one per successful acquire. */
-  private static final class Held {
-    final long generation;
-    Consumer<Optional<Throwable>> onLost;
-    long lastRenewalSent;
-    boolean renewing;
-    Cancellable renewal;
-    Cancellable deadline;
-
-    Held(long generation, Consumer<Optional<Throwable>> onLost, long sent) {
-      this.generation = generation;
-      this.onLost = onLost;
-      this.lastRenewalSent = sent;
-    }
-  }
+  /** The held lease: one per successful acquire, valid while the session it was taken under is. */
+  private record Held(long generation, Consumer<Optional<Throwable>> onLost, UUID session) {}
 
   /** The constructor Pekko's LeaseProvider calls. */
   public CassandraLease(LeaseSettings leaseSettings, ExtendedActorSystem system) {
     this.leaseSettings = leaseSettings;
     this.settings = Settings.of(leaseSettings);
-    this.system = system;
     this.leases = CassandraLeases.get(system);
     leases.register(this);
     this.store = leases.store(settings.sessionConfigPath(), settings.keyspace(), settings.giveUpMargin());
-    this.validityNanos = settings.validity().toNanos();
+    this.session = leases.session(store, leaseSettings.ownerName(), settings);
   }
 
   @Override
@@ -185,8 +172,8 @@ public final class CassandraLease extends Lease {
   public CompletionStage<Boolean> acquire(Consumer<Optional<Throwable>> leaseLostCallback) {
     long gen;
     synchronized (this) {
-      if (held != null && validNow(held)) {
-        held.onLost = leaseLostCallback;
+      if (held != null && session.isValid(held.session())) {
+        held = new Held(held.generation(), leaseLostCallback, held.session());
         return CompletableFuture.completedFuture(true);
       }
       gen = ++generation;
@@ -197,51 +184,82 @@ public final class CassandraLease extends Lease {
     return serially(() -> {
       synchronized (this) {
         if (gen != generation) {
-          return CompletableFuture.completedFuture((Long) null);
+          return CompletableFuture.completedFuture((UUID) null);
         }
       }
-      long sent = System.nanoTime();
-      return store.acquire(name(), owner(), holder, settings.ttlSeconds(), settings.options()).thenCompose(out -> {
-        if (out.applied()) {
-          return CompletableFuture.completedFuture(sent);
-        }
-        if (holder.equals(out.holder())) {
-          // ours: an earlier acquire whose answer was lost (timed out) did go through
-          long again = System.nanoTime();
-          return store.renew(name(), owner(), holder, settings.ttlSeconds(), settings.options())
-              .thenApply(renewed -> renewed.applied() ? again : null);
-        }
-        log.debug("lease {} not acquired by {}: held by {}", name(), owner(), out.owner());
-        return CompletableFuture.completedFuture((Long) null);
-      });
-    }).handle((sent, failure) -> {
+      return session.current().thenCompose(this::take);
+    }).handle((taken, failure) -> {
       if (failure != null) {
         throw new CompletionException(asLeaseFailure("acquire", failure));
       }
-      return becomeHeld(gen, leaseLostCallback, sent);
+      return becomeHeld(gen, leaseLostCallback, taken);
     });
   }
 
-  private boolean becomeHeld(long gen, Consumer<Optional<Throwable>> onLost, Long sent) {
+  /** Writes this holder into the lease's row under {@code sid}; the session on success, else null. */
+  private CompletionStage<UUID> take(UUID sid) {
+    return store.acquire(name(), owner(), holder, sid, settings.options()).thenCompose(found -> {
+      if (found.applied() || (holder.equals(found.holder()) && sid.equals(found.session()))) {
+        // taken (or taken by an earlier acquire whose answer was lost)
+        return CompletableFuture.completedFuture(sid);
+      }
+      if (found.session() == null || sid.equals(found.session())) {
+        // a row of the per-lease design (it expires by its TTL), or another holder of this owner's live session
+        log.debug("lease {} not acquired by {}: held by {}", name(), owner(), found.owner());
+        return CompletableFuture.completedFuture((UUID) null);
+      }
+      return store.sessionAlive(found.session(), settings.options()).thenCompose(alive -> {
+        if (alive) {
+          log.debug("lease {} not acquired by {}: held by {}", name(), owner(), found.owner());
+          return CompletableFuture.completedFuture((UUID) null);
+        }
+        log.debug("lease {}: the session of {} is over; {} takes it", name(), found.owner(), owner());
+        return store.takeOver(name(), owner(), holder, sid, found, settings.options())
+            .thenApply(out -> out.applied() ? sid : null);
+      });
+    });
+  }
+
+  private boolean becomeHeld(long gen, Consumer<Optional<Throwable>> onLost, UUID sid) {
     synchronized (this) {
       // released (or its shard stopped) meanwhile: the release queued behind this acquire deletes the row
-      if (sent == null || gen != generation || System.nanoTime() - sent >= validityNanos) {
+      if (sid == null || gen != generation || !session.hold(sid, onSessionOver)) {
         return false;
       }
-      held = new Held(gen, onLost, sent);
-      scheduleRenewal(held);
-      scheduleDeadline(held);
+      held = new Held(gen, onLost, sid);
     }
     log.debug("lease {} acquired by {}", name(), owner());
     return true;
+  }
+
+  /** The session this lease was taken under is over: the lease is lost. */
+  private void sessionOver(UUID sid, LeaseException reason) {
+    Consumer<Optional<Throwable>> lost;
+    synchronized (this) {
+      Held h = held;
+      if (h == null || !h.session().equals(sid)) {
+        return;
+      }
+      held = null;
+      lost = h.onLost();
+    }
+    LeaseException told = reason instanceof LeaseTimeoutException
+        ? new LeaseTimeoutException("lease " + name() + " of " + owner() + " lost: " + reason.getMessage())
+        : new LeaseException("lease " + name() + " of " + owner() + " lost: " + reason.getMessage());
+    try {
+      lost.accept(Optional.of(told));
+    } catch (RuntimeException e) {
+      log.warn("lease-lost callback of {} failed", name(), e);
+    }
   }
 
   @Override
   public CompletionStage<Boolean> release() {
     synchronized (this) {
       generation++;
-      dropLocked();
+      held = null;
     }
+    session.drop(onSessionOver);
     return serially(() -> store.release(name(), owner(), holder, settings.options()))
         .handle((out, failure) -> {
           if (failure != null) {
@@ -255,24 +273,23 @@ public final class CassandraLease extends Lease {
   @Override
   public boolean checkLease() {
     synchronized (this) {
-      return held != null && validNow(held);
+      return held != null && session.isValid(held.session());
     }
   }
 
   /**
-   * For tests and drills: stop (true) or resume (false) sending renewals, as a node frozen by a GC
-   * pause would. Everything else goes on: checkLease() turns false and the lost callback fires when
-   * the lease's validity runs out, and Cassandra lets another holder in after the TTL.
+   * For tests and drills: stop (true) or resume (false) renewing the session of this lease's owner
+   * (so every lease of that owner in this JVM), as a node frozen by a GC pause would. Everything else
+   * goes on: checkLease() turns false and the lost callbacks fire when the session's validity runs
+   * out, and Cassandra lets another holder in after the TTL.
    */
   public void suspendRenewals(boolean suspend) {
-    synchronized (this) {
-      renewalsSuspended = suspend;
-    }
+    session.suspendRenewals(suspend);
   }
 
-  /** Successful renewals since this instance was made (for tests and diagnosis). */
-  public synchronized long renewals() {
-    return renewals;
+  /** Successful renewals of the owner's session since this JVM started (for tests and diagnosis). */
+  public long renewals() {
+    return session.renewals();
   }
 
   /** The holder id this instance writes (for tests and diagnosis). */
@@ -280,11 +297,12 @@ public final class CassandraLease extends Lease {
     return holder;
   }
 
-  // ---------------------------------------------------------------------------------------------
-
-  private boolean validNow(Held h) {
-    return System.nanoTime() - h.lastRenewalSent < validityNanos;
+  /** The id of the owner's live session, null when there is none (for tests and diagnosis). */
+  public UUID sessionId() {
+    return session.id();
   }
+
+  // ---------------------------------------------------------------------------------------------
 
   /** The shard that acquired the lease of generation {@code gen} has stopped, with all its entities. */
   private void shardStopped(long gen) {
@@ -295,133 +313,10 @@ public final class CassandraLease extends Lease {
     }
     log.debug("shard of lease {} stopped: releasing it", name());
     release().exceptionally(e -> {
-      log.info("releasing lease {} after its shard stopped failed ({}); it expires by its TTL", name(), e.toString());
+      log.info("releasing lease {} after its shard stopped failed ({}); it expires with this node's session",
+          name(), e.toString());
       return false;
     });
-  }
-
-  private void renew(long gen) {
-    synchronized (this) {
-      Held h = held;
-      if (h == null || h.generation != gen || h.renewing) {
-        return;
-      }
-      if (renewalsSuspended) {
-        h.renewal = schedule(settings.heartbeatInterval(), () -> renew(gen));
-        return;
-      }
-      h.renewing = true;
-    }
-    serially(() -> {
-      long sent = System.nanoTime();
-      return store.renew(name(), owner(), holder, settings.ttlSeconds(), settings.options())
-          .handle((out, failure) -> {
-            afterRenewal(gen, sent, out, failure);
-            return null;
-          });
-    });
-  }
-
-  private void afterRenewal(long gen, long sent, CassandraLeases.Outcome out, Throwable failure) {
-    Consumer<Optional<Throwable>> lost = null;
-    LeaseException reason = null;
-    synchronized (this) {
-      Held h = held;
-      if (h == null || h.generation != gen) {
-        return;
-      }
-      h.renewing = false;
-      if (failure != null) {
-        log.warn("renewing lease {} failed ({}); trying again, it stays valid for {} ms more", name(),
-            unwrap(failure).toString(), Math.max(0, (validityNanos - (System.nanoTime() - h.lastRenewalSent)) / 1_000_000));
-        scheduleRenewal(h);
-      } else if (out.applied()) {
-        h.lastRenewalSent = Math.max(h.lastRenewalSent, sent);
-        renewals++;
-        scheduleRenewal(h);
-        scheduleDeadline(h);
-      } else {
-        reason = new LeaseException("lease " + name() + " of " + owner() + " is gone: "
-            + (out.holder() == null ? "it expired before it was renewed" : "now held by " + out.owner()));
-        lost = loseLocked(h);
-      }
-    }
-    if (lost != null) {
-      notifyLost(lost, reason);
-    }
-  }
-
-  private void deadline(long gen) {
-    Consumer<Optional<Throwable>> lost;
-    LeaseTimeoutException reason;
-    synchronized (this) {
-      Held h = held;
-      if (h == null || h.generation != gen) {
-        return;
-      }
-      if (validNow(h)) {
-        scheduleDeadline(h);
-        return;
-      }
-      reason = new LeaseTimeoutException("lease " + name() + " of " + owner() + " not renewed for "
-          + (System.nanoTime() - h.lastRenewalSent) / 1_000_000 + " ms (valid for "
-          + settings.validity().toMillis() + " ms after a renewal): it may be someone else's by now");
-      lost = loseLocked(h);
-    }
-    notifyLost(lost, reason);
-  }
-
-  private void notifyLost(Consumer<Optional<Throwable>> lost, LeaseException reason) {
-    log.warn("{}", reason.getMessage());
-    try {
-      lost.accept(Optional.of(reason));
-    } catch (RuntimeException e) {
-      log.warn("lease-lost callback of {} failed", name(), e);
-    }
-  }
-
-  /** Not held any more; returns the callback to call (outside the lock). */
-  private Consumer<Optional<Throwable>> loseLocked(Held h) {
-    Consumer<Optional<Throwable>> callback = h.onLost;
-    dropLocked();
-    return callback;
-  }
-
-  private void dropLocked() {
-    Held h = held;
-    held = null;
-    if (h != null) {
-      cancel(h.renewal);
-      cancel(h.deadline);
-    }
-  }
-
-  /** Next renewal one interval after the last one was sent (at once if that is past). */
-  private void scheduleRenewal(Held h) {
-    cancel(h.renewal);
-    long since = System.nanoTime() - h.lastRenewalSent;
-    long delay = Math.max(settings.heartbeatInterval().toNanos() - since, TimeUnit.MILLISECONDS.toNanos(100));
-    h.renewal = schedule(Duration.ofNanos(delay), () -> renew(h.generation));
-  }
-
-  private void scheduleDeadline(Held h) {
-    cancel(h.deadline);
-    long remaining = validityNanos - (System.nanoTime() - h.lastRenewalSent);
-    h.deadline = schedule(Duration.ofNanos(Math.max(remaining, 0)), () -> deadline(h.generation));
-  }
-
-  private Cancellable schedule(Duration delay, Runnable task) {
-    try {
-      return system.scheduler().scheduleOnce(delay, task, system.dispatcher());
-    } catch (IllegalStateException terminated) {
-      return null; // the actor system is shutting down
-    }
-  }
-
-  private static void cancel(Cancellable c) {
-    if (c != null) {
-      c.cancel();
-    }
   }
 
   /** Runs {@code op} after every operation of this lease started before it has completed. */

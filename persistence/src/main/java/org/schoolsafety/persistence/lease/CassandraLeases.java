@@ -110,42 +110,92 @@ final class CassandraLeases implements Extension {
   // ---------------------------------------------------------------------------------------------
   // Cassandra
 
-  /** The outcome of a conditional write: applied, or the holder and owner found instead (null: no row). */
-  record Outcome(boolean applied, UUID holder, String owner) {}
+  /**
+   * The outcome of a conditional write: applied, or the holder, owner and session found instead (all
+   * null: no row; session null in a row of the per-lease design, which expires by its own TTL).
+   */
+  record Outcome(boolean applied, UUID holder, String owner, UUID session) {}
 
   /** Statement options of one lease configuration. */
   record Options(ConsistencyLevel consistency, ConsistencyLevel serialConsistency, Duration timeout) {}
 
-  /** The leases table of one keyspace, through one session. */
+  /** This JVM's session of {@code owner} in {@code store}, with the timings of {@code settings}. */
+  LeaseSession session(Store store, String owner, CassandraLease.Settings settings) {
+    return sessions.computeIfAbsent(new SessionKey(store, owner, settings),
+        k -> new LeaseSession(store, owner, settings, system));
+  }
+
+  private record SessionKey(Store store, String owner, CassandraLease.Settings settings) {}
+
+  private final Map<SessionKey, LeaseSession> sessions = new ConcurrentHashMap<>();
+
+  /** The leases and lease_sessions tables of one keyspace, through one session. */
   static final class Store {
     private final CassandraSession session;
     private final String acquireCql;
-    private final String renewCql;
+    private final String takeOverCql;
     private final String releaseCql;
+    private final String sessionAliveCql;
+    private final String startSessionCql;
+    private final String renewSessionCql;
     private final Map<String, CompletableFuture<PreparedStatement>> prepared = new ConcurrentHashMap<>();
+    /** Sessions seen gone: never written again, so never alive again (bounded: a few per node restart). */
+    private final Set<UUID> over = ConcurrentHashMap.newKeySet();
     /** The driver's own session, once Pekko's has it (see {@link #driver()}). */
     private volatile CompletableFuture<CqlSession> driver;
 
     Store(CassandraSession session, String keyspace) {
       this.session = session;
       String table = keyspace + "." + LeaseSchema.TABLE;
-      // IF NOT EXISTS ignores an expired row: a lease nobody renewed is free.
-      this.acquireCql = "INSERT INTO " + table + " (name, owner, holder) VALUES (?, ?, ?) IF NOT EXISTS USING TTL ?";
-      // Every column again, so that all of them live for the new TTL (the row marker of the INSERT
-      // expires; the row lives on in its columns).
-      // The condition names owner too (always this holder's), so that a write not applied returns
-      // both columns of whoever holds the lease instead.
-      this.renewCql = "UPDATE " + table + " USING TTL ? SET owner = ?, holder = ? WHERE name = ?"
-          + " IF owner = ? AND holder = ?";
+      String sessions = keyspace + "." + LeaseSchema.SESSIONS_TABLE;
+      // No TTL: the row is held for as long as the session it names lives.
+      this.acquireCql = "INSERT INTO " + table + " (name, owner, holder, session) VALUES (?, ?, ?, ?) IF NOT EXISTS";
+      // Only from a holder whose session is over (seen gone by a SERIAL read), and only if nobody
+      // else took it meanwhile.
+      this.takeOverCql = "UPDATE " + table + " SET owner = ?, holder = ?, session = ? WHERE name = ?"
+          + " IF holder = ? AND session = ?";
       this.releaseCql = "DELETE FROM " + table + " WHERE name = ? IF owner = ? AND holder = ?";
+      this.sessionAliveCql = "SELECT owner FROM " + sessions + " WHERE id = ?";
+      this.startSessionCql = "INSERT INTO " + sessions + " (id, owner) VALUES (?, ?) IF NOT EXISTS USING TTL ?";
+      // The condition makes an expired session stay over: a plain write would bring it back after
+      // another node had seen it gone and taken its leases.
+      this.renewSessionCql = "UPDATE " + sessions + " USING TTL ? SET owner = ? WHERE id = ? IF owner = ?";
     }
 
-    CompletionStage<Outcome> acquire(String name, String owner, UUID holder, int ttlSeconds, Options options) {
-      return execute(acquireCql, options, name, owner, holder, ttlSeconds);
+    CompletionStage<Outcome> acquire(String name, String owner, UUID holder, UUID session, Options options) {
+      return execute(acquireCql, options, name, owner, holder, session);
     }
 
-    CompletionStage<Outcome> renew(String name, String owner, UUID holder, int ttlSeconds, Options options) {
-      return execute(renewCql, options, ttlSeconds, owner, holder, name, owner, holder);
+    CompletionStage<Outcome> takeOver(String name, String owner, UUID holder, UUID session, Outcome found,
+        Options options) {
+      return execute(takeOverCql, options, owner, holder, session, name, found.holder(), found.session());
+    }
+
+    /** Whether the session is still alive: a linearizable (SERIAL) read, so that no renewal can follow "gone". */
+    CompletionStage<Boolean> sessionAlive(UUID session, Options options) {
+      if (over.contains(session)) {
+        return CompletableFuture.completedFuture(false);
+      }
+      return statement(sessionAliveCql).thenCompose(ps -> {
+        BoundStatement bound = ps.bind(session)
+            .setConsistencyLevel(options.serialConsistency())
+            .setTimeout(options.timeout());
+        return driver().thenCompose(cql -> cql.executeAsync(bound));
+      }).thenApply(rs -> {
+        boolean alive = rs.one() != null;
+        if (!alive) {
+          over.add(session);
+        }
+        return alive;
+      });
+    }
+
+    CompletionStage<Outcome> startSession(UUID session, String owner, int ttlSeconds, Options options) {
+      return execute(startSessionCql, options, session, owner, ttlSeconds);
+    }
+
+    CompletionStage<Outcome> renewSession(UUID session, String owner, int ttlSeconds, Options options) {
+      return execute(renewSessionCql, options, ttlSeconds, owner, session, owner);
     }
 
     CompletionStage<Outcome> release(String name, String owner, UUID holder, Options options) {
@@ -187,15 +237,16 @@ final class CassandraLeases implements Extension {
 
     private static Outcome outcome(AsyncResultSet rs) {
       if (rs.wasApplied()) {
-        return new Outcome(true, null, null);
+        return new Outcome(true, null, null, null);
       }
       Row row = rs.one();
       if (row == null) {
-        return new Outcome(false, null, null);
+        return new Outcome(false, null, null, null);
       }
       var columns = row.getColumnDefinitions();
       return new Outcome(false, columns.contains("holder") ? row.getUuid("holder") : null,
-          columns.contains("owner") ? row.getString("owner") : null);
+          columns.contains("owner") ? row.getString("owner") : null,
+          columns.contains("session") ? row.getUuid("session") : null);
     }
 
     /** Prepared once; a failed preparation (e.g. the table not there yet) is tried again next time. */

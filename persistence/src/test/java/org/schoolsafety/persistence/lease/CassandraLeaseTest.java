@@ -41,8 +41,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.schoolsafety.persistence.testing.SharedCassandra;
 
 /**
- * {@link CassandraLease} against the real embedded Cassandra, with short timings: TTL
- * (heartbeat-timeout) 3 s, renewal every 500 ms, give-up margin 1 s (the holder trusts its lease for
+ * {@link CassandraLease} against the real embedded Cassandra, with short timings: session TTL
+ * (heartbeat-timeout) 3 s, session renewal every 500 ms, give-up margin 1 s (the holder trusts its lease for
  * 2 s after sending a renewal). No sleeping: every wait is for a condition.
  */
 @ExtendWith(SharedCassandra.class)
@@ -94,13 +94,45 @@ class CassandraLeaseTest {
     Row row = row("kept");
     assertThat(row.getString("owner")).isEqualTo("node-a");
     assertThat(row.getUuid("holder")).isEqualTo(a.holderId());
-    assertThat(row.getInt("ttl")).isBetween(1, 3);
+    assertThat(row.getUuid("session")).isNotNull().isEqualTo(a.sessionId());
+    assertThat(row.isNull("ttl")).as("the lease row has no TTL of its own").isTrue();
+    assertThat(sessionTtl(a.sessionId())).isBetween(1, 3);
 
-    // 8 renewals, 500 ms apart: held for well over the 3 s TTL of the first write
-    await().atMost(WAIT).until(() -> a.renewals() >= 8);
+    // 8 renewals of the session, 500 ms apart: held for well over the 3 s TTL of the first write
+    long renewed = a.renewals();
+    await().atMost(WAIT).until(() -> a.renewals() >= renewed + 8);
     assertThat(a.checkLease()).isTrue();
     assertThat(lost.get()).isNull();
     assertThat(row("kept").getUuid("holder")).isEqualTo(a.holderId());
+    assertThat(sessionTtl(a.sessionId())).isBetween(1, 3);
+  }
+
+  /** What the sessions are for: a node renews one row, not one per lease it holds. */
+  @Test
+  void renewalsWriteTheSessionRowOnlyWhateverTheNumberOfLeases() {
+    List<CassandraLease> held = new ArrayList<>();
+    for (int i = 0; i < 20; i++) {
+      var lease = lease("many-" + i, "node-many");
+      assertThat(acquire(lease, r -> {})).isTrue();
+      held.add(lease);
+    }
+    UUID session = held.get(0).sessionId();
+    assertThat(held).allSatisfy(l -> assertThat(row(l.getSettings().leaseName()).getUuid("session")).isEqualTo(session));
+    Map<String, Long> written = new HashMap<>();
+    for (var lease : held) {
+      written.put(lease.getSettings().leaseName(), writetime(lease.getSettings().leaseName()));
+    }
+    long sessionWritten = sessionWritetime(session);
+
+    long renewed = held.get(0).renewals();
+    await().atMost(WAIT).until(() -> held.get(0).renewals() >= renewed + 4);
+
+    assertThat(sessionWritetime(session)).as("the session row, renewed").isGreaterThan(sessionWritten);
+    for (var lease : held) {
+      assertThat(lease.checkLease()).isTrue();
+      assertThat(writetime(lease.getSettings().leaseName())).as("lease row %s, untouched by renewals",
+          lease.getSettings().leaseName()).isEqualTo(written.get(lease.getSettings().leaseName()));
+    }
   }
 
   @Test
@@ -130,14 +162,14 @@ class CassandraLeaseTest {
 
   @Test
   void aHolderThatStopsRenewingLosesItFirstThenAnotherOwnerGetsIt() {
-    var a = lease("expiring", "node-a");
-    var b = lease("expiring", "node-b");
+    var a = lease("expiring", "node-f");
+    var b = lease("expiring", "node-g");
     var lostReason = new AtomicReference<Optional<Throwable>>();
     assertThat(acquire(a, lostReason::set)).isTrue();
 
-    a.suspendRenewals(true); // as frozen: no more renewals from node-a
+    a.suspendRenewals(true); // as frozen: no more renewals from node-f
 
-    // node-b tries until Cassandra's TTL has run out: by the time it gets in, node-a has given up
+    // node-g tries until Cassandra's TTL has run out: by the time it gets in, node-f has given up
     var aValidWhenBGotIt = new AtomicReference<Boolean>();
     await().atMost(WAIT).pollInterval(Duration.ofMillis(200)).until(() -> {
       if (!acquire(b, r -> {})) {
@@ -146,35 +178,60 @@ class CassandraLeaseTest {
       aValidWhenBGotIt.set(a.checkLease());
       return true;
     });
-    assertThat(aValidWhenBGotIt.get()).as("node-a's checkLease() when node-b got the lease").isFalse();
+    assertThat(aValidWhenBGotIt.get()).as("node-f's checkLease() when node-g got the lease").isFalse();
     assertThat(b.checkLease()).isTrue();
-    assertThat(row("expiring").getString("owner")).isEqualTo("node-b");
+    assertThat(row("expiring").getString("owner")).isEqualTo("node-g");
 
-    // and node-a was told (its timer fires even though no renewal was sent)
+    // and node-f was told (its timer fires even though no renewal was sent)
     await().atMost(WAIT).until(() -> lostReason.get() != null);
     assertThat(lostReason.get()).get().isInstanceOf(LeaseTimeoutException.class)
         .extracting(Throwable::getMessage).asString().contains("not renewed for");
 
-    // node-a wakes up: it neither holds the lease nor gets it back
+    // node-f wakes up: it neither holds the lease nor gets it back
     a.suspendRenewals(false);
     assertThat(a.checkLease()).isFalse();
     assertThat(acquire(a, r -> {})).isFalse();
   }
 
   @Test
-  void aRenewalThatFindsAnotherHolderLosesTheLeaseAtOnce() {
-    var a = lease("overtaken", "node-a");
-    var lostReason = new AtomicReference<Optional<Throwable>>();
-    assertThat(acquire(a, lostReason::set)).isTrue();
-    // someone else's row in its place (as after an expiry a frozen holder did not notice)
-    cql.execute("UPDATE " + KEYSPACE + ".leases USING TTL 30 SET owner = 'node-x', holder = ? WHERE name = ?",
-        UUID.randomUUID(), "overtaken");
+  void aRenewalThatFindsTheSessionGoneLosesEveryLeaseOfItAtOnce() {
+    var a = lease("gone-1", "node-s");
+    var b = lease("gone-2", "node-s");
+    var lostA = new AtomicReference<Optional<Throwable>>();
+    var lostB = new AtomicReference<Optional<Throwable>>();
+    assertThat(acquire(a, lostA::set)).isTrue();
+    assertThat(acquire(b, lostB::set)).isTrue();
+    UUID session = a.sessionId();
+    assertThat(b.sessionId()).isEqualTo(session);
+    // the session's row gone (as after an expiry a frozen holder did not notice)
+    cql.execute("DELETE FROM " + KEYSPACE + ".lease_sessions WHERE id = ?", session);
 
-    await().atMost(WAIT).until(() -> lostReason.get() != null);
-    assertThat(lostReason.get()).get().isInstanceOf(LeaseException.class)
-        .extracting(Throwable::getMessage).asString().contains("now held by node-x");
+    await().atMost(WAIT).until(() -> lostA.get() != null && lostB.get() != null);
+    assertThat(lostA.get()).get().isInstanceOf(LeaseException.class)
+        .extracting(Throwable::getMessage).asString().contains("is gone");
     assertThat(a.checkLease()).isFalse();
-    assertThat(row("overtaken").getString("owner")).isEqualTo("node-x");
+    assertThat(b.checkLease()).isFalse();
+
+    // a node of another owner takes them over; the old holder, in a new session, does not get them back
+    var c = lease("gone-1", "node-t");
+    assertThat(acquire(c, r -> {})).isTrue();
+    assertThat(row("gone-1").getString("owner")).isEqualTo("node-t");
+    assertThat(acquire(a, r -> {})).isFalse();
+    // its own rows of a session that is over it takes back (a new session of the same holder)
+    assertThat(acquire(b, r -> {})).isTrue();
+    assertThat(b.sessionId()).isNotEqualTo(session);
+    assertThat(row("gone-2").getUuid("session")).isEqualTo(b.sessionId());
+  }
+
+  /** A row written by a node of the per-lease design (no session, a TTL) is respected until it expires. */
+  @Test
+  void aRowWithoutSessionIsHeldUntilItsTtlRunsOut() {
+    cql.execute("INSERT INTO " + KEYSPACE + ".leases (name, owner, holder) VALUES (?, 'node-old', ?) USING TTL 2",
+        "old-style", UUID.randomUUID());
+    var a = lease("old-style", "node-a");
+    assertThat(acquire(a, r -> {})).isFalse();
+    await().atMost(WAIT).pollInterval(Duration.ofMillis(200)).until(() -> acquire(a, r -> {}));
+    assertThat(row("old-style").getString("owner")).isEqualTo("node-a");
   }
 
   @Test
@@ -262,15 +319,16 @@ class CassandraLeaseTest {
     }
     java.util.Arrays.sort(acquireMicros);
     long t0 = System.nanoTime();
-    // every one of the 50 renewed 4 more times (2 s at 500 ms): 100 renewals/s
-    await().atMost(WAIT).until(() -> held.stream().allMatch(l -> l.renewals() >= 4));
+    long renewed = held.get(0).renewals();
+    // the one session behind the 50 renewed 4 more times (2 s at 500 ms): 2 renewals/s, not 100
+    await().atMost(WAIT).until(() -> held.get(0).renewals() >= renewed + 4);
     double seconds = (System.nanoTime() - t0) / 1e9;
     long t1 = System.nanoTime();
     for (CassandraLease lease : held) {
       lease.release().toCompletableFuture().get(30, TimeUnit.SECONDS);
     }
     System.out.printf("lease measurement: %d acquires one after another p50 %.1f ms, p90 %.1f ms, max %.1f ms;"
-            + " %d leases renewing every 500 ms all renewed 4 times within %.1f s; %d releases in %.1f ms each%n",
+            + " the one session keeping all %d renewed 4 times within %.1f s; %d releases in %.1f ms each%n",
         n, acquireMicros[n / 2] / 1000.0, acquireMicros[n * 9 / 10] / 1000.0, acquireMicros[n - 1] / 1000.0,
         n, seconds, n, (System.nanoTime() - t1) / 1e6 / n);
   }
@@ -297,10 +355,26 @@ class CassandraLeaseTest {
   }
 
   private Row row(String name) {
-    Row row = cql.execute("SELECT owner, holder, TTL(owner) AS ttl FROM " + KEYSPACE + ".leases WHERE name = ?", name)
-        .one();
+    Row row = cql.execute("SELECT owner, holder, session, TTL(owner) AS ttl FROM " + KEYSPACE + ".leases WHERE name = ?",
+        name).one();
     assertThat(row).as("row of lease %s", name).isNotNull();
     return row;
+  }
+
+  private long writetime(String name) {
+    return cql.execute("SELECT WRITETIME(owner) AS w FROM " + KEYSPACE + ".leases WHERE name = ?", name).one()
+        .getLong("w");
+  }
+
+  private int sessionTtl(UUID session) {
+    Row row = cql.execute("SELECT TTL(owner) AS ttl FROM " + KEYSPACE + ".lease_sessions WHERE id = ?", session).one();
+    assertThat(row).as("row of session %s", session).isNotNull();
+    return row.getInt("ttl");
+  }
+
+  private long sessionWritetime(UUID session) {
+    return cql.execute("SELECT WRITETIME(owner) AS w FROM " + KEYSPACE + ".lease_sessions WHERE id = ?", session)
+        .one().getLong("w");
   }
 
   static Config config(Map<String, Object> extra) {

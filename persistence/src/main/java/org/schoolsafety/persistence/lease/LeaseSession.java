@@ -1,0 +1,298 @@
+package org.schoolsafety.persistence.lease;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.TimeUnit;
+import org.apache.pekko.actor.Cancellable;
+import org.apache.pekko.actor.ExtendedActorSystem;
+import org.apache.pekko.coordination.lease.LeaseException;
+import org.apache.pekko.coordination.lease.LeaseTimeoutException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One owner's heartbeat in Cassandra (a node's, in practice: sharding names its host:port as the
+ * owner of every lease it takes): the row in {@code lease_sessions} that keeps every lease of that
+ * owner held. A lease row names the session it was taken under and has no TTL of its own; it is
+ * held for as long as its session lives, so a node renews one row every heartbeat-interval instead
+ * of one per lease (a node holding ~330 shard and coordinator leases sent ~110 lightweight
+ * transactions a second for them, docs/PERFORMANCE.md).
+ *
+ * <ul>
+ *   <li><b>start</b>: {@code INSERT ... IF NOT EXISTS USING TTL heartbeat-timeout} with a new random id.
+ *   <li><b>renew</b>, every heartbeat-interval: {@code UPDATE ... USING TTL ... IF owner = me}. No row
+ *       (it expired, or was deleted): the session is over, every lease taken under it is lost at once.
+ *       A session is never written again once over, so another holder that saw it gone (a SERIAL read)
+ *       may take its leases: {@link CassandraLease}.
+ *   <li><b>valid</b> only while the last successful renewal was <em>sent</em> less than
+ *       {@code heartbeat-timeout - give-up-margin} ago on this JVM's monotonic clock: the row's TTL
+ *       started later, when Cassandra applied that write, so the owner gives up every lease before
+ *       anyone else can take one (the argument of the per-lease design, unchanged). A timer ends the
+ *       session at that moment even while renewals hang.
+ * </ul>
+ *
+ * Once over, the next acquire starts a new session with a new id.
+ */
+final class LeaseSession {
+
+  private static final Logger log = LoggerFactory.getLogger(LeaseSession.class);
+
+  /** Told when the session its lease was taken under is over. */
+  interface Holder {
+    void sessionOver(UUID session, LeaseException reason);
+  }
+
+  private final CassandraLeases.Store store;
+  private final String owner;
+  private final CassandraLease.Settings settings;
+  private final ExtendedActorSystem system;
+  private final long validityNanos;
+
+  // guarded by this
+  private UUID id;
+  private CompletableFuture<UUID> started;
+  private long lastRenewalSent;
+  private boolean renewing;
+  private boolean suspended;
+  private long renewals;
+  private Cancellable renewal;
+  private Cancellable deadline;
+  private final Set<Holder> holders = new HashSet<>();
+
+  LeaseSession(CassandraLeases.Store store, String owner, CassandraLease.Settings settings, ExtendedActorSystem system) {
+    this.store = store;
+    this.owner = owner;
+    this.settings = settings;
+    this.system = system;
+    this.validityNanos = settings.validity().toNanos();
+  }
+
+  /**
+   * The id of the live session, starting one if there is none (or the last one is over). Fails when
+   * Cassandra does not take the new session's row.
+   */
+  CompletableFuture<UUID> current() {
+    UUID stale;
+    synchronized (this) {
+      if (started != null && (!started.isDone() || isValidLocked(id))) {
+        return started;
+      }
+      stale = started != null ? id : null;
+    }
+    if (stale != null) {
+      // its deadline has passed and its timer has not fired yet
+      onDeadline(stale);
+    }
+    UUID fresh;
+    CompletableFuture<UUID> result;
+    synchronized (this) {
+      if (started != null && (!started.isDone() || isValidLocked(id))) {
+        return started;
+      }
+      fresh = UUID.randomUUID();
+      id = fresh;
+      started = result = new CompletableFuture<>();
+      renewing = false;
+    }
+    long sent = System.nanoTime();
+    store.startSession(fresh, owner, settings.ttlSeconds(), settings.options()).whenComplete((out, failure) -> {
+      synchronized (this) {
+        if (!fresh.equals(id)) {
+          result.completeExceptionally(new LeaseException("lease session of " + owner + " replaced while starting"));
+          return;
+        }
+        if (failure != null || !out.applied()) {
+          id = null;
+          started = null;
+        } else {
+          lastRenewalSent = sent;
+          scheduleRenewal();
+          scheduleDeadline();
+        }
+      }
+      if (failure != null) {
+        result.completeExceptionally(failure instanceof CompletionException c && c.getCause() != null
+            ? c.getCause() : failure);
+      } else if (!out.applied()) {
+        result.completeExceptionally(new LeaseException("lease session " + fresh + " of " + owner + " exists already"));
+      } else {
+        log.debug("lease session {} of {} started", fresh, owner);
+        result.complete(fresh);
+      }
+    });
+    return result;
+  }
+
+  /** Whether {@code session} is this owner's live session and may still be trusted. */
+  synchronized boolean isValid(UUID session) {
+    return isValidLocked(session);
+  }
+
+  /** {@code holder} holds a lease under {@code session}; false if that session is over already. */
+  synchronized boolean hold(UUID session, Holder holder) {
+    if (!isValidLocked(session)) {
+      return false;
+    }
+    holders.add(holder);
+    return true;
+  }
+
+  synchronized void drop(Holder holder) {
+    holders.remove(holder);
+  }
+
+  /** For tests and drills: stop (true) or resume (false) renewing, as a node frozen by a GC pause would. */
+  synchronized void suspendRenewals(boolean suspend) {
+    suspended = suspend;
+  }
+
+  /** Successful renewals of this owner's sessions so far. */
+  synchronized long renewals() {
+    return renewals;
+  }
+
+  /** The live session's id, if any (for tests and diagnosis). */
+  synchronized UUID id() {
+    return started != null && started.isDone() && !started.isCompletedExceptionally() ? id : null;
+  }
+
+  // ---------------------------------------------------------------------------------------------
+
+  private boolean isValidLocked(UUID session) {
+    return session != null && session.equals(id) && started != null && started.isDone()
+        && !started.isCompletedExceptionally() && System.nanoTime() - lastRenewalSent < validityNanos;
+  }
+
+  private void renew(UUID session) {
+    synchronized (this) {
+      if (!session.equals(id) || renewing) {
+        return;
+      }
+      if (suspended) {
+        renewal = schedule(settings.heartbeatInterval(), () -> renew(session));
+        return;
+      }
+      renewing = true;
+    }
+    long sent = System.nanoTime();
+    store.renewSession(session, owner, settings.ttlSeconds(), settings.options())
+        .whenComplete((out, failure) -> afterRenewal(session, sent, out, failure));
+  }
+
+  private void afterRenewal(UUID session, long sent, CassandraLeases.Outcome out, Throwable failure) {
+    synchronized (this) {
+      if (!session.equals(id)) {
+        return;
+      }
+      renewing = false;
+      if (failure != null) {
+        log.warn("renewing lease session {} of {} failed ({}); trying again, its leases stay valid for {} ms more",
+            session, owner, unwrap(failure).toString(),
+            Math.max(0, (validityNanos - (System.nanoTime() - lastRenewalSent)) / 1_000_000));
+        scheduleRenewal();
+        return;
+      }
+      if (out.applied()) {
+        lastRenewalSent = Math.max(lastRenewalSent, sent);
+        renewals++;
+        scheduleRenewal();
+        scheduleDeadline();
+        return;
+      }
+    }
+    end(session, new LeaseException("lease session " + session + " of " + owner
+        + " is gone (it expired before it was renewed): every lease taken under it is lost"));
+  }
+
+  private void onDeadline(UUID session) {
+    synchronized (this) {
+      if (!session.equals(id)) {
+        return;
+      }
+      if (System.nanoTime() - lastRenewalSent < validityNanos) {
+        scheduleDeadline();
+        return;
+      }
+    }
+    long since;
+    synchronized (this) {
+      since = (System.nanoTime() - lastRenewalSent) / 1_000_000;
+    }
+    end(session, new LeaseTimeoutException("lease session " + session + " of " + owner + " not renewed for "
+        + since + " ms (its leases are valid for " + settings.validity().toMillis()
+        + " ms after a renewal): they may be someone else's by now"));
+  }
+
+  /** The session is over: forget it, and tell every lease held under it (outside the lock). */
+  private void end(UUID session, LeaseException reason) {
+    List<Holder> told;
+    synchronized (this) {
+      if (!session.equals(id)) {
+        return;
+      }
+      id = null;
+      started = null;
+      renewing = false;
+      cancel(renewal);
+      cancel(deadline);
+      told = new ArrayList<>(holders);
+      holders.clear();
+    }
+    log.warn("{}", reason.getMessage());
+    for (Holder holder : told) {
+      try {
+        holder.sessionOver(session, reason);
+      } catch (RuntimeException e) {
+        log.warn("lease {} failed to take note of its session's end", holder, e);
+      }
+    }
+  }
+
+  /** Next renewal one interval after the last one was sent (at once if that is past). */
+  private void scheduleRenewal() {
+    cancel(renewal);
+    UUID session = id;
+    long since = System.nanoTime() - lastRenewalSent;
+    long delay = Math.max(settings.heartbeatInterval().toNanos() - since, TimeUnit.MILLISECONDS.toNanos(100));
+    renewal = schedule(Duration.ofNanos(delay), () -> renew(session));
+  }
+
+  private void scheduleDeadline() {
+    cancel(deadline);
+    UUID session = id;
+    long remaining = validityNanos - (System.nanoTime() - lastRenewalSent);
+    deadline = schedule(Duration.ofNanos(Math.max(remaining, 0)), () -> onDeadline(session));
+  }
+
+  private Cancellable schedule(Duration delay, Runnable task) {
+    try {
+      return system.scheduler().scheduleOnce(delay, task, system.dispatcher());
+    } catch (IllegalStateException terminated) {
+      return null; // the actor system is shutting down
+    }
+  }
+
+  private static void cancel(Cancellable c) {
+    if (c != null) {
+      c.cancel();
+    }
+  }
+
+  static Throwable unwrap(Throwable t) {
+    while (t instanceof CompletionException && t.getCause() != null) {
+      t = t.getCause();
+    }
+    return t;
+  }
+
+  @Override
+  public String toString() {
+    return "LeaseSession(" + owner + ", " + id + ")";
+  }
+}
