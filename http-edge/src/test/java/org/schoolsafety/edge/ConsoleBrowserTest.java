@@ -532,35 +532,38 @@ class ConsoleBrowserTest {
       waitUntil("the school's panel", ExpectedConditions.visibilityOfElementLocated(panel));
       waitUntil("its level", ExpectedConditions.textToBe(By.id("school-risk-level"), "RED"));
       var risk = commandCenter.get(base2 + "/risk").body();
-      WebElement chart = driver.findElement(By.cssSelector("#school-detail svg.dimension-chart"));
-      assertThat(chart.isDisplayed()).isTrue();
-      assertThat(chart.getRect().getHeight()).as("the chart takes room in the panel").isGreaterThan(100);
-      var bars = driver.findElements(By.cssSelector("#school-detail svg.dimension-chart g.dim"));
-      assertThat(bars).extracting(b -> b.getAttribute("data-dimension"))
-          .containsExactly("surroundings", "health", "traffic", "history", "execution");
-      for (WebElement bar : bars) {
-        String dimension = bar.getAttribute("data-dimension");
-        assertThat(bar.getAttribute("data-value")).as(dimension)
-            .isEqualTo(String.format(java.util.Locale.ROOT, "%.1f", risk.get("dimensions").get(dimension).asDouble()));
-      }
-      assertThat(driver.findElement(By.cssSelector("#school-detail g.dim[data-dimension='surroundings']")).getAttribute("class"))
-          .contains("risk-red");
-      assertThat(driver.findElement(By.cssSelector("#school-detail g.dim[data-dimension='history']")).getAttribute("class"))
-          .contains("risk-blue");
-      var factors = driver.findElements(By.cssSelector("#school-detail li.factor"));
-      assertThat(factors).extracting(f -> f.getAttribute("data-code"))
-          .contains("nearby-CHEMICAL_PLANT", "nearby-RAILWAY", "outbreak-cluster", "illness-absence", "overdue-hazard",
-              "open-hazard", "training-coverage");
-      assertThat(driver.findElement(By.cssSelector("#school-detail li.factor[data-code='nearby-CHEMICAL_PLANT']")).getText())
-          .contains("+40.0", "CHEMICAL_PLANT at 150 m");
+      // The panel re-renders when news for its school arrives: read it again if it did meanwhile.
+      onSettledPage(() -> {
+        WebElement chart = driver.findElement(By.cssSelector("#school-detail svg.dimension-chart"));
+        assertThat(chart.isDisplayed()).isTrue();
+        assertThat(chart.getRect().getHeight()).as("the chart takes room in the panel").isGreaterThan(100);
+        var bars = driver.findElements(By.cssSelector("#school-detail svg.dimension-chart g.dim"));
+        assertThat(bars).extracting(b -> b.getAttribute("data-dimension"))
+            .containsExactly("surroundings", "health", "traffic", "history", "execution");
+        for (WebElement bar : bars) {
+          String dimension = bar.getAttribute("data-dimension");
+          assertThat(bar.getAttribute("data-value")).as(dimension)
+              .isEqualTo(String.format(java.util.Locale.ROOT, "%.1f", risk.get("dimensions").get(dimension).asDouble()));
+        }
+        assertThat(driver.findElement(By.cssSelector("#school-detail g.dim[data-dimension='surroundings']")).getAttribute("class"))
+            .contains("risk-red");
+        assertThat(driver.findElement(By.cssSelector("#school-detail g.dim[data-dimension='history']")).getAttribute("class"))
+            .contains("risk-blue");
+        var factors = driver.findElements(By.cssSelector("#school-detail li.factor"));
+        assertThat(factors).extracting(f -> f.getAttribute("data-code"))
+            .contains("nearby-CHEMICAL_PLANT", "nearby-RAILWAY", "outbreak-cluster", "illness-absence", "overdue-hazard",
+                "open-hazard", "training-coverage");
+        assertThat(driver.findElement(By.cssSelector("#school-detail li.factor[data-code='nearby-CHEMICAL_PLANT']")).getText())
+            .contains("+40.0", "CHEMICAL_PLANT at 150 m");
 
-      var overdue = driver.findElements(By.cssSelector("#school-detail li.hazard.overdue[data-status='OVERDUE']"));
-      assertThat(overdue).hasSize(2);
-      assertThat(overdue.get(0).getText()).contains("MAJOR", "overdue");
-      WebElement open = driver.findElement(By.cssSelector("#school-detail li.hazard[data-status='OPEN']"));
-      assertThat(open.getAttribute("class")).doesNotContain("overdue");
-      assertThat(open.getText()).contains("Electrical", "canteen", "due in 4 d");
-      assertThat(driver.findElements(By.cssSelector("#school-detail .warnings li.warning"))).hasSizeGreaterThanOrEqualTo(5);
+        var overdue = driver.findElements(By.cssSelector("#school-detail li.hazard.overdue[data-status='OVERDUE']"));
+        assertThat(overdue).hasSize(2);
+        assertThat(overdue.get(0).getText()).contains("MAJOR", "overdue");
+        WebElement open = driver.findElement(By.cssSelector("#school-detail li.hazard[data-status='OPEN']"));
+        assertThat(open.getAttribute("class")).doesNotContain("overdue");
+        assertThat(open.getText()).contains("Electrical", "canteen", "due in 4 d");
+        assertThat(driver.findElements(By.cssSelector("#school-detail .warnings li.warning"))).hasSizeGreaterThanOrEqualTo(5);
+      });
 
       // A taller window for the picture, so that the panel shows the chart and the factors.
       driver.manage().window().setSize(new Dimension(1600, 1500));
@@ -777,6 +780,23 @@ class ConsoleBrowserTest {
 
   interface Step {
     void run() throws Exception;
+  }
+
+  /**
+   * Runs a step that reads elements, again from the start if the console replaced one of them while
+   * it read (a re-render between finding an element and reading it); failed assertions are not retried.
+   */
+  private void onSettledPage(Step step) throws Exception {
+    for (int attempt = 1; ; attempt++) {
+      try {
+        step.run();
+        return;
+      } catch (StaleElementReferenceException replaced) {
+        if (attempt == 5) {
+          throw replaced;
+        }
+      }
+    }
   }
 
   /** Runs a step; on failure keeps a screenshot and the browser's console next to the report. */

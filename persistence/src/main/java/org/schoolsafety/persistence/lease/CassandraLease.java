@@ -171,28 +171,35 @@ public final class CassandraLease extends Lease {
   @Override
   public CompletionStage<Boolean> acquire(Consumer<Optional<Throwable>> leaseLostCallback) {
     long gen;
+    CompletableFuture<UUID> taken;
     synchronized (this) {
       if (held != null && session.isValid(held.session())) {
         held = new Held(held.generation(), leaseLostCallback, held.session());
         return CompletableFuture.completedFuture(true);
       }
+      // the generation and the place in the queue together: a release called meanwhile is queued behind
       gen = ++generation;
+      long mine = gen;
+      taken = serially(() -> {
+        synchronized (this) {
+          if (mine != generation) {
+            return CompletableFuture.completedFuture((UUID) null);
+          }
+        }
+        return session.current().thenCompose(this::take);
+      });
     }
     if (settings.releaseWhenShardStops()) {
       leases.watchShard(name(), () -> shardStopped(gen));
     }
-    return serially(() -> {
-      synchronized (this) {
-        if (gen != generation) {
-          return CompletableFuture.completedFuture((UUID) null);
-        }
-      }
-      return session.current().thenCompose(this::take);
-    }).handle((taken, failure) -> {
+    return taken.handle((sid, failure) -> {
       if (failure != null) {
+        // the write may have been applied all the same (its answer lost): take the row back out
+        // unless this lease is acquired again meanwhile, or Cassandra keeps it under a live session
+        cleanUp(gen);
         throw new CompletionException(asLeaseFailure("acquire", failure));
       }
-      return becomeHeld(gen, leaseLostCallback, taken);
+      return becomeHeld(gen, leaseLostCallback, sid);
     });
   }
 
@@ -202,6 +209,12 @@ public final class CassandraLease extends Lease {
       if (found.applied() || (holder.equals(found.holder()) && sid.equals(found.session()))) {
         // taken (or taken by an earlier acquire whose answer was lost)
         return CompletableFuture.completedFuture(sid);
+      }
+      if (holder.equals(found.holder()) && found.session() != null) {
+        // this lease object's own row under its owner's previous session: nobody else took it since
+        // (the row would name them), so it moves to the new session without waiting for the old to expire
+        return store.takeOver(name(), owner(), holder, sid, found, settings.options())
+            .thenApply(out -> out.applied() ? sid : null);
       }
       if (found.session() == null || sid.equals(found.session())) {
         // a row of the per-lease design (it expires by its TTL), or another holder of this owner's live session
@@ -255,20 +268,51 @@ public final class CassandraLease extends Lease {
 
   @Override
   public CompletionStage<Boolean> release() {
+    long gen;
+    CompletableFuture<CassandraLeases.Outcome> deleted;
     synchronized (this) {
-      generation++;
+      // not held from now on, and the delete queued before any later acquire
+      gen = ++generation;
       held = null;
+      session.drop(onSessionOver);
+      deleted = serially(() -> store.release(name(), owner(), holder, settings.options()));
     }
-    session.drop(onSessionOver);
-    return serially(() -> store.release(name(), owner(), holder, settings.options()))
-        .handle((out, failure) -> {
-          if (failure != null) {
-            throw new CompletionException(asLeaseFailure("release", failure));
-          }
-          log.debug("lease {} released by {} ({})", name(), owner(), out.applied() ? "deleted" : "not held");
-          return out.applied();
-        });
+    return deleted.handle((out, failure) -> {
+      if (failure != null) {
+        // the row would stay under this node's live session: try again until Cassandra answers
+        cleanUp(gen);
+        throw new CompletionException(asLeaseFailure("release", failure));
+      }
+      log.debug("lease {} released by {} ({})", name(), owner(), out.applied() ? "deleted" : "not held");
+      return out.applied();
+    });
   }
+
+  /**
+   * Deletes this holder's row (if it is still this holder's) unless the lease was acquired or
+   * released again since generation {@code gen}; tried again every {@link #CLEAN_UP_RETRY} until
+   * Cassandra answers. Without it, a row whose release failed, or whose acquire was applied but
+   * answered with a timeout, would stay taken for as long as this node's session lives.
+   */
+  private void cleanUp(long gen) {
+    leases.schedule(CLEAN_UP_RETRY, () -> {
+      CompletableFuture<CassandraLeases.Outcome> deleted;
+      synchronized (this) {
+        if (gen != generation) {
+          return;
+        }
+        deleted = serially(() -> store.release(name(), owner(), holder, settings.options()));
+      }
+      deleted.whenComplete((out, failure) -> {
+        if (failure != null) {
+          log.info("cleaning up lease {} failed ({}); trying again", name(), unwrap(failure).toString());
+          cleanUp(gen);
+        }
+      });
+    });
+  }
+
+  static final java.time.Duration CLEAN_UP_RETRY = java.time.Duration.ofSeconds(1);
 
   @Override
   public boolean checkLease() {
@@ -306,15 +350,17 @@ public final class CassandraLease extends Lease {
 
   /** The shard that acquired the lease of generation {@code gen} has stopped, with all its entities. */
   private void shardStopped(long gen) {
+    CompletionStage<Boolean> released;
     synchronized (this) {
+      // checked and released in one step: an acquire between the two would otherwise lose its row
       if (gen != generation) {
         return;
       }
+      log.debug("shard of lease {} stopped: releasing it", name());
+      released = release();
     }
-    log.debug("shard of lease {} stopped: releasing it", name());
-    release().exceptionally(e -> {
-      log.info("releasing lease {} after its shard stopped failed ({}); it expires with this node's session",
-          name(), e.toString());
+    released.exceptionally(e -> {
+      log.info("releasing lease {} after its shard stopped failed ({}); trying again", name(), e.toString());
       return false;
     });
   }

@@ -89,6 +89,16 @@ final class CassandraLeases implements Extension {
     return java.util.Optional.ofNullable(byName.get(name));
   }
 
+  /** Runs {@code task} after {@code delay} on the system's dispatcher (not at all once it is shutting down). */
+  void schedule(Duration delay, Runnable task) {
+    try {
+      system.scheduler().scheduleOnce(scala.concurrent.duration.Duration.fromNanos(delay.toNanos()), task,
+          system.dispatcher());
+    } catch (IllegalStateException terminated) {
+      // the actor system is shutting down
+    }
+  }
+
   /** Remembers {@code operation} until it completes (see the class comment). */
   <T> CompletableFuture<T> track(CompletableFuture<T> operation) {
     inFlight.add(operation);
@@ -141,6 +151,9 @@ final class CassandraLeases implements Extension {
     private final Map<String, CompletableFuture<PreparedStatement>> prepared = new ConcurrentHashMap<>();
     /** Sessions seen gone: never written again, so never alive again (bounded: a few per node restart). */
     private final Set<UUID> over = ConcurrentHashMap.newKeySet();
+    /** Sessions seen alive, until when (System.nanoTime()) that answer is reused. */
+    private final Map<UUID, Long> aliveUntil = new ConcurrentHashMap<>();
+    static final Duration ALIVE_KNOWN_FOR = Duration.ofSeconds(1);
     /** The driver's own session, once Pekko's has it (see {@link #driver()}). */
     private volatile CompletableFuture<CqlSession> driver;
 
@@ -176,6 +189,12 @@ final class CassandraLeases implements Extension {
       if (over.contains(session)) {
         return CompletableFuture.completedFuture(false);
       }
+      Long until = aliveUntil.get(session);
+      if (until != null && System.nanoTime() - until < 0) {
+        // seen alive less than a second ago: refusing again is safe, and spares the owner's renewals
+        // the contention of a Paxos read per contending shard
+        return CompletableFuture.completedFuture(true);
+      }
       return statement(sessionAliveCql).thenCompose(ps -> {
         BoundStatement bound = ps.bind(session)
             .setConsistencyLevel(options.serialConsistency())
@@ -183,7 +202,11 @@ final class CassandraLeases implements Extension {
         return driver().thenCompose(cql -> cql.executeAsync(bound));
       }).thenApply(rs -> {
         boolean alive = rs.one() != null;
-        if (!alive) {
+        if (alive) {
+          aliveUntil.values().removeIf(t -> System.nanoTime() - t >= 0);
+          aliveUntil.put(session, System.nanoTime() + ALIVE_KNOWN_FOR.toNanos());
+        } else {
+          aliveUntil.remove(session);
           over.add(session);
         }
         return alive;

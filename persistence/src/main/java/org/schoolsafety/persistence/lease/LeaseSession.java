@@ -8,7 +8,6 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
-import java.util.concurrent.TimeUnit;
 import org.apache.pekko.actor.Cancellable;
 import org.apache.pekko.actor.ExtendedActorSystem;
 import org.apache.pekko.coordination.lease.LeaseException;
@@ -26,7 +25,8 @@ import org.slf4j.LoggerFactory;
  *
  * <ul>
  *   <li><b>start</b>: {@code INSERT ... IF NOT EXISTS USING TTL heartbeat-timeout} with a new random id.
- *   <li><b>renew</b>, every heartbeat-interval: {@code UPDATE ... USING TTL ... IF owner = me}. No row
+ *   <li><b>renew</b>, every heartbeat-interval (whether the last renewal was answered or not):
+ *       {@code UPDATE ... USING TTL ... IF owner = me}. No row
  *       (it expired, or was deleted): the session is over, every lease taken under it is lost at once.
  *       A session is never written again once over, so another holder that saw it gone (a SERIAL read)
  *       may take its leases: {@link CassandraLease}.
@@ -43,6 +43,9 @@ final class LeaseSession {
 
   private static final Logger log = LoggerFactory.getLogger(LeaseSession.class);
 
+  /** After a renewal failed with nothing else in flight. */
+  static final Duration RETRY_AFTER_FAILURE = Duration.ofMillis(500);
+
   /** Told when the session its lease was taken under is over. */
   interface Holder {
     void sessionOver(UUID session, LeaseException reason);
@@ -58,7 +61,7 @@ final class LeaseSession {
   private UUID id;
   private CompletableFuture<UUID> started;
   private long lastRenewalSent;
-  private boolean renewing;
+  private int inFlight;
   private boolean suspended;
   private long renewals;
   private Cancellable renewal;
@@ -98,7 +101,7 @@ final class LeaseSession {
       fresh = UUID.randomUUID();
       id = fresh;
       started = result = new CompletableFuture<>();
-      renewing = false;
+      inFlight = 0;
     }
     long sent = System.nanoTime();
     store.startSession(fresh, owner, settings.ttlSeconds(), settings.options()).whenComplete((out, failure) -> {
@@ -112,7 +115,8 @@ final class LeaseSession {
           started = null;
         } else {
           lastRenewalSent = sent;
-          scheduleRenewal();
+          cancel(renewal);
+          renewal = schedule(settings.heartbeatInterval(), () -> renew(fresh));
           scheduleDeadline();
         }
       }
@@ -169,18 +173,27 @@ final class LeaseSession {
         && !started.isCompletedExceptionally() && System.nanoTime() - lastRenewalSent < validityNanos;
   }
 
+  /**
+   * Sends a renewal and schedules the next one interval later, whether or not this one has been
+   * answered: a renewal that hangs until its timeout (5 s) must not keep the next one from being
+   * sent, or one slow answer would end the session (valid 7 s after a renewal) and every lease of
+   * the node with it. Renewals are conditional on the row, so two in flight are harmless.
+   */
   private void renew(UUID session) {
+    long sent;
     synchronized (this) {
-      if (!session.equals(id) || renewing) {
+      if (!session.equals(id)) {
         return;
       }
       if (suspended) {
         renewal = schedule(settings.heartbeatInterval(), () -> renew(session));
         return;
       }
-      renewing = true;
+      inFlight++;
+      sent = System.nanoTime();
+      cancel(renewal);
+      renewal = schedule(settings.heartbeatInterval(), () -> renew(session));
     }
-    long sent = System.nanoTime();
     store.renewSession(session, owner, settings.ttlSeconds(), settings.options())
         .whenComplete((out, failure) -> afterRenewal(session, sent, out, failure));
   }
@@ -190,22 +203,27 @@ final class LeaseSession {
       if (!session.equals(id)) {
         return;
       }
-      renewing = false;
+      inFlight--;
       if (failure != null) {
         log.warn("renewing lease session {} of {} failed ({}); trying again, its leases stay valid for {} ms more",
             session, owner, unwrap(failure).toString(),
             Math.max(0, (validityNanos - (System.nanoTime() - lastRenewalSent)) / 1_000_000));
-        scheduleRenewal();
+        if (inFlight == 0) {
+          // an answer that came back fast (no Cassandra node reachable): again soon, not in a loop
+          cancel(renewal);
+          renewal = schedule(RETRY_AFTER_FAILURE, () -> renew(session));
+        }
         return;
       }
       if (out.applied()) {
         lastRenewalSent = Math.max(lastRenewalSent, sent);
         renewals++;
-        scheduleRenewal();
         scheduleDeadline();
         return;
       }
     }
+    // Not applied: the row was gone when this renewal reached it, so others may have taken its leases
+    // since, whatever a later renewal may answer (an expired session is never written again).
     end(session, new LeaseException("lease session " + session + " of " + owner
         + " is gone (it expired before it was renewed): every lease taken under it is lost"));
   }
@@ -238,7 +256,7 @@ final class LeaseSession {
       }
       id = null;
       started = null;
-      renewing = false;
+      inFlight = 0;
       cancel(renewal);
       cancel(deadline);
       told = new ArrayList<>(holders);
@@ -252,15 +270,6 @@ final class LeaseSession {
         log.warn("lease {} failed to take note of its session's end", holder, e);
       }
     }
-  }
-
-  /** Next renewal one interval after the last one was sent (at once if that is past). */
-  private void scheduleRenewal() {
-    cancel(renewal);
-    UUID session = id;
-    long since = System.nanoTime() - lastRenewalSent;
-    long delay = Math.max(settings.heartbeatInterval().toNanos() - since, TimeUnit.MILLISECONDS.toNanos(100));
-    renewal = schedule(Duration.ofNanos(delay), () -> renew(session));
   }
 
   private void scheduleDeadline() {

@@ -151,13 +151,32 @@ class CassandraLeaseTest {
   }
 
   @Test
-  void aNewIncarnationWithTheSameOwnerNameIsAnotherHolder() {
-    // a node restarted with the same host:port while its frozen predecessor still holds the lease
+  void aNewIncarnationWithTheSameOwnerNameIsAnotherHolder() throws Exception {
+    // a node restarted with the same host:port (another JVM: another session) while its frozen
+    // predecessor's session still lives
     var first = lease("incarnation", "127.0.0.1:25520");
-    var second = lease("incarnation", "127.0.0.1:25520");
+    assertThat(acquire(first, r -> {})).isTrue();
+    ActorSystem<Void> restarted = ActorSystem.create(Behaviors.empty(), "lease-test", config(Map.of()));
+    try {
+      var second = new CassandraLease(settings("incarnation", "127.0.0.1:25520", Map.of()),
+          (ExtendedActorSystem) Adapter.toClassic(restarted));
+      assertThat(acquire(second, r -> {})).isFalse();
+      assertThat(second.sessionId()).isNotNull().isNotEqualTo(first.sessionId());
+      assertThat(row("incarnation").getUuid("holder")).isEqualTo(first.holderId());
+      assertThat(first.checkLease()).isTrue();
+    } finally {
+      restarted.terminate();
+      restarted.getWhenTerminated().toCompletableFuture().get(30, TimeUnit.SECONDS);
+    }
+  }
+
+  @Test
+  void anotherLeaseObjectOfTheSameOwnerInTheSameSessionIsRefused() {
+    var first = lease("same-session", "node-a");
+    var second = lease("same-session", "node-a");
     assertThat(acquire(first, r -> {})).isTrue();
     assertThat(acquire(second, r -> {})).isFalse();
-    assertThat(row("incarnation").getUuid("holder")).isEqualTo(first.holderId());
+    assertThat(row("same-session").getUuid("holder")).isEqualTo(first.holderId());
   }
 
   @Test
@@ -226,12 +245,17 @@ class CassandraLeaseTest {
   /** A row written by a node of the per-lease design (no session, a TTL) is respected until it expires. */
   @Test
   void aRowWithoutSessionIsHeldUntilItsTtlRunsOut() {
-    cql.execute("INSERT INTO " + KEYSPACE + ".leases (name, owner, holder) VALUES (?, 'node-old', ?) USING TTL 2",
+    cql.execute("INSERT INTO " + KEYSPACE + ".leases (name, owner, holder) VALUES (?, 'node-old', ?) USING TTL 600",
         "old-style", UUID.randomUUID());
     var a = lease("old-style", "node-a");
     assertThat(acquire(a, r -> {})).isFalse();
-    await().atMost(WAIT).pollInterval(Duration.ofMillis(200)).until(() -> acquire(a, r -> {}));
-    assertThat(row("old-style").getString("owner")).isEqualTo("node-a");
+    assertThat(row("old-style").getString("owner")).isEqualTo("node-old");
+
+    cql.execute("INSERT INTO " + KEYSPACE + ".leases (name, owner, holder) VALUES (?, 'node-old', ?) USING TTL 1",
+        "old-style-expiring", UUID.randomUUID());
+    var b = lease("old-style-expiring", "node-a");
+    await().atMost(WAIT).pollInterval(Duration.ofMillis(200)).until(() -> acquire(b, r -> {}));
+    assertThat(row("old-style-expiring").getString("owner")).isEqualTo("node-a");
   }
 
   @Test
