@@ -312,7 +312,7 @@ public final class CassandraLease extends Lease {
     });
   }
 
-  static final java.time.Duration CLEAN_UP_RETRY = java.time.Duration.ofSeconds(1);
+  static final Duration CLEAN_UP_RETRY = Duration.ofSeconds(1);
 
   @Override
   public boolean checkLease() {

@@ -92,8 +92,7 @@ final class CassandraLeases implements Extension {
   /** Runs {@code task} after {@code delay} on the system's dispatcher (not at all once it is shutting down). */
   void schedule(Duration delay, Runnable task) {
     try {
-      system.scheduler().scheduleOnce(scala.concurrent.duration.Duration.fromNanos(delay.toNanos()), task,
-          system.dispatcher());
+      system.scheduler().scheduleOnce(delay, task, system.dispatcher());
     } catch (IllegalStateException terminated) {
       // the actor system is shutting down
     }
@@ -163,8 +162,8 @@ final class CassandraLeases implements Extension {
       String sessions = keyspace + "." + LeaseSchema.SESSIONS_TABLE;
       // No TTL: the row is held for as long as the session it names lives.
       this.acquireCql = "INSERT INTO " + table + " (name, owner, holder, session) VALUES (?, ?, ?, ?) IF NOT EXISTS";
-      // Only from a holder whose session is over (seen gone by a SERIAL read), and only if nobody
-      // else took it meanwhile.
+      // From a holder whose session is over (seen gone by a SERIAL read), or from this lease object's
+      // own row under its node's previous session; only if nobody else took it meanwhile.
       this.takeOverCql = "UPDATE " + table + " SET owner = ?, holder = ?, session = ? WHERE name = ?"
           + " IF holder = ? AND session = ?";
       this.releaseCql = "DELETE FROM " + table + " WHERE name = ? IF owner = ? AND holder = ?";
