@@ -171,11 +171,35 @@ public final class CassandraLease extends Lease {
   @Override
   public CompletionStage<Boolean> acquire(Consumer<Optional<Throwable>> leaseLostCallback) {
     long gen;
-    CompletableFuture<UUID> taken;
     synchronized (this) {
       if (held != null && session.isValid(held.session())) {
-        held = new Held(held.generation(), leaseLostCallback, held.session());
-        return CompletableFuture.completedFuture(true);
+        // still held: a new generation all the same, so that the stop of the shard that took it
+        // before (a new incarnation of the shard may ask again) does not release it under this one
+        gen = ++generation;
+        held = new Held(gen, leaseLostCallback, held.session());
+      } else {
+        gen = NOT_HELD;
+      }
+    }
+    if (gen != NOT_HELD) {
+      if (settings.releaseWhenShardStops()) {
+        leases.watchShard(name(), () -> shardStopped(gen));
+      }
+      return CompletableFuture.completedFuture(true);
+    }
+    return acquireAnew(leaseLostCallback);
+  }
+
+  private static final long NOT_HELD = -1; // generations count up from 0
+
+  private CompletionStage<Boolean> acquireAnew(Consumer<Optional<Throwable>> leaseLostCallback) {
+    long gen;
+    CompletableFuture<UUID> taken;
+    synchronized (this) {
+      // whatever was held is not any more (its session is over): forget it before writing again
+      if (held != null) {
+        held = null;
+        session.drop(onSessionOver);
       }
       // the generation and the place in the queue together: a release called meanwhile is queued behind
       gen = ++generation;
@@ -290,12 +314,18 @@ public final class CassandraLease extends Lease {
 
   /**
    * Deletes this holder's row (if it is still this holder's) unless the lease was acquired or
-   * released again since generation {@code gen}; tried again every {@link #CLEAN_UP_RETRY} until
-   * Cassandra answers. Without it, a row whose release failed, or whose acquire was applied but
-   * answered with a timeout, would stay taken for as long as this node's session lives.
+   * released again since generation {@code gen}; tried again until Cassandra answers, after
+   * {@link #CLEAN_UP_RETRY}, then twice as long each time up to {@link #CLEAN_UP_RETRY_MAX} (while
+   * Cassandra is down, every shard of the node may be cleaning up). Without it, a row whose release
+   * failed, or whose acquire was applied but answered with a timeout, would stay taken for as long
+   * as this node's session lives.
    */
   private void cleanUp(long gen) {
-    leases.schedule(CLEAN_UP_RETRY, () -> {
+    cleanUp(gen, CLEAN_UP_RETRY);
+  }
+
+  private void cleanUp(long gen, Duration after) {
+    leases.schedule(after, () -> {
       CompletableFuture<CassandraLeases.Outcome> deleted;
       synchronized (this) {
         if (gen != generation) {
@@ -305,14 +335,20 @@ public final class CassandraLease extends Lease {
       }
       deleted.whenComplete((out, failure) -> {
         if (failure != null) {
-          log.info("cleaning up lease {} failed ({}); trying again", name(), unwrap(failure).toString());
-          cleanUp(gen);
+          Duration next = after.multipliedBy(2).compareTo(CLEAN_UP_RETRY_MAX) > 0 ? CLEAN_UP_RETRY_MAX
+              : after.multipliedBy(2);
+          if (after.equals(CLEAN_UP_RETRY)) {
+            log.info("cleaning up lease {} failed ({}); trying again until Cassandra answers", name(),
+                unwrap(failure).toString());
+          }
+          cleanUp(gen, next);
         }
       });
     });
   }
 
   static final Duration CLEAN_UP_RETRY = Duration.ofSeconds(1);
+  static final Duration CLEAN_UP_RETRY_MAX = Duration.ofSeconds(30);
 
   @Override
   public boolean checkLease() {

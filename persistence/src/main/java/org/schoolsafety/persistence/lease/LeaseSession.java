@@ -61,6 +61,8 @@ final class LeaseSession {
   private UUID id;
   private CompletableFuture<UUID> started;
   private long lastRenewalSent;
+  /** When the last renewal (or the start) was sent, answered or not. */
+  private long lastSent;
   private int inFlight;
   private boolean suspended;
   private long renewals;
@@ -81,29 +83,28 @@ final class LeaseSession {
    * Cassandra does not take the new session's row.
    */
   CompletableFuture<UUID> current() {
-    UUID stale;
-    synchronized (this) {
-      if (started != null && (!started.isDone() || isValidLocked(id))) {
-        return started;
-      }
-      stale = started != null ? id : null;
-    }
-    if (stale != null) {
-      // its deadline has passed and its timer has not fired yet
-      onDeadline(stale);
-    }
     UUID fresh;
     CompletableFuture<UUID> result;
-    synchronized (this) {
-      if (started != null && (!started.isDone() || isValidLocked(id))) {
-        return started;
+    long sent;
+    while (true) {
+      UUID stale;
+      synchronized (this) {
+        if (started != null && (!started.isDone() || isValidLocked(id))) {
+          return started;
+        }
+        if (started == null) {
+          fresh = UUID.randomUUID();
+          id = fresh;
+          started = result = new CompletableFuture<>();
+          inFlight = 0;
+          sent = lastSent = System.nanoTime();
+          break;
+        }
+        stale = id;
       }
-      fresh = UUID.randomUUID();
-      id = fresh;
-      started = result = new CompletableFuture<>();
-      inFlight = 0;
+      // over, and its timer has not fired yet: end it (its leases are told) before starting another
+      onDeadline(stale);
     }
-    long sent = System.nanoTime();
     store.startSession(fresh, owner, settings.ttlSeconds(), settings.options()).whenComplete((out, failure) -> {
       synchronized (this) {
         if (!fresh.equals(id)) {
@@ -115,8 +116,9 @@ final class LeaseSession {
           started = null;
         } else {
           lastRenewalSent = sent;
-          cancel(renewal);
-          renewal = schedule(settings.heartbeatInterval(), () -> renew(fresh));
+          // one interval after the start was sent, not after it was answered: validity counts from then
+          long since = System.nanoTime() - sent;
+          scheduleNextRenewal(Duration.ofNanos(Math.max(0, settings.heartbeatInterval().toNanos() - since)));
           scheduleDeadline();
         }
       }
@@ -186,13 +188,13 @@ final class LeaseSession {
         return;
       }
       if (suspended) {
-        renewal = schedule(settings.heartbeatInterval(), () -> renew(session));
+        scheduleNextRenewal(settings.heartbeatInterval());
         return;
       }
       inFlight++;
       sent = System.nanoTime();
-      cancel(renewal);
-      renewal = schedule(settings.heartbeatInterval(), () -> renew(session));
+      lastSent = sent;
+      scheduleNextRenewal(settings.heartbeatInterval());
     }
     store.renewSession(session, owner, settings.ttlSeconds(), settings.options())
         .whenComplete((out, failure) -> afterRenewal(session, sent, out, failure));
@@ -209,18 +211,25 @@ final class LeaseSession {
             session, owner, unwrap(failure).toString(),
             Math.max(0, (validityNanos - (System.nanoTime() - lastRenewalSent)) / 1_000_000));
         if (inFlight == 0) {
-          // an answer that came back fast (no Cassandra node reachable): again soon, not in a loop
-          cancel(renewal);
-          renewal = schedule(RETRY_AFTER_FAILURE, () -> renew(session));
+          // an answer that came back fast (no Cassandra node reachable): again soon, not in a loop,
+          // and never later than the next renewal was due anyway
+          long due = lastSent + settings.heartbeatInterval().toNanos() - System.nanoTime();
+          scheduleNextRenewal(Duration.ofNanos(Math.max(0, Math.min(RETRY_AFTER_FAILURE.toNanos(), due))));
         }
         return;
       }
-      if (out.applied()) {
+      if (out.applied() && System.nanoTime() - lastRenewalSent < validityNanos) {
         lastRenewalSent = Math.max(lastRenewalSent, sent);
         renewals++;
         scheduleDeadline();
         return;
       }
+    }
+    if (out.applied()) {
+      // answered after the session had lapsed here: its leases were (or are about to be) called
+      // lost, so it is not brought back; the next acquire starts another
+      onDeadline(session);
+      return;
     }
     // Not applied: the row was gone when this renewal reached it, so others may have taken its leases
     // since, whatever a later renewal may answer (an expired session is never written again).
@@ -270,6 +279,13 @@ final class LeaseSession {
         log.warn("lease {} failed to take note of its session's end", holder, e);
       }
     }
+  }
+
+  /** The next renewal {@code delay} from now (replacing the one scheduled). Called with the lock held. */
+  private void scheduleNextRenewal(Duration delay) {
+    cancel(renewal);
+    UUID session = id;
+    renewal = schedule(delay, () -> renew(session));
   }
 
   private void scheduleDeadline() {

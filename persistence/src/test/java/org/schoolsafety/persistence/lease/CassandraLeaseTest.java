@@ -242,6 +242,30 @@ class CassandraLeaseTest {
     assertThat(row("gone-2").getUuid("session")).isEqualTo(b.sessionId());
   }
 
+  /**
+   * A node whose session lapsed here (renewals stopped, as in a long GC pause) and which asks for
+   * its lease again gets it under a new session: its own row, which nobody else took meanwhile.
+   */
+  @Test
+  void aHolderWhoseSessionLapsedTakesItsOwnRowBackUnderANewSession() {
+    var a = lease("lapsed", "node-l");
+    var lost = new AtomicReference<Optional<Throwable>>();
+    assertThat(acquire(a, lost::set)).isTrue();
+    UUID first = a.sessionId();
+    a.suspendRenewals(true);
+    await().atMost(WAIT).until(() -> lost.get() != null);
+    assertThat(a.checkLease()).isFalse();
+    a.suspendRenewals(false);
+
+    assertThat(acquire(a, r -> {})).isTrue();
+    assertThat(a.checkLease()).isTrue();
+    assertThat(a.sessionId()).isNotNull().isNotEqualTo(first);
+    assertThat(row("lapsed").getUuid("holder")).isEqualTo(a.holderId());
+    assertThat(row("lapsed").getUuid("session")).isEqualTo(a.sessionId());
+    // and another owner is refused: the row's session is the new, live one
+    assertThat(acquire(lease("lapsed", "node-m2"), r -> {})).isFalse();
+  }
+
   /** A row written by a node of the per-lease design (no session, a TTL) is respected until it expires. */
   @Test
   void aRowWithoutSessionIsHeldUntilItsTtlRunsOut() {
