@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
@@ -154,23 +155,13 @@ public final class StorageSchema {
       for (String ddl : LeaseSchema.statements(keyspace, replication)) {
         execute(health, ddl, deadline);
       }
-      if (!columnsOf(health, keyspace, LeaseSchema.TABLE).contains("session")) {
-        // a leases table made before leases were held by sessions (2026-12-01)
+      // a leases table made before leases were held by sessions (2026-12-01); unknown: let it be,
+      // a missing column fails the first acquire loudly
+      if (schemaNames(health, "column_name", "SELECT column_name FROM system_schema.columns"
+          + " WHERE keyspace_name = ? AND table_name = ?", keyspace, LeaseSchema.TABLE)
+          .map(columns -> !columns.contains("session")).orElse(false)) {
         execute(health, LeaseSchema.addSessionColumn(keyspace), deadline);
       }
-    }
-  }
-
-  private static Set<String> columnsOf(StorageHealth health, String keyspace, String table) {
-    try {
-      List<Row> rows = health.session()
-          .selectAll("SELECT column_name FROM system_schema.columns WHERE keyspace_name = ? AND table_name = ?",
-              keyspace, table)
-          .toCompletableFuture().get(10, TimeUnit.SECONDS);
-      return rows.stream().map(r -> r.getString("column_name")).collect(Collectors.toSet());
-    } catch (Exception e) {
-      log.debug("schema check failed: {}", e.toString());
-      return Set.of("session"); // unknown: let the table be; a missing column fails the first acquire loudly
     }
   }
 
@@ -229,14 +220,18 @@ public final class StorageSchema {
   }
 
   private static Set<String> tablesIn(StorageHealth health, String keyspace) {
+    return schemaNames(health, "table_name", "SELECT table_name FROM system_schema.tables WHERE keyspace_name = ?",
+        keyspace).orElse(Set.of());
+  }
+
+  /** The values of {@code column} in what {@code cql} selects from system_schema; empty if Cassandra did not say. */
+  private static Optional<Set<String>> schemaNames(StorageHealth health, String column, String cql, Object... values) {
     try {
-      List<Row> rows = health.session()
-          .selectAll("SELECT table_name FROM system_schema.tables WHERE keyspace_name = ?", keyspace)
-          .toCompletableFuture().get(10, TimeUnit.SECONDS);
-      return rows.stream().map(r -> r.getString("table_name")).collect(Collectors.toSet());
+      List<Row> rows = health.session().selectAll(cql, values).toCompletableFuture().get(10, TimeUnit.SECONDS);
+      return Optional.of(rows.stream().map(r -> r.getString(column)).collect(Collectors.toSet()));
     } catch (Exception e) {
       log.debug("schema check failed: {}", e.toString());
-      return Set.of();
+      return Optional.empty();
     }
   }
 

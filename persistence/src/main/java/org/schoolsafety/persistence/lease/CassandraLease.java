@@ -339,7 +339,7 @@ public final class CassandraLease extends Lease {
               : after.multipliedBy(2);
           if (after.equals(CLEAN_UP_RETRY)) {
             log.info("cleaning up lease {} failed ({}); trying again until Cassandra answers", name(),
-                unwrap(failure).toString());
+                LeaseSession.unwrap(failure).toString());
           }
           cleanUp(gen, next);
         }
@@ -418,20 +418,13 @@ public final class CassandraLease extends Lease {
   }
 
   private Throwable asLeaseFailure(String what, Throwable failure) {
-    Throwable cause = unwrap(failure);
+    Throwable cause = LeaseSession.unwrap(failure);
     if (cause instanceof DriverTimeoutException || cause instanceof WriteTimeoutException) {
       var timeout = new LeaseTimeoutException(what + " of lease " + name() + " timed out: " + cause.getMessage());
       timeout.initCause(cause);
       return timeout;
     }
     return cause;
-  }
-
-  private static Throwable unwrap(Throwable t) {
-    while (t instanceof CompletionException && t.getCause() != null) {
-      t = t.getCause();
-    }
-    return t;
   }
 
   @Override

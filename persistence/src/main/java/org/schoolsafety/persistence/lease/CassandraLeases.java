@@ -19,6 +19,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import org.apache.pekko.Done;
 import org.apache.pekko.actor.AbstractActor;
 import org.apache.pekko.actor.AbstractExtensionId;
+import org.apache.pekko.actor.Cancellable;
 import org.apache.pekko.actor.ActorPath;
 import org.apache.pekko.actor.ActorRef;
 import org.apache.pekko.actor.CoordinatedShutdown;
@@ -89,12 +90,15 @@ final class CassandraLeases implements Extension {
     return java.util.Optional.ofNullable(byName.get(name));
   }
 
-  /** Runs {@code task} after {@code delay} on the system's dispatcher (not at all once it is shutting down). */
-  void schedule(Duration delay, Runnable task) {
+  /**
+   * Runs {@code task} after {@code delay} on the system's dispatcher; not at all once the system is
+   * shutting down (then null).
+   */
+  Cancellable schedule(Duration delay, Runnable task) {
     try {
-      system.scheduler().scheduleOnce(delay, task, system.dispatcher());
+      return system.scheduler().scheduleOnce(delay, task, system.dispatcher());
     } catch (IllegalStateException terminated) {
-      // the actor system is shutting down
+      return null;
     }
   }
 
@@ -131,7 +135,7 @@ final class CassandraLeases implements Extension {
   /** This JVM's session of {@code owner} in {@code store}, with the timings of {@code settings}. */
   LeaseSession session(Store store, String owner, CassandraLease.Settings settings) {
     return sessions.computeIfAbsent(new SessionKey(store, owner, settings),
-        k -> new LeaseSession(store, owner, settings, system));
+        k -> new LeaseSession(store, owner, settings, this));
   }
 
   private record SessionKey(Store store, String owner, CassandraLease.Settings settings) {}

@@ -9,7 +9,6 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import org.apache.pekko.actor.Cancellable;
-import org.apache.pekko.actor.ExtendedActorSystem;
 import org.apache.pekko.coordination.lease.LeaseException;
 import org.apache.pekko.coordination.lease.LeaseTimeoutException;
 import org.slf4j.Logger;
@@ -54,7 +53,7 @@ final class LeaseSession {
   private final CassandraLeases.Store store;
   private final String owner;
   private final CassandraLease.Settings settings;
-  private final ExtendedActorSystem system;
+  private final CassandraLeases leases;
   private final long validityNanos;
 
   // guarded by this
@@ -70,11 +69,11 @@ final class LeaseSession {
   private Cancellable deadline;
   private final Set<Holder> holders = new HashSet<>();
 
-  LeaseSession(CassandraLeases.Store store, String owner, CassandraLease.Settings settings, ExtendedActorSystem system) {
+  LeaseSession(CassandraLeases.Store store, String owner, CassandraLease.Settings settings, CassandraLeases leases) {
     this.store = store;
     this.owner = owner;
     this.settings = settings;
-    this.system = system;
+    this.leases = leases;
     this.validityNanos = settings.validity().toNanos();
   }
 
@@ -123,8 +122,7 @@ final class LeaseSession {
         }
       }
       if (failure != null) {
-        result.completeExceptionally(failure instanceof CompletionException c && c.getCause() != null
-            ? c.getCause() : failure);
+        result.completeExceptionally(unwrap(failure));
       } else if (!out.applied()) {
         result.completeExceptionally(new LeaseException("lease session " + fresh + " of " + owner + " exists already"));
       } else {
@@ -165,14 +163,18 @@ final class LeaseSession {
 
   /** The live session's id, if any (for tests and diagnosis). */
   synchronized UUID id() {
-    return started != null && started.isDone() && !started.isCompletedExceptionally() ? id : null;
+    return isStartedLocked() ? id : null;
   }
 
   // ---------------------------------------------------------------------------------------------
 
   private boolean isValidLocked(UUID session) {
-    return session != null && session.equals(id) && started != null && started.isDone()
-        && !started.isCompletedExceptionally() && System.nanoTime() - lastRenewalSent < validityNanos;
+    return session != null && session.equals(id) && isStartedLocked()
+        && System.nanoTime() - lastRenewalSent < validityNanos;
+  }
+
+  private boolean isStartedLocked() {
+    return started != null && started.isDone() && !started.isCompletedExceptionally();
   }
 
   /**
@@ -238,19 +240,18 @@ final class LeaseSession {
   }
 
   private void onDeadline(UUID session) {
+    long since;
     synchronized (this) {
       if (!session.equals(id)) {
         return;
       }
-      if (System.nanoTime() - lastRenewalSent < validityNanos) {
+      since = System.nanoTime() - lastRenewalSent;
+      if (since < validityNanos) {
         scheduleDeadline();
         return;
       }
     }
-    long since;
-    synchronized (this) {
-      since = (System.nanoTime() - lastRenewalSent) / 1_000_000;
-    }
+    since /= 1_000_000;
     end(session, new LeaseTimeoutException("lease session " + session + " of " + owner + " not renewed for "
         + since + " ms (its leases are valid for " + settings.validity().toMillis()
         + " ms after a renewal): they may be someone else's by now"));
@@ -285,22 +286,14 @@ final class LeaseSession {
   private void scheduleNextRenewal(Duration delay) {
     cancel(renewal);
     UUID session = id;
-    renewal = schedule(delay, () -> renew(session));
+    renewal = leases.schedule(delay, () -> renew(session));
   }
 
   private void scheduleDeadline() {
     cancel(deadline);
     UUID session = id;
     long remaining = validityNanos - (System.nanoTime() - lastRenewalSent);
-    deadline = schedule(Duration.ofNanos(Math.max(remaining, 0)), () -> onDeadline(session));
-  }
-
-  private Cancellable schedule(Duration delay, Runnable task) {
-    try {
-      return system.scheduler().scheduleOnce(delay, task, system.dispatcher());
-    } catch (IllegalStateException terminated) {
-      return null; // the actor system is shutting down
-    }
+    deadline = leases.schedule(Duration.ofNanos(Math.max(remaining, 0)), () -> onDeadline(session));
   }
 
   private static void cancel(Cancellable c) {
