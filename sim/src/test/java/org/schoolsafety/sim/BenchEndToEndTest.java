@@ -129,7 +129,15 @@ class BenchEndToEndTest {
     assertThat(j.get("dispatch").get("p50Ms").asDouble()).isPositive();
     assertThat(j.get("journalReportEventBytes").asLong()).isPositive();
     assertThat(j.get("payloadBytes").asLong()).isEqualTo(j.get("baseline").get("payloadBytes").asLong());
-    assertThat(run.out()).contains("bench reports", "ratio to baseline", "Cassandra writes per report", "school_safety.messages");
+    // CPU per report: the node and its Cassandra, each found by the port it listens on, did work for the reports
+    JsonNode cpu = j.get("cpuMsPerReport");
+    assertThat(cpu.get("units").asLong()).isEqualTo(accepted);
+    assertThat(cpu.get("hubNode").asDouble()).isPositive();
+    assertThat(cpu.get("cassandra").asDouble()).isPositive();
+    assertThat(cpu.get("machineWithoutBenchmark").asDouble()).isPositive();
+    assertThat(j.get("idleCpuMsPerSecond").has("hubNode")).isTrue();
+    assertThat(run.out()).contains("bench reports", "ratio to baseline", "Cassandra writes per report", "school_safety.messages",
+        "CPU per report");
   }
 
   @Test

@@ -77,6 +77,20 @@ public final class BenchResult {
     return this;
   }
 
+  /**
+   * CPU per unit of work over the measured run and its tail of work (the same window as the
+   * writes), and what the hub and its storage burn idle, per second: {@code cpuMsPerReport} and
+   * {@code idleCpuMsPerSecond}.
+   */
+  public BenchResult cpu(CpuUse.PerUnit used, String unit, CpuUse.PerUnit idlePerSecond) {
+    String key = "cpuMsPer" + Character.toUpperCase(unit.charAt(0)) + unit.substring(1);
+    json.put(key, used.json());
+    json.put("idleCpuMsPerSecond", idlePerSecond.json());
+    row("CPU per " + unit, used.describe(unit));
+    row("CPU idle, per second", idlePerSecond.describe("second"));
+    return this;
+  }
+
   /** A JSON field only. */
   public BenchResult put(String key, Object value) {
     json.put(key, value);

@@ -35,7 +35,7 @@ final class ReportsBench {
   static final Duration BASELINE_WARMUP = Duration.ofSeconds(3);
 
   /** A measured run at one rate and the writes it caused. */
-  record Trial(Phase phase, WritesPerReport writes, Map<String, Long> errors, boolean settled) {
+  record Trial(Phase phase, WritesPerReport writes, CpuUse.PerUnit cpu, Map<String, Long> errors, boolean settled) {
     RateSearch.Trial figures() {
       return new RateSearch.Trial(phase.offeredRate, phase.achievedRate(), phase.reports.summary().p99Ms(),
           errors.values().stream().mapToLong(Long::longValue).sum());
@@ -45,6 +45,7 @@ final class ReportsBench {
   private final BenchOptions o;
   private final Session s;
   private final WriteWatch watch;
+  private final CpuUse cpu;
   private final Random random;
   private List<BenchHub.School> schools;
 
@@ -52,6 +53,8 @@ final class ReportsBench {
     this.o = o;
     this.s = s;
     this.watch = watch;
+    this.cpu = new CpuUse(CpuUse.Processes.listeningOn(
+        orderedPorts("hubNode", hubPort(o.hub()), "cassandra", o.cassandraPort())));
     this.random = new Random(o.seed());
   }
 
@@ -83,7 +86,9 @@ final class ReportsBench {
         o.baselineDuration(), null, o.seed());
     s.say(String.format(Locale.ROOT, "  %.1f rows/s, p99 %.2f ms", baseline.achievedRate(), baseline.latency().p99Ms()));
     watch.awaitQuiet(Duration.ofSeconds(20));
+    CpuUse.Reading idleFrom = cpu.read();
     double idle = watch.measureIdle(Duration.ofSeconds(3));
+    CpuUse.PerUnit idleCpu = CpuUse.perSecond(idleFrom, cpu.read());
 
     var trials = new LinkedHashMap<Double, Trial>();
     RateSearch.Outcome search = null;
@@ -112,7 +117,8 @@ final class ReportsBench {
             : "rate search, p99 < " + fmt(o.p99Limit()) + ", steps of " + fmt(o.step()) + " or " + MIN_SAMPLES + " reports",
         o.hub(), node.port(), o.concurrency(), s.runId);
     var result = BenchResult.of(Workload.REPORTS, title, p.offeredRate, p.achievedRate(), p.reports.summary(), chosen.errors())
-        .storage(baseline.achievedRate(), chosen.writes());
+        .storage(baseline.achievedRate(), chosen.writes())
+        .cpu(chosen.cpu(), "report", idleCpu);
     if (o.rate() == null) {
       result.row("search", search.best() != null
           ? "highest passing rate " + BenchResult.fmt(p.offeredRate) + "/s of " + search.steps().size() + " trials"
@@ -173,6 +179,7 @@ final class ReportsBench {
         m.put("maxMs", l.maxMs());
         m.put("errors", t.errors());
         m.put("writesPerReport", t.writes().perReport());
+        m.put("cpuMsPerReport", t.cpu().json());
         m.put("pass", step.pass());
         list.add(m);
       }
@@ -208,21 +215,35 @@ final class ReportsBench {
   private Trial trial(double rate, Duration duration) {
     s.say("measuring " + fmt(duration) + " at " + BenchResult.fmt(rate) + "/s ...");
     Map<String, Long> before = watch.snapshot();
+    CpuUse.Reading cpuBefore = cpu.read();
     Map<String, Long> ackRetries = Reporter.retries(s.http, "ack");
     Phase phase = play("rate-" + BenchResult.fmt(rate), rate, duration);
     boolean settled = s.desks.settle(Duration.ofSeconds(60));
     settled &= watch.awaitQuiet(Duration.ofSeconds(30));
     Map<String, Long> after = watch.snapshot();
+    CpuUse.PerUnit cpuUsed = CpuUse.between(cpuBefore, cpu.read(), phase.accepted.size());
     Reporter.countRetries(s.http, "ack", ackRetries, phase.errors);
     if (!settled) {
       phase.errors.add("run:unsettled");
     }
-    return new Trial(phase, WritesPerReport.between(before, after, phase.accepted.size()), phase.errors.byKind(), settled);
+    return new Trial(phase, WritesPerReport.between(before, after, phase.accepted.size()), cpuUsed, phase.errors.byKind(),
+        settled);
   }
 
   private Phase play(String name, double rate, Duration duration) {
     long[] offsets = Arrivals.poisson(rate, duration, random.nextLong());
     return s.reporter.play(name, rate, offsets, i -> schools.get(random.nextInt(schools.size())), i -> KIND, a -> {});
+  }
+
+  static int hubPort(java.net.URI hub) {
+    return hub.getPort() != -1 ? hub.getPort() : "https".equals(hub.getScheme()) ? 443 : 80;
+  }
+
+  static Map<String, Integer> orderedPorts(String first, int firstPort, String second, int secondPort) {
+    var ports = new LinkedHashMap<String, Integer>();
+    ports.put(first, firstPort);
+    ports.put(second, secondPort);
+    return ports;
   }
 
   static Map<String, Object> baselineJson(StorageBaseline.Result b) {
