@@ -191,7 +191,16 @@ class IncidentFlowTest {
     awaitIncident(id, i -> i.get("status").asText().equals("DISPATCHED"));
     // An agency that was not dispatched cannot even see the incident; a dispatched one cannot
     // acknowledge for another agency.
-    assertProblem(agency("police-650102").post("/api/v1/incidents/" + id + "/acks", Map.of("agencyId", "police-650102")), 404, "no incident");
+    var stranger = agency("police-650102").post("/api/v1/incidents/" + id + "/acks", Map.of("agencyId", "police-650102"));
+    assertProblem(stranger, 404, "no incident");
+    // The incident itself decides an agency's own acknowledgement (one ask, no read first): its
+    // 404 is word for word the one of an incident that does not exist, for the agency and anyone else.
+    String nowhere = "inc-00000000-0000-0000-0000-000000000000";
+    var none = agency("police-650102").post("/api/v1/incidents/" + nowhere + "/acks", Map.of("agencyId", "police-650102"));
+    assertProblem(none, 404, "no incident");
+    assertThat(stranger.body().get("detail").asText().replace(id, nowhere)).isEqualTo(none.body().get("detail").asText());
+    assertThat(stranger.body().get("detail").asText().replace(id, nowhere))
+        .isEqualTo(hub.get("/api/v1/incidents/" + nowhere).body().get("detail").asText());
     assertProblem(agency("education-650102").post("/api/v1/incidents/" + id + "/acks", Map.of("agencyId", "police-650102")), 403, "may not");
     var cancelled = hub.post("/api/v1/incidents/" + id + "/cancel", Map.of("reason", "a misunderstanding"));
     assertThat(cancelled.status()).isEqualTo(200);

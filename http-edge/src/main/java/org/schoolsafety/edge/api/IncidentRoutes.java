@@ -251,6 +251,12 @@ public final class IncidentRoutes extends RouteSupport {
   private Route acknowledge(Principal p, String id, AckRequest body) {
     AckRequest ack = body.check();
     long started = System.nanoTime();
+    if (IncidentIds.isValid(id) && api.policy().incidentDecidesAcknowledgement(p, ack.agencyId())) {
+      // One ask instead of two (read, then acknowledge): the incident answers not found to an
+      // agency it was not dispatched to, as the read would have.
+      return command(p, id, started, StatusCodes.OK,
+          r -> new IncidentCommand.Acknowledge(ack.agencyId(), ack.note(), p.id(), true, r));
+    }
     return visible(p, id, state -> api.policy().acknowledge(p, state, ack.agencyId()),
         "acknowledge for agency " + ack.agencyId() + " on",
         state -> command(p, id, started, StatusCodes.OK,

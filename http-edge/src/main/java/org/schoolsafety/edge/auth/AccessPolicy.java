@@ -228,6 +228,16 @@ public final class AccessPolicy {
         && authority.leads(p.subject(), incident.level(), incident.incident().school().region());
   }
 
+  /**
+   * Whether {@link #acknowledge} can be left to the incident itself: an agency acknowledging for
+   * itself sees the incident exactly when it was dispatched to it (see {@link #canSee}), which the
+   * incident knows ({@code Acknowledge.fromTheAgency}: not found without a dispatch). Anyone else
+   * needs the incident read first to tell 404 from 403.
+   */
+  public boolean incidentDecidesAcknowledgement(Principal p, String agencyId) {
+    return p.is(Role.AGENCY) && p.subject().equals(agencyId);
+  }
+
   public Decision acknowledge(Principal p, IncidentState incident, String agencyId) {
     if (!canSee(p, incident)) {
       return Decision.HIDDEN;

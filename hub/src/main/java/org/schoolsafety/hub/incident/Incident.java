@@ -288,7 +288,7 @@ public final class Incident
     }
     var dispatch = state.dispatchOf(cmd.agencyId());
     if (dispatch.isEmpty()) {
-      return reject(cmd.replyTo(), new Rejection.Conflict(
+      return reject(cmd.replyTo(), cmd.fromTheAgency() ? notFound() : new Rejection.Conflict(
           "agency '" + cmd.agencyId() + "' was not dispatched to incident " + incidentId));
     }
     if (dispatch.get().state() == DispatchState.ACKNOWLEDGED) {

@@ -41,9 +41,21 @@ public sealed interface IncidentCommand extends CborSerializable {
       IncidentReport report, String by, boolean mayLowerLevel, ActorRef<StatusReply<IncidentState>> replyTo)
       implements IncidentCommand {}
 
+  /**
+   * An agency's acknowledgement of its dispatch. {@code fromTheAgency}: the agency itself asks, and
+   * it sees the incident only through a dispatch of its own, so without one the incident answers
+   * as if it did not exist (not found) rather than that the agency was not dispatched (a conflict,
+   * for those who may see the incident anyway). That lets the HTTP edge send the agency's
+   * acknowledgement in one ask, without reading the incident first to decide what it may see.
+   */
   record Acknowledge(
-      String agencyId, String note, String by, ActorRef<StatusReply<IncidentState>> replyTo)
-      implements IncidentCommand {}
+      String agencyId, String note, String by, boolean fromTheAgency, ActorRef<StatusReply<IncidentState>> replyTo)
+      implements IncidentCommand {
+
+    public Acknowledge(String agencyId, String note, String by, ActorRef<StatusReply<IncidentState>> replyTo) {
+      this(agencyId, note, by, false, replyTo);
+    }
+  }
 
   record Close(String note, String by, ActorRef<StatusReply<IncidentState>> replyTo)
       implements IncidentCommand {}

@@ -437,6 +437,22 @@ class IncidentTest {
   }
 
   @Test
+  void toAnAgencyAskingForItselfWithoutADispatchTheIncidentIsNotFound() {
+    report(URUMQI_SCHOOL, IncidentType.INJURY, Level.III, "ref-13");
+    awaitStatus(Status.DISPATCHED);
+    var stranger = incident.<StatusReply<IncidentState>>runCommand(
+        r -> new Acknowledge("fire-650102", "on our way", "agency:fire-650102", true, r));
+    assertThat(stranger.reply().getError()).isInstanceOf(Rejection.NotFound.class)
+        .hasMessage("no incident with id '" + incident.getState().incidentId() + "'");
+    assertThat(stranger.hasNoEvents()).isTrue();
+
+    var own = incident.<StatusReply<IncidentState>>runCommand(
+        r -> new Acknowledge("health-650102", "on our way", "agency:health-650102", true, r));
+    assertThat(own.reply().isSuccess()).isTrue();
+    assertThat(dispatch("health-650102").state()).isEqualTo(DispatchState.ACKNOWLEDGED);
+  }
+
+  @Test
   void anIncidentThatWasNeverReportedIsNotFound() {
     assertThat(incident.<StatusReply<IncidentState>>runCommand(Get::new).reply().getError())
         .isInstanceOf(Rejection.NotFound.class);
