@@ -206,6 +206,8 @@ class IncidentFlowTest {
     assertThat(cancelled.status()).isEqualTo(200);
     assertThat(cancelled.body().get("status").asText()).isEqualTo("CANCELLED");
     assertProblem(agency("education-650102").post("/api/v1/incidents/" + id + "/acks", Map.of("agencyId", "education-650102")), 409, "CANCELLED");
+    // however the incident stands, an agency it never reached does not learn that it exists
+    assertProblem(agency("police-650102").post("/api/v1/incidents/" + id + "/acks", Map.of("agencyId", "police-650102")), 404, "no incident");
     assertProblem(hub.post("/api/v1/incidents/" + id + "/cancel", Map.of()), 400, "reason");
   }
 

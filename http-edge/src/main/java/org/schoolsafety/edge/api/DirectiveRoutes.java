@@ -11,7 +11,6 @@ import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
@@ -149,10 +148,10 @@ public final class DirectiveRoutes extends RouteSupport {
         ? CompletableFuture.completedFuture(null)
         : directive(id).askWithStatus(Directive.Get::new, api.askTimeoutLeft(started))
             .exceptionally(failure -> {
-              if (unwrap(failure) instanceof Rejection.NotFound) {
+              if (Problems.cause(failure) instanceof Rejection.NotFound) {
                 return null;
               }
-              throw new CompletionException(unwrap(failure));
+              throw new CompletionException(Problems.cause(failure));
             });
     return onReply(existing, known -> {
       if (known != null) {
@@ -204,7 +203,7 @@ public final class DirectiveRoutes extends RouteSupport {
   private CompletionStage<List<SchoolProfile>> namedSchools(List<String> ids) {
     var lookups = ids.stream().map(id -> schools.get(id).toCompletableFuture()
         .handle((profile, failure) -> failure == null ? profile
-            : unwrap(failure) instanceof Rejection.NotFound ? null : rethrow(failure))).toList();
+            : Problems.cause(failure) instanceof Rejection.NotFound ? null : rethrow(failure))).toList();
     return CompletableFuture.allOf(lookups.toArray(CompletableFuture[]::new)).thenApply(done -> {
       var f = new Fields();
       var profiles = new ArrayList<SchoolProfile>();
@@ -222,7 +221,7 @@ public final class DirectiveRoutes extends RouteSupport {
   }
 
   private static SchoolProfile rethrow(Throwable failure) {
-    throw new CompletionException(unwrap(failure));
+    throw new CompletionException(Problems.cause(failure));
   }
 
   private static TargetSchool target(SchoolProfile p) {
@@ -299,11 +298,4 @@ public final class DirectiveRoutes extends RouteSupport {
     return api.sharding().entityRefFor(Directive.ENTITY_TYPE_KEY, id);
   }
 
-  private static Throwable unwrap(Throwable failure) {
-    Throwable t = failure;
-    while (t instanceof CompletionException && t.getCause() != null) {
-      t = t.getCause();
-    }
-    return Objects.requireNonNull(t);
-  }
 }

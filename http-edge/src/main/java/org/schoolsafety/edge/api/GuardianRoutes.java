@@ -254,7 +254,7 @@ public final class GuardianRoutes extends RouteSupport {
             if (failure == null) {
               return "WITHDRAWN";
             }
-            Throwable cause = unwrap(failure);
+            Throwable cause = Problems.cause(failure);
             if (cause instanceof Rejection.Conflict) {
               return "USED";
             }
@@ -327,7 +327,7 @@ public final class GuardianRoutes extends RouteSupport {
             .askWithStatus((ActorRef<StatusReply<Enrolment>> r) -> new GuardianRegistry.Find(p.guardianId(), r),
                 api.askTimeout())
             .exceptionally(failure -> {
-              if (unwrap(failure) instanceof Rejection.NotFound) {
+              if (Problems.cause(failure) instanceof Rejection.NotFound) {
                 return null;
               }
               throw failure instanceof CompletionException c ? c : new CompletionException(failure);
@@ -349,13 +349,6 @@ public final class GuardianRoutes extends RouteSupport {
         });
   }
 
-  private static Throwable unwrap(Throwable failure) {
-    Throwable t = failure;
-    while (t instanceof CompletionException && t.getCause() != null) {
-      t = t.getCause();
-    }
-    return t;
-  }
 
   private Route messages(Principal p, String schoolId) {
     return respond(api.sharding().entityRefFor(GuardianMessages.ENTITY_TYPE_KEY, schoolId)

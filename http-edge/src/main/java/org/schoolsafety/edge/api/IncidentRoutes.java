@@ -251,16 +251,23 @@ public final class IncidentRoutes extends RouteSupport {
   private Route acknowledge(Principal p, String id, AckRequest body) {
     AckRequest ack = body.check();
     long started = System.nanoTime();
-    if (IncidentIds.isValid(id) && api.policy().incidentDecidesAcknowledgement(p, ack.agencyId())) {
-      // One ask instead of two (read, then acknowledge): the incident answers not found to an
-      // agency it was not dispatched to, as the read would have.
-      return command(p, id, started, StatusCodes.OK,
-          r -> new IncidentCommand.Acknowledge(ack.agencyId(), ack.note(), p.id(), true, r));
-    }
-    return visible(p, id, state -> api.policy().acknowledge(p, state, ack.agencyId()),
+    Route readThenAcknowledge = visible(p, id, state -> api.policy().acknowledge(p, state, ack.agencyId()),
         "acknowledge for agency " + ack.agencyId() + " on",
         state -> command(p, id, started, StatusCodes.OK,
             r -> new IncidentCommand.Acknowledge(ack.agencyId(), ack.note(), p.id(), r)));
+    if (!IncidentIds.isValid(id) || !api.policy().incidentDecidesAcknowledgement(p, ack.agencyId())) {
+      return readThenAcknowledge;
+    }
+    // One ask instead of two (read, then acknowledge): the incident answers not found to an agency
+    // it was not dispatched to, as the read would have. A refusal for the incident's state goes
+    // the old way: a node of an earlier build, during a rolling upgrade, ignores fromTheAgency and
+    // answers "not dispatched" as a conflict, which would tell the agency that the incident exists.
+    return onComplete(incident(id).askWithStatus(
+            (ActorRef<StatusReply<IncidentState>> r) -> new IncidentCommand.Acknowledge(ack.agencyId(), ack.note(),
+                p.id(), true, r), api.askTimeoutLeft(started)),
+        attempt -> attempt.isSuccess() ? complete(present(p, attempt.get(), StatusCodes.OK))
+            : Problems.cause(attempt.failed().get()) instanceof Rejection.Conflict ? readThenAcknowledge
+            : complete(Problems.from(attempt.failed().get())));
   }
 
   private Route close(Principal p, String id, CloseRequest body) {

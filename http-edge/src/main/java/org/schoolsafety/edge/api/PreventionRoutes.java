@@ -10,7 +10,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.function.BiFunction;
 import java.util.function.Function;
@@ -357,7 +356,7 @@ public final class PreventionRoutes extends RouteSupport {
                   CompletionStage<IncidentCommand.Accepted> accepted = incidentRef(incidentId).askWithStatus(
                       (ActorRef<StatusReply<IncidentCommand.Accepted>> r) -> new IncidentCommand.Report(report, p.id(), r),
                       api.askTimeoutLeft(started))
-                      .exceptionallyCompose(failure -> unwrap(failure) instanceof Rejection.Conflict
+                      .exceptionallyCompose(failure -> Problems.cause(failure) instanceof Rejection.Conflict
                           ? incidentRef(incidentId).askWithStatus(IncidentCommand.Get::new, api.askTimeoutLeft(started))
                               .thenApply(existing -> new IncidentCommand.Accepted(existing, true))
                           : CompletableFuture.failedStage(failure));
@@ -372,10 +371,6 @@ public final class PreventionRoutes extends RouteSupport {
     });
   }
 
-  private static Throwable unwrap(Throwable failure) {
-    return failure instanceof CompletionException && failure.getCause() != null
-        ? failure.getCause() : failure;
-  }
 
   /** Whose reference the incident ids of warnings' incidents are scoped to: the hub's, not a caller's. */
   private static final String WARNING_REPORTS = "hub:warnings";

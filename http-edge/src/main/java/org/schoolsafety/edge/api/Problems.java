@@ -46,7 +46,7 @@ public final class Problems {
 
   /** The response for a failed ask or a refused request. */
   public static HttpResponse from(Throwable failure) {
-    Throwable cause = unwrap(failure);
+    Throwable cause = cause(failure);
     if (cause instanceof ApiException api) {
       return of(api.status(), api.getMessage(), api.errors());
     }
@@ -77,7 +77,8 @@ public final class Problems {
     return of(StatusCodes.INTERNAL_SERVER_ERROR, "internal error; it has been logged");
   }
 
-  private static Throwable unwrap(Throwable failure) {
+  /** What failed, without the CompletionExceptions around it. */
+  static Throwable cause(Throwable failure) {
     Throwable t = failure;
     while (t instanceof CompletionException && t.getCause() != null) {
       t = t.getCause();

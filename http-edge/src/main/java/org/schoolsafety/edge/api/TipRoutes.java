@@ -133,7 +133,7 @@ public final class TipRoutes extends RouteSupport {
         .thenApply(School.State::profile);
     return onComplete(school, attempt -> {
       if (attempt.isFailure()) {
-        Throwable cause = unwrap(attempt.failed().get());
+        Throwable cause = Problems.cause(attempt.failed().get());
         if (cause instanceof org.schoolsafety.hub.Rejection.NotFound) {
           return complete(Problems.from(ApiException.invalid(List.of(
               new Problem.FieldError("schoolId", "is not a registered school")))));
@@ -166,7 +166,7 @@ public final class TipRoutes extends RouteSupport {
       if (attempt.isSuccess()) {
         return complete(json(ok, tipsterView(attempt.get())));
       }
-      Throwable cause = unwrap(attempt.failed().get());
+      Throwable cause = Problems.cause(attempt.failed().get());
       if (cause instanceof org.schoolsafety.hub.Rejection.NotFound) {
         return complete(unknownTip());
       }
@@ -174,13 +174,6 @@ public final class TipRoutes extends RouteSupport {
     });
   }
 
-  private static Throwable unwrap(Throwable failure) {
-    Throwable t = failure;
-    while (t instanceof java.util.concurrent.CompletionException && t.getCause() != null) {
-      t = t.getCause();
-    }
-    return t;
-  }
 
   static org.apache.pekko.http.javadsl.model.HttpResponse unknownTip() {
     return Problems.of(StatusCodes.NOT_FOUND, Tip.UNKNOWN);
@@ -286,7 +279,7 @@ public final class TipRoutes extends RouteSupport {
     CompletionStage<IncidentCommand.Accepted> accepted = incidentRef(incidentId).askWithStatus(
             (ActorRef<StatusReply<IncidentCommand.Accepted>> r) -> new IncidentCommand.Report(report, p.id(), r),
             api.askTimeoutLeft(started))
-        .exceptionallyCompose(failure -> unwrap(failure) instanceof org.schoolsafety.hub.Rejection.Conflict
+        .exceptionallyCompose(failure -> Problems.cause(failure) instanceof org.schoolsafety.hub.Rejection.Conflict
             ? incidentRef(incidentId).askWithStatus(IncidentCommand.Get::new, api.askTimeoutLeft(started))
                 .thenApply(existing -> new IncidentCommand.Accepted(existing, true))
             : CompletableFuture.failedStage(failure));
@@ -340,7 +333,7 @@ public final class TipRoutes extends RouteSupport {
             (ActorRef<StatusReply<HazardState>> r) -> new HazardCommand.Open(hazard, p.id(), r),
             api.askTimeoutLeft(started))
         .thenApply(state -> Map.entry(state, false))
-        .exceptionallyCompose(failure -> unwrap(failure) instanceof org.schoolsafety.hub.Rejection.Conflict
+        .exceptionallyCompose(failure -> Problems.cause(failure) instanceof org.schoolsafety.hub.Rejection.Conflict
             ? hazardRef(hazardId).askWithStatus(HazardCommand.Get::new, api.askTimeoutLeft(started))
                 .thenApply(existing -> Map.entry(existing, true))
             : CompletableFuture.failedStage(failure));

@@ -79,14 +79,17 @@ public final class BenchResult {
 
   /**
    * CPU per unit of work over the measured run and its tail of work (the same window as the
-   * writes), and what the hub and its storage burn idle, per second: {@code cpuMsPerReport} and
-   * {@code idleCpuMsPerSecond}.
+   * writes), the same above what the hub and its storage burn idle, and that idle burn per
+   * second: {@code cpuMsPerReport}, {@code cpuMsPerReportAboveIdle}, {@code idleCpuMsPerSecond}.
    */
   public BenchResult cpu(CpuUse.PerUnit used, String unit, CpuUse.PerUnit idlePerSecond) {
     String key = "cpuMsPer" + Character.toUpperCase(unit.charAt(0)) + unit.substring(1);
+    CpuUse.PerUnit marginal = used.aboveIdle(idlePerSecond);
     json.put(key, used.json());
+    json.put(key + "AboveIdle", marginal.json());
     json.put("idleCpuMsPerSecond", idlePerSecond.json());
     row("CPU per " + unit, used.describe(unit));
+    row("CPU per " + unit + ", above idle", marginal.describe(unit));
     row("CPU idle, per second", idlePerSecond.describe("second"));
     return this;
   }

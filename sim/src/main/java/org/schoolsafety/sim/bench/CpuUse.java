@@ -31,9 +31,14 @@ final class CpuUse {
   /** Who is measured: the hub node and its Cassandra, by the port each listens on. */
   record Processes(Map<String, Long> pids) {
 
+    /** The JVMs listening on the ports; a port held by anything else (a proxy, say) is not measured. */
     static Processes listeningOn(Map<String, Integer> ports) {
       var pids = new LinkedHashMap<String, Long>();
-      ports.forEach((name, port) -> pidListeningOn(port).ifPresent(pid -> pids.put(name, pid)));
+      ports.forEach((name, port) -> pidListeningOn(port).ifPresent(pid -> {
+        if (isJava(pid)) {
+          pids.put(name, pid);
+        }
+      }));
       return new Processes(pids);
     }
   }
@@ -49,6 +54,25 @@ final class CpuUse {
       return machine == null ? null : Math.max(0, machine - benchmark);
     }
 
+    /**
+     * What the work cost beyond what the machine and each process burn idle ({@code idle}, per
+     * second, measured with no load): the window's idle share, {@code idle × seconds / units},
+     * taken off every figure. This is what one more unit of work costs.
+     */
+    PerUnit aboveIdle(PerUnit idle) {
+      double idleShare = units == 0 ? Double.NaN : seconds / units;
+      var processes = new LinkedHashMap<String, Double>();
+      this.processes.forEach((name, ms) -> {
+        Double idleMs = idle.processes().get(name);
+        if (idleMs != null) {
+          processes.put(name, Math.max(0, ms - idleMs * idleShare));
+        }
+      });
+      Double machine = this.machine == null || idle.machine() == null ? null
+          : Math.max(0, this.machine - (idle.machine() - idle.benchmark()) * idleShare);
+      return new PerUnit(units, seconds, machine, benchmark, processes);
+    }
+
     Map<String, Object> json() {
       var m = new LinkedHashMap<String, Object>();
       m.put("units", units);
@@ -62,6 +86,9 @@ final class CpuUse {
     String describe(String unit) {
       if (machine == null && processes.isEmpty()) {
         return "- (no /proc here)";
+      }
+      if (units == 0) {
+        return "- (no " + unit + ")";
       }
       var b = new StringBuilder();
       if (machine != null) {
@@ -122,7 +149,10 @@ final class CpuUse {
         (after.benchmark() - before.benchmark()) * per, processes);
   }
 
-  /** Busy time of all cores: user, nice, system, irq, softirq and steal from the first line of /proc/stat. */
+  /**
+   * Busy time of all cores: user, nice, system, irq and softirq from the first line of /proc/stat.
+   * Not steal: time a hypervisor gave to others is no process's here.
+   */
   static Double machineSeconds() {
     try {
       String line = Files.readAllLines(PROC.resolve("stat")).get(0);
@@ -131,7 +161,7 @@ final class CpuUse {
         return null;
       }
       long busy = 0;
-      for (int i : new int[] {1, 2, 3, 6, 7, 8}) {
+      for (int i : new int[] {1, 2, 3, 6, 7}) {
         busy += Long.parseLong(f[i]);
       }
       return busy / TICKS_PER_SECOND;
@@ -158,6 +188,17 @@ final class CpuUse {
       return sun.getProcessCpuTime() / 1e9;
     }
     return processSeconds(ProcessHandle.current().pid()).orElse(0.0);
+  }
+
+  /** Whether the process runs a JVM (its command line's first word ends in "java"). */
+  static boolean isJava(long pid) {
+    try {
+      byte[] cmdline = Files.readAllBytes(PROC.resolve(pid + "").resolve("cmdline"));
+      String first = new String(cmdline, StandardCharsets.UTF_8).split("\u0000", 2)[0];
+      return first.equals("java") || first.endsWith("/java");
+    } catch (IOException | RuntimeException e) {
+      return false;
+    }
   }
 
   /** The process with a socket listening on {@code port} (IPv4 or IPv6, any address). */

@@ -33,6 +33,8 @@ final class ReportsBench {
   static final int MIN_SAMPLES = 100;
   /** The embedded baseline's calibration warmup (its closed loop's expected interval comes from it). */
   static final Duration BASELINE_WARMUP = Duration.ofSeconds(3);
+  /** How long the idle CPU is measured for. */
+  static final Duration IDLE_CPU_WINDOW = Duration.ofSeconds(5);
 
   /** A measured run at one rate and the writes it caused. */
   record Trial(Phase phase, WritesPerReport writes, CpuUse.PerUnit cpu, Map<String, Long> errors, boolean settled) {
@@ -75,6 +77,11 @@ final class ReportsBench {
       s.desks.settle(Duration.ofSeconds(60));
       watch.awaitQuiet(Duration.ofSeconds(20));
     }
+    // What the node and its Cassandra burn with nothing to do, before the baseline's writes give
+    // Cassandra flushing and compaction of their own to do
+    CpuUse.Reading idleFrom = cpu.read();
+    BenchHub.pause(IDLE_CPU_WINDOW);
+    CpuUse.PerUnit idleCpu = CpuUse.perSecond(idleFrom, cpu.read());
 
     // the baseline writes what the hub journals per report: the warmup's reports show how much that is
     Payload payload = Payload.choose(o.payloadBytes(), warm != null && !warm.accepted.isEmpty()
@@ -86,9 +93,7 @@ final class ReportsBench {
         o.baselineDuration(), null, o.seed());
     s.say(String.format(Locale.ROOT, "  %.1f rows/s, p99 %.2f ms", baseline.achievedRate(), baseline.latency().p99Ms()));
     watch.awaitQuiet(Duration.ofSeconds(20));
-    CpuUse.Reading idleFrom = cpu.read();
     double idle = watch.measureIdle(Duration.ofSeconds(3));
-    CpuUse.PerUnit idleCpu = CpuUse.perSecond(idleFrom, cpu.read());
 
     var trials = new LinkedHashMap<Double, Trial>();
     RateSearch.Outcome search = null;
@@ -180,6 +185,7 @@ final class ReportsBench {
         m.put("errors", t.errors());
         m.put("writesPerReport", t.writes().perReport());
         m.put("cpuMsPerReport", t.cpu().json());
+        m.put("cpuMsPerReportAboveIdle", t.cpu().aboveIdle(idleCpu).json());
         m.put("pass", step.pass());
         list.add(m);
       }

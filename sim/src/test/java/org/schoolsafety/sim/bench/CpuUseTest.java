@@ -32,6 +32,39 @@ class CpuUseTest {
   }
 
   @Test
+  void aboveIdleTakesTheWindowsIdleShareOffEveryFigure() {
+    // 500 reports over 30 s; idle the machine burns 200 ms/s (20 of them the benchmark's), the node 40, Cassandra 100
+    var used = new CpuUse.PerUnit(500, 30.0, 24.0, 2.0, ordered(15.0, 8.0));
+    var idle = new CpuUse.PerUnit(5, 5.0, 200.0, 20.0, ordered(40.0, 100.0));
+
+    CpuUse.PerUnit marginal = used.aboveIdle(idle);
+
+    // idle share: 30 s / 500 reports = 0.06 s per report
+    assertThat(marginal.withoutBenchmark()).isCloseTo(22.0 - 180 * 0.06, org.assertj.core.api.Assertions.within(1e-9));
+    assertThat(marginal.processes().get("hubNode")).isCloseTo(15.0 - 40 * 0.06, org.assertj.core.api.Assertions.within(1e-9));
+    assertThat(marginal.processes().get("cassandra")).isCloseTo(8.0 - 100 * 0.06, org.assertj.core.api.Assertions.within(1e-9));
+    assertThat(marginal.benchmark()).isEqualTo(2.0);
+  }
+
+  @Test
+  void aboveIdleNeverGoesBelowZero() {
+    var used = new CpuUse.PerUnit(10, 100.0, 5.0, 1.0, ordered(1.0, 1.0));
+    var idle = new CpuUse.PerUnit(1, 1.0, 100.0, 1.0, ordered(50.0, 50.0));
+
+    CpuUse.PerUnit marginal = used.aboveIdle(idle);
+
+    assertThat(marginal.withoutBenchmark()).isZero();
+    assertThat(marginal.processes().values()).containsOnly(0.0);
+  }
+
+  @Test
+  void noUnitsIsSaidSoRatherThanNaN() {
+    var none = CpuUse.between(new CpuUse.Reading(0, 1.0, 1.0, Map.of()), new CpuUse.Reading(1, 2.0, 1.0, Map.of()), 0);
+    assertThat(none.describe("report")).isEqualTo("- (no report)");
+    assertThat(none.json().get("machineWithoutBenchmark")).isNull();
+  }
+
+  @Test
   void perSecondDividesByTheWallClockBetweenTheReadings() {
     var before = new CpuUse.Reading(0, 10.0, 1.0, Map.of());
     var after = new CpuUse.Reading(4_000_000_000L, 11.0, 1.2, Map.of());
@@ -69,6 +102,7 @@ class CpuUseTest {
 
       var processes = CpuUse.Processes.listeningOn(ports);
 
+      assertThat(CpuUse.isJava(self)).isTrue();
       assertThat(processes.pids()).containsExactly(Map.entry("hubNode", self));
       CpuUse.Reading reading = new CpuUse(processes).read();
       assertThat(reading.processes().get("hubNode")).isPositive();   // this JVM has run for a while
