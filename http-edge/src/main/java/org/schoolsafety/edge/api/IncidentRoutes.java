@@ -251,12 +251,8 @@ public final class IncidentRoutes extends RouteSupport {
   private Route acknowledge(Principal p, String id, AckRequest body) {
     AckRequest ack = body.check();
     long started = System.nanoTime();
-    Route readThenAcknowledge = visible(p, id, state -> api.policy().acknowledge(p, state, ack.agencyId()),
-        "acknowledge for agency " + ack.agencyId() + " on",
-        state -> command(p, id, started, StatusCodes.OK,
-            r -> new IncidentCommand.Acknowledge(ack.agencyId(), ack.note(), p.id(), r)));
     if (!IncidentIds.isValid(id) || !api.policy().incidentDecidesAcknowledgement(p, ack.agencyId())) {
-      return readThenAcknowledge;
+      return readThenAcknowledge(p, id, ack, started);
     }
     // One ask instead of two (read, then acknowledge): the incident answers not found to an agency
     // it was not dispatched to, as the read would have. A refusal for the incident's state goes
@@ -266,8 +262,16 @@ public final class IncidentRoutes extends RouteSupport {
             (ActorRef<StatusReply<IncidentState>> r) -> new IncidentCommand.Acknowledge(ack.agencyId(), ack.note(),
                 p.id(), true, r), api.askTimeoutLeft(started)),
         attempt -> attempt.isSuccess() ? complete(present(p, attempt.get(), StatusCodes.OK))
-            : Problems.cause(attempt.failed().get()) instanceof Rejection.Conflict ? readThenAcknowledge
+            : Problems.cause(attempt.failed().get()) instanceof Rejection.Conflict ? readThenAcknowledge(p, id, ack, started)
             : complete(Problems.from(attempt.failed().get())));
+  }
+
+  /** Reads the incident, lets the policy decide, then acknowledges: built (and so asked) only when called. */
+  private Route readThenAcknowledge(Principal p, String id, AckRequest ack, long started) {
+    return visible(p, id, started, state -> api.policy().acknowledge(p, state, ack.agencyId()),
+        "acknowledge for agency " + ack.agencyId() + " on",
+        state -> command(p, id, started, StatusCodes.OK,
+            r -> new IncidentCommand.Acknowledge(ack.agencyId(), ack.note(), p.id(), r)));
   }
 
   private Route close(Principal p, String id, CloseRequest body) {
@@ -299,11 +303,18 @@ public final class IncidentRoutes extends RouteSupport {
    */
   private Route visible(Principal p, String id, Function<IncidentState, Decision> decide, String action,
       Function<IncidentState, Route> inner) {
+    return visible(p, id, System.nanoTime(), decide, action, inner);
+  }
+
+  /** The same within what is left of a request's time budget that started at {@code started}. */
+  private Route visible(Principal p, String id, long started, Function<IncidentState, Decision> decide, String action,
+      Function<IncidentState, Route> inner) {
     String notFound = "no incident with id '" + Ids.printable(id) + "'";
     if (!IncidentIds.isValid(id)) {
       return complete(Problems.of(StatusCodes.NOT_FOUND, notFound));
     }
-    return onReply(incident(id).askWithStatus(IncidentCommand.Get::new, api.askTimeout()),
+    // Note: building this route sends the ask (onReply takes a running stage).
+    return onReply(incident(id).askWithStatus(IncidentCommand.Get::new, api.askTimeoutLeft(started)),
         state -> authorize(decide.apply(state), p, action + " incident " + id, notFound,
             () -> inner.apply(state)));
   }

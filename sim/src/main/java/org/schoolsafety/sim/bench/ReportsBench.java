@@ -75,10 +75,10 @@ final class ReportsBench {
       s.say("warmup: " + fmt(o.warmup()) + " at " + BenchResult.fmt(warmupRate) + "/s (not counted) ...");
       warm = play("warmup", warmupRate, o.warmup());
       s.desks.settle(Duration.ofSeconds(60));
-      watch.awaitQuiet(Duration.ofSeconds(20));
     }
-    // What the node and its Cassandra burn with nothing to do, before the baseline's writes give
-    // Cassandra flushing and compaction of their own to do
+    // What the node and its Cassandra burn with nothing to do: once the setup's or the warmup's
+    // writes are done, before the baseline's give Cassandra flushing and compaction to do
+    watch.awaitQuiet(Duration.ofSeconds(20));
     CpuUse.Reading idleFrom = cpu.read();
     BenchHub.pause(IDLE_CPU_WINDOW);
     CpuUse.PerUnit idleCpu = CpuUse.perSecond(idleFrom, cpu.read());
