@@ -296,7 +296,7 @@ public final class HubNode implements AutoCloseable {
         new AuditTrail(system), readSide.queries(serverKey, ReportingRules.fromConfig(config), context.clock()),
         new LiveLog(system, config.getInt("hub.http.streams.buffer")), streams,
         config.getDuration("hub.http.streams.heartbeat"), context.askTimeout(), context.clock(), system,
-        new IncidentIds(serverKey));
+        new IncidentIds(serverKey), metrics);
     var tipLimits = TipLimits.fromConfig(config);
     var tips = new TipRoutes(api, new TipCodes(serverKey), tipLimits, readSide.tipQueries());
     var authSettings = AuthSettings.fromConfig(config);

@@ -47,6 +47,16 @@ class IncidentFlowTest {
     return anonymous.as(Role.AGENCY, agencyId);
   }
 
+  /** The node's hub_incident_access_reads counter, from its /metrics. */
+  private double accessReads() throws Exception {
+    String text = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+        java.net.URI.create("http://127.0.0.1:" + node.httpPort() + "/metrics")).build(),
+        java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+    return text.lines().filter(l -> l.startsWith("hub_incident_access_reads_total "))
+        .mapToDouble(l -> Double.parseDouble(l.substring(l.indexOf(' ') + 1))).findFirst()
+        .orElseThrow(() -> new AssertionError("no hub_incident_access_reads_total in /metrics"));
+  }
+
   @AfterAll
   void stopNode() {
     if (node != null) {
@@ -55,7 +65,7 @@ class IncidentFlowTest {
   }
 
   @Test
-  void anIncidentGoesFromReportThroughDispatchAcknowledgementAndReportsToClose() {
+  void anIncidentGoesFromReportThroughDispatchAcknowledgementAndReportsToClose() throws Exception {
     var reported = created(school.post("/api/v1/incidents", Fixtures.incident(SCHOOL, "FIRE", "III", "flow-1")));
     String id = reported.body().get("incidentId").asText();
     assertThat(reported.header("Location")).isEqualTo("/api/v1/incidents/" + id);
@@ -79,11 +89,15 @@ class IncidentFlowTest {
         school.get("/api/v1/schools/" + SCHOOL).body().get("openIncidents").findValuesAsText("incidentId"))
         .contains(id));
 
+    double readsBefore = accessReads();
     for (String agency : List.of("fire-650102", "health-650102", "education-650102")) {
       var ack = agency(agency).post("/api/v1/incidents/" + id + "/acks", Map.of("agencyId", agency, "note", "on our way"));
       assertThat(ack.status()).isEqualTo(200);
     }
+    // an agency's own acknowledgement is one ask: the incident was not read first to decide access
+    assertThat(accessReads()).isEqualTo(readsBefore);
     var acked = hub.get("/api/v1/incidents/" + id).body();
+    assertThat(accessReads()).isEqualTo(readsBefore + 1);
     assertThat(acked.get("status").asText()).isEqualTo("ACKNOWLEDGED");
     assertThat(acked.get("dispatches").findValuesAsText("state")).containsOnly("ACKNOWLEDGED");
     assertThat(acked.get("dispatches").get(0).get("ackAt").isNull()).isFalse();

@@ -27,7 +27,8 @@ public record ApiContext(
     Duration askTimeout,
     Clock clock,
     ActorSystem<?> system,
-    IncidentIds incidentIds) {
+    IncidentIds incidentIds,
+    org.schoolsafety.edge.ops.Metrics metrics) {
 
   /** For timers of the routes' own (not per entity). */
   public Scheduler scheduler() {

@@ -314,6 +314,7 @@ public final class IncidentRoutes extends RouteSupport {
       return complete(Problems.of(StatusCodes.NOT_FOUND, notFound));
     }
     // Note: building this route sends the ask (onReply takes a running stage).
+    api.metrics().accessRead();
     return onReply(incident(id).askWithStatus(IncidentCommand.Get::new, api.askTimeoutLeft(started)),
         state -> authorize(decide.apply(state), p, action + " incident " + id, notFound,
             () -> inner.apply(state)));

@@ -109,6 +109,7 @@ public final class Metrics implements HubMetrics {
   private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
   private final Counter escalations;
   private final Counter unanswered;
+  private final Counter accessReads;
   private final Map<String, AtomicLong> entities = new ConcurrentHashMap<>();
 
   public Metrics() {
@@ -119,6 +120,9 @@ public final class Metrics implements HubMetrics {
     escalations = Counter.builder("hub_escalations").description("deadlines missed: the next tier was notified")
         .register(registry);
     unanswered = Counter.builder("hub_unanswered").description("deadlines missed at the top tier")
+        .register(registry);
+    accessReads = Counter.builder("hub_incident_access_reads")
+        .description("incidents read only to decide what a caller may see or do before a command or a read")
         .register(registry);
   }
 
@@ -174,6 +178,11 @@ public final class Metrics implements HubMetrics {
   @Override
   public void unanswered() {
     unanswered.increment();
+  }
+
+  /** An incident was read to decide what the caller may see or do (one more ask to it). */
+  public void accessRead() {
+    accessReads.increment();
   }
 
   public void gauge(String name, String description, Supplier<Number> value) {

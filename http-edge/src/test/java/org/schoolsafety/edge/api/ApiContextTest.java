@@ -10,7 +10,7 @@ import org.junit.jupiter.api.Test;
 class ApiContextTest {
 
   private final ApiContext api = new ApiContext(null, null, null, null, null, null, null,
-      Duration.ofSeconds(15), Duration.ofSeconds(5), Clock.systemUTC(), null, null);
+      Duration.ofSeconds(15), Duration.ofSeconds(5), Clock.systemUTC(), null, null, null);
 
   @Test
   void aFreshRequestHasTheWholeAskTimeout() {
