@@ -8,6 +8,7 @@ import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import org.schoolsafety.hub.incident.IncidentIds;
 import scala.concurrent.ExecutionContextExecutor;
 import org.schoolsafety.edge.auth.AccessPolicy;
+import org.schoolsafety.edge.ops.Metrics;
 import org.schoolsafety.hub.agency.AgencyRegistration;
 import org.schoolsafety.edge.stream.LiveLog;
 import org.schoolsafety.edge.stream.StreamLimits;
@@ -28,7 +29,7 @@ public record ApiContext(
     Clock clock,
     ActorSystem<?> system,
     IncidentIds incidentIds,
-    org.schoolsafety.edge.ops.Metrics metrics) {
+    Metrics metrics) {
 
   /** For timers of the routes' own (not per entity). */
   public Scheduler scheduler() {

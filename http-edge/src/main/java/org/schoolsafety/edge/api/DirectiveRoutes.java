@@ -297,5 +297,4 @@ public final class DirectiveRoutes extends RouteSupport {
   private EntityRef<Directive.Command> directive(String id) {
     return api.sharding().entityRefFor(Directive.ENTITY_TYPE_KEY, id);
   }
-
 }

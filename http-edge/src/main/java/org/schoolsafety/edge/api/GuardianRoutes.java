@@ -349,7 +349,6 @@ public final class GuardianRoutes extends RouteSupport {
         });
   }
 
-
   private Route messages(Principal p, String schoolId) {
     return respond(api.sharding().entityRefFor(GuardianMessages.ENTITY_TYPE_KEY, schoolId)
             .askWithStatus(GuardianMessages.Get::new, api.askTimeout()),

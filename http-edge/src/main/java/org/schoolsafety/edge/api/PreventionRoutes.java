@@ -371,7 +371,6 @@ public final class PreventionRoutes extends RouteSupport {
     });
   }
 
-
   /** Whose reference the incident ids of warnings' incidents are scoped to: the hub's, not a caller's. */
   private static final String WARNING_REPORTS = "hub:warnings";
 

@@ -174,7 +174,6 @@ public final class TipRoutes extends RouteSupport {
     });
   }
 
-
   static org.apache.pekko.http.javadsl.model.HttpResponse unknownTip() {
     return Problems.of(StatusCodes.NOT_FOUND, Tip.UNKNOWN);
   }

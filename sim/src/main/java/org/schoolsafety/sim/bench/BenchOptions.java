@@ -37,6 +37,11 @@ public record BenchOptions(
     int devices,
     int alarms) {
 
+  /** The port the hub listens on: {@code --hub}'s, or its scheme's default. */
+  public int hubPort() {
+    return hub.getPort() != -1 ? hub.getPort() : "https".equals(hub.getScheme()) ? 443 : 80;
+  }
+
   /** Bad usage: the message names the option. */
   public static final class UsageError extends RuntimeException {
     public UsageError(String message) {

@@ -28,21 +28,6 @@ import java.util.concurrent.TimeUnit;
  */
 final class CpuUse {
 
-  /** Who is measured: the hub node and its Cassandra, by the port each listens on. */
-  record Processes(Map<String, Long> pids) {
-
-    /** The JVMs listening on the ports; a port held by anything else (a proxy, say) is not measured. */
-    static Processes listeningOn(Map<String, Integer> ports) {
-      var pids = new LinkedHashMap<String, Long>();
-      ports.forEach((name, port) -> pidListeningOn(port).ifPresent(pid -> {
-        if (isJava(pid)) {
-          pids.put(name, pid);
-        }
-      }));
-      return new Processes(pids);
-    }
-  }
-
   /** One reading: CPU seconds so far. {@code machine} is null when {@code /proc/stat} cannot be read. */
   record Reading(long atNanos, Double machine, double benchmark, Map<String, Double> processes) {}
 
@@ -108,19 +93,34 @@ final class CpuUse {
   private static final Path PROC = Path.of("/proc");
   private static final double TICKS_PER_SECOND = ticksPerSecond();
 
-  private final Processes watched;
+  /** Who is measured besides the machine and the benchmark, by name. */
+  private final Map<String, Long> pids;
 
-  CpuUse(Processes watched) {
-    this.watched = watched;
+  private CpuUse(Map<String, Long> pids) {
+    this.pids = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(pids)); // in order, unlike Map.copyOf
   }
 
-  Processes watched() {
-    return watched;
+  /**
+   * The JVMs listening on the ports (in the ports' order); a port held by anything else (a proxy,
+   * say) is not measured.
+   */
+  static CpuUse listeningOn(Map<String, Integer> ports) {
+    var pids = new LinkedHashMap<String, Long>();
+    ports.forEach((name, port) -> pidListeningOn(port).ifPresent(pid -> {
+      if (isJava(pid)) {
+        pids.put(name, pid);
+      }
+    }));
+    return new CpuUse(pids);
+  }
+
+  Map<String, Long> pids() {
+    return pids;
   }
 
   Reading read() {
     var processes = new LinkedHashMap<String, Double>();
-    watched.pids().forEach((name, pid) -> processSeconds(pid).ifPresent(s -> processes.put(name, s)));
+    pids.forEach((name, pid) -> processSeconds(pid).ifPresent(s -> processes.put(name, s)));
     return new Reading(System.nanoTime(), machineSeconds(), benchmarkSeconds(), processes);
   }
 

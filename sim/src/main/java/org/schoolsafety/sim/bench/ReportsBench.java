@@ -55,8 +55,10 @@ final class ReportsBench {
     this.o = o;
     this.s = s;
     this.watch = watch;
-    this.cpu = new CpuUse(CpuUse.Processes.listeningOn(
-        orderedPorts("hubNode", hubPort(o.hub()), "cassandra", o.cassandraPort())));
+    var ports = new LinkedHashMap<String, Integer>();
+    ports.put("hubNode", o.hubPort());
+    ports.put("cassandra", o.cassandraPort());
+    this.cpu = CpuUse.listeningOn(ports);
     this.random = new Random(o.seed());
   }
 
@@ -239,17 +241,6 @@ final class ReportsBench {
   private Phase play(String name, double rate, Duration duration) {
     long[] offsets = Arrivals.poisson(rate, duration, random.nextLong());
     return s.reporter.play(name, rate, offsets, i -> schools.get(random.nextInt(schools.size())), i -> KIND, a -> {});
-  }
-
-  static int hubPort(java.net.URI hub) {
-    return hub.getPort() != -1 ? hub.getPort() : "https".equals(hub.getScheme()) ? 443 : 80;
-  }
-
-  static Map<String, Integer> orderedPorts(String first, int firstPort, String second, int secondPort) {
-    var ports = new LinkedHashMap<String, Integer>();
-    ports.put(first, firstPort);
-    ports.put(second, secondPort);
-    return ports;
   }
 
   static Map<String, Object> baselineJson(StorageBaseline.Result b) {

@@ -40,7 +40,7 @@ final class SchoolsBench {
   static BenchResult run(BenchOptions options, PrintStream err) {
     try (var s = new Session(options, err)) {
       s.hub.awaitReady();
-      long pid = options.nodePid() != null ? options.nodePid() : NodeProcess.find(options.hub().getPort());
+      long pid = options.nodePid() != null ? options.nodePid() : NodeProcess.find(options.hubPort());
       s.say("the node's JVM: pid " + pid + " (" + NodeProcess.heapFlags(pid) + ")");
       List<String> counties = counties(s);
 

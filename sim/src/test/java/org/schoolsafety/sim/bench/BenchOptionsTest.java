@@ -100,6 +100,9 @@ class BenchOptionsTest {
     assertThat(BenchOptions.parse("schools").schools()).isEqualTo(100_000);
     assertThat(BenchOptions.parse("schools").nodePid()).isNull();
     assertThat(BenchOptions.parse("schools", "--node-pid", "4242").nodePid()).isEqualTo(4242L);
+    assertThat(BenchOptions.parse("reports").hubPort()).isEqualTo(8080);
+    assertThat(BenchOptions.parse("reports", "--hub", "http://localhost").hubPort()).isEqualTo(80);
+    assertThat(BenchOptions.parse("reports", "--hub", "https://127.0.0.1/").hubPort()).isEqualTo(443);
     BenchOptions sensors = BenchOptions.parse("sensors");
     assertThat(sensors.schools()).isEqualTo(50);
     assertThat(sensors.devices()).isEqualTo(20);

@@ -100,11 +100,11 @@ class CpuUseTest {
       var ports = new LinkedHashMap<String, Integer>();
       ports.put("hubNode", socket.getLocalPort());
 
-      var processes = CpuUse.Processes.listeningOn(ports);
+      CpuUse cpu = CpuUse.listeningOn(ports);
 
       assertThat(CpuUse.isJava(self)).isTrue();
-      assertThat(processes.pids()).containsExactly(Map.entry("hubNode", self));
-      CpuUse.Reading reading = new CpuUse(processes).read();
+      assertThat(cpu.pids()).containsExactly(Map.entry("hubNode", self));
+      CpuUse.Reading reading = cpu.read();
       assertThat(reading.processes().get("hubNode")).isPositive();   // this JVM has run for a while
       assertThat(reading.machine()).isPositive();
     }
