@@ -311,9 +311,14 @@ function restart() {
     loadTips();
     if (state.riskLayer) loadRisk();
     if (state.selectedSchoolId) loadSchool(state.selectedSchoolId);
+    directives.reloadList();
   }, PREVENTION_REFRESH_MS);
   const gen = generation;
-  setTimeout(() => { if (gen === generation) loadIncidents(); }, SETTLE_MS);
+  setTimeout(() => {
+    if (gen !== generation) return;
+    loadIncidents();
+    directives.reloadList();
+  }, SETTLE_MS);
 }
 
 function query() {
@@ -570,6 +575,7 @@ function openStream() {
   const gen = generation;
   const seen = Number(sessionStorage.getItem(SEQ_KEY + state.region.slice(0, 2))) || 0;
   state.replayUpTo = seen;
+  let connections = 0;
   stream = new LiveStream({
     url: '/api/v1/stream/incidents?' + query(),
     token: state.token,
@@ -597,6 +603,12 @@ function openStream() {
       if (resumedFrom && state.lastSeq > 0) {
         loadIncidents();
         setTimeout(() => { if (gen === generation) loadIncidents(); }, SETTLE_MS);
+      }
+      // Directive events have no id, so no reconnect replays them: after any gap their list is
+      // read again (now and once the read side caught up).
+      if (++connections > 1) {
+        directives.reloadList(true);
+        setTimeout(() => { if (gen === generation) directives.reloadList(); }, SETTLE_MS);
       }
     },
     onHeartbeat: () => {

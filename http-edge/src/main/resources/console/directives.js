@@ -7,7 +7,10 @@
 // from GET /api/v1/directives/{id}, read again shortly after each event (at most one request in
 // flight per directive). The console opens with the directives in force over its region from
 // GET /api/v1/directives (the read side, a moment behind); the ids this tab has seen are also
-// kept in sessionStorage per region and read again after a reload.
+// kept in sessionStorage per region and read again after a reload. Because the list trails the
+// stream, and directive events have no id (a reconnect does not replay them), the console reads
+// the list again a little after opening, after every reconnect and every 15 s (app.js): a
+// directive issued just before the console opened, or during a gap, shows up at the next read.
 //
 // Each card also counts the notices the directive put on its schools' guardian feeds (the GET's
 // guardianNotices: a posture set or released per school, counted by the hub's read side from the
@@ -49,19 +52,36 @@ export class Directives {
     this.region = region;
     this.mode = mode;
     for (const id of this.remembered()) this.refresh(id, 0);
-    this.loadList(this.generation);
+    this.loadList(this.generation, true);
+  }
+
+  /**
+   * Reads the list again. New directives in it are read like one seen on the stream; with
+   * `everything` (after a gap on the stream) all of them are. Shown directives missing from it
+   * are read again too: lifted while the stream was down, they leave; merely newer than the list,
+   * they stay.
+   */
+  reloadList(everything = false) {
+    this.loadList(this.generation, everything);
   }
 
   /** The directives in force over the region (the list), each then read like one seen on the stream. */
-  async loadList(gen) {
+  async loadList(gen, everything) {
     if (!this.region) return;
     try {
       const list = await this.api.get('/api/v1/directives?region=' + encodeURIComponent(this.region)
         + '&mode=' + encodeURIComponent(this.mode || 'ALL') + '&state=ACTIVE');
       if (gen !== this.generation) return;
+      const listed = new Set();
       for (const d of list.directives || []) {
-        this.remember(d.directiveId);
-        this.refresh(d.directiveId, 0);
+        listed.add(d.directiveId);
+        if (everything || !this.items.has(d.directiveId)) {
+          this.remember(d.directiveId);
+          this.refresh(d.directiveId, 0);
+        }
+      }
+      for (const id of this.items.keys()) {
+        if (!listed.has(id)) this.refresh(id, 0);
       }
     } catch (e) {
       // 403: not a list this caller may read (an operator sees exercises only); the stream still
