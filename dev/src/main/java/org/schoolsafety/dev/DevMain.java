@@ -3,7 +3,9 @@ package org.schoolsafety.dev;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import java.io.PrintStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -13,6 +15,7 @@ import org.schoolsafety.dev.demo.DemoData;
 import org.schoolsafety.edge.HubNode;
 import org.schoolsafety.edge.Main;
 import org.schoolsafety.edge.StartupGate;
+import org.schoolsafety.persistence.FirstTimeBucket;
 import org.schoolsafety.persistence.cassandra.EmbeddedCassandra;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -137,8 +140,14 @@ public final class DevMain {
     cli.ifPresent("--port", port -> overrides.put("hub.http.port", port));
     // The storage port follows the CQL port, so that two dev hubs can run side by side; an
     // explicit -Dhub.cassandra.storage-port still wins (system properties win over overrides).
-    int cqlPort = HubNode.config(overrides).getInt("hub.cassandra.port");
-    overrides.put("hub.cassandra.storage-port", storagePortFor(cqlPort));
+    Config config = HubNode.config(overrides);
+    overrides.put("hub.cassandra.storage-port", storagePortFor(config.getInt("hub.cassandra.port")));
+    if (config.getBoolean("hub.cassandra.embedded")) {
+      // Its own Cassandra, as old as its files here: projections need not look further back.
+      boolean fresh = !Files.isDirectory(Path.of(config.getString("hub.cassandra.data-dir"), "data"));
+      FirstTimeBucket.forStorage(dataDir.resolve(FirstTimeBucket.FILE), fresh, Instant.now())
+          .ifPresent(bucket -> overrides.put(FirstTimeBucket.KEY, bucket));
+    }
     return HubNode.config(overrides);
   }
 

@@ -2,10 +2,14 @@ package org.schoolsafety.dev;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import org.schoolsafety.persistence.FirstTimeBucket;
 
 /** The dev launcher's command line ({@code bin/hub dev}, {@code bin/hub node --demo}), without starting anything. */
 class DevMainTest {
@@ -45,6 +49,31 @@ class DevMainTest {
     assertThat(DevMain.storagePortFor(9043)).isEqualTo(7001);
     assertThat(DevMain.storagePortFor(3066)).isEqualTo(1024);
     assertThat(DevMain.storagePortFor(3065)).as("not a privileged port").isEqualTo(5107);
+  }
+
+  @Test
+  void projectionsOnANewDataDirectoryStartAtTheHourBeforeItsStorage(@TempDir Path data) throws Exception {
+    Path secret = data.resolve("auth").resolve("dev-secret");
+    Instant before = Instant.now();
+    var fresh = DevMain.devConfig(DevMain.CommandLine.parse(new String[] {"dev"}), data, secret);
+    String bucket = fresh.getString(FirstTimeBucket.KEY);
+    assertThat(bucket).isIn(FirstTimeBucket.before(before), FirstTimeBucket.before(Instant.now()))
+        .isEqualTo(fresh.getString("pekko.persistence.cassandra.events-by-tag.first-time-bucket"));
+    assertThat(data.resolve(FirstTimeBucket.FILE)).hasContent(bucket);
+
+    // The storage now exists (Cassandra made its data directory): a later start keeps the record.
+    Files.createDirectories(data.resolve("cassandra").resolve("data"));
+    Files.writeString(data.resolve(FirstTimeBucket.FILE), "20261115T08:00\n");
+    var kept = DevMain.devConfig(DevMain.CommandLine.parse(new String[] {"dev"}), data, secret);
+    assertThat(kept.getString(FirstTimeBucket.KEY)).isEqualTo("20261115T08:00");
+  }
+
+  @Test
+  void storageFromBeforeTheRecordKeepsTheDefault(@TempDir Path data) throws Exception {
+    Files.createDirectories(data.resolve("cassandra").resolve("data"));
+    var kept = DevMain.devConfig(DevMain.CommandLine.parse(new String[] {"dev"}), data, data.resolve("secret"));
+    assertThat(kept.getString(FirstTimeBucket.KEY)).isEqualTo("20261101T00:00");
+    assertThat(data.resolve(FirstTimeBucket.FILE)).doesNotExist();
   }
 
   @Test

@@ -17,6 +17,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.schoolsafety.edge.auth.Role;
+import org.schoolsafety.persistence.FirstTimeBucket;
 import org.schoolsafety.persistence.cassandra.EmbeddedCassandra;
 import org.schoolsafety.persistence.testing.SharedCassandra;
 
@@ -50,6 +51,7 @@ class StorageOutageTest {
         "pekko.coordinated-shutdown.exit-jvm", "off",
         "pekko.cluster.jmx.multi-mbeans-in-same-jvm", "on",
         "datastax-java-driver.basic.contact-points", List.of(cassandra.contactPoint()),
+        FirstTimeBucket.KEY, SharedCassandra.firstTimeBucket(),  // its own Cassandra is newer still
         "hub.auth.hs256-secret", TestNode.SECRET)));
     var anonymous = new HubClient(node.httpPort());
     Fixtures.registerRegion(anonymous, COUNTY);

@@ -8,6 +8,7 @@ import java.util.Map;
 import org.schoolsafety.edge.auth.Principal;
 import org.schoolsafety.edge.auth.Role;
 import org.schoolsafety.edge.auth.TokenIssuer;
+import org.schoolsafety.persistence.FirstTimeBucket;
 import org.schoolsafety.persistence.testing.SharedCassandra;
 
 /**
@@ -73,6 +74,8 @@ final class TestNode {
     overrides.put("datastax-java-driver.basic.contact-points", List.of(SharedCassandra.contactPoint()));
     overrides.put("hub.cassandra.journal-keyspace", keyspace);
     overrides.put("hub.cassandra.snapshot-keyspace", keyspace + "_snapshot");
+    // The keyspace is new: projections start at the hour before this test run, not a month back.
+    overrides.putIfAbsent(FirstTimeBucket.KEY, SharedCassandra.firstTimeBucket());
     overrides.put("hub.auth.hs256-secret", SECRET);
     // HubNode.config resolves after applying the overrides, so the plugins' keyspaces (and the
     // read side's, derived from the journal's) follow them.

@@ -29,6 +29,7 @@ import org.apache.pekko.persistence.typed.javadsl.EventSourcedBehavior;
 import org.apache.pekko.stream.javadsl.Sink;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.schoolsafety.persistence.FirstTimeBucket;
 import org.schoolsafety.persistence.testing.SharedCassandra;
 
 /**
@@ -77,6 +78,7 @@ class LateTagRowsTest {
     return ConfigFactory.load(ConfigFactory.parseMap(Map.of(
             "hub.cassandra.journal-keyspace", KEYSPACE,
             "hub.cassandra.contact-points", List.of(SharedCassandra.contactPoint()),
+            FirstTimeBucket.KEY, SharedCassandra.firstTimeBucket(),
             "datastax-java-driver.basic.request.timeout", "30s",
             "pekko.persistence.cassandra.events-by-tag.enabled", eventsByTag))
         .withFallback(ConfigFactory.parseResources("persistence.conf")));

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.schoolsafety.persistence.FirstTimeBucket;
 import org.schoolsafety.persistence.testing.SharedCassandra;
 
 /** An actor system on the shared test Cassandra with the read side's schema in {@code keyspace}, for handler tests. */
@@ -17,6 +18,7 @@ final class ReadSideTesting {
     Config config = ConfigFactory.load(ConfigFactory.parseMap(Map.of(
             "hub.cassandra.journal-keyspace", journalKeyspace,
             "hub.cassandra.contact-points", List.of(SharedCassandra.contactPoint()),
+            FirstTimeBucket.KEY, SharedCassandra.firstTimeBucket(),
             "datastax-java-driver.basic.request.timeout", "30s"))
         .withFallback(ConfigFactory.parseResources("persistence.conf")));
     ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), name, config);

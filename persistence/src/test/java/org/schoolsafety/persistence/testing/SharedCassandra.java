@@ -12,6 +12,7 @@ import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Comparator;
 import java.util.List;
 import java.util.UUID;
@@ -20,6 +21,7 @@ import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.ParameterContext;
 import org.junit.jupiter.api.extension.ParameterResolver;
+import org.schoolsafety.persistence.FirstTimeBucket;
 import org.schoolsafety.persistence.cassandra.EmbeddedCassandra;
 
 /**
@@ -40,6 +42,7 @@ public final class SharedCassandra implements BeforeAllCallback, ParameterResolv
 
   private static final ExtensionContext.Namespace NAMESPACE = ExtensionContext.Namespace.create(SharedCassandra.class);
   private static volatile EmbeddedCassandra node;
+  private static final String FIRST_TIME_BUCKET = FirstTimeBucket.before(Instant.now());
 
   @Override
   public void beforeAll(ExtensionContext context) {
@@ -72,6 +75,15 @@ public final class SharedCassandra implements BeforeAllCallback, ParameterResolv
           "The shared Cassandra is not started: annotate the test class with @ExtendWith(SharedCassandra.class)");
     }
     return n;
+  }
+
+  /**
+   * The hour before this test JVM began: every keyspace on the shared node is created after it,
+   * so projections need not query the empty hours before (the node's
+   * {@value org.schoolsafety.persistence.FirstTimeBucket#KEY}).
+   */
+  public static String firstTimeBucket() {
+    return FIRST_TIME_BUCKET;
   }
 
   /** CQL port of the shared node. */

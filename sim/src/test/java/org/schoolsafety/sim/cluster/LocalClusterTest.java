@@ -7,6 +7,12 @@ import org.junit.jupiter.api.Test;
 class LocalClusterTest {
 
   @Test
+  void projectionsOnNewClusterStorageStartAtTheHourBefore() {
+    assertThat(LocalCluster.hourBefore(java.time.Instant.parse("2026-12-01T07:42:13Z"))).isEqualTo("20261201T06:00");
+    assertThat(LocalCluster.hourBefore(java.time.Instant.parse("2026-12-01T00:00:00Z"))).isEqualTo("20261130T23:00");
+  }
+
+  @Test
   void aRestartedNodeIsNotTheFirstSeedNode() {
     assertThat(LocalCluster.seedNodes(3, 25520, 0)).isEqualTo(
         "\"pekko://hub@127.0.0.1:25520\", \"pekko://hub@127.0.0.1:25521\", \"pekko://hub@127.0.0.1:25522\"");
