@@ -19,7 +19,7 @@
 
 import { h } from './dom.js';
 import { duration, humanize } from './format.js';
-import { label, t } from '../tips/i18n.js';
+import { label, language, t } from '../tips/i18n.js';
 
 const STORE_KEY = 'schoolSafetyHub.directives.';
 /** A directive's schools are read again at most this often while its events keep coming. */
@@ -40,6 +40,7 @@ export class Directives {
     this.loading = new Map(); // directiveId → { timer, inFlight, again }
     this.guardianReads = new Map(); // directiveId → GETs made while its guardian count trailed
     this.generation = 0;
+    this.drawn = ''; // what the cards on screen show (render)
   }
 
   /** A new region or mode: forget what is shown and read the directives this tab knew for it. */
@@ -196,12 +197,20 @@ export class Directives {
     sessionStorage.setItem(STORE_KEY + this.region, JSON.stringify(this.remembered().filter(x => x !== id)));
   }
 
+  /**
+   * Draws the cards, unless what they show is what is already drawn: the list is read again every
+   * few seconds, and cards rebuilt for nothing would lose a selection or a screen reader's place.
+   * (Deadlines count down in place: tickDirectives.)
+   */
   render(section, now = Date.now()) {
     const active = this.active();
     section.hidden = active.length === 0;
-    const cards = active.map(d => card(d, now));
     const list = section.querySelector('.directive-list');
-    list.replaceChildren(...cards);
+    const drawn = JSON.stringify([language(), active]);
+    if (drawn !== this.drawn || list.childElementCount !== active.length) {
+      list.replaceChildren(...active.map(d => card(d, now)));
+      this.drawn = drawn;
+    }
     section.querySelector('.caption').textContent = t('directives.active', { n: active.length });
   }
 }
