@@ -207,7 +207,7 @@ export class Directives {
     section.hidden = active.length === 0;
     const list = section.querySelector('.directive-list');
     const drawn = JSON.stringify([language(), active]);
-    if (drawn !== this.drawn || list.childElementCount !== active.length) {
+    if (drawn !== this.drawn) {
       list.replaceChildren(...active.map(d => card(d, now)));
       this.drawn = drawn;
     }

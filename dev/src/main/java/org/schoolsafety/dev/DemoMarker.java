@@ -12,6 +12,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 import org.schoolsafety.dev.demo.DemoData;
+import org.schoolsafety.persistence.cassandra.EmbeddedCassandra;
 
 /**
  * Remembers, in the data directory, that the demo data was registered on its storage, so that a
@@ -31,7 +32,7 @@ final class DemoMarker {
 
   /** Before the embedded Cassandra starts: markers without the storage they describe are dropped. */
   static void forgetUnlessStorageKept(Path dataDir, Path cassandraDir) {
-    if (Files.isDirectory(cassandraDir.resolve("data"))) {
+    if (EmbeddedCassandra.holdsData(cassandraDir)) {
       return;
     }
     for (String marker : List.of(DEMO, HISTORY)) {

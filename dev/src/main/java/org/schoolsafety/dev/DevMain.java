@@ -3,7 +3,6 @@ package org.schoolsafety.dev;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import java.io.PrintStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.HashMap;
@@ -144,7 +143,7 @@ public final class DevMain {
     overrides.put("hub.cassandra.storage-port", storagePortFor(config.getInt("hub.cassandra.port")));
     if (config.getBoolean("hub.cassandra.embedded")) {
       // Its own Cassandra, as old as its files here: projections need not look further back.
-      boolean fresh = !Files.isDirectory(Path.of(config.getString("hub.cassandra.data-dir"), "data"));
+      boolean fresh = !EmbeddedCassandra.holdsData(Path.of(config.getString("hub.cassandra.data-dir")));
       FirstTimeBucket.forStorage(dataDir.resolve(FirstTimeBucket.FILE), fresh, Instant.now())
           .ifPresent(bucket -> overrides.put(FirstTimeBucket.KEY, bucket));
     }

@@ -19,9 +19,9 @@ import java.util.Optional;
  *
  * <p>A projection without a stored offset reads every hour from there to now, one query per hour
  * and per projection, before it reaches the first event: from the default, on 2026-12-01, 8,772
- * queries over the first ~18 s of a fresh node (14 projections), 336 more every day. A keyspace created now can have no tagged event before now, so launchers of
- * fresh storage (tests, a dev node on a new data directory, a local cluster) start from the hour
- * before it was created. Production sets it to the hour before its first event, once
+ * queries over the first ~18 s of a fresh node (14 projections), 336 more every day. A keyspace
+ * created now can have no tagged event before now, so launchers of fresh storage (tests, a dev
+ * node on a new data directory, a local cluster) start from the hour before it was created. Production sets it to the hour before its first event, once
  * (docs/DEPLOY.md); the rebuild of a projection reads from there.
  */
 public final class FirstTimeBucket {

@@ -292,6 +292,14 @@ public final class EmbeddedCassandra implements AutoCloseable {
     this.logFile = dataDir.resolve("cassandra.log");
   }
 
+  /**
+   * Whether a node started in {@code dataDir} before, so that its files (and whatever the hub
+   * wrote to it) are still there; false for a directory the next start creates afresh.
+   */
+  public static boolean holdsData(Path dataDir) {
+    return Files.isDirectory(dataDir.resolve("data"));
+  }
+
   /** Creates a node with the given settings and starts it; returns once CQL answers. */
   public static EmbeddedCassandra start(Settings settings) {
     EmbeddedCassandra cassandra = new EmbeddedCassandra(settings);
