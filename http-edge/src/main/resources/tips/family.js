@@ -13,6 +13,9 @@ let lang = 'en';
 let session = null; // { token, expiresAt, schoolId, classId }
 let stream = null;
 let renewal = null; // the timer of the next renewal
+let noticesTimer = null; // the timer of the next try after a failed read of the notices
+let noticesRetry = 0; // failed reads in a row
+const RETRY_MS = [2000, 4000, 8000, 15000, 30000];
 
 async function setLanguage(next) {
   await applyLanguage(next, 'family.title');
@@ -156,11 +159,30 @@ function renderNotices(body) {
   }
 }
 
+// A failed read (offline, 503 while the hub is busy or starting, 429) keeps what is shown, says
+// so, and is tried again with a growing pause: a parent must not have to reload to see a lockdown.
 async function loadNotices() {
-  const { status, json, revoked } = await call('GET', '/api/v1/guardian/notices');
-  if (revoked) return withdrawn();
-  if (status === 401) return signOut();
-  if (status === 200) renderNotices(json);
+  let answer;
+  try {
+    answer = await call('GET', '/api/v1/guardian/notices');
+  } catch (e) {
+    answer = { status: 0 };
+  }
+  if (answer.revoked) return withdrawn();
+  if (answer.status === 401) return signOut();
+  if (answer.status === 200) {
+    renderNotices(answer.json);
+    noticesRetry = 0;
+    showError('notices-error', '');
+    document.body.dataset.notices = 'current';
+    return;
+  }
+  showError('notices-error', t('family.errNotices'));
+  document.body.dataset.notices = 'retrying';
+  if (!noticesTimer) {
+    const pause = RETRY_MS[Math.min(noticesRetry++, RETRY_MS.length - 1)];
+    noticesTimer = setTimeout(() => { noticesTimer = null; if (session) loadNotices(); }, pause);
+  }
 }
 
 // The stream only says that something changed; the picture is read again, so nothing is missed.
@@ -173,7 +195,9 @@ async function follow() {
       credentials: 'omit', cache: 'no-store', signal: stream.signal,
     });
     if (isRevoked(response)) return withdrawn();
-    if (!response.ok) return;
+    // Refused for now (503, 429) or the token ended (401: the notices read decides what that
+    // means): not followed this time, tried again below.
+    if (!response.ok) throw new Error('stream answered ' + response.status);
     // Connected: what changed before the stream started is in a fresh read of the picture.
     await loadNotices();
     document.body.dataset.live = 'true';
@@ -193,7 +217,10 @@ async function follow() {
         buffer = '';
       }
     }
-  } catch (e) { /* aborted or dropped */ }
+  } catch (e) {
+    // aborted, dropped or refused: read the picture again, so what was missed is shown
+    if (session && !stream.signal.aborted) await loadNotices();
+  }
   document.body.dataset.live = 'false';
   if (session && !stream.signal.aborted) setTimeout(follow, 5000);
 }
@@ -217,6 +244,9 @@ async function sendMessage(event) {
 function signOut() {
   session = null;
   if (renewal) clearTimeout(renewal);
+  if (noticesTimer) clearTimeout(noticesTimer);
+  noticesTimer = null;
+  showError('notices-error', '');
   localStorage.removeItem(KEY);
   if (stream) stream.abort();
   $('family').hidden = true;

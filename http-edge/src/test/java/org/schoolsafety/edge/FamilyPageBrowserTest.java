@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -31,8 +32,10 @@ import org.schoolsafety.persistence.testing.SharedCassandra;
  * The family page ({@code /tips/family.html}) in headless Chromium on a phone-sized window, in
  * Chinese and in English: a guardian redeems the school's invitation code, sees the school's
  * notices in the page's language, sees a lockdown arrive by itself (the guardian stream), and
- * writes to the school's staff; an expired token (within the renewal grace) is renewed when the page loads; and
- * when the school revokes the guardian the page says access was withdrawn. No CSP violation. Screenshots in {@code target/family-<lang>.png}
+ * writes to the school's staff; an expired token (within the renewal grace) is renewed when the
+ * page loads; when the school revokes the guardian the page says access was withdrawn; a read of
+ * the notices that fails is tried again by itself. Each test starts from a page that keeps no
+ * token. No CSP violation. Screenshots in {@code target/family-<lang>.png}
  * (docs/screenshots/family.png is the Chinese one).
  */
 @ExtendWith(SharedCassandra.class)
@@ -55,7 +58,7 @@ class FamilyPageBrowserTest {
     base = "http://127.0.0.1:" + node.httpPort();
     anonymous = new HubClient(node.httpPort());
     Fixtures.registerRegion(anonymous, "650102");
-    for (String school : List.of("sch-650102-001", "sch-650102-002")) {
+    for (String school : List.of("sch-650102-001", "sch-650102-002", "sch-650102-003")) {
       created(anonymous.as(Role.OPERATOR, "ops").post("/api/v1/schools", Fixtures.school(school, "650102")));
     }
     Path profile = Files.createTempDirectory("family-test-chromium-");
@@ -86,8 +89,7 @@ class FamilyPageBrowserTest {
     String code = created(staff.post("/api/v1/schools/" + school + "/guardians/invitations",
         Map.of("classId", "7-2", "count", 1))).body().get("codes").get(0).asText();
     var wait = new WebDriverWait(driver, WAIT);
-    driver.get(base + "/tips/family.html?lang=" + lang);
-    wait.until(d -> "true".equals(d.findElement(By.tagName("body")).getDomAttribute("data-ready")));
+    freshPage(wait, lang);
     assertThat(driver.findElement(By.tagName("h1")).getText()).isEqualTo(title);
     assertThat(driver.findElement(By.id("emergency")).getText()).contains("110").contains("120").contains("119");
 
@@ -148,6 +150,44 @@ class FamilyPageBrowserTest {
     assertThat(driver.findElement(By.id("redeem-error")).getText()).contains(withdrawn);
     assertThat(driver.executeScript("return localStorage.getItem('guardian-token');")).isNull();
     screenshot("family-withdrawn-" + lang);
+  }
+
+  /**
+   * A read of the notices that fails (here the browser refuses the request, as when the phone is
+   * offline or the hub answers 503 under load) is shown as such and tried again by itself: the
+   * notices come once the hub can be reached, without a reload. The page used to stay empty.
+   */
+  @Test
+  void aFailedReadOfTheNoticesIsTriedAgainByItself() {
+    String school = "sch-650102-003";
+    HubClient staff = anonymous.as(Role.SCHOOL_STAFF, school);
+    String code = created(staff.post("/api/v1/schools/" + school + "/guardians/invitations",
+        Map.of("classId", "8-1", "count", 1))).body().get("codes").get(0).asText();
+    var wait = new WebDriverWait(driver, WAIT);
+    freshPage(wait, "en");
+    driver.executeCdpCommand("Network.enable", Map.of());
+    try {
+      driver.executeCdpCommand("Network.setBlockedURLs", Map.of("urls", List.of("*/api/v1/guardian/notices*")));
+      driver.findElement(By.id("invitation")).sendKeys(code);
+      driver.findElement(By.id("redeem-button")).click();
+      wait.until(d -> "retrying".equals(d.findElement(By.tagName("body")).getDomAttribute("data-notices")));
+      assertThat(driver.findElement(By.id("family")).isDisplayed()).isTrue();
+      assertThat(driver.findElement(By.id("notices-error")).getText()).contains("trying again");
+      assertThat(driver.findElement(By.id("notices")).getText()).isEmpty();
+    } finally {
+      driver.executeCdpCommand("Network.setBlockedURLs", Map.of("urls", List.of()));
+    }
+    wait.until(d -> d.findElement(By.id("notices")).getText().contains("operating normally"));
+    assertThat(driver.findElement(By.id("notices-error")).isDisplayed()).isFalse();
+    assertThat(driver.findElement(By.tagName("body")).getDomAttribute("data-notices")).isEqualTo("current");
+  }
+
+  /** The page in {@code lang} with nothing kept from an earlier test (no guardian's token). */
+  private void freshPage(WebDriverWait wait, String lang) {
+    driver.get(base + "/tips/family.html?lang=" + lang);
+    driver.executeScript("localStorage.clear();");
+    driver.get(base + "/tips/family.html?lang=" + lang);
+    wait.until(d -> "true".equals(d.findElement(By.tagName("body")).getDomAttribute("data-ready")));
   }
 
   private void screenshot(String name) throws IOException {
