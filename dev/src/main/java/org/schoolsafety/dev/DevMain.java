@@ -15,6 +15,7 @@ import org.schoolsafety.edge.HubNode;
 import org.schoolsafety.edge.Main;
 import org.schoolsafety.edge.StartupGate;
 import org.schoolsafety.persistence.FirstTimeBucket;
+import org.schoolsafety.persistence.lease.ShardingLayout;
 import org.schoolsafety.persistence.cassandra.EmbeddedCassandra;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -146,6 +147,8 @@ public final class DevMain {
       boolean fresh = !EmbeddedCassandra.holdsData(Path.of(config.getString("hub.cassandra.data-dir")));
       FirstTimeBucket.forStorage(dataDir.resolve(FirstTimeBucket.FILE), fresh, Instant.now())
           .ifPresent(bucket -> overrides.put(FirstTimeBucket.KEY, bucket));
+      ShardingLayout.forStorage(dataDir.resolve(ShardingLayout.FILE), fresh)
+          .ifPresent(shards -> overrides.put(ShardingLayout.KEY, shards));
     }
     return HubNode.config(overrides);
   }

@@ -10,6 +10,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.schoolsafety.persistence.FirstTimeBucket;
+import org.schoolsafety.persistence.lease.ShardingLayout;
 
 /** The dev launcher's command line ({@code bin/hub dev}, {@code bin/hub node --demo}), without starting anything. */
 class DevMainTest {
@@ -60,12 +61,15 @@ class DevMainTest {
     assertThat(bucket).isIn(FirstTimeBucket.before(before), FirstTimeBucket.before(Instant.now()))
         .isEqualTo(fresh.getString("pekko.persistence.cassandra.events-by-tag.first-time-bucket"));
     assertThat(data.resolve(FirstTimeBucket.FILE)).hasContent(bucket);
+    assertThat(fresh.getInt(ShardingLayout.KEY)).isEqualTo(ShardingLayout.FOR_NEW_STORAGE);
+    assertThat(data.resolve(ShardingLayout.FILE)).hasContent(String.valueOf(ShardingLayout.FOR_NEW_STORAGE));
 
     // The storage now exists (Cassandra made its data directory): a later start keeps the record.
     Files.createDirectories(data.resolve("cassandra").resolve("data"));
     Files.writeString(data.resolve(FirstTimeBucket.FILE), "20261115T08:00\n");
     var kept = DevMain.devConfig(DevMain.CommandLine.parse(new String[] {"dev"}), data, secret);
     assertThat(kept.getString(FirstTimeBucket.KEY)).isEqualTo("20261115T08:00");
+    assertThat(kept.getInt(ShardingLayout.KEY)).isEqualTo(ShardingLayout.FOR_NEW_STORAGE);
   }
 
   @Test
@@ -74,6 +78,9 @@ class DevMainTest {
     var kept = DevMain.devConfig(DevMain.CommandLine.parse(new String[] {"dev"}), data, data.resolve("secret"));
     assertThat(kept.getString(FirstTimeBucket.KEY)).isEqualTo("20261101T00:00");
     assertThat(data.resolve(FirstTimeBucket.FILE)).doesNotExist();
+    // and the number of shards it was made with (the node checks it against the journal's record)
+    assertThat(kept.getInt(ShardingLayout.KEY)).isEqualTo(ShardingLayout.BEFORE_THE_RECORD);
+    assertThat(data.resolve(ShardingLayout.FILE)).doesNotExist();
   }
 
   @Test

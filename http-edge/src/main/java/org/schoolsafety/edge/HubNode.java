@@ -20,6 +20,8 @@ import org.apache.pekko.cluster.typed.Cluster;
 import org.apache.pekko.http.javadsl.Http;
 import org.apache.pekko.http.javadsl.ServerBinding;
 import org.apache.pekko.stream.Materializer;
+import org.apache.pekko.stream.connectors.cassandra.CassandraSessionSettings;
+import org.apache.pekko.stream.connectors.cassandra.javadsl.CassandraSessionRegistry;
 import org.schoolsafety.edge.api.AgencyRoutes;
 import org.schoolsafety.edge.api.CapFeedRoutes;
 import org.schoolsafety.edge.api.ApiContext;
@@ -86,6 +88,7 @@ import org.schoolsafety.hub.webhook.WebhookSettings;
 import org.schoolsafety.persistence.AuditTrail;
 import org.schoolsafety.persistence.StorageHealth;
 import org.schoolsafety.persistence.StorageSchema;
+import org.schoolsafety.persistence.lease.ShardingLayout;
 import org.schoolsafety.persistence.readside.ReadSide;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -176,6 +179,10 @@ public final class HubNode implements AutoCloseable {
   static HubNode startOn(ActorSystem<Void> system, Config config, StartupGate startup) {
     try {
       StorageSchema.initialize(system, config.getDuration("hub.cassandra.schema-timeout"));
+      // before any shard starts: entities must stay in the shards the journal remembers them in
+      ShardingLayout.check(CassandraSessionRegistry.get(system).sessionFor(CassandraSessionSettings.create()),
+          config.getString("pekko.persistence.cassandra.journal.keyspace"),
+          config.getInt("pekko.cluster.sharding.number-of-shards"), config.getDuration("hub.cassandra.schema-timeout"));
       joinCluster(system, config);
       Clock clock = Clock.systemUTC();
       Duration askTimeout = config.getDuration("hub.ask-timeout");

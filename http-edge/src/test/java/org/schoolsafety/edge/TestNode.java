@@ -9,6 +9,7 @@ import org.schoolsafety.edge.auth.Principal;
 import org.schoolsafety.edge.auth.Role;
 import org.schoolsafety.edge.auth.TokenIssuer;
 import org.schoolsafety.persistence.FirstTimeBucket;
+import org.schoolsafety.persistence.lease.ShardingLayout;
 import org.schoolsafety.persistence.testing.SharedCassandra;
 
 /**
@@ -76,6 +77,8 @@ final class TestNode {
     overrides.put("hub.cassandra.snapshot-keyspace", keyspace + "_snapshot");
     // The keyspace is new: projections start at the hour before this test run, not a month back.
     overrides.putIfAbsent(FirstTimeBucket.KEY, SharedCassandra.firstTimeBucket());
+    // and is laid out in as many shards as new storage of a dev node or local cluster
+    overrides.putIfAbsent(ShardingLayout.KEY, ShardingLayout.FOR_NEW_STORAGE);
     overrides.put("hub.auth.hs256-secret", SECRET);
     // HubNode.config resolves after applying the overrides, so the plugins' keyspaces (and the
     // read side's, derived from the journal's) follow them.

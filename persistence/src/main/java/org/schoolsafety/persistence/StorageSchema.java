@@ -19,6 +19,7 @@ import org.apache.pekko.actor.typed.javadsl.Adapter;
 import org.apache.pekko.persistence.Persistence;
 import org.schoolsafety.persistence.lease.CassandraLease;
 import org.schoolsafety.persistence.lease.LeaseSchema;
+import org.schoolsafety.persistence.lease.ShardingLayout;
 import org.schoolsafety.persistence.readside.ReadSideSchema;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -85,6 +86,8 @@ public final class StorageSchema {
     }
     if (autocreate) {
       createLeaseTables(config, health, deadline);
+      execute(health, ShardingLayout.createTable(config.getString("pekko.persistence.cassandra.journal.keyspace")),
+          deadline);
     }
     log.info("Cassandra schema ready ({} ms)", Duration.between(began, Instant.now()).toMillis());
   }
@@ -184,13 +187,16 @@ public final class StorageSchema {
   }
 
   /**
-   * Keyspace → tables that must exist; the read side's and the leases table (when a
-   * {@link CassandraLease} is in use) only when nobody creates them here.
+   * Keyspace → tables that must exist; the read side's, the leases table (when a
+   * {@link CassandraLease} is in use) and the sharding layout only when nobody creates them here.
    */
   static Map<String, Set<String>> expectedTables(Config config, boolean withReadSide) {
     Map<String, Set<String>> expected = new TreeMap<>();
     expected.computeIfAbsent(config.getString("pekko.persistence.cassandra.journal.keyspace"), k -> new TreeSet<>())
         .addAll(JOURNAL_TABLES);
+    if (withReadSide) {
+      expected.get(config.getString("pekko.persistence.cassandra.journal.keyspace")).add(ShardingLayout.TABLE);
+    }
     expected.computeIfAbsent(config.getString("pekko.persistence.cassandra.snapshot.keyspace"), k -> new TreeSet<>())
         .addAll(SNAPSHOT_TABLES);
     if (withReadSide) {

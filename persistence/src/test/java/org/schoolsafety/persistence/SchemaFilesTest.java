@@ -75,7 +75,7 @@ class SchemaFilesTest {
         }
       }
       assertThat(columns(cql, AUTO).keySet()).contains("messages", "tag_views", "tag_write_progress",
-          "tag_scanning", "metadata", "all_persistence_ids", "leases", "lease_sessions");
+          "tag_scanning", "metadata", "all_persistence_ids", "leases", "lease_sessions", "sharding_layout");
       assertThat(columns(cql, AUTO + "_snapshot").keySet()).containsExactly("snapshots");
       assertThat(columns(cql, AUTO + "_read").keySet()).containsAll(ReadSideSchema.tableNames())
           .contains("offset_store", "projection_management");

@@ -128,7 +128,8 @@ public final class LocalCluster implements AutoCloseable {
     var cluster = new LocalCluster(layout, classpath, cassandra);
     try {
       secret(data);
-      cluster.writeConfigs(data, freshStorage ? Optional.of(hourBefore(Instant.now())) : Optional.empty());
+      cluster.writeConfigs(data, freshStorage ? Optional.of(hourBefore(Instant.now())) : Optional.empty(),
+          numberOfShards(data.resolve(SHARDS_FILE), freshStorage));
       for (Node node : cluster.nodes) {
         cluster.launch(node, layout.demo() && node.index == 1);
       }
@@ -152,7 +153,35 @@ public final class LocalCluster implements AutoCloseable {
         .format(now.truncatedTo(ChronoUnit.HOURS).minus(Duration.ofHours(1)));
   }
 
-  private void writeConfigs(Path data, Optional<String> firstTimeBucket) {
+  /**
+   * The shards per entity type of new storage, as the hub's ShardingLayout.FOR_NEW_STORAGE (this
+   * module is a black-box client and does not depend on the hub): ~10 per node of three. A dead
+   * node's shards are moved one at a time, so its share is what a failover's last incident waits for.
+   */
+  static final int NEW_STORAGE_SHARDS = 30;
+  /** Beside the cluster's storage: the number of shards its journal was started with. */
+  static final String SHARDS_FILE = "number-of-shards";
+
+  /**
+   * On fresh storage, records {@link #NEW_STORAGE_SHARDS} in {@code file} and returns it; on kept
+   * storage, what was recorded, if anything (older storage keeps the hub's default, which every node
+   * checks against the journal's own record before it starts).
+   */
+  static Optional<Integer> numberOfShards(Path file, boolean freshStorage) {
+    try {
+      if (freshStorage) {
+        Files.writeString(file, NEW_STORAGE_SHARDS + "\n", StandardCharsets.US_ASCII);
+        return Optional.of(NEW_STORAGE_SHARDS);
+      }
+      return Files.exists(file)
+          ? Optional.of(Integer.parseInt(Files.readString(file, StandardCharsets.US_ASCII).trim()))
+          : Optional.empty();
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot record or read " + file, e);
+    }
+  }
+
+  private void writeConfigs(Path data, Optional<String> firstTimeBucket, Optional<Integer> numberOfShards) {
     try {
       Path dir = Files.createDirectories(data.resolve("nodes"));
       String seeds = seedNodes(layout.nodes(), layout.firstRemotingPort(), 0);
@@ -169,6 +198,7 @@ public final class LocalCluster implements AutoCloseable {
             "datastax-java-driver.basic.contact-points = [\"" + cassandra.contactPoint() + "\"]",
             "hub.auth.hs256-secret-file = \"" + secretFile(data) + "\"",
             firstTimeBucket.map(b -> "hub.cassandra.first-time-bucket = \"" + b + "\"").orElse(""),
+            numberOfShards.map(n -> "pekko.cluster.sharding.number-of-shards = " + n).orElse(""),
             ""));
         nodes.add(new Node(i + 1, httpPort, remotingPort, conf, data.resolve("nodes").resolve("node-" + (i + 1) + ".log")));
       }

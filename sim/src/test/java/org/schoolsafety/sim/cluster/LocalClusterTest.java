@@ -2,7 +2,10 @@ package org.schoolsafety.sim.cluster;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class LocalClusterTest {
 
@@ -10,6 +13,15 @@ class LocalClusterTest {
   void projectionsOnNewClusterStorageStartAtTheHourBefore() {
     assertThat(LocalCluster.hourBefore(java.time.Instant.parse("2026-12-01T07:42:13Z"))).isEqualTo("20261201T06:00");
     assertThat(LocalCluster.hourBefore(java.time.Instant.parse("2026-12-01T00:00:00Z"))).isEqualTo("20261130T23:00");
+  }
+
+  @Test
+  void newClusterStorageRecordsItsNumberOfShardsAndKeptStorageKeepsIt(@TempDir Path dir) throws Exception {
+    Path file = dir.resolve(LocalCluster.SHARDS_FILE);
+    assertThat(LocalCluster.numberOfShards(file, false)).as("storage from before the record").isEmpty();
+    assertThat(LocalCluster.numberOfShards(file, true)).contains(LocalCluster.NEW_STORAGE_SHARDS);
+    Files.writeString(file, "40\n");
+    assertThat(LocalCluster.numberOfShards(file, false)).contains(40);
   }
 
   @Test
