@@ -297,6 +297,56 @@ class CassandraLeaseTest {
     assertThat(b.checkLease()).isTrue();
   }
 
+  /**
+   * A release that Cassandra refuses leaves the row under the node's session, which lives on: it is
+   * deleted later, by the clean-up that tries again until Cassandra answers. The outage is real:
+   * the keyspace's replication is raised to 3 on this one-node Cassandra, so every QUORUM and SERIAL
+   * operation is unavailable until it is lowered again.
+   */
+  @Test
+  void aReleaseThatFailsIsTriedAgainUntilCassandraAnswers() throws Exception {
+    String keyspace = "lease_outage_test";
+    for (String ddl : LeaseSchema.statements(keyspace, "{'class': 'SimpleStrategy', 'replication_factor': 1}")) {
+      cql.execute(ddl);
+    }
+    var settings = Map.<String, Object>of(PATH + ".keyspace", keyspace);
+    var a = new CassandraLease(settings("outage", "node-a", settings), (ExtendedActorSystem) Adapter.toClassic(system));
+    assertThat(acquire(a, r -> {})).isTrue();
+    assertThat(rowIn(keyspace, "outage")).isNotNull();
+
+    replication(keyspace, 3);
+    try {
+      assertThatThrownBy(() -> a.release().toCompletableFuture().get(30, TimeUnit.SECONDS))
+          .as("Cassandra cannot reach a quorum of 3 replicas on one node")
+          .hasMessageContaining("Not enough replicas available");
+      assertThat(a.checkLease()).as("not held once released, whatever Cassandra answered").isFalse();
+      Row left = rowIn(keyspace, "outage");
+      assertThat(left).as("the failed release left the row").isNotNull();
+      assertThat(left.getUuid("holder")).isEqualTo(a.holderId());
+    } finally {
+      replication(keyspace, 1);
+    }
+
+    // nothing else deletes a lease row (it has no TTL): once Cassandra answers, the clean-up does
+    await().atMost(WAIT).until(() -> rowIn(keyspace, "outage") == null);
+    var b = new CassandraLease(settings("outage", "node-b", settings), (ExtendedActorSystem) Adapter.toClassic(system));
+    toRelease.add(b);
+    assertThat(acquire(b, r -> {})).isTrue();
+    assertThat(rowIn(keyspace, "outage").getString("owner")).isEqualTo("node-b");
+  }
+
+  private void replication(String keyspace, int factor) {
+    cql.execute("ALTER KEYSPACE " + keyspace
+        + " WITH replication = {'class': 'SimpleStrategy', 'replication_factor': " + factor + "}");
+  }
+
+  private Row rowIn(String keyspace, String name) {
+    // ONE: readable while the keyspace asks for more replicas than there are
+    return cql.execute(com.datastax.oss.driver.api.core.cql.SimpleStatement
+        .newInstance("SELECT owner, holder FROM " + keyspace + ".leases WHERE name = ?", name)
+        .setConsistencyLevel(com.datastax.oss.driver.api.core.DefaultConsistencyLevel.ONE)).one();
+  }
+
   @Test
   void settingsThatCannotBeSafeAreRefused() {
     assertThatThrownBy(() -> new CassandraLease(settings("bad", "x", Map.of(PATH + ".give-up-margin", "500ms")),
