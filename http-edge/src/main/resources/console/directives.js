@@ -15,7 +15,8 @@
 // Each card also counts the notices the directive put on its schools' guardian feeds (the GET's
 // guardianNotices: a posture set or released per school, counted by the hub's read side from the
 // schools' records). The read side follows the schools by a moment, so while an ACTUAL
-// directive's count is short of its schools the GET is read again a few times.
+// directive's count is short of its schools the GET is read again a few times, and after that at
+// every read of the list.
 
 import { h } from './dom.js';
 import { duration, humanize } from './format.js';
@@ -76,7 +77,7 @@ export class Directives {
       const listed = new Set();
       for (const d of list.directives || []) {
         listed.add(d.directiveId);
-        if (everything || !this.items.has(d.directiveId)) {
+        if (everything || !this.items.has(d.directiveId) || this.guardiansTrail(d.directiveId)) {
           this.remember(d.directiveId);
           this.refresh(d.directiveId, 0);
         }
@@ -89,6 +90,18 @@ export class Directives {
       // brings every directive that changes.
       if (gen === this.generation && e.status !== 403) this.onError(e);
     }
+  }
+
+  /**
+   * Whether an ACTUAL directive's guardian count is still short of its schools once its quick
+   * re-reads are spent: a read side that fell further behind (a busy node) is then caught up with
+   * at each list read, so the count never stays short for good.
+   */
+  guardiansTrail(id) {
+    const item = this.items.get(id);
+    const counted = item && item.guardianNotices;
+    return !!(item && item.mode === 'ACTUAL' && counted && item.schools && counted.schools < item.schools.length
+      && (this.guardianReads.get(id) || 0) >= GUARDIANS_REFRESHES);
   }
 
   /** `data` of an `event: directive` on the incident stream. */
