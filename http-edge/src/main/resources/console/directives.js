@@ -99,9 +99,7 @@ export class Directives {
    */
   guardiansTrail(id) {
     const item = this.items.get(id);
-    const counted = item && item.guardianNotices;
-    return !!(item && item.mode === 'ACTUAL' && counted && item.schools && counted.schools < item.schools.length
-      && (this.guardianReads.get(id) || 0) >= GUARDIANS_REFRESHES);
+    return !!item && guardiansShort(item) && (this.guardianReads.get(id) || 0) >= GUARDIANS_REFRESHES;
   }
 
   /** `data` of an `event: directive` on the incident stream. */
@@ -160,9 +158,8 @@ export class Directives {
         guardianNotices: view.guardianNotices || null,
       });
       this.items.set(id, item);
-      const counted = view.guardianNotices;
       const reads = this.guardianReads.get(id) || 0;
-      if (view.mode === 'ACTUAL' && counted && counted.schools < (view.schools || []).length && reads < GUARDIANS_REFRESHES) {
+      if (guardiansShort(item) && reads < GUARDIANS_REFRESHES) {
         this.guardianReads.set(id, reads + 1);
         l.again = true;
       }
@@ -252,6 +249,12 @@ function fromView(t) {
 }
 
 /** The hub lists silent schools first already; kept so here whatever order comes. */
+/** Whether an ACTUAL directive's guardian count (the read side's) is still short of its schools. */
+function guardiansShort(item) {
+  const counted = item.guardianNotices;
+  return item.mode === 'ACTUAL' && !!counted && counted.schools < (item.schools || []).length;
+}
+
 function silentFirst(schools) {
   return [...schools].sort((a, b) => Number(a.acknowledged) - Number(b.acknowledged)
     || (a.accountedPercent || 0) - (b.accountedPercent || 0) || String(a.name).localeCompare(String(b.name)));

@@ -5,7 +5,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import com.datastax.oss.driver.api.core.CqlSession;
+import com.datastax.oss.driver.api.core.DefaultConsistencyLevel;
 import com.datastax.oss.driver.api.core.cql.Row;
+import com.datastax.oss.driver.api.core.cql.SimpleStatement;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import java.time.Duration;
@@ -342,9 +344,8 @@ class CassandraLeaseTest {
 
   private Row rowIn(String keyspace, String name) {
     // ONE: readable while the keyspace asks for more replicas than there are
-    return cql.execute(com.datastax.oss.driver.api.core.cql.SimpleStatement
-        .newInstance("SELECT owner, holder FROM " + keyspace + ".leases WHERE name = ?", name)
-        .setConsistencyLevel(com.datastax.oss.driver.api.core.DefaultConsistencyLevel.ONE)).one();
+    return cql.execute(SimpleStatement.newInstance("SELECT owner, holder FROM " + keyspace + ".leases WHERE name = ?", name)
+        .setConsistencyLevel(DefaultConsistencyLevel.ONE)).one();
   }
 
   @Test
