@@ -62,6 +62,16 @@ public final class Agency
   /** Sent by an incident on every change of this agency's dispatch; idempotent. */
   public record TrackDispatch(DispatchNotice notice, ActorRef<Done> replyTo) implements Command {}
 
+  /**
+   * Dispatch notices gathered by the agency's {@link AgencyIntake} while the previous write was
+   * under way, written in one journal write; answered once they are all durable. Idempotent like
+   * {@link TrackDispatch}: notices the inbox already holds are not written again.
+   */
+  public record TrackDispatches(List<DispatchNotice> notices, ActorRef<Done> replyTo) implements Command {}
+
+  /** Within the node only: the {@link AgencyIntake}'s write of {@code notices} answered (or timed out). */
+  record IntakeWritten(List<TrackDispatch> notices, boolean durable) implements Command {}
+
   /** Sent by a directive when a school of this agency's region missed its deadline; idempotent. */
   public record NoteDirective(DirectiveNotice notice, ActorRef<Done> replyTo) implements Command {}
 
@@ -290,8 +300,9 @@ public final class Agency
 
   /** {@code publish} receives every inbox change once it is durable (cluster pub-sub in the node). */
   public static void init(ActorSystem<?> system, Clock clock, Consumer<DispatchEntry> publish) {
-    ClusterSharding.get(system)
-        .init(Entity.of(ENTITY_TYPE_KEY, ctx -> create(ctx.getEntityId(), clock, publish)));
+    java.time.Duration askTimeout = system.settings().config().getDuration("hub.ask-timeout");
+    ClusterSharding.get(system).init(Entity.of(ENTITY_TYPE_KEY,
+        ctx -> AgencyIntake.create(create(ctx.getEntityId(), clock, publish), askTimeout)));
   }
 
   public static Behavior<Command> create(String agencyId, Clock clock, Consumer<DispatchEntry> publish) {
@@ -332,6 +343,7 @@ public final class Agency
         .onCommand(Register.class, this::onRegister)
         .onCommand(Get.class, this::onGet)
         .onCommand(TrackDispatch.class, this::onTrackDispatch)
+        .onCommand(TrackDispatches.class, this::onTrackDispatches)
         .onCommand(NoteDirective.class, this::onNoteDirective)
         .onCommand(TrackHazard.class, this::onTrackHazard)
         .onCommand(TrackDeviceNotice.class, this::onTrackDeviceNotice)
@@ -361,6 +373,34 @@ public final class Agency
         .persist(new DispatchTracked(cmd.notice()))
         .thenRun(s -> publish.accept(new DispatchEntry(agencyId, lastSequenceNumber(context), cmd.notice())))
         .thenReply(cmd.replyTo(), s -> Done.getInstance());
+  }
+
+  private ReplyEffect<Event, State> onTrackDispatches(State state, TrackDispatches cmd) {
+    var held = new java.util.HashMap<String, DispatchNotice>();
+    var events = new ArrayList<Event>();
+    for (DispatchNotice notice : cmd.notices()) {
+      DispatchNotice current = held.containsKey(notice.incidentId())
+          ? held.get(notice.incidentId()) : state.dispatches().get(notice.incidentId());
+      if (!notice.equals(current)) {
+        held.put(notice.incidentId(), notice);
+        events.add(new DispatchTracked(notice));
+      }
+    }
+    if (events.isEmpty()) {
+      return Effect().reply(cmd.replyTo(), Done.getInstance());
+    }
+    return Effect()
+        .persist(events)
+        .thenRun(s -> publishAll(events))
+        .thenReply(cmd.replyTo(), s -> Done.getInstance());
+  }
+
+  /** Publishes the dispatch changes just written, each at its own journal position. */
+  private void publishAll(List<Event> written) {
+    long first = lastSequenceNumber(context) - written.size() + 1;
+    for (int i = 0; i < written.size(); i++) {
+      publish.accept(new DispatchEntry(agencyId, first + i, ((DispatchTracked) written.get(i)).notice()));
+    }
   }
 
   private ReplyEffect<Event, State> onTrackDeviceNotice(State state, TrackDeviceNotice cmd) {

@@ -43,6 +43,9 @@ final class Courier {
   private final List<FeedItem> feedQueue = new ArrayList<>();
   private List<FeedItem> feedInFlight;
   private static final int FEED_BATCH = 100;
+  /** The longest wait between offers is the redelivery interval times 2 to this power. */
+  static final int MOST_BACKOFF_DOUBLINGS = 3;
+  private int failuresInARow;
 
   Courier(
       ActorContext<IncidentCommand> context,
@@ -180,10 +183,11 @@ final class Courier {
   }
 
   void feedSettled(boolean delivered) {
+    noteOutcome(delivered);
     if (!delivered && feedInFlight != null) {
       feedQueue.addAll(0, feedInFlight);
       scheduleRedelivery();
-      context.getLog().warn("feed items not confirmed; retrying in {}", redeliveryInterval);
+      context.getLog().warn("feed items not confirmed; retrying in {}", backoff());
     }
     feedInFlight = null;
     flushFeed();
@@ -205,15 +209,30 @@ final class Courier {
         (done, failure) -> new IncidentCommand.FeedSettled(failure == null));
   }
 
+  /**
+   * The wait before the next offer: the redelivery interval after one failure, doubling with each
+   * failure in a row up to 2^{@link #MOST_BACKOFF_DOUBLINGS} times it. A receiver that is behind (asks timing
+   * out while the earlier offers are still queued there) gets fewer copies the longer it stays
+   * behind, instead of one more every interval from each of its incidents.
+   */
+  private Duration backoff() {
+    return redeliveryInterval.multipliedBy(1L << Math.min(Math.max(failuresInARow - 1, 0), MOST_BACKOFF_DOUBLINGS));
+  }
+
   private void scheduleRedelivery() {
     if (!timers.isTimerActive(REDELIVER)) {
-      timers.startSingleTimer(REDELIVER, IncidentCommand.Redeliver.INSTANCE, redeliveryInterval);
+      timers.startSingleTimer(REDELIVER, IncidentCommand.Redeliver.INSTANCE, backoff());
     }
   }
 
+  private void noteOutcome(boolean delivered) {
+    failuresInARow = delivered ? 0 : failuresInARow + 1;
+  }
+
   void settled(IncidentCommand.NoticeSettled result) {
+    noteOutcome(result.delivered());
     if (notices.settled(result.target(), result.delivered())) {
-      context.getLog().warn("notice to {} not confirmed; retrying in {}", result.target(), redeliveryInterval);
+      context.getLog().warn("notice to {} not confirmed; retrying in {}", result.target(), backoff());
     }
   }
 

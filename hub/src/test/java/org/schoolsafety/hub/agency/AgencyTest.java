@@ -150,4 +150,29 @@ class AgencyTest {
     assertThat(all).hasSize(Agency.FINISHED_KEPT);
     assertThat(all.get(all.size() - 1).incidentId()).isEqualTo("inc-5");
   }
+
+  @Test
+  void writesGatheredNoticesInOneWriteSkippingWhatItHoldsAndPublishesEachAtItsPosition() {
+    var published = new ConcurrentLinkedQueue<DispatchEntry>();
+    EventSourcedBehaviorTestKit<Agency.Command, Agency.Event, Agency.State> desk = EventSourcedBehaviorTestKit.create(testKit.system(),
+        Agency.create("health-" + UUID.randomUUID(), clock, published::add),
+        EventSourcedBehaviorTestKit.enabledSerializationSettings());
+    Instant t0 = clock.instant();
+    var first = notice("inc-1", Status.DISPATCHED, DispatchState.NOTIFIED, t0);
+    desk.<Done>runCommand(r -> new Agency.TrackDispatch(first, r));
+    var acked = notice("inc-1", Status.ACKNOWLEDGED, DispatchState.ACKNOWLEDGED, t0);
+    var other = notice("inc-2", Status.DISPATCHED, DispatchState.NOTIFIED, t0.plusSeconds(1));
+    // first is held already; acked arrives twice (a notice sent again after a timed-out ask)
+    var batch = desk.<Done>runCommand(r -> new Agency.TrackDispatches(java.util.List.of(first, acked, other, acked), r));
+    assertThat(batch.events()).containsExactly(new Agency.DispatchTracked(acked), new Agency.DispatchTracked(other));
+    assertThat(batch.reply()).isEqualTo(Done.getInstance());
+    assertThat(batch.state().inbox(false)).containsExactly(other, acked);
+    assertThat(published).extracting(DispatchEntry::seq).containsExactly(1L, 2L, 3L);
+    assertThat(published).extracting(DispatchEntry::notice).containsExactly(first, acked, other);
+
+    var nothingNew = desk.<Done>runCommand(r -> new Agency.TrackDispatches(java.util.List.of(acked, other), r));
+    assertThat(nothingNew.hasNoEvents()).isTrue();
+    assertThat(nothingNew.reply()).isEqualTo(Done.getInstance());
+    assertThat(desk.restart().state()).isEqualTo(desk.getState());
+  }
 }

@@ -216,6 +216,21 @@ public final class LocalCluster implements AutoCloseable {
     return "-Djava.util.concurrent.ForkJoinPool.common.parallelism=" + Math.max(2, cores - 1);
   }
 
+  /**
+   * JVM options for every node from the environment variable {@code HUB_NODE_JAVA_OPTS}, split on
+   * spaces, with {@code {node}} replaced by the node's number: how profiles of a failover were taken,
+   * e.g. {@code -XX:StartFlightRecording=filename=/tmp/node-{node}.jfr} (docs/RELIABILITY.md).
+   */
+  private static List<String> extraJvmOptions(Node node) {
+    String options = System.getenv("HUB_NODE_JAVA_OPTS");
+    if (options == null || options.isBlank()) {
+      return List.of();
+    }
+    return java.util.Arrays.stream(options.trim().split("\\s+"))
+        .map(option -> option.replace("{node}", Integer.toString(node.index())))
+        .toList();
+  }
+
   private void launch(Node node, boolean demo) {
     var command = new ArrayList<String>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
@@ -224,6 +239,7 @@ public final class LocalCluster implements AutoCloseable {
     command.add("-Dhub.exit-when-stdin-closes=true");
     cassandraClasspathFile().ifPresent(file -> command.add("-Dhub.cassandra.classpath-file=" + file));
     layout.systemProperties().forEach((k, v) -> command.add("-D" + k + "=" + v));
+    command.addAll(extraJvmOptions(node));
     command.add("-cp");
     command.add(classpath);
     command.add(demo ? DEV_MAIN : NODE_MAIN);

@@ -34,6 +34,9 @@ class FailoverHarnessTest {
     assertThat(result.notes()).noneMatch(n -> n.contains("never answered"));
     // and every accepted report is in the incident list (a projection) once it has caught up
     assertThat(result.notes()).noneMatch(n -> n.contains("the incident list shows"));
+    // and the agencies' inboxes caught up with their incidents (they once stayed minutes behind)
+    assertThat(result.agencyInboxMismatches()).as("dispatches missing or stale in an agency's inbox: " + result.notes())
+        .isZero();
   }
 
   /**
@@ -64,5 +67,7 @@ class FailoverHarnessTest {
     // An incident reported just before the freeze is in the incident list too (its first tag rows
     // are written late, by its next owner: docs/RELIABILITY.md).
     assertThat(result.notes()).noneMatch(n -> n.contains("the incident list shows"));
+    assertThat(result.agencyInboxMismatches()).as("dispatches missing or stale in an agency's inbox: " + result.notes())
+        .isZero();
   }
 }
