@@ -365,22 +365,16 @@ public final class Agency
     return Registrations.get(Effect(), state, state.isRegistered(), "agency with id '" + agencyId + "'", cmd.replyTo());
   }
 
+  /** One notice on its own: written as a gathered write of one. */
   private ReplyEffect<Event, State> onTrackDispatch(State state, TrackDispatch cmd) {
-    if (cmd.notice().equals(state.dispatches().get(cmd.notice().incidentId()))) {
-      return Effect().reply(cmd.replyTo(), Done.getInstance());
-    }
-    return Effect()
-        .persist(new DispatchTracked(cmd.notice()))
-        .thenRun(s -> publish.accept(new DispatchEntry(agencyId, lastSequenceNumber(context), cmd.notice())))
-        .thenReply(cmd.replyTo(), s -> Done.getInstance());
+    return onTrackDispatches(state, new TrackDispatches(List.of(cmd.notice()), cmd.replyTo()));
   }
 
   private ReplyEffect<Event, State> onTrackDispatches(State state, TrackDispatches cmd) {
     var held = new java.util.HashMap<String, DispatchNotice>();
     var events = new ArrayList<Event>();
     for (DispatchNotice notice : cmd.notices()) {
-      DispatchNotice current = held.containsKey(notice.incidentId())
-          ? held.get(notice.incidentId()) : state.dispatches().get(notice.incidentId());
+      DispatchNotice current = held.getOrDefault(notice.incidentId(), state.dispatches().get(notice.incidentId()));
       if (!notice.equals(current)) {
         held.put(notice.incidentId(), notice);
         events.add(new DispatchTracked(notice));
