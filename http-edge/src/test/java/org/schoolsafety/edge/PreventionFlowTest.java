@@ -33,12 +33,13 @@ class PreventionFlowTest {
 
   static final String A = "sch-650102-001";
   static final String B = "sch-650102-002";
+  static final String KEYSPACE = "it_prevention";
   private HubNode node;
   private HubClient anonymous;
 
   @BeforeAll
   void start() {
-    node = TestNode.start("it_prevention", Map.of());
+    node = TestNode.start(KEYSPACE, Map.of());
     anonymous = new HubClient(node.httpPort());
     Fixtures.registerRegion(anonymous, "650102");
     HubClient operator = anonymous.as(Role.OPERATOR, "ops");
@@ -111,12 +112,12 @@ class PreventionFlowTest {
     await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(
         agency("education-650102").get("/api/v1/agencies/education-650102/dispatches").body().get("hazards")
             .findValuesAsText("hazardId")).contains(id));
-    await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(
+    ReadSideDiagnosis.explained(KEYSPACE, () -> await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(
         cc().get("/api/v1/hazards?region=650102&category=FIRE_SAFETY").body().get("hazards").findValuesAsText("hazardId"))
-        .contains(id));
-    await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(
+        .contains(id)));
+    ReadSideDiagnosis.explained(KEYSPACE, () -> await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(
         staff(A).get("/api/v1/schools/" + A + "/hazards?state=OPEN").body().get("hazards").findValuesAsText("hazardId"))
-        .contains(id));
+        .contains(id)));
     assertThat(staff(B).get("/api/v1/schools/" + A + "/hazards").status()).isEqualTo(403);
     assertThat(staff(B).get("/api/v1/hazards/" + id).status()).isEqualTo(404);
     assertThat(staff(A).get("/api/v1/hazards?region=650102").status()).isEqualTo(403);
@@ -133,9 +134,9 @@ class PreventionFlowTest {
     staff(A).post("/api/v1/hazards/" + id + "/rectification", Map.of("note", "closer fitted"));
     assertThat(agency("education-650102").post("/api/v1/hazards/" + id + "/verification",
         Map.of("accepted", true, "note", "checked")).body().get("status").asText()).isEqualTo("VERIFIED");
-    await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(
+    ReadSideDiagnosis.explained(KEYSPACE, () -> await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(
         staff(A).get("/api/v1/schools/" + A + "/hazards?state=VERIFIED").body().get("hazards").findValuesAsText("hazardId"))
-        .contains(id));
+        .contains(id)));
   }
 
   @Test
@@ -147,7 +148,7 @@ class PreventionFlowTest {
     node.close();
     // The deadline falls while the node is down.
     await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200)).until(() -> Instant.now().isAfter(deadline));
-    node = TestNode.start("it_prevention", Map.of());
+    node = TestNode.start(KEYSPACE, Map.of());
     anonymous = new HubClient(node.httpPort());
     // Nobody asks the hazard: remember-entities brings it back and its deadline fires.
     await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
@@ -160,9 +161,9 @@ class PreventionFlowTest {
         }
       }
     });
-    await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(
+    ReadSideDiagnosis.explained(KEYSPACE, () -> await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(
         cc().get("/api/v1/warnings?region=650102&state=RAISED").body().get("warnings").findValuesAsText("causeId"))
-        .contains(id));
+        .contains(id)));
   }
 
   @Test
@@ -179,14 +180,14 @@ class PreventionFlowTest {
     assertThat(agency("fire-650102").get("/api/v1/schools/" + A + "/health-checks").status()).isEqualTo(403);
     assertThat(agency("health-650102").get("/api/v1/schools/" + A + "/health-checks").body().get("healthChecks"))
         .hasSize(2);
-    JsonNode warning = await().atMost(Duration.ofSeconds(30)).until(() -> {
+    JsonNode warning = ReadSideDiagnosis.explained(KEYSPACE, () -> await().atMost(Duration.ofSeconds(30)).until(() -> {
       for (JsonNode w : cc().get("/api/v1/warnings?region=65").body().get("warnings")) {
         if (w.get("cause").asText().equals("HEALTH_CLUSTER") && w.get("schoolId").asText().equals(A)) {
           return w;
         }
       }
       return null;
-    }, w -> w != null);
+    }, w -> w != null));
     var ack = agency("health-650102").post("/api/v1/warnings/" + warning.get("warningId").asText() + "/acks", Map.of());
     assertThat(ack.status()).as(String.valueOf(ack.body())).isEqualTo(200);
     assertThat(ack.body().get("state").asText()).isEqualTo("ACKNOWLEDGED");
@@ -206,10 +207,10 @@ class PreventionFlowTest {
     assertThat(risk.get("level").asText()).isIn("BLUE", "YELLOW", "ORANGE", "RED");
     assertThat(risk.get("factors").findValuesAsText("code")).contains("nearby-MAJOR_ROAD", "training-coverage");
     assertThat(staff(B).get("/api/v1/schools/" + B + "/trainings").body().get("trainings")).hasSize(1);
-    await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(
-        cc().get("/api/v1/risk?region=650102&top=10").body().get("schools").findValuesAsText("schoolId")).contains(B));
-    await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(
-        staff(B).get("/api/v1/schools/" + B + "/risk/history").body().get("history").size()).isGreaterThanOrEqualTo(2));
+    ReadSideDiagnosis.explained(KEYSPACE, () -> await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(
+        cc().get("/api/v1/risk?region=650102&top=10").body().get("schools").findValuesAsText("schoolId")).contains(B)));
+    ReadSideDiagnosis.explained(KEYSPACE, () -> await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(
+        staff(B).get("/api/v1/schools/" + B + "/risk/history").body().get("history").size()).isGreaterThanOrEqualTo(2)));
     assertThat(staff(A).get("/api/v1/schools/" + B + "/risk").status()).isEqualTo(403);
     assertThat(anonymous.as(Role.COMMAND_CENTER, "11").get("/api/v1/risk?region=65").status()).isEqualTo(403);
   }
