@@ -41,19 +41,30 @@ final class Fixtures {
     return body;
   }
 
-  /** Registers every kind at county, city and province level for one county (the city lacks HEALTH). */
+  /**
+   * Registers every kind at county, city and province level for one county (the city lacks HEALTH).
+   * These are a new node's first writes: on a machine busy with other test classes, the first
+   * (shard leases, the coordinator, the directory's recovery) can outlast the ask timeout and be
+   * answered 503, which the API documents as "retry later"; enlisting the same agency again is
+   * idempotent, so the set-up retries as a client would.
+   */
   static void registerRegion(HubClient anyClient, String county) {
     HubClient hub = anyClient.as(org.schoolsafety.edge.auth.Role.OPERATOR, "test-operator");
     String city = county.substring(0, 4);
     String province = county.substring(0, 2);
     for (String kind : List.of("POLICE", "FIRE", "HEALTH", "EDUCATION")) {
       String prefix = kind.toLowerCase();
-      created(hub.post("/api/v1/agencies", agency(prefix + "-" + county, kind, "COUNTY", county)));
+      enlist(hub, agency(prefix + "-" + county, kind, "COUNTY", county));
       if (!kind.equals("HEALTH")) {
-        created(hub.post("/api/v1/agencies", agency(prefix + "-" + city, kind, "CITY", city)));
+        enlist(hub, agency(prefix + "-" + city, kind, "CITY", city));
       }
-      created(hub.post("/api/v1/agencies", agency(prefix + "-" + province, kind, "PROVINCE", province)));
+      enlist(hub, agency(prefix + "-" + province, kind, "PROVINCE", province));
     }
+  }
+
+  private static void enlist(HubClient operator, Map<String, Object> agency) {
+    created(org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(60))
+        .until(() -> operator.post("/api/v1/agencies", agency), response -> response.status() != 503));
   }
 
   static HubClient.Response created(HubClient.Response response) {
