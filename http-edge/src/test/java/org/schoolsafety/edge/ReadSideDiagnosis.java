@@ -65,6 +65,32 @@ final class ReadSideDiagnosis {
     } catch (RuntimeException e) {
       text.append(" (could not read it: ").append(e).append(")\n");
     }
+    text.append(recentWarnings());
+    return text.toString();
+  }
+
+  /** At most this many of the latest warnings go into a failure message. */
+  private static final int WARNINGS_QUOTED = 80;
+
+  /** The latest warnings and errors logged in this JVM (logback-test.xml keeps the last 400). */
+  static String recentWarnings() {
+    var context = (ch.qos.logback.classic.LoggerContext) org.slf4j.LoggerFactory.getILoggerFactory();
+    var appender = (ch.qos.logback.core.read.CyclicBufferAppender<ch.qos.logback.classic.spi.ILoggingEvent>)
+        context.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME).getAppender("RECENT_WARNINGS");
+    if (appender == null) {
+      return " (no RECENT_WARNINGS appender in logback-test.xml)\n";
+    }
+    var text = new StringBuilder(" the latest warnings and errors logged in this JVM, oldest first (every node of the run):\n");
+    for (int i = Math.max(0, appender.getLength() - WARNINGS_QUOTED); i < appender.getLength(); i++) {
+      var event = appender.get(i);
+      text.append("  ").append(java.time.Instant.ofEpochMilli(event.getTimeStamp())).append(' ').append(event.getLevel())
+          .append(' ').append(event.getLoggerName()).append(" - ").append(event.getFormattedMessage());
+      if (event.getThrowableProxy() != null) {
+        text.append(" (").append(event.getThrowableProxy().getClassName()).append(": ")
+            .append(event.getThrowableProxy().getMessage()).append(')');
+      }
+      text.append('\n');
+    }
     return text.toString();
   }
 }
