@@ -27,10 +27,11 @@ import org.slf4j.LoggerFactory;
 /**
  * Makes sure the schema is there before any entity reads it.
  *
- * <p>{@code hub.cassandra.autocreate = on} (dev and tests): starts the journal and snapshot store
- * and waits until they have created their keyspaces and tables. The plugins create them lazily
- * when their session opens; the first recoveries would otherwise race that and fail with
- * "keyspace does not exist". (The read side creates its own tables when it starts.)
+ * <p>{@code hub.cassandra.autocreate = on} (dev and tests): creates the journal's and snapshot
+ * store's keyspaces and tables from the schema files (the plugins' own statements), one at a time,
+ * and the leases and sharding layout tables, before any entity starts. The plugins' own autocreate
+ * is off in persistence.conf; where a config turns it on, this waits for the plugins and falls back
+ * to the files after {@link #FALL_BACK_AFTER}. (The read side creates its own tables when it starts.)
  *
  * <p>{@code autocreate = off} (production): creates nothing. Waits until Cassandra answers and the
  * journal, snapshot and read-side tables exist, as created by the CQL files in {@code schema/};
@@ -51,7 +52,12 @@ public final class StorageSchema {
   public static void initialize(ActorSystem<?> system, Duration within) {
     Config config = system.settings().config();
     boolean autocreate = config.getBoolean("hub.cassandra.autocreate");
-    if (autocreate) {
+    // Nothing may start the journal before its tables exist unless the plugin creates them itself:
+    // the plugin's query side prepares its tag_views statement once, when it is made (the journal
+    // makes it as it starts), and keeps a failure of that prepare for the life of the node. A node
+    // started that way never reads a tagged event ("table tag_views does not exist" / "keyspace …
+    // does not exist" on every projection and stream until it restarts: docs/RELIABILITY.md).
+    if (autocreate && pluginsCreate(config)) {
       Persistence persistence = Persistence.get(Adapter.toClassic(system));
       persistence.journalFor("", ConfigFactory.empty());
       persistence.snapshotStoreFor("", ConfigFactory.empty());
@@ -77,7 +83,7 @@ public final class StorageSchema {
         createListOfAllIds(config, health, deadline);
         continue;
       }
-      if (autocreate && answered && !fellBack && Instant.now().isAfter(began.plus(FALL_BACK_AFTER))) {
+      if (autocreate && answered && !fellBack && Instant.now().isAfter(began.plus(fallBackAfter(config)))) {
         fellBack = true;
         createFromFiles(config, health, missing, deadline);
         continue;
@@ -99,6 +105,22 @@ public final class StorageSchema {
    * are created from the schema files (identical, as SchemaFilesTest checks), with a longer timeout.
    */
   static final Duration FALL_BACK_AFTER = Duration.ofSeconds(15);
+
+  /**
+   * When the plugins are told not to create their tables (persistence.conf: the hub's own
+   * setting), this node is their one creator, from the files, at once. Several creators of the same
+   * tables at the same moment (every node of a new cluster, and each node's two plugins, with the
+   * driver's 2 s timeout) is what the plugin itself warns against ("Column family ID mismatch"),
+   * and it preceded a node whose tag queries Cassandra refused for good (docs/RELIABILITY.md).
+   */
+  private static Duration fallBackAfter(Config config) {
+    return pluginsCreate(config) ? FALL_BACK_AFTER : Duration.ZERO;
+  }
+
+  private static boolean pluginsCreate(Config config) {
+    return config.getBoolean("pekko.persistence.cassandra.journal.tables-autocreate")
+        || config.getBoolean("pekko.persistence.cassandra.snapshot.tables-autocreate");
+  }
 
   /**
    * With {@code support-all-persistence-ids = off} (persistence.conf: nothing here asks for that
@@ -126,8 +148,12 @@ public final class StorageSchema {
 
   private static void createFromFiles(Config config, StorageHealth health, Map<String, Set<String>> missing,
       Instant deadline) {
-    log.warn("Cassandra tables still missing {} s after start {}: creating them from the schema files",
-        FALL_BACK_AFTER.toSeconds(), missing);
+    if (fallBackAfter(config).isZero()) {
+      log.info("creating the journal's and snapshot store's tables from the schema files: {}", missing);
+    } else {
+      log.warn("Cassandra tables still missing {} s after start {}: creating them from the schema files",
+          FALL_BACK_AFTER.toSeconds(), missing);
+    }
     var keyspaces = SchemaFiles.Keyspaces.fromConfig(config);
     Map<String, String> replicationOf = Map.of(
         SchemaFiles.JOURNAL, "pekko.persistence.cassandra.journal.replication-factor",

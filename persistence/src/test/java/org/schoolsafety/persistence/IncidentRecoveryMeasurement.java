@@ -81,6 +81,7 @@ class IncidentRecoveryMeasurement {
         .withFallback(ConfigFactory.parseResources("persistence.conf"))
         .withFallback(ConfigFactory.parseResources("serialization.conf")));
     ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), "recovery-measurement", config);
+    StorageSchema.initialize(system, Duration.ofSeconds(120));  // the journal's and snapshots' tables
     try {
       String run = Long.toHexString(System.nanoTime());
       String withSnapshot = "inc-recovery-snap-" + run;

@@ -80,7 +80,12 @@ class LateTagRowsTest {
             "hub.cassandra.contact-points", List.of(SharedCassandra.contactPoint()),
             FirstTimeBucket.KEY, SharedCassandra.firstTimeBucket(),
             "datastax-java-driver.basic.request.timeout", "30s",
-            "pekko.persistence.cassandra.events-by-tag.enabled", eventsByTag))
+            "pekko.persistence.cassandra.events-by-tag.enabled", eventsByTag,
+            // the plugin's own tables, as it creates them (the hub leaves that to StorageSchema)
+            "pekko.persistence.cassandra.journal.keyspace-autocreate", true,
+            "pekko.persistence.cassandra.journal.tables-autocreate", true,
+            "pekko.persistence.cassandra.snapshot.keyspace-autocreate", true,
+            "pekko.persistence.cassandra.snapshot.tables-autocreate", true))
         .withFallback(ConfigFactory.parseResources("persistence.conf")));
   }
 
