@@ -108,10 +108,10 @@ public final class StorageSchema {
 
   /**
    * When the plugins are told not to create their tables (persistence.conf: the hub's own
-   * setting), this node is their one creator, from the files, at once. Several creators of the same
-   * tables at the same moment (every node of a new cluster, and each node's two plugins, with the
-   * driver's 2 s timeout) is what the plugin itself warns against ("Column family ID mismatch"),
-   * and it preceded a node whose tag queries Cassandra refused for good (docs/RELIABILITY.md).
+   * setting), this node is their one creator, from the files, at once, with a long timeout. The
+   * plugins' own creation gives up after the driver's 2 s (every node of a new cluster and both
+   * plugins of each creating the same tables at once), logs it and lets the journal start anyway,
+   * which is how a node came to keep a failed tag_views prepare (see {@link #initialize}).
    */
   private static Duration fallBackAfter(Config config) {
     return pluginsCreate(config) ? FALL_BACK_AFTER : Duration.ZERO;
