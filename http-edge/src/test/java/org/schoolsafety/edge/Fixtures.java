@@ -1,7 +1,9 @@
 package org.schoolsafety.edge;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.LinkedHashMap;
@@ -63,7 +65,7 @@ final class Fixtures {
   }
 
   private static void enlist(HubClient operator, Map<String, Object> agency) {
-    created(org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(60))
+    created(await().atMost(Duration.ofSeconds(60))
         .until(() -> operator.post("/api/v1/agencies", agency), response -> response.status() != 503));
   }
 

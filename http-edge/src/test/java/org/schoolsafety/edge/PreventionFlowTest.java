@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.awaitility.core.ThrowingRunnable;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -52,6 +53,11 @@ class PreventionFlowTest {
     if (node != null) {
       node.close();
     }
+  }
+
+  /** Waits up to 30 s for the read side to show what {@code assertion} expects; says what storage held if not. */
+  static void awaitReadSide(ThrowingRunnable assertion) {
+    ReadSideDiagnosis.awaitAsserted(KEYSPACE, Duration.ofSeconds(30), assertion);
   }
 
   HubClient staff(String school) {
@@ -112,12 +118,12 @@ class PreventionFlowTest {
     await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(
         agency("education-650102").get("/api/v1/agencies/education-650102/dispatches").body().get("hazards")
             .findValuesAsText("hazardId")).contains(id));
-    ReadSideDiagnosis.explained(KEYSPACE, () -> await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(
+    awaitReadSide(() -> assertThat(
         cc().get("/api/v1/hazards?region=650102&category=FIRE_SAFETY").body().get("hazards").findValuesAsText("hazardId"))
-        .contains(id)));
-    ReadSideDiagnosis.explained(KEYSPACE, () -> await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(
+        .contains(id));
+    awaitReadSide(() -> assertThat(
         staff(A).get("/api/v1/schools/" + A + "/hazards?state=OPEN").body().get("hazards").findValuesAsText("hazardId"))
-        .contains(id)));
+        .contains(id));
     assertThat(staff(B).get("/api/v1/schools/" + A + "/hazards").status()).isEqualTo(403);
     assertThat(staff(B).get("/api/v1/hazards/" + id).status()).isEqualTo(404);
     assertThat(staff(A).get("/api/v1/hazards?region=650102").status()).isEqualTo(403);
@@ -134,9 +140,9 @@ class PreventionFlowTest {
     staff(A).post("/api/v1/hazards/" + id + "/rectification", Map.of("note", "closer fitted"));
     assertThat(agency("education-650102").post("/api/v1/hazards/" + id + "/verification",
         Map.of("accepted", true, "note", "checked")).body().get("status").asText()).isEqualTo("VERIFIED");
-    ReadSideDiagnosis.explained(KEYSPACE, () -> await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(
+    awaitReadSide(() -> assertThat(
         staff(A).get("/api/v1/schools/" + A + "/hazards?state=VERIFIED").body().get("hazards").findValuesAsText("hazardId"))
-        .contains(id)));
+        .contains(id));
   }
 
   @Test
@@ -161,9 +167,9 @@ class PreventionFlowTest {
         }
       }
     });
-    ReadSideDiagnosis.explained(KEYSPACE, () -> await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(
+    awaitReadSide(() -> assertThat(
         cc().get("/api/v1/warnings?region=650102&state=RAISED").body().get("warnings").findValuesAsText("causeId"))
-        .contains(id)));
+        .contains(id));
   }
 
   @Test
@@ -207,10 +213,10 @@ class PreventionFlowTest {
     assertThat(risk.get("level").asText()).isIn("BLUE", "YELLOW", "ORANGE", "RED");
     assertThat(risk.get("factors").findValuesAsText("code")).contains("nearby-MAJOR_ROAD", "training-coverage");
     assertThat(staff(B).get("/api/v1/schools/" + B + "/trainings").body().get("trainings")).hasSize(1);
-    ReadSideDiagnosis.explained(KEYSPACE, () -> await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(
-        cc().get("/api/v1/risk?region=650102&top=10").body().get("schools").findValuesAsText("schoolId")).contains(B)));
-    ReadSideDiagnosis.explained(KEYSPACE, () -> await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(
-        staff(B).get("/api/v1/schools/" + B + "/risk/history").body().get("history").size()).isGreaterThanOrEqualTo(2)));
+    awaitReadSide(() -> assertThat(
+        cc().get("/api/v1/risk?region=650102&top=10").body().get("schools").findValuesAsText("schoolId")).contains(B));
+    awaitReadSide(() -> assertThat(
+        staff(B).get("/api/v1/schools/" + B + "/risk/history").body().get("history").size()).isGreaterThanOrEqualTo(2));
     assertThat(staff(A).get("/api/v1/schools/" + B + "/risk").status()).isEqualTo(403);
     assertThat(anonymous.as(Role.COMMAND_CENTER, "11").get("/api/v1/risk?region=65").status()).isEqualTo(403);
   }

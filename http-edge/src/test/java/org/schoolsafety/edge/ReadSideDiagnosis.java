@@ -1,11 +1,22 @@
 package org.schoolsafety.edge;
 
+import static org.awaitility.Awaitility.await;
+
+import ch.qos.logback.classic.LoggerContext;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.CyclicBufferAppender;
 import com.datastax.oss.driver.api.core.CqlSession;
 import com.datastax.oss.driver.api.core.cql.Row;
+import com.datastax.oss.driver.api.core.uuid.Uuids;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.function.Supplier;
 import org.awaitility.core.ConditionTimeoutException;
+import org.awaitility.core.ThrowingRunnable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.schoolsafety.persistence.testing.SharedCassandra;
 
 /**
@@ -25,6 +36,11 @@ final class ReadSideDiagnosis {
     } catch (ConditionTimeoutException timeout) {
       throw new AssertionError(timeout.getMessage() + "\n" + describe(keyspace), timeout);
     }
+  }
+
+  /** Waits up to {@code atMost} for {@code assertion} to hold, explained as above if it does not. */
+  static void awaitAsserted(String keyspace, Duration atMost, ThrowingRunnable assertion) {
+    explained(keyspace, () -> await().atMost(atMost).untilAsserted(assertion));
   }
 
   /** {@link #explained(String, Supplier)} for a wait that returns nothing. */
@@ -47,10 +63,10 @@ final class ReadSideDiagnosis {
       for (Row row : session.execute("SELECT tag_name, timestamp FROM " + keyspace + ".tag_views")) {
         long[] seen = perTag.computeIfAbsent(row.getString("tag_name"), t -> new long[2]);
         seen[0]++;
-        seen[1] = Math.max(seen[1], com.datastax.oss.driver.api.core.uuid.Uuids.unixTimestamp(row.getUuid("timestamp")));
+        seen[1] = Math.max(seen[1], Uuids.unixTimestamp(row.getUuid("timestamp")));
       }
       perTag.forEach((tag, seen) -> text.append(" tag_views ").append(tag).append(": ").append(seen[0])
-          .append(" rows, newest ").append(java.time.Instant.ofEpochMilli(seen[1])).append('\n'));
+          .append(" rows, newest ").append(Instant.ofEpochMilli(seen[1])).append('\n'));
       Map<String, Long> events = new TreeMap<>();
       for (Row row : session.execute("SELECT persistence_id, sequence_nr FROM " + keyspace + ".messages")) {
         if (!row.getString("persistence_id").startsWith("/sharding/")) {
@@ -74,16 +90,16 @@ final class ReadSideDiagnosis {
 
   /** The latest warnings and errors logged in this JVM (logback-test.xml keeps the last 400). */
   static String recentWarnings() {
-    var context = (ch.qos.logback.classic.LoggerContext) org.slf4j.LoggerFactory.getILoggerFactory();
-    var appender = (ch.qos.logback.core.read.CyclicBufferAppender<ch.qos.logback.classic.spi.ILoggingEvent>)
-        context.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME).getAppender("RECENT_WARNINGS");
+    var context = (LoggerContext) LoggerFactory.getILoggerFactory();
+    var appender = (CyclicBufferAppender<ILoggingEvent>)
+        context.getLogger(Logger.ROOT_LOGGER_NAME).getAppender("RECENT_WARNINGS");
     if (appender == null) {
       return " (no RECENT_WARNINGS appender in logback-test.xml)\n";
     }
     var text = new StringBuilder(" the latest warnings and errors logged in this JVM, oldest first (every node of the run):\n");
     for (int i = Math.max(0, appender.getLength() - WARNINGS_QUOTED); i < appender.getLength(); i++) {
       var event = appender.get(i);
-      text.append("  ").append(java.time.Instant.ofEpochMilli(event.getTimeStamp())).append(' ').append(event.getLevel())
+      text.append("  ").append(Instant.ofEpochMilli(event.getTimeStamp())).append(' ').append(event.getLevel())
           .append(' ').append(event.getLoggerName()).append(" - ").append(event.getFormattedMessage());
       if (event.getThrowableProxy() != null) {
         text.append(" (").append(event.getThrowableProxy().getClassName()).append(": ")

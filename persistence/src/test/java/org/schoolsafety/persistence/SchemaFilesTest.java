@@ -14,8 +14,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.concurrent.TimeUnit;
 import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.javadsl.Adapter;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.persistence.cassandra.query.javadsl.CassandraReadJournal;
+import org.apache.pekko.persistence.query.NoOffset;
+import org.apache.pekko.persistence.query.PersistenceQuery;
+import org.apache.pekko.stream.javadsl.Sink;
 import org.apache.pekko.stream.connectors.cassandra.CassandraSessionSettings;
 import org.apache.pekko.stream.connectors.cassandra.javadsl.CassandraSessionRegistry;
 import org.junit.jupiter.api.BeforeAll;
@@ -117,13 +123,8 @@ class SchemaFilesTest {
   @Test
   void autocreateCreatesThePluginsTablesFromTheFiles() throws Exception {
     // the plugins' own creation is off (the hub's setting); StorageSchema creates the tables from the files
-    Config config = ConfigFactory.parseMap(Map.of(
-            "pekko.persistence.cassandra.journal.keyspace-autocreate", false,
-            "pekko.persistence.cassandra.journal.tables-autocreate", false,
-            "pekko.persistence.cassandra.snapshot.keyspace-autocreate", false,
-            "pekko.persistence.cassandra.snapshot.tables-autocreate", false))
-        .withFallback(config("drift_fallback", true, SharedCassandra.contactPoint()));
-    withSystem(config, system -> StorageSchema.initialize(system, Duration.ofSeconds(90)));
+    withSystem(config("drift_fallback", true, SharedCassandra.contactPoint()),
+        system -> StorageSchema.initialize(system, Duration.ofSeconds(90)));
     try (CqlSession cql = SharedCassandra.session()) {
       for (String suffix : List.of("", "_snapshot")) {
         assertThat(columns(cql, "drift_fallback" + suffix)).isEqualTo(columns(cql, AUTO + suffix));
@@ -150,13 +151,11 @@ class SchemaFilesTest {
         .withFallback(config("drift_tags", true, SharedCassandra.contactPoint()));
     withSystem(config, system -> {
       StorageSchema.initialize(system, Duration.ofSeconds(120));
-      var events = org.apache.pekko.persistence.query.PersistenceQuery.get(
-              org.apache.pekko.actor.typed.javadsl.Adapter.toClassic(system))
-          .getReadJournalFor(org.apache.pekko.persistence.cassandra.query.javadsl.CassandraReadJournal.class,
-              org.apache.pekko.persistence.cassandra.query.javadsl.CassandraReadJournal.Identifier())
-          .currentEventsByTag("school", org.apache.pekko.persistence.query.NoOffset.getInstance())
-          .runWith(org.apache.pekko.stream.javadsl.Sink.seq(), system)
-          .toCompletableFuture().get(60, java.util.concurrent.TimeUnit.SECONDS);
+      var events = PersistenceQuery.get(Adapter.toClassic(system))
+          .getReadJournalFor(CassandraReadJournal.class, CassandraReadJournal.Identifier())
+          .currentEventsByTag("school", NoOffset.getInstance())
+          .runWith(Sink.seq(), system)
+          .toCompletableFuture().get(60, TimeUnit.SECONDS);
       assertThat(events).isEmpty();
     });
   }

@@ -30,6 +30,7 @@ import org.apache.pekko.stream.javadsl.Sink;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.schoolsafety.persistence.FirstTimeBucket;
+import org.schoolsafety.persistence.StorageSchema;
 import org.schoolsafety.persistence.testing.SharedCassandra;
 
 /**
@@ -80,12 +81,7 @@ class LateTagRowsTest {
             "hub.cassandra.contact-points", List.of(SharedCassandra.contactPoint()),
             FirstTimeBucket.KEY, SharedCassandra.firstTimeBucket(),
             "datastax-java-driver.basic.request.timeout", "30s",
-            "pekko.persistence.cassandra.events-by-tag.enabled", eventsByTag,
-            // the plugin's own tables, as it creates them (the hub leaves that to StorageSchema)
-            "pekko.persistence.cassandra.journal.keyspace-autocreate", true,
-            "pekko.persistence.cassandra.journal.tables-autocreate", true,
-            "pekko.persistence.cassandra.snapshot.keyspace-autocreate", true,
-            "pekko.persistence.cassandra.snapshot.tables-autocreate", true))
+            "pekko.persistence.cassandra.events-by-tag.enabled", eventsByTag))
         .withFallback(ConfigFactory.parseResources("persistence.conf")));
   }
 
@@ -95,6 +91,7 @@ class LateTagRowsTest {
     String early = "Late|early-" + run;
     String orphan = "Late|orphan-" + run;
     ActorSystem<Void> owner = ActorSystem.create(Behaviors.empty(), "late-tags-owner", config(true));
+    StorageSchema.initialize(owner, Duration.ofSeconds(120));  // as a node does, before any query
     try {
       List<String> delivered = new CopyOnWriteArrayList<>();
       AtomicLong latest = new AtomicLong();
