@@ -551,6 +551,9 @@ public final class EmbeddedCassandra implements AutoCloseable {
     // resident) at once, costing seconds and RSS. The heap still grows up to -Xmx as needed.
     cmd.add("-Xms" + (settings.heapBytes() < INITIAL_HEAP_BYTES ? settings.heap() : INITIAL_HEAP));
     cmd.add("-XX:ErrorFile=" + dataDir.resolve("hs_err_pid%p.log"));
+    // GC pauses and safepoints beside cassandra.log: a client whose requests or heartbeats time out
+    // can tell a stalled node from a busy one
+    cmd.add("-Xlog:gc,safepoint:file=" + dataDir.resolve("logs").resolve("gc.log") + ":time,uptime:filecount=4,filesize=20m");
     cmd.add("-Djava.net.preferIPv4Stack=true");
     cmd.add("-Djdk.attach.allowAttachSelf=true");
     cmd.addAll(JDK17_FLAGS);
