@@ -1,6 +1,6 @@
 package org.schoolsafety.persistence.readside;
 
-import com.datastax.oss.driver.api.core.DriverTimeoutException;
+import com.datastax.oss.driver.api.core.servererrors.QueryValidationException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -159,8 +159,9 @@ public final class ReadSideSchema {
   /** Dev and tests: keyspace, query tables and the projections' offset tables. */
   public static void create(ActorSystem<?> system, CassandraSession session, String keyspace) {
     // Schema changes can outlast the driver's request timeout on a busy or freshly started node
-    // (several nodes starting at once): a timed-out statement is simply sent again (CREATE ... IF
-    // NOT EXISTS is idempotent, and an ALTER that did go through answers "already exists").
+    // (several nodes starting at once), or lose their connection (a heartbeat that Cassandra did not
+    // answer within 5 s closes it: CI, 2026-12-02): such a statement is simply sent again (CREATE
+    // ... IF NOT EXISTS is idempotent, and an ALTER that did go through answers "already exists").
     Instant deadline = Instant.now().plus(Duration.ofSeconds(90));
     try {
       retrying(deadline, () -> session.executeDDL("CREATE KEYSPACE IF NOT EXISTS " + keyspace
@@ -190,7 +191,7 @@ public final class ReadSideSchema {
         try {
           each.getValue().get(60, TimeUnit.SECONDS);
         } catch (ExecutionException e) {
-          if (!(e.getCause() instanceof DriverTimeoutException)) {
+          if (!isTransient(e)) {
             throw e;
           }
           retrying(deadline, () -> session.executeDDL(each.getKey()));
@@ -209,10 +210,22 @@ public final class ReadSideSchema {
         ddl.get().toCompletableFuture().get(60, TimeUnit.SECONDS);
         return;
       } catch (ExecutionException e) {
-        if (!(e.getCause() instanceof DriverTimeoutException) || Instant.now().isAfter(deadline)) {
+        if (!isTransient(e) || Instant.now().isAfter(deadline)) {
           throw e;
         }
+        Thread.sleep(RETRY_PAUSE.toMillis()); // a lost connection fails at once until it is back
       }
     }
+  }
+
+  private static final Duration RETRY_PAUSE = Duration.ofMillis(250);
+
+  /**
+   * What Cassandra refused as a statement (syntax, an ALTER of a column that exists) fails the same
+   * way when sent again; anything else (timeouts, closed connections, no node answering, overload)
+   * is the moment's.
+   */
+  static boolean isTransient(ExecutionException failure) {
+    return !(failure.getCause() instanceof QueryValidationException);
   }
 }
