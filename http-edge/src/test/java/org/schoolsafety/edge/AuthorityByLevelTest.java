@@ -42,7 +42,7 @@ class AuthorityByLevelTest {
     node = TestNode.start("it_authority", Map.of());
     anonymous = new HubClient(node.httpPort());
     Fixtures.registerRegion(anonymous, "650106");
-    created(anonymous.as(Role.OPERATOR, "ops").post("/api/v1/schools", Fixtures.school(SCHOOL, "650106")));
+    created(Fixtures.postSchool(anonymous.as(Role.OPERATOR, "ops"), Fixtures.school(SCHOOL, "650106")));
     county = anonymous.as(Role.COMMAND_CENTER, "650106");
     city = anonymous.as(Role.COMMAND_CENTER, "6501");
     province = anonymous.as(Role.COMMAND_CENTER, "65");

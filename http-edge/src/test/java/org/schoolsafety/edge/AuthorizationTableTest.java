@@ -212,7 +212,7 @@ class AuthorizationTableTest {
     Fixtures.registerRegion(anonymous, "110105");
     HubClient operator = anonymous.as(Role.OPERATOR, "ops");
     for (String[] school : new String[][] {{SCHOOL_A, "650102"}, {SCHOOL_B, "650102"}, {SCHOOL_C, "110105"}}) {
-      created(operator.post("/api/v1/schools", Fixtures.school(school[0], school[1])));
+      created(Fixtures.postSchool(operator, Fixtures.school(school[0], school[1])));
     }
     HubClient staffA = anonymous.as(Role.SCHOOL_STAFF, SCHOOL_A);
     incidentX = created(staffA.post("/api/v1/incidents", Fixtures.incident(SCHOOL_A, "FIRE", "III", "authz-x")))

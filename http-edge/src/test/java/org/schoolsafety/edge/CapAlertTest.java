@@ -40,7 +40,7 @@ class CapAlertTest {
     node = TestNode.start("it_cap_alerts", Map.of());
     var anonymous = new HubClient(node.httpPort());
     Fixtures.registerRegion(anonymous, COUNTY);
-    created(anonymous.as(Role.OPERATOR, "test-operator").post("/api/v1/schools", Fixtures.school(SCHOOL, COUNTY)));
+    created(Fixtures.postSchool(anonymous.as(Role.OPERATOR, "test-operator"), Fixtures.school(SCHOOL, COUNTY)));
     school = anonymous.as(Role.SCHOOL_STAFF, SCHOOL);
     commandCenter = anonymous.as(Role.COMMAND_CENTER, "65");
   }

@@ -46,9 +46,9 @@ class CapInTest {
     anonymous = new HubClient(node.httpPort());
     Fixtures.registerRegion(anonymous, COUNTY);
     HubClient operator = anonymous.as(Role.OPERATOR, "ops");
-    created(operator.post("/api/v1/schools", school(NEAR_1, 43.80, 87.60)));
-    created(operator.post("/api/v1/schools", school(NEAR_2, 43.90, 87.70)));
-    created(operator.post("/api/v1/schools", school(FAR, 44.50, 88.50)));
+    created(Fixtures.postSchool(operator, school(NEAR_1, 43.80, 87.60)));
+    created(Fixtures.postSchool(operator, school(NEAR_2, 43.90, 87.70)));
+    created(Fixtures.postSchool(operator, school(FAR, 44.50, 88.50)));
     province = anonymous.as(Role.COMMAND_CENTER, "65");
     source = anonymous.as(Role.ALERT_SOURCE, SOURCE);
     await().atMost(Duration.ofSeconds(30)).until(() ->

@@ -101,11 +101,11 @@ class ConsoleBrowserTest {
     anonymous = new HubClient(node.httpPort());
     Fixtures.registerRegion(anonymous, COUNTY);
     HubClient operator = anonymous.as(Role.OPERATOR, "test-operator");
-    created(operator.post("/api/v1/schools", school(TIANSHAN_1, "Tianshan No. 1 Primary School", COUNTY, 43.800, 87.600)));
-    created(operator.post("/api/v1/schools", school(TIANSHAN_2, "Urumqi No. 1 Senior High", COUNTY, 43.793, 87.627)));
-    created(operator.post("/api/v1/schools", school(SAYBAGH, "Saybagh Experimental Primary", "650103", 43.785, 87.560)));
-    created(operator.post("/api/v1/schools", school(KARAMAY, "Karamay No. 1 Junior High", "650203", 45.595, 84.870)));
-    created(operator.post("/api/v1/schools", school("sch-110101-001", "Dongcheng Shijia Primary", "110101", 39.927, 116.423)));
+    created(Fixtures.postSchool(operator, school(TIANSHAN_1, "Tianshan No. 1 Primary School", COUNTY, 43.800, 87.600)));
+    created(Fixtures.postSchool(operator, school(TIANSHAN_2, "Urumqi No. 1 Senior High", COUNTY, 43.793, 87.627)));
+    created(Fixtures.postSchool(operator, school(SAYBAGH, "Saybagh Experimental Primary", "650103", 43.785, 87.560)));
+    created(Fixtures.postSchool(operator, school(KARAMAY, "Karamay No. 1 Junior High", "650203", 45.595, 84.870)));
+    created(Fixtures.postSchool(operator, school("sch-110101-001", "Dongcheng Shijia Primary", "110101", 39.927, 116.423)));
     // The registry list is a projection and lags its writes: the console reads it once on start.
     HubClient commandCenter = anonymous.as(Role.COMMAND_CENTER, "65");
     Awaitility.await().atMost(Duration.ofSeconds(90)).untilAsserted(() -> assertThat(commandCenter.get("/api/v1/schools?region=65")
@@ -241,7 +241,7 @@ class ConsoleBrowserTest {
       // A school registered after the console read the map reports: the console reads the
       // schools again and plots it. (The false alarm is cancelled so the later tests' counts hold.)
       String latecomer = "sch-650102-009";
-      created(anonymous.as(Role.OPERATOR, "test-operator").post("/api/v1/schools",
+      created(Fixtures.postSchool(anonymous.as(Role.OPERATOR, "test-operator"),
           school(latecomer, "Shuimogou Primary School", COUNTY, 43.830, 87.650)));
       String late = created(anonymous.as(Role.SCHOOL_STAFF, latecomer).post("/api/v1/incidents",
           Fixtures.incident(latecomer, "INJURY", "IV", "console-latecomer"))).body().get("incidentId").asText();

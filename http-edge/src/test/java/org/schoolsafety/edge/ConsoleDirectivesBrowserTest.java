@@ -76,7 +76,7 @@ class ConsoleDirectivesBrowserTest {
     for (int i = 0; i < SCHOOLS.size(); i++) {
       var body = new HashMap<>(Fixtures.school(SCHOOLS.get(i), COUNTY));
       body.put("name", NAMES.get(i));
-      created(operator.post("/api/v1/schools", body));
+      created(Fixtures.postSchool(operator, body));
     }
     profile = Files.createTempDirectory("console-directives-chromium-");
     driver = HeadlessChromium.start(profile, "1500,950", WAIT, "--lang=en-US");

@@ -51,7 +51,7 @@ class CoordinatedShutdownTest {
     try {
       int port = node.httpPort();
       var anonymous = new HubClient(port);
-      created(anonymous.as(Role.OPERATOR, "ops").post("/api/v1/schools", Fixtures.school(SCHOOL, "650102")));
+      created(Fixtures.postSchool(anonymous.as(Role.OPERATOR, "ops"), Fixtures.school(SCHOOL, "650102")));
 
       // A command center's live stream.
       var stream = new SseClient(port, "/api/v1/stream/incidents?region=650102",

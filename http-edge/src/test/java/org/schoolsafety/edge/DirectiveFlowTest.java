@@ -43,7 +43,7 @@ class DirectiveFlowTest {
     anonymous = new HubClient(node.httpPort());
     HubClient operator = anonymous.as(Role.OPERATOR, "ops");
     for (int i = 0; i < SCHOOLS; i++) {
-      created(operator.post("/api/v1/schools", Fixtures.school(school(i), COUNTY)));
+      created(Fixtures.postSchool(operator, Fixtures.school(school(i), COUNTY)));
     }
     commandCenter = anonymous.as(Role.COMMAND_CENTER, "6501");
   }

@@ -34,7 +34,7 @@ class DrillsTest {
     operator = anonymous.as(Role.OPERATOR, "drill-ops");
     Fixtures.registerRegion(anonymous, "500103");
     for (String id : new String[] {"sch-500103-001", "sch-500103-002"}) {
-      created(operator.post("/api/v1/schools", Fixtures.school(id, "500103")));
+      created(Fixtures.postSchool(operator, Fixtures.school(id, "500103")));
     }
   }
 

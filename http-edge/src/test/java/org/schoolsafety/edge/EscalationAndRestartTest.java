@@ -43,7 +43,7 @@ class EscalationAndRestartTest {
     start();
     for (String county : List.of("650102", "110105", "440305")) {
       Fixtures.registerRegion(anonymous, county);
-      created(anonymous.as(Role.OPERATOR, "test-operator").post("/api/v1/schools", Fixtures.school("sch-" + county, county)));
+      created(Fixtures.postSchool(anonymous.as(Role.OPERATOR, "test-operator"), Fixtures.school("sch-" + county, county)));
     }
   }
 

@@ -42,8 +42,8 @@ class EvaluationFlowTest {
     anonymous = new HubClient(node.httpPort());
     Fixtures.registerRegion(anonymous, COUNTY);
     HubClient operator = anonymous.as(Role.OPERATOR, "ops");
-    created(operator.post("/api/v1/schools", Fixtures.school(A, COUNTY)));
-    created(operator.post("/api/v1/schools", Fixtures.school(B, COUNTY)));
+    created(Fixtures.postSchool(operator, Fixtures.school(A, COUNTY)));
+    created(Fixtures.postSchool(operator, Fixtures.school(B, COUNTY)));
   }
 
   @AfterAll

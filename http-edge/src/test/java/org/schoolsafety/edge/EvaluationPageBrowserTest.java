@@ -80,8 +80,8 @@ class EvaluationPageBrowserTest {
     HubClient operator = anonymous.as(Role.OPERATOR, "ops");
     var schoolA = new LinkedHashMap<String, Object>(Fixtures.school(A, COUNTY));
     schoolA.put("name", NAME_A);
-    created(operator.post("/api/v1/schools", schoolA));
-    created(operator.post("/api/v1/schools", Fixtures.school(B, COUNTY)));
+    created(Fixtures.postSchool(operator, schoolA));
+    created(Fixtures.postSchool(operator, Fixtures.school(B, COUNTY)));
 
     var late = created(anonymous.as(Role.SCHOOL_STAFF, A).post("/api/v1/incidents",
         EvaluationFlowTest.reportedMinutesAfter(A, "IV", 61, "page-late")));

@@ -59,7 +59,7 @@ class FamilyPageBrowserTest {
     anonymous = new HubClient(node.httpPort());
     Fixtures.registerRegion(anonymous, "650102");
     for (String school : List.of("sch-650102-001", "sch-650102-002", "sch-650102-003")) {
-      created(anonymous.as(Role.OPERATOR, "ops").post("/api/v1/schools", Fixtures.school(school, "650102")));
+      created(Fixtures.postSchool(anonymous.as(Role.OPERATOR, "ops"), Fixtures.school(school, "650102")));
     }
     Path profile = Files.createTempDirectory("family-test-chromium-");
     driver = HeadlessChromium.start(profile, "390,1300", WAIT, "--lang=en-US");

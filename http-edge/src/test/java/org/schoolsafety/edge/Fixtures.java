@@ -69,6 +69,16 @@ final class Fixtures {
         .until(() -> operator.post("/api/v1/agencies", agency), response -> response.status() != 503));
   }
 
+  /**
+   * Registers a school, sent again while answered 503 ("retry later": a new node's first writes, or
+   * a write whose Cassandra connection closed under it on a busy machine, as on CI 2026-12-02);
+   * registering the same school again is a no-op that answers 201, as a client retrying would see.
+   */
+  static HubClient.Response postSchool(HubClient operator, Object school) {
+    return await().atMost(Duration.ofSeconds(60))
+        .until(() -> operator.post("/api/v1/schools", school), response -> response.status() != 503);
+  }
+
   static HubClient.Response created(HubClient.Response response) {
     assertThat(response.status()).as(String.valueOf(response.body())).isEqualTo(201);
     return response;

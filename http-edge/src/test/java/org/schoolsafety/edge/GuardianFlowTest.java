@@ -55,8 +55,8 @@ class GuardianFlowTest {
     anonymous = new HubClient(node.httpPort());
     Fixtures.registerRegion(anonymous, "650102");
     HubClient operator = anonymous.as(Role.OPERATOR, "ops");
-    created(operator.post("/api/v1/schools", Fixtures.school(A, "650102")));
-    created(operator.post("/api/v1/schools", Fixtures.school(B, "650102")));
+    created(Fixtures.postSchool(operator, Fixtures.school(A, "650102")));
+    created(Fixtures.postSchool(operator, Fixtures.school(B, "650102")));
     staffA = anonymous.as(Role.SCHOOL_STAFF, A);
   }
 

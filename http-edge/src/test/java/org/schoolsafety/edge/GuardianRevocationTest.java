@@ -84,8 +84,8 @@ class GuardianRevocationTest {
     var one = new HubClient(first.httpPort());
     var two = new HubClient(second.httpPort());
     Fixtures.registerRegion(one, "650102");
-    created(one.as(Role.OPERATOR, "ops").post("/api/v1/schools", Fixtures.school(A, "650102")));
-    created(one.as(Role.OPERATOR, "ops").post("/api/v1/schools", Fixtures.school(B, "650102")));
+    created(Fixtures.postSchool(one.as(Role.OPERATOR, "ops"), Fixtures.school(A, "650102")));
+    created(Fixtures.postSchool(one.as(Role.OPERATOR, "ops"), Fixtures.school(B, "650102")));
     HubClient staffA = one.as(Role.SCHOOL_STAFF, A);
     HubClient staffB = one.as(Role.SCHOOL_STAFF, B);
 

@@ -199,7 +199,7 @@ class HostileInputTest {
     HubClient school = anonymous.withToken(staff);
 
     Fixtures.registerRegion(anonymous, COUNTY);
-    created(operatorClient.post("/api/v1/schools", Fixtures.school(SCHOOL, COUNTY)));
+    created(Fixtures.postSchool(operatorClient, Fixtures.school(SCHOOL, COUNTY)));
 
     openIncident = created(school.post("/api/v1/incidents", Fixtures.incident(SCHOOL, "FIRE", "III", "hostile-open")))
         .body().get("incidentId").asText();

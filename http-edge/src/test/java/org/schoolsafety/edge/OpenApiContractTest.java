@@ -395,7 +395,7 @@ class OpenApiContractTest {
     var answers = new ArrayList<Answer>();
     answers.add(answer("POST", "/api/v1/schools", created(operator.post("/api/v1/schools",
         Fixtures.school(SCHOOL, "650102")))));
-    created(operator.post("/api/v1/schools", Fixtures.school("sch-650102-002", "650102")));
+    created(Fixtures.postSchool(operator, Fixtures.school("sch-650102-002", "650102")));
     try (var stream = new SseClient(node.httpPort(), "/api/v1/stream/incidents?region=65",
         TestNode.token(Role.COMMAND_CENTER, "65"), null)) {
       assertThat(stream.status()).isEqualTo(200);

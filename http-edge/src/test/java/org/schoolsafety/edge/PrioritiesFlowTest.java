@@ -49,7 +49,7 @@ class PrioritiesFlowTest {
     for (String school : List.of(A, B)) {
       var body = new HashMap<>(Fixtures.school(school, COUNTY));
       body.put("staff", 10);
-      created(operator.post("/api/v1/schools", body));
+      created(Fixtures.postSchool(operator, body));
     }
     Instant deadline = Instant.now().plus(Duration.ofDays(20));
     JsonNode inspection = created(anonymous.as(Role.SCHOOL_STAFF, A).post("/api/v1/schools/" + A + "/inspections",
@@ -138,7 +138,7 @@ class PrioritiesFlowTest {
     String school = "sch-650207-001";
     var body = new HashMap<>(Fixtures.school(school, county));
     body.put("staff", 10);
-    created(anonymous.as(Role.OPERATOR, "ops").post("/api/v1/schools", body));
+    created(Fixtures.postSchool(anonymous.as(Role.OPERATOR, "ops"), body));
     HubClient staff = staff(school);
     created(staff.post("/api/v1/schools/" + school + "/devices", SensorsTest.device("cam-P-1", "CAMERA", "P")));
     String actionId = "device:" + school + ":cam-P-1";
@@ -206,10 +206,10 @@ class PrioritiesFlowTest {
     String c2 = "sch-650206-002";
     Fixtures.registerRegion(anonymous, county);
     HubClient operator = anonymous.as(Role.OPERATOR, "ops");
-    created(operator.post("/api/v1/schools", Fixtures.school(c1, county))); // 1200 students
+    created(Fixtures.postSchool(operator, Fixtures.school(c1, county))); // 1200 students
     var small = new HashMap<>(Fixtures.school(c2, county));
     small.put("students", 800);
-    created(operator.post("/api/v1/schools", small));
+    created(Fixtures.postSchool(operator, small));
     LocalDate today = LocalDate.now(java.time.ZoneId.of("Asia/Shanghai"));
     HubClient staff1 = anonymous.as(Role.SCHOOL_STAFF, c1);
     for (var item : List.of(List.of("cb-1", today.toString(), "BUILDING", "5000.50"),

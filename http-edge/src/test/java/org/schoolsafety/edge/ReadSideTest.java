@@ -38,8 +38,8 @@ class ReadSideTest {
     Fixtures.registerRegion(anonymous, "440305");
     Fixtures.registerRegion(anonymous, "440106");
     HubClient operator = anonymous.as(Role.OPERATOR, "ops");
-    created(operator.post("/api/v1/schools", Fixtures.school("sch-440305-001", "440305")));
-    created(operator.post("/api/v1/schools", Fixtures.school("sch-440106-001", "440106")));
+    created(Fixtures.postSchool(operator, Fixtures.school("sch-440305-001", "440305")));
+    created(Fixtures.postSchool(operator, Fixtures.school("sch-440106-001", "440106")));
     HubClient school = anonymous.as(Role.SCHOOL_STAFF, "sch-440305-001");
     for (int i = 0; i < 7; i++) {
       actual.add(created(school.post("/api/v1/incidents",

@@ -43,7 +43,7 @@ class SecurityEdgesTest {
     node = TestNode.start("it_security_edges", Map.of());
     anonymous = new HubClient(node.httpPort());
     Fixtures.registerRegion(anonymous, "650102");
-    created(anonymous.as(Role.OPERATOR, "ops").post("/api/v1/schools", Fixtures.school(SCHOOL, "650102")));
+    created(Fixtures.postSchool(anonymous.as(Role.OPERATOR, "ops"), Fixtures.school(SCHOOL, "650102")));
     incident = created(anonymous.as(Role.SCHOOL_STAFF, SCHOOL)
         .post("/api/v1/incidents", Fixtures.incident(SCHOOL, "FIRE", "III", "security-1")))
         .body().get("incidentId").asText();

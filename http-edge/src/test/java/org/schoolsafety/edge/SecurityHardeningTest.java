@@ -63,8 +63,8 @@ class SecurityHardeningTest {
     anonymous = new HubClient(node.httpPort());
     Fixtures.registerRegion(anonymous, "650102");
     operator = anonymous.as(Role.OPERATOR, "ops");
-    created(operator.post("/api/v1/schools", Fixtures.school(SCHOOL_A, "650102")));
-    created(operator.post("/api/v1/schools", Fixtures.school(SCHOOL_SIBLING, "650103")));
+    created(Fixtures.postSchool(operator, Fixtures.school(SCHOOL_A, "650102")));
+    created(Fixtures.postSchool(operator, Fixtures.school(SCHOOL_SIBLING, "650103")));
     staffA = anonymous.as(Role.SCHOOL_STAFF, SCHOOL_A);
     cc650102 = anonymous.as(Role.COMMAND_CENTER, "650102");
     cc6501 = anonymous.as(Role.COMMAND_CENTER, "6501");

@@ -58,7 +58,7 @@ class SensorsMeasurement {
       for (int s = 0; s < SCHOOLS; s++) {
         String id = String.format("sch-%s-%03d", COUNTY, s);
         schools.add(id);
-        created(operator.post("/api/v1/schools", Fixtures.school(id, COUNTY)));
+        created(Fixtures.postSchool(operator, Fixtures.school(id, COUNTY)));
         for (int d = 0; d < DETECTORS; d++) {
           created(operator.post("/api/v1/schools/" + id + "/devices", Map.of("deviceId", "smoke-" + d, "kind", "SMOKE",
               "location", Map.of("building", "B", "floor", (d / 4 + 1) + "F"))));

@@ -58,8 +58,8 @@ class SensorsTest {
     node = TestNode.start(KEYSPACE, CONFIG);
     clients();
     Fixtures.registerRegion(anonymous, COUNTY);
-    created(operator.post("/api/v1/schools", Fixtures.school(SCHOOL, COUNTY)));
-    created(operator.post("/api/v1/schools", Fixtures.school(OTHER_SCHOOL, COUNTY)));
+    created(Fixtures.postSchool(operator, Fixtures.school(SCHOOL, COUNTY)));
+    created(Fixtures.postSchool(operator, Fixtures.school(OTHER_SCHOOL, COUNTY)));
   }
 
   private void clients() {

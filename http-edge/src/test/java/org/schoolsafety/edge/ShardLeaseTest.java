@@ -48,7 +48,7 @@ class ShardLeaseTest {
       var anonymous = new HubClient(node.httpPort());
       long r0 = System.nanoTime();
       Fixtures.registerRegion(anonymous, "650102");
-      created(anonymous.as(Role.OPERATOR, "ops").post("/api/v1/schools", Fixtures.school(SCHOOL, "650102")));
+      created(Fixtures.postSchool(anonymous.as(Role.OPERATOR, "ops"), Fixtures.school(SCHOOL, "650102")));
       long r1 = System.nanoTime();
       var staff = anonymous.as(Role.SCHOOL_STAFF, SCHOOL);
       String id = created(staff.post("/api/v1/incidents", Fixtures.incident(SCHOOL, "FIRE", "III", "lease-1")))

@@ -55,7 +55,7 @@ class StorageOutageTest {
         "hub.auth.hs256-secret", TestNode.SECRET)));
     var anonymous = new HubClient(node.httpPort());
     Fixtures.registerRegion(anonymous, COUNTY);
-    created(anonymous.as(Role.OPERATOR, "test-operator").post("/api/v1/schools", Fixtures.school(SCHOOL, COUNTY)));
+    created(Fixtures.postSchool(anonymous.as(Role.OPERATOR, "test-operator"), Fixtures.school(SCHOOL, COUNTY)));
     staff = anonymous.as(Role.SCHOOL_STAFF, SCHOOL);
   }
 

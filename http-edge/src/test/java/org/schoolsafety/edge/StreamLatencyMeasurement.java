@@ -32,7 +32,7 @@ class StreamLatencyMeasurement {
     try (HubNode node = TestNode.start("it_latency", Map.of())) {
       HubClient anonymous = new HubClient(node.httpPort());
       Fixtures.registerRegion(anonymous, "330106");
-      created(anonymous.as(Role.OPERATOR, "ops").post("/api/v1/schools", Fixtures.school("sch-330106", "330106")));
+      created(Fixtures.postSchool(anonymous.as(Role.OPERATOR, "ops"), Fixtures.school("sch-330106", "330106")));
       HubClient school = anonymous.as(Role.SCHOOL_STAFF, "sch-330106");
       var fromSend = new Histogram(60_000_000_000L, 3);
       var fromAccept = new Histogram(60_000_000_000L, 3);

@@ -42,7 +42,7 @@ class StreamTest {
     anonymous = new HubClient(node.httpPort());
     for (String county : List.of("110105", "110228", "120101")) {
       Fixtures.registerRegion(anonymous, county);
-      created(anonymous.as(Role.OPERATOR, "ops").post("/api/v1/schools", Fixtures.school("sch-" + county, county)));
+      created(Fixtures.postSchool(anonymous.as(Role.OPERATOR, "ops"), Fixtures.school("sch-" + county, county)));
     }
   }
 

@@ -52,8 +52,8 @@ class TipFlowTest {
     tipster = new HubClient(node.httpPort());
     Fixtures.registerRegion(tipster, "650102");
     HubClient operator = tipster.as(Role.OPERATOR, "ops");
-    created(operator.post("/api/v1/schools", Fixtures.school(SCHOOL, "650102")));
-    created(operator.post("/api/v1/schools", Fixtures.school(OTHER_SCHOOL, "650102")));
+    created(Fixtures.postSchool(operator, Fixtures.school(SCHOOL, "650102")));
+    created(Fixtures.postSchool(operator, Fixtures.school(OTHER_SCHOOL, "650102")));
   }
 
   @AfterAll

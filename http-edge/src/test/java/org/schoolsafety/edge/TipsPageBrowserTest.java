@@ -55,7 +55,7 @@ class TipsPageBrowserTest {
     base = "http://127.0.0.1:" + node.httpPort();
     anonymous = new HubClient(node.httpPort());
     Fixtures.registerRegion(anonymous, "650102");
-    created(anonymous.as(Role.OPERATOR, "ops").post("/api/v1/schools", Fixtures.school(SCHOOL, "650102")));
+    created(Fixtures.postSchool(anonymous.as(Role.OPERATOR, "ops"), Fixtures.school(SCHOOL, "650102")));
     profile = Files.createTempDirectory("tips-test-chromium-");
     driver = HeadlessChromium.start(profile, "390,1100", WAIT, "--lang=en-US");
   }

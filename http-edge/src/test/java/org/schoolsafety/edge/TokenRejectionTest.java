@@ -87,7 +87,7 @@ class TokenRejectionTest {
     var anonymous = new HubClient(node.httpPort());
     operator = anonymous.as(Role.OPERATOR, "test-operator");
     commandCenter = anonymous.as(Role.COMMAND_CENTER, "65");
-    created(operator.post("/api/v1/schools", Fixtures.school(SCHOOL, COUNTY)));
+    created(Fixtures.postSchool(operator, Fixtures.school(SCHOOL, COUNTY)));
   }
 
   @AfterAll

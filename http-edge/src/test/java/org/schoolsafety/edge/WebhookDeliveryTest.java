@@ -81,7 +81,7 @@ class WebhookDeliveryTest {
     node = TestNode.start(KEYSPACE, CONFIG);
     var anonymous = new HubClient(node.httpPort());
     Fixtures.registerRegion(anonymous, "650102");
-    created(anonymous.as(Role.OPERATOR, "ops").post("/api/v1/schools", Fixtures.school(SCHOOL, "650102")));
+    created(Fixtures.postSchool(anonymous.as(Role.OPERATOR, "ops"), Fixtures.school(SCHOOL, "650102")));
     try (var free = new ServerSocket(0)) {
       receiverPort = free.getLocalPort(); // nothing listens here until the receiver starts
     }
