@@ -88,6 +88,7 @@ import org.schoolsafety.hub.webhook.WebhookSettings;
 import org.schoolsafety.persistence.AuditTrail;
 import org.schoolsafety.persistence.StorageHealth;
 import org.schoolsafety.persistence.StorageSchema;
+import org.schoolsafety.persistence.TagQueryHealth;
 import org.schoolsafety.persistence.lease.ShardingLayout;
 import org.schoolsafety.persistence.readside.ReadSide;
 import org.slf4j.Logger;
@@ -229,8 +230,9 @@ public final class HubNode implements AutoCloseable {
       var connections = ConnectionGuard.fromConfig(config);
       var storage = new StorageHealth(system, Duration.ofSeconds(2));
       var guard = storageGuard(system, storage, config, metrics);
+      var tagQueries = tagQueryHealth(system, metrics);
       ServerBinding binding = bind(system, config, context, readSide, streams, metrics, connections, startup,
-          storage, guard, webhooks, revocations);
+          storage, tagQueries, guard, webhooks, revocations);
       shutDownWithSystem(system, config, binding, connections, streams);
       return new HubNode(system, binding, context, streams, connections, startup, guard);
     } catch (RuntimeException e) {
@@ -296,7 +298,7 @@ public final class HubNode implements AutoCloseable {
 
   private static ServerBinding bind(ActorSystem<?> system, Config config, HubContext context, ReadSide readSide,
       StreamLimits streams, Metrics metrics, ConnectionGuard connections, StartupGate startup,
-      StorageHealth storage, StorageGuard guard, Webhooks webhooks, GuardianRevocations revocations) {
+      StorageHealth storage, TagQueryHealth tagQueries, StorageGuard guard, Webhooks webhooks, GuardianRevocations revocations) {
     var sharding = ClusterSharding.get(system);
     var serverKey = ServerKeys.fromConfig(config);
     var api = new ApiContext(sharding, context.agencyRegistration(), new AccessPolicy(Authority.fromConfig(config)),
@@ -321,7 +323,7 @@ public final class HubNode implements AutoCloseable {
             new CostBenefitRoutes(api, readSide.preventionQueries(), readSide.investmentQueries()),
             new WebhookRoutes(api, webhooks.addresses(), webhooks.secrets(), webhooks.blocking()), guardians),
         Directives.concat(tips.publicRoute(), guardians.publicRoute()),
-        new HealthRoutes(() -> readiness(system, storage, startup)),
+        new HealthRoutes(() -> readiness(system, storage, tagQueries, startup), tagQueries::brokenBecause),
         new Authentication(new TokenVerifier(authSettings, serverKey, config.getDuration("hub.guardian.renewal-grace")),
             RateLimits.fromConfig(config), revocations),
         new Cors(config.getStringList("hub.http.cors.allowed-origins")),
@@ -364,12 +366,31 @@ public final class HubNode implements AutoCloseable {
   }
 
   private static CompletionStage<List<HealthRoutes.Check>> readiness(ActorSystem<?> system, StorageHealth storage,
-      StartupGate startup) {
+      TagQueryHealth tagQueries, StartupGate startup) {
     MemberStatus status = Cluster.get(system).selfMember().status();
     var member = new HealthRoutes.Check("cluster-member", status == MemberStatus.up(),
         "member status " + status);
+    var broken = tagQueries.brokenBecause();
+    var tags = new HealthRoutes.Check("tag-queries", broken.isEmpty(), broken.orElse("answer"));
     return storage.check().thenApply(ok -> List.of(member,
-        new HealthRoutes.Check("cassandra", ok, ok ? "answers" : "does not answer"), startup.check()));
+        new HealthRoutes.Check("cassandra", ok, ok ? "answers" : "does not answer"), tags, startup.check()));
+  }
+
+  /**
+   * The node's tag queries, checked by its health routes and once a minute for the log and the
+   * {@code hub_tag_queries_broken} gauge: a node whose plugin kept a failed prepare (see
+   * {@link TagQueryHealth}) accepts writes but its projections and streams never move.
+   */
+  private static TagQueryHealth tagQueryHealth(ActorSystem<?> system, Metrics metrics) {
+    var health = new TagQueryHealth(system);
+    metrics.gauge("hub_tag_queries_broken", "1 while this node's events-by-tag queries fail for good (restart it)",
+        () -> health.brokenBecause().isPresent() ? 1 : 0);
+    var told = new java.util.concurrent.atomic.AtomicBoolean();
+    system.scheduler().scheduleAtFixedRate(Duration.ofSeconds(10), Duration.ofMinutes(1), () ->
+        health.brokenBecause().filter(why -> told.compareAndSet(false, true)).ifPresent(why ->
+            log.error("{}: /health/alive answers 503 so that an orchestrator restarts the node", why)),
+        system.executionContext());
+    return health;
   }
 
   public ActorSystem<Void> system() {

@@ -40,7 +40,7 @@ class IncidentFlowTest {
     school = anonymous.as(Role.SCHOOL_STAFF, SCHOOL);
     operator = anonymous.as(Role.OPERATOR, "test-operator");
     Fixtures.registerRegion(anonymous, COUNTY);
-    created(operator.post("/api/v1/schools", Fixtures.school(SCHOOL, COUNTY)));
+    created(Fixtures.postSchool(operator, Fixtures.school(SCHOOL, COUNTY)));
   }
 
   private HubClient agency(String agencyId) {
@@ -245,7 +245,7 @@ class IncidentFlowTest {
     assertThat(anonymous.get("/health/alive").status()).isEqualTo(200);
     var ready = anonymous.get("/health/ready");
     assertThat(ready.status()).isEqualTo(200);
-    assertThat(ready.body().get("checks").findValuesAsText("name")).containsExactly("cluster-member", "cassandra", "startup");
+    assertThat(ready.body().get("checks").findValuesAsText("name")).containsExactly("cluster-member", "cassandra", "tag-queries", "startup");
   }
 
   // --- helpers --------------------------------------------------------------------------

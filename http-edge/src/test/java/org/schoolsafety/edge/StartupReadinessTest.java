@@ -27,7 +27,7 @@ class StartupReadinessTest {
       var closed = anonymous.get("/health/ready");
       assertThat(closed.status()).isEqualTo(503);
       assertThat(closed.body().get("status").asText()).isEqualTo("not-ready");
-      assertThat(closed.body().get("checks").findValuesAsText("name")).containsExactly("cluster-member", "cassandra", "startup");
+      assertThat(closed.body().get("checks").findValuesAsText("name")).containsExactly("cluster-member", "cassandra", "tag-queries", "startup");
       JsonNode gate = check(closed.body().get("checks"), "startup");
       assertThat(gate.get("ok").asBoolean()).isFalse();
       assertThat(gate.get("detail").asText()).isEqualTo("waiting for the demo data and the dev tokens");
