@@ -35,6 +35,15 @@ class ProductionConfigTest {
         .withFallback(ConfigFactory.defaultApplication()));
   }
 
+  /** A node with keyspaces of its own (each test class's) keeps the schema of those, not the defaults. */
+  @Test
+  void theDriverFollowsTheNodesOwnKeyspaces() {
+    assertThat(HubNode.config(Map.of("hub.cassandra.journal-keyspace", "it_own",
+            "hub.cassandra.snapshot-keyspace", "it_own_snapshot"))
+        .getStringList("datastax-java-driver.advanced.metadata.schema.refreshed-keyspaces"))
+        .containsExactly("it_own", "it_own_snapshot", "it_own_read");
+  }
+
   @Test
   void productionSettings() {
     Config config = production(Map.of());
@@ -48,6 +57,9 @@ class ProductionConfigTest {
     assertThat(config.getString("pekko.persistence.cassandra.journal.keyspace")).isEqualTo("school_safety");
     assertThat(config.getString("pekko.persistence.cassandra.snapshot.keyspace")).isEqualTo("school_safety_snapshot");
     assertThat(config.getString("pekko.projection.cassandra.offset-store.keyspace")).isEqualTo("school_safety_read");
+    // the driver keeps (and reloads on a schema change) the schema of these keyspaces only
+    assertThat(config.getStringList("datastax-java-driver.advanced.metadata.schema.refreshed-keyspaces"))
+        .containsExactly("school_safety", "school_safety_snapshot", "school_safety_read");
     // journal at QUORUM: the plugin's profile, and the one the journal uses
     assertThat(config.getString("pekko.persistence.cassandra.write-profile"))
         .isEqualTo("pekko-persistence-cassandra-profile");
