@@ -146,10 +146,7 @@ class SchemaFilesTest {
    */
   @Test
   void tagQueriesWorkOnANewKeyspaceOnceTheSchemaIsReady() throws Exception {
-    Config config = ConfigFactory.parseMap(Map.of("pekko.persistence.cassandra.events-by-tag.first-time-bucket",
-            SharedCassandra.firstTimeBucket()))
-        .withFallback(config("drift_tags", true, SharedCassandra.contactPoint()));
-    withSystem(config, system -> {
+    withSystem(taggedConfig("drift_tags"), system -> {
       StorageSchema.initialize(system, Duration.ofSeconds(120));
       var events = PersistenceQuery.get(Adapter.toClassic(system))
           .getReadJournalFor(CassandraReadJournal.class, CassandraReadJournal.Identifier())
@@ -161,6 +158,13 @@ class SchemaFilesTest {
     });
   }
 
+  /** A new keyspace whose tag queries look no further back than this test run. */
+  private static Config taggedConfig(String keyspace) {
+    return ConfigFactory.parseMap(Map.of("pekko.persistence.cassandra.events-by-tag.first-time-bucket",
+            SharedCassandra.firstTimeBucket()))
+        .withFallback(config(keyspace, true, SharedCassandra.contactPoint()));
+  }
+
   /**
    * The plugin's fault that {@link StorageSchema} now avoids, made on purpose: the read journal
    * made before its keyspace exists keeps its failed tag-scanner prepare after the tables come, and
@@ -168,10 +172,7 @@ class SchemaFilesTest {
    */
   @Test
   void aReadJournalMadeBeforeItsTablesIsReportedBrokenForGood() throws Exception {
-    Config config = ConfigFactory.parseMap(Map.of("pekko.persistence.cassandra.events-by-tag.first-time-bucket",
-            SharedCassandra.firstTimeBucket()))
-        .withFallback(config("drift_early_journal", true, SharedCassandra.contactPoint()));
-    withSystem(config, system -> {
+    withSystem(taggedConfig("drift_early_journal"), system -> {
       var health = new TagQueryHealth(system);
       org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(60))
           .until(() -> health.brokenBecause().isPresent());
