@@ -65,8 +65,7 @@ final class Fixtures {
   }
 
   private static void enlist(HubClient operator, Map<String, Object> agency) {
-    created(await().atMost(Duration.ofSeconds(60))
-        .until(() -> operator.post("/api/v1/agencies", agency), response -> response.status() != 503));
+    created(postUntilTaken(operator, "/api/v1/agencies", agency));
   }
 
   /**
@@ -75,8 +74,13 @@ final class Fixtures {
    * registering the same school again is a no-op that answers 201, as a client retrying would see.
    */
   static HubClient.Response postSchool(HubClient operator, Object school) {
+    return postUntilTaken(operator, "/api/v1/schools", school);
+  }
+
+  /** An idempotent set-up write, sent again for up to 60 s while the hub answers 503 ("retry later"). */
+  private static HubClient.Response postUntilTaken(HubClient client, String path, Object body) {
     return await().atMost(Duration.ofSeconds(60))
-        .until(() -> operator.post("/api/v1/schools", school), response -> response.status() != 503);
+        .until(() -> client.post(path, body), response -> response.status() != 503);
   }
 
   static HubClient.Response created(HubClient.Response response) {

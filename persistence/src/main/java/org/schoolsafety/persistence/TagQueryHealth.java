@@ -19,20 +19,23 @@ import scala.util.Try;
  */
 public final class TagQueryHealth {
 
-  private final ActorSystem<?> system;
-  private volatile CassandraReadJournal journal;
+  private final CassandraReadJournal journal;
 
+  /**
+   * Makes the read journal if nothing has yet: make this only once the schema is ready
+   * (StorageSchema), as the node does.
+   */
   public TagQueryHealth(ActorSystem<?> system) {
-    this.system = system;
+    this.journal = PersistenceQuery.get(Adapter.toClassic(system))
+        .<CassandraReadJournal>readJournalFor(CassandraReadJournal.Identifier());
   }
 
   /**
    * Why the node's tag queries cannot work until it restarts; empty while they can (or while the
-   * prepare has not completed yet). Makes the read journal if nothing has yet: call it only once
-   * the schema is ready (StorageSchema), as the node's health checks are.
+   * prepare has not completed yet).
    */
   public Optional<String> brokenBecause() {
-    var outcome = journal().tagViewScanner().value();
+    var outcome = journal.tagViewScanner().value();
     if (outcome.isEmpty()) {
       return Optional.empty();
     }
@@ -43,15 +46,5 @@ public final class TagQueryHealth {
     return Optional.of("events-by-tag queries fail for good on this node (the Cassandra plugin keeps the"
         + " failure of a statement prepared as its read journal started: " + done.failed().get()
         + "); projections and live streams here are stalled until the node restarts");
-  }
-
-  private CassandraReadJournal journal() {
-    CassandraReadJournal made = journal;
-    if (made == null) {
-      made = PersistenceQuery.get(Adapter.toClassic(system))
-          .<CassandraReadJournal>readJournalFor(CassandraReadJournal.Identifier());
-      journal = made;
-    }
-    return made;
   }
 }

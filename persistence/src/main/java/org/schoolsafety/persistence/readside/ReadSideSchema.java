@@ -156,6 +156,9 @@ public final class ReadSideSchema {
         "ALTER TABLE " + ks + ".tips_by_province ADD triage_due timestamp");
   }
 
+  /** Between two sends of a schema statement that failed for the moment. */
+  private static final Duration RETRY_PAUSE = Duration.ofMillis(250);
+
   /** Dev and tests: keyspace, query tables and the projections' offset tables. */
   public static void create(ActorSystem<?> system, CassandraSession session, String keyspace) {
     // Schema changes can outlast the driver's request timeout on a busy or freshly started node
@@ -217,8 +220,6 @@ public final class ReadSideSchema {
       }
     }
   }
-
-  private static final Duration RETRY_PAUSE = Duration.ofMillis(250);
 
   /**
    * What Cassandra refused as a statement (syntax, an ALTER of a column that exists) fails the same
