@@ -260,6 +260,7 @@ public final class FailoverHarness {
     }
     probing.shutdown();
     var moved = new ArrayList<Double>();
+    var movedIds = new java.util.TreeMap<Double, String>(Collections.reverseOrder());
     double slowest = 0;
     for (var future : answered) {
       Probe probe;
@@ -275,6 +276,7 @@ public final class FailoverHarness {
       slowest = Math.max(slowest, probe.seconds());
       if (probe.failedFirst()) {
         moved.add(probe.seconds());
+        movedIds.put(probe.seconds(), probe.incidentId());
       }
     }
     Collections.sort(moved);
@@ -282,6 +284,8 @@ public final class FailoverHarness {
         + moved.size() + " answered only after a failover (they lived on node " + victim.index() + ")"
         + (moved.isEmpty() ? "" : ": first of them answered after " + moved.get(0) + " s, half after "
         + moved.get(moved.size() / 2) + " s, the last after " + moved.get(moved.size() - 1) + " s"));
+    // Which incidents came back last, to find them in the nodes' logs.
+    movedIds.entrySet().stream().limit(3).forEach(e -> notes.add("came back late: " + e.getValue() + " after " + e.getKey() + " s"));
     return slowest;
   }
 
