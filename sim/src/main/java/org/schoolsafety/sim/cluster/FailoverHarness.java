@@ -57,7 +57,9 @@ public final class FailoverHarness {
       Map<String, Long> errorsByKind, long hangs, long serverErrors, Double slowest503Millis,
       int clusterRestarts, double harnessSeconds, List<String> notes, Integer twoWriterIncidents,
       Integer twoWriterIncidentsAfterFreeze, Integer twoWriterEntities, Integer twoWriterEntitiesAfterFreeze,
-      Double agencyInboxesAgreeAfterSeconds, long agencyInboxMismatches) {}
+      Double agencyInboxesAgreeAfterSeconds, long agencyInboxMismatches,
+      // seconds after the failure: unreachable, downingDecision, removed (kill and pause); see FailoverPhases
+      Map<String, Double> failoverPhases) {}
 
   /** How long the agencies' inboxes may take to agree with the incidents after the read-back. */
   static final Duration INBOX_AGREEMENT_LIMIT = Duration.ofMinutes(2);
@@ -69,6 +71,8 @@ public final class FailoverHarness {
   private final Map<String, String> acked = new ConcurrentHashMap<>();
   private final AtomicLong sent = new AtomicLong();
   private final List<String> notes = Collections.synchronizedList(new ArrayList<>());
+  /** When the survivors saw the failed node unreachable, downed and removed it (kill and pause). */
+  private Map<String, Double> phases = Map.of();
   private Tokens tokens;
   private LoadClient client;
   private int clusterRestarts;
@@ -147,7 +151,7 @@ public final class FailoverHarness {
           Duration.between(began, Instant.now()).toMillis() / 1000.0, List.copyOf(notes),
           writers == null ? null : writers.incidents(), writers == null ? null : writers.incidentsAfterFreeze(),
           writers == null ? null : writers.entities(), writers == null ? null : writers.entitiesAfterFreeze(),
-          inboxes.agreeAfterSeconds(), inboxes.mismatches());
+          inboxes.agreeAfterSeconds(), inboxes.mismatches(), phases);
     }
   }
 
@@ -284,6 +288,10 @@ public final class FailoverHarness {
         + moved.size() + " answered only after a failover (they lived on node " + victim.index() + ")"
         + (moved.isEmpty() ? "" : ": first of them answered after " + moved.get(0) + " s, half after "
         + moved.get(moved.size() / 2) + " s, the last after " + moved.get(moved.size() - 1) + " s"));
+    phases = FailoverPhases.read(cluster.nodes().stream().filter(nd -> nd != victim).map(LocalCluster.Node::logFile)
+        .toList(), failedAt);
+    notes.add("the survivors marked node " + victim.index() + " unreachable, decided to down it and removed it after "
+        + phases + " s; its last probed incident answered after " + slowest + " s");
     // Which incidents came back last, to find them in the nodes' logs.
     movedIds.entrySet().stream().limit(3).forEach(e -> notes.add("came back late: " + e.getValue() + " after " + e.getKey() + " s"));
     return slowest;

@@ -37,6 +37,15 @@ class FailoverHarnessTest {
     // and the agencies' inboxes caught up with their incidents (they once stayed minutes behind)
     assertThat(result.agencyInboxMismatches()).as("dispatches missing or stale in an agency's inbox: " + result.notes())
         .isZero();
+    assertPhasesInOrder(result);
+  }
+
+  /** The survivors' logs say when they saw the node unreachable, downed it and removed it, in that order. */
+  private static void assertPhasesInOrder(FailoverHarness.Result result) {
+    var phases = result.failoverPhases();
+    assertThat(phases).as("failover phases from the survivors' logs").containsKeys("unreachable", "downingDecision", "removed");
+    assertThat(phases.get("unreachable")).isLessThanOrEqualTo(phases.get("downingDecision"));
+    assertThat(phases.get("downingDecision")).isLessThanOrEqualTo(phases.get("removed"));
   }
 
   /**
@@ -69,5 +78,6 @@ class FailoverHarnessTest {
     assertThat(result.notes()).noneMatch(n -> n.contains("the incident list shows"));
     assertThat(result.agencyInboxMismatches()).as("dispatches missing or stale in an agency's inbox: " + result.notes())
         .isZero();
+    assertPhasesInOrder(result);
   }
 }
