@@ -264,7 +264,7 @@ public final class FailoverHarness {
     }
     probing.shutdown();
     var moved = new ArrayList<Double>();
-    var movedIds = new java.util.TreeMap<Double, String>(Collections.reverseOrder());
+    var movedProbes = new ArrayList<Probe>();
     double slowest = 0;
     for (var future : answered) {
       Probe probe;
@@ -280,7 +280,7 @@ public final class FailoverHarness {
       slowest = Math.max(slowest, probe.seconds());
       if (probe.failedFirst()) {
         moved.add(probe.seconds());
-        movedIds.put(probe.seconds(), probe.incidentId());
+        movedProbes.add(probe);
       }
     }
     Collections.sort(moved);
@@ -293,7 +293,8 @@ public final class FailoverHarness {
     notes.add("the survivors marked node " + victim.index() + " unreachable, decided to down it and removed it after "
         + phases + " s; its last probed incident answered after " + slowest + " s");
     // Which incidents came back last, to find them in the nodes' logs.
-    movedIds.entrySet().stream().limit(3).forEach(e -> notes.add("came back late: " + e.getValue() + " after " + e.getKey() + " s"));
+    movedProbes.stream().sorted(java.util.Comparator.comparingDouble(Probe::seconds).reversed()).limit(3)
+        .forEach(p -> notes.add("came back late: " + p.incidentId() + " after " + p.seconds() + " s"));
     return slowest;
   }
 
