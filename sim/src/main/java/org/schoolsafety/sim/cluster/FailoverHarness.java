@@ -263,8 +263,7 @@ public final class FailoverHarness {
       answered.add(probing.submit(() -> probe(survivors, cc, id, failedAt)));
     }
     probing.shutdown();
-    var moved = new ArrayList<Double>();
-    var movedProbes = new ArrayList<Probe>();
+    var moved = new ArrayList<Probe>();
     double slowest = 0;
     for (var future : answered) {
       Probe probe;
@@ -279,22 +278,22 @@ public final class FailoverHarness {
       }
       slowest = Math.max(slowest, probe.seconds());
       if (probe.failedFirst()) {
-        moved.add(probe.seconds());
-        movedProbes.add(probe);
+        moved.add(probe);
       }
     }
-    Collections.sort(moved);
+    moved.sort(java.util.Comparator.comparingDouble(Probe::seconds));
     notes.add(sample.size() + " incidents created before the failure were probed at once through the other nodes; "
         + moved.size() + " answered only after a failover (they lived on node " + victim.index() + ")"
-        + (moved.isEmpty() ? "" : ": first of them answered after " + moved.get(0) + " s, half after "
-        + moved.get(moved.size() / 2) + " s, the last after " + moved.get(moved.size() - 1) + " s"));
+        + (moved.isEmpty() ? "" : ": first of them answered after " + moved.get(0).seconds() + " s, half after "
+        + moved.get(moved.size() / 2).seconds() + " s, the last after " + moved.get(moved.size() - 1).seconds() + " s"));
     phases = FailoverPhases.read(cluster.nodes().stream().filter(nd -> nd != victim).map(LocalCluster.Node::logFile)
         .toList(), failedAt);
     notes.add("the survivors marked node " + victim.index() + " unreachable, decided to down it and removed it after "
         + phases + " s; its last probed incident answered after " + slowest + " s");
     // Which incidents came back last, to find them in the nodes' logs.
-    movedProbes.stream().sorted(java.util.Comparator.comparingDouble(Probe::seconds).reversed()).limit(3)
-        .forEach(p -> notes.add("came back late: " + p.incidentId() + " after " + p.seconds() + " s"));
+    for (int i = moved.size() - 1; i >= Math.max(0, moved.size() - 3); i--) {
+      notes.add("came back late: " + moved.get(i).incidentId() + " after " + moved.get(i).seconds() + " s");
+    }
     return slowest;
   }
 
