@@ -35,11 +35,12 @@ public final class ShardingLayout {
 
   /**
    * What the launchers of new storage (tests, a dev node on a new data directory, a local cluster)
-   * choose: ~10 per node of a three-node cluster. Each shard of a dead node is moved by its
-   * coordinator one at a time, so a node's share of shards is what the last of its incidents waits
-   * for after a crash (docs/RELIABILITY.md, "Where a kill's last seconds go").
+   * choose: 5 per node of a three-node cluster. Each shard of a dead node is moved by its
+   * coordinator one at a time (a journal write and a replicated write to the other survivor, which
+   * is busiest just then), so a node's share of shards is what the last of its incidents waits for
+   * after a crash (docs/RELIABILITY.md, "Where a kill's last seconds go" and "Fifteen shards").
    */
-  public static final int FOR_NEW_STORAGE = 30;
+  public static final int FOR_NEW_STORAGE = 15;
   public static final String KEY = "pekko.cluster.sharding.number-of-shards";
   /** Next to a dev data directory's storage: the number of shards its journal was started with. */
   public static final String FILE = "number-of-shards";

@@ -155,10 +155,10 @@ public final class LocalCluster implements AutoCloseable {
 
   /**
    * The shards per entity type of new storage, as the hub's ShardingLayout.FOR_NEW_STORAGE (this
-   * module is a black-box client and does not depend on the hub): ~10 per node of three. A dead
+   * module is a black-box client and does not depend on the hub): 5 per node of three. A dead
    * node's shards are moved one at a time, so its share is what a failover's last incident waits for.
    */
-  static final int NEW_STORAGE_SHARDS = 30;
+  static final int NEW_STORAGE_SHARDS = 15;
   /** Beside the cluster's storage: the number of shards its journal was started with. */
   static final String SHARDS_FILE = "number-of-shards";
 
