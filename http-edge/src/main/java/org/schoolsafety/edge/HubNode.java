@@ -231,8 +231,12 @@ public final class HubNode implements AutoCloseable {
       var storage = new StorageHealth(system, Duration.ofSeconds(2));
       var guard = storageGuard(system, storage, config, metrics);
       var tagQueries = tagQueryHealth(system, metrics);
+      var regions = ShardRegionWatch.start(system);  // every entity type and read-side process is started by now
+      metrics.gauge("hub_shard_region_lost", "1 once a shard region of this node stopped while it runs (restart it)",
+          () -> regions.brokenBecause().isPresent() ? 1 : 0);
       ServerBinding binding = bind(system, config, context, readSide, streams, metrics, connections, startup,
-          storage, tagQueries, guard, webhooks, revocations);
+          storage, () -> tagQueries.brokenBecause().or(regions::brokenBecause), tagQueries, guard, webhooks,
+          revocations);
       shutDownWithSystem(system, config, binding, connections, streams);
       return new HubNode(system, binding, context, streams, connections, startup, guard);
     } catch (RuntimeException e) {
@@ -298,7 +302,8 @@ public final class HubNode implements AutoCloseable {
 
   private static ServerBinding bind(ActorSystem<?> system, Config config, HubContext context, ReadSide readSide,
       StreamLimits streams, Metrics metrics, ConnectionGuard connections, StartupGate startup,
-      StorageHealth storage, TagQueryHealth tagQueries, StorageGuard guard, Webhooks webhooks, GuardianRevocations revocations) {
+      StorageHealth storage, java.util.function.Supplier<Optional<String>> brokenBecause, TagQueryHealth tagQueries,
+      StorageGuard guard, Webhooks webhooks, GuardianRevocations revocations) {
     var sharding = ClusterSharding.get(system);
     var serverKey = ServerKeys.fromConfig(config);
     var api = new ApiContext(sharding, context.agencyRegistration(), new AccessPolicy(Authority.fromConfig(config)),
@@ -323,7 +328,7 @@ public final class HubNode implements AutoCloseable {
             new CostBenefitRoutes(api, readSide.preventionQueries(), readSide.investmentQueries()),
             new WebhookRoutes(api, webhooks.addresses(), webhooks.secrets(), webhooks.blocking()), guardians),
         Directives.concat(tips.publicRoute(), guardians.publicRoute()),
-        new HealthRoutes(() -> readiness(system, storage, tagQueries, startup), tagQueries::brokenBecause),
+        new HealthRoutes(() -> readiness(system, storage, tagQueries, startup), brokenBecause),
         new Authentication(new TokenVerifier(authSettings, serverKey, config.getDuration("hub.guardian.renewal-grace")),
             RateLimits.fromConfig(config), revocations),
         new Cors(config.getStringList("hub.http.cors.allowed-origins")),

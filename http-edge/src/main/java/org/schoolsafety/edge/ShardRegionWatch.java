@@ -1,0 +1,66 @@
+package org.schoolsafety.edge;
+
+import java.util.Optional;
+import java.util.TreeSet;
+import java.util.concurrent.atomic.AtomicReference;
+import org.apache.pekko.actor.CoordinatedShutdown;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.javadsl.Adapter;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Watches the node's shard regions, one per entity type. A region that stops while the node is
+ * not shutting down never comes back, and every request for its entities then fails on this node
+ * until it restarts. Pekko does that on its own: a sharding coordinator whose singleton lease is
+ * lost (Cassandra unreachable for longer than the lease's validity) is told to terminate, and on
+ * terminating it shuts the local region down as if the node were leaving
+ * ({@code ShardCoordinator.terminate}, Pekko 1.2). Such a node is broken in a way only a restart
+ * mends, so {@code /health/alive} says so (docs/RELIABILITY.md, "A region lost with a coordinator's lease").
+ */
+final class ShardRegionWatch {
+
+  private static final Logger log = LoggerFactory.getLogger(ShardRegionWatch.class);
+
+  private final AtomicReference<String> broken = new AtomicReference<>();
+
+  private record Stopped(String typeName) {}
+
+  /** Watches every shard region started so far on {@code system}: call it once all are started. */
+  static ShardRegionWatch start(ActorSystem<?> system) {
+    var watch = new ShardRegionWatch();
+    var classic = Adapter.toClassic(system);
+    var sharding = org.apache.pekko.cluster.sharding.ClusterSharding.get(classic);
+    var names = new TreeSet<>(sharding.getShardTypeNames());
+    Behavior<Stopped> watcher = Behaviors.setup(ctx -> {
+      for (String name : names) {
+        ctx.watchWith(Adapter.toTyped(sharding.shardRegion(name)), new Stopped(name));
+      }
+      return Behaviors.receiveMessage(stopped -> {
+        watch.regionStopped(stopped.typeName(), CoordinatedShutdown.get(classic).getShutdownReason().isPresent());
+        return Behaviors.same();
+      });
+    });
+    system.systemActorOf(watcher, "shard-region-watch", org.apache.pekko.actor.typed.Props.empty());
+    return watch;
+  }
+
+  /** Why the node is broken, if one of its regions stopped while it was not shutting down. */
+  Optional<String> brokenBecause() {
+    return Optional.ofNullable(broken.get());
+  }
+
+  void regionStopped(String typeName, boolean shuttingDown) {
+    if (shuttingDown) {
+      return;
+    }
+    String why = "the shard region of " + typeName + " stopped while the node runs (a sharding coordinator lost"
+        + " its lease, e.g. Cassandra was unreachable for longer than the lease's validity): its entities cannot"
+        + " be reached from this node until it restarts";
+    if (broken.compareAndSet(null, why)) {
+      log.error("{}; /health/alive answers 503 so that an orchestrator restarts the node", why);
+    }
+  }
+}
