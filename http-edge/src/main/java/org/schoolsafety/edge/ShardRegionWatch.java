@@ -8,6 +8,8 @@ import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.javadsl.Adapter;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.cluster.MemberStatus;
+import org.apache.pekko.cluster.typed.Cluster;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -39,12 +41,23 @@ final class ShardRegionWatch {
         ctx.watchWith(Adapter.toTyped(sharding.shardRegion(name)), new Stopped(name));
       }
       return Behaviors.receiveMessage(stopped -> {
-        watch.regionStopped(stopped.typeName(), CoordinatedShutdown.get(classic).getShutdownReason().isPresent());
+        watch.regionStopped(stopped.typeName(), leaving(system));
         return Behaviors.same();
       });
     });
     system.systemActorOf(watcher, "shard-region-watch", org.apache.pekko.actor.typed.Props.empty());
     return watch;
+  }
+
+  /**
+   * Whether the node is on its way out: shutting down, or downed, leaving or removed from the
+   * cluster (a downed node's regions stop a moment before its coordinated shutdown starts).
+   */
+  private static boolean leaving(ActorSystem<?> system) {
+    var status = Cluster.get(system).selfMember().status();
+    return CoordinatedShutdown.get(Adapter.toClassic(system)).getShutdownReason().isPresent()
+        || status == MemberStatus.down() || status == MemberStatus.leaving() || status == MemberStatus.exiting()
+        || status == MemberStatus.removed();
   }
 
   /** Why the node is broken, if one of its regions stopped while it was not shutting down. */
