@@ -393,7 +393,8 @@ public final class HubNode implements AutoCloseable {
     var told = new java.util.concurrent.atomic.AtomicBoolean();
     system.scheduler().scheduleAtFixedRate(Duration.ofSeconds(10), Duration.ofMinutes(1), () ->
         health.brokenBecause().filter(why -> told.compareAndSet(false, true)).ifPresent(why ->
-            log.error("{}: /health/alive answers 503 so that an orchestrator restarts the node", why)),
+            log.error("{}: /health/alive answers 503 so that an orchestrator restarts the node (without one, e.g."
+                + " bin/hub dev: stop it and start it again on the same data)", why)),
         system.executionContext());
     return health;
   }

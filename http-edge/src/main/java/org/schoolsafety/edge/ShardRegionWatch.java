@@ -73,7 +73,8 @@ final class ShardRegionWatch {
         + " its lease, e.g. Cassandra was unreachable for longer than the lease's validity): its entities cannot"
         + " be reached from this node until it restarts";
     if (broken.compareAndSet(null, why)) {
-      log.error("{}; /health/alive answers 503 so that an orchestrator restarts the node", why);
+      log.error("{}; /health/alive answers 503 so that an orchestrator restarts the node (without one, e.g. bin/hub dev:"
+          + " stop it and start it again on the same data)", why);
     }
   }
 }
