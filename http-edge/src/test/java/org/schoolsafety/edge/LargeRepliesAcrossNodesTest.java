@@ -1,0 +1,97 @@
+package org.schoolsafety.edge;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.apache.pekko.actor.typed.javadsl.Adapter;
+import org.apache.pekko.cluster.Cluster;
+import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.schoolsafety.edge.auth.Role;
+import org.schoolsafety.hub.agency.Agency;
+import org.schoolsafety.hub.agency.DispatchNotice;
+import org.schoolsafety.hub.incident.DispatchState;
+import org.schoolsafety.hub.incident.IncidentType;
+import org.schoolsafety.hub.incident.Level;
+import org.schoolsafety.hub.incident.Mode;
+import org.schoolsafety.hub.incident.Status;
+import org.schoolsafety.persistence.testing.SharedCassandra;
+
+/**
+ * An agency busy enough that its whole state no longer fits in Pekko's default remoting frame
+ * (256 KiB): its inbox answers on every node, not only on the node that holds the agency. Every
+ * agency request asks the agency for its state; from another node that reply crosses the network,
+ * and Pekko drops a reply larger than {@code pekko.remote.artery.advanced.maximum-frame-size}
+ * ("Discarding oversized payload"), so the request used to end in a 503 after the ask timeout —
+ * found in a failover run whose county agencies held ~1,400 open dispatches.
+ */
+@ExtendWith(SharedCassandra.class)
+class LargeRepliesAcrossNodesTest {
+
+  static final String KEYSPACE = "it_large_replies";
+  static final String COUNTY = "650102";
+  static final String AGENCY = "education-" + COUNTY;
+  /** ~250 bytes each once serialized: well over 256 KiB in all, well under the node's frame. */
+  static final int OPEN_DISPATCHES = 1_800;
+
+  private HubNode first;
+  private HubNode second;
+
+  @AfterEach
+  void stop() {
+    if (second != null) {
+      second.close();
+    }
+    if (first != null) {
+      first.close();
+    }
+  }
+
+  @Test
+  void aBusyAgencysInboxAnswersOnEveryNode() throws Exception {
+    first = TestNode.start(KEYSPACE, Map.of());
+    String seed = Cluster.get(Adapter.toClassic(first.system())).selfAddress().toString();
+    second = TestNode.start(KEYSPACE, Map.of("pekko.cluster.seed-nodes", List.of(seed)));
+    var one = new HubClient(first.httpPort());
+    var two = new HubClient(second.httpPort());
+    await().atMost(Duration.ofSeconds(60)).until(() -> two.get("/health/ready").status() == 200);
+    Fixtures.registerRegion(one, COUNTY);
+
+    var agency = ClusterSharding.get(first.system()).entityRefFor(Agency.ENTITY_TYPE_KEY, AGENCY);
+    var notices = new ArrayList<DispatchNotice>();
+    Instant now = Instant.now();
+    for (int i = 0; i < OPEN_DISPATCHES; i++) {
+      notices.add(new DispatchNotice(String.format("inc-large-replies-%06d", i), "sch-650102-001",
+          "Tianshan District No. 1 Experimental Primary School, east campus (grades one to six)", COUNTY,
+          IncidentType.FIRE, Level.III, Mode.ACTUAL, Status.DISPATCHED, DispatchState.NOTIFIED, now, now.plusSeconds(600),
+          null));
+      if (notices.size() == 300) {
+        track(agency, notices);
+        notices.clear();
+      }
+    }
+    track(agency, notices);
+
+    for (int port : List.of(first.httpPort(), second.httpPort())) {
+      var node = new HubClient(port);
+      var inbox = node.as(Role.AGENCY, AGENCY).get("/api/v1/agencies/" + AGENCY + "/dispatches");
+      assertThat(inbox.status()).as("the inbox through the node on port %s", port).isEqualTo(200);
+      assertThat(inbox.body().get("dispatches").size()).isEqualTo(OPEN_DISPATCHES);
+    }
+  }
+
+  private static void track(
+      org.apache.pekko.cluster.sharding.typed.javadsl.EntityRef<Agency.Command> agency, List<DispatchNotice> notices)
+      throws Exception {
+    List<DispatchNotice> batch = List.copyOf(notices);
+    agency.<org.apache.pekko.Done>ask(replyTo -> new Agency.TrackDispatches(batch, replyTo), Duration.ofSeconds(30))
+        .toCompletableFuture().get();
+  }
+}
