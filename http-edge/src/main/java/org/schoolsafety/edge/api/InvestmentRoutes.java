@@ -186,7 +186,7 @@ public final class InvestmentRoutes extends RouteSupport {
       return CompletableFuture.completedFuture(null);
     }
     return api.sharding().entityRefFor(Agency.ENTITY_TYPE_KEY, p.subject())
-        .askWithStatus(Agency.Get::new, api.askTimeoutLeft(started))
+        .askWithStatus(Agency.GetProfile::new, api.askTimeoutLeft(started))
         .handle((state, failure) -> failure == null && state.isRegistered() ? state.profile() : null);
   }
 

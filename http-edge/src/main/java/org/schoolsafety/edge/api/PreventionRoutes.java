@@ -468,7 +468,7 @@ public final class PreventionRoutes extends RouteSupport {
       return CompletableFuture.completedFuture(null);
     }
     return api.sharding().entityRefFor(Agency.ENTITY_TYPE_KEY, p.subject())
-        .askWithStatus(Agency.Get::new, api.askTimeoutLeft(started))
+        .askWithStatus(Agency.GetProfile::new, api.askTimeoutLeft(started))
         .handle((state, failure) -> failure == null && state.isRegistered() ? state.profile() : null);
   }
 

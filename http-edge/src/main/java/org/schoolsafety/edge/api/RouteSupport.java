@@ -256,7 +256,7 @@ public abstract class RouteSupport extends AllDirectives {
       return java.util.concurrent.CompletableFuture.completedFuture(null);
     }
     return api.sharding().entityRefFor(org.schoolsafety.hub.agency.Agency.ENTITY_TYPE_KEY, p.subject())
-        .askWithStatus(org.schoolsafety.hub.agency.Agency.Get::new, api.askTimeout())
+        .askWithStatus(org.schoolsafety.hub.agency.Agency.GetProfile::new, api.askTimeout())
         .handle((state, failure) -> failure == null && state.isRegistered() ? state.profile() : null);
   }
 }

@@ -101,7 +101,7 @@ public final class StreamRoutes extends RouteSupport {
     long after = lastEventId(lastId);
     var ref = api.sharding().entityRefFor(Agency.ENTITY_TYPE_KEY, agencyId);
     long started = System.nanoTime();
-    return onReply(ref.askWithStatus(Agency.Get::new, api.askTimeout()), state -> authorize(
+    return onReply(ref.askWithStatus(Agency.GetProfile::new, api.askTimeout()), state -> authorize(
         api.policy().readAgency(p, state.profile()), p, "watch agency " + agencyId,
         "no agency with id '" + Ids.printable(agencyId) + "'", () -> {
           var scope = api.policy().dispatchScope(p, state.profile(), modes);

@@ -82,7 +82,7 @@ public final class WebhookRoutes extends RouteSupport {
     }
     long started = System.nanoTime();
     EntityRef<Agency.Command> ref = api.sharding().entityRefFor(Agency.ENTITY_TYPE_KEY, agencyId);
-    return onReply(ref.askWithStatus(Agency.Get::new, api.askTimeout()), state ->
+    return onReply(ref.askWithStatus(Agency.GetProfile::new, api.askTimeout()), state ->
         authorize(api.policy().readAgency(p, state.profile()) == Decision.ALLOW
                 ? decide.apply(p, state.profile()) : Decision.FORBIDDEN,
             p, action + " agency " + agencyId, notFound, () -> inner.apply(state.profile(), started)));

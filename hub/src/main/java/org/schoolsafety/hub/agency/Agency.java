@@ -56,6 +56,13 @@ public final class Agency
 
   public record Get(ActorRef<StatusReply<State>> replyTo) implements Command {}
 
+  /**
+   * The agency's state without its notices: who it is, for the requests that only check that. The
+   * whole state grows with the inbox and crosses the network whenever the agency lives on another
+   * node (docs/RELIABILITY.md, "Large replies across nodes").
+   */
+  public record GetProfile(ActorRef<StatusReply<State>> replyTo) implements Command {}
+
   /** The journal position of the newest inbox change: where a new live subscriber starts. */
   public record GetPosition(ActorRef<Long> replyTo) implements Command {}
 
@@ -213,6 +220,11 @@ public final class Agency
       return new State(null, Map.of());
     }
 
+    /** The profile alone, no notices. */
+    public State profileOnly() {
+      return new State(profile, Map.of());
+    }
+
     /** Newest first; only offline devices unless {@code all}. */
     public List<DeviceNotice> deviceInbox(boolean all) {
       return deviceNotices.values().stream()
@@ -342,6 +354,8 @@ public final class Agency
         .forAnyState()
         .onCommand(Register.class, this::onRegister)
         .onCommand(Get.class, this::onGet)
+        .onCommand(GetProfile.class, (state, cmd) -> Registrations.get(Effect(), state.profileOnly(),
+            state.isRegistered(), "agency with id '" + agencyId + "'", cmd.replyTo()))
         .onCommand(TrackDispatch.class, this::onTrackDispatch)
         .onCommand(TrackDispatches.class, this::onTrackDispatches)
         .onCommand(NoteDirective.class, this::onNoteDirective)

@@ -119,6 +119,23 @@ class AgencyTest {
   }
 
   @Test
+  void itsProfileAloneComesWithoutTheInbox() {
+    assertThat(agency.<StatusReply<Agency.State>>runCommand(Agency.GetProfile::new).reply().getError())
+        .isInstanceOf(Rejection.NotFound.class);
+    agency.<StatusReply<Agency.State>>runCommand(r -> new Agency.Register(profile(), "operator:test", r));
+    var open = notice("inc-1", Status.DISPATCHED, DispatchState.NOTIFIED, clock.instant());
+    agency.<Done>runCommand(r -> new Agency.TrackDispatch(open, r));
+
+    var profileOnly = agency.<StatusReply<Agency.State>>runCommand(Agency.GetProfile::new);
+    assertThat(profileOnly.hasNoEvents()).isTrue();
+    assertThat(profileOnly.reply().getValue().profile()).isEqualTo(profile());
+    assertThat(profileOnly.reply().getValue().isRegistered()).isTrue();
+    assertThat(profileOnly.reply().getValue().dispatches()).isEmpty();
+    assertThat(agency.<StatusReply<Agency.State>>runCommand(Agency.Get::new).reply().getValue().dispatches())
+        .containsOnlyKeys("inc-1");
+  }
+
+  @Test
   void inboxKeepsOpenDispatchesAndHidesFinishedOnesUnlessAskedForAll() {
     agency.<StatusReply<Agency.State>>runCommand(r -> new Agency.Register(profile(), "operator:test", r));
     Instant t0 = clock.instant();
