@@ -12,6 +12,7 @@ import org.apache.pekko.http.javadsl.model.StatusCode;
 import org.apache.pekko.http.javadsl.model.StatusCodes;
 import org.apache.pekko.http.javadsl.model.headers.RetryAfter;
 import org.schoolsafety.hub.Rejection;
+import org.schoolsafety.persistence.StorageFailures;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -72,6 +73,12 @@ public final class Problems {
       return unavailable(
           "the hub could not confirm the request in time (storage unavailable or overloaded);"
               + " retry later, with the same clientRef for reports");
+    }
+    if (StorageFailures.isStorageUnavailable(cause)) {
+      // A read of the read side (or another direct query) that Cassandra did not answer in time:
+      // nothing was changed, and the same request may succeed in a moment.
+      log.warn("a storage query failed while serving a request: {}", cause.toString());
+      return unavailable("the hub's storage did not answer in time (unavailable or overloaded); retry later");
     }
     log.error("unexpected failure while serving a request", cause);
     return of(StatusCodes.INTERNAL_SERVER_ERROR, "internal error; it has been logged");
