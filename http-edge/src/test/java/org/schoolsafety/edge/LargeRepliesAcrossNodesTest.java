@@ -11,7 +11,6 @@ import java.util.Map;
 import org.apache.pekko.actor.typed.javadsl.Adapter;
 import org.apache.pekko.cluster.Cluster;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.schoolsafety.edge.auth.Role;
@@ -41,24 +40,16 @@ class LargeRepliesAcrossNodesTest {
   /** ~250 bytes each once serialized: well over 256 KiB in all, well under the node's frame. */
   static final int OPEN_DISPATCHES = 1_800;
 
-  private HubNode first;
-  private HubNode second;
-
-  @AfterEach
-  void stop() {
-    if (second != null) {
-      second.close();
-    }
-    if (first != null) {
-      first.close();
+  @Test
+  void aBusyAgencysInboxAnswersOnEveryNode() throws Exception {
+    try (HubNode first = TestNode.start(KEYSPACE, Map.of());
+        HubNode second = TestNode.start(KEYSPACE, Map.of("pekko.cluster.seed-nodes",
+            List.of(Cluster.get(Adapter.toClassic(first.system())).selfAddress().toString())))) {
+      readTheInboxThroughBoth(first, second);
     }
   }
 
-  @Test
-  void aBusyAgencysInboxAnswersOnEveryNode() throws Exception {
-    first = TestNode.start(KEYSPACE, Map.of());
-    String seed = Cluster.get(Adapter.toClassic(first.system())).selfAddress().toString();
-    second = TestNode.start(KEYSPACE, Map.of("pekko.cluster.seed-nodes", List.of(seed)));
+  private static void readTheInboxThroughBoth(HubNode first, HubNode second) throws Exception {
     var one = new HubClient(first.httpPort());
     var two = new HubClient(second.httpPort());
     await().atMost(Duration.ofSeconds(60)).until(() -> two.get("/health/ready").status() == 200);
