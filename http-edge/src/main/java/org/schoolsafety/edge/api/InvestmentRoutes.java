@@ -100,7 +100,7 @@ public final class InvestmentRoutes extends RouteSupport {
       throw ApiException.invalid(errors);
     }
     int chosen = year;
-    return onReply(callerAgency(p, System.nanoTime()), agency -> authorize(
+    return onReply(agencyProfileOf(p, System.nanoTime()), agency -> authorize(
         api.policy().readRegionInvestments(p, region, agency), p, "read the safety spending of region " + region, "",
         () -> respond(queries.ofRegion(region, chosen),
             list -> format.respond(rollup(region, chosen, list), "investments-" + region + "-" + chosen))));
@@ -178,17 +178,9 @@ public final class InvestmentRoutes extends RouteSupport {
     long started = System.nanoTime();
     return onReply(api.sharding().entityRefFor(School.ENTITY_TYPE_KEY, schoolId)
             .askWithStatus(School.Get::new, api.askTimeout()),
-        state -> onReply(callerAgency(p, started), agency -> inner.apply(state.profile(), agency)));
+        state -> onReply(agencyProfileOf(p, started), agency -> inner.apply(state.profile(), agency)));
   }
 
-  private CompletionStage<AgencyProfile> callerAgency(Principal p, long started) {
-    if (!p.is(Role.AGENCY)) {
-      return CompletableFuture.completedFuture(null);
-    }
-    return api.sharding().entityRefFor(Agency.ENTITY_TYPE_KEY, p.subject())
-        .askWithStatus(Agency.GetProfile::new, api.askTimeoutLeft(started))
-        .handle((state, failure) -> failure == null && state.isRegistered() ? state.profile() : null);
-  }
 
   private EntityRef<SchoolInvestments.Command> record(String schoolId) {
     return api.sharding().entityRefFor(SchoolInvestments.ENTITY_TYPE_KEY, schoolId);

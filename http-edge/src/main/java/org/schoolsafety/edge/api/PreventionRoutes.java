@@ -158,7 +158,7 @@ public final class PreventionRoutes extends RouteSupport {
     }
     long started = System.nanoTime();
     return onReply(api.sharding().entityRefFor(School.ENTITY_TYPE_KEY, schoolId).askWithStatus(School.Get::new, api.askTimeout()),
-        state -> onReply(callerAgency(p, started), agency -> inner.apply(state.profile(), agency)));
+        state -> onReply(agencyProfileOf(p, started), agency -> inner.apply(state.profile(), agency)));
   }
 
   private Route record(String schoolId, Function<Prevention.State, org.apache.pekko.http.javadsl.model.HttpResponse> answer) {
@@ -280,7 +280,7 @@ public final class PreventionRoutes extends RouteSupport {
   }
 
   private Route regional(Principal p, String region, boolean health, String action, java.util.function.Supplier<Route> inner) {
-    return onReply(callerAgency(p, System.nanoTime()), agency -> authorize(
+    return onReply(agencyProfileOf(p, System.nanoTime()), agency -> authorize(
         api.policy().readRegionPrevention(p, region, agency, health), p, action, "", inner));
   }
 
@@ -305,7 +305,7 @@ public final class PreventionRoutes extends RouteSupport {
       if (warning == null) {
         return complete(Problems.of(StatusCodes.NOT_FOUND, notFound));
       }
-      return onReply(callerAgency(p, started), agency -> authorize(
+      return onReply(agencyProfileOf(p, started), agency -> authorize(
           api.policy().acknowledgeWarning(p, schoolId, warning.regionCode(), warning.audience(), agency), p,
           "acknowledge warning " + warningId, notFound, () -> respond(prevention(schoolId).askWithStatus(
               (ActorRef<StatusReply<Warning>> r) -> new Prevention.AcknowledgeWarning(warningId, p.id(), r),
@@ -333,7 +333,7 @@ public final class PreventionRoutes extends RouteSupport {
       if (warning == null) {
         return complete(Problems.of(StatusCodes.NOT_FOUND, notFound));
       }
-      return onReply(callerAgency(p, started), agency -> authorize(
+      return onReply(agencyProfileOf(p, started), agency -> authorize(
           api.policy().reportWarning(p, schoolId, warning.regionCode(), warning.audience(), agency), p,
           "report warning " + warningId + " as an incident", notFound, () -> {
             Optional<OutbreakCluster> cluster = record.cluster(warning.causeId());
@@ -403,7 +403,7 @@ public final class PreventionRoutes extends RouteSupport {
     int limit = Params.limit(Optional.ofNullable(params.get("limit")), 500, 10000);
     LocalDate to = LocalDate.now(api.clock().withZone(ZoneOffset.UTC));
     LocalDate from = to.minusDays(RiskModel.TRAINING_WINDOW.toDays());
-    return onReply(callerAgency(p, System.nanoTime()), agency -> authorize(
+    return onReply(agencyProfileOf(p, System.nanoTime()), agency -> authorize(
         api.policy().readTrainingCoverage(p, region, agency), p, "read the training coverage of region " + region, "",
         () -> respond(queries.trainingCoverage(region, from, to, limit), PreventionRoutes::ok)));
   }
@@ -425,7 +425,7 @@ public final class PreventionRoutes extends RouteSupport {
     }
     long started = System.nanoTime();
     return onReply(hazardRef(hazardId).askWithStatus(HazardCommand.Get::new, api.askTimeout()),
-        state -> onReply(callerAgency(p, started), agency -> authorize(
+        state -> onReply(agencyProfileOf(p, started), agency -> authorize(
             decide.decide(p, state.hazard().schoolId(), state.hazard().region().value(), agency), p,
             action + " hazard " + hazardId, notFound, () -> inner.apply(state))));
   }
@@ -462,15 +462,6 @@ public final class PreventionRoutes extends RouteSupport {
     return new SchoolInfo(school.schoolId(), school.name(), school.region(), school.students(), school.staff());
   }
 
-  /** An agency's own profile tells which schools are in its jurisdiction. */
-  private CompletionStage<AgencyProfile> callerAgency(Principal p, long started) {
-    if (!p.is(Role.AGENCY)) {
-      return CompletableFuture.completedFuture(null);
-    }
-    return api.sharding().entityRefFor(Agency.ENTITY_TYPE_KEY, p.subject())
-        .askWithStatus(Agency.GetProfile::new, api.askTimeoutLeft(started))
-        .handle((state, failure) -> failure == null && state.isRegistered() ? state.profile() : null);
-  }
 
   private EntityRef<Prevention.Command> prevention(String schoolId) {
     return api.sharding().entityRefFor(Prevention.ENTITY_TYPE_KEY, schoolId);

@@ -252,11 +252,21 @@ public abstract class RouteSupport extends AllDirectives {
 
   /** An agency's own profile tells its kind and jurisdiction (null for other principals, or if unknown). */
   protected final CompletionStage<org.schoolsafety.hub.agency.AgencyProfile> agencyProfileOf(Principal p) {
+    return agencyProfileOf(p, api.askTimeout());
+  }
+
+  /** The same, within what is left of the ask timeout of a request that began at {@code started}. */
+  protected final CompletionStage<org.schoolsafety.hub.agency.AgencyProfile> agencyProfileOf(Principal p, long started) {
+    return agencyProfileOf(p, api.askTimeoutLeft(started));
+  }
+
+  private CompletionStage<org.schoolsafety.hub.agency.AgencyProfile> agencyProfileOf(Principal p,
+      java.time.Duration timeout) {
     if (!p.is(org.schoolsafety.edge.auth.Role.AGENCY)) {
       return java.util.concurrent.CompletableFuture.completedFuture(null);
     }
     return api.sharding().entityRefFor(org.schoolsafety.hub.agency.Agency.ENTITY_TYPE_KEY, p.subject())
-        .askWithStatus(org.schoolsafety.hub.agency.Agency.GetProfile::new, api.askTimeout())
+        .askWithStatus(org.schoolsafety.hub.agency.Agency.GetProfile::new, timeout)
         .handle((state, failure) -> failure == null && state.isRegistered() ? state.profile() : null);
   }
 }

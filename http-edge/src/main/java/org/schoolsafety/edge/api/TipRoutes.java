@@ -242,7 +242,7 @@ public final class TipRoutes extends RouteSupport {
       throw Params.invalid("state", "must be 'open' (the queue lists open tips)");
     }
     int limit = Params.limit(Optional.ofNullable(params.get("limit")), 200, 1000);
-    return onReply(callerAgency(p, System.nanoTime()), agency -> authorize(
+    return onReply(agencyProfileOf(p, System.nanoTime()), agency -> authorize(
         api.policy().readRegionTips(p, region, agency), p, "list the tips of region " + region, "",
         () -> respond(queue.openOfRegion(region, limit),
             rows -> ok(Map.of("region", region, "state", which, "tips", rows)))));
@@ -373,7 +373,7 @@ public final class TipRoutes extends RouteSupport {
     }
     long started = System.nanoTime();
     return onReply(api.sharding().entityRefFor(School.ENTITY_TYPE_KEY, schoolId).askWithStatus(School.Get::new, api.askTimeout()),
-        school -> onReply(callerAgency(p, started), agency -> authorize(
+        school -> onReply(agencyProfileOf(p, started), agency -> authorize(
             api.policy().listSchoolTips(p, school.profile(), agency), p, "read the tips of school " + schoolId, "",
             () -> respond(api.sharding().entityRefFor(SchoolTips.ENTITY_TYPE_KEY, schoolId)
                     .askWithStatus(SchoolTips.Get::new, api.askTimeoutLeft(started)),
@@ -391,7 +391,7 @@ public final class TipRoutes extends RouteSupport {
     }
     long started = System.nanoTime();
     return onReply(tipRef(tipId).askWithStatus(TipCommand.Get::new, api.askTimeout()),
-        state -> onReply(callerAgency(p, started), agency -> authorize(
+        state -> onReply(agencyProfileOf(p, started), agency -> authorize(
             decision.decide(p, state.tip().schoolId(), state.tip().region().value(), agency, state.notified().keySet()),
             p, action + " " + tipId, Tip.UNKNOWN, () -> inner.apply(state))));
   }
@@ -440,14 +440,6 @@ public final class TipRoutes extends RouteSupport {
     return view;
   }
 
-  private CompletionStage<AgencyProfile> callerAgency(Principal p, long started) {
-    if (!p.is(Role.AGENCY)) {
-      return CompletableFuture.completedFuture(null);
-    }
-    return api.sharding().entityRefFor(Agency.ENTITY_TYPE_KEY, p.subject())
-        .askWithStatus(Agency.GetProfile::new, api.askTimeoutLeft(started))
-        .handle((state, failure) -> failure == null && state.isRegistered() ? state.profile() : null);
-  }
 
   private EntityRef<TipCommand> tipRef(String tipId) {
     return api.sharding().entityRefFor(Tip.ENTITY_TYPE_KEY, tipId);
