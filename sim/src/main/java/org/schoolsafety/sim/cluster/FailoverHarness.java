@@ -114,11 +114,15 @@ public final class FailoverHarness {
       ExecutorService workers = Executors.newFixedThreadPool(48);
       AtomicInteger n = new AtomicInteger();
       long periodMicros = 1_000_000L / options.reportsPerSecond();
+      // The load's window counts from here, not from the harness's start: the cluster's start takes
+      // anything from 20 s to over a minute on this machine, and counting it in once cut the load off
+      // as soon as the failover was measured, whatever --duration said.
+      Instant loadStarted = Instant.now();
       // Open loop: a report is due every period whatever the earlier ones are doing.
       var ticker = clock.scheduleAtFixedRate(() -> workers.submit(() -> report(n.getAndIncrement(), workers)),
           0, periodMicros, TimeUnit.MICROSECONDS);
 
-      Instant failureAt = Instant.now().plus(options.duration().dividedBy(3));
+      Instant failureAt = loadStarted.plus(options.duration().dividedBy(3));
       pauseUntil(failureAt);
       Double failover = switch (options.scenario()) {
         case KILL -> kill(cluster);
@@ -126,8 +130,11 @@ public final class FailoverHarness {
         case STORAGE -> storageOutage(cluster);
         case PAUSE -> freeze(cluster);
       };
-      pauseUntil(began.plus(options.duration()).plus(Duration.ofSeconds(20)));
+      pauseUntil(loadStarted.plus(options.duration()));  // or later, if measuring the failover took longer
       ticker.cancel(false);
+      notes.add("the load ran " + Duration.between(loadStarted, Instant.now()).toSeconds() + " s at "
+          + options.reportsPerSecond() + " reports/s, the failure " + Duration.between(loadStarted, failureAt).toSeconds()
+          + " s in");
       clock.shutdown();
       workers.shutdown();
       workers.awaitTermination(3, TimeUnit.MINUTES);

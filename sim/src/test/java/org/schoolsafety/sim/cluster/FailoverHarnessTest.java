@@ -22,6 +22,9 @@ class FailoverHarnessTest {
         Path.of("target", "failover-" + System.currentTimeMillis())));
     System.out.println("failover harness (kill): " + result);
     assertThat(result.accepted()).isPositive();
+    // the load ran its whole duration (open loop: one report per period, late ones sent to catch up),
+    // not only until the failover was measured
+    assertThat(result.reportsSent()).isGreaterThanOrEqualTo(30 * 6);
     assertThat(result.lost()).as("accepted reports lost").isZero();
     assertThat(result.acksLost()).as("accepted acknowledgements lost").isZero();
     assertThat(result.duplicates()).as("incidents created twice for one clientRef").isZero();
