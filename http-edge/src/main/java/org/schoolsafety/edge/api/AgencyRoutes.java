@@ -19,6 +19,8 @@ import org.schoolsafety.edge.auth.AccessPolicy.DispatchScope;
 import org.schoolsafety.edge.auth.Principal;
 import org.schoolsafety.hub.agency.Agency;
 import org.schoolsafety.hub.agency.AgencyProfile;
+import org.schoolsafety.hub.agency.InboxPage;
+import org.schoolsafety.hub.agency.InboxQuery;
 import org.schoolsafety.hub.incident.Mode;
 import org.schoolsafety.hub.prevention.WarningNotice;
 import org.schoolsafety.persistence.readside.DispatchRecord;
@@ -31,8 +33,11 @@ import org.schoolsafety.persistence.readside.IncidentQueries;
  */
 public final class AgencyRoutes extends RouteSupport {
 
+  private final InboxCursor cursors;
+
   public AgencyRoutes(ApiContext api) {
     super(api);
+    this.cursors = new InboxCursor(org.schoolsafety.edge.auth.ServerKeys.fromConfig(api.system().settings().config()));
   }
 
   @Override
@@ -41,9 +46,7 @@ public final class AgencyRoutes extends RouteSupport {
         pathEndOrSingleSlash(() -> post(() -> authorize(api.policy().registerAgency(principal), principal,
             "register agencies", "", () -> jsonBody(AgencyRequest.class, body -> register(principal, body))))),
         pathPrefix(segment(), agencyId -> concat(
-            pathEnd(() -> get(() -> readable(principal, agencyId, state -> complete(ok(AgencyView.of(state, notice ->
-                api.policy().dispatchScope(principal, state.profile(), Set.of(Mode.ACTUAL, Mode.EXERCISE))
-                    .admits(notice.mode(), notice.regionCode()))))))),
+            pathEnd(() -> get(() -> summary(principal, agencyId))),
             path("dispatches", () -> get(() -> parameterMap(params -> dispatches(principal, agencyId, params)))),
             path("dispatch-history", () -> get(() -> parameterMap(params -> history(principal, agencyId, params))))))));
   }
@@ -55,39 +58,106 @@ public final class AgencyRoutes extends RouteSupport {
             .addHeader(Location.create("/api/v1/agencies/" + profile.agencyId())));
   }
 
+  /** The agency's profile, open dispatches and escalated directives; the inbox stays with the agency. */
+  private Route summary(Principal principal, String agencyId) {
+    String notFound = "no agency with id '" + Ids.printable(agencyId) + "'";
+    if (!Fields.ID.matcher(agencyId).matches()) {
+      return complete(Problems.of(StatusCodes.NOT_FOUND, notFound));
+    }
+    return onReply(agency(agencyId).askWithStatus(Agency.GetSummary::new, api.askTimeout()),
+        summary -> authorize(api.policy().readAgency(principal, summary.profile()), principal,
+            "read agency " + agencyId, notFound, () -> complete(ok(AgencyView.of(summary, notice ->
+                api.policy().dispatchScope(principal, summary.profile(), Set.of(Mode.ACTUAL, Mode.EXERCISE))
+                    .admits(notice.mode(), notice.regionCode()))))));
+  }
+
+  /**
+   * The inbox. With {@code limit}, one page of dispatches and {@code next} when more follow (pass it
+   * back as {@code cursor}); without, every dispatch from the cursor on, gathered page by page from
+   * the agency so that no single reply between nodes outgrows the remote transport's frame.
+   */
   private Route dispatches(Principal principal, String agencyId, Map<String, String> params) {
     String state = params.getOrDefault("state", "open");
     if (!state.equals("open") && !state.equals("all")) {
       throw Params.invalid("state", "must be 'open' or 'all'");
     }
     Set<Mode> modes = Params.modes(Optional.ofNullable(params.get("mode")));
-    return scoped(principal, agencyId, modes, (agency, scope) -> complete(ok(Map.of(
-        "agencyId", agencyId,
-        "state", state,
-        "dispatches", agency.inbox(state.equals("all")).stream()
-            .filter(n -> scope.admits(n.mode(), n.regionCode()))
-            .map(DispatchNoticeView::of).toList(),
+    Optional<Integer> limit = params.containsKey("limit")
+        ? Optional.of(Params.limit(Optional.of(params.get("limit")), InboxQuery.MAX_LIMIT, InboxQuery.MAX_LIMIT))
+        : Optional.empty();
+    long started = System.nanoTime();
+    return scoped(principal, agencyId, modes, (profile, scope) -> {
+      // what a cursor may continue: this agency's inbox, in this state, for what this caller sees of it
+      String signedFor = String.join("|", agencyId, state, String.valueOf(new java.util.TreeSet<>(scope.modes())),
+          String.valueOf(scope.regionPrefix()));
+      InboxQuery.Position after;
+      try {
+        after = cursors.decode(params.get("cursor"), signedFor);
+      } catch (IllegalArgumentException badCursor) {
+        throw Params.invalid("cursor", badCursor.getMessage());
+      }
+      var query = new InboxQuery(state.equals("all"), scope.modes(), scope.regionPrefix(),
+          limit.orElse(InboxQuery.MAX_LIMIT), after);
+      return onReply(limit.isPresent() ? page(agencyId, query, started) : everyPage(agencyId, query, started, null),
+          inbox -> complete(ok(inboxBody(principal, agencyId, state, scope, inbox,
+              inbox.next() == null ? IncidentRoutes.NO_NEXT : cursors.encode(inbox.next(), signedFor)))));
+    });
+  }
+
+  private java.util.concurrent.CompletionStage<InboxPage> page(String agencyId, InboxQuery query, long started) {
+    return agency(agencyId).askWithStatus(r -> new Agency.GetInbox(query, r), api.askTimeoutLeft(started));
+  }
+
+  /** Every page from {@code query} on, as one page without {@code next}; the other inboxes from the first. */
+  private java.util.concurrent.CompletionStage<InboxPage> everyPage(String agencyId, InboxQuery query, long started,
+      InboxPage gathered) {
+    return page(agencyId, query, started).thenCompose(page -> {
+      var all = gathered == null ? page : new InboxPage(gathered.profile(),
+          concat(gathered.dispatches(), page.dispatches()), page.next(), gathered.hazards(),
+          gathered.deviceNotices(), gathered.warnings(), gathered.tips());
+      return page.next() == null
+          ? java.util.concurrent.CompletableFuture.completedFuture(all)
+          : everyPage(agencyId, query.after(page.next()), started, all);
+    });
+  }
+
+  private static <T> java.util.List<T> concat(java.util.List<T> a, java.util.List<T> b) {
+    var both = new java.util.ArrayList<T>(a.size() + b.size());
+    both.addAll(a);
+    both.addAll(b);
+    return both;
+  }
+
+  private Map<String, Object> inboxBody(Principal principal, String agencyId, String state, DispatchScope scope,
+      InboxPage agency, Object next) {
+    var body = new java.util.LinkedHashMap<String, Object>();
+    body.put("agencyId", agencyId);
+    body.put("state", state);
+    body.put("dispatches", agency.dispatches().stream().map(DispatchNoticeView::of).toList());
+    body.put("next", next);
+    body.putAll(Map.of(
         // Hazards the agency was told about (MAJOR at once, or OVERDUE): additive, by hazardId.
-        "hazards", agency.hazardInbox(state.equals("all")).stream()
+        "hazards", agency.hazards().stream()
             .filter(h -> scope.modes().contains(Mode.ACTUAL)
                 && (scope.regionPrefix() == null || h.regionCode().startsWith(scope.regionPrefix())))
             .toList(),
         // Devices of schools in its jurisdiction that went silent (docs/SENSORS.md): real devices, so
         // shown as real (ACTUAL) items to whoever may see the agency's real dispatches.
-        "deviceNotices", agency.deviceInbox(state.equals("all")).stream()
+        "deviceNotices", agency.deviceNotices().stream()
             .filter(n -> scope.admits(Mode.ACTUAL, n.regionCode()))
             .toList(),
         // Early warnings addressed to the agency (issue 15: the county education agency, and the
         // health agency for health-check clusters): additive, by warningId; not cleared ones unless
         // state=all. About real schools' records, so shown to whoever may see its real dispatches.
-        "warnings", agency.warningInbox(state.equals("all")).stream()
+        "warnings", agency.warnings().stream()
             .filter(w -> scope.admits(Mode.ACTUAL, w.regionCode()))
             .map(WarningNotice::warning)
             .toList(),
         // Anonymous tips the agency was told about (WEAPON, SELF_HARM, untriaged, escalated):
         // additive, by tipId; only the agency itself sees them.
         "tips", principal.is(org.schoolsafety.edge.auth.Role.AGENCY) && principal.subject().equals(agencyId)
-            ? agency.tipInbox(state.equals("all")) : java.util.List.of()))));
+            ? agency.tips() : java.util.List.of()));
+    return body;
   }
 
   private Route history(Principal principal, String agencyId, Map<String, String> params) {
@@ -107,21 +177,22 @@ public final class AgencyRoutes extends RouteSupport {
     });
   }
 
-  /** The agency, if the caller may read it, with the part of its dispatches the caller may see. */
+  /** The agency's profile, if the caller may read it, with the part of its dispatches the caller may see. */
   private Route scoped(Principal principal, String agencyId, Set<Mode> modes,
-      BiFunction<Agency.State, DispatchScope, Route> inner) {
-    return readable(principal, agencyId, agency ->
-        inner.apply(agency, api.policy().dispatchScope(principal, agency.profile(), modes)));
+      BiFunction<AgencyProfile, DispatchScope, Route> inner) {
+    return readable(principal, agencyId, profile ->
+        inner.apply(profile, api.policy().dispatchScope(principal, profile, modes)));
   }
 
-  private Route readable(Principal principal, String agencyId, java.util.function.Function<Agency.State, Route> inner) {
+  /** Only the profile is asked for here: the inbox can be thousands of dispatches (see {@link #dispatches}). */
+  private Route readable(Principal principal, String agencyId, java.util.function.Function<AgencyProfile, Route> inner) {
     String notFound = "no agency with id '" + Ids.printable(agencyId) + "'";
     if (!Fields.ID.matcher(agencyId).matches()) {
       return complete(Problems.of(StatusCodes.NOT_FOUND, notFound));
     }
-    return onReply(agency(agencyId).askWithStatus(Agency.Get::new, api.askTimeout()),
+    return onReply(agency(agencyId).askWithStatus(Agency.GetProfile::new, api.askTimeout()),
         state -> authorize(api.policy().readAgency(principal, state.profile()), principal,
-            "read agency " + agencyId, notFound, () -> inner.apply(state)));
+            "read agency " + agencyId, notFound, () -> inner.apply(state.profile())));
   }
 
   private EntityRef<Agency.Command> agency(String agencyId) {

@@ -75,11 +75,11 @@ public final class SchoolRoutes extends RouteSupport {
     }
     long started = System.nanoTime();
     return onReply(school(schoolId).askWithStatus(School.Get::new, api.askTimeout()),
-        state -> onReply(callerAgency(principal, started), agency -> authorize(
+        state -> onReply(callerAgency(principal, state, started), agency -> authorize(
             api.policy().readSchool(principal, state.profile(), agency == null ? null : agency.profile()), principal,
             "read school " + schoolId, notFound, () -> complete(ok(SchoolView.of(state,
                 notice -> api.policy().seesSchoolIncident(principal, state.profile(), notice.mode(), modes,
-                    agency != null && agency.dispatches().containsKey(notice.incidentId()))))))));
+                    agency != null && agency.incidentIds().contains(notice.incidentId()))))))));
   }
 
   private Route drills(Principal principal, String schoolId) {
@@ -111,14 +111,20 @@ public final class SchoolRoutes extends RouteSupport {
     return onReply(school(schoolId).askWithStatus(School.Get::new, api.askTimeout()), inner);
   }
 
-  /** An agency's own profile tells which schools are in its jurisdiction, its inbox which incidents it sees. */
-  private CompletionStage<Agency.State> callerAgency(Principal principal, long started) {
+  /**
+   * An agency's own profile tells which schools are in its jurisdiction, its inbox which of the
+   * school's open incidents it sees: only those are asked about, not its whole inbox.
+   */
+  private CompletionStage<Agency.FoundDispatches> callerAgency(Principal principal, School.State school, long started) {
     if (!principal.is(Role.AGENCY)) {
       return CompletableFuture.completedFuture(null);
     }
+    var incidentIds = school.openIncidentList().stream().map(n -> n.incidentId())
+        .collect(java.util.stream.Collectors.toUnmodifiableSet());
     return api.sharding().entityRefFor(Agency.ENTITY_TYPE_KEY, principal.subject())
-        .askWithStatus(Agency.Get::new, api.askTimeoutLeft(started))
-        .handle((state, failure) -> failure == null && state.isRegistered() ? state : null);
+        .askWithStatus((org.apache.pekko.actor.typed.ActorRef<org.apache.pekko.pattern.StatusReply<Agency.FoundDispatches>> r)
+            -> new Agency.FindDispatches(incidentIds, r), api.askTimeoutLeft(started))
+        .handle((found, failure) -> failure == null ? found : null);
   }
 
   private EntityRef<School.Command> school(String schoolId) {

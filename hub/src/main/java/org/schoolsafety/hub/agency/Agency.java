@@ -43,6 +43,10 @@ public final class Agency
   public static final EntityTypeKey<Command> ENTITY_TYPE_KEY =
       EntityTypeKey.create(Command.class, "Agency");
 
+  /** The inbox's order: most recently notified first, then by incident id. */
+  static final Comparator<DispatchNotice> INBOX_ORDER =
+      Comparator.comparing(DispatchNotice::notifiedAt).reversed().thenComparing(DispatchNotice::incidentId);
+
   /** Finished dispatches kept in the inbox; the full history is in the incidents' journals. */
   public static final int FINISHED_KEPT = 200;
 
@@ -65,6 +69,21 @@ public final class Agency
 
   /** The journal position of the newest inbox change: where a new live subscriber starts. */
   public record GetPosition(ActorRef<Long> replyTo) implements Command {}
+
+  /** A page of the inbox (a reply bounded by the query's limit, unlike {@link Get}). */
+  public record GetInbox(InboxQuery query, ActorRef<StatusReply<InboxPage>> replyTo) implements Command {}
+
+  /** The profile, how many dispatches are open, and the escalated directives: no inbox. */
+  public record GetSummary(ActorRef<StatusReply<Summary>> replyTo) implements Command {}
+
+  /** Which of {@code incidentIds} the agency was dispatched to (one school's incidents, say). */
+  public record FindDispatches(java.util.Set<String> incidentIds, ActorRef<StatusReply<FoundDispatches>> replyTo)
+      implements Command {}
+
+  public record Summary(AgencyProfile profile, int openDispatches, List<DirectiveNotice> directiveEscalations)
+      implements CborSerializable {}
+
+  public record FoundDispatches(AgencyProfile profile, java.util.Set<String> incidentIds) implements CborSerializable {}
 
   /** Sent by an incident on every change of this agency's dispatch; idempotent. */
   public record TrackDispatch(DispatchNotice notice, ActorRef<Done> replyTo) implements Command {}
@@ -269,14 +288,29 @@ public final class Agency
       return profile != null;
     }
 
+    /** The page {@code query} asks for; {@code next} is set when more dispatches match after it. */
+    public InboxPage page(InboxQuery query) {
+      var matching = dispatches.values().stream()
+          .filter(query::admits)
+          .sorted(INBOX_ORDER)
+          .limit(query.limit() + 1L)
+          .toList();
+      var page = matching.size() > query.limit() ? matching.subList(0, query.limit()) : matching;
+      var next = matching.size() > query.limit() ? InboxQuery.Position.of(page.get(page.size() - 1)) : null;
+      return new InboxPage(profile, List.copyOf(page), next, hazardInbox(query.all()), deviceInbox(query.all()),
+          warningInbox(query.all()), tipInbox(query.all()));
+    }
+
+    public Summary summary() {
+      int open = (int) dispatches.values().stream().filter(DispatchNotice::isOpen).count();
+      return new Summary(profile, open, directiveEscalations());
+    }
+
     /** Newest first; only incidents in progress unless {@code all}. */
     public List<DispatchNotice> inbox(boolean all) {
       return dispatches.values().stream()
           .filter(d -> all || d.isOpen())
-          .sorted(
-              Comparator.comparing(DispatchNotice::notifiedAt)
-                  .reversed()
-                  .thenComparing(DispatchNotice::incidentId))
+          .sorted(INBOX_ORDER)
           .toList();
     }
 
@@ -356,6 +390,11 @@ public final class Agency
         .onCommand(Get.class, this::onGet)
         .onCommand(GetProfile.class, (state, cmd) -> Registrations.get(Effect(), state.profileOnly(),
             state.isRegistered(), "agency with id '" + agencyId + "'", cmd.replyTo()))
+        .onCommand(GetInbox.class, (state, cmd) -> registered(state, cmd.replyTo(), () -> state.page(cmd.query())))
+        .onCommand(GetSummary.class, (state, cmd) -> registered(state, cmd.replyTo(), state::summary))
+        .onCommand(FindDispatches.class, (state, cmd) -> registered(state, cmd.replyTo(), () -> new FoundDispatches(
+            state.profile(), cmd.incidentIds().stream().filter(state.dispatches()::containsKey)
+                .collect(java.util.stream.Collectors.toUnmodifiableSet()))))
         .onCommand(TrackDispatch.class, this::onTrackDispatch)
         .onCommand(TrackDispatches.class, this::onTrackDispatches)
         .onCommand(NoteDirective.class, this::onNoteDirective)
@@ -373,6 +412,15 @@ public final class Agency
     }
     return Registrations.register(Effect(), state, state.profile(), cmd.profile(),
         new Registered(cmd.profile(), clock.instant(), cmd.by()), "agency '" + agencyId + "'", cmd.replyTo());
+  }
+
+  /** {@code answer} for a registered agency; not found otherwise, as {@link Get} answers. */
+  private <T> ReplyEffect<Event, State> registered(State state, ActorRef<StatusReply<T>> replyTo,
+      java.util.function.Supplier<T> answer) {
+    return state.isRegistered()
+        ? Effect().reply(replyTo, StatusReply.success(answer.get()))
+        : Effect().reply(replyTo, StatusReply.error(
+            new org.schoolsafety.hub.Rejection.NotFound("no agency with id '" + agencyId + "'")));
   }
 
   private ReplyEffect<Event, State> onGet(State state, Get cmd) {

@@ -49,7 +49,7 @@ public final class AgencyRegistration {
 
   private CompletionStage<Agency.State> existing(String agencyId) {
     CompletionStage<Agency.State> ask = AskPattern.askWithStatus(
-        entities.agency(agencyId), Agency.Get::new, timeout, scheduler);
+        entities.agency(agencyId), Agency.GetProfile::new, timeout, scheduler);
     return ask.handle((state, failure) -> {
       if (failure == null) {
         return CompletableFuture.completedFuture(state);

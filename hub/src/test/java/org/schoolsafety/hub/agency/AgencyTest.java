@@ -4,11 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import org.apache.pekko.Done;
 import org.apache.pekko.actor.testkit.typed.annotations.JUnit5TestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
+import org.apache.pekko.actor.testkit.typed.javadsl.SerializationTestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.JUnit5TestKitBuilder;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestKitJUnit5Extension;
 import org.apache.pekko.pattern.StatusReply;
@@ -133,6 +136,76 @@ class AgencyTest {
     assertThat(profileOnly.reply().getValue().dispatches()).isEmpty();
     assertThat(agency.<StatusReply<Agency.State>>runCommand(Agency.Get::new).reply().getValue().dispatches())
         .containsOnlyKeys("inc-1");
+  }
+
+  @Test
+  void theInboxComesInPagesThatTogetherAreTheWholeInboxInItsOrder() {
+    assertThat(agency.<StatusReply<InboxPage>>runCommand(r -> new Agency.GetInbox(
+        new InboxQuery(false, Set.of(Mode.ACTUAL), null, 10, null), r)).reply().getError())
+        .isInstanceOf(Rejection.NotFound.class);
+    agency.<StatusReply<Agency.State>>runCommand(r -> new Agency.Register(profile(), "operator:test", r));
+    Instant t0 = clock.instant();
+    var notices = new java.util.ArrayList<DispatchNotice>();
+    for (int i = 0; i < 7; i++) {  // two pairs notified at the same instant: the incident id orders them
+      notices.add(notice("inc-" + i, Status.DISPATCHED, DispatchState.NOTIFIED, t0.plusSeconds(i / 2)));
+    }
+    notices.add(notice("inc-closed", Status.CLOSED, DispatchState.ACKNOWLEDGED, t0.plusSeconds(9)));
+    notices.add(new DispatchNotice("inc-drill", "sch-1", "No. 1 Primary", "650102", IncidentType.FIRE, Level.III,
+        Mode.EXERCISE, Status.DISPATCHED, DispatchState.NOTIFIED, t0.plusSeconds(8), t0.plusSeconds(600), null));
+    notices.add(new DispatchNotice("inc-elsewhere", "sch-9", "No. 9 Middle", "650103", IncidentType.FIRE, Level.III,
+        Mode.ACTUAL, Status.DISPATCHED, DispatchState.NOTIFIED, t0.plusSeconds(7), t0.plusSeconds(600), null));
+    agency.<Done>runCommand(r -> new Agency.TrackDispatches(List.copyOf(notices), r));
+
+    var expected = agency.getState().inbox(false).stream().filter(n -> n.mode() == Mode.ACTUAL).toList();
+    assertThat(expected).hasSize(8);
+    var query = new InboxQuery(false, Set.of(Mode.ACTUAL), null, 3, null);
+    var read = new java.util.ArrayList<DispatchNotice>();
+    int pages = 0;
+    InboxPage page;
+    do {
+      var q = query;
+      page = agency.<StatusReply<InboxPage>>runCommand(r -> new Agency.GetInbox(q, r)).reply().getValue();
+      new SerializationTestKit(testKit.system()).verifySerialization(page, true);
+      assertThat(page.dispatches()).hasSizeLessThanOrEqualTo(3);
+      assertThat(page.profile()).isEqualTo(profile());
+      read.addAll(page.dispatches());
+      pages++;
+      query = query.after(page.next());
+    } while (page.next() != null);
+    assertThat(pages).isEqualTo(3);
+    assertThat(read).containsExactlyElementsOf(expected);
+    assertThat(read.get(0).incidentId()).isEqualTo("inc-elsewhere");
+    assertThat(read.subList(1, 3)).extracting(DispatchNotice::incidentId).containsExactly("inc-6", "inc-4");
+
+    var county = agency.<StatusReply<InboxPage>>runCommand(r -> new Agency.GetInbox(
+        new InboxQuery(true, Set.of(Mode.ACTUAL, Mode.EXERCISE), "650102", 100, null), r)).reply().getValue();
+    assertThat(county.dispatches()).extracting(DispatchNotice::incidentId)
+        .containsExactly("inc-closed", "inc-drill", "inc-6", "inc-4", "inc-5", "inc-2", "inc-3", "inc-0", "inc-1");
+    assertThat(county.next()).isNull();
+  }
+
+  @Test
+  void theSummaryCountsOpenDispatchesAndFindDispatchesAnswersOnlyForItsOwn() {
+    assertThat(agency.<StatusReply<Agency.Summary>>runCommand(Agency.GetSummary::new).reply().getError())
+        .isInstanceOf(Rejection.NotFound.class);
+    agency.<StatusReply<Agency.State>>runCommand(r -> new Agency.Register(profile(), "operator:test", r));
+    Instant t0 = clock.instant();
+    agency.<Done>runCommand(r -> new Agency.TrackDispatches(List.of(
+        notice("inc-1", Status.DISPATCHED, DispatchState.NOTIFIED, t0),
+        notice("inc-2", Status.CLOSED, DispatchState.ACKNOWLEDGED, t0),
+        notice("inc-3", Status.ACKNOWLEDGED, DispatchState.ACKNOWLEDGED, t0)), r));
+
+    var summary = agency.<StatusReply<Agency.Summary>>runCommand(Agency.GetSummary::new).reply().getValue();
+    new SerializationTestKit(testKit.system()).verifySerialization(summary, true);
+    assertThat(summary.profile()).isEqualTo(profile());
+    assertThat(summary.openDispatches()).isEqualTo(2);
+
+    var found = agency.<StatusReply<Agency.FoundDispatches>>runCommand(r -> new Agency.FindDispatches(
+        Set.of("inc-1", "inc-2", "inc-elsewhere"), r));
+    assertThat(found.hasNoEvents()).isTrue();
+    new SerializationTestKit(testKit.system()).verifySerialization(found.reply().getValue(), true);
+    assertThat(found.reply().getValue().incidentIds()).containsExactlyInAnyOrder("inc-1", "inc-2");
+    assertThat(found.reply().getValue().profile()).isEqualTo(profile());
   }
 
   @Test

@@ -19,6 +19,13 @@ public record AgencyView(
   }
 
   /** Shows the escalations {@code visible} admits. */
+  public static AgencyView of(Agency.Summary summary, Predicate<DirectiveNotice> visible) {
+    AgencyProfile p = summary.profile();
+    return new AgencyView(p.agencyId(), p.name(), p.kind().name(), p.tier().name(), p.jurisdiction(),
+        summary.openDispatches(), summary.directiveEscalations().stream().filter(visible).toList());
+  }
+
+  /** Shows the escalations {@code visible} admits. */
   public static AgencyView of(Agency.State state, Predicate<DirectiveNotice> visible) {
     AgencyProfile p = state.profile();
     return new AgencyView(p.agencyId(), p.name(), p.kind().name(), p.tier().name(),

@@ -1,0 +1,23 @@
+package org.schoolsafety.hub.agency;
+
+import java.util.List;
+import org.schoolsafety.hub.CborSerializable;
+import org.schoolsafety.hub.hazard.HazardNotice;
+import org.schoolsafety.hub.prevention.WarningNotice;
+import org.schoolsafety.hub.tip.TipNotice;
+
+/**
+ * A page of an agency's inbox ({@link InboxQuery}): its dispatches, and {@code next} when more
+ * follow. The other inboxes (hazards, silent devices, early warnings, tips) are far smaller (the
+ * open ones, plus the most recent closed ones when the query asks for {@code all}), so every page
+ * carries them whole, not filtered by mode or region: the caller decides what it may show.
+ */
+public record InboxPage(
+    AgencyProfile profile,
+    List<DispatchNotice> dispatches,
+    InboxQuery.Position next,
+    List<HazardNotice> hazards,
+    List<DeviceNotice> deviceNotices,
+    List<WarningNotice> warnings,
+    List<TipNotice> tips)
+    implements CborSerializable {}
