@@ -158,13 +158,18 @@ public final class School
   /** What changes the school's devices; only registrations and state changes reach the read side (DEVICE_TAG). */
   public sealed interface DeviceEvent extends Event {}
 
-  public record DeviceRegistered(Device device, Instant at, String by) implements DeviceEvent {}
+  /**
+   * {@code regionCode}: the school's, so that the read side files the device by province from the
+   * event alone; null in events written before it was recorded.
+   */
+  public record DeviceRegistered(Device device, Instant at, String by, String regionCode) implements DeviceEvent {}
 
   /** Devices that are not registered sent their first readings. */
   public record DevicesSighted(List<Sighting> sightings) implements DeviceEvent {}
 
-  /** Devices went OFFLINE, came back ACTIVE or turned FAULT. */
-  public record DeviceStatesChanged(Map<String, DeviceState> states, Instant at) implements DeviceEvent {}
+  /** Devices went OFFLINE, came back ACTIVE or turned FAULT; {@code regionCode} as in {@link DeviceRegistered}. */
+  public record DeviceStatesChanged(Map<String, DeviceState> states, Instant at, String regionCode)
+      implements DeviceEvent {}
 
   /** Last-reading times, written at most once per seen-persist-interval. */
   public record DevicesSeen(Map<String, Instant> lastSeen, Instant at) implements DeviceEvent {}
@@ -508,7 +513,7 @@ public final class School
       return Effect().reply(cmd.replyTo(), StatusReply.error(new Rejection.Conflict(
           "school '" + schoolId + "' has " + settings.maxDevices() + " devices, the most one school may have")));
     }
-    var event = new DeviceRegistered(device, clock.instant(), cmd.by());
+    var event = new DeviceRegistered(device, clock.instant(), cmd.by(), state.profile().region().value());
     return Effect()
         .persist(event)
         .thenRun(after -> afterDeviceEvents(state, after, List.of(event)))
@@ -575,7 +580,7 @@ public final class School
     }
     states.entrySet().removeIf(e -> fleet.devices().get(e.getKey()).state() == e.getValue());
     if (!states.isEmpty()) {
-      events.add(new DeviceStatesChanged(Map.copyOf(states), now));
+      events.add(new DeviceStatesChanged(Map.copyOf(states), now, state.profile().region().value()));
     }
 
     // The rules, on what this school remembers of its devices.
@@ -670,7 +675,7 @@ public final class School
     }
     var events = new ArrayList<Event>();
     if (!offline.isEmpty()) {
-      events.add(new DeviceStatesChanged(Map.copyOf(offline), now));
+      events.add(new DeviceStatesChanged(Map.copyOf(offline), now, state.profile().region().value()));
     }
     seenEvent(state.fleet(), now).ifPresent(events::add);
     if (events.isEmpty()) {

@@ -200,8 +200,8 @@ class GuardianTest {
     assertThat(GuardianNotices.of(new School.PostureDirected("dir-1", Posture.NORMAL, Posture.SHELTER, at), 12)
         .orElseThrow().posture()).isEqualTo(Posture.SHELTER);
     // nothing else in the school's journal becomes a notice
-    assertThat(GuardianNotices.of(new School.DeviceStatesChanged(Map.of(), at), 13)).isEmpty();
-    assertThat(School.concernsGuardians(new School.DeviceStatesChanged(Map.of(), at))).isFalse();
+    assertThat(GuardianNotices.of(new School.DeviceStatesChanged(Map.of(), at, null), 13)).isEmpty();
+    assertThat(School.concernsGuardians(new School.DeviceStatesChanged(Map.of(), at, null))).isFalse();
     assertThat(School.concernsGuardians(new School.IncidentTracked(fire))).isTrue();
     // the record has no field for names, reporters, casualties or text
     assertThat(List.of(GuardianNotice.class.getRecordComponents()))

@@ -147,6 +147,16 @@ class SchoolDevicesTest {
   // --- registry -----------------------------------------------------------------------------
 
   @Test
+  void deviceEventsNameTheSchoolsRegionForTheReadSide() {
+    var registered = school.<StatusReply<DeviceRecord>>runCommand(r -> new School.RegisterDevice(
+        new Device("smoke-R-1", SensorKind.SMOKE, Place.UNKNOWN, GATEWAY), "operator:test", r));
+    assertThat(registered.eventOfType(School.DeviceRegistered.class).regionCode()).isEqualTo("650102");
+    var fault = ingest(Reading.of("smoke-R-1", SensorKind.GAS, 1, at(0)));  // a smoke sensor reporting gas: FAULT
+    assertThat(fault.events()).filteredOn(School.DeviceStatesChanged.class::isInstance)
+        .singleElement().extracting(e -> ((School.DeviceStatesChanged) e).regionCode()).isEqualTo("650102");
+  }
+
+  @Test
   void registersDevicesIdempotentlyAndRefusesADifferentOneUnderTheSameId() {
     DeviceRecord d = register("smoke-B3-01", SensorKind.SMOKE, "B");
     assertThat(d.state()).isEqualTo(DeviceState.ACTIVE);

@@ -11,14 +11,18 @@ import org.apache.pekko.projection.eventsourced.EventEnvelope;
 import org.apache.pekko.projection.javadsl.Handler;
 import org.apache.pekko.stream.connectors.cassandra.javadsl.CassandraSession;
 import org.schoolsafety.hub.device.DeviceState;
+import org.schoolsafety.hub.region.RegionCode;
 import org.schoolsafety.hub.school.School;
 
 /**
  * Projection handler for the registered devices' states per province (issue 18: offline devices
  * as candidates of {@code GET /api/v1/priorities}), from the school's own tagged events — a
  * registration (kind) and each state change (OFFLINE, ACTIVE again, FAULT) — never by asking the
- * school. The events name no region: the school's province comes from {@code school_provinces}
- * (the school registry projection's), and until that row exists the event fails and is retried.
+ * school. The events carry the school's region, so the province comes from the event itself. Events
+ * written before they carried it (null) take the province from {@code school_provinces} (the school
+ * registry projection's); until that row exists such an event fails and is retried. (New events did
+ * the same: a device registered right after its school failed, logged an ERROR and waited out the
+ * projection's restart backoff, because the two projections run independently.)
  * Every write is an upsert of the event's values, so a replay changes nothing.
  */
 final class DeviceStateWriter extends Handler<EventEnvelope<School.Event>> {
@@ -55,11 +59,11 @@ final class DeviceStateWriter extends Handler<EventEnvelope<School.Event>> {
     School.Event event = envelope.event();
     String schoolId = envelope.persistenceId().substring(envelope.persistenceId().indexOf('|') + 1);
     if (event instanceof School.DeviceRegistered r) {
-      return province(schoolId).thenCompose(p -> session.executeWrite(registered.bind(p, schoolId,
+      return province(schoolId, r.regionCode()).thenCompose(p -> session.executeWrite(registered.bind(p, schoolId,
           r.device().deviceId(), r.device().kind().name(), r.at())));
     }
     if (event instanceof School.DeviceStatesChanged c) {
-      return province(schoolId).thenCompose(p -> {
+      return province(schoolId, c.regionCode()).thenCompose(p -> {
         var writes = new ArrayList<CompletableFuture<Done>>();
         for (Map.Entry<String, DeviceState> e : c.states().entrySet()) {
           writes.add(session.executeWrite(changed.bind(e.getValue().name(), c.at(), p, schoolId, e.getKey()))
@@ -71,7 +75,10 @@ final class DeviceStateWriter extends Handler<EventEnvelope<School.Event>> {
     return CompletableFuture.completedFuture(Done.getInstance());
   }
 
-  private CompletionStage<String> province(String schoolId) {
+  private CompletionStage<String> province(String schoolId, String regionCode) {
+    if (regionCode != null) {
+      return CompletableFuture.completedFuture(new RegionCode(regionCode).province());
+    }
     return session.selectOne(findProvince.bind(schoolId)).thenApply(row -> row
         .map(r -> r.getString("province"))
         .orElseThrow(() -> new IllegalStateException("school " + schoolId + " is not in school_provinces yet")));
