@@ -212,7 +212,8 @@ public final class HubNode implements AutoCloseable {
       AgencyWebhooks.init(system, new JournalAgencyLog(system, askTimeout), webhooks.sender(),
           WebhookSettings.fromConfig(config), clock);
       var context = new HubContext(system, entities,
-          new AgencyRegistration(entities, askTimeout, system.scheduler()), askTimeout, clock);
+          new AgencyRegistration(entities, askTimeout, system.scheduler(), config.getBoolean("hub.agency.whole-state-reads")),
+          askTimeout, clock);
       // Read back the recent guardian revocations while the rest starts (guardians' requests wait for
       // it). A revoked guardian is remembered while a token issued before it may still be accepted.
       var authSettings = AuthSettings.fromConfig(config);

@@ -17,11 +17,18 @@ public final class Registrations {
   public static <E, S, P> ReplyEffect<E, S> register(
       EffectFactories<E, S> effects, S state, P existing, P requested, E registered, String what,
       ActorRef<StatusReply<S>> replyTo) {
+    return register(effects, state, existing, requested, registered, what, replyTo, s -> s);
+  }
+
+  /** The same, answering with {@code replyOf(state)}: an entity whose whole state is large says less. */
+  public static <E, S, P> ReplyEffect<E, S> register(
+      EffectFactories<E, S> effects, S state, P existing, P requested, E registered, String what,
+      ActorRef<StatusReply<S>> replyTo, java.util.function.UnaryOperator<S> replyOf) {
     if (existing == null) {
-      return effects.persist(registered).thenReply(replyTo, StatusReply::success);
+      return effects.persist(registered).thenReply(replyTo, s -> StatusReply.success(replyOf.apply(s)));
     }
     if (existing.equals(requested)) {
-      return effects.reply(replyTo, StatusReply.success(state));
+      return effects.reply(replyTo, StatusReply.success(replyOf.apply(state)));
     }
     return effects.reply(replyTo, StatusReply.error(
         new Rejection.Conflict(what + " is already registered with a different profile")));

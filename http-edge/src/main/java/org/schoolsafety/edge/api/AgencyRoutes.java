@@ -53,8 +53,11 @@ public final class AgencyRoutes extends RouteSupport {
 
   private Route register(Principal principal, AgencyRequest request) {
     AgencyProfile profile = request.toProfile();
-    return respond(api.agencyRegistration().register(profile, principal.id()),
-        state -> json(StatusCodes.CREATED, AgencyView.of(state))
+    long started = System.nanoTime();
+    // Registration answers with the profile; a retried one of a busy agency shows its open dispatches.
+    return respond(api.agencyRegistration().register(profile, principal.id())
+            .thenCompose(registered -> agencies.summary(profile.agencyId(), api.askTimeoutLeft(started))),
+        summary -> json(StatusCodes.CREATED, AgencyView.of(summary, notice -> true))
             .addHeader(Location.create("/api/v1/agencies/" + profile.agencyId())));
   }
 
@@ -64,7 +67,7 @@ public final class AgencyRoutes extends RouteSupport {
     if (!Fields.ID.matcher(agencyId).matches()) {
       return complete(Problems.of(StatusCodes.NOT_FOUND, notFound));
     }
-    return onReply(agency(agencyId).askWithStatus(Agency.GetSummary::new, api.askTimeout()),
+    return onReply(agencies.summary(agencyId, api.askTimeout()),
         summary -> authorize(api.policy().readAgency(principal, summary.profile()), principal,
             "read agency " + agencyId, notFound, () -> complete(ok(AgencyView.of(summary, notice ->
                 api.policy().dispatchScope(principal, summary.profile(), Set.of(Mode.ACTUAL, Mode.EXERCISE))
@@ -97,27 +100,33 @@ public final class AgencyRoutes extends RouteSupport {
         throw Params.invalid("cursor", badCursor.getMessage());
       }
       var query = new InboxQuery(state.equals("all"), scope.modes(), scope.regionPrefix(),
-          limit.orElse(InboxQuery.MAX_LIMIT), after);
-      return onReply(limit.isPresent() ? page(agencyId, query, started) : everyPage(agencyId, query, started, null),
+          limit.orElse(InboxQuery.MAX_LIMIT), after, true);
+      return onReply(limit.isPresent()
+              ? agencies.inbox(agencyId, query, api.askTimeoutLeft(started))
+              : everyPage(agencyId, query, started, null),
           inbox -> complete(ok(inboxBody(principal, agencyId, state, scope, inbox,
               inbox.next() == null ? IncidentRoutes.NO_NEXT : cursors.encode(inbox.next(), signedFor)))));
     });
   }
 
-  private java.util.concurrent.CompletionStage<InboxPage> page(String agencyId, InboxQuery query, long started) {
-    return agency(agencyId).askWithStatus(r -> new Agency.GetInbox(query, r), api.askTimeoutLeft(started));
-  }
-
-  /** Every page from {@code query} on, as one page without {@code next}; the other inboxes from the first. */
+  /**
+   * Every page from {@code query} on, as one page without {@code next}: the other inboxes come with
+   * the first page only. The whole gathering has the request's ask timeout, as one ask had.
+   */
   private java.util.concurrent.CompletionStage<InboxPage> everyPage(String agencyId, InboxQuery query, long started,
       InboxPage gathered) {
-    return page(agencyId, query, started).thenCompose(page -> {
+    if (gathered != null && System.nanoTime() - started > api.askTimeout().toNanos()) {
+      return java.util.concurrent.CompletableFuture.failedFuture(new java.util.concurrent.TimeoutException(
+          "agency " + agencyId + ": its inbox was not read within " + api.askTimeout() + " ("
+              + gathered.dispatches().size() + " dispatches so far)"));
+    }
+    return agencies.inbox(agencyId, query, api.askTimeoutLeft(started)).thenCompose(page -> {
       var all = gathered == null ? page : new InboxPage(gathered.profile(),
           concat(gathered.dispatches(), page.dispatches()), page.next(), gathered.hazards(),
           gathered.deviceNotices(), gathered.warnings(), gathered.tips());
       return page.next() == null
           ? java.util.concurrent.CompletableFuture.completedFuture(all)
-          : everyPage(agencyId, query.after(page.next()), started, all);
+          : everyPage(agencyId, query.after(page.next()).withoutOtherInboxes(), started, all);
     });
   }
 
@@ -190,7 +199,7 @@ public final class AgencyRoutes extends RouteSupport {
     if (!Fields.ID.matcher(agencyId).matches()) {
       return complete(Problems.of(StatusCodes.NOT_FOUND, notFound));
     }
-    return onReply(agency(agencyId).askWithStatus(Agency.GetProfile::new, api.askTimeout()),
+    return onReply(agencies.profile(agencyId, api.askTimeout()),
         state -> authorize(api.policy().readAgency(principal, state.profile()), principal,
             "read agency " + agencyId, notFound, () -> inner.apply(state.profile())));
   }

@@ -38,9 +38,13 @@ import org.schoolsafety.persistence.readside.IncidentSummary;
 public abstract class RouteSupport extends AllDirectives {
 
   protected final ApiContext api;
+  /** Reads of agencies: small replies, or whole states during an upgrade from before 2026-12-03. */
+  protected final AgencyReads agencies;
 
   protected RouteSupport(ApiContext api) {
     this.api = api;
+    this.agencies = new AgencyReads(api.sharding(),
+        api.system().settings().config().getBoolean(AgencyReads.WHOLE_STATE_READS));
   }
 
   /** The routes of this resource, for an authenticated principal. */
@@ -265,8 +269,7 @@ public abstract class RouteSupport extends AllDirectives {
     if (!p.is(org.schoolsafety.edge.auth.Role.AGENCY)) {
       return java.util.concurrent.CompletableFuture.completedFuture(null);
     }
-    return api.sharding().entityRefFor(org.schoolsafety.hub.agency.Agency.ENTITY_TYPE_KEY, p.subject())
-        .askWithStatus(org.schoolsafety.hub.agency.Agency.GetProfile::new, timeout)
+    return agencies.profile(p.subject(), timeout)
         .handle((state, failure) -> failure == null && state.isRegistered() ? state.profile() : null);
   }
 }

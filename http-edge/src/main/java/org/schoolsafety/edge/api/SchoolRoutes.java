@@ -121,9 +121,7 @@ public final class SchoolRoutes extends RouteSupport {
     }
     var incidentIds = school.openIncidentList().stream().map(n -> n.incidentId())
         .collect(java.util.stream.Collectors.toUnmodifiableSet());
-    return api.sharding().entityRefFor(Agency.ENTITY_TYPE_KEY, principal.subject())
-        .askWithStatus((org.apache.pekko.actor.typed.ActorRef<org.apache.pekko.pattern.StatusReply<Agency.FoundDispatches>> r)
-            -> new Agency.FindDispatches(incidentIds, r), api.askTimeoutLeft(started))
+    return agencies.findDispatches(principal.subject(), incidentIds, api.askTimeoutLeft(started))
         .handle((found, failure) -> failure == null ? found : null);
   }
 

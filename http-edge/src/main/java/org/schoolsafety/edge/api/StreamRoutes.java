@@ -99,14 +99,14 @@ public final class StreamRoutes extends RouteSupport {
       return complete(Problems.of(StatusCodes.NOT_FOUND, "no agency with id '" + Ids.printable(agencyId) + "'"));
     }
     long after = lastEventId(lastId);
-    var ref = api.sharding().entityRefFor(Agency.ENTITY_TYPE_KEY, agencyId);
     long started = System.nanoTime();
-    return onReply(ref.askWithStatus(Agency.GetProfile::new, api.askTimeout()), state -> authorize(
+    return onReply(agencies.profile(agencyId, api.askTimeout()), state -> authorize(
         api.policy().readAgency(p, state.profile()), p, "watch agency " + agencyId,
         "no agency with id '" + Ids.printable(agencyId) + "'", () -> {
           var scope = api.policy().dispatchScope(p, state.profile(), modes);
           CompletionStage<Long> start = after >= 0 ? java.util.concurrent.CompletableFuture.completedFuture(after)
-              : ref.ask(Agency.GetPosition::new, api.askTimeoutLeft(started));
+              : api.sharding().entityRefFor(Agency.ENTITY_TYPE_KEY, agencyId)
+                  .ask(Agency.GetPosition::new, api.askTimeoutLeft(started));
           return onReply(start, from -> stream(p, api.liveLog().<DispatchEntry>follow(
                   PersistenceId.of(Agency.ENTITY_TYPE_KEY.name(), agencyId).id(),
                   Agency.topic(agencyId),

@@ -81,8 +81,7 @@ public final class WebhookRoutes extends RouteSupport {
       return complete(Problems.of(StatusCodes.NOT_FOUND, notFound));
     }
     long started = System.nanoTime();
-    EntityRef<Agency.Command> ref = api.sharding().entityRefFor(Agency.ENTITY_TYPE_KEY, agencyId);
-    return onReply(ref.askWithStatus(Agency.GetProfile::new, api.askTimeout()), state ->
+    return onReply(agencies.profile(agencyId, api.askTimeout()), state ->
         authorize(api.policy().readAgency(p, state.profile()) == Decision.ALLOW
                 ? decide.apply(p, state.profile()) : Decision.FORBIDDEN,
             p, action + " agency " + agencyId, notFound, () -> inner.apply(state.profile(), started)));

@@ -297,8 +297,16 @@ public final class Agency
           .toList();
       var page = matching.size() > query.limit() ? matching.subList(0, query.limit()) : matching;
       var next = matching.size() > query.limit() ? InboxQuery.Position.of(page.get(page.size() - 1)) : null;
-      return new InboxPage(profile, List.copyOf(page), next, hazardInbox(query.all()), deviceInbox(query.all()),
-          warningInbox(query.all()), tipInbox(query.all()));
+      return query.otherInboxes()
+          ? new InboxPage(profile, List.copyOf(page), next, hazardInbox(query.all()), deviceInbox(query.all()),
+              warningInbox(query.all()), tipInbox(query.all()))
+          : new InboxPage(profile, List.copyOf(page), next, List.of(), List.of(), List.of(), List.of());
+    }
+
+    /** Which of {@code incidentIds} the agency was dispatched to. */
+    public FoundDispatches findDispatches(java.util.Set<String> incidentIds) {
+      return new FoundDispatches(profile, incidentIds.stream().filter(dispatches::containsKey)
+          .collect(java.util.stream.Collectors.toUnmodifiableSet()));
     }
 
     public Summary summary() {
@@ -392,9 +400,8 @@ public final class Agency
             state.isRegistered(), "agency with id '" + agencyId + "'", cmd.replyTo()))
         .onCommand(GetInbox.class, (state, cmd) -> registered(state, cmd.replyTo(), () -> state.page(cmd.query())))
         .onCommand(GetSummary.class, (state, cmd) -> registered(state, cmd.replyTo(), state::summary))
-        .onCommand(FindDispatches.class, (state, cmd) -> registered(state, cmd.replyTo(), () -> new FoundDispatches(
-            state.profile(), cmd.incidentIds().stream().filter(state.dispatches()::containsKey)
-                .collect(java.util.stream.Collectors.toUnmodifiableSet()))))
+        .onCommand(FindDispatches.class, (state, cmd) -> registered(state, cmd.replyTo(),
+            () -> state.findDispatches(cmd.incidentIds())))
         .onCommand(TrackDispatch.class, this::onTrackDispatch)
         .onCommand(TrackDispatches.class, this::onTrackDispatches)
         .onCommand(NoteDirective.class, this::onNoteDirective)
@@ -410,8 +417,10 @@ public final class Agency
     if (!cmd.profile().agencyId().equals(agencyId)) {
       throw new IllegalArgumentException("profile of " + cmd.profile().agencyId() + " sent to " + agencyId);
     }
+    // The profile alone: a busy agency's whole state is too large to send to another node (GetSummary for more).
     return Registrations.register(Effect(), state, state.profile(), cmd.profile(),
-        new Registered(cmd.profile(), clock.instant(), cmd.by()), "agency '" + agencyId + "'", cmd.replyTo());
+        new Registered(cmd.profile(), clock.instant(), cmd.by()), "agency '" + agencyId + "'", cmd.replyTo(),
+        State::profileOnly);
   }
 
   /** {@code answer} for a registered agency; not found otherwise, as {@link Get} answers. */

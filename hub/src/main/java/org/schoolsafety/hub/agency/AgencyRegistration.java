@@ -25,10 +25,18 @@ public final class AgencyRegistration {
   private final Duration timeout;
   private final Scheduler scheduler;
 
+  private final boolean wholeStateReads;
+
   public AgencyRegistration(Entities entities, Duration timeout, Scheduler scheduler) {
+    this(entities, timeout, scheduler, false);
+  }
+
+  /** {@code wholeStateReads}: ask with {@link Agency.Get}, as a release before 2026-12-03 understands (hub.agency.whole-state-reads). */
+  public AgencyRegistration(Entities entities, Duration timeout, Scheduler scheduler, boolean wholeStateReads) {
     this.entities = entities;
     this.timeout = timeout;
     this.scheduler = scheduler;
+    this.wholeStateReads = wholeStateReads;
   }
 
   public CompletionStage<Agency.State> register(AgencyProfile profile, String by) {
@@ -49,7 +57,7 @@ public final class AgencyRegistration {
 
   private CompletionStage<Agency.State> existing(String agencyId) {
     CompletionStage<Agency.State> ask = AskPattern.askWithStatus(
-        entities.agency(agencyId), Agency.GetProfile::new, timeout, scheduler);
+        entities.agency(agencyId), wholeStateReads ? Agency.Get::new : Agency.GetProfile::new, timeout, scheduler);
     return ask.handle((state, failure) -> {
       if (failure == null) {
         return CompletableFuture.completedFuture(state);

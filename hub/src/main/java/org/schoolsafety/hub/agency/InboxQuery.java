@@ -9,11 +9,11 @@ import org.schoolsafety.hub.incident.Mode;
  * One page of an agency's dispatch inbox: newest first (by when the agency was notified, then by
  * incident id), only incidents in progress unless {@code all}, only the {@code modes} asked for and,
  * with a {@code regionPrefix}, only incidents of that region; at most {@code limit}, strictly after
- * {@code after} when given. The reply is bounded by {@code limit}, so an inbox of thousands crosses
+ * {@code after} when given; with the agency's other inboxes when {@code otherInboxes}. The reply is bounded by {@code limit}, so an inbox of thousands crosses
  * between nodes in pages rather than in one message the remote transport would refuse.
  */
-public record InboxQuery(boolean all, Set<Mode> modes, String regionPrefix, int limit, Position after)
-    implements CborSerializable {
+public record InboxQuery(boolean all, Set<Mode> modes, String regionPrefix, int limit, Position after,
+    boolean otherInboxes) implements CborSerializable {
 
   /**
    * The most one page may hold. Typical notices (~190-260 bytes) keep a page under Pekko's default
@@ -31,7 +31,12 @@ public record InboxQuery(boolean all, Set<Mode> modes, String regionPrefix, int 
 
   /** The same query, continuing after {@code position}. */
   public InboxQuery after(Position position) {
-    return new InboxQuery(all, modes, regionPrefix, limit, position);
+    return new InboxQuery(all, modes, regionPrefix, limit, position, otherInboxes);
+  }
+
+  /** The same query without the other inboxes (hazards, devices, warnings, tips): pages after the first. */
+  public InboxQuery withoutOtherInboxes() {
+    return new InboxQuery(all, modes, regionPrefix, limit, after, false);
   }
 
   boolean admits(DispatchNotice notice) {

@@ -141,7 +141,7 @@ class AgencyTest {
   @Test
   void theInboxComesInPagesThatTogetherAreTheWholeInboxInItsOrder() {
     assertThat(agency.<StatusReply<InboxPage>>runCommand(r -> new Agency.GetInbox(
-        new InboxQuery(false, Set.of(Mode.ACTUAL), null, 10, null), r)).reply().getError())
+        new InboxQuery(false, Set.of(Mode.ACTUAL), null, 10, null, true), r)).reply().getError())
         .isInstanceOf(Rejection.NotFound.class);
     agency.<StatusReply<Agency.State>>runCommand(r -> new Agency.Register(profile(), "operator:test", r));
     Instant t0 = clock.instant();
@@ -155,10 +155,12 @@ class AgencyTest {
     notices.add(new DispatchNotice("inc-elsewhere", "sch-9", "No. 9 Middle", "650103", IncidentType.FIRE, Level.III,
         Mode.ACTUAL, Status.DISPATCHED, DispatchState.NOTIFIED, t0.plusSeconds(7), t0.plusSeconds(600), null));
     agency.<Done>runCommand(r -> new Agency.TrackDispatches(List.copyOf(notices), r));
+    var silent = new DeviceNotice("sch-1", "No. 1 Primary", "650102", "smoke-1", "SMOKE", "B 3F lab", "OFFLINE", t0, t0);
+    agency.<Done>runCommand(r -> new Agency.TrackDeviceNotice(silent, r));
 
     var expected = agency.getState().inbox(false).stream().filter(n -> n.mode() == Mode.ACTUAL).toList();
     assertThat(expected).hasSize(8);
-    var query = new InboxQuery(false, Set.of(Mode.ACTUAL), null, 3, null);
+    var query = new InboxQuery(false, Set.of(Mode.ACTUAL), null, 3, null, true);
     var read = new java.util.ArrayList<DispatchNotice>();
     int pages = 0;
     InboxPage page;
@@ -168,9 +170,11 @@ class AgencyTest {
       new SerializationTestKit(testKit.system()).verifySerialization(page, true);
       assertThat(page.dispatches()).hasSizeLessThanOrEqualTo(3);
       assertThat(page.profile()).isEqualTo(profile());
+      // the other inboxes when asked for (a client's every page), not when not (the pages a node gathers after the first)
+      assertThat(page.deviceNotices()).isEqualTo(pages == 0 ? List.of(silent) : List.of());
       read.addAll(page.dispatches());
       pages++;
-      query = query.after(page.next());
+      query = query.after(page.next()).withoutOtherInboxes();
     } while (page.next() != null);
     assertThat(pages).isEqualTo(3);
     assertThat(read).containsExactlyElementsOf(expected);
@@ -178,7 +182,7 @@ class AgencyTest {
     assertThat(read.subList(1, 3)).extracting(DispatchNotice::incidentId).containsExactly("inc-6", "inc-4");
 
     var county = agency.<StatusReply<InboxPage>>runCommand(r -> new Agency.GetInbox(
-        new InboxQuery(true, Set.of(Mode.ACTUAL, Mode.EXERCISE), "650102", 100, null), r)).reply().getValue();
+        new InboxQuery(true, Set.of(Mode.ACTUAL, Mode.EXERCISE), "650102", 100, null, true), r)).reply().getValue();
     assertThat(county.dispatches()).extracting(DispatchNotice::incidentId)
         .containsExactly("inc-closed", "inc-drill", "inc-6", "inc-4", "inc-5", "inc-2", "inc-3", "inc-0", "inc-1");
     assertThat(county.next()).isNull();
@@ -194,6 +198,13 @@ class AgencyTest {
         notice("inc-1", Status.DISPATCHED, DispatchState.NOTIFIED, t0),
         notice("inc-2", Status.CLOSED, DispatchState.ACKNOWLEDGED, t0),
         notice("inc-3", Status.ACKNOWLEDGED, DispatchState.ACKNOWLEDGED, t0)), r));
+
+    // registering again (a retried registration) answers with the profile, not the whole inbox
+    var again = agency.<StatusReply<Agency.State>>runCommand(r -> new Agency.Register(profile(), "operator:test", r));
+    assertThat(again.hasNoEvents()).isTrue();
+    assertThat(again.reply().getValue().profile()).isEqualTo(profile());
+    assertThat(again.reply().getValue().dispatches()).isEmpty();
+    assertThat(agency.getState().dispatches()).hasSize(3);
 
     var summary = agency.<StatusReply<Agency.Summary>>runCommand(Agency.GetSummary::new).reply().getValue();
     new SerializationTestKit(testKit.system()).verifySerialization(summary, true);

@@ -1,0 +1,68 @@
+package org.schoolsafety.edge.api;
+
+import java.time.Duration;
+import java.util.Set;
+import java.util.concurrent.CompletionStage;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
+import org.apache.pekko.cluster.sharding.typed.javadsl.EntityRef;
+import org.apache.pekko.pattern.StatusReply;
+import org.schoolsafety.hub.agency.Agency;
+import org.schoolsafety.hub.agency.InboxPage;
+import org.schoolsafety.hub.agency.InboxQuery;
+
+/**
+ * How routes read an agency: its profile, its summary, a page of its inbox, which of some incidents
+ * it was dispatched to. Each is a message of its own, whose reply stays small however busy the
+ * agency is (a whole state can outgrow the remote frame: docs/RELIABILITY.md, "Large replies
+ * across nodes").
+ *
+ * <p>With {@code hub.agency.whole-state-reads = on} each is answered from the whole state
+ * ({@link Agency.Get}) instead, computed here as the agency would: the messages a release before
+ * 2026-12-03 understands. Only for a rolling upgrade from such a release (docs/DEPLOY.md, section 5):
+ * an old node cannot read the new messages, and a new node asking an agency it holds would wait out
+ * the ask timeout.
+ */
+final class AgencyReads {
+
+  static final String WHOLE_STATE_READS = "hub.agency.whole-state-reads";
+
+  private final ClusterSharding sharding;
+  private final boolean wholeState;
+
+  AgencyReads(ClusterSharding sharding, boolean wholeState) {
+    this.sharding = sharding;
+    this.wholeState = wholeState;
+  }
+
+  /** The state with the profile alone (not found for an unknown agency). */
+  CompletionStage<Agency.State> profile(String agencyId, Duration timeout) {
+    return wholeState
+        ? agency(agencyId).askWithStatus(Agency.Get::new, timeout).thenApply(Agency.State::profileOnly)
+        : agency(agencyId).askWithStatus(Agency.GetProfile::new, timeout);
+  }
+
+  CompletionStage<Agency.Summary> summary(String agencyId, Duration timeout) {
+    return wholeState
+        ? agency(agencyId).askWithStatus(Agency.Get::new, timeout).thenApply(Agency.State::summary)
+        : agency(agencyId).askWithStatus(Agency.GetSummary::new, timeout);
+  }
+
+  CompletionStage<InboxPage> inbox(String agencyId, InboxQuery query, Duration timeout) {
+    return wholeState
+        ? agency(agencyId).askWithStatus(Agency.Get::new, timeout).thenApply(state -> state.page(query))
+        : agency(agencyId).askWithStatus((ActorRef<StatusReply<InboxPage>> r) -> new Agency.GetInbox(query, r), timeout);
+  }
+
+  CompletionStage<Agency.FoundDispatches> findDispatches(String agencyId, Set<String> incidentIds, Duration timeout) {
+    if (wholeState) {
+      return agency(agencyId).askWithStatus(Agency.Get::new, timeout).thenApply(state -> state.findDispatches(incidentIds));
+    }
+    return agency(agencyId).askWithStatus(
+        (ActorRef<StatusReply<Agency.FoundDispatches>> r) -> new Agency.FindDispatches(incidentIds, r), timeout);
+  }
+
+  private EntityRef<Agency.Command> agency(String agencyId) {
+    return sharding.entityRefFor(Agency.ENTITY_TYPE_KEY, agencyId);
+  }
+}

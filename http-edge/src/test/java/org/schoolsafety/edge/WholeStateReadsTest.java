@@ -1,0 +1,87 @@
+package org.schoolsafety.edge;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.apache.pekko.actor.typed.javadsl.Adapter;
+import org.apache.pekko.cluster.Cluster;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.schoolsafety.edge.auth.Role;
+import org.schoolsafety.persistence.testing.SharedCassandra;
+
+/**
+ * {@code hub.agency.whole-state-reads}: the setting for a rolling upgrade from a release that
+ * does not know the agency's small reads (profile, summary, inbox pages, dispatch lookups). A node
+ * with it on asks for the whole state and works the answer out itself. Two nodes of one cluster,
+ * one with it on and one without, must give every caller the same answers, page for page.
+ */
+@ExtendWith(SharedCassandra.class)
+class WholeStateReadsTest {
+
+  static final String KEYSPACE = "it_whole_state_reads";
+  static final String COUNTY = "650102";
+  static final String SCHOOL = "sch-650102-wsr";
+  static final String AGENCY = "fire-" + COUNTY;
+
+  @Test
+  void bothWaysOfReadingAnAgencyGiveTheSameAnswers() throws Exception {
+    try (HubNode paged = TestNode.start(KEYSPACE, Map.of());
+        HubNode whole = TestNode.start(KEYSPACE, Map.of("hub.agency.whole-state-reads", "on",
+            "pekko.cluster.seed-nodes", List.of(Cluster.get(Adapter.toClassic(paged.system())).selfAddress().toString())))) {
+      var one = new HubClient(paged.httpPort());
+      var two = new HubClient(whole.httpPort());
+      await().atMost(Duration.ofSeconds(60)).until(() -> two.get("/health/ready").status() == 200);
+      Fixtures.registerRegion(one, COUNTY);
+      Fixtures.created(Fixtures.postSchool(one.as(Role.OPERATOR, "test-operator"), Fixtures.school(SCHOOL, COUNTY)));
+      for (int i = 0; i < 3; i++) {
+        Fixtures.created(one.as(Role.SCHOOL_STAFF, SCHOOL).post("/api/v1/incidents",
+            Fixtures.incident(SCHOOL, "FIRE", "III", "wsr-" + i)));
+      }
+      String inbox = "/api/v1/agencies/" + AGENCY + "/dispatches";
+      await().atMost(Duration.ofSeconds(30))
+          .until(() -> one.as(Role.AGENCY, AGENCY).get(inbox).body().get("dispatches").size() == 3);
+
+      for (HubClient.Response[] pair : List.of(
+          both(one, two, Role.AGENCY, AGENCY, "/api/v1/agencies/" + AGENCY),
+          both(one, two, Role.COMMAND_CENTER, "65", "/api/v1/agencies/" + AGENCY),
+          both(one, two, Role.AGENCY, AGENCY, inbox),
+          both(one, two, Role.AGENCY, AGENCY, inbox + "?state=all&mode=ALL"),
+          both(one, two, Role.COMMAND_CENTER, "6501", inbox),
+          both(one, two, Role.COMMAND_CENTER, "11", inbox),
+          both(one, two, Role.OPERATOR, "test-operator", inbox + "?mode=ALL"),
+          both(one, two, Role.AGENCY, AGENCY, "/api/v1/schools/" + SCHOOL),
+          both(one, two, Role.AGENCY, "police-" + COUNTY, "/api/v1/schools/" + SCHOOL),
+          both(one, two, Role.AGENCY, AGENCY, "/api/v1/agencies/no-such-agency"))) {
+        assertThat(pair[1].status()).as(pair[0].raw().uri().getPath()).isEqualTo(pair[0].status());
+        assertThat(pair[1].body()).as(pair[0].raw().uri().toString()).isEqualTo(pair[0].body());
+      }
+      assertThat(one.as(Role.AGENCY, AGENCY).get("/api/v1/agencies/" + AGENCY).body().get("openDispatches").asInt())
+          .isEqualTo(3);
+
+      // a page's cursor from one node continues on the other
+      var first = one.as(Role.AGENCY, AGENCY).get(inbox + "?limit=2");
+      assertThat(first.body().get("dispatches").size()).isEqualTo(2);
+      String next = first.body().get("next").asText();
+      var rest = List.of(one.as(Role.AGENCY, AGENCY).get(inbox + "?limit=2&cursor=" + next),
+          two.as(Role.AGENCY, AGENCY).get(inbox + "?limit=2&cursor=" + next));
+      assertThat(rest.get(0).body().get("dispatches").size()).isEqualTo(1);
+      assertThat(rest.get(1).body()).isEqualTo(rest.get(0).body());
+
+      // registering the agency again answers alike, with its open dispatches
+      var again = List.of(one.as(Role.OPERATOR, "test-operator").post("/api/v1/agencies",
+              Fixtures.agency(AGENCY, "FIRE", "COUNTY", COUNTY)),
+          two.as(Role.OPERATOR, "test-operator").post("/api/v1/agencies", Fixtures.agency(AGENCY, "FIRE", "COUNTY", COUNTY)));
+      assertThat(again.get(0).status()).isEqualTo(201);
+      assertThat(again.get(1).body()).isEqualTo(again.get(0).body());
+      assertThat(again.get(0).body().get("openDispatches").asInt()).isEqualTo(3);
+    }
+  }
+
+  private static HubClient.Response[] both(HubClient one, HubClient two, Role role, String subject, String path) {
+    return new HubClient.Response[] {one.as(role, subject).get(path), two.as(role, subject).get(path)};
+  }
+}
