@@ -8,7 +8,6 @@ import java.util.Set;
 import java.util.concurrent.CompletionStage;
 import java.util.function.BiFunction;
 import java.util.stream.Collectors;
-import org.apache.pekko.cluster.sharding.typed.javadsl.EntityRef;
 import org.apache.pekko.http.javadsl.model.StatusCodes;
 import org.apache.pekko.http.javadsl.model.headers.Location;
 import org.apache.pekko.http.javadsl.server.Route;
@@ -17,7 +16,6 @@ import org.schoolsafety.edge.api.dto.AgencyView;
 import org.schoolsafety.edge.api.dto.DispatchNoticeView;
 import org.schoolsafety.edge.auth.AccessPolicy.DispatchScope;
 import org.schoolsafety.edge.auth.Principal;
-import org.schoolsafety.hub.agency.Agency;
 import org.schoolsafety.hub.agency.AgencyProfile;
 import org.schoolsafety.hub.agency.InboxPage;
 import org.schoolsafety.hub.agency.InboxQuery;
@@ -202,9 +200,5 @@ public final class AgencyRoutes extends RouteSupport {
     return onReply(agencies.profile(agencyId, api.askTimeout()),
         state -> authorize(api.policy().readAgency(principal, state.profile()), principal,
             "read agency " + agencyId, notFound, () -> inner.apply(state.profile())));
-  }
-
-  private EntityRef<Agency.Command> agency(String agencyId) {
-    return api.sharding().entityRefFor(Agency.ENTITY_TYPE_KEY, agencyId);
   }
 }
