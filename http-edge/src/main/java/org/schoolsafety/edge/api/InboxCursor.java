@@ -1,10 +1,9 @@
 package org.schoolsafety.edge.api;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
-import java.util.Base64;
 import org.schoolsafety.hub.agency.InboxQuery;
 import org.schoolsafety.hub.secret.ServerKey;
+import org.schoolsafety.hub.secret.SignedCursor;
 
 /**
  * The {@code cursor} of an agency's inbox pages: where the last page ended, signed with the server
@@ -15,9 +14,6 @@ import org.schoolsafety.hub.secret.ServerKey;
  */
 final class InboxCursor {
 
-  private static final Base64.Encoder ENCODER = Base64.getUrlEncoder().withoutPadding();
-  private static final Base64.Decoder DECODER = Base64.getUrlDecoder();
-
   private final ServerKey key;
 
   InboxCursor(ServerKey serverKey) {
@@ -25,9 +21,7 @@ final class InboxCursor {
   }
 
   String encode(InboxQuery.Position position, String query) {
-    String raw = position.notifiedAt() + "|" + position.incidentId();
-    return ENCODER.encodeToString(raw.getBytes(StandardCharsets.UTF_8)) + "."
-        + ENCODER.encodeToString(key.mac(raw, query));
+    return SignedCursor.seal(key, position.notifiedAt() + "|" + position.incidentId(), query);
   }
 
   /** The position, null without a cursor, or an IllegalArgumentException for one not handed out for this query. */
@@ -35,13 +29,8 @@ final class InboxCursor {
     if (cursor == null || cursor.isEmpty()) {
       return null;
     }
+    String[] parts = SignedCursor.open(key, cursor, query).split("\\|", 2);
     try {
-      int dot = cursor.indexOf('.');
-      String raw = new String(DECODER.decode(cursor.substring(0, dot)), StandardCharsets.UTF_8);
-      if (!key.verify(key.mac(raw, query), DECODER.decode(cursor.substring(dot + 1)))) {
-        throw new IllegalArgumentException("bad signature");
-      }
-      String[] parts = raw.split("\\|", 2);
       return new InboxQuery.Position(Instant.parse(parts[0]), parts[1]);
     } catch (RuntimeException e) {
       throw new IllegalArgumentException("is not a cursor this API handed out for this query");

@@ -1,11 +1,10 @@
 package org.schoolsafety.persistence.readside;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.LocalDate;
-import java.util.Base64;
 import java.util.Optional;
 import org.schoolsafety.hub.secret.ServerKey;
+import org.schoolsafety.hub.secret.SignedCursor;
 
 /**
  * Where a page ended: the partition (a day, or none for single-partition lists) and the last
@@ -28,9 +27,6 @@ record Cursor(LocalDate day, Instant at, String id) {
   /** Signs cursors for one purpose; {@code query} names the query a cursor may continue. */
   static final class Codec {
 
-    private static final Base64.Encoder ENCODER = Base64.getUrlEncoder().withoutPadding();
-    private static final Base64.Decoder DECODER = Base64.getUrlDecoder();
-
     private final ServerKey key;
 
     Codec(ServerKey serverKey) {
@@ -41,8 +37,7 @@ record Cursor(LocalDate day, Instant at, String id) {
       String raw = (cursor.day() == null ? "-" : cursor.day().toString()) + "|"
           + (cursor.at() == null ? "-" : String.valueOf(cursor.at().toEpochMilli())) + "|"
           + (cursor.id() == null ? "-" : cursor.id());
-      return ENCODER.encodeToString(raw.getBytes(StandardCharsets.UTF_8)) + "."
-          + ENCODER.encodeToString(key.mac(raw, query));
+      return SignedCursor.seal(key, raw, query);
     }
 
     /** The cursor, or an IllegalArgumentException when it is not one handed out for this query. */
@@ -50,13 +45,8 @@ record Cursor(LocalDate day, Instant at, String id) {
       if (cursor == null || cursor.isEmpty()) {
         return Optional.empty();
       }
+      String[] parts = SignedCursor.open(key, cursor, query).split("\\|", 3);
       try {
-        int dot = cursor.indexOf('.');
-        String raw = new String(DECODER.decode(cursor.substring(0, dot)), StandardCharsets.UTF_8);
-        if (!key.verify(key.mac(raw, query), DECODER.decode(cursor.substring(dot + 1)))) {
-          throw new IllegalArgumentException("bad signature");
-        }
-        String[] parts = raw.split("\\|", 3);
         return Optional.of(new Cursor(
             parts[0].equals("-") ? null : LocalDate.parse(parts[0]),
             parts[1].equals("-") ? null : Instant.ofEpochMilli(Long.parseLong(parts[1])),
