@@ -36,8 +36,15 @@ public final class Registrations {
 
   public static <E, S> ReplyEffect<E, S> get(
       EffectFactories<E, S> effects, S state, boolean registered, String what, ActorRef<StatusReply<S>> replyTo) {
+    return answer(effects, registered, () -> state, what, replyTo);
+  }
+
+  /** {@code answer} for a registered one, "not found" otherwise: a read that answers less than the state. */
+  public static <E, S, T> ReplyEffect<E, S> answer(
+      EffectFactories<E, S> effects, boolean registered, java.util.function.Supplier<T> answer, String what,
+      ActorRef<StatusReply<T>> replyTo) {
     return registered
-        ? effects.reply(replyTo, StatusReply.success(state))
+        ? effects.reply(replyTo, StatusReply.success(answer.get()))
         : effects.reply(replyTo, StatusReply.error(new Rejection.NotFound("no " + what)));
   }
 }

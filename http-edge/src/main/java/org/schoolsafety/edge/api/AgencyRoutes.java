@@ -33,9 +33,9 @@ public final class AgencyRoutes extends RouteSupport {
 
   private final InboxCursor cursors;
 
-  public AgencyRoutes(ApiContext api) {
+  public AgencyRoutes(ApiContext api, InboxCursor cursors) {
     super(api);
-    this.cursors = new InboxCursor(org.schoolsafety.edge.auth.ServerKeys.fromConfig(api.system().settings().config()));
+    this.cursors = cursors;
   }
 
   @Override

@@ -12,11 +12,11 @@ import org.schoolsafety.hub.secret.SignedCursor;
  * The instant keeps its nanoseconds, so two dispatches notified in the same millisecond keep their
  * order across a page boundary.
  */
-final class InboxCursor {
+public final class InboxCursor {
 
   private final ServerKey key;
 
-  InboxCursor(ServerKey serverKey) {
+  public InboxCursor(ServerKey serverKey) {
     this.key = serverKey.forPurpose("inbox-cursor");
   }
 

@@ -297,10 +297,10 @@ public final class Agency
           .toList();
       var page = matching.size() > query.limit() ? matching.subList(0, query.limit()) : matching;
       var next = matching.size() > query.limit() ? InboxQuery.Position.of(page.get(page.size() - 1)) : null;
-      return query.otherInboxes()
-          ? new InboxPage(profile, List.copyOf(page), next, hazardInbox(query.all()), deviceInbox(query.all()),
-              warningInbox(query.all()), tipInbox(query.all()))
-          : new InboxPage(profile, List.copyOf(page), next, List.of(), List.of(), List.of(), List.of());
+      boolean others = query.otherInboxes();
+      return new InboxPage(profile, List.copyOf(page), next, others ? hazardInbox(query.all()) : List.of(),
+          others ? deviceInbox(query.all()) : List.of(), others ? warningInbox(query.all()) : List.of(),
+          others ? tipInbox(query.all()) : List.of());
     }
 
     /** Which of {@code incidentIds} the agency was dispatched to. */
@@ -395,9 +395,8 @@ public final class Agency
     return newCommandHandlerWithReplyBuilder()
         .forAnyState()
         .onCommand(Register.class, this::onRegister)
-        .onCommand(Get.class, this::onGet)
-        .onCommand(GetProfile.class, (state, cmd) -> Registrations.get(Effect(), state.profileOnly(),
-            state.isRegistered(), "agency with id '" + agencyId + "'", cmd.replyTo()))
+        .onCommand(Get.class, (state, cmd) -> registered(state, cmd.replyTo(), () -> state))
+        .onCommand(GetProfile.class, (state, cmd) -> registered(state, cmd.replyTo(), state::profileOnly))
         .onCommand(GetInbox.class, (state, cmd) -> registered(state, cmd.replyTo(), () -> state.page(cmd.query())))
         .onCommand(GetSummary.class, (state, cmd) -> registered(state, cmd.replyTo(), state::summary))
         .onCommand(FindDispatches.class, (state, cmd) -> registered(state, cmd.replyTo(),
@@ -423,18 +422,13 @@ public final class Agency
         State::profileOnly);
   }
 
-  /** {@code answer} for a registered agency; not found otherwise, as {@link Get} answers. */
+  /** {@code answer} for a registered agency; not found otherwise, word for word as {@link Get}. */
   private <T> ReplyEffect<Event, State> registered(State state, ActorRef<StatusReply<T>> replyTo,
       java.util.function.Supplier<T> answer) {
-    return state.isRegistered()
-        ? Effect().reply(replyTo, StatusReply.success(answer.get()))
-        : Effect().reply(replyTo, StatusReply.error(
-            new org.schoolsafety.hub.Rejection.NotFound("no agency with id '" + agencyId + "'")));
+    return Registrations.answer(Effect(), state.isRegistered(), answer, "agency with id '" + agencyId + "'", replyTo);
   }
 
-  private ReplyEffect<Event, State> onGet(State state, Get cmd) {
-    return Registrations.get(Effect(), state, state.isRegistered(), "agency with id '" + agencyId + "'", cmd.replyTo());
-  }
+
 
   /** One notice on its own: written as a gathered write of one. */
   private ReplyEffect<Event, State> onTrackDispatch(State state, TrackDispatch cmd) {

@@ -14,22 +14,10 @@ public record AgencyView(
     String agencyId, String name, String kind, String tier, String jurisdiction, int openDispatches,
     List<DirectiveNotice> directiveEscalations) {
 
-  public static AgencyView of(Agency.State state) {
-    return of(state, n -> true);
-  }
-
   /** Shows the escalations {@code visible} admits. */
   public static AgencyView of(Agency.Summary summary, Predicate<DirectiveNotice> visible) {
     AgencyProfile p = summary.profile();
     return new AgencyView(p.agencyId(), p.name(), p.kind().name(), p.tier().name(), p.jurisdiction(),
         summary.openDispatches(), summary.directiveEscalations().stream().filter(visible).toList());
-  }
-
-  /** Shows the escalations {@code visible} admits. */
-  public static AgencyView of(Agency.State state, Predicate<DirectiveNotice> visible) {
-    AgencyProfile p = state.profile();
-    return new AgencyView(p.agencyId(), p.name(), p.kind().name(), p.tier().name(),
-        p.jurisdiction(), state.inbox(false).size(),
-        state.directiveEscalations().stream().filter(visible).toList());
   }
 }
