@@ -11,10 +11,12 @@ import java.util.Map;
 import org.apache.pekko.actor.typed.javadsl.Adapter;
 import org.apache.pekko.cluster.Cluster;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
+import org.apache.pekko.cluster.sharding.typed.javadsl.EntityRef;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.schoolsafety.edge.auth.Role;
 import org.schoolsafety.hub.agency.Agency;
+import org.schoolsafety.hub.agency.DeviceNotice;
 import org.schoolsafety.hub.agency.DispatchNotice;
 import org.schoolsafety.hub.incident.DispatchState;
 import org.schoolsafety.hub.incident.IncidentType;
@@ -31,7 +33,8 @@ import org.schoolsafety.persistence.testing.SharedCassandra;
  * ("Discarding oversized payload"), so the request ended in a 503 after the ask timeout — found
  * in a failover run whose county agencies held ~1,400 open dispatches. The nodes here run with
  * Pekko's default frame, not the hub's larger one: the inbox is read from the agency in pages, so
- * no reply grows with it.
+ * no reply grows with it. The same for its other inboxes: every device of a county gone silent at
+ * once (a power cut) came whole with the inbox's first page, over the default frame.
  */
 @ExtendWith(SharedCassandra.class)
 class LargeRepliesAcrossNodesTest {
@@ -41,6 +44,8 @@ class LargeRepliesAcrossNodesTest {
   static final String AGENCY = "education-" + COUNTY;
   /** ~250 bytes each once serialized: well over 256 KiB in all, well under the node's frame. */
   static final int OPEN_DISPATCHES = 1_800;
+  /** ~400 bytes each: a county's devices gone silent at once (a power cut), over 256 KiB together. */
+  static final int SILENT_DEVICES = 900;
   static final String DEFAULT_FRAME = "pekko.remote.artery.advanced.maximum-frame-size";
 
   @Test
@@ -72,6 +77,7 @@ class LargeRepliesAcrossNodesTest {
       }
     }
     track(agency, notices);
+    silence(agency, now);
 
     for (int port : List.of(first.httpPort(), second.httpPort())) {
       var node = new HubClient(port);
@@ -79,6 +85,8 @@ class LargeRepliesAcrossNodesTest {
       assertThat(inbox.status()).as("the inbox through the node on port %s", port).isEqualTo(200);
       assertThat(inbox.body().get("dispatches").size()).isEqualTo(OPEN_DISPATCHES);
       assertThat(inbox.body().get("next").isNull()).isTrue();
+      assertThat(inbox.body().get("deviceNotices").size()).as("silent devices through port %s", port)
+          .isEqualTo(SILENT_DEVICES);
       assertThat(readInPages(node, 400)).as("the inbox read in pages through port %s", port)
           .containsExactlyElementsOf(incidentIds(inbox.body().get("dispatches")));
     }
@@ -95,6 +103,7 @@ class LargeRepliesAcrossNodesTest {
           + (cursor == null ? "" : "&cursor=" + cursor));
       assertThat(page.status()).isEqualTo(200);
       assertThat(page.body().get("dispatches").size()).isBetween(1, limit);
+      assertThat(page.body().get("deviceNotices").size()).isEqualTo(SILENT_DEVICES);  // whole on every page
       ids.addAll(incidentIds(page.body().get("dispatches")));
       cursor = page.body().get("next").isNull() ? null : page.body().get("next").asText();
       pages++;
@@ -126,8 +135,22 @@ class LargeRepliesAcrossNodesTest {
     return ids;
   }
 
+  /** Every device of the county's schools goes silent at once. */
+  private static void silence(EntityRef<Agency.Command> agency, Instant now) throws Exception {
+    var tracked = new ArrayList<java.util.concurrent.CompletableFuture<org.apache.pekko.Done>>();
+    for (int i = 0; i < SILENT_DEVICES; i++) {
+      var notice = new DeviceNotice(String.format("sch-650102-%03d", i / 20), "Tianshan District No. "
+          + (i / 20) + " Experimental Primary School, east campus (grades one to six)", COUNTY,
+          String.format("camera-%04d", i), "CAMERA", "Building B, third floor, the corridor outside the chemistry "
+          + "laboratory, north end by the stairwell", "OFFLINE", now.minusSeconds(i), now.minusSeconds(i + 60));
+      tracked.add(agency.<org.apache.pekko.Done>ask(replyTo -> new Agency.TrackDeviceNotice(notice, replyTo),
+          Duration.ofSeconds(60)).toCompletableFuture());
+    }
+    java.util.concurrent.CompletableFuture.allOf(tracked.toArray(new java.util.concurrent.CompletableFuture[0])).get();
+  }
+
   private static void track(
-      org.apache.pekko.cluster.sharding.typed.javadsl.EntityRef<Agency.Command> agency, List<DispatchNotice> notices)
+      EntityRef<Agency.Command> agency, List<DispatchNotice> notices)
       throws Exception {
     List<DispatchNotice> batch = List.copyOf(notices);
     agency.<org.apache.pekko.Done>ask(replyTo -> new Agency.TrackDispatches(batch, replyTo), Duration.ofSeconds(30))

@@ -4,13 +4,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import org.apache.pekko.actor.typed.javadsl.Adapter;
 import org.apache.pekko.cluster.Cluster;
+import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.schoolsafety.edge.auth.Role;
+import org.schoolsafety.hub.agency.Agency;
+import org.schoolsafety.hub.agency.DeviceNotice;
 import org.schoolsafety.persistence.testing.SharedCassandra;
 
 /**
@@ -44,6 +48,15 @@ class WholeStateReadsTest {
       String inbox = "/api/v1/agencies/" + AGENCY + "/dispatches";
       await().atMost(Duration.ofSeconds(30))
           .until(() -> one.as(Role.AGENCY, AGENCY).get(inbox).body().get("dispatches").size() == 3);
+      // and two of the school's devices gone silent: the other inboxes are read in pages of their own
+      var agency = ClusterSharding.get(paged.system()).entityRefFor(Agency.ENTITY_TYPE_KEY, AGENCY);
+      for (int i = 0; i < 2; i++) {
+        var notice = new DeviceNotice(SCHOOL, "WSR School", COUNTY, "camera-" + i, "CAMERA", "gate", "OFFLINE",
+            Instant.now(), Instant.now());
+        agency.<org.apache.pekko.Done>ask(r -> new Agency.TrackDeviceNotice(notice, r), Duration.ofSeconds(10))
+            .toCompletableFuture().get();
+      }
+      assertThat(one.as(Role.AGENCY, AGENCY).get(inbox).body().get("deviceNotices").size()).isEqualTo(2);
 
       for (HubClient.Response[] pair : List.of(
           both(one, two, Role.AGENCY, AGENCY, "/api/v1/agencies/" + AGENCY),

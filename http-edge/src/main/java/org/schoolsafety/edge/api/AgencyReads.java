@@ -10,10 +10,12 @@ import org.apache.pekko.pattern.StatusReply;
 import org.schoolsafety.hub.agency.Agency;
 import org.schoolsafety.hub.agency.InboxPage;
 import org.schoolsafety.hub.agency.InboxQuery;
+import org.schoolsafety.hub.agency.NoticePage;
+import org.schoolsafety.hub.agency.NoticeQuery;
 
 /**
- * How routes read an agency: its profile, its summary, a page of its inbox, which of some incidents
- * it was dispatched to. Each is a message of its own, whose reply stays small however busy the
+ * How routes read an agency: its profile, its summary, a page of its inbox or of its other inboxes,
+ * which of some incidents it was dispatched to. Each is a message of its own, whose reply stays small however busy the
  * agency is (a whole state can outgrow the remote frame: docs/RELIABILITY.md, "Large replies
  * across nodes").
  *
@@ -52,6 +54,12 @@ final class AgencyReads {
     return wholeState
         ? agency(agencyId).askWithStatus(Agency.Get::new, timeout).thenApply(state -> state.page(query))
         : agency(agencyId).askWithStatus((ActorRef<StatusReply<InboxPage>> r) -> new Agency.GetInbox(query, r), timeout);
+  }
+
+  CompletionStage<NoticePage> notices(String agencyId, NoticeQuery query, Duration timeout) {
+    return wholeState
+        ? agency(agencyId).askWithStatus(Agency.Get::new, timeout).thenApply(state -> state.notices(query))
+        : agency(agencyId).askWithStatus((ActorRef<StatusReply<NoticePage>> r) -> new Agency.GetNotices(query, r), timeout);
   }
 
   CompletionStage<Agency.FoundDispatches> findDispatches(String agencyId, Set<String> incidentIds, Duration timeout) {

@@ -19,6 +19,8 @@ import org.schoolsafety.edge.auth.Principal;
 import org.schoolsafety.hub.agency.AgencyProfile;
 import org.schoolsafety.hub.agency.InboxPage;
 import org.schoolsafety.hub.agency.InboxQuery;
+import org.schoolsafety.hub.agency.NoticePage;
+import org.schoolsafety.hub.agency.NoticeQuery;
 import org.schoolsafety.hub.incident.Mode;
 import org.schoolsafety.hub.prevention.WarningNotice;
 import org.schoolsafety.persistence.readside.DispatchRecord;
@@ -75,7 +77,9 @@ public final class AgencyRoutes extends RouteSupport {
   /**
    * The inbox. With {@code limit}, one page of dispatches and {@code next} when more follow (pass it
    * back as {@code cursor}); without, every dispatch from the cursor on, gathered page by page from
-   * the agency so that no single reply between nodes outgrows the remote transport's frame.
+   * the agency so that no single reply between nodes outgrows the remote transport's frame. The
+   * other inboxes (hazards, silent devices, early warnings, tips) come whole with every answer,
+   * gathered the same way.
    */
   private Route dispatches(Principal principal, String agencyId, Map<String, String> params) {
     String state = params.getOrDefault("state", "open");
@@ -98,34 +102,47 @@ public final class AgencyRoutes extends RouteSupport {
         throw Params.invalid("cursor", badCursor.getMessage());
       }
       var query = new InboxQuery(state.equals("all"), scope.modes(), scope.regionPrefix(),
-          limit.orElse(InboxQuery.MAX_LIMIT), after, true);
-      return onReply(limit.isPresent()
-              ? agencies.inbox(agencyId, query, api.askTimeoutLeft(started))
-              : everyPage(agencyId, query, started, null),
-          inbox -> complete(ok(inboxBody(principal, agencyId, state, scope, inbox,
-              inbox.next() == null ? IncidentRoutes.NO_NEXT : cursors.encode(inbox.next(), signedFor)))));
+          limit.orElse(InboxQuery.MAX_LIMIT), after, false);
+      CompletionStage<InboxPage> inbox = limit.isPresent()
+          ? agencies.inbox(agencyId, query, api.askTimeoutLeft(started))
+          : gather(agencyId, "inbox", query, started, (q, left) -> agencies.inbox(agencyId, q, left),
+              InboxPage::next, InboxQuery::after, AgencyRoutes::joinDispatches);
+      // The other inboxes come whole with every answer, read in pages of their own beside the dispatches.
+      CompletionStage<NoticePage> notices = gather(agencyId, "other inboxes", NoticeQuery.first(state.equals("all")),
+          started, (q, left) -> agencies.notices(agencyId, q, left), NoticePage::next, NoticeQuery::after,
+          NoticePage::then);
+      return onReply(inbox.thenCombine(notices, (page, other) -> new InboxPage(page.profile(), page.dispatches(),
+              page.next(), other.hazards(), other.deviceNotices(), other.warnings(), other.tips())),
+          answer -> complete(ok(inboxBody(principal, agencyId, state, scope, answer,
+              answer.next() == null ? IncidentRoutes.NO_NEXT : cursors.encode(answer.next(), signedFor)))));
     });
   }
 
   /**
-   * Every page from {@code query} on, as one page without {@code next}: the other inboxes come with
-   * the first page only. The whole gathering has the request's ask timeout, as one ask had.
+   * Every page from {@code query} on, joined into one whose {@code next} is the last page's (none):
+   * each page is one bounded reply from the agency, and the whole gathering has the request's ask
+   * timeout, as one ask had.
    */
-  private java.util.concurrent.CompletionStage<InboxPage> everyPage(String agencyId, InboxQuery query, long started,
-      InboxPage gathered) {
-    if (gathered != null && System.nanoTime() - started > api.askTimeout().toNanos()) {
-      return java.util.concurrent.CompletableFuture.failedFuture(new java.util.concurrent.TimeoutException(
-          "agency " + agencyId + ": its inbox was not read within " + api.askTimeout() + " ("
-              + gathered.dispatches().size() + " dispatches so far)"));
-    }
-    return agencies.inbox(agencyId, query, api.askTimeoutLeft(started)).thenCompose(page -> {
-      var all = gathered == null ? page : new InboxPage(gathered.profile(),
-          concat(gathered.dispatches(), page.dispatches()), page.next(), gathered.hazards(),
-          gathered.deviceNotices(), gathered.warnings(), gathered.tips());
-      return page.next() == null
-          ? java.util.concurrent.CompletableFuture.completedFuture(all)
-          : everyPage(agencyId, query.after(page.next()).withoutOtherInboxes(), started, all);
+  private <P, Q, N> CompletionStage<P> gather(String agencyId, String what, Q query, long started,
+      BiFunction<Q, java.time.Duration, CompletionStage<P>> read, java.util.function.Function<P, N> next,
+      BiFunction<Q, N, Q> after, java.util.function.BinaryOperator<P> join) {
+    return read.apply(query, api.askTimeoutLeft(started)).thenCompose(page -> {
+      N position = next.apply(page);
+      if (position == null) {
+        return java.util.concurrent.CompletableFuture.completedFuture(page);
+      }
+      if (System.nanoTime() - started > api.askTimeout().toNanos()) {
+        return java.util.concurrent.CompletableFuture.failedFuture(new java.util.concurrent.TimeoutException(
+            "agency " + agencyId + ": its " + what + " was not read within " + api.askTimeout()));
+      }
+      return gather(agencyId, what, after.apply(query, position), started, read, next, after, join)
+          .thenApply(rest -> join.apply(page, rest));
     });
+  }
+
+  private static InboxPage joinDispatches(InboxPage first, InboxPage rest) {
+    return new InboxPage(first.profile(), concat(first.dispatches(), rest.dispatches()), rest.next(), first.hazards(),
+        first.deviceNotices(), first.warnings(), first.tips());
   }
 
   private static <T> java.util.List<T> concat(java.util.List<T> a, java.util.List<T> b) {

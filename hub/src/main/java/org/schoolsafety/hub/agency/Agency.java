@@ -73,6 +73,9 @@ public final class Agency
   /** A page of the inbox (a reply bounded by the query's limit, unlike {@link Get}). */
   public record GetInbox(InboxQuery query, ActorRef<StatusReply<InboxPage>> replyTo) implements Command {}
 
+  /** A page of the other inboxes: hazards, silent devices, early warnings, tips. */
+  public record GetNotices(NoticeQuery query, ActorRef<StatusReply<NoticePage>> replyTo) implements Command {}
+
   /** The profile, how many dispatches are open, and the escalated directives: no inbox. */
   public record GetSummary(ActorRef<StatusReply<Summary>> replyTo) implements Command {}
 
@@ -303,6 +306,32 @@ public final class Agency
           others ? tipInbox(query.all()) : List.of());
     }
 
+    /** The page of the other inboxes {@code query} asks for; {@code next} is set when more follow. */
+    public NoticePage notices(NoticeQuery query) {
+      record Entry(NoticeQuery.Inbox inbox, Instant at, String key, Object notice) {}
+      var ordered = new ArrayList<Entry>();
+      hazardInbox(query.all()).forEach(h -> ordered.add(new Entry(NoticeQuery.Inbox.HAZARDS, h.notifiedAt(),
+          h.hazardId(), h)));
+      deviceInbox(query.all()).forEach(d -> ordered.add(new Entry(NoticeQuery.Inbox.DEVICES, d.since(), d.key(), d)));
+      warningInbox(query.all()).forEach(w -> ordered.add(new Entry(NoticeQuery.Inbox.WARNINGS, w.warning().raisedAt(),
+          w.warningId(), w)));
+      tipInbox(query.all()).forEach(t -> ordered.add(new Entry(NoticeQuery.Inbox.TIPS, t.notifiedAt(), t.tipId(), t)));
+      var after = query.after();
+      var matching = ordered.stream()
+          .filter(e -> after == null || after.precedes(e.inbox(), e.at(), e.key()))
+          .limit(query.limit() + 1L)
+          .toList();
+      var page = matching.size() > query.limit() ? matching.subList(0, query.limit()) : matching;
+      Entry last = page.isEmpty() ? null : page.get(page.size() - 1);
+      var next = matching.size() > query.limit() ? new NoticeQuery.Position(last.inbox(), last.at(), last.key()) : null;
+      return new NoticePage(
+          page.stream().map(Entry::notice).filter(HazardNotice.class::isInstance).map(HazardNotice.class::cast).toList(),
+          page.stream().map(Entry::notice).filter(DeviceNotice.class::isInstance).map(DeviceNotice.class::cast).toList(),
+          page.stream().map(Entry::notice).filter(WarningNotice.class::isInstance).map(WarningNotice.class::cast).toList(),
+          page.stream().map(Entry::notice).filter(TipNotice.class::isInstance).map(TipNotice.class::cast).toList(),
+          next);
+    }
+
     /** Which of {@code incidentIds} the agency was dispatched to. */
     public FoundDispatches findDispatches(java.util.Set<String> incidentIds) {
       return new FoundDispatches(profile, incidentIds.stream().filter(dispatches::containsKey)
@@ -398,6 +427,7 @@ public final class Agency
         .onCommand(Get.class, (state, cmd) -> registered(state, cmd.replyTo(), () -> state))
         .onCommand(GetProfile.class, (state, cmd) -> registered(state, cmd.replyTo(), state::profileOnly))
         .onCommand(GetInbox.class, (state, cmd) -> registered(state, cmd.replyTo(), () -> state.page(cmd.query())))
+        .onCommand(GetNotices.class, (state, cmd) -> registered(state, cmd.replyTo(), () -> state.notices(cmd.query())))
         .onCommand(GetSummary.class, (state, cmd) -> registered(state, cmd.replyTo(), state::summary))
         .onCommand(FindDispatches.class, (state, cmd) -> registered(state, cmd.replyTo(),
             () -> state.findDispatches(cmd.incidentIds())))

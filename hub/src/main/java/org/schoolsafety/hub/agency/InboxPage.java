@@ -10,9 +10,11 @@ import org.schoolsafety.hub.tip.TipNotice;
  * A page of an agency's inbox ({@link InboxQuery}): its dispatches, and {@code next} when more
  * follow. The other inboxes (hazards, silent devices, early warnings, tips: the open ones, plus the
  * most recent closed ones when the query asks for {@code all}) come whole when the query asks for
- * them, not filtered by mode or region: the caller decides what it may show. They are not paged:
- * usually far fewer than the dispatches, but open device notices are all kept, so a county whose
- * devices all went silent at once makes them large (docs/RELIABILITY.md, "Large replies across nodes").
+ * them, not filtered by mode or region: the caller decides what it may show. Nodes of this release
+ * do not ask for them here but read them in pages of their own ({@link NoticeQuery}): open device
+ * notices are all kept, so a county whose devices all went silent at once makes them larger than
+ * one message between nodes may be (docs/RELIABILITY.md, "Large replies across nodes"). The field
+ * stays for nodes that still ask with it.
  */
 public record InboxPage(
     AgencyProfile profile,

@@ -24,6 +24,10 @@ import org.schoolsafety.hub.HubTestConfig;
 import org.schoolsafety.hub.MutableClock;
 import org.schoolsafety.hub.Rejection;
 import org.schoolsafety.hub.feed.IncidentFeedTest;
+import org.schoolsafety.hub.hazard.HazardCategory;
+import org.schoolsafety.hub.hazard.HazardNotice;
+import org.schoolsafety.hub.hazard.HazardStatus;
+import org.schoolsafety.hub.hazard.Severity;
 import org.schoolsafety.hub.incident.DispatchState;
 import org.schoolsafety.hub.incident.IncidentType;
 import org.schoolsafety.hub.incident.Level;
@@ -186,6 +190,60 @@ class AgencyTest {
     assertThat(county.dispatches()).extracting(DispatchNotice::incidentId)
         .containsExactly("inc-closed", "inc-drill", "inc-6", "inc-4", "inc-5", "inc-2", "inc-3", "inc-0", "inc-1");
     assertThat(county.next()).isNull();
+  }
+
+  @Test
+  void theOtherInboxesComeInPagesThatTogetherAreEachInboxInItsOrder() {
+    assertThat(agency.<StatusReply<NoticePage>>runCommand(r -> new Agency.GetNotices(NoticeQuery.first(false), r))
+        .reply().getError()).isInstanceOf(Rejection.NotFound.class);
+    agency.<StatusReply<Agency.State>>runCommand(r -> new Agency.Register(profile(), "operator:test", r));
+    Instant t0 = clock.instant();
+    for (int i = 0; i < 3; i++) {
+      var hazard = new HazardNotice("hz-" + i, "sch-1", "No. 1 Primary", "650102", HazardCategory.ELECTRICAL,
+          Severity.MAJOR, i == 2 ? HazardStatus.VERIFIED : HazardStatus.OPEN, t0.plusSeconds(86400), t0, null,
+          "MAJOR", t0.plusSeconds(i));
+      agency.<Done>runCommand(r -> new Agency.TrackHazard(hazard, r));
+    }
+    for (int i = 0; i < 5; i++) {  // pairs silent since the same instant: the device's key orders them
+      var device = new DeviceNotice("sch-" + (i % 2), "No. 1 Primary", "650102", "smoke-" + i, "SMOKE", "B 3F lab",
+          "OFFLINE", t0.plusSeconds(i / 2), t0);
+      agency.<Done>runCommand(r -> new Agency.TrackDeviceNotice(device, r));
+    }
+    agency.<Done>runCommand(r -> new Agency.TrackWarning(IncidentFeedTest.warning("wr-1-s", "RAISED", 5, t0), r));
+    var state = agency.getState();
+
+    var hazards = new java.util.ArrayList<HazardNotice>();
+    var devices = new java.util.ArrayList<DeviceNotice>();
+    var warnings = new java.util.ArrayList<WarningNotice>();
+    var query = new NoticeQuery(false, 2, null);
+    int pages = 0;
+    NoticePage page;
+    do {
+      var q = query;
+      var read = agency.<StatusReply<NoticePage>>runCommand(r -> new Agency.GetNotices(q, r));
+      assertThat(read.hasNoEvents()).isTrue();
+      page = read.reply().getValue();
+      new SerializationTestKit(testKit.system()).verifySerialization(page, true);
+      assertThat(page.size()).isBetween(1, 2);
+      hazards.addAll(page.hazards());
+      devices.addAll(page.deviceNotices());
+      warnings.addAll(page.warnings());
+      pages++;
+      query = query.after(page.next());
+    } while (page.next() != null);
+    assertThat(pages).isEqualTo(4);  // 2 open hazards, 5 devices, 1 warning: 8 notices, 2 a page
+    assertThat(hazards).containsExactlyElementsOf(state.hazardInbox(false));
+    assertThat(hazards).extracting(HazardNotice::hazardId).containsExactly("hz-1", "hz-0");
+    assertThat(devices).containsExactlyElementsOf(state.deviceInbox(false));
+    assertThat(devices).extracting(DeviceNotice::deviceId).containsExactly("smoke-4", "smoke-2", "smoke-3", "smoke-0",
+        "smoke-1");
+    assertThat(warnings).containsExactlyElementsOf(state.warningInbox(false));
+
+    var all = agency.<StatusReply<NoticePage>>runCommand(r -> new Agency.GetNotices(NoticeQuery.first(true), r))
+        .reply().getValue();
+    assertThat(all.hazards()).extracting(HazardNotice::hazardId).containsExactly("hz-2", "hz-1", "hz-0");
+    assertThat(all.deviceNotices()).hasSize(5);
+    assertThat(all.next()).isNull();
   }
 
   @Test
