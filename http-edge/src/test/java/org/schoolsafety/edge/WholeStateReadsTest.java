@@ -15,13 +15,16 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.schoolsafety.edge.auth.Role;
 import org.schoolsafety.hub.agency.Agency;
 import org.schoolsafety.hub.agency.DeviceNotice;
+import org.schoolsafety.hub.agency.NoticeQuery;
 import org.schoolsafety.persistence.testing.SharedCassandra;
 
 /**
  * {@code hub.agency.whole-state-reads}: the setting for a rolling upgrade from a release that
- * does not know the agency's small reads (profile, summary, inbox pages, dispatch lookups). A node
- * with it on asks for the whole state and works the answer out itself. Two nodes of one cluster,
- * one with it on and one without, must give every caller the same answers, page for page.
+ * does not know the agency's small reads (profile, summary, inbox pages, pages of the other inboxes,
+ * dispatch lookups). A node with it on asks for the whole state and works the answer out itself.
+ * {@code hub.agency.notice-pages = off}: for an upgrade from one that knows all but the pages of the
+ * other inboxes, which a node then reads with the inbox's first page. Three nodes of one cluster,
+ * one as each, must give every caller the same answers, page for page.
  */
 @ExtendWith(SharedCassandra.class)
 class WholeStateReadsTest {
@@ -30,15 +33,22 @@ class WholeStateReadsTest {
   static final String COUNTY = "650102";
   static final String SCHOOL = "sch-650102-wsr";
   static final String AGENCY = "fire-" + COUNTY;
+  /** More than one page of the other inboxes (NoticeQuery.MAX_LIMIT). */
+  static final int SILENT_DEVICES = NoticeQuery.MAX_LIMIT + 50;
 
   @Test
   void bothWaysOfReadingAnAgencyGiveTheSameAnswers() throws Exception {
     try (HubNode paged = TestNode.start(KEYSPACE, Map.of());
         HubNode whole = TestNode.start(KEYSPACE, Map.of("hub.agency.whole-state-reads", "on",
+            "pekko.cluster.seed-nodes", List.of(Cluster.get(Adapter.toClassic(paged.system())).selfAddress().toString())));
+        HubNode firstPage = TestNode.start(KEYSPACE, Map.of("hub.agency.notice-pages", "off",
             "pekko.cluster.seed-nodes", List.of(Cluster.get(Adapter.toClassic(paged.system())).selfAddress().toString())))) {
       var one = new HubClient(paged.httpPort());
       var two = new HubClient(whole.httpPort());
-      await().atMost(Duration.ofSeconds(60)).until(() -> two.get("/health/ready").status() == 200);
+      var three = new HubClient(firstPage.httpPort());
+      var nodes = List.of(one, two, three);
+      await().atMost(Duration.ofSeconds(60)).until(() -> two.get("/health/ready").status() == 200
+          && three.get("/health/ready").status() == 200);
       Fixtures.registerRegion(one, COUNTY);
       Fixtures.created(Fixtures.postSchool(one.as(Role.OPERATOR, "test-operator"), Fixtures.school(SCHOOL, COUNTY)));
       for (int i = 0; i < 3; i++) {
@@ -48,29 +58,32 @@ class WholeStateReadsTest {
       String inbox = "/api/v1/agencies/" + AGENCY + "/dispatches";
       await().atMost(Duration.ofSeconds(30))
           .until(() -> one.as(Role.AGENCY, AGENCY).get(inbox).body().get("dispatches").size() == 3);
-      // and two of the school's devices gone silent: the other inboxes are read in pages of their own
+      // and more of the school's devices gone silent than one page of the other inboxes holds
       var agency = ClusterSharding.get(paged.system()).entityRefFor(Agency.ENTITY_TYPE_KEY, AGENCY);
-      for (int i = 0; i < 2; i++) {
-        var notice = new DeviceNotice(SCHOOL, "WSR School", COUNTY, "camera-" + i, "CAMERA", "gate", "OFFLINE",
-            Instant.now(), Instant.now());
+      Instant silentSince = Instant.now();
+      for (int i = 0; i < SILENT_DEVICES; i++) {
+        var notice = new DeviceNotice(SCHOOL, "WSR School", COUNTY, String.format("camera-%03d", i), "CAMERA", "gate",
+            "OFFLINE", silentSince.minusSeconds(i / 2), silentSince);
         agency.<org.apache.pekko.Done>ask(r -> new Agency.TrackDeviceNotice(notice, r), Duration.ofSeconds(10))
             .toCompletableFuture().get();
       }
-      assertThat(one.as(Role.AGENCY, AGENCY).get(inbox).body().get("deviceNotices").size()).isEqualTo(2);
+      assertThat(one.as(Role.AGENCY, AGENCY).get(inbox).body().get("deviceNotices").size()).isEqualTo(SILENT_DEVICES);
 
       for (HubClient.Response[] pair : List.of(
-          both(one, two, Role.AGENCY, AGENCY, "/api/v1/agencies/" + AGENCY),
-          both(one, two, Role.COMMAND_CENTER, "65", "/api/v1/agencies/" + AGENCY),
-          both(one, two, Role.AGENCY, AGENCY, inbox),
-          both(one, two, Role.AGENCY, AGENCY, inbox + "?state=all&mode=ALL"),
-          both(one, two, Role.COMMAND_CENTER, "6501", inbox),
-          both(one, two, Role.COMMAND_CENTER, "11", inbox),
-          both(one, two, Role.OPERATOR, "test-operator", inbox + "?mode=ALL"),
-          both(one, two, Role.AGENCY, AGENCY, "/api/v1/schools/" + SCHOOL),
-          both(one, two, Role.AGENCY, "police-" + COUNTY, "/api/v1/schools/" + SCHOOL),
-          both(one, two, Role.AGENCY, AGENCY, "/api/v1/agencies/no-such-agency"))) {
-        assertThat(pair[1].status()).as(pair[0].raw().uri().getPath()).isEqualTo(pair[0].status());
-        assertThat(pair[1].body()).as(pair[0].raw().uri().toString()).isEqualTo(pair[0].body());
+          every(nodes, Role.AGENCY, AGENCY, "/api/v1/agencies/" + AGENCY),
+          every(nodes, Role.COMMAND_CENTER, "65", "/api/v1/agencies/" + AGENCY),
+          every(nodes, Role.AGENCY, AGENCY, inbox),
+          every(nodes, Role.AGENCY, AGENCY, inbox + "?state=all&mode=ALL"),
+          every(nodes, Role.COMMAND_CENTER, "6501", inbox),
+          every(nodes, Role.COMMAND_CENTER, "11", inbox),
+          every(nodes, Role.OPERATOR, "test-operator", inbox + "?mode=ALL"),
+          every(nodes, Role.AGENCY, AGENCY, "/api/v1/schools/" + SCHOOL),
+          every(nodes, Role.AGENCY, "police-" + COUNTY, "/api/v1/schools/" + SCHOOL),
+          every(nodes, Role.AGENCY, AGENCY, "/api/v1/agencies/no-such-agency"))) {
+        for (int other = 1; other < pair.length; other++) {
+          assertThat(pair[other].status()).as(pair[0].raw().uri().getPath()).isEqualTo(pair[0].status());
+          assertThat(pair[other].body()).as(pair[0].raw().uri().toString()).isEqualTo(pair[0].body());
+        }
       }
       assertThat(one.as(Role.AGENCY, AGENCY).get("/api/v1/agencies/" + AGENCY).body().get("openDispatches").asInt())
           .isEqualTo(3);
@@ -94,7 +107,8 @@ class WholeStateReadsTest {
     }
   }
 
-  private static HubClient.Response[] both(HubClient one, HubClient two, Role role, String subject, String path) {
-    return new HubClient.Response[] {one.as(role, subject).get(path), two.as(role, subject).get(path)};
+  /** The same request through every node. */
+  private static HubClient.Response[] every(List<HubClient> nodes, Role role, String subject, String path) {
+    return nodes.stream().map(node -> node.as(role, subject).get(path)).toArray(HubClient.Response[]::new);
   }
 }

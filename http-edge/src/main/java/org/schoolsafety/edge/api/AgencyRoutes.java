@@ -108,9 +108,7 @@ public final class AgencyRoutes extends RouteSupport {
           : gather(agencyId, "inbox", query, started, (q, left) -> agencies.inbox(agencyId, q, left),
               InboxPage::next, InboxQuery::after, AgencyRoutes::joinDispatches);
       // The other inboxes come whole with every answer, read in pages of their own beside the dispatches.
-      CompletionStage<NoticePage> notices = gather(agencyId, "other inboxes", NoticeQuery.first(state.equals("all")),
-          started, (q, left) -> agencies.notices(agencyId, q, left), NoticePage::next, NoticeQuery::after,
-          NoticePage::then);
+      CompletionStage<NoticePage> notices = otherInboxes(agencyId, state.equals("all"), started, NOTICE_READS);
       return onReply(inbox.thenCombine(notices, (page, other) -> new InboxPage(page.profile(), page.dispatches(),
               page.next(), other.hazards(), other.deviceNotices(), other.warnings(), other.tips())),
           answer -> complete(ok(inboxBody(principal, agencyId, state, scope, answer,
@@ -140,16 +138,30 @@ public final class AgencyRoutes extends RouteSupport {
     });
   }
 
+  /** How often the other inboxes are read before an answer is given from pages of different moments. */
+  static final int NOTICE_READS = 3;
+
+  /**
+   * The other inboxes, page by page, read again (up to {@code reads} times in all) when the agency
+   * wrote anything between two pages: one reply used to carry them, and so one moment of them. After
+   * that the answer may miss a notice that moved ahead of the pages already read (notified again)
+   * while they were read; none is listed twice (the pages are joined by key).
+   */
+  private CompletionStage<NoticePage> otherInboxes(String agencyId, boolean all, long started, int reads) {
+    return gather(agencyId, "other inboxes", NoticeQuery.first(all), started,
+        (q, left) -> agencies.notices(agencyId, q, left), NoticePage::next, NoticeQuery::after, NoticePage::then)
+        .thenCompose(read -> read.asOf() != NoticePage.MIXED || reads <= 1
+            ? java.util.concurrent.CompletableFuture.completedFuture(read)
+            : otherInboxes(agencyId, all, started, reads - 1));
+  }
+
   private static InboxPage joinDispatches(InboxPage first, InboxPage rest) {
     return new InboxPage(first.profile(), concat(first.dispatches(), rest.dispatches()), rest.next(), first.hazards(),
         first.deviceNotices(), first.warnings(), first.tips());
   }
 
   private static <T> java.util.List<T> concat(java.util.List<T> a, java.util.List<T> b) {
-    var both = new java.util.ArrayList<T>(a.size() + b.size());
-    both.addAll(a);
-    both.addAll(b);
-    return both;
+    return java.util.stream.Stream.concat(a.stream(), b.stream()).toList();
   }
 
   private Map<String, Object> inboxBody(Principal principal, String agencyId, String state, DispatchScope scope,

@@ -44,7 +44,8 @@ public abstract class RouteSupport extends AllDirectives {
   protected RouteSupport(ApiContext api) {
     this.api = api;
     this.agencies = new AgencyReads(api.sharding(),
-        api.system().settings().config().getBoolean(AgencyReads.WHOLE_STATE_READS));
+        api.system().settings().config().getBoolean(AgencyReads.WHOLE_STATE_READS),
+        api.system().settings().config().getBoolean(AgencyReads.NOTICE_PAGES));
   }
 
   /** The routes of this resource, for an authenticated principal. */

@@ -306,8 +306,11 @@ public final class Agency
           others ? tipInbox(query.all()) : List.of());
     }
 
-    /** The page of the other inboxes {@code query} asks for; {@code next} is set when more follow. */
-    public NoticePage notices(NoticeQuery query) {
+    /**
+     * The page of the other inboxes {@code query} asks for, read at journal position {@code asOf};
+     * {@code next} is set when more follow.
+     */
+    public NoticePage notices(NoticeQuery query, long asOf) {
       record Entry(NoticeQuery.Inbox inbox, Instant at, String key, Object notice) {}
       var ordered = new ArrayList<Entry>();
       hazardInbox(query.all()).forEach(h -> ordered.add(new Entry(NoticeQuery.Inbox.HAZARDS, h.notifiedAt(),
@@ -329,7 +332,12 @@ public final class Agency
           page.stream().map(Entry::notice).filter(DeviceNotice.class::isInstance).map(DeviceNotice.class::cast).toList(),
           page.stream().map(Entry::notice).filter(WarningNotice.class::isInstance).map(WarningNotice.class::cast).toList(),
           page.stream().map(Entry::notice).filter(TipNotice.class::isInstance).map(TipNotice.class::cast).toList(),
-          next);
+          next, asOf);
+    }
+
+    /** Every notice of the other inboxes in one page: for a caller that holds the whole state already. */
+    public NoticePage allNotices(boolean all) {
+      return new NoticePage(hazardInbox(all), deviceInbox(all), warningInbox(all), tipInbox(all), null, 0);
     }
 
     /** Which of {@code incidentIds} the agency was dispatched to. */
@@ -427,7 +435,8 @@ public final class Agency
         .onCommand(Get.class, (state, cmd) -> registered(state, cmd.replyTo(), () -> state))
         .onCommand(GetProfile.class, (state, cmd) -> registered(state, cmd.replyTo(), state::profileOnly))
         .onCommand(GetInbox.class, (state, cmd) -> registered(state, cmd.replyTo(), () -> state.page(cmd.query())))
-        .onCommand(GetNotices.class, (state, cmd) -> registered(state, cmd.replyTo(), () -> state.notices(cmd.query())))
+        .onCommand(GetNotices.class, (state, cmd) -> registered(state, cmd.replyTo(),
+            () -> state.notices(cmd.query(), lastSequenceNumber(context))))
         .onCommand(GetSummary.class, (state, cmd) -> registered(state, cmd.replyTo(), state::summary))
         .onCommand(FindDispatches.class, (state, cmd) -> registered(state, cmd.replyTo(),
             () -> state.findDispatches(cmd.incidentIds())))

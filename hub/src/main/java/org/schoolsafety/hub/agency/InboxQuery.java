@@ -9,8 +9,11 @@ import org.schoolsafety.hub.incident.Mode;
  * One page of an agency's dispatch inbox: newest first (by when the agency was notified, then by
  * incident id), only incidents in progress unless {@code all}, only the {@code modes} asked for and,
  * with a {@code regionPrefix}, only incidents of that region; at most {@code limit}, strictly after
- * {@code after} when given; with the agency's other inboxes when {@code otherInboxes}. The reply is bounded by {@code limit}, so an inbox of thousands crosses
- * between nodes in pages rather than in one message the remote transport would refuse.
+ * {@code after} when given. The reply is bounded by {@code limit}, so an inbox of thousands crosses
+ * between nodes in pages rather than in one message the remote transport would refuse. With
+ * {@code otherInboxes} the page also carries the agency's other inboxes whole: nodes read those in
+ * pages of their own ({@link NoticeQuery}) and ask with it only while {@code hub.agency.notice-pages}
+ * is off, during an upgrade from a release that does not know {@link Agency.GetNotices}.
  */
 public record InboxQuery(boolean all, Set<Mode> modes, String regionPrefix, int limit, Position after,
     boolean otherInboxes) implements CborSerializable {
@@ -34,11 +37,6 @@ public record InboxQuery(boolean all, Set<Mode> modes, String regionPrefix, int 
     return new InboxQuery(all, modes, regionPrefix, limit, position, otherInboxes);
   }
 
-  /** The same query without the other inboxes (hazards, devices, warnings, tips): pages after the first. */
-  public InboxQuery withoutOtherInboxes() {
-    return new InboxQuery(all, modes, regionPrefix, limit, after, false);
-  }
-
   boolean admits(DispatchNotice notice) {
     return (all || notice.isOpen())
         && modes.contains(notice.mode())
@@ -55,8 +53,7 @@ public record InboxQuery(boolean all, Set<Mode> modes, String regionPrefix, int 
 
     /** Whether {@code notice} comes after this position in the inbox's order (newest first). */
     boolean precedes(DispatchNotice notice) {
-      int byTime = notice.notifiedAt().compareTo(notifiedAt);
-      return byTime < 0 || (byTime == 0 && notice.incidentId().compareTo(incidentId) > 0);
+      return NewestFirst.after(notice.notifiedAt(), notice.incidentId(), notifiedAt, incidentId);
     }
   }
 }

@@ -46,8 +46,7 @@ public record NoticeQuery(boolean all, int limit, Position after) implements Cbo
       if (in != inbox) {
         return in.compareTo(inbox) > 0;
       }
-      int byTime = time.compareTo(at);
-      return byTime < 0 || (byTime == 0 && noticeKey.compareTo(key) > 0);
+      return NewestFirst.after(time, noticeKey, at, key);
     }
   }
 }

@@ -34,6 +34,10 @@ import org.schoolsafety.hub.incident.Level;
 import org.schoolsafety.hub.incident.Mode;
 import org.schoolsafety.hub.incident.Status;
 import org.schoolsafety.hub.prevention.WarningNotice;
+import org.schoolsafety.hub.tip.TipCategory;
+import org.schoolsafety.hub.tip.TipNotice;
+import org.schoolsafety.hub.tip.TipPriority;
+import org.schoolsafety.hub.tip.TipStatus;
 
 @ExtendWith(TestKitJUnit5Extension.class)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -178,7 +182,8 @@ class AgencyTest {
       assertThat(page.deviceNotices()).isEqualTo(pages == 0 ? List.of(silent) : List.of());
       read.addAll(page.dispatches());
       pages++;
-      query = query.after(page.next()).withoutOtherInboxes();
+      var position = page.next();
+      query = new InboxQuery(false, Set.of(Mode.ACTUAL), null, 3, position, false);
     } while (page.next() != null);
     assertThat(pages).isEqualTo(3);
     assertThat(read).containsExactlyElementsOf(expected);
@@ -210,11 +215,17 @@ class AgencyTest {
       agency.<Done>runCommand(r -> new Agency.TrackDeviceNotice(device, r));
     }
     agency.<Done>runCommand(r -> new Agency.TrackWarning(IncidentFeedTest.warning("wr-1-s", "RAISED", 5, t0), r));
+    var tip = new TipNotice("tip-1", "sch-1", "No. 1 Primary", "650102", TipCategory.WEAPON, TipPriority.HIGH,
+        TipStatus.NEW, t0, t0.plusSeconds(3600), null, false, null, "WEAPON", t0.plusSeconds(1), null, null);
+    agency.<Done>runCommand(r -> new Agency.TrackTip(tip, r));
     var state = agency.getState();
+    long position = agency.<Long>runCommand(Agency.GetPosition::new).reply();
+    assertThat(position).isPositive();
 
     var hazards = new java.util.ArrayList<HazardNotice>();
     var devices = new java.util.ArrayList<DeviceNotice>();
     var warnings = new java.util.ArrayList<WarningNotice>();
+    var tips = new java.util.ArrayList<TipNotice>();
     var query = new NoticeQuery(false, 2, null);
     int pages = 0;
     NoticePage page;
@@ -223,7 +234,10 @@ class AgencyTest {
       var read = agency.<StatusReply<NoticePage>>runCommand(r -> new Agency.GetNotices(q, r));
       assertThat(read.hasNoEvents()).isTrue();
       page = read.reply().getValue();
+      new SerializationTestKit(testKit.system()).verifySerialization(q, true);
       new SerializationTestKit(testKit.system()).verifySerialization(page, true);
+      assertThat(page.asOf()).as("every page is read at the agency's journal position").isEqualTo(position);
+      tips.addAll(page.tips());
       assertThat(page.size()).isBetween(1, 2);
       hazards.addAll(page.hazards());
       devices.addAll(page.deviceNotices());
@@ -231,13 +245,30 @@ class AgencyTest {
       pages++;
       query = query.after(page.next());
     } while (page.next() != null);
-    assertThat(pages).isEqualTo(4);  // 2 open hazards, 5 devices, 1 warning: 8 notices, 2 a page
+    assertThat(pages).isEqualTo(5);  // 2 open hazards, 5 devices, 1 warning, 1 tip: 9 notices, 2 a page
     assertThat(hazards).containsExactlyElementsOf(state.hazardInbox(false));
     assertThat(hazards).extracting(HazardNotice::hazardId).containsExactly("hz-1", "hz-0");
     assertThat(devices).containsExactlyElementsOf(state.deviceInbox(false));
     assertThat(devices).extracting(DeviceNotice::deviceId).containsExactly("smoke-4", "smoke-2", "smoke-3", "smoke-0",
         "smoke-1");
     assertThat(warnings).containsExactlyElementsOf(state.warningInbox(false));
+    assertThat(tips).containsExactly(tip);
+
+    // pages joined: in order, none twice, and MIXED once they were read at different journal positions
+    var first = agency.<StatusReply<NoticePage>>runCommand(r -> new Agency.GetNotices(new NoticeQuery(false, 3, null), r))
+        .reply().getValue();
+    var second = agency.<StatusReply<NoticePage>>runCommand(r -> new Agency.GetNotices(new NoticeQuery(false, 3, first.next()), r))
+        .reply().getValue();
+    assertThat(first.then(second).deviceNotices()).containsExactlyElementsOf(state.deviceInbox(false).subList(0, 4));
+    assertThat(first.then(second).asOf()).isEqualTo(first.asOf());
+    assertThat(first.then(first).hazards()).as("a notice already joined is not added again")
+        .containsExactlyElementsOf(first.hazards());
+    var back = new DeviceNotice("sch-0", "No. 1 Primary", "650102", "smoke-4", "SMOKE", "B 3F lab", "ACTIVE",
+        t0.plusSeconds(60), t0.plusSeconds(60));
+    agency.<Done>runCommand(r -> new Agency.TrackDeviceNotice(back, r));
+    var afterAWrite = agency.<StatusReply<NoticePage>>runCommand(r -> new Agency.GetNotices(new NoticeQuery(false, 3, first.next()), r))
+        .reply().getValue();
+    assertThat(first.then(afterAWrite).asOf()).isEqualTo(NoticePage.MIXED);
 
     var all = agency.<StatusReply<NoticePage>>runCommand(r -> new Agency.GetNotices(NoticeQuery.first(true), r))
         .reply().getValue();

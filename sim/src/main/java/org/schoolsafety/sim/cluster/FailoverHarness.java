@@ -273,23 +273,26 @@ public final class FailoverHarness {
     probing.shutdown();
     var moved = new ArrayList<Probe>();
     double slowest = 0;
-    for (var future : answered) {
-      Probe probe;
-      try {
-        probe = future.get();
-      } catch (java.util.concurrent.ExecutionException e) {
-        throw new IllegalStateException("a probe failed", e.getCause());
+    try {
+      for (var future : answered) {
+        Probe probe;
+        try {
+          probe = future.get();
+        } catch (java.util.concurrent.ExecutionException e) {
+          throw new IllegalStateException("a probe failed", e.getCause());
+        }
+        if (probe.seconds() == null) {
+          notes.add("incident " + probe.incidentId() + " never answered within 120 s of the failure");
+          continue;
+        }
+        slowest = Math.max(slowest, probe.seconds());
+        if (probe.failedFirst()) {
+          moved.add(probe);
+        }
       }
-      if (probe.seconds() == null) {
-        notes.add("incident " + probe.incidentId() + " never answered within 120 s of the failure");
-        continue;
-      }
-      slowest = Math.max(slowest, probe.seconds());
-      if (probe.failedFirst()) {
-        moved.add(probe);
-      }
+    } finally {
+      probeRequests.shutdown();  // reads still out finish within their 3 s timeout
     }
-    probeRequests.shutdown();
     moved.sort(java.util.Comparator.comparingDouble(Probe::seconds));
     notes.add(sample.size() + " incidents created before the failure were probed at once through the other nodes"
         + " (one that failed was asked again every second, up to " + PROBES_IN_FLIGHT + " requests out at once); "
