@@ -142,17 +142,22 @@ public final class AgencyRoutes extends RouteSupport {
   static final int NOTICE_READS = 3;
 
   /**
-   * The other inboxes, page by page, read again (up to {@code reads} times in all) when the agency
-   * wrote anything between two pages: one reply used to carry them, and so one moment of them. After
-   * that the answer may miss a notice that moved ahead of the pages already read (notified again)
+   * The other inboxes, page by page, read again (up to {@code reads} times in all, while half the
+   * request's ask timeout is left) when the agency wrote anything between two pages: one reply used
+   * to carry them, and so one moment of them. After that the answer may miss a notice that moved ahead of the pages already read (notified again)
    * while they were read; none is listed twice (the pages are joined by key).
    */
   private CompletionStage<NoticePage> otherInboxes(String agencyId, boolean all, long started, int reads) {
     return gather(agencyId, "other inboxes", NoticeQuery.first(all), started,
         (q, left) -> agencies.notices(agencyId, q, left), NoticePage::next, NoticeQuery::after, NoticePage::then)
-        .thenCompose(read -> read.asOf() != NoticePage.MIXED || reads <= 1
-            ? java.util.concurrent.CompletableFuture.completedFuture(read)
-            : otherInboxes(agencyId, all, started, reads - 1));
+        .thenCompose(read -> {
+          // again only while half the request's time is left, and the read in hand if that fails
+          boolean again = read.asOf() == NoticePage.MIXED && reads > 1
+              && System.nanoTime() - started < api.askTimeout().toNanos() / 2;
+          return again
+              ? otherInboxes(agencyId, all, started, reads - 1).exceptionally(failed -> read)
+              : java.util.concurrent.CompletableFuture.completedFuture(read);
+        });
   }
 
   private static InboxPage joinDispatches(InboxPage first, InboxPage rest) {
