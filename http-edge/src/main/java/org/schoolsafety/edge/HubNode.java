@@ -24,6 +24,7 @@ import org.apache.pekko.stream.connectors.cassandra.CassandraSessionSettings;
 import org.apache.pekko.stream.connectors.cassandra.javadsl.CassandraSessionRegistry;
 import org.schoolsafety.edge.api.AgencyRoutes;
 import org.schoolsafety.edge.api.CapFeedRoutes;
+import org.schoolsafety.edge.api.InboxCursor;
 import org.schoolsafety.edge.api.ApiContext;
 import org.schoolsafety.edge.api.Authentication;
 import org.schoolsafety.edge.api.Cors;
@@ -320,7 +321,7 @@ public final class HubNode implements AutoCloseable {
         authSettings.issuer(), authSettings.audience(), guardianTokenTtl), tipLimits,
         GuardianRoutes.Settings.fromConfig(config), revocations);
     var routes = new HubRoutes(
-        List.of(new SchoolRoutes(api), new AgencyRoutes(api, new org.schoolsafety.edge.api.InboxCursor(serverKey)), new IncidentRoutes(api), new StreamRoutes(api),
+        List.of(new SchoolRoutes(api), new AgencyRoutes(api, new InboxCursor(serverKey)), new IncidentRoutes(api), new StreamRoutes(api),
             new DrillRoutes(api), new PreventionRoutes(api, readSide.preventionQueries()), new CapFeedRoutes(api),
             new DeviceRoutes(api, SensorSettings.fromConfig(config)), tips, new DirectiveRoutes(api, readSide.directiveQueries()), new CapRoutes(api),
             new EvaluationRoutes(api, readSide.preventionQueries(), readSide.tipQueries()),

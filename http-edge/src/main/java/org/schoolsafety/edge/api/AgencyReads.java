@@ -16,9 +16,9 @@ import org.schoolsafety.hub.incident.Mode;
 
 /**
  * How routes read an agency: its profile, its summary, a page of its inbox or of its other inboxes,
- * which of some incidents it was dispatched to. Each is a message of its own, whose reply stays small however busy the
- * agency is (a whole state can outgrow the remote frame: docs/RELIABILITY.md, "Large replies
- * across nodes").
+ * which of some incidents it was dispatched to. Each is a message of its own, whose reply stays
+ * small however busy the agency is (a whole state can outgrow the remote frame:
+ * docs/RELIABILITY.md, "Large replies across nodes").
  *
  * <p>With {@code hub.agency.whole-state-reads = on} each is answered from the whole state
  * ({@link Agency.Get}) instead, computed here as the agency would: the messages a release before

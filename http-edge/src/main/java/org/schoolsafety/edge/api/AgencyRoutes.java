@@ -144,8 +144,9 @@ public final class AgencyRoutes extends RouteSupport {
   /**
    * The other inboxes, page by page, read again (up to {@code reads} times in all, while half the
    * request's ask timeout is left) when the agency wrote anything between two pages: one reply used
-   * to carry them, and so one moment of them. After that the answer may miss a notice that moved ahead of the pages already read (notified again)
-   * while they were read; none is listed twice (the pages are joined by key).
+   * to carry them, and so one moment of them. After that the answer may miss a notice that moved
+   * ahead of the pages already read (notified again) while they were read; none is listed twice (the
+   * pages are joined by key).
    */
   private CompletionStage<NoticePage> otherInboxes(String agencyId, boolean all, long started, int reads) {
     return gather(agencyId, "other inboxes", NoticeQuery.first(all), started,

@@ -311,28 +311,15 @@ public final class Agency
      * {@code next} is set when more follow.
      */
     public NoticePage notices(NoticeQuery query, long asOf) {
-      record Entry(NoticeQuery.Inbox inbox, Instant at, String key, Object notice) {}
-      var ordered = new ArrayList<Entry>();
-      hazardInbox(query.all()).forEach(h -> ordered.add(new Entry(NoticeQuery.Inbox.HAZARDS, h.notifiedAt(),
-          h.hazardId(), h)));
-      deviceInbox(query.all()).forEach(d -> ordered.add(new Entry(NoticeQuery.Inbox.DEVICES, d.since(), d.key(), d)));
-      warningInbox(query.all()).forEach(w -> ordered.add(new Entry(NoticeQuery.Inbox.WARNINGS, w.warning().raisedAt(),
-          w.warningId(), w)));
-      tipInbox(query.all()).forEach(t -> ordered.add(new Entry(NoticeQuery.Inbox.TIPS, t.notifiedAt(), t.tipId(), t)));
-      var after = query.after();
-      var matching = ordered.stream()
-          .filter(e -> after == null || after.precedes(e.inbox(), e.at(), e.key()))
-          .limit(query.limit() + 1L)
-          .toList();
-      var page = matching.size() > query.limit() ? matching.subList(0, query.limit()) : matching;
-      Entry last = page.isEmpty() ? null : page.get(page.size() - 1);
-      var next = matching.size() > query.limit() ? new NoticeQuery.Position(last.inbox(), last.at(), last.key()) : null;
-      return new NoticePage(
-          page.stream().map(Entry::notice).filter(HazardNotice.class::isInstance).map(HazardNotice.class::cast).toList(),
-          page.stream().map(Entry::notice).filter(DeviceNotice.class::isInstance).map(DeviceNotice.class::cast).toList(),
-          page.stream().map(Entry::notice).filter(WarningNotice.class::isInstance).map(WarningNotice.class::cast).toList(),
-          page.stream().map(Entry::notice).filter(TipNotice.class::isInstance).map(TipNotice.class::cast).toList(),
-          next, asOf);
+      var reading = new NoticeReading(query);
+      var hazards = reading.take(NoticeQuery.Inbox.HAZARDS, hazardInbox(query.all()), HazardNotice::notifiedAt,
+          HazardNotice::hazardId);
+      var devices = reading.take(NoticeQuery.Inbox.DEVICES, deviceInbox(query.all()), DeviceNotice::since,
+          DeviceNotice::key);
+      var warnings = reading.take(NoticeQuery.Inbox.WARNINGS, warningInbox(query.all()), w -> w.warning().raisedAt(),
+          WarningNotice::warningId);
+      var tips = reading.take(NoticeQuery.Inbox.TIPS, tipInbox(query.all()), TipNotice::notifiedAt, TipNotice::tipId);
+      return new NoticePage(hazards, devices, warnings, tips, reading.next(), asOf);
     }
 
     /** Every notice of the other inboxes in one page: for a caller that holds the whole state already. */
@@ -466,8 +453,6 @@ public final class Agency
       java.util.function.Supplier<T> answer) {
     return Registrations.answer(Effect(), state.isRegistered(), answer, "agency with id '" + agencyId + "'", replyTo);
   }
-
-
 
   /** One notice on its own: written as a gathered write of one. */
   private ReplyEffect<Event, State> onTrackDispatch(State state, TrackDispatch cmd) {
