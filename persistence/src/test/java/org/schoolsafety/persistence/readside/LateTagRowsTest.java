@@ -115,11 +115,13 @@ class LateTagRowsTest {
         dying.getWhenTerminated().toCompletableFuture().get(60, TimeUnit.SECONDS);
       }
       long orphaned = System.currentTimeMillis();
-      // The query moves well past the orphan's events, beyond its short back-track (5 s): events of
-      // another entity keep coming, and one written 10 s after the orphan's is delivered.
+      // The query moves well past the orphan's events, beyond its short back-track (the last 10 s,
+      // persistence.conf): events of another entity keep coming, and one written 15 s after the
+      // orphan's is delivered. Only the scan for a new persistence id's earlier events can then
+      // find the orphan's first two.
       await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofSeconds(1)).until(() -> {
         append(owner, early, "e");
-        return latest.get() > orphaned + 10_000;
+        return latest.get() > orphaned + 15_000;
       });
       assertThat(delivered).noneMatch(d -> d.startsWith(orphan));
 
