@@ -123,6 +123,11 @@ class BenchEndToEndTest {
     assertThat(j.get("writesMeasuredOver").get("writes").asDouble()).isEqualTo(sum);
     assertThat(j.get("writesPerReport").asDouble()).isCloseTo(sum / accepted, org.assertj.core.api.Assertions.within(0.01));
     assertThat(tables.fieldNames()).toIterable().allMatch(t -> t.startsWith("school_safety"));
+    // each new incident is recovered (found empty) before its report is written: reads of the journal
+    JsonNode reads = j.get("readsPerTable");
+    assertThat(reads.get("school_safety.messages").get("reads").asLong()).isGreaterThanOrEqualTo(accepted);
+    assertThat(reads.fieldNames()).toIterable().allMatch(t -> t.startsWith("school_safety"));
+    assertThat(j.get("readsPerReport").asDouble()).isPositive();
     assertThat(j.get("acks").get("acknowledged").asLong()).isPositive();
     // every dispatch seen is timed from its report's intended send time to its arrival on the agency's stream
     assertThat(j.get("dispatch").get("count").asLong()).isEqualTo(j.get("acks").get("dispatchesSeen").asLong());

@@ -52,29 +52,50 @@ public final class BenchResult {
     double achieved = ((Number) json.get("achievedRate")).doubleValue();
     json.put("baselineRate", round(baselineRate));
     json.put("ratioToBaseline", baselineRate > 0 ? Math.round(achieved / baselineRate * 10_000) / 10_000.0 : null);
-    json.put("writesPerReport", writes.perReport());
-    var tables = new LinkedHashMap<String, Object>();
-    writes.byTable().forEach((table, t) -> {
-      var m = new LinkedHashMap<String, Object>();
-      m.put("writes", t.writes());
-      m.put("perReport", t.perReport());
-      tables.put(table, m);
-    });
-    json.put("writesPerTable", tables);
+    perTable("writes", writes);
     json.put("writesMeasuredOver", Map.of("reports", writes.reports(), "writes", writes.writes()));
-    if (!writes.problems().isEmpty()) {
-      json.put("writesProblems", writes.problems());
-    }
     row("storage baseline (same node, same run)", fmt(baselineRate) + " rows/s");
     row("ratio to baseline", baselineRate > 0 ? String.format(Locale.ROOT, "%.4f", achieved / baselineRate) : "-");
     row("Cassandra writes per report", writes.perReport() == null ? "- " + writes.problems() : fmt(writes.perReport())
         + " (" + writes.writes() + " writes for " + writes.reports() + " reports, acknowledgements included)");
-    var b = new StringBuilder("  writes per table (system_views.local_write_latency, delta over the measured run)\n");
-    b.append(String.format(Locale.ROOT, "    %-52s %10s %10s%n", "keyspace.table", "writes", "per report"));
-    writes.byTable().forEach((table, t) -> b.append(String.format(Locale.ROOT, "    %-52s %10d %10s%n", table, t.writes(),
+    tableBlock("writes", "system_views.local_write_latency", writes);
+    return this;
+  }
+
+  /**
+   * The reads Cassandra served per report over the same run (single-partition reads and range
+   * scans of the hub's tables, from the node's own counters): what its CPU does besides writing.
+   */
+  public BenchResult reads(WritesPerReport reads) {
+    perTable("reads", reads);
+    row("Cassandra reads per report", reads.perReport() == null ? "- " + reads.problems() : fmt(reads.perReport())
+        + " (" + reads.writes() + " reads and range scans for " + reads.reports() + " reports)");
+    tableBlock("reads", "system_views.local_read_latency + local_scan_latency", reads);
+    return this;
+  }
+
+  /** {@code <what>PerReport}, {@code <what>PerTable} and, if any, {@code <what>Problems}. */
+  private void perTable(String what, WritesPerReport counts) {
+    json.put(what + "PerReport", counts.perReport());
+    var tables = new LinkedHashMap<String, Object>();
+    counts.byTable().forEach((table, t) -> {
+      var m = new LinkedHashMap<String, Object>();
+      m.put(what, t.writes());
+      m.put("perReport", t.perReport());
+      tables.put(table, m);
+    });
+    json.put(what + "PerTable", tables);
+    if (!counts.problems().isEmpty()) {
+      json.put(what + "Problems", counts.problems());
+    }
+  }
+
+  private void tableBlock(String what, String source, WritesPerReport counts) {
+    var b = new StringBuilder("  " + what + " per table (" + source + ", delta over the measured run)\n");
+    b.append(String.format(Locale.ROOT, "    %-52s %10s %10s%n", "keyspace.table", what, "per report"));
+    counts.byTable().forEach((table, t) -> b.append(String.format(Locale.ROOT, "    %-52s %10d %10s%n", table, t.writes(),
         t.perReport() == null ? "-" : fmt(t.perReport()))));
     blocks.add(b.toString().stripTrailing());
-    return this;
   }
 
   /**

@@ -37,7 +37,7 @@ final class ReportsBench {
   static final Duration IDLE_CPU_WINDOW = Duration.ofSeconds(5);
 
   /** A measured run at one rate and the writes it caused. */
-  record Trial(Phase phase, WritesPerReport writes, CpuUse.PerUnit cpu, Map<String, Long> errors, boolean settled) {
+  record Trial(Phase phase, WritesPerReport writes, WritesPerReport reads, CpuUse.PerUnit cpu, Map<String, Long> errors, boolean settled) {
     RateSearch.Trial figures() {
       return new RateSearch.Trial(phase.offeredRate, phase.achievedRate(), phase.reports.summary().p99Ms(),
           errors.values().stream().mapToLong(Long::longValue).sum());
@@ -125,6 +125,7 @@ final class ReportsBench {
         o.hub(), node.port(), o.concurrency(), s.runId);
     var result = BenchResult.of(Workload.REPORTS, title, p.offeredRate, p.achievedRate(), p.reports.summary(), chosen.errors())
         .storage(baseline.achievedRate(), chosen.writes())
+        .reads(chosen.reads())
         .cpu(chosen.cpu(), "report", idleCpu);
     if (o.rate() == null) {
       result.row("search", search.best() != null
@@ -223,18 +224,21 @@ final class ReportsBench {
   private Trial trial(double rate, Duration duration) {
     s.say("measuring " + fmt(duration) + " at " + BenchResult.fmt(rate) + "/s ...");
     Map<String, Long> before = watch.snapshot();
+    Map<String, Long> readsBefore = watch.readSnapshot();
     CpuUse.Reading cpuBefore = cpu.read();
     Map<String, Long> ackRetries = Reporter.retries(s.http, "ack");
     Phase phase = play("rate-" + BenchResult.fmt(rate), rate, duration);
     boolean settled = s.desks.settle(Duration.ofSeconds(60));
     settled &= watch.awaitQuiet(Duration.ofSeconds(30));
     Map<String, Long> after = watch.snapshot();
+    Map<String, Long> readsAfter = watch.readSnapshot();
     CpuUse.PerUnit cpuUsed = CpuUse.between(cpuBefore, cpu.read(), phase.accepted.size());
     Reporter.countRetries(s.http, "ack", ackRetries, phase.errors);
     if (!settled) {
       phase.errors.add("run:unsettled");
     }
-    return new Trial(phase, WritesPerReport.between(before, after, phase.accepted.size()), cpuUsed, phase.errors.byKind(),
+    return new Trial(phase, WritesPerReport.between(before, after, phase.accepted.size()),
+        WritesPerReport.between(readsBefore, readsAfter, phase.accepted.size()), cpuUsed, phase.errors.byKind(),
         settled);
   }
 

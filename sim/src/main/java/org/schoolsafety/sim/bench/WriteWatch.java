@@ -22,6 +22,11 @@ final class WriteWatch {
     return node.writeCounts();
   }
 
+  /** The node's per-table read counters (reads and range scans), for the reads per report. */
+  Map<String, Long> readSnapshot() {
+    return node.readCounts();
+  }
+
   /** Writes per second to the hub's tables while nothing is sent (heartbeats, offsets and the like). */
   double measureIdle(Duration over) {
     long before = hubTotal(snapshot());

@@ -10,7 +10,8 @@ import java.util.Map;
  * counters ({@code system_views.local_write_latency}, key {@code keyspace.table}): the delta of
  * every table of the hub's keyspaces divided by the reports accepted in between. Cassandra's own
  * keyspaces ({@code system*}) and the baseline's ({@code bench}) are left out. A counter that went
- * down (the node restarted in between) makes the figure meaningless, and says so.
+ * down (the node restarted in between) makes the figure meaningless, and says so. The reads per
+ * report are counted the same way, from the read counters ({@link #between} takes any per-table counter).
  */
 public record WritesPerReport(long reports, long writes, Double perReport, Map<String, Table> byTable, List<String> problems) {
 
@@ -28,7 +29,7 @@ public record WritesPerReport(long reports, long writes, Double perReport, Map<S
       }
       long delta = e.getValue() - before.getOrDefault(table, 0L);
       if (delta < 0) {
-        problems.add(table + ": write counter went down from " + before.get(table) + " to " + e.getValue()
+        problems.add(table + ": counter went down from " + before.get(table) + " to " + e.getValue()
             + " (did the Cassandra node restart?)");
       } else if (delta > 0) {
         deltas.add(Map.entry(table, delta));

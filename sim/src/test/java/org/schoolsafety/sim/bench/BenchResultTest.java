@@ -58,6 +58,23 @@ class BenchResultTest {
   }
 
   @Test
+  void readsPerReportAreCountedByTableLikeTheWrites() throws Exception {
+    WritesPerReport reads = WritesPerReport.between(
+        Map.of("school_safety.messages", 40L, "school_safety_snapshot.snapshots", 5L, "system.local", 1L),
+        Map.of("school_safety.messages", 240L, "school_safety_snapshot.snapshots", 55L, "system.local", 900L), 50);
+    BenchResult r = BenchResult.of(Workload.REPORTS, "title", 50.0, 48.0, LATENCY, Map.of()).reads(reads);
+    JsonNode json = new ObjectMapper().readTree(r.jsonText());
+    assertThat(json.get("readsPerReport").asDouble()).isEqualTo(5.0);   // (200 + 50) / 50, Cassandra's own left out
+    JsonNode tables = json.get("readsPerTable");
+    assertThat(tables.fieldNames()).toIterable().containsExactly("school_safety.messages", "school_safety_snapshot.snapshots");
+    assertThat(tables.get("school_safety.messages").get("reads").asLong()).isEqualTo(200);
+    assertThat(tables.get("school_safety_snapshot.snapshots").get("perReport").asDouble()).isEqualTo(1.0);
+    assertThat(json.has("readsProblems")).isFalse();
+    assertThat(r.table()).contains("Cassandra reads per report", "5 (250 reads and range scans for 50 reports",
+        "reads per table");
+  }
+
+  @Test
   void payloadIsWhatTheJournalHoldsUnlessToldOtherwise() {
     assertThat(Payload.choose(600, OptionalDouble.of(935.6), 697)).isEqualTo(new Payload(600, "--payload-bytes"));
     assertThat(Payload.choose(null, OptionalDouble.of(935.6), 697).bytes()).isEqualTo(936);

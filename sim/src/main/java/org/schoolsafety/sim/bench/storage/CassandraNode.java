@@ -8,6 +8,7 @@ import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.Collection;
+import java.util.List;
 import java.util.Map;
 import java.util.OptionalDouble;
 import java.util.TreeMap;
@@ -74,6 +75,21 @@ public final class CassandraNode implements AutoCloseable {
     var counts = new TreeMap<String, Long>();
     for (Row row : session.execute("SELECT keyspace_name, table_name, count FROM system_views.local_write_latency")) {
       counts.put(row.getString("keyspace_name") + "." + row.getString("table_name"), row.getLong("count"));
+    }
+    return counts;
+  }
+
+  /**
+   * Reads served per table since the node started: single-partition reads
+   * ({@code system_views.local_read_latency}) and range scans ({@code local_scan_latency}) together,
+   * {@code keyspace.table -> count}.
+   */
+  public Map<String, Long> readCounts() {
+    var counts = new TreeMap<String, Long>();
+    for (String view : List.of("local_read_latency", "local_scan_latency")) {
+      for (Row row : session.execute("SELECT keyspace_name, table_name, count FROM system_views." + view)) {
+        counts.merge(row.getString("keyspace_name") + "." + row.getString("table_name"), row.getLong("count"), Long::sum);
+      }
     }
     return counts;
   }
