@@ -1,6 +1,7 @@
 package org.schoolsafety.edge.api;
 
 import java.time.Duration;
+import java.util.EnumSet;
 import java.util.Set;
 import java.util.concurrent.CompletionStage;
 import org.apache.pekko.actor.typed.ActorRef;
@@ -71,7 +72,7 @@ final class AgencyReads {
       return agency(agencyId).askWithStatus(Agency.Get::new, timeout).thenApply(state -> state.allNotices(query.all()));
     }
     if (!noticePages) {
-      var withTheFirstPage = new InboxQuery(query.all(), java.util.EnumSet.allOf(Mode.class), null, 1, null, true);
+      var withTheFirstPage = new InboxQuery(query.all(), EnumSet.allOf(Mode.class), null, 1, null, true);
       return inbox(agencyId, withTheFirstPage, timeout).thenApply(page -> new NoticePage(page.hazards(),
           page.deviceNotices(), page.warnings(), page.tips(), null, 0));
     }

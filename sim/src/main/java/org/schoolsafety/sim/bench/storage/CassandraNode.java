@@ -8,7 +8,6 @@ import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.Collection;
-import java.util.List;
 import java.util.Map;
 import java.util.OptionalDouble;
 import java.util.TreeMap;
@@ -72,11 +71,7 @@ public final class CassandraNode implements AutoCloseable {
 
   /** Writes applied per table since the node started: {@code keyspace.table -> count}. */
   public Map<String, Long> writeCounts() {
-    var counts = new TreeMap<String, Long>();
-    for (Row row : session.execute("SELECT keyspace_name, table_name, count FROM system_views.local_write_latency")) {
-      counts.put(row.getString("keyspace_name") + "." + row.getString("table_name"), row.getLong("count"));
-    }
-    return counts;
+    return counts("local_write_latency");
   }
 
   /**
@@ -85,8 +80,13 @@ public final class CassandraNode implements AutoCloseable {
    * {@code keyspace.table -> count}.
    */
   public Map<String, Long> readCounts() {
+    return counts("local_read_latency", "local_scan_latency");
+  }
+
+  /** The per-table operation counts of these latency views, summed: {@code keyspace.table -> count}. */
+  private Map<String, Long> counts(String... views) {
     var counts = new TreeMap<String, Long>();
-    for (String view : List.of("local_read_latency", "local_scan_latency")) {
+    for (String view : views) {
       for (Row row : session.execute("SELECT keyspace_name, table_name, count FROM system_views." + view)) {
         counts.merge(row.getString("keyspace_name") + "." + row.getString("table_name"), row.getLong("count"), Long::sum);
       }
