@@ -59,7 +59,10 @@ public final class FailoverHarness {
       Integer twoWriterIncidentsAfterFreeze, Integer twoWriterEntities, Integer twoWriterEntitiesAfterFreeze,
       Double agencyInboxesAgreeAfterSeconds, long agencyInboxMismatches,
       // seconds after the failure: unreachable, downingDecision, removed (kill and pause); see FailoverPhases
-      Map<String, Double> failoverPhases) {}
+      Map<String, Double> failoverPhases,
+      // probed incidents that never answered within PROBE_WINDOW (kill and pause; null otherwise): when
+      // any did, failoverSeconds is null, for the failover took longer than the probes waited
+      Integer unansweredProbes) {}
 
   /** How long the agencies' inboxes may take to agree with the incidents after the read-back. */
   static final Duration INBOX_AGREEMENT_LIMIT = Duration.ofMinutes(2);
@@ -73,6 +76,8 @@ public final class FailoverHarness {
   private final List<String> notes = Collections.synchronizedList(new ArrayList<>());
   /** When the survivors saw the failed node unreachable, downed and removed it (kill and pause). */
   private Map<String, Double> phases = Map.of();
+  /** Probed incidents that never answered (kill and pause); null for the scenarios without probes. */
+  private volatile Integer unansweredProbes;
   private Tokens tokens;
   private LoadClient client;
   private int clusterRestarts;
@@ -138,7 +143,8 @@ public final class FailoverHarness {
       clock.shutdown();
       workers.shutdown();
       workers.awaitTermination(3, TimeUnit.MINUTES);
-      Instant windowEnd = failover == null ? failureAt.plusSeconds(20) : failureAt.plusMillis((long) (failover * 1000));
+      Instant windowEnd = failover != null ? failureAt.plusMillis((long) (failover * 1000))
+          : unansweredProbes != null && unansweredProbes > 0 ? failureAt.plus(PROBE_WINDOW) : failureAt.plusSeconds(20);
 
       var check = verify(cluster, failureAt, windowEnd);
       var inboxes = inboxesAgree(cluster, check.dispatchStates());
@@ -158,7 +164,7 @@ public final class FailoverHarness {
           Duration.between(began, Instant.now()).toMillis() / 1000.0, List.copyOf(notes),
           writers == null ? null : writers.incidents(), writers == null ? null : writers.incidentsAfterFreeze(),
           writers == null ? null : writers.entities(), writers == null ? null : writers.entitiesAfterFreeze(),
-          inboxes.agreeAfterSeconds(), inboxes.mismatches(), phases);
+          inboxes.agreeAfterSeconds(), inboxes.mismatches(), phases, unansweredProbes);
     }
   }
 
@@ -272,6 +278,7 @@ public final class FailoverHarness {
     }
     probing.shutdown();
     var moved = new ArrayList<Probe>();
+    var unanswered = new ArrayList<Probe>();
     double slowest = 0;
     try {
       for (var future : answered) {
@@ -282,7 +289,9 @@ public final class FailoverHarness {
           throw new IllegalStateException("a probe failed", e.getCause());
         }
         if (probe.seconds() == null) {
-          notes.add("incident " + probe.incidentId() + " never answered within 120 s of the failure");
+          notes.add("incident " + probe.incidentId() + " never answered within " + PROBE_WINDOW.toSeconds()
+              + " s of the failure");
+          unanswered.add(probe);
           continue;
         }
         slowest = Math.max(slowest, probe.seconds());
@@ -307,7 +316,17 @@ public final class FailoverHarness {
     for (int i = moved.size() - 1; i >= Math.max(0, moved.size() - 3); i--) {
       notes.add("came back late: " + moved.get(i).incidentId() + " after " + moved.get(i).seconds() + " s");
     }
-    return slowest;
+    unansweredProbes = unanswered.size();
+    if (!unanswered.isEmpty()) {
+      notes.add(unanswered.size() + " of the " + sample.size() + " probed incidents never answered within "
+          + PROBE_WINDOW.toSeconds() + " s: the failover took longer than that, so it is not given (failoverSeconds null)");
+    }
+    return failoverOf(slowest, unanswered.size());
+  }
+
+  /** The slowest probe's seconds, or null when some probe never answered: the failover was longer than measured. */
+  static Double failoverOf(double slowestAnswered, int unanswered) {
+    return unanswered > 0 ? null : slowestAnswered;
   }
 
   record Probe(String incidentId, Double seconds, boolean failedFirst) {}
@@ -315,6 +334,8 @@ public final class FailoverHarness {
   /** How often a probe asks again while an incident does not answer, and how many asks may be out. */
   static final Duration PROBE_CADENCE = Duration.ofSeconds(1);
   static final int PROBES_IN_FLIGHT = 3;
+  /** How long after the failure a probe keeps asking. */
+  static final Duration PROBE_WINDOW = Duration.ofSeconds(120);
 
   /**
    * Asks for one incident until it answers. A request routed to the failed node before the
@@ -331,7 +352,7 @@ public final class FailoverHarness {
     var answeredAfter = new java.util.concurrent.CompletableFuture<Double>();
     var out = new AtomicInteger();
     long lastSent = 0;
-    while (!answeredAfter.isDone() && Duration.between(failedAt, Instant.now()).toSeconds() <= 120) {
+    while (!answeredAfter.isDone() && Duration.between(failedAt, Instant.now()).compareTo(PROBE_WINDOW) <= 0) {
       boolean due = out.get() == 0 || System.nanoTime() - lastSent >= PROBE_CADENCE.toNanos();
       if (due && out.get() < PROBES_IN_FLIGHT) {
         out.incrementAndGet();
@@ -833,6 +854,8 @@ public final class FailoverHarness {
         // the freeze (the fence) nor one in flight at it (Cassandra's idle close; docs/RELIABILITY.md,
         // "A write in flight at a freeze").
         && (r.twoWriterEntities() == null || r.twoWriterEntities() == 0)
+        // Every probed incident answered again within the probes' window.
+        && (r.unansweredProbes() == null || r.unansweredProbes() == 0)
         // Every agency's inbox caught up with the incidents (delivered at least once, so eventually).
         && r.agencyInboxMismatches() == 0);
     return ok ? 0 : 1;

@@ -34,6 +34,7 @@ class FailoverHarnessTest {
         .allSatisfy(kind -> assertThat(kind).isIn("503", "connection-refused", "connection-closed"));
     assertThat(result.clusterRestarts()).as("the survivors kept serving (no down-all)").isZero();
     assertThat(result.failoverSeconds()).as("every probed incident answered again").isNotNull();
+    assertThat(result.unansweredProbes()).as("probed incidents that never answered").isZero();
     assertThat(result.notes()).noneMatch(n -> n.contains("never answered"));
     // and every accepted report is in the incident list (a projection) once it has caught up
     assertThat(result.notes()).noneMatch(n -> n.contains("the incident list shows"));
@@ -75,6 +76,7 @@ class FailoverHarnessTest {
     assertThat(result.acksLost()).as("accepted acknowledgements lost").isZero();
     assertThat(result.duplicates()).as("incidents created twice for one clientRef").isZero();
     assertThat(result.failoverSeconds()).as("every probed incident answered again").isNotNull();
+    assertThat(result.unansweredProbes()).as("probed incidents that never answered").isZero();
     assertThat(result.notes()).anyMatch(n -> n.contains("node 2 stopped by itself"));
     // An incident reported just before the freeze is in the incident list too (its first tag rows
     // are written late, by its next owner: docs/RELIABILITY.md).
