@@ -66,6 +66,7 @@ public final class ConnectionGuard {
   private final RequestBodies bodies;
   private final Map<InetAddress, AtomicInteger> open = new ConcurrentHashMap<>();
   private final AtomicLong refused = new AtomicLong();
+  private final AtomicLong closedWithoutRequest = new AtomicLong();
 
   private final Set<Served> live = ConcurrentHashMap.newKeySet();
   /** Ends every event stream (text/event-stream response) at once, cleanly, when draining starts. */
@@ -114,7 +115,7 @@ public final class ConnectionGuard {
     live.add(served);
     CompletableFuture<Done> ended = new CompletableFuture<>();
     UniqueKillSwitch requests = connection.handleWith(Flow.of(HttpRequest.class)
-        .initialTimeout(firstRequestWithin)
+        .via(firstRequestInTime())
         .viaMat(KillSwitches.single(), Keep.right())
         .mapAsync(1, served::handle)
         .map(served::sent)
@@ -180,6 +181,34 @@ public final class ConnectionGuard {
   /** Connections closed at once because their address had too many open. */
   public long refused() {
     return refused.get();
+  }
+
+  /**
+   * Passes a connection's requests on, and ends it quietly when the first one has not arrived
+   * within {@code first-request-within}. No request came, so there is nothing to answer: a timeout
+   * that failed the stream (Pekko's {@code initialTimeout}) cancelled the server's side with an
+   * error, and Pekko HTTP then sent a 500 and logged an "Internal server error" for each one.
+   */
+  private Flow<HttpRequest, HttpRequest, NotUsed> firstRequestInTime() {
+    var requested = new java.util.concurrent.atomic.AtomicBoolean();
+    return Flow.of(HttpRequest.class)
+        .map(java.util.Optional::of)
+        .merge(Source.single(java.util.Optional.<HttpRequest>empty()).initialDelay(firstRequestWithin))
+        .takeWhile(request -> {
+          if (request.isPresent()) {
+            requested.set(true);
+          } else if (!requested.get()) {
+            closedWithoutRequest.incrementAndGet();
+          }
+          return request.isPresent() || requested.get();
+        })
+        .filter(java.util.Optional::isPresent)
+        .map(java.util.Optional::get);
+  }
+
+  /** Connections closed because their first request did not arrive within {@code first-request-within}. */
+  public long closedWithoutRequest() {
+    return closedWithoutRequest.get();
   }
 
   private static HttpResponse shuttingDown(String detail) {
