@@ -4,12 +4,14 @@ import com.typesafe.config.Config;
 import java.net.InetAddress;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.pekko.Done;
@@ -190,10 +192,10 @@ public final class ConnectionGuard {
    * error, and Pekko HTTP then sent a 500 and logged an "Internal server error" for each one.
    */
   private Flow<HttpRequest, HttpRequest, NotUsed> firstRequestInTime() {
-    var requested = new java.util.concurrent.atomic.AtomicBoolean();
+    var requested = new AtomicBoolean();
     return Flow.of(HttpRequest.class)
-        .map(java.util.Optional::of)
-        .merge(Source.single(java.util.Optional.<HttpRequest>empty()).initialDelay(firstRequestWithin))
+        .map(Optional::of)
+        .merge(Source.single(Optional.<HttpRequest>empty()).initialDelay(firstRequestWithin))
         .takeWhile(request -> {
           if (request.isPresent()) {
             requested.set(true);
@@ -202,8 +204,8 @@ public final class ConnectionGuard {
           }
           return request.isPresent() || requested.get();
         })
-        .filter(java.util.Optional::isPresent)
-        .map(java.util.Optional::get);
+        .filter(Optional::isPresent)
+        .map(Optional::get);
   }
 
   /** Connections closed because their first request did not arrive within {@code first-request-within}. */

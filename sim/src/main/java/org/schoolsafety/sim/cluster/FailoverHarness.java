@@ -143,8 +143,7 @@ public final class FailoverHarness {
       clock.shutdown();
       workers.shutdown();
       workers.awaitTermination(3, TimeUnit.MINUTES);
-      Instant windowEnd = failover != null ? failureAt.plusMillis((long) (failover * 1000))
-          : unansweredProbes != null && unansweredProbes > 0 ? failureAt.plus(PROBE_WINDOW) : failureAt.plusSeconds(20);
+      Instant windowEnd = failureWindowEnd(failureAt, failover);
 
       var check = verify(cluster, failureAt, windowEnd);
       var inboxes = inboxesAgree(cluster, check.dispatchStates());
@@ -322,6 +321,17 @@ public final class FailoverHarness {
           + PROBE_WINDOW.toSeconds() + " s: the failover took longer than that, so it is not given (failoverSeconds null)");
     }
     return failoverOf(slowest, unanswered.size());
+  }
+
+  /**
+   * Until when deadlines count as falling in the failure: the failover; the probes' whole window when
+   * some never answered; 20 s for the scenarios without probes.
+   */
+  private Instant failureWindowEnd(Instant failureAt, Double failover) {
+    if (failover != null) {
+      return failureAt.plusMillis((long) (failover * 1000));
+    }
+    return unansweredProbes != null && unansweredProbes > 0 ? failureAt.plus(PROBE_WINDOW) : failureAt.plusSeconds(20);
   }
 
   /** The slowest probe's seconds, or null when some probe never answered: the failover was longer than measured. */
