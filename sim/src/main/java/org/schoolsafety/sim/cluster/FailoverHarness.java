@@ -315,6 +315,10 @@ public final class FailoverHarness {
     for (int i = moved.size() - 1; i >= Math.max(0, moved.size() - 3); i--) {
       notes.add("came back late: " + moved.get(i).incidentId() + " after " + moved.get(i).seconds() + " s");
     }
+    // What the probes' own requests got (2xx, 503, client-timeout, ...): tells a node that did not
+    // answer from a client that could not ask.
+    notes.add("the probes' requests by outcome: " + new java.util.TreeMap<>(survivors.outcomes)
+        + " (a client-timeout is a read not answered within 3 s)");
     unansweredProbes = unanswered.size();
     if (!unanswered.isEmpty()) {
       notes.add(unanswered.size() + " of the " + sample.size() + " probed incidents never answered within "

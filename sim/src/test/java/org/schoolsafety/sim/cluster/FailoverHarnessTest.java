@@ -35,6 +35,7 @@ class FailoverHarnessTest {
     assertThat(result.clusterRestarts()).as("the survivors kept serving (no down-all)").isZero();
     assertThat(result.failoverSeconds()).as("every probed incident answered again").isNotNull();
     assertThat(result.unansweredProbes()).as("probed incidents that never answered").isZero();
+    assertThat(result.notes()).anyMatch(n -> n.startsWith("the probes' requests by outcome: {") && n.contains("2xx="));
     assertThat(result.notes()).noneMatch(n -> n.contains("never answered"));
     // and every accepted report is in the incident list (a projection) once it has caught up
     assertThat(result.notes()).noneMatch(n -> n.contains("the incident list shows"));
@@ -77,6 +78,7 @@ class FailoverHarnessTest {
     assertThat(result.duplicates()).as("incidents created twice for one clientRef").isZero();
     assertThat(result.failoverSeconds()).as("every probed incident answered again").isNotNull();
     assertThat(result.unansweredProbes()).as("probed incidents that never answered").isZero();
+    assertThat(result.notes()).anyMatch(n -> n.startsWith("the probes' requests by outcome: {") && n.contains("2xx="));
     assertThat(result.notes()).anyMatch(n -> n.contains("node 2 stopped by itself"));
     // An incident reported just before the freeze is in the incident list too (its first tag rows
     // are written late, by its next owner: docs/RELIABILITY.md).
