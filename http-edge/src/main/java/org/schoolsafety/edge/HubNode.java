@@ -230,6 +230,11 @@ public final class HubNode implements AutoCloseable {
           Directive.ENTITY_TYPE_KEY, AgencyWebhooks.ENTITY_TYPE_KEY, GuardianInvitation.ENTITY_TYPE_KEY,
           GuardianMessages.ENTITY_TYPE_KEY, GuardianRegistry.ENTITY_TYPE_KEY));
       var connections = ConnectionGuard.fromConfig(config);
+      metrics.gauge("hub_http_connections_open", "HTTP connections open on this node", connections::connections);
+      metrics.counter("hub_http_connections_refused",
+          "HTTP connections closed at once: their address had max-connections-per-address open", connections::refused);
+      metrics.counter("hub_http_connections_closed_without_request",
+          "HTTP connections closed because no request arrived within first-request-within", connections::closedWithoutRequest);
       var storage = new StorageHealth(system, Duration.ofSeconds(2));
       var guard = storageGuard(system, storage, config, metrics);
       var tagQueries = tagQueryHealth(system, metrics);

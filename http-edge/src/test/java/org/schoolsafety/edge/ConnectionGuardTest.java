@@ -77,6 +77,29 @@ class ConnectionGuardTest {
   }
 
   @Test
+  void aConnectionItsClientClosedIsLetGoAtOnceNotWhenTheFirstRequestWindowEnds() throws Exception {
+    // A first-request window far longer than the wait: the connection must be let go because its
+    // client closed it, not because the window ran out. Were the window's timer to hold every
+    // connection younger than the window, a client opening many short connections (one per
+    // timed-out request) would reach max-connections-per-address and be refused.
+    Materializer materializer = Materializer.matFromSystem(system);
+    var patient = new ConnectionGuard(16, 16, Duration.ofMinutes(10), new RequestBodies(1 << 20, request -> 64 * 1024));
+    ServerBinding second = patient.bind(Http.get(system).newServerAt("127.0.0.1", 0),
+        request -> echo(request, materializer), materializer).toCompletableFuture().get();
+    try (Socket socket = new Socket("127.0.0.1", second.localAddress().getPort())) {
+      socket.setSoTimeout((int) WAIT.toMillis());
+      socket.getOutputStream().write(("POST /echo HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: text/plain\r\n"
+          + "Content-Length: 2\r\n\r\nhi").getBytes(StandardCharsets.US_ASCII));
+      assertThat(RawResponse.read(socket.getInputStream()).whole()).startsWith("HTTP/1.1 200").endsWith("got hi");
+      assertThat(patient.connections()).isEqualTo(1);
+    }
+    await().atMost(WAIT).until(() -> patient.connections() == 0);
+    assertThat(patient.openFrom(java.net.InetAddress.getByName("127.0.0.1"))).isZero();
+    assertThat(patient.closedWithoutRequest()).isZero();
+    second.unbind().toCompletableFuture().get();
+  }
+
+  @Test
   void aRequestInFlightIsAnsweredWithConnectionCloseAndThenTheDrainCompletes() throws Exception {
     Socket idle = new Socket("127.0.0.1", binding.localAddress().getPort());
     idle.setSoTimeout((int) WAIT.toMillis());

@@ -292,6 +292,10 @@ class SecurityHardeningTest {
       // Closed quietly: no request was made, so there is nothing to answer (it once got a 500, and
       // the node logged an "Internal server error" for every such connection).
       assertThat(guard.closedWithoutRequest()).as("held connections closed for want of a request").isPositive();
+      // An operator sees both in the node's metrics.
+      String metrics = metrics();
+      assertThat(counterIn(metrics, "hub_http_connections_refused_total")).isGreaterThanOrEqualTo(PER_ADDRESS);
+      assertThat(counterIn(metrics, "hub_http_connections_closed_without_request_total")).isPositive();
       for (Socket s : sockets) {
         s.setSoTimeout(5000);
         String sent = new String(s.getInputStream().readAllBytes(), StandardCharsets.US_ASCII);
@@ -302,6 +306,12 @@ class SecurityHardeningTest {
         closeQuietly(s);
       }
     }
+  }
+
+  private static double counterIn(String metrics, String name) {
+    return metrics.lines().filter(line -> line.startsWith(name + " "))
+        .mapToDouble(line -> Double.parseDouble(line.substring(name.length() + 1).trim())).findFirst()
+        .orElseThrow(() -> new AssertionError("no " + name + " in /metrics"));
   }
 
   private static void closeQuietly(Socket s) {

@@ -1,6 +1,7 @@
 package org.schoolsafety.edge.ops;
 
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
@@ -187,6 +188,14 @@ public final class Metrics implements HubMetrics {
 
   public void gauge(String name, String description, Supplier<Number> value) {
     Gauge.builder(name, value).description(description).register(registry);
+  }
+
+  private final List<Supplier<Number>> counted = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+  /** A count kept elsewhere that only grows; Prometheus shows it as {@code <name>_total}. */
+  public void counter(String name, String description, Supplier<Number> value) {
+    counted.add(value);  // Micrometer holds a function counter's object weakly
+    FunctionCounter.builder(name, value, v -> v.get().doubleValue()).description(description).register(registry);
   }
 
   /** Every 10 s, counts the entities of each type living on this node. */
